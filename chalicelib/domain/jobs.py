@@ -1,0 +1,211 @@
+"""The Job aggregate: a job and its appointments change together, under the job's version.
+
+Every change to a job or any of its appointments goes through a method here, which applies the
+status machine (status.py) and records which appointments it touched; the repository writes
+the job and those appointments in one conditional transaction.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from . import ids
+from .errors import InvalidTransition, NotFound, ValidationError
+from .status import (
+    JOB_ACTION_OF, OPEN_APPOINTMENT, AppointmentAction, AppointmentStatus, JobAction, JobStatus,
+    next_appointment_status, next_job_status,
+)
+from .values import TimeFrame
+
+COUPON_PERCENT = 15  # seed 001: ops cancels → 15% off, once, when no discount exists yet
+MAX_OFFERED_FRAMES = 10
+
+
+class Confirmation(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    UNCONFIRMED = "unconfirmed"
+
+
+@dataclass(frozen=True)
+class Coupon:
+    code: str
+    percent: int
+
+
+@dataclass
+class Appointment:
+    id: str
+    job_id: str
+    window: TimeFrame
+    created_at: datetime
+    updated_at: datetime
+    technician_id: str | None = None
+    status: AppointmentStatus = AppointmentStatus.SCHEDULED
+    eta: datetime | None = None
+    confirmation: Confirmation = Confirmation.PENDING
+    offers: list[TimeFrame] = field(default_factory=list)
+    status_reason: str | None = None
+    version: int | None = None  # None until stored
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_APPOINTMENT
+
+
+@dataclass
+class Job:
+    id: str
+    org_id: str
+    customer_id: str
+    description: str
+    status: JobStatus
+    created_at: datetime
+    updated_at: datetime
+    priority: str = "normal"
+    location_id: str | None = None
+    provider_id: str | None = None
+    coupon: Coupon | None = None
+    cancel_reason: str | None = None
+    appointments: list[Appointment] = field(default_factory=list)
+    version: int | None = None
+    # What the last operations changed, for the repository's transaction.
+    touched: set[str] = field(default_factory=set, repr=False, compare=False)
+    removed: list[Appointment] = field(default_factory=list, repr=False, compare=False)
+
+    # -- creation -------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, org_id: str, customer_id: str, description: str, now: datetime, *,
+               priority: str = "normal", location_id: str | None = None, provider_id: str | None = None,
+               offered: bool = False) -> "Job":
+        """A dispatcher's job starts unscheduled; a provider's offer or booking request, new_offer."""
+        status = JobStatus.NEW_OFFER if offered else JobStatus.UNSCHEDULED
+        return cls(id=ids.new_id("job"), org_id=org_id, customer_id=customer_id, description=description,
+                   status=status, created_at=now, updated_at=now, priority=priority,
+                   location_id=location_id, provider_id=provider_id)
+
+    # -- queries --------------------------------------------------------------------------------
+
+    def appointment(self, appointment_id: str) -> Appointment:
+        for appointment in self.appointments:
+            if appointment.id == appointment_id:
+                return appointment
+        raise NotFound("appointment")
+
+    @property
+    def open_appointments(self) -> list[Appointment]:
+        return [a for a in self.appointments if a.is_open]
+
+    def is_assigned_to(self, technician_id: str) -> bool:
+        return any(a.technician_id == technician_id for a in self.appointments)
+
+    # -- offer ----------------------------------------------------------------------------------
+
+    def accept(self, now: datetime) -> None:
+        self._move(JobAction.ACCEPT, now)
+
+    def decline(self, now: datetime) -> None:
+        self._move(JobAction.DECLINE, now)
+
+    # -- appointments ---------------------------------------------------------------------------
+
+    def schedule(self, window: TimeFrame, now: datetime, technician_id: str | None = None) -> Appointment:
+        self._move(JobAction.ADD_APPOINTMENT, now)
+        appointment = Appointment(id=ids.new_appointment_id(self.id), job_id=self.id, window=window,
+                                  technician_id=technician_id, created_at=now, updated_at=now)
+        self.appointments.append(appointment)
+        self.touched.add(appointment.id)
+        return appointment
+
+    def reschedule(self, appointment_id: str, now: datetime, *, window: TimeFrame | None = None,
+                   technician_id: str | None = None, assign: bool = False) -> Appointment:
+        """Move the window and/or (un)assign the technician of an appointment not yet under way."""
+        appointment = self._editable(appointment_id, "reschedule")
+        if window is not None and window != appointment.window:
+            appointment.window = window
+            appointment.confirmation = Confirmation.PENDING  # a new window needs a new yes
+            appointment.eta = None
+        if assign:
+            appointment.technician_id = technician_id
+        self._touch(appointment, now)
+        return appointment
+
+    def offer_time_frames(self, appointment_id: str, frames: list[TimeFrame], now: datetime) -> Appointment:
+        if not frames:
+            raise ValidationError("frames", "offer at least one time frame")
+        if len(frames) > MAX_OFFERED_FRAMES:
+            raise ValidationError("frames", f"offer at most {MAX_OFFERED_FRAMES} time frames")
+        appointment = self._editable(appointment_id, "offer time frames for")
+        appointment.offers = sorted(set(frames), key=lambda f: (f.start, f.end))  # soonest first (seed 001)
+        self._touch(appointment, now)
+        return appointment
+
+    def delete_appointment(self, appointment_id: str, now: datetime) -> None:
+        appointment = self._editable(appointment_id, "delete")
+        others = [a for a in self.open_appointments if a.id != appointment_id]
+        if not others:
+            self._move(JobAction.DELETE_LAST_APPOINTMENT, now)
+        else:
+            self.updated_at = now
+        self.appointments.remove(appointment)
+        self.touched.discard(appointment.id)
+        self.removed.append(appointment)
+
+    def change_appointment_status(self, appointment_id: str, action: AppointmentAction, now: datetime, *,
+                                  eta: datetime | None = None, reason: str | None = None) -> Appointment:
+        appointment = self.appointment(appointment_id)
+        new_status = next_appointment_status(appointment.status, action)
+        if action is AppointmentAction.DELAY and eta is None:
+            raise ValidationError("eta", "a delay needs the new estimated time of arrival")
+        if self.status not in (JobStatus.SCHEDULED, JobStatus.IN_PROGRESS):
+            raise InvalidTransition(self.status, action.replace("_", " "))
+        job_action = JOB_ACTION_OF.get(action)
+        # Starting after going en route keeps the job in progress: no job transition.
+        if job_action and not (action is AppointmentAction.START and appointment.status is AppointmentStatus.EN_ROUTE):
+            target = next_job_status(self.status, job_action)
+            others_open = [a for a in self.open_appointments if a.id != appointment.id]
+            # Completing one visit while further visits are booked leaves the job scheduled.
+            if target is JobStatus.COMPLETE and others_open:
+                target = JobStatus.SCHEDULED
+            self.status = target
+        appointment.status = new_status
+        if eta is not None:
+            appointment.eta = eta
+        if reason is not None:
+            appointment.status_reason = reason
+        self._touch(appointment, now)
+        return appointment
+
+    # -- cancel ---------------------------------------------------------------------------------
+
+    def cancel(self, reason: str, now: datetime, *, offer_coupon: bool = False, coupon_code: str | None = None) -> None:
+        """Cancel the job and every open appointment; a coupon only if no discount exists yet."""
+        self._move(JobAction.CANCEL, now)
+        self.cancel_reason = reason
+        for appointment in self.open_appointments:
+            appointment.status = AppointmentStatus.CANCELED
+            appointment.status_reason = reason
+            self._touch(appointment, now)
+        if offer_coupon and self.coupon is None:
+            self.coupon = Coupon(code=coupon_code or ids.new_id("OMW").upper(), percent=COUPON_PERCENT)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _move(self, action: JobAction, now: datetime) -> None:
+        self.status = next_job_status(self.status, action)
+        self.updated_at = now
+
+    def _editable(self, appointment_id: str, verb: str) -> Appointment:
+        """Only a booked visit that has not begun can be moved, reassigned, offered or deleted."""
+        appointment = self.appointment(appointment_id)
+        if appointment.status is not AppointmentStatus.SCHEDULED:
+            raise InvalidTransition(appointment.status, verb, "appointment")
+        if self.status is not JobStatus.SCHEDULED:
+            raise InvalidTransition(self.status, f"{verb} an appointment of")
+        return appointment
+
+    def _touch(self, appointment: Appointment, now: datetime) -> None:
+        appointment.updated_at = now
+        self.updated_at = now
+        self.touched.add(appointment.id)

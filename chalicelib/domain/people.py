@@ -1,0 +1,55 @@
+"""Organizations, their locations and users."""
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    DISPATCHER = "dispatcher"
+    TECHNICIAN = "technician"
+    PROVIDER = "provider"
+
+
+@dataclass
+class Organization:
+    id: str
+    name: str
+    slug: str
+    time_zone: str
+    sms_number: str
+    created_at: datetime
+
+
+@dataclass
+class Location:
+    id: str
+    org_id: str
+    name: str
+    time_zone: str
+    direct_reply_enabled: bool
+    created_at: datetime
+
+
+@dataclass
+class GeoPosition:
+    lat: float
+    lon: float
+    at: datetime
+    heading: float | None = None
+    speed: float | None = None
+
+
+@dataclass
+class User:
+    id: str
+    org_id: str
+    name: str
+    email: str
+    roles: frozenset[Role]
+    phone: str | None = None
+    active: bool = True
+    created_at: datetime | None = None
+    last_position: GeoPosition | None = field(default=None)
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
