@@ -52,6 +52,14 @@ class Appointment:
     def is_open(self) -> bool:
         return self.status in OPEN_APPOINTMENT
 
+    @property
+    def window_start(self) -> datetime:
+        return self.window.start
+
+    @property
+    def window_end(self) -> datetime:
+        return self.window.end
+
 
 @dataclass
 class Job:

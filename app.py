@@ -1,0 +1,10 @@
+"""OnMyWay: registers the blueprints and the error middleware. No logic lives here."""
+from chalice import Chalice
+
+from chalicelib.api import jobs, notes, openapi, people
+from chalicelib.api.errors import error_middleware
+
+app = Chalice(app_name="onmyway")
+app.register_middleware(error_middleware, "http")
+for blueprint in (jobs.bp, people.bp, notes.bp, openapi.bp):
+    app.register_blueprint(blueprint)

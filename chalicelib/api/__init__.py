@@ -1,0 +1,1 @@
+"""REST blueprints: parse, authorize, call a service, present. No business rules here."""

@@ -1,0 +1,70 @@
+"""GET /openapi.json: the OpenAPI 3.1 document, generated from the routes and their Pydantic models."""
+import re
+from functools import cache
+
+from chalice import Blueprint
+from pydantic.json_schema import models_json_schema
+
+from . import schemas
+from .routing import OPERATIONS, Call, endpoint
+
+bp = Blueprint(__name__)
+REF = "#/components/schemas/{model}"
+ERRORS = {"400": "invalid input (validation_error, naming the field)", "401": "no or bad token",
+          "403": "not allowed", "404": "not found or not visible", "409": "invalid_transition or version_conflict"}
+LISTED = {"GET"}  # list operations answer {items, next_token}
+
+
+def _list_of(ref: dict) -> dict:
+    return {"type": "object", "required": ["items", "next_token"],
+            "properties": {"items": {"type": "array", "items": ref},
+                           "next_token": {"type": ["string", "null"]}}}
+
+
+@cache
+def document() -> dict:
+    models = {m for op in OPERATIONS for m in (op.body, op.response) if m} | {schemas.ErrorOut}
+    refs, defs = models_json_schema([(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
+                                    ref_template=REF)
+    paths: dict[str, dict] = {}
+    for op in OPERATIONS:
+        entry = {"operationId": op.name, "summary": op.summary, "responses": {}}
+        if op.roles:
+            entry["description"] = "Roles: " + ", ".join(r.value for r in op.roles)
+        if not op.public:
+            entry["security"] = [{"cognito": []}]
+        params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for p in re.findall(r"{(\w+)}", op.path)]
+        if op.query:
+            for name, f in op.query.model_fields.items():
+                params.append({"name": name, "in": "query", "required": f.is_required(),
+                               "schema": op.query.model_json_schema()["properties"][name]})
+        if params:
+            entry["parameters"] = params
+        if op.body:
+            entry["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": refs[(op.body, "validation")]}}}
+        ok: dict = {"description": "OK"}
+        if op.response:
+            ref = refs[(op.response, "validation")]
+            listed = op.method in LISTED and op.query is not None
+            ok["content"] = {"application/json": {"schema": _list_of(ref) if listed else ref}}
+        entry["responses"][str(op.status)] = ok
+        for code, text in ERRORS.items():
+            entry["responses"][code] = {"description": text, "content": {"application/json": {
+                "schema": refs[(schemas.ErrorOut, "validation")]}}}
+        paths.setdefault(op.path, {})[op.method.lower()] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "OnMyWay", "version": "1.0.0",
+                 "description": "Field-service customer communication: jobs, appointments, and the texts "
+                                "that keep customers informed."},
+        "paths": paths,
+        "components": {"schemas": defs.get("$defs", {}),
+                       "securitySchemes": {"cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+    }
+
+
+@endpoint(bp, "GET", "/openapi.json", "This document", public=True)
+def openapi(call: Call):
+    return document()

@@ -1,0 +1,113 @@
+"""One decorator per operation: it authenticates, validates the body and query with Pydantic,
+runs the view, and records the operation for the OpenAPI document."""
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from chalice import Blueprint, CognitoUserPoolAuthorizer, Response
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+
+from ..domain.errors import DomainError, ValidationError
+from ..domain.people import Role
+from ..services.access import Caller, authenticate
+from ..services.store import Store
+from .errors import from_domain, parse_json
+
+# API Gateway verifies the token; the ARN is replaced by the user pool's in the merge template.
+authorizer = CognitoUserPoolAuthorizer(
+    "onmyway-users", provider_arns=["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_replaced"])
+store = Store()
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    summary: str
+    roles: tuple[Role, ...]
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+    public: bool
+    name: str = field(default="")
+
+
+OPERATIONS: list[Operation] = []
+
+
+@dataclass
+class Call:
+    """What a view gets: the caller, the validated body and query, and `If-Match`."""
+    caller: Caller | None
+    body: Any
+    query: Any
+    if_match: int | None
+    request: Any
+
+
+def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
+    if not isinstance(data, dict):
+        raise ValidationError(where, "must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except PydanticError as e:
+        first = e.errors()[0]
+        name = ".".join(str(p) for p in first["loc"]) or where
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "is not a field of this request"
+        raise ValidationError(name, message) from None
+
+
+def _if_match(headers) -> int | None:
+    raw = headers.get("if-match")
+    if raw is None:
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationError("If-Match", "must be the version number of the record")
+    return int(value)
+
+
+def _claims(request) -> tuple[str | None, str | None]:
+    claims = ((request.context or {}).get("authorizer") or {}).get("claims") or {}
+    return claims.get("custom:org_id"), claims.get("sub")
+
+
+def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, roles: tuple[Role, ...] = (),
+             body: type[BaseModel] | None = None, query: type[BaseModel] | None = None, response: Any = None,
+             status: int = 200, public: bool = False) -> Callable:
+    def register(view: Callable) -> Callable:
+        OPERATIONS.append(Operation(method, path, summary, roles, body, query, response, status, public,
+                                    view.__name__))
+
+        @functools.wraps(view)
+        def handler(**params):
+            try:
+                return respond(**params)
+            except DomainError as e:
+                return from_domain(e)
+
+        def respond(**params):
+            request = bp.current_request
+            caller = None if public else authenticate(store, *_claims(request))
+            if caller and roles:
+                caller.require(*roles)
+            call = Call(
+                caller=caller,
+                body=_validated(body, parse_json(request.raw_body), "body") if body else None,
+                query=_validated(query, dict(request.query_params or {}), "query") if query else None,
+                if_match=_if_match(request.headers),
+                request=request,
+            )
+            result = view(call, **params)
+            if isinstance(result, Response):
+                return result
+            return Response(body=result if result is not None else "", status_code=status,
+                            headers={"Content-Type": "application/json"} if result is not None else {})
+
+        bp.route(path, methods=[method], authorizer=None if public else authorizer)(handler)
+        return view
+    return register

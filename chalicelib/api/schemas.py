@@ -1,0 +1,314 @@
+"""Request and response models. They validate the API and are the OpenAPI document's schemas."""
+from datetime import datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator,
+)
+
+from ..domain import errors, values
+
+Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(str.strip)]
+LongText = Annotated[str, Field(min_length=1, max_length=5000)]
+Id = Annotated[str, Field(min_length=1, max_length=100)]
+Role = Literal["dispatcher", "technician", "provider"]
+Visibility = Literal["public", "private"]
+
+
+def _domain(check):
+    """Run a domain value check inside Pydantic, so the error names the field like any other."""
+    def validate(value):
+        if value is None:
+            return value
+        try:
+            return check("value", value)
+        except errors.ValidationError as e:
+            raise ValueError(e.message.removeprefix("value: ")) from None
+    return AfterValidator(validate)
+
+
+def _whole_seconds(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
+
+
+Phone = Annotated[str, Field(max_length=32), _domain(values.e164)]
+TimeZone = Annotated[str, Field(max_length=64), _domain(values.time_zone)]
+Moment = Annotated[AwareDatetime, AfterValidator(_whole_seconds)]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CustomerIn(In):
+    name: Text
+    phone: Phone
+    email: EmailStr | None = None
+    time_zone: TimeZone | None = None
+    address: Annotated[str, Field(max_length=500)] | None = None
+
+
+class FrameIn(In):
+    start: Moment
+    end: Moment
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class AppointmentIn(In):
+    window_start: Moment
+    window_end: Moment
+    technician_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.window_end <= self.window_start:
+            raise ValueError("window_end must be after window_start")
+        return self
+
+
+class JobIn(In):
+    customer_id: Id
+    description: LongText
+    location_id: Id | None = None
+    priority: Literal["low", "normal", "high", "emergency"] = "normal"
+    appointment: AppointmentIn | None = None
+
+
+class CancelIn(In):
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    offer_coupon: bool = False
+
+
+class AppointmentPatch(In):
+    """Reschedule (both window ends) and/or assign (`technician_id`, null to unassign)."""
+    window_start: Moment | None = None
+    window_end: Moment | None = None
+    technician_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if (self.window_start is None) != (self.window_end is None):
+            raise ValueError("window_start and window_end go together")
+        if self.window_start and self.window_end <= self.window_start:
+            raise ValueError("window_end must be after window_start")
+        if not self.model_fields_set:
+            raise ValueError("nothing to change: send a window or a technician_id")
+        return self
+
+
+class StatusIn(In):
+    action: Literal["en_route", "start", "pause", "complete", "delay"]
+    eta: Moment | None = None
+    reason: Annotated[str, Field(max_length=500)] | None = None
+
+
+class OffersIn(In):
+    frames: Annotated[list[FrameIn], Field(min_length=1, max_length=10)]
+
+
+class PositionIn(In):
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    heading: Annotated[float, Field(ge=0, lt=360)] | None = None
+    speed: Annotated[float, Field(ge=0, le=100)] | None = None  # m/s
+
+
+class NoteIn(In):
+    text: LongText
+    visibility: Visibility = "private"
+
+
+class PhotoIn(In):
+    content_type: Annotated[str, Field(max_length=50)]
+    visibility: Visibility = "private"
+
+
+class UserIn(In):
+    name: Text
+    email: EmailStr
+    phone: Phone | None = None
+    roles: Annotated[list[Role], Field(min_length=1)]
+
+
+class UserPatch(In):
+    name: Text | None = None
+    phone: Phone | None = None
+    roles: Annotated[list[Role], Field(min_length=1)] | None = None
+    active: bool | None = None
+
+    @field_validator("name", "roles", "active")
+    @classmethod
+    def _not_null(cls, value):
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+
+class LocationIn(In):
+    name: Text
+    time_zone: TimeZone
+    direct_reply_enabled: bool = True
+
+
+class LocationPatch(In):
+    name: Text | None = None
+    time_zone: TimeZone | None = None
+    direct_reply_enabled: bool | None = None
+
+    @field_validator("name", "time_zone", "direct_reply_enabled")
+    @classmethod
+    def _not_null(cls, value):
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+
+class PageQuery(In):
+    limit: Annotated[int, Field(ge=1, le=100)] = 50
+    next_token: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class JobsQuery(PageQuery):
+    status: str | None = None
+    date: str | None = None
+
+
+class DayQuery(In):
+    date: str | None = None
+
+
+# -- responses ----------------------------------------------------------------------------------------
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CustomerOut(Out):
+    id: str
+    name: str
+    phone: str
+    email: str | None
+    time_zone: str | None
+    address: str | None
+    opted_out: bool
+    created_at: datetime
+
+
+class FrameOut(Out):
+    start: datetime
+    end: datetime
+
+
+class AppointmentOut(Out):
+    id: str
+    job_id: str
+    window_start: datetime
+    window_end: datetime
+    technician_id: str | None
+    status: str
+    eta: datetime | None
+    confirmation: str
+    offers: list[FrameOut]
+    status_reason: str | None
+    version: int
+
+
+class CouponOut(Out):
+    code: str
+    percent: int
+
+
+class JobOut(Out):
+    id: str
+    customer_id: str
+    status: str
+    description: str
+    priority: str
+    location_id: str | None
+    provider_id: str | None
+    coupon: CouponOut | None
+    cancel_reason: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    appointments: list[AppointmentOut] | None = None
+
+
+class DayCustomerOut(Out):
+    id: str
+    name: str
+    phone: str
+    address: str | None
+
+
+class DayEntryOut(AppointmentOut):
+    job: JobOut
+    customer: DayCustomerOut
+
+
+class NoteOut(Out):
+    id: str
+    job_id: str
+    author_id: str
+    text: str
+    visibility: str
+    created_at: datetime
+
+
+class PhotoOut(Out):
+    id: str
+    job_id: str
+    author_id: str
+    content_type: str
+    visibility: str
+    created_at: datetime
+    upload_url: str | None = None
+    download_url: str | None = None
+
+
+class PositionOut(Out):
+    lat: float
+    lon: float
+    heading: float | None
+    speed: float | None
+    at: datetime
+
+
+class UserOut(Out):
+    id: str
+    name: str
+    email: str
+    phone: str | None
+    roles: list[str]
+    active: bool
+    last_position: PositionOut | None = None
+
+
+class LocationOut(Out):
+    id: str
+    name: str
+    time_zone: str
+    direct_reply_enabled: bool
+    created_at: datetime
+
+
+class OrganizationOut(Out):
+    id: str
+    name: str
+    slug: str
+    time_zone: str
+    sms_number: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

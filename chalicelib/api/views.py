@@ -1,0 +1,58 @@
+"""Domain objects as the JSON of api.md, shaped by the response models."""
+from ..domain.customers import Customer
+from ..domain.jobs import Appointment, Job
+from ..domain.notes import Note, Photo
+from ..domain.people import Location, Organization, User
+from ..store.pages import Page
+from . import schemas
+
+
+def _dump(model) -> dict:
+    return model.model_dump(mode="json")
+
+
+def appointment(a: Appointment) -> dict:
+    return _dump(schemas.AppointmentOut.model_validate(a))
+
+
+def job(j: Job, with_appointments: bool = True) -> dict:
+    out = _dump(schemas.JobOut.model_validate(j))
+    if not with_appointments:
+        out["appointments"] = None
+    return out
+
+
+def day_entry(a: Appointment, j: Job, c: Customer) -> dict:
+    """One stop of the technician's day: the visit, its job and where to go."""
+    return {**appointment(a), "job": job(j, with_appointments=False),
+            "customer": _dump(schemas.DayCustomerOut.model_validate(c))}
+
+
+def customer(c: Customer) -> dict:
+    return _dump(schemas.CustomerOut.model_validate(c))
+
+
+def note(n: Note) -> dict:
+    return _dump(schemas.NoteOut.model_validate(n))
+
+
+def photo(p: Photo, **urls: str) -> dict:
+    return _dump(schemas.PhotoOut(**schemas.PhotoOut.model_validate(p).model_dump(exclude=set(urls)), **urls))
+
+
+def user(u: User) -> dict:
+    return _dump(schemas.UserOut(id=u.id, name=u.name, email=u.email, phone=u.phone, roles=sorted(u.roles),
+                                 active=u.active, last_position=u.last_position and
+                                 schemas.PositionOut.model_validate(u.last_position)))
+
+
+def location(loc: Location) -> dict:
+    return _dump(schemas.LocationOut.model_validate(loc))
+
+
+def organization(o: Organization) -> dict:
+    return _dump(schemas.OrganizationOut.model_validate(o))
+
+
+def page(p: Page, present) -> dict:
+    return {"items": [present(i) for i in p.items], "next_token": p.next_token}

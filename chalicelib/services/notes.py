@@ -1,0 +1,47 @@
+"""Notes and photos: dispatchers see all; assigned technicians see their jobs'; providers, PUBLIC only."""
+from .. import clock
+from ..domain import ids
+from ..domain.errors import ValidationError
+from ..domain.notes import Note, Photo, Visibility
+from ..store.pages import Page
+from .access import Caller, visible_job
+from .store import Store
+
+PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/heic": "heic", "image/webp": "webp"}
+
+
+def _writable_visibility(caller: Caller, job, visibility: Visibility) -> Visibility:
+    if visibility is Visibility.PRIVATE and not caller.sees_private(job):
+        raise ValidationError("visibility", "a provider can only add public notes and photos")
+    return visibility
+
+
+def add_note(store: Store, caller: Caller, job_id: str, text: str, visibility: Visibility) -> Note:
+    job = visible_job(store, caller, job_id)
+    note = Note(id=ids.new_id("note"), job_id=job.id, author_id=caller.id, text=text,
+                visibility=_writable_visibility(caller, job, visibility), created_at=clock.now())
+    store.notes.add(caller.org_id, note)
+    return note
+
+
+def list_notes(store: Store, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Note]:
+    job = visible_job(store, caller, job_id)
+    return store.notes.list(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
+
+
+def add_photo(store: Store, caller: Caller, job_id: str, content_type: str, visibility: Visibility) -> Photo:
+    """The photo's record; the app uploads the bytes itself to the presigned URL."""
+    if content_type not in PHOTO_TYPES:
+        raise ValidationError("content_type", f"must be one of {', '.join(PHOTO_TYPES)}")
+    job = visible_job(store, caller, job_id)
+    photo_id = ids.new_id("pho")
+    photo = Photo(id=photo_id, job_id=job.id, author_id=caller.id, content_type=content_type,
+                  visibility=_writable_visibility(caller, job, visibility), created_at=clock.now(),
+                  object_key=f"{caller.org_id}/{job.id}/{photo_id}.{PHOTO_TYPES[content_type]}")
+    store.notes.add_photo(caller.org_id, photo)
+    return photo
+
+
+def list_photos(store: Store, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Photo]:
+    job = visible_job(store, caller, job_id)
+    return store.notes.list_photos(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)

@@ -1,0 +1,17 @@
+"""The repositories the services use, bundled; stateless, so one shared instance is enough."""
+from dataclasses import dataclass, field
+
+from ..store.customers import Customers
+from ..store.jobs import Jobs
+from ..store.notes import Notes
+from ..store.people import Locations, Organizations, Users
+
+
+@dataclass(frozen=True)
+class Store:
+    organizations: Organizations = field(default_factory=Organizations)
+    users: Users = field(default_factory=Users)
+    locations: Locations = field(default_factory=Locations)
+    customers: Customers = field(default_factory=Customers)
+    jobs: Jobs = field(default_factory=Jobs)
+    notes: Notes = field(default_factory=Notes)

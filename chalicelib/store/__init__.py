@@ -1,0 +1,1 @@
+"""DynamoDB persistence: the only package that knows DynamoDB. Access patterns in README.md."""

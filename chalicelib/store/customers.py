@@ -1,0 +1,32 @@
+from ..domain.customers import Customer
+from ..domain.errors import Conflict
+from . import keys
+from .db import conditional, get_or_404
+from .models import CustomerItem, Entity, bind
+
+
+def _item(c: Customer) -> CustomerItem:
+    return CustomerItem(pk=keys.org(c.org_id), sk=f"CUST#{c.id}", org_id=c.org_id, customer_id=c.id, name=c.name,
+                        phone=c.phone, email=c.email, time_zone=c.time_zone, address=c.address,
+                        opted_out=c.opted_out, created_at=c.created_at,
+                        gsi1pk=keys.phone_index(c.org_id, c.phone), gsi1sk=f"CUST#{c.id}")
+
+
+def _customer(i: CustomerItem) -> Customer:
+    return Customer(id=i.customer_id, org_id=i.org_id, name=i.name, phone=i.phone, email=i.email,
+                    time_zone=i.time_zone, address=i.address, opted_out=bool(i.opted_out), created_at=i.created_at)
+
+
+class Customers:
+    def get(self, org_id: str, customer_id: str) -> Customer:
+        return _customer(get_or_404(CustomerItem, keys.org(org_id), f"CUST#{customer_id}", "customer"))
+
+    def get_many(self, org_id: str, customer_ids: set[str]) -> dict[str, Customer]:
+        bind()
+        found = CustomerItem.batch_get([(keys.org(org_id), f"CUST#{c}") for c in customer_ids])
+        return {c.customer_id: _customer(c) for c in found}
+
+    def add(self, customer: Customer) -> None:
+        bind()
+        with conditional(Conflict("customer already exists")):
+            _item(customer).save(condition=Entity.pk.does_not_exist())

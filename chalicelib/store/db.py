@@ -1,0 +1,41 @@
+"""Shared plumbing: the bound table, conditional transactions, and their errors in domain terms."""
+from contextlib import contextmanager
+from typing import Iterator
+
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from ..domain.errors import NotFound, VersionConflict
+from .models import bind
+
+
+@contextmanager
+def transaction(conflict: Exception | None = None) -> Iterator[TransactWrite]:
+    """One TransactWriteItems. A failed condition means someone else wrote first."""
+    table = bind()
+    try:
+        with TransactWrite(connection=table._get_connection().connection) as tx:
+            yield tx
+    except TransactWriteError as error:
+        if error.cause_response_code == "TransactionCanceledException":
+            raise conflict or VersionConflict() from None
+        raise
+
+
+@contextmanager
+def conditional(conflict: Exception | None = None) -> Iterator[None]:
+    """A single conditional Put/Update: a failed condition becomes a conflict."""
+    try:
+        yield
+    except (PutError, UpdateError) as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise conflict or VersionConflict() from None
+        raise
+
+
+def get_or_404(model, pk: str, sk: str, what: str):
+    bind()
+    try:
+        return model.get(pk, sk)
+    except model.DoesNotExist:
+        raise NotFound(what) from None

@@ -1,0 +1,184 @@
+"""PynamoDB models of the single OnMyWay table (infra/template.yaml).
+
+One partition per organization (`ORG#o`) holds its profile, users, customers and locations; one
+partition per job (`ORG#o#JOB#j`) holds the job, its appointments, notes and photos, so a job is
+read whole with one Query. Three overloaded indexes serve the lists (see README "Access patterns").
+"""
+from pynamodb.attributes import (
+    BooleanAttribute, DiscriminatorAttribute, ListAttribute, MapAttribute, NumberAttribute,
+    UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute, VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from ..config import settings
+
+
+class Gsi1(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi3(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class Entity(Model):
+    """Base of every item; `kind` tells PynamoDB which class a queried item is."""
+    class Meta:
+        table_name = "onmyway"  # bound from settings by bind() before every use
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+    gsi3 = Gsi3()
+
+
+def bind() -> type[Entity]:
+    """Point the models at the configured table and region (lazily: settings may change per call)."""
+    s = settings()
+    Entity.Meta.table_name = s.table_name
+    Entity.Meta.region = s.region
+    return Entity
+
+
+class ClaimItem(Entity, discriminator="claim"):
+    """A unique name owned by an organization: its slug, its SMS number."""
+    org_id = UnicodeAttribute()
+
+
+class OrganizationItem(Entity, discriminator="organization"):
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    sms_number = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class LocationItem(Entity, discriminator="location"):
+    org_id = UnicodeAttribute()
+    location_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    direct_reply_enabled = BooleanAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class PositionMap(MapAttribute):
+    lat = NumberAttribute()
+    lon = NumberAttribute()
+    at = UTCDateTimeAttribute()
+    heading = NumberAttribute(null=True)
+    speed = NumberAttribute(null=True)
+
+
+class UserItem(Entity, discriminator="user"):
+    org_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    roles = UnicodeSetAttribute()
+    active = BooleanAttribute()
+    created_at = UTCDateTimeAttribute()
+    last_position = PositionMap(null=True)
+
+
+class CustomerItem(Entity, discriminator="customer"):
+    org_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    time_zone = UnicodeAttribute(null=True)
+    address = UnicodeAttribute(null=True)
+    opted_out = BooleanAttribute(default=False)
+    created_at = UTCDateTimeAttribute()
+
+
+class CouponMap(MapAttribute):
+    code = UnicodeAttribute()
+    percent = NumberAttribute()
+
+
+class FrameMap(MapAttribute):
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+
+
+class JobItem(Entity, discriminator="job"):
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    description = UnicodeAttribute()
+    status = UnicodeAttribute()
+    priority = UnicodeAttribute()
+    location_id = UnicodeAttribute(null=True)
+    provider_id = UnicodeAttribute(null=True)
+    coupon = CouponMap(null=True)
+    cancel_reason = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class AppointmentItem(Entity, discriminator="appointment"):
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    window_start = UTCDateTimeAttribute()
+    window_end = UTCDateTimeAttribute()
+    technician_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    eta = UTCDateTimeAttribute(null=True)
+    confirmation = UnicodeAttribute()
+    offers = ListAttribute(of=FrameMap, default=list)
+    status_reason = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class NoteItem(Entity, discriminator="note"):
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    note_id = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    text = UnicodeAttribute()
+    visibility = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class PhotoItem(Entity, discriminator="photo"):
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    photo_id = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    visibility = UnicodeAttribute()
+    object_key = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()

@@ -1,0 +1,47 @@
+"""Notes and photos live in their job's partition, in creation order."""
+from ..domain.notes import Note, Photo, Visibility
+from . import keys
+from .models import Entity, NoteItem, PhotoItem, bind
+from .pages import Page, decode, encode
+
+
+def _note(i: NoteItem) -> Note:
+    return Note(id=i.note_id, job_id=i.job_id, author_id=i.author_id, text=i.text,
+                visibility=Visibility(i.visibility), created_at=i.created_at)
+
+
+def _photo(i: PhotoItem) -> Photo:
+    return Photo(id=i.photo_id, job_id=i.job_id, author_id=i.author_id, content_type=i.content_type,
+                 visibility=Visibility(i.visibility), object_key=i.object_key, created_at=i.created_at)
+
+
+class Notes:
+    def add(self, org_id: str, note: Note) -> None:
+        bind()
+        NoteItem(pk=keys.job(org_id, note.job_id), sk=f"NOTE#{keys.stamp(note.created_at)}#{note.id}",
+                 org_id=org_id, job_id=note.job_id, note_id=note.id, author_id=note.author_id, text=note.text,
+                 visibility=note.visibility.value, created_at=note.created_at,
+                 ).save(condition=Entity.pk.does_not_exist())
+
+    def add_photo(self, org_id: str, photo: Photo) -> None:
+        bind()
+        PhotoItem(pk=keys.job(org_id, photo.job_id), sk=f"PHOTO#{keys.stamp(photo.created_at)}#{photo.id}",
+                  org_id=org_id, job_id=photo.job_id, photo_id=photo.id, author_id=photo.author_id,
+                  content_type=photo.content_type, visibility=photo.visibility.value, object_key=photo.object_key,
+                  created_at=photo.created_at).save(condition=Entity.pk.does_not_exist())
+
+    def list(self, org_id: str, job_id: str, public_only: bool, limit: int, next_token: str | None) -> Page[Note]:
+        return self._list(NoteItem, "NOTE#", _note, org_id, job_id, public_only, limit, next_token)
+
+    def list_photos(self, org_id: str, job_id: str, public_only: bool, limit: int,
+                    next_token: str | None) -> Page[Photo]:
+        return self._list(PhotoItem, "PHOTO#", _photo, org_id, job_id, public_only, limit, next_token)
+
+    @staticmethod
+    def _list(model, prefix, to_domain, org_id, job_id, public_only, limit, next_token):
+        bind()
+        pk = keys.job(org_id, job_id)
+        condition = model.visibility == Visibility.PUBLIC.value if public_only else None
+        result = model.query(pk, Entity.sk.startswith(prefix), filter_condition=condition, limit=limit,
+                             last_evaluated_key=decode(next_token, {"pk": pk}))
+        return Page([to_domain(i) for i in result], encode(result.last_evaluated_key))

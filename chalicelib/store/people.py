@@ -1,0 +1,106 @@
+"""Organizations (with their unique slug and SMS number), locations and users."""
+from ..domain.errors import Conflict, NotFound
+from ..domain.people import GeoPosition, Location, Organization, Role, User
+from . import keys
+from .db import conditional, get_or_404, transaction
+from .models import ClaimItem, Entity, LocationItem, OrganizationItem, PositionMap, UserItem, bind
+from .pages import Page, decode, encode
+
+
+def _org_item(o: Organization) -> OrganizationItem:
+    return OrganizationItem(pk=keys.org(o.id), sk="PROFILE", org_id=o.id, name=o.name, slug=o.slug,
+                            time_zone=o.time_zone, sms_number=o.sms_number, created_at=o.created_at)
+
+
+def _org(i: OrganizationItem) -> Organization:
+    return Organization(id=i.org_id, name=i.name, slug=i.slug, time_zone=i.time_zone,
+                        sms_number=i.sms_number, created_at=i.created_at)
+
+
+def _user_item(u: User) -> UserItem:
+    p = u.last_position
+    return UserItem(pk=keys.org(u.org_id), sk=f"USER#{u.id}", org_id=u.org_id, user_id=u.id, name=u.name,
+                    email=u.email, phone=u.phone, roles={r.value for r in u.roles}, active=u.active,
+                    created_at=u.created_at,
+                    last_position=PositionMap(lat=p.lat, lon=p.lon, at=p.at, heading=p.heading, speed=p.speed)
+                    if p else None)
+
+
+def _user(i: UserItem) -> User:
+    p = i.last_position
+    return User(id=i.user_id, org_id=i.org_id, name=i.name, email=i.email, phone=i.phone,
+                roles=frozenset(Role(r) for r in i.roles), active=i.active, created_at=i.created_at,
+                last_position=GeoPosition(lat=float(p.lat), lon=float(p.lon), at=p.at, heading=p.heading,
+                                          speed=p.speed) if p else None)
+
+
+def _location_item(loc: Location) -> LocationItem:
+    return LocationItem(pk=keys.org(loc.org_id), sk=f"LOC#{loc.id}", org_id=loc.org_id, location_id=loc.id,
+                        name=loc.name, time_zone=loc.time_zone, direct_reply_enabled=loc.direct_reply_enabled,
+                        created_at=loc.created_at)
+
+
+def _location(i: LocationItem) -> Location:
+    return Location(id=i.location_id, org_id=i.org_id, name=i.name, time_zone=i.time_zone,
+                    direct_reply_enabled=i.direct_reply_enabled, created_at=i.created_at)
+
+
+class Organizations:
+    def create(self, org: Organization, first_dispatcher: User) -> None:
+        """The organization, its first dispatcher, and the claims on its slug and SMS number, at once."""
+        with transaction(Conflict(f"slug {org.slug!r} or number {org.sms_number} is already taken")) as tx:
+            tx.save(_org_item(org), condition=Entity.pk.does_not_exist())
+            tx.save(_user_item(first_dispatcher), condition=Entity.pk.does_not_exist())
+            for claim in (keys.slug_claim(org.slug), keys.number_claim(org.sms_number)):
+                tx.save(ClaimItem(pk=claim, sk="CLAIM", org_id=org.id), condition=Entity.pk.does_not_exist())
+
+    def get(self, org_id: str) -> Organization:
+        return _org(get_or_404(OrganizationItem, keys.org(org_id), "PROFILE", "organization"))
+
+    def id_for_slug(self, slug: str) -> str:
+        return get_or_404(ClaimItem, keys.slug_claim(slug), "CLAIM", "organization").org_id
+
+
+class Users:
+    def get(self, org_id: str, user_id: str) -> User:
+        return _user(get_or_404(UserItem, keys.org(org_id), f"USER#{user_id}", "user"))
+
+    def add(self, user: User) -> None:
+        bind()
+        with conditional(Conflict("user already exists")):
+            _user_item(user).save(condition=Entity.pk.does_not_exist())
+
+    def save(self, user: User) -> None:
+        bind()
+        with conditional(NotFound("user")):
+            _user_item(user).save(condition=Entity.pk.exists())
+
+    def list(self, org_id: str, limit: int, next_token: str | None) -> Page[User]:
+        bind()
+        start = decode(next_token, {"pk": keys.org(org_id)})
+        result = UserItem.query(keys.org(org_id), Entity.sk.startswith("USER#"), limit=limit,
+                                last_evaluated_key=start)
+        items = [_user(i) for i in result]
+        return Page(items, encode(result.last_evaluated_key))
+
+
+class Locations:
+    def get(self, org_id: str, location_id: str) -> Location:
+        return _location(get_or_404(LocationItem, keys.org(org_id), f"LOC#{location_id}", "location"))
+
+    def add(self, location: Location) -> None:
+        bind()
+        _location_item(location).save(condition=Entity.pk.does_not_exist())
+
+    def save(self, location: Location) -> None:
+        bind()
+        with conditional(NotFound("location")):
+            _location_item(location).save(condition=Entity.pk.exists())
+
+    def list(self, org_id: str, limit: int, next_token: str | None) -> Page[Location]:
+        bind()
+        start = decode(next_token, {"pk": keys.org(org_id)})
+        result = LocationItem.query(keys.org(org_id), Entity.sk.startswith("LOC#"), limit=limit,
+                                    last_evaluated_key=start)
+        items = [_location(i) for i in result]
+        return Page(items, encode(result.last_evaluated_key))

@@ -1,0 +1,27 @@
+"""Photo bytes go straight between the app and S3 through presigned URLs; the API never carries them."""
+from functools import cache
+
+import boto3
+from botocore.config import Config
+
+from ..config import settings
+
+URL_TTL_SECONDS = 900
+
+
+@cache
+def _s3(region: str):
+    return boto3.client("s3", region_name=region, config=Config(signature_version="s3v4"))
+
+
+def upload_url(object_key: str, content_type: str) -> str:
+    s = settings()
+    return _s3(s.region).generate_presigned_url(
+        "put_object", Params={"Bucket": s.photos_bucket, "Key": object_key, "ContentType": content_type},
+        ExpiresIn=URL_TTL_SECONDS)
+
+
+def download_url(object_key: str) -> str:
+    s = settings()
+    return _s3(s.region).generate_presigned_url(
+        "get_object", Params={"Bucket": s.photos_bucket, "Key": object_key}, ExpiresIn=URL_TTL_SECONDS)

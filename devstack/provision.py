@@ -1,0 +1,39 @@
+"""Create the AWS resources of infra/template.yaml in moto (in-process or server): one source of truth."""
+from pathlib import Path
+
+import boto3
+import yaml
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
+TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode", "StreamSpecification")
+
+
+def resources(kind: str) -> dict[str, dict]:
+    doc = yaml.safe_load(TEMPLATE.read_text())
+    return {name: r["Properties"] for name, r in doc["Resources"].items() if r["Type"] == kind}
+
+
+def create_table(table_name: str) -> dict:
+    (props,) = resources("AWS::DynamoDB::Table").values()
+    client = boto3.client("dynamodb")
+    spec = {k: props[k] for k in TABLE_KEYS if k in props}
+    spec["StreamSpecification"] = {"StreamEnabled": True, **spec["StreamSpecification"]}
+    table = client.create_table(TableName=table_name, **spec)["TableDescription"]
+    ttl = props["TimeToLiveSpecification"]
+    client.update_time_to_live(TableName=table_name, TimeToLiveSpecification=ttl)
+    return table
+
+
+def create_photos_bucket(bucket: str) -> None:
+    (props,) = resources("AWS::S3::Bucket").values()
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=bucket)
+    # CloudFormation's CorsRule says MaxAge where the S3 API says MaxAgeSeconds.
+    rules = [{("MaxAgeSeconds" if k == "MaxAge" else k): v for k, v in rule.items()}
+             for rule in props["CorsConfiguration"]["CorsRules"]]
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+
+
+def provision(table_name: str, photos_bucket: str) -> None:
+    create_table(table_name)
+    create_photos_bucket(photos_bucket)

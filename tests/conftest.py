@@ -1,0 +1,24 @@
+"""Shared fixtures: fake AWS credentials, moto, and the resources built from infra/template.yaml."""
+import os
+
+import pytest
+
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    "TABLE_NAME": "onmyway-test", "PHOTOS_BUCKET": "onmyway-photos-test",
+})
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+
+
+@pytest.fixture
+def aws():
+    """A fresh moto account with the table and bucket of infra/template.yaml."""
+    from moto import mock_aws
+
+    from devstack.provision import provision
+    with mock_aws():
+        provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
+        yield

@@ -1,0 +1,125 @@
+"""End to end through chalice.test.Client, on moto, with every AWS call recorded (and no Scan allowed)."""
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import botocore.client
+import pytest
+from chalice.test import Client
+
+from chalicelib.domain.people import Role
+from chalicelib.services.people import create_organization
+from chalicelib.services.store import Store
+from devstack.tokens import mint
+
+
+@pytest.fixture
+def aws_calls(monkeypatch):
+    """Every AWS operation the code makes during the test, by (service, operation)."""
+    calls: list[tuple[str, str]] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def recording(self, operation, params):
+        calls.append((self.meta.service_model.service_name, operation))
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording)
+    yield calls
+    scans = [c for c in calls if c[1] == "Scan"]
+    assert not scans, f"a request path used Scan: {scans}"
+
+
+@dataclass
+class Response:
+    status: int
+    body: dict | list | None
+    headers: dict
+
+    @property
+    def error(self) -> str | None:
+        return (self.body or {}).get("error", {}).get("code") if isinstance(self.body, dict) else None
+
+
+class Api:
+    def __init__(self, client: Client):
+        self.client = client
+
+    def call(self, method: str, path: str, token: str | None = None, body=None, headers=None, raw: bytes | None = None):
+        h = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        r = self.client.http.request(method, path, headers=h, body=data)
+        parsed = json.loads(r.body) if r.body else None
+        return Response(r.status_code, parsed, dict(r.headers))
+
+    def get(self, path, token=None, **kw):
+        return self.call("GET", path, token, **kw)
+
+    def post(self, path, token=None, body=None, **kw):
+        return self.call("POST", path, token, body if body is not None else {}, **kw)
+
+    def patch(self, path, token=None, body=None, **kw):
+        return self.call("PATCH", path, token, body, **kw)
+
+    def put(self, path, token=None, body=None, **kw):
+        return self.call("PUT", path, token, body, **kw)
+
+    def delete(self, path, token=None, **kw):
+        return self.call("DELETE", path, token, **kw)
+
+
+@dataclass
+class Org:
+    id: str
+    dispatcher: str  # token
+    dispatcher_id: str
+
+
+_numbers = iter(range(100, 200))
+
+
+def new_org(slug: str) -> Org:
+    org, dispatcher = create_organization(
+        Store(), name=f"{slug} Services", slug=slug, time_zone="America/Denver",
+        sms_number=f"+1303555{next(_numbers):04d}", dispatcher_name="Dana Dispatch",
+        dispatcher_email=f"dana@{slug}.example")
+    return Org(org.id, mint(dispatcher.id, org.id, [Role.DISPATCHER]), dispatcher.id)
+
+
+@pytest.fixture
+def api(aws, aws_calls):
+    import app
+    with Client(app.app) as client:
+        yield Api(client)
+
+
+@pytest.fixture
+def org(api) -> Org:
+    return new_org("acme")
+
+
+@pytest.fixture
+def other_org(api) -> Org:
+    return new_org("globex")
+
+
+def add_user(api: Api, org: Org, name: str, *roles: str) -> tuple[str, str]:
+    """A user created through the API, and their token."""
+    r = api.post("/users", org.dispatcher, {"name": name, "email": f"{name.split()[0].lower()}@x.example",
+                                            "roles": list(roles), "phone": "+13035550142"})
+    assert r.status == 201, r.body
+    return r.body["id"], mint(r.body["id"], org.id, roles)
+
+
+def window(days: int = 2, hours: int = 2) -> dict:
+    start = (datetime.now(timezone.utc) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    return {"window_start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "window_end": (start + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def new_customer(api: Api, org: Org, phone: str = "+13035550177") -> str:
+    r = api.post("/customers", org.dispatcher, {"name": "Sam Rivera", "phone": phone, "time_zone": "America/Denver",
+                                                "address": "12 Elm St, Denver"})
+    assert r.status == 201, r.body
+    return r.body["id"]
