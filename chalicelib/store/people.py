@@ -19,7 +19,8 @@ def _org(i: OrganizationItem) -> Organization:
 
 def _user_item(u: User) -> UserItem:
     p = u.last_position
-    return UserItem(pk=keys.org(u.org_id), sk=f"USER#{u.id}", org_id=u.org_id, user_id=u.id, name=u.name,
+    return UserItem(pk=keys.org(u.org_id), sk=f"USER#{u.id}", gsi1pk=f"USER#{u.id}", gsi1sk="USER",
+                    org_id=u.org_id, user_id=u.id, name=u.name,
                     email=u.email, phone=u.phone, roles={r.value for r in u.roles}, active=u.active,
                     created_at=u.created_at,
                     last_position=PositionMap(lat=p.lat, lon=p.lon, at=p.at, heading=p.heading, speed=p.speed)
@@ -64,6 +65,13 @@ class Organizations:
 class Users:
     def get(self, org_id: str, user_id: str) -> User:
         return _user(get_or_404(UserItem, keys.org(org_id), f"USER#{user_id}", "user"))
+
+    def org_of(self, user_id: str) -> str:
+        """The organization a user id belongs to (admin and local tooling: tokens carry it otherwise)."""
+        bind()
+        for item in Entity.gsi1.query(f"USER#{user_id}", limit=1):
+            return item.org_id
+        raise NotFound("user")
 
     def add(self, user: User) -> None:
         bind()

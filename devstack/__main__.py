@@ -1,0 +1,36 @@
+"""`make run`: the whole system on this machine. Ctrl-C stops it."""
+import argparse
+import signal
+import threading
+import warnings
+
+from .server import LocalStack
+
+
+def main() -> None:
+    # Chalice local reads the Cognito claims without verifying them, by design of the local stage.
+    warnings.filterwarnings("ignore", message="CognitoUserPoolAuthorizer is not a supported in local mode")
+    parser = argparse.ArgumentParser(prog="python -m devstack")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    stack = LocalStack(port=args.port)
+    demo = stack.start()
+    base = f"http://127.0.0.1:{stack.port}"
+    print(f"\nOnMyWay is running on {base}  (AWS emulator on 127.0.0.1:{stack.moto_port})\n")
+    print(f"Demo organization: {demo['org'].name} ({demo['org'].slug}), texts from {demo['org'].sms_number}")
+    for user in demo["users"]:
+        print(f"  {user['name']:<16} {','.join(user['roles']):<12} Authorization: Bearer {user['token']}")
+    print(f"\nTry:  curl -H 'Authorization: Bearer {demo['users'][0]['token'][:16]}...' {base}/jobs")
+    print(f"      {base}/openapi.json   {base}/dev/demo\nCtrl-C stops everything.", flush=True)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    stack.stop()
+    print("stopped")
+
+
+if __name__ == "__main__":
+    main()

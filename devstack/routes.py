@@ -1,0 +1,78 @@
+"""/dev/* routes: only the local stage registers this blueprint (the deployed app.py never imports it)."""
+from datetime import timedelta
+
+from chalice import Blueprint
+from pydantic import AwareDatetime, Field, model_validator
+
+from chalicelib import clock
+from chalicelib.domain.errors import ValidationError
+
+from chalicelib.api import schemas as s
+from chalicelib.api import views
+from chalicelib.api.routing import Call, endpoint, store
+
+from . import demo
+from .clock import SimulatedClock
+from .tokens import mint
+
+bp = Blueprint(__name__)
+DEMO: dict = {}  # filled by the server once it has seeded
+CLOCK = SimulatedClock()
+
+
+class OrgIn(s.In):
+    name: s.Text
+    slug: s.Text = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")
+    time_zone: s.TimeZone
+
+
+class TokenIn(s.In):
+    user_id: s.Id
+
+
+@endpoint(bp, "GET", "/dev/demo", "The seeded demo with a bearer token per user", public=True)
+def dev_demo(call: Call):
+    return {"org": views.organization(DEMO["org"]), "users": DEMO["users"],
+            "customers": [views.customer(c) for c in DEMO["customers"]],
+            "jobs": [views.job(j) for j in DEMO["jobs"]]}
+
+
+@endpoint(bp, "POST", "/dev/orgs", "A fresh organization with one dispatcher", body=OrgIn, public=True, status=201)
+def dev_orgs(call: Call):
+    b = call.body
+    org, dispatcher = demo.create_org(store, b.name, b.slug, b.time_zone)
+    return {"org": views.organization(org),
+            "dispatcher": {**views.user(dispatcher), "token": mint(dispatcher.id, org.id, dispatcher.roles)}}
+
+
+@endpoint(bp, "POST", "/dev/token", "A bearer token for an existing user", body=TokenIn, public=True)
+def dev_token(call: Call):
+    org_id = store.users.org_of(call.body.user_id)
+    user = store.users.get(org_id, call.body.user_id)
+    return {"token": mint(user.id, org_id, user.roles)}
+
+
+class ClockIn(s.In):
+    advance: timedelta | None = None  # ISO 8601 duration, like PT3H
+    set: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.advance is None) == (self.set is None):
+            raise ValueError("send either advance (like PT3H) or set (a time)")
+        return self
+
+
+@endpoint(bp, "GET", "/dev/clock", "The simulated time the handlers see", public=True)
+def dev_clock(call: Call):
+    return {"now": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+@endpoint(bp, "POST", "/dev/clock", "Move the simulated time forward", body=ClockIn, public=True)
+def move_clock(call: Call):
+    b = call.body
+    try:
+        CLOCK.advance(b.advance) if b.advance is not None else CLOCK.set(b.set)
+    except ValueError as e:
+        raise ValidationError("advance" if b.advance is not None else "set", str(e)) from None
+    return dev_clock(call)

@@ -1,0 +1,57 @@
+"""The local stack: moto on loopback, the resources of infra/, the demo, and the API served by Chalice."""
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from moto.server import ThreadedMotoServer
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+
+def local_environment(moto_port: int) -> dict[str, str]:
+    stage = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["local"]["environment_variables"]
+    return {**stage, "AWS_ENDPOINT_URL": f"http://{HOST}:{moto_port}", "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": stage["AWS_DEFAULT_REGION"]}
+
+
+@dataclass
+class LocalStack:
+    port: int
+    moto_port: int = 0
+
+    def start(self) -> dict:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
+        self.moto = ThreadedMotoServer(ip_address=HOST, port=self.moto_port, verbose=False)
+        self.moto.start()
+        self.moto_port = self.moto._server.server_port
+        os.environ.update(local_environment(self.moto_port))
+        os.environ.pop("AWS_PROFILE", None)
+
+        from chalicelib import clock
+        from chalicelib.services.store import Store
+        from . import demo, provision, routes
+        clock.set_clock(routes.CLOCK.now)
+        provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
+        routes.DEMO.update(demo.seed(Store()))
+
+        from chalice.config import Config
+        from chalice.local import create_local_server
+
+        import app
+        app.app.register_blueprint(routes.bp)
+        config = Config.create(chalice_stage="local", app_name="onmyway", project_dir=str(ROOT),
+                               config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
+        self.api = create_local_server(app.app, config, HOST, self.port)
+        self.port = self.api.server.server_port
+        self.api_thread = threading.Thread(target=self.api.server.serve_forever, name="api", daemon=True)
+        self.api_thread.start()
+        return routes.DEMO
+
+    def stop(self) -> None:
+        self.api.server.shutdown()
+        self.api.server.server_close()
+        self.moto.stop()
