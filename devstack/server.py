@@ -8,6 +8,8 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
+from .emulator import serialize_dynamodb_writes
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
@@ -25,6 +27,7 @@ class LocalStack:
 
     def start(self) -> dict:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
+        serialize_dynamodb_writes()
         self.moto = ThreadedMotoServer(ip_address=HOST, port=self.moto_port, verbose=False)
         self.moto.start()
         self.moto_port = self.moto._server.server_port

@@ -18,7 +18,9 @@ def aws():
     """A fresh moto account with the table and bucket of infra/template.yaml."""
     from moto import mock_aws
 
+    from devstack.emulator import serialize_dynamodb_writes
     from devstack.provision import provision
+    serialize_dynamodb_writes()
     with mock_aws():
         provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
         yield

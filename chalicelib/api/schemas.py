@@ -37,7 +37,8 @@ Moment = Annotated[AwareDatetime, AfterValidator(_whole_seconds)]
 
 
 class In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # defer_build: a model's validator is built on first use, not at import (cold start).
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class CustomerIn(In):
@@ -185,7 +186,7 @@ class DayQuery(In):
 # -- responses ----------------------------------------------------------------------------------------
 
 class Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, defer_build=True)
 
 
 class CustomerOut(Out):

@@ -1,9 +1,6 @@
 """Photo bytes go straight between the app and S3 through presigned URLs; the API never carries them."""
 from functools import cache
 
-import boto3
-from botocore.config import Config
-
 from ..config import settings
 
 URL_TTL_SECONDS = 900
@@ -11,6 +8,8 @@ URL_TTL_SECONDS = 900
 
 @cache
 def _s3(region: str):
+    import boto3  # lazily: only photo requests pay for it
+    from botocore.config import Config
     return boto3.client("s3", region_name=region, config=Config(signature_version="s3v4"))
 
 
