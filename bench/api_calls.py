@@ -53,7 +53,6 @@ def main():
     botocore.client.BaseClient._make_api_call = _measured
     with mock_aws():
         from devstack import demo, provision
-        from devstack.tokens import mint
         from chalicelib.services.store import Store
         provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
         seeded = demo.seed(Store())

@@ -6,7 +6,8 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import NotFound, VersionConflict
-from .models import bind
+from .models import Entity, bind
+from .pages import Page, decode, encode
 
 
 @contextmanager
@@ -39,3 +40,11 @@ def get_or_404(model, pk: str, sk: str, what: str):
         return model.get(pk, sk)
     except model.DoesNotExist:
         raise NotFound(what) from None
+
+
+def page_of(model, pk: str, sk_prefix: str, convert, limit: int, next_token: str | None, filter_condition=None) -> Page:
+    """One page of a partition's items whose sort key starts with `sk_prefix`, in key order."""
+    bind()
+    result = model.query(pk, Entity.sk.startswith(sk_prefix), filter_condition=filter_condition, limit=limit,
+                         last_evaluated_key=decode(next_token, {"pk": pk}))
+    return Page([convert(i) for i in result], encode(result.last_evaluated_key))

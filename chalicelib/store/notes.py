@@ -2,7 +2,8 @@
 from ..domain.notes import Note, Photo, Visibility
 from . import keys
 from .models import Entity, NoteItem, PhotoItem, bind
-from .pages import Page, decode, encode
+from .db import page_of
+from .pages import Page
 
 
 def _note(i: NoteItem) -> Note:
@@ -31,17 +32,10 @@ class Notes:
                   created_at=photo.created_at).save(condition=Entity.pk.does_not_exist())
 
     def list(self, org_id: str, job_id: str, public_only: bool, limit: int, next_token: str | None) -> Page[Note]:
-        return self._list(NoteItem, "NOTE#", _note, org_id, job_id, public_only, limit, next_token)
+        public = NoteItem.visibility == Visibility.PUBLIC.value if public_only else None
+        return page_of(NoteItem, keys.job(org_id, job_id), "NOTE#", _note, limit, next_token, public)
 
     def list_photos(self, org_id: str, job_id: str, public_only: bool, limit: int,
                     next_token: str | None) -> Page[Photo]:
-        return self._list(PhotoItem, "PHOTO#", _photo, org_id, job_id, public_only, limit, next_token)
-
-    @staticmethod
-    def _list(model, prefix, to_domain, org_id, job_id, public_only, limit, next_token):
-        bind()
-        pk = keys.job(org_id, job_id)
-        condition = model.visibility == Visibility.PUBLIC.value if public_only else None
-        result = model.query(pk, Entity.sk.startswith(prefix), filter_condition=condition, limit=limit,
-                             last_evaluated_key=decode(next_token, {"pk": pk}))
-        return Page([to_domain(i) for i in result], encode(result.last_evaluated_key))
+        public = PhotoItem.visibility == Visibility.PUBLIC.value if public_only else None
+        return page_of(PhotoItem, keys.job(org_id, job_id), "PHOTO#", _photo, limit, next_token, public)

@@ -2,9 +2,9 @@
 from ..domain.errors import Conflict, NotFound
 from ..domain.people import GeoPosition, Location, Organization, Role, User
 from . import keys
-from .db import conditional, get_or_404, transaction
+from .db import conditional, get_or_404, page_of, transaction
 from .models import ClaimItem, Entity, LocationItem, OrganizationItem, PositionMap, UserItem, bind
-from .pages import Page, decode, encode
+from .pages import Page
 
 
 def _org_item(o: Organization) -> OrganizationItem:
@@ -84,12 +84,7 @@ class Users:
             _user_item(user).save(condition=Entity.pk.exists())
 
     def list(self, org_id: str, limit: int, next_token: str | None) -> Page[User]:
-        bind()
-        start = decode(next_token, {"pk": keys.org(org_id)})
-        result = UserItem.query(keys.org(org_id), Entity.sk.startswith("USER#"), limit=limit,
-                                last_evaluated_key=start)
-        items = [_user(i) for i in result]
-        return Page(items, encode(result.last_evaluated_key))
+        return page_of(UserItem, keys.org(org_id), "USER#", _user, limit, next_token)
 
 
 class Locations:
@@ -106,9 +101,4 @@ class Locations:
             _location_item(location).save(condition=Entity.pk.exists())
 
     def list(self, org_id: str, limit: int, next_token: str | None) -> Page[Location]:
-        bind()
-        start = decode(next_token, {"pk": keys.org(org_id)})
-        result = LocationItem.query(keys.org(org_id), Entity.sk.startswith("LOC#"), limit=limit,
-                                    last_evaluated_key=start)
-        items = [_location(i) for i in result]
-        return Page(items, encode(result.last_evaluated_key))
+        return page_of(LocationItem, keys.org(org_id), "LOC#", _location, limit, next_token)
