@@ -3,8 +3,9 @@ from chalice import Chalice
 
 from chalicelib.api import jobs, notes, openapi, people
 from chalicelib.api.errors import error_middleware
+from chalicelib.events import stream
 
 app = Chalice(app_name="onmyway")
 app.register_middleware(error_middleware, "http")
-for blueprint in (jobs.bp, people.bp, notes.bp, openapi.bp):
+for blueprint in (jobs.bp, people.bp, notes.bp, openapi.bp, stream.bp):
     app.register_blueprint(blueprint)

@@ -10,6 +10,9 @@ class Settings:
     table_name: str
     photos_bucket: str
     region: str
+    link_base_url: str  # where the links in texts point: a short custom domain keeps texts in one segment
+    sms_channel: str  # "sns" or "end_user_messaging"
+    sms_configuration_set: str | None
 
 
 def settings() -> Settings:
@@ -19,4 +22,7 @@ def settings() -> Settings:
         table_name=env.get("TABLE_NAME", "onmyway"),
         photos_bucket=env.get("PHOTOS_BUCKET", "onmyway-photos"),
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+        link_base_url=env.get("LINK_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        sms_channel=env.get("SMS_CHANNEL", "sns"),
+        sms_configuration_set=env.get("SMS_CONFIGURATION_SET") or None,
     )

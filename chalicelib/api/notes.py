@@ -35,3 +35,10 @@ def add_photo(call: Call, job_id: str):
 def list_photos(call: Call, job_id: str):
     page = notes.list_photos(store, call.caller, job_id, call.query.limit, call.query.next_token)
     return views.page(page, lambda p: views.photo(p, download_url=uploads.download_url(p.object_key)))
+
+
+@endpoint(bp, "GET", "/jobs/{job_id}/messages", "The customer conversation, oldest first, with status",
+          query=s.PageQuery, response=s.MessageOut)
+def list_messages(call: Call, job_id: str):
+    page = notes.list_messages(store, call.caller, job_id, call.query.limit, call.query.next_token)
+    return views.page(page, views.message)

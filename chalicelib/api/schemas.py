@@ -306,6 +306,23 @@ class OrganizationOut(Out):
     sms_number: str
 
 
+class MessageOut(Out):
+    model_config = ConfigDict(from_attributes=True, defer_build=True, populate_by_name=True)
+    id: str
+    job_id: str
+    appointment_id: str | None
+    direction: str
+    sender: str = Field(serialization_alias="from")
+    recipient: str = Field(serialization_alias="to")
+    body: str
+    scenario: str | None
+    status: str
+    segments: int
+    error: str | None = Field(description="why a text was not sent, or how it failed")
+    created_at: datetime
+    updated_at: datetime
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str

@@ -1,6 +1,7 @@
 """Domain objects as the JSON of api.md, shaped by the response models."""
 from ..domain.customers import Customer
 from ..domain.jobs import Appointment, Job
+from ..domain.messages import Message
 from ..domain.notes import Note, Photo
 from ..domain.people import Location, Organization, User
 from ..store.pages import Page
@@ -26,6 +27,10 @@ def day_entry(a: Appointment, j: Job, c: Customer) -> dict:
     """One stop of the technician's day: the visit, its job and where to go."""
     return {**appointment(a), "job": job(j, with_appointments=False),
             "customer": _dump(schemas.DayCustomerOut.model_validate(c))}
+
+
+def message(m: Message) -> dict:
+    return schemas.MessageOut.model_validate(m).model_dump(mode="json", by_alias=True)
 
 
 def customer(c: Customer) -> dict:

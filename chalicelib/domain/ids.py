@@ -17,3 +17,10 @@ def job_id_of_appointment(appointment_id: str) -> str:
     if len(parts) != 3 or parts[0] != "apt" or not all(parts[1:]):
         raise NotFound("appointment")
     return f"job_{parts[1]}"
+
+
+COUPON_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
+
+
+def new_coupon_code() -> str:
+    return "OMW-" + "".join(secrets.choice(COUPON_ALPHABET) for _ in range(6))

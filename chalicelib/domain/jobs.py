@@ -196,7 +196,7 @@ class Job:
             appointment.status_reason = reason
             self._touch(appointment, now)
         if offer_coupon and self.coupon is None:
-            self.coupon = Coupon(code=coupon_code or ids.new_id("OMW").upper(), percent=COUPON_PERCENT)
+            self.coupon = Coupon(code=coupon_code or ids.new_coupon_code(), percent=COUPON_PERCENT)
 
     # -- internals ------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Notes and photos: dispatchers see all; assigned technicians see their jobs'; providers, PUBLIC only."""
 from .. import clock
 from ..domain import ids
-from ..domain.errors import ValidationError
+from ..domain.errors import Forbidden, ValidationError
+from ..domain.messages import Message
 from ..domain.notes import Note, Photo, Visibility
 from ..store.pages import Page
 from .access import Caller, visible_job
@@ -45,3 +46,13 @@ def add_photo(store: Store, caller: Caller, job_id: str, content_type: str, visi
 def list_photos(store: Store, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Photo]:
     job = visible_job(store, caller, job_id)
     return store.notes.list_photos(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
+
+
+def list_messages(store: Store, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Message]:
+    """The customer conversation: for the dispatcher and the assigned technician, not providers."""
+    job = visible_job(store, caller, job_id)
+    if not caller.sees_private(job):
+        raise Forbidden("only the dispatcher and the assigned technician read the customer conversation")
+    page = store.messages.conversation(caller.org_id, job.id, limit, next_token)
+    page.items.sort(key=lambda m: (m.created_at, m.id))
+    return page

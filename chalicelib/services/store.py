@@ -3,8 +3,10 @@ from dataclasses import dataclass, field
 
 from ..store.customers import Customers
 from ..store.jobs import Jobs
+from ..store.messages import Messages
 from ..store.notes import Notes
 from ..store.people import Locations, Organizations, Users
+from ..store.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -15,3 +17,5 @@ class Store:
     customers: Customers = field(default_factory=Customers)
     jobs: Jobs = field(default_factory=Jobs)
     notes: Notes = field(default_factory=Notes)
+    messages: Messages = field(default_factory=Messages)
+    settings: Settings = field(default_factory=Settings)

@@ -182,3 +182,44 @@ class PhotoItem(Entity, discriminator="photo"):
     visibility = UnicodeAttribute()
     object_key = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+
+
+class OutboundClaimItem(Entity, discriminator="outbound_claim"):
+    """`OUT#{trigger key}` in the job partition: one trigger, one message, even when replayed."""
+    message_sk = UnicodeAttribute()
+
+
+class MessageItem(Entity, discriminator="message"):
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+    key = UnicodeAttribute()
+    direction = UnicodeAttribute()
+    sender = UnicodeAttribute()
+    recipient = UnicodeAttribute()
+    body = UnicodeAttribute()
+    status = UnicodeAttribute()
+    segments = NumberAttribute()
+    scenario = UnicodeAttribute(null=True)
+    appointment_id = UnicodeAttribute(null=True)
+    window_start = UTCDateTimeAttribute(null=True)
+    window_end = UTCDateTimeAttribute(null=True)
+    release_at = UTCDateTimeAttribute(null=True)
+    provider_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class LinkItem(Entity, discriminator="link"):
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    purpose = UnicodeAttribute()
+    expires_at = NumberAttribute()  # epoch seconds: the table's TTL attribute
+
+
+class MessagingSettingsItem(Entity, discriminator="messaging_settings"):
+    overrides = MapAttribute(default=dict)  # scenario -> {enabled, template, lead_time_minutes}
+    quiet_start = UnicodeAttribute(default="21:00")
+    quiet_end = UnicodeAttribute(default="08:00")

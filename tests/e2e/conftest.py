@@ -94,6 +94,38 @@ def api(aws, aws_calls):
         yield Api(client)
 
 
+class Stream:
+    """The table's stream delivered to the `table_changes` handler as Lambda would, and the texts sent."""
+
+    def __init__(self, client: Client):
+        import os
+
+        from devstack.streams import StreamPump
+        self.client = client
+        self.pump = StreamPump(os.environ["TABLE_NAME"])
+        self.results: list[dict] = []
+
+    def invoke(self, event: dict) -> dict:
+        result = self.client.lambda_.invoke("table_changes", event).payload
+        self.results.append(result)
+        return result
+
+    def settle(self, attempts: int = 3) -> list[str]:
+        return self.pump.drain(self.invoke, attempts)
+
+    @staticmethod
+    def texts(to: str | None = None) -> list[tuple[str, str]]:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.sns.models import sns_backends
+        sent = sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages.values()
+        return [(phone, body) for phone, body in sent if to is None or phone == to]
+
+
+@pytest.fixture
+def stream(api) -> Stream:
+    return Stream(api.client)
+
+
 @pytest.fixture
 def org(api) -> Org:
     return new_org("acme")

@@ -1,0 +1,71 @@
+"""What happened, read from the change stream: past-tense domain events."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from .jobs import Appointment, Job
+from .status import AppointmentStatus, JobStatus
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    org_id: str
+    job_id: str
+    version: int  # the version the record changed to: with the record's key, names the trigger
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AppointmentEvent(DomainEvent):
+    appointment: Appointment
+
+
+class AppointmentScheduled(AppointmentEvent): ...
+class AppointmentRescheduled(AppointmentEvent): ...
+class AppointmentAssigned(AppointmentEvent): ...
+class TechnicianEnRoute(AppointmentEvent): ...
+class TechnicianArrived(AppointmentEvent): ...
+class AppointmentPaused(AppointmentEvent): ...
+class AppointmentCompleted(AppointmentEvent): ...
+class AppointmentCanceled(AppointmentEvent): ...
+class AppointmentDeleted(AppointmentEvent): ...
+
+
+@dataclass(frozen=True)
+class EtaChanged(AppointmentEvent):
+    previous_eta: datetime | None
+
+
+@dataclass(frozen=True)
+class JobStatusChanged(DomainEvent):
+    job: Job
+    previous: JobStatus | None
+
+
+STATUS_EVENTS = {AppointmentStatus.EN_ROUTE: TechnicianEnRoute, AppointmentStatus.STARTED: TechnicianArrived,
+                 AppointmentStatus.PAUSED: AppointmentPaused, AppointmentStatus.COMPLETE: AppointmentCompleted,
+                 AppointmentStatus.CANCELED: AppointmentCanceled}
+
+
+def appointment_events(org_id: str, old: Appointment | None, new: Appointment | None) -> list[AppointmentEvent]:
+    """Events between two images of one appointment (None: created or removed)."""
+    if new is None:
+        return [AppointmentDeleted(org_id, old.job_id, old.version, old.updated_at, old)] if old else []
+    base = (org_id, new.job_id, new.version, new.updated_at, new)
+    if old is None:
+        return [AppointmentScheduled(*base)]
+    events: list[AppointmentEvent] = []
+    if new.window != old.window:
+        events.append(AppointmentRescheduled(*base))
+    if new.technician_id != old.technician_id:
+        events.append(AppointmentAssigned(*base))
+    if new.status != old.status and new.status in STATUS_EVENTS:
+        events.append(STATUS_EVENTS[new.status](*base))
+    if new.eta != old.eta and new.eta is not None:
+        events.append(EtaChanged(*base, previous_eta=old.eta))
+    return events
+
+
+def job_events(old: Job | None, new: Job | None) -> list[JobStatusChanged]:
+    if new is None or (old is not None and old.status == new.status):
+        return []
+    return [JobStatusChanged(new.org_id, new.id, new.version, new.updated_at, new, old.status if old else None)]

@@ -1,0 +1,45 @@
+"""The customer conversation of a job: every text out and in, with its delivery status."""
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from .values import TimeFrame
+
+
+class Direction(StrEnum):
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"  # claimed, about to be sent (or to be sent again after a failure)
+    HELD = "held"  # waiting for the end of quiet hours
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    SUPPRESSED = "suppressed"  # never sent: opted out, scenario off, or no longer true
+
+
+SETTLED = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.SUPPRESSED})
+
+
+@dataclass
+class Message:
+    id: str
+    org_id: str
+    job_id: str
+    key: str  # what triggered it: the same trigger never makes a second message
+    direction: Direction
+    sender: str
+    recipient: str
+    body: str
+    status: MessageStatus
+    segments: int
+    created_at: datetime
+    updated_at: datetime
+    scenario: str | None = None
+    appointment_id: str | None = None
+    window: TimeFrame | None = None  # the arrival window the text spoke of
+    release_at: datetime | None = None
+    provider_id: str | None = None
+    error: str | None = None

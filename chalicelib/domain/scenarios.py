@@ -1,0 +1,112 @@
+"""Message scenarios (product.md §4): what each text says by default, whether it may wait for the
+end of quiet hours, and which link it carries. Organizations override enabled / template / lead time."""
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from .errors import ValidationError
+
+
+class LinkPurpose(StrEnum):
+    STATUS = "status"  # status / live tracking page, with confirm, reschedule and cancel
+    RESCHEDULE = "reschedule"  # select a new time frame
+    FEEDBACK = "feedback"
+
+
+class ScenarioName(StrEnum):
+    BOOKING_CONFIRMATION = "booking_confirmation"
+    REMINDER = "reminder"
+    STILL_ASSIGNING = "still_assigning"
+    AUTO_CANCELED = "auto_canceled"
+    EN_ROUTE = "en_route"
+    DELAYED = "delayed"
+    ARRIVED = "arrived"
+    FEEDBACK_REQUEST = "feedback_request"
+    CANCELED = "canceled"
+
+
+COMMON = frozenset({"company", "company_phone", "customer_name", "customer_first_name", "window", "technician",
+                    "link"})
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: ScenarioName
+    template: str
+    urgent: bool  # urgent texts go at once; the others wait for the end of quiet hours
+    link: LinkPurpose | None
+    extra_variables: frozenset[str] = frozenset()
+    lead_time_minutes: int | None = None  # for timer-driven scenarios
+    enabled: bool = True
+
+    @property
+    def variables(self) -> frozenset[str]:
+        return COMMON | self.extra_variables
+
+
+S = ScenarioName
+DEFAULTS: dict[ScenarioName, Scenario] = {s.name: s for s in [
+    Scenario(S.BOOKING_CONFIRMATION, "{{ company }}: visit booked for {{ window }}. "
+             "Reply C to confirm, R to reschedule. {{ link }}", urgent=False, link=LinkPurpose.STATUS),
+    Scenario(S.REMINDER, "{{ company }} reminder: {% if technician %}{{ technician }} visits{% else %}visit{% endif %}"
+             " {{ window }}. Reply C=confirm, R=reschedule {{ link }}", urgent=False, link=LinkPurpose.STATUS,
+             lead_time_minutes=24 * 60),
+    Scenario(S.STILL_ASSIGNING, "{{ company }}: we are still assigning a technician for your visit {{ window }}. "
+             "Details: {{ link }}", urgent=True, link=LinkPurpose.STATUS, lead_time_minutes=180),
+    Scenario(S.AUTO_CANCELED, "{{ company }}: sorry, no tech free for {{ window }}; visit canceled. "
+             "{% if coupon_code %}{{ coupon_percent }}% off: {{ coupon_code }} {% endif %}" "Rebook: {{ link }}", urgent=True, link=LinkPurpose.RESCHEDULE,
+             extra_variables=frozenset({"coupon_code", "coupon_percent"}), lead_time_minutes=60),
+    Scenario(S.EN_ROUTE, "{{ company }}: {{ technician or 'your technician' }} is on the way"
+             "{% if eta %}, ETA {{ eta }}{% endif %}. Track: {{ link }}", urgent=True, link=LinkPurpose.STATUS,
+             extra_variables=frozenset({"eta"})),
+    Scenario(S.DELAYED, "{{ company }}: sorry, {{ technician or 'your technician' }} is running late. "
+             "New ETA {{ eta }}. Track: {{ link }}", urgent=True, link=LinkPurpose.STATUS,
+             extra_variables=frozenset({"eta"})),
+    Scenario(S.ARRIVED, "{{ company }}: {{ technician or 'your technician' }} has arrived.", urgent=True, link=None),
+    Scenario(S.FEEDBACK_REQUEST, "{{ company }}: thanks for having us! How did we do? Rate your visit: {{ link }}",
+             urgent=False, link=LinkPurpose.FEEDBACK),
+    Scenario(S.CANCELED, "{{ company }}: {{ window }} visit canceled: {{ reason }}. "
+             "{% if coupon_code %}{{ coupon_percent }}% off: {{ coupon_code }} {% endif %}" "Rebook: {{ link }}", urgent=False, link=LinkPurpose.RESCHEDULE,
+             extra_variables=frozenset({"reason", "coupon_code", "coupon_percent"})),
+]}
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+    def release_at(self, moment: datetime, tz: str) -> datetime | None:
+        """When a non-urgent text written at `moment` may go: None if now, else the end of quiet hours."""
+        local = moment.astimezone(ZoneInfo(tz))
+        t = local.time()
+        quiet = (self.start <= t or t < self.end) if self.start > self.end else (self.start <= t < self.end)
+        if not quiet:
+            return None
+        end = datetime.combine(local.date(), self.end, ZoneInfo(tz))
+        if end <= local:
+            end = datetime.combine(local.date() + timedelta(days=1), self.end, ZoneInfo(tz))
+        return end.astimezone(ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True)
+class ScenarioOverride:
+    enabled: bool | None = None
+    template: str | None = None
+    lead_time_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class MessagingSettings:
+    """An organization's scenario overrides and quiet hours, over the shipped defaults."""
+    overrides: dict[ScenarioName, ScenarioOverride] = field(default_factory=dict)
+    quiet_hours: QuietHours = QuietHours()
+
+    def scenario(self, name: ScenarioName) -> Scenario:
+        default, o = DEFAULTS[name], self.overrides.get(name)
+        if o is None:
+            return default
+        if o.lead_time_minutes is not None and default.lead_time_minutes is None:
+            raise ValidationError(f"scenarios.{name}.lead_time_minutes", "this scenario is not timed")
+        return replace(default, **{k: v for k, v in vars(o).items() if v is not None})

@@ -1,0 +1,85 @@
+"""Which scenario a domain event triggers (product.md §4), under which idempotency key, and whether a
+text computed earlier is still true when it is about to go."""
+from dataclasses import dataclass
+
+from .events import (
+    AppointmentRescheduled, AppointmentScheduled, DomainEvent, EtaChanged, JobStatusChanged, TechnicianArrived,
+    TechnicianEnRoute,
+)
+from .jobs import Appointment, Job
+from .scenarios import ScenarioName
+from .status import AppointmentStatus, JobStatus
+from .values import TimeFrame
+
+S = ScenarioName
+
+
+@dataclass(frozen=True)
+class Trigger:
+    scenario: ScenarioName
+    key: str  # one key, one text: the record and version that caused it, or the job for once-only texts
+    appointment_id: str | None
+    window: TimeFrame | None  # the window as it was when triggered
+
+
+def triggers(event: DomainEvent, current: Job) -> list[Trigger]:
+    """`current` is the job read whole now: a job's stream image carries no appointments."""
+    def per_appointment(scenario: ScenarioName) -> Trigger:
+        a = event.appointment
+        return Trigger(scenario, f"{scenario}:{a.id}:v{event.version}", a.id, a.window)
+
+    match event:
+        case AppointmentScheduled() | AppointmentRescheduled() if event.appointment.status is AppointmentStatus.SCHEDULED:
+            return [per_appointment(S.BOOKING_CONFIRMATION)]
+        case TechnicianEnRoute():
+            return [per_appointment(S.EN_ROUTE)]
+        case TechnicianArrived():
+            return [per_appointment(S.ARRIVED)]
+        case EtaChanged() if _is_new_delay(event):
+            return [per_appointment(S.DELAYED)]
+        case JobStatusChanged(job=job) if job.status is JobStatus.COMPLETE:
+            last = _last(current, AppointmentStatus.COMPLETE)
+            return [Trigger(S.FEEDBACK_REQUEST, f"{S.FEEDBACK_REQUEST}:{job.id}", last and last.id,
+                            last and last.window)]  # never twice for one job
+        case JobStatusChanged(job=job) if job.status is JobStatus.CANCELED:
+            last = _last(current, AppointmentStatus.CANCELED)
+            return [Trigger(S.CANCELED, f"{S.CANCELED}:{job.id}:v{event.version}", last and last.id,
+                            last and last.window)]
+    return []
+
+
+def _is_new_delay(event: EtaChanged) -> bool:
+    """A later ETA past the window's end. Going en route with a late ETA already says so in that text."""
+    a = event.appointment
+    if a.eta is None or a.eta <= a.window.end or a.status not in (AppointmentStatus.SCHEDULED,
+                                                                   AppointmentStatus.EN_ROUTE):
+        return False
+    if event.previous_eta is None:
+        return a.status is AppointmentStatus.SCHEDULED  # running late before even leaving
+    return a.eta > event.previous_eta
+
+
+def _last(job: Job, status: AppointmentStatus) -> Appointment | None:
+    matching = [a for a in job.appointments if a.status is status]
+    return max(matching, key=lambda a: a.updated_at) if matching else None
+
+
+def still_true(trigger: Trigger, job: Job) -> bool:
+    """Whether the text may still go, judged on the job as it is now (a replay or a held text)."""
+    appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
+    match trigger.scenario:
+        case S.BOOKING_CONFIRMATION | S.REMINDER | S.STILL_ASSIGNING:
+            return (appointment is not None and appointment.status is AppointmentStatus.SCHEDULED
+                    and appointment.window == trigger.window)
+        case S.EN_ROUTE:
+            return appointment is not None and appointment.status is AppointmentStatus.EN_ROUTE
+        case S.ARRIVED:
+            return appointment is not None and appointment.status is AppointmentStatus.STARTED
+        case S.DELAYED:
+            return appointment is not None and appointment.status in (AppointmentStatus.SCHEDULED,
+                                                                      AppointmentStatus.EN_ROUTE)
+        case S.FEEDBACK_REQUEST:
+            return job.status is JobStatus.COMPLETE
+        case S.CANCELED | S.AUTO_CANCELED:
+            return job.status is JobStatus.CANCELED
+    return False

@@ -1,0 +1,37 @@
+"""The table's change stream → customer texts. Partial batch failures: a record whose text could not be
+sent is reported in batchItemFailures and redelivered; the ledger makes the redelivery send it once."""
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from chalice import Blueprint
+
+from ..notify import sms
+from ..services import notifications
+from ..services.store import Store
+from ..store.changes import UnreadableRecord, events_of
+
+bp = Blueprint(__name__)
+logger = Logger(service="onmyway")
+store = Store()
+# Chalice needs a literal ARN; infra/ replaces the event source with the table's own stream.
+STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/onmyway/stream/set-by-infra"
+
+
+def handle_record(record: DynamoDBRecord) -> None:
+    try:
+        events = events_of(record.raw_event.get("dynamodb"))
+    except UnreadableRecord as error:
+        # Retrying cannot fix it: report it in the log and let the rest of the shard go on.
+        logger.error("unreadable stream record skipped", extra={"event_id": record.event_id, "reason": str(error)})
+        return
+    sender = sms.sender()
+    for event in events:
+        notifications.on_event(store, sender, event)
+
+
+@bp.on_dynamodb_record(stream_arn=STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON",
+                       name="table_changes")
+def table_changes(event):
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+    return process_partial_response(event=event.to_dict(), record_handler=handle_record, processor=processor,
+                                    context=event.context)

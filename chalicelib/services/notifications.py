@@ -1,0 +1,127 @@
+"""Customer texts in reaction to stored changes: one trigger, one text, sent exactly once.
+
+A text is rendered and claimed (with its link tokens) in the message ledger before it is sent; a
+replayed trigger finds the claim and sends nothing, or re-sends the same text if the first try
+failed. Urgent texts go at once; the others wait for the end of quiet hours in the customer's zone."""
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from .. import clock
+from ..config import settings
+from ..domain import timefmt
+from ..domain.errors import NotFound
+from ..domain.events import DomainEvent
+from ..domain.links import Link
+from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.segments import count
+from ..domain.triggers import Trigger, still_true, triggers
+from ..notify.sms import SmsSender
+from ..notify.templates import render
+from ..store.context import Contexts, RecipientContext
+from ..store.messages import message_id
+from .store import Store
+
+logger = Logger(service="onmyway")
+contexts = Contexts()
+
+
+class SendFailed(Exception):
+    """The provider refused or did not answer: the trigger must be retried."""
+
+
+def mask(phone: str) -> str:
+    """Never a whole phone number in a log line."""
+    return phone[:2] + "*" * max(len(phone) - 6, 0) + phone[-4:] if phone else phone
+
+
+@dataclass
+class Outcome:
+    message: Message
+    sent_now: bool
+
+
+def on_event(store: Store, sender: SmsSender, event: DomainEvent) -> list[Outcome]:
+    try:
+        job = store.jobs.get(event.org_id, event.job_id)
+    except NotFound:
+        return []  # declined or gone: nobody to tell
+    return [notify(store, sender, trigger, job, event.at) for trigger in triggers(event, job)]
+
+
+def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at) -> Outcome:
+    appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
+    ctx = contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id, job.location_id)
+    scenario = ctx.settings.scenario(trigger.scenario)
+    now = clock.now()
+    status, why = MessageStatus.QUEUED, None
+    if not scenario.enabled:
+        status, why = MessageStatus.SUPPRESSED, "scenario turned off"
+    elif ctx.customer.opted_out:
+        status, why = MessageStatus.SUPPRESSED, "customer opted out"
+    elif not still_true(trigger, job):
+        status, why = MessageStatus.SUPPRESSED, "superseded by a later change"
+    release_at = None if scenario.urgent else ctx.settings.quiet_hours.release_at(now, ctx.time_zone)
+    if status is MessageStatus.QUEUED and release_at:
+        status = MessageStatus.HELD
+
+    links, link_text = [], "(link)"
+    if scenario.link and status is not MessageStatus.SUPPRESSED and trigger.appointment_id:
+        token, link = Link.issue(job.org_id, job.id, trigger.appointment_id, scenario.link, now)
+        links, link_text = [link], f"{settings().link_base_url}/c/{token}"
+    body = render(scenario.template, variables(ctx, job, appointment, trigger, link_text))
+    message = Message(
+        id=message_id(job.org_id, job.id, trigger.key), org_id=job.org_id, job_id=job.id, key=trigger.key,
+        direction=Direction.OUTBOUND, sender=ctx.org.sms_number, recipient=ctx.customer.phone, body=body,
+        status=status, segments=count(body).segments, created_at=triggered_at, updated_at=now,
+        scenario=trigger.scenario.value, appointment_id=trigger.appointment_id, window=trigger.window,
+        release_at=release_at if status is MessageStatus.HELD else None, error=why)
+    earlier = store.messages.claim(message, links)
+    if earlier is not None:
+        message = earlier  # a replay: never a second text
+        if message.status not in (MessageStatus.QUEUED, MessageStatus.FAILED):
+            return Outcome(message, sent_now=False)
+    elif message.status is not MessageStatus.QUEUED:
+        log(message, "recorded without sending")
+        return Outcome(message, sent_now=False)
+    deliver(store, sender, message)
+    return Outcome(message, sent_now=True)
+
+
+def deliver(store: Store, sender: SmsSender, message: Message) -> None:
+    """Send a claimed text and record the outcome; a failure is recorded, then raised for a retry."""
+    try:
+        message.provider_id = sender.send(message.recipient, message.body, message.sender)
+        message.status, message.error = MessageStatus.SENT, None
+    except Exception as error:
+        message.status, message.error = MessageStatus.FAILED, f"{type(error).__name__}: {error}"[:500]
+        message.updated_at = clock.now()
+        store.messages.update(message)
+        log(message, "send failed")
+        raise SendFailed(message.error) from error
+    message.updated_at = clock.now()
+    message.release_at = None
+    store.messages.update(message)
+    log(message, "sent")
+
+
+def log(message: Message, what: str) -> None:
+    logger.info(what, extra={"job_id": message.job_id, "appointment_id": message.appointment_id,
+                             "message_id": message.id, "scenario": message.scenario,
+                             "status": message.status.value, "to": mask(message.recipient),
+                             "segments": message.segments, "reason": message.error})
+
+
+def variables(ctx: RecipientContext, job, appointment, trigger: Trigger, link: str) -> dict:
+    tz = ctx.time_zone
+    window = trigger.window or (appointment and appointment.window)
+    eta = appointment.eta if appointment else None
+    return {
+        "company": ctx.org.name, "company_phone": ctx.org.sms_number,
+        "customer_name": ctx.customer.name, "customer_first_name": ctx.customer.name.split()[0],
+        "technician": ctx.technician.name if ctx.technician else None,
+        "window": timefmt.window(window.start, window.end, tz) if window else "",
+        "eta": timefmt.clock_time(eta, tz) if eta else None, "link": link,
+        "reason": job.cancel_reason, "coupon_code": job.coupon.code if job.coupon else None,
+        "coupon_percent": job.coupon.percent if job.coupon else None,
+    }

@@ -1,0 +1,31 @@
+"""Stream records as domain events: the only reader of DynamoDB's change-record format."""
+from ..domain.events import DomainEvent, appointment_events, job_events
+from .jobs import _appointment, _job
+from .models import AppointmentItem, Entity, JobItem
+
+
+class UnreadableRecord(ValueError):
+    """A record that is not a change of this table's items as the code knows them."""
+
+
+def _image(raw: dict | None) -> Entity | None:
+    if not raw:
+        return None
+    try:
+        return Entity.from_raw_data(raw)
+    except Exception as error:  # a record from another writer or an older schema
+        raise UnreadableRecord(f"cannot read the item image: {error}") from None
+
+
+def events_of(record: dict) -> list[DomainEvent]:
+    """The domain events in one DynamoDB stream record (a Lambda-shaped record's `dynamodb` part)."""
+    if not isinstance(record, dict) or "Keys" not in record:
+        raise UnreadableRecord("not a DynamoDB stream record")
+    old, new = _image(record.get("OldImage")), _image(record.get("NewImage"))
+    kind = type(new or old)
+    if kind is JobItem:
+        return job_events(old and _job(old, []), new and _job(new, []))
+    if kind is AppointmentItem:
+        org_id = (new or old).org_id
+        return appointment_events(org_id, old and _appointment(old), new and _appointment(new))
+    return []  # notes, photos, messages, users…: no customer text follows from them here

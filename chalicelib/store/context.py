@@ -1,0 +1,48 @@
+"""Everything a text needs besides the job, in one BatchGetItem."""
+from dataclasses import dataclass
+
+from ..domain.customers import Customer
+from ..domain.errors import NotFound
+from ..domain.people import Location, Organization, User
+from ..domain.scenarios import MessagingSettings
+from . import keys
+from .customers import _customer
+from .models import CustomerItem, Entity, LocationItem, MessagingSettingsItem, OrganizationItem, UserItem, bind
+from .people import _location, _org, _user
+from .settings import SK as SETTINGS_SK, Settings
+
+
+@dataclass
+class RecipientContext:
+    org: Organization
+    settings: MessagingSettings
+    customer: Customer
+    technician: User | None
+    location: Location | None
+
+    @property
+    def time_zone(self) -> str:
+        """The customer's, else the location's, else the organization's."""
+        return self.customer.time_zone or (self.location and self.location.time_zone) or self.org.time_zone
+
+
+class Contexts:
+    def load(self, org_id: str, customer_id: str, technician_id: str | None,
+             location_id: str | None) -> RecipientContext:
+        bind()
+        wanted = [(keys.org(org_id), "PROFILE"), (keys.org(org_id), SETTINGS_SK),
+                  (keys.org(org_id), f"CUST#{customer_id}")]
+        if technician_id:
+            wanted.append((keys.org(org_id), f"USER#{technician_id}"))
+        if location_id:
+            wanted.append((keys.org(org_id), f"LOC#{location_id}"))
+        found = {type(i): i for i in Entity.batch_get(wanted)}
+        if OrganizationItem not in found or CustomerItem not in found:
+            raise NotFound("customer")
+        settings_item = found.get(MessagingSettingsItem)
+        return RecipientContext(
+            org=_org(found[OrganizationItem]),
+            settings=Settings.from_item(settings_item) if settings_item else MessagingSettings(),
+            customer=_customer(found[CustomerItem]),
+            technician=_user(found[UserItem]) if UserItem in found else None,
+            location=_location(found[LocationItem]) if LocationItem in found else None)

@@ -1,0 +1,85 @@
+"""The message ledger: a text is claimed (with its links) in one transaction before it is sent, so a
+replayed trigger finds its claim and never sends twice; held texts wait in the due index."""
+import hashlib
+
+from ..domain.links import Link
+from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.values import TimeFrame
+from . import keys
+from .db import get_or_404, page_of, transaction
+from .models import Entity, LinkItem, MessageItem, OutboundClaimItem, bind
+from .pages import Page
+from .timers import due_keys
+
+
+def message_id(org_id: str, job_id: str, key: str) -> str:
+    """Derived from the trigger, so a replay computes the same id."""
+    return "msg_" + hashlib.sha256(f"{org_id}|{job_id}|{key}".encode()).hexdigest()[:20]
+
+
+def _sk(m: Message) -> str:
+    return f"MSG#{keys.stamp(m.created_at)}#{m.id}"
+
+
+def _item(m: Message) -> MessageItem:
+    item = MessageItem(
+        pk=keys.job(m.org_id, m.job_id), sk=_sk(m), org_id=m.org_id, job_id=m.job_id, message_id=m.id, key=m.key,
+        direction=m.direction.value, sender=m.sender, recipient=m.recipient, body=m.body, status=m.status.value,
+        segments=m.segments, scenario=m.scenario, appointment_id=m.appointment_id,
+        window_start=m.window.start if m.window else None, window_end=m.window.end if m.window else None,
+        release_at=m.release_at, provider_id=m.provider_id, error=m.error, created_at=m.created_at,
+        updated_at=m.updated_at)
+    if m.status is MessageStatus.HELD and m.release_at:
+        item.gsi3pk, item.gsi3sk = due_keys(m.release_at, item.pk, item.sk)
+    return item
+
+
+def _message(i: MessageItem) -> Message:
+    return Message(
+        id=i.message_id, org_id=i.org_id, job_id=i.job_id, key=i.key, direction=Direction(i.direction),
+        sender=i.sender, recipient=i.recipient, body=i.body, status=MessageStatus(i.status),
+        segments=int(i.segments), scenario=i.scenario, appointment_id=i.appointment_id,
+        window=TimeFrame(i.window_start, i.window_end) if i.window_start else None, release_at=i.release_at,
+        provider_id=i.provider_id, error=i.error, created_at=i.created_at, updated_at=i.updated_at)
+
+
+def _link_item(link: Link) -> LinkItem:
+    return LinkItem(pk=f"LINK#{link.token_hash}", sk="LINK", org_id=link.org_id, job_id=link.job_id,
+                    appointment_id=link.appointment_id, purpose=link.purpose.value,
+                    expires_at=int(link.expires_at.timestamp()))
+
+
+class Messages:
+    def claim(self, message: Message, links: list[Link]) -> Message | None:
+        """Record the text, its claim and its links at once. None if claimed; else the earlier claim's message."""
+        bind()
+        item = _item(message)
+        claim = OutboundClaimItem(pk=item.pk, sk=f"OUT#{message.key}", message_sk=item.sk)
+        try:
+            with transaction(conflict=_Claimed()) as tx:
+                tx.save(claim, condition=Entity.pk.does_not_exist())
+                tx.save(item, condition=Entity.pk.does_not_exist())
+                for link in links:
+                    tx.save(_link_item(link), condition=Entity.pk.does_not_exist())
+        except _Claimed:
+            return self.claimed(message.org_id, message.job_id, message.key)
+        return None
+
+    def claimed(self, org_id: str, job_id: str, key: str) -> Message:
+        claim = get_or_404(OutboundClaimItem, keys.job(org_id, job_id), f"OUT#{key}", "message claim")
+        return _message(get_or_404(MessageItem, claim.pk, claim.message_sk, "message"))
+
+    def update(self, message: Message) -> None:
+        """A new status for a claimed message (it leaves the due index unless still held)."""
+        bind()
+        _item(message).save(condition=Entity.pk.exists())
+
+    def get(self, pk: str, sk: str) -> Message:
+        return _message(get_or_404(MessageItem, pk, sk, "message"))
+
+    def conversation(self, org_id: str, job_id: str, limit: int, next_token: str | None) -> Page[Message]:
+        return page_of(MessageItem, keys.job(org_id, job_id), "MSG#", _message, limit, next_token)
+
+
+class _Claimed(Exception):
+    pass

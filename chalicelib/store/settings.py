@@ -1,0 +1,33 @@
+"""An organization's messaging settings: scenario overrides and quiet hours (one item)."""
+from datetime import time
+
+from ..domain.scenarios import MessagingSettings, QuietHours, ScenarioName, ScenarioOverride
+from . import keys
+from .models import MessagingSettingsItem, bind
+
+SK = "SETTINGS#messaging"
+
+
+def _hhmm(t: time) -> str:
+    return t.strftime("%H:%M")
+
+
+class Settings:
+    def messaging(self, org_id: str) -> MessagingSettings:
+        bind()
+        try:
+            return self.from_item(MessagingSettingsItem.get(keys.org(org_id), SK))
+        except MessagingSettingsItem.DoesNotExist:
+            return MessagingSettings()
+
+    @staticmethod
+    def from_item(item: MessagingSettingsItem) -> MessagingSettings:
+        overrides = {ScenarioName(name): ScenarioOverride(**dict(o)) for name, o in item.overrides.as_dict().items()}
+        return MessagingSettings(overrides, QuietHours(time.fromisoformat(item.quiet_start),
+                                                       time.fromisoformat(item.quiet_end)))
+
+    def save_messaging(self, org_id: str, s: MessagingSettings) -> None:
+        bind()
+        overrides = {name.value: {k: v for k, v in vars(o).items() if v is not None} for name, o in s.overrides.items()}
+        MessagingSettingsItem(pk=keys.org(org_id), sk=SK, overrides=overrides,
+                              quiet_start=_hhmm(s.quiet_hours.start), quiet_end=_hhmm(s.quiet_hours.end)).save()

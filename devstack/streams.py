@@ -1,0 +1,76 @@
+"""Drive the stream handler from moto's emulated DynamoDB stream, the way Lambda does: records shaped
+as Lambda delivers them, batches of up to 100 per shard, and ReportBatchItemFailures semantics (the
+next delivery starts again at the first failed record)."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+import boto3
+
+Invoke = Callable[[dict], dict]
+
+
+def lambda_record(record: dict, stream_arn: str) -> dict:
+    ddb = dict(record["dynamodb"])
+    created = ddb.get("ApproximateCreationDateTime")
+    if hasattr(created, "timestamp"):  # boto3 parses it; Lambda sends epoch seconds
+        ddb["ApproximateCreationDateTime"] = int(created.timestamp())
+    return {"eventID": record["eventID"], "eventName": record["eventName"], "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb", "awsRegion": record["awsRegion"], "dynamodb": ddb,
+            "eventSourceARN": stream_arn}
+
+
+@dataclass
+class StreamPump:
+    table_name: str
+    batch_size: int = 100
+    checkpoints: dict[str, str] = field(default_factory=dict)  # shard → last sequence number handled
+
+    def __post_init__(self):
+        self.client = boto3.client("dynamodbstreams")
+        self.stream_arn = boto3.client("dynamodb").describe_table(TableName=self.table_name)["Table"]["LatestStreamArn"]
+
+    def pending(self) -> dict[str, list[dict]]:
+        """Records after each shard's checkpoint, Lambda-shaped."""
+        shards = self.client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+        out = {}
+        for shard in shards:
+            shard_id = shard["ShardId"]
+            after = self.checkpoints.get(shard_id)
+            iterator = self.client.get_shard_iterator(
+                StreamArn=self.stream_arn, ShardId=shard_id,
+                **({"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after} if after
+                   else {"ShardIteratorType": "TRIM_HORIZON"}))["ShardIterator"]
+            records = self.client.get_records(ShardIterator=iterator, Limit=1000)["Records"]
+            if records:
+                out[shard_id] = [lambda_record(r, self.stream_arn) for r in records]
+        return out
+
+    def deliver(self, invoke: Invoke) -> list[str]:
+        """One pass: every pending record offered once, in batches. Returns the failed event ids."""
+        failed_ids = []
+        for shard_id, records in self.pending().items():
+            for start in range(0, len(records), self.batch_size):
+                batch = records[start:start + self.batch_size]
+                result = invoke({"Records": batch}) or {}
+                failures = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+                if not failures:
+                    self.checkpoints[shard_id] = batch[-1]["dynamodb"]["SequenceNumber"]
+                    continue
+                first = min(failures, key=int)
+                handled = [r for r in batch if int(r["dynamodb"]["SequenceNumber"]) < int(first)]
+                if handled:
+                    self.checkpoints[shard_id] = handled[-1]["dynamodb"]["SequenceNumber"]
+                failed_ids += [r["eventID"] for r in batch if r["dynamodb"]["SequenceNumber"] in failures]
+                break  # Lambda retries this shard from the first failure
+        return failed_ids
+
+    def drain(self, invoke: Invoke, attempts: int = 3) -> list[str]:
+        """Deliver until nothing is pending; give up after `attempts` failing passes in a row and return
+        the event ids still failing (Lambda would retry them later, then send them to the failure queue)."""
+        failing_passes = 0
+        while self.pending():
+            failed = self.deliver(invoke)
+            failing_passes = failing_passes + 1 if failed else 0
+            if failing_passes >= attempts:
+                return failed
+        return []
