@@ -169,6 +169,51 @@ class LocationPatch(In):
         return value
 
 
+ScenarioKey = Literal["booking_confirmation", "reminder", "still_assigning", "auto_canceled", "en_route", "delayed",
+                      "arrived", "feedback_request", "canceled"]
+HourMinute = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class ScenarioPatch(In):
+    """A field set to null returns to the shipped default."""
+    enabled: bool | None = None
+    template: Annotated[str, Field(min_length=1, max_length=1600)] | None = None
+    lead_time_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] | None = None
+
+
+class QuietHoursIn(In):
+    start: HourMinute
+    end: HourMinute
+
+
+class ScenariosIn(In):
+    scenarios: dict[ScenarioKey, ScenarioPatch] = {}
+    quiet_hours: QuietHoursIn | None = None
+
+
+class ScenarioOut(BaseModel):
+    name: str
+    enabled: bool
+    template: str
+    lead_time_minutes: int | None
+    urgent: bool
+    variables: list[str]
+    customized: bool
+    segments: int
+    encoding: str
+    characters: int
+
+
+class QuietHoursOut(BaseModel):
+    start: str
+    end: str
+
+
+class ScenariosOut(BaseModel):
+    scenarios: list[ScenarioOut]
+    quiet_hours: QuietHoursOut
+
+
 class PageQuery(In):
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     next_token: Annotated[str, Field(max_length=2000)] | None = None

@@ -1,8 +1,9 @@
 """Scenario templates: Jinja2 in a sandbox, with a documented set of variables per scenario."""
 from functools import cache
 
-from jinja2 import TemplateSyntaxError, meta
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, TemplateSyntaxError, meta
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..domain.errors import ValidationError
 from ..domain.scenarios import Scenario
@@ -18,9 +19,19 @@ SAMPLE = {
 }
 
 
+class _TextEnvironment(ImmutableSandboxedEnvironment):
+    """No attribute tricks, no mutation, and no `**` (a template must not be able to burn the CPU)."""
+    intercepted_binops = frozenset({"**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            raise SecurityError("the ** operator is not available in templates")
+        return super().call_binop(context, operator, left, right)
+
+
 @cache
-def _env() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
+def _env() -> ImmutableSandboxedEnvironment:
+    return _TextEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
 
 
 def check(scenario: Scenario, template: str, field: str = "template") -> SegmentCount:
@@ -33,7 +44,10 @@ def check(scenario: Scenario, template: str, field: str = "template") -> Segment
     if unknown:
         raise ValidationError(field, f"unknown variable(s) {', '.join(sorted(unknown))}; "
                                      f"use {', '.join(sorted(scenario.variables))}")
-    return count(render(template, SAMPLE))
+    try:
+        return count(render(template, SAMPLE))
+    except (TemplateError, ArithmeticError, TypeError, ValueError) as e:
+        raise ValidationError(field, f"template fails on sample values: {e}") from None
 
 
 def render(template: str, variables: dict) -> str:

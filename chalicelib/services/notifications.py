@@ -14,6 +14,7 @@ from ..domain.errors import NotFound
 from ..domain.events import DomainEvent
 from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.scenarios import DEFAULTS
 from ..domain.segments import count
 from ..domain.triggers import Trigger, still_true, triggers
 from ..notify.sms import SmsSender
@@ -69,7 +70,7 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
     if scenario.link and status is not MessageStatus.SUPPRESSED and trigger.appointment_id:
         token, link = Link.issue(job.org_id, job.id, trigger.appointment_id, scenario.link, now)
         links, link_text = [link], f"{settings().link_base_url}/c/{token}"
-    body = render(scenario.template, variables(ctx, job, appointment, trigger, link_text))
+    body = _render(scenario, variables(ctx, job, appointment, trigger, link_text))
     message = Message(
         id=message_id(job.org_id, job.id, trigger.key), org_id=job.org_id, job_id=job.id, key=trigger.key,
         direction=Direction.OUTBOUND, sender=ctx.org.sms_number, recipient=ctx.customer.phone, body=body,
@@ -110,6 +111,16 @@ def log(message: Message, what: str) -> None:
                              "message_id": message.id, "scenario": message.scenario,
                              "status": message.status.value, "to": mask(message.recipient),
                              "segments": message.segments, "reason": message.error})
+
+
+def _render(scenario, values: dict) -> str:
+    """The organization's template; if it breaks on these values, the shipped one, so the text still goes."""
+    try:
+        return render(scenario.template, values)
+    except Exception as error:
+        logger.error("scenario template failed; default used", extra={"scenario": scenario.name.value,
+                                                                       "reason": str(error)})
+        return render(DEFAULTS[scenario.name].template, values)
 
 
 def variables(ctx: RecipientContext, job, appointment, trigger: Trigger, link: str) -> dict:

@@ -163,3 +163,39 @@ def test_a_failed_send_fails_only_its_record_and_the_retry_sends_it_once(api, or
     lee_job = next(j for j in jobs if j["customer_id"] == customer_id)
     (m,) = api.get(f"/jobs/{lee_job['id']}/messages", org.dispatcher).body["items"]
     assert m["status"] == "sent" and m["body"] == refused[0]
+
+
+def test_scenario_settings_validate_templates_and_take_effect_on_the_next_text(api, org, stream, booked):
+    job, appointment_id, tech = booked
+    r = api.get("/settings/scenarios", org.dispatcher)
+    assert r.status == 200 and all(s["segments"] == 1 for s in r.body["scenarios"])
+    assert r.body["quiet_hours"] == {"start": "21:00", "end": "08:00"}
+    assert api.get("/settings/scenarios", tech).status == 403
+
+    for template, why in [("{{ company }} {{ secret_key }}", "secret_key"), ("{% if %}", "syntax"),
+                          ("{{ company.__class__ }}x{{ link", "syntax"),
+                          ("{{ company.__class__.__mro__ }}", "unsafe"), ("{{ 10 ** 100000 }}", "not available")]:
+        r = api.put("/settings/scenarios", org.dispatcher, {"scenarios": {"en_route": {"template": template}}})
+        assert r.status == 400 and r.body["error"]["message"].startswith("scenarios.en_route.template"), r.body
+        assert why in r.body["error"]["message"]
+    r = api.put("/settings/scenarios", org.dispatcher, {"scenarios": {"arrived": {"lead_time_minutes": 30}}})
+    assert r.status == 400 and "lead_time_minutes" in r.body["error"]["message"]
+    assert not any(s["customized"] for s in api.get("/settings/scenarios", org.dispatcher).body["scenarios"])
+
+    custom = "{{ company }}: {{ technician }} rolls out now, see you at {{ eta }}. {{ link }}"
+    r = api.put("/settings/scenarios", org.dispatcher, {"scenarios": {"en_route": {"template": custom}}})
+    en_route = next(s for s in r.body["scenarios"] if s["name"] == "en_route")
+    assert r.status == 200 and en_route["template"] == custom and en_route["customized"]
+    api.post(f"/appointments/{appointment_id}/status", tech, {"action": "en_route", "eta": window(days=2)["window_start"]})
+    stream.settle()
+    assert "Ana Alvarez rolls out now, see you at" in stream.texts(SAM)[-1][1]
+
+    # Turned off: recorded as suppressed, nothing sent; null brings the default back.
+    api.put("/settings/scenarios", org.dispatcher, {"scenarios": {"arrived": {"enabled": False}}})
+    api.post(f"/appointments/{appointment_id}/status", tech, {"action": "start"})
+    stream.settle()
+    assert "arrived" not in stream.texts(SAM)[-1][1]
+    messages = api.get(f"/jobs/{job['id']}/messages", org.dispatcher).body["items"]
+    assert next(m for m in messages if m["scenario"] == "arrived")["status"] == "suppressed"
+    r = api.put("/settings/scenarios", org.dispatcher, {"scenarios": {"en_route": {"template": None}}})
+    assert next(s for s in r.body["scenarios"] if s["name"] == "en_route")["template"].endswith("Track: {{ link }}")

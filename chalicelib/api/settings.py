@@ -1,0 +1,28 @@
+"""Message scenario settings."""
+from datetime import time
+
+from chalice import Blueprint
+
+from ..domain.people import Role
+from ..domain.scenarios import QuietHours
+from ..services import settings
+from . import schemas as s
+from .routing import Call, endpoint, store
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "GET", "/settings/scenarios", "Message scenarios with their segments on sample values",
+          roles=(Role.DISPATCHER,), response=s.ScenariosOut)
+def get_scenarios(call: Call):
+    return settings.describe(settings.messaging(store, call.caller))
+
+
+@endpoint(bp, "PUT", "/settings/scenarios", "Turn scenarios on or off, change templates, lead times, quiet hours",
+          roles=(Role.DISPATCHER,), body=s.ScenariosIn, response=s.ScenariosOut)
+def put_scenarios(call: Call):
+    b = call.body
+    changes = {name: patch.model_dump(exclude_unset=True) for name, patch in b.scenarios.items()}
+    quiet = QuietHours(time.fromisoformat(b.quiet_hours.start), time.fromisoformat(b.quiet_hours.end)) \
+        if b.quiet_hours else None
+    return settings.describe(settings.update_messaging(store, call.caller, changes, quiet))

@@ -1,0 +1,45 @@
+"""The dispatcher's message scenarios: on/off, template and lead time per scenario, and quiet hours."""
+from dataclasses import replace
+
+from ..domain.people import Role
+from ..domain.scenarios import DEFAULTS, MessagingSettings, QuietHours, ScenarioName, ScenarioOverride
+from ..notify.templates import check
+from .access import Caller
+from .store import Store
+
+
+def messaging(store: Store, caller: Caller) -> MessagingSettings:
+    caller.require(Role.DISPATCHER)
+    return store.settings.messaging(caller.org_id)
+
+
+def update_messaging(store: Store, caller: Caller, scenarios: dict[str, dict], quiet_hours: QuietHours | None
+                     ) -> MessagingSettings:
+    """Merge the given fields over the stored overrides (a null field returns to the default); a bad
+    template is refused and the stored one stays."""
+    caller.require(Role.DISPATCHER)
+    current = store.settings.messaging(caller.org_id)
+    overrides = dict(current.overrides)
+    for name, fields in scenarios.items():
+        merged = {**vars(overrides.get(ScenarioName(name), ScenarioOverride())), **fields}
+        overrides[ScenarioName(name)] = ScenarioOverride(**merged)
+    updated = MessagingSettings(overrides, quiet_hours or current.quiet_hours)
+    for name in scenarios:
+        scenario = updated.scenario(ScenarioName(name))  # refuses a lead time on an untimed scenario
+        check(scenario, scenario.template, f"scenarios.{name}.template")
+    store.settings.save_messaging(caller.org_id, replace(updated, overrides={
+        n: o for n, o in overrides.items() if any(v is not None for v in vars(o).values())}))
+    return updated
+
+
+def describe(s: MessagingSettings) -> dict:
+    out = []
+    for name in DEFAULTS:
+        scenario = s.scenario(name)
+        size = check(scenario, scenario.template)
+        out.append({"name": name.value, "enabled": scenario.enabled, "template": scenario.template,
+                    "lead_time_minutes": scenario.lead_time_minutes, "urgent": scenario.urgent,
+                    "variables": sorted(scenario.variables), "customized": name in s.overrides,
+                    "segments": size.segments, "encoding": size.encoding, "characters": size.units})
+    q = s.quiet_hours
+    return {"scenarios": out, "quiet_hours": {"start": q.start.strftime("%H:%M"), "end": q.end.strftime("%H:%M")}}
