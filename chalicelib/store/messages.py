@@ -2,6 +2,8 @@
 replayed trigger finds its claim and never sends twice; held texts wait in the due index."""
 import hashlib
 
+from pynamodb.exceptions import UpdateError
+
 from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.values import TimeFrame
@@ -73,6 +75,18 @@ class Messages:
         """A new status for a claimed message (it leaves the due index unless still held)."""
         bind()
         _item(message).save(condition=Entity.pk.exists())
+
+    def take_held(self, item: MessageItem) -> Message | None:
+        """Claim a held text for release (it leaves the due index); None if another sweep took it."""
+        try:
+            item.update(actions=[MessageItem.status.set(MessageStatus.QUEUED.value), MessageItem.gsi3pk.remove(),
+                                 MessageItem.gsi3sk.remove()],
+                        condition=MessageItem.status == MessageStatus.HELD.value)
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return _message(item)
 
     def get(self, pk: str, sk: str) -> Message:
         return _message(get_or_404(MessageItem, pk, sk, "message"))

@@ -223,3 +223,8 @@ class MessagingSettingsItem(Entity, discriminator="messaging_settings"):
     overrides = MapAttribute(default=dict)  # scenario -> {enabled, template, lead_time_minutes}
     quiet_start = UnicodeAttribute(default="21:00")
     quiet_end = UnicodeAttribute(default="08:00")
+
+
+class WatermarkItem(Entity, discriminator="watermark"):
+    """The last whole minute the sweep has finished: after an outage it resumes from here."""
+    minute = UnicodeAttribute()

@@ -4,8 +4,10 @@ else. A minute is spread over DUE_SHARDS partitions so a busy minute (8:00 remin
 import zlib
 from datetime import datetime, timedelta
 
+from pynamodb.exceptions import PutError
+
 from . import keys
-from .models import Entity, bind
+from .models import Entity, WatermarkItem, bind
 
 DUE_SHARDS = 4
 
@@ -36,3 +38,22 @@ def minutes(after: datetime, until: datetime) -> list[datetime]:
         out.append(start)
         start += timedelta(minutes=1)
     return out
+
+
+def watermark() -> str | None:
+    bind()
+    try:
+        return WatermarkItem.get("SWEEP", "WATERMARK").minute
+    except WatermarkItem.DoesNotExist:
+        return None
+
+
+def advance_watermark(to_minute: str) -> None:
+    """Only forward: an overlapping, slower sweep never moves it back."""
+    bind()
+    try:
+        WatermarkItem(pk="SWEEP", sk="WATERMARK", minute=to_minute).save(
+            condition=WatermarkItem.minute.does_not_exist() | (WatermarkItem.minute < to_minute))
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise

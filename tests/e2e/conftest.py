@@ -121,6 +121,33 @@ class Stream:
         return [(phone, body) for phone, body in sent if to is None or phone == to]
 
 
+class FakeClock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    """The handlers' clock, set by the test (restored afterwards)."""
+    from chalicelib import clock as app_clock
+    fake = FakeClock(datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc))  # 22:00 in Denver, quiet hours
+    app_clock.set_clock(fake)
+    yield fake
+    app_clock.set_clock(lambda: datetime.now(timezone.utc))
+
+
+def sweep(api) -> dict:
+    return api.client.lambda_.invoke("timer_sweep", api.client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload
+
+
 @pytest.fixture
 def stream(api) -> Stream:
     return Stream(api.client)
