@@ -22,6 +22,16 @@ class Trigger:
     window: TimeFrame | None  # the window as it was when triggered
 
 
+CUSTOMER_FACING = (AppointmentScheduled, AppointmentRescheduled, TechnicianEnRoute, TechnicianArrived, EtaChanged)
+
+
+def may_text(event: DomainEvent) -> bool:
+    """Cheap first look, before anything is read: can this event lead to a customer text at all?"""
+    if isinstance(event, JobStatusChanged):
+        return event.job.status in (JobStatus.COMPLETE, JobStatus.CANCELED)
+    return isinstance(event, CUSTOMER_FACING)
+
+
 def triggers(event: DomainEvent, current: Job) -> list[Trigger]:
     """`current` is the job read whole now: a job's stream image carries no appointments."""
     def per_appointment(scenario: ScenarioName) -> Trigger:

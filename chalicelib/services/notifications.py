@@ -16,7 +16,7 @@ from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.scenarios import DEFAULTS
 from ..domain.segments import count
-from ..domain.triggers import Trigger, still_true, triggers
+from ..domain.triggers import Trigger, may_text, still_true, triggers
 from ..notify.sms import SmsSender
 from ..notify.templates import render
 from ..store.context import Contexts, RecipientContext
@@ -43,6 +43,8 @@ class Outcome:
 
 
 def on_event(store: Store, sender: SmsSender, event: DomainEvent) -> list[Outcome]:
+    if not may_text(event):
+        return []
     try:
         job = store.jobs.get(event.org_id, event.job_id)
     except NotFound:

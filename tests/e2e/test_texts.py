@@ -199,3 +199,24 @@ def test_scenario_settings_validate_templates_and_take_effect_on_the_next_text(a
     assert next(m for m in messages if m["scenario"] == "arrived")["status"] == "suppressed"
     r = api.put("/settings/scenarios", org.dispatcher, {"scenarios": {"en_route": {"template": None}}})
     assert next(s for s in r.body["scenarios"] if s["name"] == "en_route")["template"].endswith("Track: {{ link }}")
+
+
+def test_the_link_in_a_text_is_a_hashed_scoped_expiring_token(api, org, stream, booked):
+    import re
+    from datetime import datetime, timedelta, timezone
+
+    from chalicelib.domain.errors import NotFound
+    from chalicelib.store.links import LinkExpired, Links
+    from chalicelib.store.models import LinkItem
+    job, appointment_id, _ = booked
+    token = re.search(r"/c/([A-Za-z0-9_-]+)$", stream.texts(SAM)[-1][1]).group(1)
+    assert len(token) >= 22  # 128 bits
+    now = datetime.now(timezone.utc)
+    link = Links().resolve(token, now)
+    assert (link.appointment_id, link.job_id, link.purpose, link.org_id) == (appointment_id, job["id"], "status", org.id)
+    assert link.expires_at > now + timedelta(days=7)
+    with pytest.raises(LinkExpired):
+        Links().resolve(token, link.expires_at)
+    with pytest.raises(NotFound):
+        Links().resolve(token[:-1] + ("A" if token[-1] != "A" else "B"), now)
+    assert not [i for i in LinkItem.query(f"LINK#{token}")]  # only the hash is a key
