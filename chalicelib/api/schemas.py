@@ -189,6 +189,8 @@ class QuietHoursIn(In):
 class ScenariosIn(In):
     scenarios: dict[ScenarioKey, ScenarioPatch] = {}
     quiet_hours: QuietHoursIn | None = None
+    confirmation_followup_minutes: Annotated[int, Field(ge=15, le=24 * 60)] | None = None
+    voice_origination: Phone | None = None
 
 
 class ScenarioOut(BaseModel):
@@ -212,6 +214,8 @@ class QuietHoursOut(BaseModel):
 class ScenariosOut(BaseModel):
     scenarios: list[ScenarioOut]
     quiet_hours: QuietHoursOut
+    confirmation_followup_minutes: int
+    voice_origination: str | None
 
 
 class PageQuery(In):
@@ -366,6 +370,16 @@ class MessageOut(Out):
     error: str | None = Field(description="why a text was not sent, or how it failed")
     created_at: datetime
     updated_at: datetime
+
+
+class QueueItemOut(BaseModel):
+    """An unassigned appointment ({appointment, job_id}) or an escalation / retention entry."""
+    job_id: str
+    appointment: AppointmentOut | None = None
+    id: str | None = None
+    appointment_id: str | None = None
+    reason: str | None = None
+    created_at: datetime | None = None
 
 
 class ErrorBody(BaseModel):

@@ -25,4 +25,5 @@ def put_scenarios(call: Call):
     changes = {name: patch.model_dump(exclude_unset=True) for name, patch in b.scenarios.items()}
     quiet = QuietHours(time.fromisoformat(b.quiet_hours.start), time.fromisoformat(b.quiet_hours.end)) \
         if b.quiet_hours else None
-    return settings.describe(settings.update_messaging(store, call.caller, changes, quiet))
+    extra = b.model_dump(include={"confirmation_followup_minutes", "voice_origination"}, exclude_unset=True)
+    return settings.describe(settings.update_messaging(store, call.caller, changes, quiet, extra))

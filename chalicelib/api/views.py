@@ -59,5 +59,10 @@ def organization(o: Organization) -> dict:
     return _dump(schemas.OrganizationOut.model_validate(o))
 
 
+def queue_entry(e) -> dict:
+    return _dump(schemas.QueueItemOut(id=e.id, job_id=e.job_id, appointment_id=e.appointment_id, reason=e.reason,
+                                      created_at=e.created_at))
+
+
 def page(p: Page, present) -> dict:
     return {"items": [present(i) for i in p.items], "next_token": p.next_token}

@@ -46,7 +46,12 @@ class Appointment:
     confirmation: Confirmation = Confirmation.PENDING
     offers: list[TimeFrame] = field(default_factory=list)
     status_reason: str | None = None
+    window_set_at: datetime | None = None  # when this window was booked: no reminder if inside the lead time
     version: int | None = None  # None until stored
+
+    def __post_init__(self):
+        if self.window_set_at is None:
+            self.window_set_at = self.created_at
 
     @property
     def is_open(self) -> bool:
@@ -75,6 +80,7 @@ class Job:
     provider_id: str | None = None
     coupon: Coupon | None = None
     cancel_reason: str | None = None
+    canceled_by: str | None = None  # "company" (a dispatcher) or "system" (auto-cancel)
     appointments: list[Appointment] = field(default_factory=list)
     version: int | None = None
     # What the last operations changed, for the repository's transaction.
@@ -132,6 +138,7 @@ class Job:
         appointment = self._editable(appointment_id, "reschedule")
         if window is not None and window != appointment.window:
             appointment.window = window
+            appointment.window_set_at = now
             appointment.confirmation = Confirmation.PENDING  # a new window needs a new yes
             appointment.eta = None
         if assign:
@@ -187,16 +194,36 @@ class Job:
 
     # -- cancel ---------------------------------------------------------------------------------
 
-    def cancel(self, reason: str, now: datetime, *, offer_coupon: bool = False, coupon_code: str | None = None) -> None:
+    def cancel(self, reason: str, now: datetime, *, offer_coupon: bool = False, coupon_code: str | None = None,
+               by: str = "company") -> None:
         """Cancel the job and every open appointment; a coupon only if no discount exists yet."""
         self._move(JobAction.CANCEL, now)
-        self.cancel_reason = reason
+        self.cancel_reason, self.canceled_by = reason, by
         for appointment in self.open_appointments:
             appointment.status = AppointmentStatus.CANCELED
             appointment.status_reason = reason
             self._touch(appointment, now)
         if offer_coupon and self.coupon is None:
             self.coupon = Coupon(code=coupon_code or ids.new_coupon_code(), percent=COUPON_PERCENT)
+
+    def cancel_appointment(self, appointment_id: str, reason: str, now: datetime, *, offer_coupon: bool) -> None:
+        """One visit called off (auto-cancel when still unassigned): the job goes with its last open visit."""
+        appointment = self._editable(appointment_id, "cancel")
+        if [a for a in self.open_appointments if a.id != appointment_id]:
+            appointment.status, appointment.status_reason = AppointmentStatus.CANCELED, reason
+            self._touch(appointment, now)
+            if offer_coupon and self.coupon is None:
+                self.coupon = Coupon(code=ids.new_coupon_code(), percent=COUPON_PERCENT)
+        else:
+            self.cancel(reason, now, offer_coupon=offer_coupon, by="system")
+
+    def confirm(self, appointment_id: str, confirmation: Confirmation, now: datetime) -> Appointment:
+        appointment = self.appointment(appointment_id)
+        if appointment.status is not AppointmentStatus.SCHEDULED:
+            raise InvalidTransition(appointment.status, f"mark {confirmation}", "appointment")
+        appointment.confirmation = confirmation
+        self._touch(appointment, now)
+        return appointment
 
     # -- internals ------------------------------------------------------------------------------
 

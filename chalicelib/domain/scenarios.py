@@ -102,6 +102,8 @@ class MessagingSettings:
     """An organization's scenario overrides and quiet hours, over the shipped defaults."""
     overrides: dict[ScenarioName, ScenarioOverride] = field(default_factory=dict)
     quiet_hours: QuietHours = QuietHours()
+    confirmation_followup_minutes: int = 120  # no reply this long after a confirmation or reminder: escalate
+    voice_origination: str | None = None  # where set, an escalation also places a voice message
 
     def scenario(self, name: ScenarioName) -> Scenario:
         default, o = DEFAULTS[name], self.overrides.get(name)

@@ -51,7 +51,7 @@ def triggers(event: DomainEvent, current: Job) -> list[Trigger]:
             last = _last(current, AppointmentStatus.COMPLETE)
             return [Trigger(S.FEEDBACK_REQUEST, f"{S.FEEDBACK_REQUEST}:{job.id}", last and last.id,
                             last and last.window)]  # never twice for one job
-        case JobStatusChanged(job=job) if job.status is JobStatus.CANCELED:
+        case JobStatusChanged(job=job) if job.status is JobStatus.CANCELED and job.canceled_by != "system":
             last = _last(current, AppointmentStatus.CANCELED)
             return [Trigger(S.CANCELED, f"{S.CANCELED}:{job.id}:v{event.version}", last and last.id,
                             last and last.window)]
@@ -78,9 +78,12 @@ def still_true(trigger: Trigger, job: Job) -> bool:
     """Whether the text may still go, judged on the job as it is now (a replay or a held text)."""
     appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
     match trigger.scenario:
-        case S.BOOKING_CONFIRMATION | S.REMINDER | S.STILL_ASSIGNING:
+        case S.BOOKING_CONFIRMATION | S.REMINDER:
             return (appointment is not None and appointment.status is AppointmentStatus.SCHEDULED
                     and appointment.window == trigger.window)
+        case S.STILL_ASSIGNING:
+            return (appointment is not None and appointment.status is AppointmentStatus.SCHEDULED
+                    and appointment.window == trigger.window and appointment.technician_id is None)
         case S.EN_ROUTE:
             return appointment is not None and appointment.status is AppointmentStatus.EN_ROUTE
         case S.ARRIVED:
@@ -90,6 +93,8 @@ def still_true(trigger: Trigger, job: Job) -> bool:
                                                                       AppointmentStatus.EN_ROUTE)
         case S.FEEDBACK_REQUEST:
             return job.status is JobStatus.COMPLETE
-        case S.CANCELED | S.AUTO_CANCELED:
+        case S.CANCELED:
             return job.status is JobStatus.CANCELED
+        case S.AUTO_CANCELED:
+            return appointment is not None and appointment.status is AppointmentStatus.CANCELED
     return False

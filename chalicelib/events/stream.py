@@ -6,7 +6,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from chalice import Blueprint
 
 from ..notify import sms
-from ..services import notifications
+from ..domain.events import AppointmentEvent, EtaChanged
+from ..services import notifications, timers
 from ..services.store import Store
 from ..store.changes import UnreadableRecord, events_of
 
@@ -26,6 +27,8 @@ def handle_record(record: DynamoDBRecord) -> None:
         return
     sender = sms.sender()
     for event in events:
+        if isinstance(event, AppointmentEvent) and not isinstance(event, EtaChanged):
+            timers.on_event(store, event)
         notifications.on_event(store, sender, event)
 
 

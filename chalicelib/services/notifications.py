@@ -4,6 +4,7 @@ A text is rendered and claimed (with its link tokens) in the message ledger befo
 replayed trigger finds the claim and sends nothing, or re-sends the same text if the first try
 failed. Urgent texts go at once; the others wait for the end of quiet hours in the customer's zone."""
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
@@ -16,6 +17,7 @@ from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.scenarios import DEFAULTS
 from ..domain.segments import count
+from ..domain.timers import Timer, TimerKind
 from ..domain.triggers import Trigger, may_text, still_true, triggers
 from ..notify.sms import SmsSender
 from ..notify.templates import render
@@ -27,8 +29,15 @@ logger = Logger(service="onmyway")
 contexts = Contexts()
 
 
+FOLLOWED_UP = ("booking_confirmation", "reminder")  # texts that ask for a reply
+
+
 class SendFailed(Exception):
     """The provider refused or did not answer: the trigger must be retried."""
+
+    def __init__(self, message: Message, reason: str):
+        super().__init__(reason)
+        self.message = message
 
 
 def mask(phone: str) -> str:
@@ -88,7 +97,17 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
         log(message, "recorded without sending")
         return Outcome(message, sent_now=False)
     deliver(store, sender, message)
+    follow_up(store, message, ctx.settings, now)
     return Outcome(message, sent_now=True)
+
+
+def follow_up(store: Store, message: Message, messaging, now) -> None:
+    """A confirmation or reminder waits for a reply: place its follow-up timer."""
+    if message.scenario in FOLLOWED_UP and message.appointment_id and message.window:
+        store.timers.put(Timer(message.org_id, message.job_id, message.appointment_id,
+                               TimerKind.CONFIRMATION_FOLLOWUP,
+                               now + timedelta(minutes=messaging.confirmation_followup_minutes), 0,
+                               message.window.start), now)
 
 
 def deliver(store: Store, sender: SmsSender, message: Message) -> None:
@@ -101,7 +120,7 @@ def deliver(store: Store, sender: SmsSender, message: Message) -> None:
         message.updated_at = clock.now()
         store.messages.update(message)
         log(message, "send failed")
-        raise SendFailed(message.error) from error
+        raise SendFailed(message, message.error) from error
     message.updated_at = clock.now()
     message.release_at = None
     store.messages.update(message)

@@ -13,8 +13,8 @@ def messaging(store: Store, caller: Caller) -> MessagingSettings:
     return store.settings.messaging(caller.org_id)
 
 
-def update_messaging(store: Store, caller: Caller, scenarios: dict[str, dict], quiet_hours: QuietHours | None
-                     ) -> MessagingSettings:
+def update_messaging(store: Store, caller: Caller, scenarios: dict[str, dict], quiet_hours: QuietHours | None,
+                     other: dict | None = None) -> MessagingSettings:
     """Merge the given fields over the stored overrides (a null field returns to the default); a bad
     template is refused and the stored one stays."""
     caller.require(Role.DISPATCHER)
@@ -23,7 +23,7 @@ def update_messaging(store: Store, caller: Caller, scenarios: dict[str, dict], q
     for name, fields in scenarios.items():
         merged = {**vars(overrides.get(ScenarioName(name), ScenarioOverride())), **fields}
         overrides[ScenarioName(name)] = ScenarioOverride(**merged)
-    updated = MessagingSettings(overrides, quiet_hours or current.quiet_hours)
+    updated = replace(current, overrides=overrides, quiet_hours=quiet_hours or current.quiet_hours, **(other or {}))
     for name in scenarios:
         scenario = updated.scenario(ScenarioName(name))  # refuses a lead time on an untimed scenario
         check(scenario, scenario.template, f"scenarios.{name}.template")
@@ -42,4 +42,6 @@ def describe(s: MessagingSettings) -> dict:
                     "variables": sorted(scenario.variables), "customized": name in s.overrides,
                     "segments": size.segments, "encoding": size.encoding, "characters": size.units})
     q = s.quiet_hours
-    return {"scenarios": out, "quiet_hours": {"start": q.start.strftime("%H:%M"), "end": q.end.strftime("%H:%M")}}
+    return {"scenarios": out, "quiet_hours": {"start": q.start.strftime("%H:%M"), "end": q.end.strftime("%H:%M")},
+            "confirmation_followup_minutes": s.confirmation_followup_minutes,
+            "voice_origination": s.voice_origination}

@@ -6,7 +6,9 @@ from ..store.jobs import Jobs
 from ..store.messages import Messages
 from ..store.notes import Notes
 from ..store.people import Locations, Organizations, Users
+from ..store.queues import Queues
 from ..store.settings import Settings
+from ..store.timers import Timers
 
 
 @dataclass(frozen=True)
@@ -19,3 +21,5 @@ class Store:
     notes: Notes = field(default_factory=Notes)
     messages: Messages = field(default_factory=Messages)
     settings: Settings = field(default_factory=Settings)
+    timers: Timers = field(default_factory=Timers)
+    queues: Queues = field(default_factory=Queues)

@@ -6,78 +6,93 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, VersionConflict
 from ..domain.messages import Message, MessageStatus
 from ..domain.scenarios import ScenarioName
 from ..domain.triggers import Trigger, still_true
 from ..notify.sms import SmsSender
-from ..store import timers
+from ..store import keys, timers
 from ..store.models import MessageItem
-from .notifications import SendFailed, contexts, deliver, log
+from . import timers as timer_service
+from .notifications import SendFailed, contexts, deliver, follow_up, log
 from .store import Store
 
 logger = Logger(service="onmyway")
-MAX_MINUTES_PER_RUN = 6 * 60  # a longer outage is caught up over the next runs
+MAX_CATCH_UP = timedelta(hours=24)  # a longer outage is caught up over the next runs
+SAFETY = timedelta(minutes=1)
 RETRY_AFTER = timedelta(minutes=5)
 
 
 @dataclass
 class SweepReport:
-    minutes: int = 0
-    due: int = 0
+    since: str = ""
+    until: str = ""
+    queries: int = 0  # Queries on the due index
+    due: int = 0  # items found due
     acted: int = 0
     failed: int = 0
-    watermark: str | None = None
     kinds: dict[str, int] = field(default_factory=dict)
 
 
 def run(store: Store, sender: SmsSender, now: datetime) -> SweepReport:
-    report = SweepReport()
-    current = now.replace(second=0, microsecond=0)
     mark = timers.watermark()
-    start = datetime.fromisoformat(mark + ":00+00:00") if mark else current - timedelta(minutes=1)
-    for minute in timers.minutes(start, current)[:MAX_MINUTES_PER_RUN]:
-        report.minutes += 1
-        for item in timers.due_in_minute(minute):
-            report.due += 1
-            if isinstance(item, MessageItem) and item.release_at <= now:
-                report.kinds["held_text"] = report.kinds.get("held_text", 0) + 1
-                acted, failed = release_held(store, sender, item, now)
-                report.acted += acted
-                report.failed += failed
-        if minute < current:  # the current minute may still get due items: read it again next run
-            timers.advance_watermark(timers.minute(minute))
-            report.watermark = timers.minute(minute)
+    start = datetime.fromisoformat(mark.replace("Z", "+00:00")) if mark else now - SAFETY
+    end = min(now, start + MAX_CATCH_UP)
+    report = SweepReport(since=keys.stamp(start), until=keys.stamp(end))
+    items, report.queries = timers.due_between(start, end)
+    for item in items:
+        report.due += 1
+        kind = "held_text" if isinstance(item, MessageItem) else getattr(item, "timer_kind", "unknown")
+        try:
+            acted = release_held(store, sender, item, now) if isinstance(item, MessageItem) else \
+                timer_service.fire(store, sender, item, now)
+        except SendFailed as failure:
+            _hold_for_retry(store, failure.message, now)
+            report.failed += 1
+            continue
+        except VersionConflict:
+            report.failed += 1  # re-filed by the action itself
+            continue
+        report.acted += int(acted)
+        report.kinds[kind] = report.kinds.get(kind, 0) + int(acted)
+    # Lag a little behind: an item filed while this sweep ran is read again next time (acted-on items
+    # have left the index, so reading again costs nothing and acts on nothing twice).
+    timers.advance_watermark(keys.stamp(max(start, end - SAFETY)))
     return report
 
 
-def release_held(store: Store, sender: SmsSender, item: MessageItem, now: datetime) -> tuple[int, int]:
-    """Send a text held for quiet hours, unless it is no longer true or the customer opted out since."""
+def _hold_for_retry(store: Store, message: Message, now: datetime) -> None:
+    """A text the provider refused goes back in the due index, a few minutes on."""
+    message.status, message.release_at, message.updated_at = MessageStatus.HELD, now + RETRY_AFTER, now
+    store.messages.update(message)
+
+
+def release_held(store: Store, sender: SmsSender, item: MessageItem, now: datetime) -> bool:
+    """Send a held text (quiet hours, or a retry), unless it is no longer true or the customer opted out."""
     message = store.messages.take_held(item)
     if message is None:
-        return 0, 0  # another sweep has it
-    why = _reason_to_drop(store, message)
+        return False  # another sweep has it
+    try:
+        job = store.jobs.get(message.org_id, message.job_id)
+    except NotFound:
+        job = None
+    appointment = job and next((a for a in job.appointments if a.id == message.appointment_id), None)
+    ctx = job and contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id,
+                                job.location_id)
+    why = _reason_to_drop(job, ctx, message)
     if why:
         message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, why, now
         store.messages.update(message)
         log(message, "held text dropped")
-        return 1, 0
-    try:
-        deliver(store, sender, message)
-    except SendFailed:
-        message.status, message.release_at = MessageStatus.HELD, now + RETRY_AFTER  # back in the due index
-        store.messages.update(message)
-        return 0, 1
-    return 1, 0
+        return True
+    deliver(store, sender, message)
+    follow_up(store, message, ctx.settings, now)
+    return True
 
 
-def _reason_to_drop(store: Store, message: Message) -> str | None:
-    try:
-        job = store.jobs.get(message.org_id, message.job_id)
-    except NotFound:
+def _reason_to_drop(job, ctx, message: Message) -> str | None:
+    if job is None:
         return "the job is gone"
-    appointment = next((a for a in job.appointments if a.id == message.appointment_id), None)
-    ctx = contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id, job.location_id)
     scenario = ScenarioName(message.scenario)
     if ctx.customer.opted_out:
         return "customer opted out"

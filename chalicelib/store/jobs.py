@@ -19,7 +19,8 @@ def _job_item(job: Job) -> JobItem:
         customer_id=job.customer_id, description=job.description, status=job.status.value,
         priority=job.priority, location_id=job.location_id, provider_id=job.provider_id,
         coupon=CouponMap(code=job.coupon.code, percent=job.coupon.percent) if job.coupon else None,
-        cancel_reason=job.cancel_reason, created_at=job.created_at, updated_at=job.updated_at,
+        cancel_reason=job.cancel_reason, canceled_by=job.canceled_by, created_at=job.created_at,
+        updated_at=job.updated_at,
         gsi1pk=keys.jobs_index(job.org_id) if listed else None, gsi1sk=order if listed else None,
         gsi2pk=keys.jobs_index(job.org_id, job.status.value), gsi2sk=order,
     )
@@ -37,7 +38,7 @@ def _appointment_item(org_id: str, a: Appointment) -> AppointmentItem:
         appointment_id=a.id, window_start=a.window.start, window_end=a.window.end,
         technician_id=a.technician_id, status=a.status.value, eta=a.eta, confirmation=a.confirmation.value,
         offers=[FrameMap(start=f.start, end=f.end) for f in a.offers], status_reason=a.status_reason,
-        created_at=a.created_at, updated_at=a.updated_at,
+        window_set_at=a.window_set_at, created_at=a.created_at, updated_at=a.updated_at,
         gsi2pk=keys.day_index(org_id, a.window.start.strftime("%Y-%m-%d")), gsi2sk=order,
     )
     if a.version is not None:
@@ -53,8 +54,8 @@ def _job(i: JobItem, appointments: list[Appointment]) -> Job:
     return Job(id=i.job_id, org_id=i.org_id, customer_id=i.customer_id, description=i.description,
                status=JobStatus(i.status), priority=i.priority, location_id=i.location_id,
                provider_id=i.provider_id, coupon=Coupon(i.coupon.code, int(i.coupon.percent)) if i.coupon else None,
-               cancel_reason=i.cancel_reason, created_at=i.created_at, updated_at=i.updated_at,
-               appointments=appointments, version=i.version)
+               cancel_reason=i.cancel_reason, canceled_by=i.canceled_by, created_at=i.created_at,
+               updated_at=i.updated_at, appointments=appointments, version=i.version)
 
 
 def _appointment(i: AppointmentItem) -> Appointment:
@@ -62,7 +63,7 @@ def _appointment(i: AppointmentItem) -> Appointment:
                        technician_id=i.technician_id, status=AppointmentStatus(i.status), eta=i.eta,
                        confirmation=Confirmation(i.confirmation),
                        offers=[TimeFrame(f.start, f.end) for f in i.offers], status_reason=i.status_reason,
-                       created_at=i.created_at, updated_at=i.updated_at, version=i.version)
+                       window_set_at=i.window_set_at, created_at=i.created_at, updated_at=i.updated_at, version=i.version)
 
 
 def utc_days(start: datetime, end: datetime) -> list[str]:

@@ -141,6 +141,7 @@ class JobItem(Entity, discriminator="job"):
     provider_id = UnicodeAttribute(null=True)
     coupon = CouponMap(null=True)
     cancel_reason = UnicodeAttribute(null=True)
+    canceled_by = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
@@ -158,6 +159,7 @@ class AppointmentItem(Entity, discriminator="appointment"):
     confirmation = UnicodeAttribute()
     offers = ListAttribute(of=FrameMap, default=list)
     status_reason = UnicodeAttribute(null=True)
+    window_set_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
@@ -223,8 +225,32 @@ class MessagingSettingsItem(Entity, discriminator="messaging_settings"):
     overrides = MapAttribute(default=dict)  # scenario -> {enabled, template, lead_time_minutes}
     quiet_start = UnicodeAttribute(default="21:00")
     quiet_end = UnicodeAttribute(default="08:00")
+    confirmation_followup_minutes = NumberAttribute(default=120)
+    voice_origination = UnicodeAttribute(null=True)
 
 
 class WatermarkItem(Entity, discriminator="watermark"):
     """The last whole minute the sweep has finished: after an outage it resumes from here."""
     minute = UnicodeAttribute()
+
+
+class TimerItem(Entity, discriminator="timer"):
+    """`TIMER#{appointment}#{kind}` in the job partition; in the due index only while pending."""
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    timer_kind = UnicodeAttribute()
+    due = UTCDateTimeAttribute()
+    appointment_version = NumberAttribute()
+    window_start = UTCDateTimeAttribute()
+    status = UnicodeAttribute()  # pending, fired
+
+
+class QueueEntryItem(Entity, discriminator="queue_entry"):
+    """`QUEUE#{name}#{created}#{id}` in the organization partition: escalation and retention."""
+    org_id = UnicodeAttribute()
+    queue = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()

@@ -24,10 +24,13 @@ class Settings:
     def from_item(item: MessagingSettingsItem) -> MessagingSettings:
         overrides = {ScenarioName(name): ScenarioOverride(**dict(o)) for name, o in item.overrides.as_dict().items()}
         return MessagingSettings(overrides, QuietHours(time.fromisoformat(item.quiet_start),
-                                                       time.fromisoformat(item.quiet_end)))
+                                                       time.fromisoformat(item.quiet_end)),
+                                 int(item.confirmation_followup_minutes), item.voice_origination)
 
     def save_messaging(self, org_id: str, s: MessagingSettings) -> None:
         bind()
         overrides = {name.value: {k: v for k, v in vars(o).items() if v is not None} for name, o in s.overrides.items()}
         MessagingSettingsItem(pk=keys.org(org_id), sk=SK, overrides=overrides,
-                              quiet_start=_hhmm(s.quiet_hours.start), quiet_end=_hhmm(s.quiet_hours.end)).save()
+                              quiet_start=_hhmm(s.quiet_hours.start), quiet_end=_hhmm(s.quiet_hours.end),
+                              confirmation_followup_minutes=s.confirmation_followup_minutes,
+                              voice_origination=s.voice_origination).save()

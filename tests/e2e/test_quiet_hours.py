@@ -45,7 +45,7 @@ def test_held_text_is_sent_at_the_end_of_quiet_hours(api, org, stream, clock):
     sweep(api)
     customer_id = new_customer(api, org, SAM)
     job = api.post("/jobs", org.dispatcher, {"customer_id": customer_id, "description": "Boiler",
-                                             "appointment": at(clock, 30)}).body
+                                             "appointment": at(clock, 60)}).body
     stream.settle()
     assert stream.texts(SAM) == []
     for _ in range(10):  # 23:00 ... 08:00 in Denver, a sweep each hour

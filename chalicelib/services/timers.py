@@ -1,0 +1,140 @@
+"""Timers: kept in step with each appointment by the stream handler, acted on by the minute sweep."""
+from datetime import datetime, timedelta
+
+from aws_lambda_powertools import Logger
+
+from .. import clock
+from ..domain.errors import NotFound, VersionConflict
+from ..domain.events import AppointmentEvent
+from ..domain.jobs import Confirmation, Job
+from ..domain.scenarios import MessagingSettings, ScenarioName
+from ..domain.status import AppointmentStatus
+from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_timers
+from ..domain.triggers import Trigger
+from ..notify import voice
+from ..notify.sms import SmsSender
+from ..store.queues import QueueEntry
+from ..store.models import TimerItem
+from .notifications import contexts, notify
+from .store import Store
+
+logger = Logger(service="onmyway")
+AUTO_CANCEL_REASON = "no technician was available"
+
+
+def policy(s: MessagingSettings) -> TimerPolicy:
+    def lead(name: ScenarioName, always: bool = False) -> timedelta | None:
+        scenario = s.scenario(name)
+        return timedelta(minutes=scenario.lead_time_minutes) if (scenario.enabled or always) else None
+    return TimerPolicy(reminder=lead(ScenarioName.REMINDER), still_assigning=lead(ScenarioName.STILL_ASSIGNING),
+                       auto_cancel=lead(ScenarioName.AUTO_CANCELED, always=True),  # the cancel happens, text or not
+                       confirmation_followup=timedelta(minutes=s.confirmation_followup_minutes))
+
+
+def _desired(job: Job, appointment_id: str) -> tuple[dict[TimerKind, datetime], object]:
+    appointment = next((a for a in job.appointments if a.id == appointment_id), None)
+    if appointment is None:
+        return {}, None
+    ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
+    return derived_timers(appointment, ctx.time_zone, policy(ctx.settings)), appointment
+
+
+def on_event(store: Store, event: AppointmentEvent) -> None:
+    """Recompute an appointment's derived timers: new ones created, moved ones moved, obsolete ones removed."""
+    try:
+        job = store.jobs.get(event.org_id, event.job_id)
+    except NotFound:
+        job = None
+    desired, appointment = _desired(job, event.appointment.id) if job else ({}, None)
+    existing = {t.kind: t for t in store.timers.of_appointment(event.org_id, event.job_id, event.appointment.id)}
+    for kind in DERIVED:
+        timer, due = existing.get(kind), desired.get(kind)
+        if due is None:
+            if timer and timer.status == "pending":
+                store.timers.remove(timer)
+        elif timer is None or timer.due != due:
+            store.timers.put(Timer(event.org_id, event.job_id, appointment.id, kind, due, appointment.version,
+                                   appointment.window.start), clock.now())
+
+
+def fire(store: Store, sender: SmsSender, item: TimerItem, now: datetime) -> bool:
+    """Act on one due timer, after checking it still belongs to the appointment as it is now."""
+    timer = store.timers.take(item)
+    if timer is None:
+        return False  # another sweep took it, or it was moved
+    try:
+        job = store.jobs.get(timer.org_id, timer.job_id)
+    except NotFound:
+        return False
+    desired, appointment = _desired(job, timer.appointment_id)
+    if appointment is None or (timer.kind in DERIVED and desired.get(timer.kind) != timer.due):
+        logger.info("stale timer dropped", extra={"job_id": timer.job_id, "appointment_id": timer.appointment_id,
+                                                  "kind": timer.kind.value})
+        return False
+    return ACTIONS[timer.kind](store, sender, timer, job, appointment, now)
+
+
+def _text(scenario: ScenarioName, key: str):
+    def act(store, sender, timer, job, appointment, now) -> bool:
+        notify(store, sender, Trigger(scenario, key.format(a=appointment, t=timer), appointment.id,
+                                      appointment.window), job, timer.due)
+        return True
+    return act
+
+
+def _auto_cancel(store, sender, timer, job, appointment, now) -> bool:
+    """Still unassigned an hour before: cancel through the domain's own path, then tell the customer."""
+    job.cancel_appointment(appointment.id, AUTO_CANCEL_REASON, now, offer_coupon=True)
+    try:
+        store.jobs.save(job)
+    except VersionConflict:  # changed at the last second: the next sweep judges it again
+        store.timers.put(Timer(timer.org_id, timer.job_id, timer.appointment_id, timer.kind, timer.due,
+                               timer.appointment_version, timer.window_start), now)
+        raise
+    notify(store, sender, Trigger(ScenarioName.AUTO_CANCELED, f"auto_canceled:{appointment.id}", appointment.id,
+                                  appointment.window), job, timer.due)
+    return True
+
+
+def _awaiting_reply(timer: Timer, appointment) -> bool:
+    return (appointment.status is AppointmentStatus.SCHEDULED and appointment.confirmation is Confirmation.PENDING
+            and appointment.window.start == timer.window_start)
+
+
+def _follow_up(store, sender, timer, job, appointment, now) -> bool:
+    """No reply: a call to make (escalation queue), a voice message where configured, a second deadline."""
+    if not _awaiting_reply(timer, appointment):
+        return False
+    ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
+    key = f"escalation:{appointment.id}:{timer.window_start.isoformat()}"
+    added = store.queues.add(QueueEntry(job.org_id, "escalation", job.id, appointment.id,
+                                        "no reply to the confirmation request", now), key)
+    if added and ctx.settings.voice_origination and not ctx.customer.opted_out:
+        voice.place_voice_message(ctx.customer.phone, ctx.settings.voice_origination,
+                                  f"Hello from {ctx.org.name}. Please confirm your visit on "
+                                  f"{appointment.window.start:%A %d %B}: reply C to our text, or call us back.")
+    store.timers.put(Timer(job.org_id, job.id, appointment.id, TimerKind.CONFIRMATION_ESCALATED,
+                           now + timedelta(minutes=ctx.settings.confirmation_followup_minutes), 0,
+                           timer.window_start), now)
+    return True
+
+
+def _hand_back(store, sender, timer, job, appointment, now) -> bool:
+    """Still no answer: the order is unconfirmed and goes back to the sales channel (retention queue)."""
+    if not _awaiting_reply(timer, appointment):
+        return False
+    job.confirm(appointment.id, Confirmation.UNCONFIRMED, now)
+    store.jobs.save(job)
+    store.queues.add(QueueEntry(job.org_id, "retention", job.id, appointment.id, "no response to confirmation",
+                                now), f"retention:{appointment.id}:{timer.window_start.isoformat()}")
+    return True
+
+
+ACTIONS = {
+    TimerKind.REMINDER: _text(ScenarioName.REMINDER, "reminder:{a.id}:{t.window_start:%Y%m%dT%H%M}"),
+    TimerKind.STILL_ASSIGNING: _text(ScenarioName.STILL_ASSIGNING, "still_assigning:{a.id}:{t.window_start:%Y%m%dT%H%M}"),
+    TimerKind.DELAY_CHECK: _text(ScenarioName.DELAYED, "delay_check:{a.id}:{t.due:%Y%m%dT%H%M}"),
+    TimerKind.AUTO_CANCEL: _auto_cancel,
+    TimerKind.CONFIRMATION_FOLLOWUP: _follow_up,
+    TimerKind.CONFIRMATION_ESCALATED: _hand_back,
+}
