@@ -13,7 +13,8 @@ os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench
 
 import botocore.client  # noqa: E402
 
-CAPACITY_OPS = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchGetItem", "TransactWriteItems"}
+CAPACITY_OPS = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
+                "TransactWriteItems"}
 
 
 class Calls:
@@ -23,11 +24,13 @@ class Calls:
         self.counts: Counter = Counter()
         self.capacity = 0.0
         self.seconds = 0.0  # spent inside AWS calls (the emulator, here)
+        self.scanned = 0  # ScannedCount of Query and Scan answers: the items DynamoDB read
 
     def reset(self):
         self.counts.clear()
         self.capacity = 0.0
         self.seconds = 0.0
+        self.scanned = 0
 
     def of(self, service: str) -> int:
         return sum(n for (s, _), n in self.counts.items() if s == service)
@@ -50,6 +53,8 @@ def aws():
         began = time.perf_counter()
         response = original(self, operation, params)
         calls.seconds += time.perf_counter() - began
+        if isinstance(response, dict):
+            calls.scanned += int(response.get("ScannedCount", 0))
         used = response.get("ConsumedCapacity") if isinstance(response, dict) else None
         for entry in used if isinstance(used, list) else [used] if used else []:
             calls.capacity += float(entry.get("CapacityUnits", 0))

@@ -53,6 +53,10 @@ def run(store: Store, sender: SmsSender, now: datetime) -> SweepReport:
         except VersionConflict:
             report.failed += 1  # re-filed by the action itself
             continue
+        except Exception:  # one bad item must not stop the sweep for everyone else
+            logger.exception("due item failed", extra={"pk": item.pk, "sk": item.sk})
+            report.failed += 1
+            continue
         report.acted += int(acted)
         report.kinds[kind] = report.kinds.get(kind, 0) + int(acted)
     # Lag a little behind: an item filed while this sweep ran is read again next time (acted-on items

@@ -197,3 +197,16 @@ def test_no_reply_escalates_then_hands_back_to_sales(api, org, stream, noon, mon
     assert retention["job_id"] == job["id"]
     assert len(calls) == 1 and len(api.get("/queues/escalation", org.dispatcher).body["items"]) == 1
     assert api.get("/queues/nope", org.dispatcher).status == 404
+
+
+def test_a_window_after_the_clocks_go_back_is_reminded_at_9am_local_the_day_before(api, org, stream, clock):
+    clock.now = datetime(2026, 10, 28, 18, 0, tzinfo=timezone.utc)  # noon MDT
+    sweep(api)
+    tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
+    start = datetime(2026, 11, 1, 16, 0, tzinfo=timezone.utc)  # Sunday 9am MST, after the change at 2am
+    job, _ = book(api, org, stream, start, tech_id)
+    run_until(api, stream, clock, datetime(2026, 10, 31, 14, 59, tzinfo=timezone.utc), step=timedelta(hours=6))
+    assert "reminder" not in scenarios(api, org, job)
+    run_until(api, stream, clock, datetime(2026, 10, 31, 15, 0, tzinfo=timezone.utc), step=timedelta(minutes=1))
+    assert scenarios(api, org, job)[-1] == "reminder"  # Saturday 9am MDT, 25 hours before
+    assert "Sun 1 Nov, 9-11am" in stream.texts(SAM)[-1][1]

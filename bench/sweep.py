@@ -1,0 +1,87 @@
+"""One sweep's read cost with many future appointments and few timers due, against a Scan-based sweep
+over the same table in the same run.
+
+    .venv/bin/python bench/sweep.py [appointments] [due]      (default 100000 and 100)
+
+The table holds, per future appointment, its appointment item and a pending reminder timer (in the due
+index, due days ahead); `due` timers are due now. Items are written in batches straight to moto.
+"""
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+from measure import aws
+
+
+def main(appointments: int, due: int) -> None:
+    with aws() as calls:
+        import boto3
+
+        from chalicelib.config import settings
+        from chalicelib.domain.timers import Timer, TimerKind
+        from chalicelib.notify import sms
+        from chalicelib.services import sweep
+        from chalicelib.services.store import Store
+        from chalicelib.store import keys, timers
+        from chalicelib.domain.jobs import Appointment
+        from chalicelib.domain.values import TimeFrame
+        from chalicelib.store.jobs import _appointment_item
+        from chalicelib.store.timers import _timer_item
+
+        now = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
+        client, name = boto3.client("dynamodb"), settings().table_name
+        began, pending = time.perf_counter(), []
+
+        def put(item: dict) -> None:
+            pending.append({"PutRequest": {"Item": item}})
+            if len(pending) == 25:
+                flush()
+
+        def flush() -> None:
+            while pending:
+                left = client.batch_write_item(RequestItems={name: pending[:25]}).get("UnprocessedItems", {})
+                del pending[:25]
+                pending.extend(left.get(name, []))
+
+        for i in range(appointments + due):
+            job, appointment = f"job_{i:08x}", f"apt_{i:08x}_a"
+            start = now + timedelta(days=2 + i % 30, hours=i % 10)
+            put(_appointment_item("org_bench", Appointment(appointment, job, TimeFrame(start, start + timedelta(hours=2)),
+                                                           now, now, technician_id="usr_bench", version=1)).serialize())
+            timer = Timer("org_bench", job, appointment, TimerKind.REMINDER,
+                          now - timedelta(seconds=30) if i >= appointments else start - timedelta(hours=24), 1, start)
+            put(_timer_item(timer).serialize())
+        flush()
+        print(f"table: {appointments:,} future appointments with a pending timer each, {due} timers due now "
+              f"({2 * (appointments + due):,} items, written in {time.perf_counter() - began:.0f} s)")
+
+        timers.advance_watermark(keys.stamp(now - timedelta(minutes=1)))
+        calls.reset()
+        items, queries = timers.due_between(now - timedelta(minutes=1), now)
+        index = (calls.of("dynamodb"), calls.scanned, calls.capacity, len(items))
+        calls.reset()
+        found, start_key = 0, None
+        while True:
+            page = client.scan(TableName=name, FilterExpression="#k = :t AND #s = :p AND #d <= :now",
+                               ExpressionAttributeNames={"#k": "kind", "#s": "status", "#d": "due"},
+                               ExpressionAttributeValues={":t": {"S": "timer"}, ":p": {"S": "pending"},
+                                                          ":now": {"S": keys.stamp(now).replace("Z", ".000000+0000")}},
+                               **({"ExclusiveStartKey": start_key} if start_key else {}))
+            found += page["Count"]
+            if not (start_key := page.get("LastEvaluatedKey")):
+                break
+        scan = (calls.of("dynamodb"), calls.scanned, calls.capacity, found)
+        calls.reset()
+        report = sweep.run(Store(), sms.sender(), now)
+        print(f"\n{'':<24}{'calls':>8}{'items read':>14}{'moto capacity':>16}{'due found':>12}")
+        print(f"{'due index (this sweep)':<24}{index[0]:>8}{index[1]:>14,}{index[2]:>16,.1f}{index[3]:>12}")
+        print(f"{'Scan-based sweep':<24}{scan[0]:>8}{scan[1]:>14,}{scan[2]:>16,.1f}{scan[3]:>12}")
+        print(f"\nitems read: {index[1] / due:.2f}× the due count (goal ≤ 2×); the Scan reads "
+              f"{scan[1] / max(index[1], 1):,.0f}× more")
+        print(f"a whole sweep run acting on them: {calls.of('dynamodb')} DynamoDB calls for {report.due} due "
+              f"({calls.detail('dynamodb')}); their jobs are not in this table, so each is taken and dropped")
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:]]
+    main(*(args + [100000, 100][len(args):]))
