@@ -13,3 +13,8 @@ class Customer:
     time_zone: str | None = None
     address: str | None = None
     opted_out: bool = False
+    opted_out_at: datetime | None = None  # when the opt-out state last changed, and how
+    opt_out_source: str | None = None
+
+    def opt(self, out: bool, now: datetime, source: str) -> None:
+        self.opted_out, self.opted_out_at, self.opt_out_source = out, now, source

@@ -1,5 +1,5 @@
 from ..domain.customers import Customer
-from ..domain.errors import Conflict
+from ..domain.errors import Conflict, NotFound
 from . import keys
 from .db import conditional, get_or_404
 from .models import CustomerItem, Entity, bind
@@ -8,13 +8,15 @@ from .models import CustomerItem, Entity, bind
 def _item(c: Customer) -> CustomerItem:
     return CustomerItem(pk=keys.org(c.org_id), sk=f"CUST#{c.id}", org_id=c.org_id, customer_id=c.id, name=c.name,
                         phone=c.phone, email=c.email, time_zone=c.time_zone, address=c.address,
-                        opted_out=c.opted_out, created_at=c.created_at,
+                        opted_out=c.opted_out, opted_out_at=c.opted_out_at, opt_out_source=c.opt_out_source,
+                        created_at=c.created_at,
                         gsi1pk=keys.phone_index(c.org_id, c.phone), gsi1sk=f"CUST#{c.id}")
 
 
 def _customer(i: CustomerItem) -> Customer:
     return Customer(id=i.customer_id, org_id=i.org_id, name=i.name, phone=i.phone, email=i.email,
-                    time_zone=i.time_zone, address=i.address, opted_out=bool(i.opted_out), created_at=i.created_at)
+                    time_zone=i.time_zone, address=i.address, opted_out=bool(i.opted_out), opted_out_at=i.opted_out_at,
+                    opt_out_source=i.opt_out_source, created_at=i.created_at)
 
 
 class Customers:
@@ -25,6 +27,17 @@ class Customers:
         bind()
         found = CustomerItem.batch_get([(keys.org(org_id), f"CUST#{c}") for c in customer_ids])
         return {c.customer_id: _customer(c) for c in found}
+
+    def by_phone(self, org_id: str, phone: str) -> Customer | None:
+        """The organization's customer with this number (the newest, if several share it)."""
+        bind()
+        found = [_customer(i) for i in Entity.gsi1.query(keys.phone_index(org_id, phone))]
+        return max(found, key=lambda c: c.created_at) if found else None
+
+    def save(self, customer: Customer) -> None:
+        bind()
+        with conditional(NotFound("customer")):
+            _item(customer).save(condition=Entity.pk.exists())
 
     def add(self, customer: Customer) -> None:
         bind()

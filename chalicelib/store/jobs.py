@@ -26,6 +26,8 @@ def _job_item(job: Job) -> JobItem:
     )
     if job.version is not None:  # a new job is saved on condition that none exists yet
         item.version = job.version
+    if listed:
+        item.gsi4pk, item.gsi4sk = keys.customer_jobs_index(job.org_id, job.customer_id), order
     if job.provider_id and listed:
         item.gsi3pk, item.gsi3sk = keys.provider_index(job.org_id, job.provider_id), order
     return item
@@ -153,6 +155,12 @@ class Jobs:
         hash_key = keys.unassigned_index(org_id)
         result = Entity.gsi3.query(hash_key, limit=limit, last_evaluated_key=decode(next_token, {"gsi3pk": hash_key}))
         return Page([_appointment(i) for i in result], encode(result.last_evaluated_key))
+
+    def of_customer(self, org_id: str, customer_id: str, limit: int = 20) -> list[Job]:
+        """A customer's jobs, newest first (without their appointments)."""
+        bind()
+        return [_job(i, []) for i in Entity.gsi4.query(keys.customer_jobs_index(org_id, customer_id),
+                                                        scan_index_forward=False, limit=limit)]
 
     def get_many(self, org_id: str, job_ids: set[str]) -> dict[str, Job]:
         """Jobs (without their appointments) by id: one BatchGetItem per 100."""

@@ -48,3 +48,11 @@ def number_claim(number: str) -> str:
 
 def phone_index(org_id: str, phone: str) -> str:
     return f"ORG#{org_id}#PHONE#{phone}"
+
+
+def customer_jobs_index(org_id: str, customer_id: str) -> str:
+    return f"ORG#{org_id}#CUSTOMER#{customer_id}"
+
+
+def provider_message_index(provider_id: str) -> str:
+    return f"SENT#{provider_id}"

@@ -38,6 +38,14 @@ class Gsi3(GlobalSecondaryIndex):
     gsi3sk = UnicodeAttribute(range_key=True)
 
 
+class Gsi4(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi4"
+        projection = AllProjection()
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
 class Entity(Model):
     """Base of every item; `kind` tells PynamoDB which class a queried item is."""
     class Meta:
@@ -52,9 +60,12 @@ class Entity(Model):
     gsi2sk = UnicodeAttribute(null=True)
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
     gsi1 = Gsi1()
     gsi2 = Gsi2()
     gsi3 = Gsi3()
+    gsi4 = Gsi4()
 
 
 def bind() -> type[Entity]:
@@ -117,6 +128,8 @@ class CustomerItem(Entity, discriminator="customer"):
     time_zone = UnicodeAttribute(null=True)
     address = UnicodeAttribute(null=True)
     opted_out = BooleanAttribute(default=False)
+    opted_out_at = UTCDateTimeAttribute(null=True)
+    opt_out_source = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
 

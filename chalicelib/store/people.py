@@ -58,6 +58,10 @@ class Organizations:
     def get(self, org_id: str) -> Organization:
         return _org(get_or_404(OrganizationItem, keys.org(org_id), "PROFILE", "organization"))
 
+    def id_for_number(self, number: str) -> str:
+        """The organization whose texts come from (and replies go to) this number."""
+        return get_or_404(ClaimItem, keys.number_claim(number), "CLAIM", "organization").org_id
+
     def id_for_slug(self, slug: str) -> str:
         return get_or_404(ClaimItem, keys.slug_claim(slug), "CLAIM", "organization").org_id
 
