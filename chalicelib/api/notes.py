@@ -42,3 +42,9 @@ def list_photos(call: Call, job_id: str):
 def list_messages(call: Call, job_id: str):
     page = notes.list_messages(store, call.caller, job_id, call.query.limit, call.query.next_token)
     return views.page(page, views.message)
+
+
+@endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer (sent by the stream handler)", body=s.MessageIn,
+          response=s.MessageOut, status=201)
+def write_message(call: Call, job_id: str):
+    return views.message(notes.write_to_customer(store, call.caller, job_id, call.body.body))

@@ -124,6 +124,10 @@ class NoteIn(In):
     visibility: Visibility = "private"
 
 
+class MessageIn(In):
+    body: Annotated[str, Field(min_length=1, max_length=1600)]
+
+
 class PhotoIn(In):
     content_type: Annotated[str, Field(max_length=50)]
     visibility: Visibility = "private"
@@ -368,6 +372,8 @@ class MessageOut(Out):
     status: str
     segments: int
     error: str | None = Field(description="why a text was not sent, or how it failed")
+    author_id: str | None = None
+    provider_id: str | None = Field(default=None, description="the SMS provider's message id, for support")
     created_at: datetime
     updated_at: datetime
 

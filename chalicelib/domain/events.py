@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .jobs import Appointment, Job
+from .messages import Message
 from .status import AppointmentStatus, JobStatus
 
 
@@ -39,6 +40,12 @@ class EtaChanged(AppointmentEvent):
 class JobStatusChanged(DomainEvent):
     job: Job
     previous: JobStatus | None
+
+
+@dataclass(frozen=True)
+class FreeTextWritten(DomainEvent):
+    """A dispatcher or technician wrote to the customer: the API stored it queued, the stream sends it."""
+    message: Message
 
 
 STATUS_EVENTS = {AppointmentStatus.EN_ROUTE: TechnicianEnRoute, AppointmentStatus.STARTED: TechnicianArrived,

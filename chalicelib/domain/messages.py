@@ -18,6 +18,8 @@ class MessageStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     SUPPRESSED = "suppressed"  # never sent: opted out, scenario off, or no longer true
+    UNKNOWN = "unknown"  # sent, but no delivery receipt came within 72 hours
+    RECEIVED = "received"  # an inbound text
 
 
 SETTLED = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.SUPPRESSED})
@@ -43,3 +45,4 @@ class Message:
     release_at: datetime | None = None
     provider_id: str | None = None
     error: str | None = None
+    author_id: str | None = None  # the dispatcher or technician who wrote a free text

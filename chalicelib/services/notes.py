@@ -2,7 +2,9 @@
 from .. import clock
 from ..domain import ids
 from ..domain.errors import Forbidden, ValidationError
-from ..domain.messages import Message
+from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.segments import count
+from ..store.messages import message_id
 from ..domain.notes import Note, Photo, Visibility
 from ..store.pages import Page
 from .access import Caller, visible_job
@@ -56,3 +58,20 @@ def list_messages(store: Store, caller: Caller, job_id: str, limit: int, next_to
     page = store.messages.conversation(caller.org_id, job.id, limit, next_token)
     page.items.sort(key=lambda m: (m.created_at, m.id))
     return page
+
+
+def write_to_customer(store: Store, caller: Caller, job_id: str, body: str) -> Message:
+    """Stored queued; the stream handler sends it (an API request never sends a text itself)."""
+    job = visible_job(store, caller, job_id)
+    if not caller.sees_private(job):
+        raise Forbidden("only the dispatcher and the assigned technician write to the customer")
+    org = store.organizations.get(caller.org_id)
+    customer = store.customers.get(caller.org_id, job.customer_id)
+    now = clock.now()
+    key = f"free:{ids.new_id('txt')}"
+    message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
+                      direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer.phone, body=body,
+                      status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,
+                      author_id=caller.id)
+    store.messages.claim(message, [])
+    return message

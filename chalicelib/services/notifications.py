@@ -12,7 +12,7 @@ from .. import clock
 from ..config import settings
 from ..domain import timefmt
 from ..domain.errors import NotFound
-from ..domain.events import DomainEvent
+from ..domain.events import DomainEvent, FreeTextWritten
 from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.scenarios import DEFAULTS
@@ -52,6 +52,8 @@ class Outcome:
 
 
 def on_event(store: Store, sender: SmsSender, event: DomainEvent) -> list[Outcome]:
+    if isinstance(event, FreeTextWritten):
+        return [send_free_text(store, sender, event.message)]
     if not may_text(event):
         return []
     try:
@@ -80,7 +82,7 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
     links, link_text = [], "(link)"
     if scenario.link and status is not MessageStatus.SUPPRESSED and trigger.appointment_id:
         token, link = Link.issue(job.org_id, job.id, trigger.appointment_id, scenario.link, now)
-        links, link_text = [link], f"{settings().link_base_url}/c/{token}"
+        links, link_text = [link], link_url(token)
     body = _render(scenario, variables(ctx, job, appointment, trigger, link_text))
     message = Message(
         id=message_id(job.org_id, job.id, trigger.key), org_id=job.org_id, job_id=job.id, key=trigger.key,
@@ -108,6 +110,21 @@ def follow_up(store: Store, message: Message, messaging, now) -> None:
                                TimerKind.CONFIRMATION_FOLLOWUP,
                                now + timedelta(minutes=messaging.confirmation_followup_minutes), 0,
                                message.window.start), now)
+
+
+def send_free_text(store: Store, sender: SmsSender, written: Message) -> Outcome:
+    """A person's text goes as written, at once (a person chose the moment), unless the customer opted out."""
+    message = store.messages.claimed(written.org_id, written.job_id, written.key)
+    if message.status not in (MessageStatus.QUEUED, MessageStatus.FAILED):
+        return Outcome(message, sent_now=False)  # a replay
+    job = store.jobs.get(message.org_id, message.job_id)
+    customer = contexts.load(job.org_id, job.customer_id, None, None).customer
+    if customer.opted_out:
+        message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, "customer opted out", clock.now()
+        store.messages.update(message)
+        return Outcome(message, sent_now=False)
+    deliver(store, sender, message)
+    return Outcome(message, sent_now=True)
 
 
 def deliver(store: Store, sender: SmsSender, message: Message) -> None:
@@ -157,3 +174,29 @@ def variables(ctx: RecipientContext, job, appointment, trigger: Trigger, link: s
         "reason": job.cancel_reason, "coupon_code": job.coupon.code if job.coupon else None,
         "coupon_percent": job.coupon.percent if job.coupon else None,
     }
+
+
+def send_reply(store: Store, sender: SmsSender, *, org, customer_phone: str, body: str, key: str, job=None,
+               appointment_id: str | None = None, scenario: str = "auto_reply", links=()) -> Message | None:
+    """A text answering the customer (help, confirmation thanks, a link): on the job's conversation and
+    exactly once per key when there is a job; otherwise sent and logged only."""
+    now = clock.now()
+    if job is None:
+        sender.send(customer_phone, body, org.sms_number)
+        logger.info("reply sent", extra={"to": mask(customer_phone), "scenario": scenario})
+        return None
+    message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
+                      direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer_phone, body=body,
+                      status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,
+                      scenario=scenario, appointment_id=appointment_id)
+    earlier = store.messages.claim(message, list(links))
+    if earlier is not None:
+        if earlier.status not in (MessageStatus.QUEUED, MessageStatus.FAILED):
+            return earlier
+        message = earlier
+    deliver(store, sender, message)
+    return message
+
+
+def link_url(token: str) -> str:
+    return f"{settings().link_base_url}/c/{token}"

@@ -72,7 +72,11 @@ def _hold_for_retry(store: Store, message: Message, now: datetime) -> None:
 
 
 def release_held(store: Store, sender: SmsSender, item: MessageItem, now: datetime) -> bool:
-    """Send a held text (quiet hours, or a retry), unless it is no longer true or the customer opted out."""
+    """Send a held text (quiet hours, or a retry), unless it is no longer true or the customer opted out.
+    A sent text still in the index has had no delivery receipt for 72 hours: its delivery is unknown."""
+    if item.status == MessageStatus.SENT.value:
+        return store.messages.receipt(store.messages.get(item.pk, item.sk), MessageStatus.UNKNOWN,
+                                      "no delivery receipt within 72 hours", now)
     message = store.messages.take_held(item)
     if message is None:
         return False  # another sweep has it

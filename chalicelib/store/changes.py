@@ -1,7 +1,9 @@
 """Stream records as domain events: the only reader of DynamoDB's change-record format."""
-from ..domain.events import DomainEvent, appointment_events, job_events
+from ..domain.events import DomainEvent, FreeTextWritten, appointment_events, job_events
+from ..domain.messages import Direction, MessageStatus
 from .jobs import _appointment, _job
-from .models import AppointmentItem, Entity, JobItem
+from .messages import _message
+from .models import AppointmentItem, Entity, JobItem, MessageItem
 
 
 class UnreadableRecord(ValueError):
@@ -28,4 +30,8 @@ def events_of(record: dict) -> list[DomainEvent]:
     if kind is AppointmentItem:
         org_id = (new or old).org_id
         return appointment_events(org_id, old and _appointment(old), new and _appointment(new))
-    return []  # notes, photos, messages, users…: no customer text follows from them here
+    if kind is MessageItem and old is None and new is not None:
+        m = _message(new)
+        if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and m.scenario is None:
+            return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
+    return []  # notes, photos, users, scenario texts…: no customer text follows from them here

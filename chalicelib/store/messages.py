@@ -1,6 +1,7 @@
 """The message ledger: a text is claimed (with its links) in one transaction before it is sent, so a
 replayed trigger finds its claim and never sends twice; held texts wait in the due index."""
 import hashlib
+from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
@@ -12,6 +13,9 @@ from .db import get_or_404, page_of, transaction
 from .models import Entity, LinkItem, MessageItem, OutboundClaimItem, bind
 from .pages import Page
 from .timers import due_keys
+
+
+RECEIPT_WAIT = timedelta(hours=72)
 
 
 def message_id(org_id: str, job_id: str, key: str) -> str:
@@ -29,10 +33,14 @@ def _item(m: Message) -> MessageItem:
         direction=m.direction.value, sender=m.sender, recipient=m.recipient, body=m.body, status=m.status.value,
         segments=m.segments, scenario=m.scenario, appointment_id=m.appointment_id,
         window_start=m.window.start if m.window else None, window_end=m.window.end if m.window else None,
-        release_at=m.release_at, provider_id=m.provider_id, error=m.error, created_at=m.created_at,
-        updated_at=m.updated_at)
+        release_at=m.release_at, provider_id=m.provider_id, error=m.error, author_id=m.author_id,
+        created_at=m.created_at, updated_at=m.updated_at)
     if m.status is MessageStatus.HELD and m.release_at:
         item.gsi3pk, item.gsi3sk = due_keys(m.release_at, item.pk, item.sk)
+    if m.provider_id:  # found again by the delivery receipt; unknown if none comes in time
+        item.gsi4pk, item.gsi4sk = keys.provider_message_index(m.provider_id), "MSG"
+        if m.status is MessageStatus.SENT:
+            item.gsi3pk, item.gsi3sk = due_keys(m.updated_at + RECEIPT_WAIT, item.pk, item.sk)
     return item
 
 
@@ -42,7 +50,8 @@ def _message(i: MessageItem) -> Message:
         sender=i.sender, recipient=i.recipient, body=i.body, status=MessageStatus(i.status),
         segments=int(i.segments), scenario=i.scenario, appointment_id=i.appointment_id,
         window=TimeFrame(i.window_start, i.window_end) if i.window_start else None, release_at=i.release_at,
-        provider_id=i.provider_id, error=i.error, created_at=i.created_at, updated_at=i.updated_at)
+        provider_id=i.provider_id, error=i.error, author_id=i.author_id, created_at=i.created_at,
+        updated_at=i.updated_at)
 
 
 def _link_item(link: Link) -> LinkItem:
@@ -87,6 +96,27 @@ class Messages:
                 return None
             raise
         return _message(item)
+
+    def by_provider_id(self, provider_id: str) -> Message | None:
+        bind()
+        for item in Entity.gsi4.query(keys.provider_message_index(provider_id), limit=1):
+            return _message(item)
+        return None
+
+    def receipt(self, message: Message, status: MessageStatus, error: str | None, now: datetime) -> bool:
+        """Record a delivery receipt, unless a final one came first (receipts can arrive out of order)."""
+        item = _item(message)
+        actions = [MessageItem.status.set(status.value), MessageItem.updated_at.set(now),
+                   MessageItem.error.set(error) if error else MessageItem.error.remove(),
+                   MessageItem.gsi3pk.remove(), MessageItem.gsi3sk.remove()]
+        try:
+            item.update(actions=actions,
+                        condition=MessageItem.status.is_in(MessageStatus.SENT.value, MessageStatus.UNKNOWN.value))
+        except UpdateError as e:
+            if e.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def get(self, pk: str, sk: str) -> Message:
         return _message(get_or_404(MessageItem, pk, sk, "message"))

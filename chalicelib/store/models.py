@@ -222,6 +222,7 @@ class MessageItem(Entity, discriminator="message"):
     release_at = UTCDateTimeAttribute(null=True)
     provider_id = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)
+    author_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 

@@ -1,0 +1,69 @@
+"""SNS topics from AWS End User Messaging: inbound texts (two-way SMS) and delivery receipts. Both
+acknowledge bad payloads (logged, phone numbers masked) instead of failing: a retry cannot fix them."""
+import json
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function,
+)
+from chalice import Blueprint
+
+from .. import clock
+from ..config import settings
+from ..domain.messages import MessageStatus
+from ..notify import sms
+from ..services import inbound
+from ..services.notifications import mask
+from ..services.store import Store
+
+bp = Blueprint(__name__)
+logger = Logger(service="onmyway")
+store = Store()
+INBOUND_TOPIC = "onmyway-inbound-sms"
+EVENTS_TOPIC = "onmyway-sms-events"
+DELIVERED = {"DELIVERED"}
+FAILED = {"FAILED", "BLOCKED", "CARRIER_UNREACHABLE", "CARRIER_BLOCKED", "INVALID", "INVALID_MESSAGE", "SPAM",
+          "TTL_EXPIRED", "UNREACHABLE", "UNKNOWN", "OPTED_OUT", "NO_QUOTA_LEFT_ON_ACCOUNT", "MAX_PRICE_EXCEEDED"}
+
+
+def _process(payload: dict) -> str:
+    return inbound.handle(store, sms.sender(), inbound.InboundText(**payload))
+
+
+@bp.on_sns_message(topic=INBOUND_TOPIC, name="inbound_sms")
+def inbound_sms(event):
+    try:
+        text = inbound.parse(event.message)
+    except inbound.BadInbound as error:
+        logger.warning("inbound text ignored", extra={"reason": str(error), "size": len(event.message or "")})
+        return {"outcome": "ignored", "reason": str(error)}
+    # Once per inboundMessageId, whatever SNS redelivers (Powertools idempotency, in the same table).
+    persistence = DynamoDBPersistenceLayer(table_name=settings().table_name, key_attr="pk", sort_key_attr="sk",
+                                           static_pk_value="IDEMPOTENCY#inbound_sms", expiry_attr="expires_at")
+    config = IdempotencyConfig(event_key_jmespath="inbound_id", expires_after_seconds=7 * 24 * 3600)
+    config.register_lambda_context(event.context)
+    once = idempotent_function(_process, data_keyword_argument="payload", persistence_store=persistence,
+                               config=config)
+    outcome = once(payload=vars(text))
+    logger.info("inbound text", extra={"from": mask(text.origination), "outcome": outcome})
+    return {"outcome": outcome}
+
+
+@bp.on_sns_message(topic=EVENTS_TOPIC, name="delivery_events")
+def delivery_events(event):
+    try:
+        receipt = json.loads(event.message)
+        provider_id, status = receipt["messageId"], str(receipt.get("messageStatus", "")).upper()
+    except (TypeError, ValueError, KeyError):
+        logger.warning("delivery event ignored: not an End User Messaging SMS event")
+        return {"outcome": "ignored"}
+    if status not in DELIVERED | FAILED:
+        return {"outcome": "not_final"}
+    message = store.messages.by_provider_id(provider_id)
+    if message is None:
+        return {"outcome": "unknown_message"}
+    delivered = status in DELIVERED
+    store.messages.receipt(message, MessageStatus.DELIVERED if delivered else MessageStatus.FAILED,
+                           None if delivered else f"{status}: {receipt.get('messageStatusDescription', '')}"[:500],
+                           clock.now())
+    return {"outcome": "delivered" if delivered else "failed"}

@@ -1,0 +1,164 @@
+"""Two-way SMS (product.md §6): a customer confirms, rejects, asks to reschedule, opts out, or talks,
+and every word lands on the job where the dispatcher and the assigned technician read it."""
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from aws_lambda_powertools import Logger
+
+from .. import clock
+from ..domain import timefmt
+from ..domain.errors import NotFound, ValidationError
+from ..domain.jobs import Appointment, Confirmation, Job
+from ..domain.links import Link
+from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.replies import MAX_BODY, Intent, read
+from ..domain.scenarios import LinkPurpose
+from ..domain.segments import count
+from ..domain.status import AppointmentStatus, JobStatus
+from ..domain.timers import TimerKind
+from ..domain.values import e164
+from ..notify.sms import SmsSender
+from ..store.messages import message_id
+from ..store.queues import QueueEntry
+from .notifications import contexts, link_url, mask, send_reply
+from .store import Store
+
+logger = Logger(service="onmyway")
+CLOSED = (JobStatus.COMPLETE, JobStatus.CANCELED)
+
+
+class BadInbound(ValueError):
+    """A payload that is not an End User Messaging inbound text: logged and acknowledged."""
+
+
+@dataclass(frozen=True)
+class InboundText:
+    inbound_id: str
+    origination: str  # the customer
+    destination: str  # the organization's number
+    body: str
+
+
+def parse(raw: str) -> InboundText:
+    try:
+        payload = json.loads(raw)
+    except (TypeError, ValueError):
+        raise BadInbound("not JSON") from None
+    if not isinstance(payload, dict):
+        raise BadInbound("not a JSON object")
+    inbound_id, body = payload.get("inboundMessageId"), payload.get("messageBody")
+    if not isinstance(inbound_id, str) or not inbound_id:
+        raise BadInbound("no inboundMessageId")
+    if not isinstance(body, str) or not body.strip():
+        raise BadInbound("empty messageBody")
+    if len(body) > MAX_BODY:
+        raise BadInbound(f"messageBody over {MAX_BODY} characters")
+    try:
+        origination = e164("originationNumber", str(payload.get("originationNumber", "")))
+        destination = e164("destinationNumber", str(payload.get("destinationNumber", "")))
+    except ValidationError as e:
+        raise BadInbound(e.message) from None
+    return InboundText(inbound_id, origination, destination, body.strip())
+
+
+def handle(store: Store, sender: SmsSender, text: InboundText) -> str:
+    """What the text did, as a short word for the log and the tests."""
+    now = clock.now()
+    try:
+        org = store.organizations.get(store.organizations.id_for_number(text.destination))
+    except NotFound:
+        logger.warning("inbound text to a number no organization owns", extra={"to": mask(text.destination)})
+        return "unknown_destination"
+    customer = store.customers.by_phone(org.id, text.origination)
+    if customer is None:
+        send_reply(store, sender, org=org, customer_phone=text.origination, key=f"reply:{text.inbound_id}",
+                   body=f"{org.name}: we could not find your booking from this number. Please call us at "
+                        f"{org.sms_number}.")
+        return "unknown_sender"
+    reply = read(text.body)
+    if reply.intent in (Intent.OPT_OUT, Intent.OPT_IN):
+        customer.opt(reply.intent is Intent.OPT_OUT, now, f"sms:{text.inbound_id}")
+        store.customers.save(customer)  # the carrier sends the confirmation: we send none
+        return reply.intent.value
+    jobs = store.jobs.of_customer(org.id, customer.id)
+    job = _current_job(store, org.id, jobs)
+    appointment = _next_open(job, now) if job else None
+    key = f"reply:{text.inbound_id}"
+
+    def answer(body: str, links=()):
+        return send_reply(store, sender, org=org, customer_phone=customer.phone, body=body, key=key, job=job,
+                          appointment_id=appointment and appointment.id, links=links)
+
+    if reply.intent is Intent.HELP:
+        answer(f"{org.name}: reply C to confirm your visit, R to reschedule, or write to us here. "
+               f"Call {org.sms_number}. Reply STOP to opt out.")
+        return "help"
+    if reply.intent in (Intent.CONFIRM, Intent.REJECT, Intent.RESCHEDULE) and appointment is None:
+        _record_inbound(store, org, job, customer.phone, text, now) if job else None
+        answer(f"{org.name}: we found no upcoming visit for this number. Please call us at {org.sms_number}.")
+        return "no_open_appointment"
+    tz = contexts.load(org.id, customer.id, None, job.location_id if job else None).time_zone
+    if reply.intent is Intent.CONFIRM:
+        _record_inbound(store, org, job, customer.phone, text, now)
+        _set_confirmation(store, job, appointment, Confirmation.CONFIRMED, now)
+        answer(f"{org.name}: thank you, your visit {timefmt.window(appointment.window.start, appointment.window.end, tz)}"
+               f" is confirmed.")
+        return "confirmed"
+    if reply.intent is Intent.REJECT:
+        _record_inbound(store, org, job, customer.phone, text, now)
+        _set_confirmation(store, job, appointment, Confirmation.REJECTED, now)
+        store.queues.add(QueueEntry(org.id, "retention", job.id, appointment.id,
+                                    reply.reason or "customer replied NO", now), f"retention:{text.inbound_id}")
+        if not reply.reason:
+            answer(f"{org.name}: sorry to hear that. Could you tell us why, or what time would suit you better?")
+        return "rejected"
+    if reply.intent is Intent.RESCHEDULE:
+        _record_inbound(store, org, job, customer.phone, text, now)
+        token, link = Link.issue(org.id, job.id, appointment.id, LinkPurpose.RESCHEDULE, now)
+        answer(f"{org.name}: pick a new time for your visit here: {link_url(token)}", links=[link])
+        return "reschedule_link"
+    if job is None:
+        answer(f"{org.name}: we could not find a job for this number. Please call us at {org.sms_number}.")
+        return "no_job"
+    _record_inbound(store, org, job, customer.phone, text, now)
+    location = job.location_id and store.locations.get(org.id, job.location_id)
+    if location and not location.direct_reply_enabled:
+        target = appointment or (job.appointments[-1] if job.appointments else None)
+        links, where = (), f"call us at {org.sms_number}"
+        if target:
+            token, link = Link.issue(org.id, job.id, target.id, LinkPurpose.STATUS, now)
+            links, where = [link], f"reply here: {link_url(token)}"
+        answer(f"{org.name}: replies by text are not enabled for this location. To write to us, {where}",
+               links=links)
+        return "recorded_direct_reply_off"
+    return "recorded"
+
+
+def _current_job(store: Store, org_id: str, jobs: list[Job]) -> Job | None:
+    """The most recent open job, else the most recent one: read whole (with its appointments)."""
+    open_jobs = [j for j in jobs if j.status not in CLOSED]
+    chosen = (open_jobs or jobs or [None])[0]
+    return store.jobs.get(org_id, chosen.id) if chosen else None
+
+
+def _next_open(job: Job, now: datetime) -> Appointment | None:
+    upcoming = [a for a in job.appointments if a.status is AppointmentStatus.SCHEDULED and a.window.end > now]
+    return min(upcoming, key=lambda a: a.window.start) if upcoming else None
+
+
+def _set_confirmation(store: Store, job: Job, appointment: Appointment, confirmation: Confirmation, now) -> None:
+    job.confirm(appointment.id, confirmation, now)
+    store.jobs.save(job)
+    for timer in store.timers.of_appointment(job.org_id, job.id, appointment.id):
+        if timer.kind in (TimerKind.CONFIRMATION_FOLLOWUP, TimerKind.CONFIRMATION_ESCALATED) and \
+                timer.status == "pending":
+            store.timers.remove(timer)  # answered: no follow-up
+
+
+def _record_inbound(store: Store, org, job: Job, phone: str, text: InboundText, now: datetime) -> None:
+    key = f"inbound:{text.inbound_id}"
+    store.messages.claim(Message(
+        id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key, direction=Direction.INBOUND,
+        sender=phone, recipient=org.sms_number, body=text.body, status=MessageStatus.RECEIVED,
+        segments=count(text.body).segments, created_at=now, updated_at=now), [])
