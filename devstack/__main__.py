@@ -12,8 +12,9 @@ def main() -> None:
     warnings.filterwarnings("ignore", message="CognitoUserPoolAuthorizer is not a supported in local mode")
     parser = argparse.ArgumentParser(prog="python -m devstack")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--speed", type=float, default=1.0, help="run the simulated clock N times faster")
     args = parser.parse_args()
-    stack = LocalStack(port=args.port)
+    stack = LocalStack(port=args.port, speed=args.speed)
     demo = stack.start()
     base = f"http://127.0.0.1:{stack.port}"
     print(f"\nOnMyWay is running on {base}  (AWS emulator on 127.0.0.1:{stack.moto_port})\n")
@@ -21,7 +22,8 @@ def main() -> None:
     for user in demo["users"]:
         print(f"  {user['name']:<16} {','.join(user['roles']):<12} Authorization: Bearer {user['token']}")
     print(f"\nTry:  curl -H 'Authorization: Bearer {demo['users'][0]['token'][:16]}...' {base}/jobs")
-    print(f"      {base}/openapi.json   {base}/dev/demo\nCtrl-C stops everything.", flush=True)
+    print(f"      {base}/dev/outbox (texts sent, and a phone to answer)   {base}/openapi.json   {base}/dev/demo")
+    print("Ctrl-C stops everything.", flush=True)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:

@@ -1,7 +1,7 @@
 """/dev/* routes: only the local stage registers this blueprint (the deployed app.py never imports it)."""
 from datetime import timedelta
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 from pydantic import AwareDatetime, Field, model_validator
 
 from chalicelib import clock
@@ -11,13 +11,14 @@ from chalicelib.api import schemas as s
 from chalicelib.api import views
 from chalicelib.api.routing import Call, endpoint, store
 
-from . import demo
+from . import demo, pages
 from .clock import SimulatedClock
 from .tokens import mint
 
 bp = Blueprint(__name__)
 DEMO: dict = {}  # filled by the server once it has seeded
 CLOCK = SimulatedClock()
+DRIVER: dict = {}  # {"driver": Driver}, set by the server
 
 
 class OrgIn(s.In):
@@ -76,3 +77,47 @@ def move_clock(call: Call):
     except ValueError as e:
         raise ValidationError("advance" if b.advance is not None else "set", str(e)) from None
     return dev_clock(call)
+
+
+class SmsIn(s.In):
+    sender: s.Phone = Field(alias="from")
+    to: s.Phone
+    body: str = Field(min_length=1, max_length=1600)
+
+
+@endpoint(bp, "POST", "/dev/sms", "A text from a customer's phone, into the inbound handler", body=SmsIn, public=True)
+def dev_sms(call: Call):
+    b = call.body
+    return {"outcome": DRIVER["driver"].text_in(b.sender, b.to, b.body).get("outcome")}
+
+
+@endpoint(bp, "POST", "/dev/settle", "Returns once the stream is drained and due timers have run", public=True)
+def dev_settle(call: Call):
+    DRIVER["driver"].settle()
+    return {"now": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def outbox_items() -> list[dict]:
+    items = []
+    for entry in list(DRIVER["driver"].outbox):
+        if entry.scenario is None:
+            message = store.messages.by_provider_id(entry.message_id)
+            entry.scenario = (message.scenario or "free_text") if message else "reply"
+        items.append({"message_id": entry.message_id, "to": entry.to, "from": entry.sender, "body": entry.body,
+                      "scenario": entry.scenario, "segments": entry.segments,
+                      "sent_at": entry.sent_at.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    return items
+
+
+@endpoint(bp, "GET", "/dev/outbox.json", "Every text sent, newest last", public=True)
+def dev_outbox_json(call: Call):
+    return {"items": outbox_items()}
+
+
+@endpoint(bp, "GET", "/dev/outbox", "Every text sent, as a page that refreshes itself (JSON on Accept)",
+          public=True)
+def dev_outbox(call: Call):
+    if "application/json" in (call.request.headers.get("accept") or ""):
+        return {"items": outbox_items()}
+    return Response(body=pages.outbox(outbox_items(), DEMO), status_code=200,
+                    headers={"Content-Type": "text/html; charset=utf-8"})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
+from .driver import Driver
 from .emulator import serialize_dynamodb_writes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,7 @@ def local_environment(moto_port: int) -> dict[str, str]:
 class LocalStack:
     port: int
     moto_port: int = 0
+    speed: float = 1.0
 
     def start(self) -> dict:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
@@ -37,6 +39,7 @@ class LocalStack:
         from chalicelib import clock
         from chalicelib.services.store import Store
         from . import demo, provision, routes
+        routes.CLOCK.speed = self.speed
         clock.set_clock(routes.CLOCK.now)
         provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
         routes.DEMO.update(demo.seed(Store()))
@@ -50,11 +53,25 @@ class LocalStack:
                                config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
         self.api = create_local_server(app.app, config, HOST, self.port)
         self.port = self.api.server.server_port
+        os.environ["LINK_BASE_URL"] = f"http://{HOST}:{self.port}"  # links in texts open this server
         self.api_thread = threading.Thread(target=self.api.server.serve_forever, name="api", daemon=True)
         self.api_thread.start()
+        self.driver = Driver(app.app, os.environ["TABLE_NAME"], routes.CLOCK.now)
+        routes.DRIVER["driver"] = self.driver
+        self.stopping = threading.Event()
+        self.driver_thread = threading.Thread(target=self.driver.run, args=(self.stopping, self.on_text),
+                                              name="driver", daemon=True)
+        self.driver_thread.start()
         return routes.DEMO
 
+    @staticmethod
+    def on_text(entry) -> None:
+        print(f"[text] to {entry.to} ({entry.segments} segment{'s' if entry.segments > 1 else ''}): {entry.body}",
+              flush=True)
+
     def stop(self) -> None:
+        self.stopping.set()
+        self.driver_thread.join(timeout=10)
         self.api.server.shutdown()
         self.api.server.server_close()
         self.moto.stop()

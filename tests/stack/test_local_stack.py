@@ -22,7 +22,7 @@ def call(base, method, path, body=None, token=None):
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             raw = r.read()
-            return r.status, json.loads(raw) if raw else None
+            return r.status, json.loads(raw) if raw and "json" in r.headers.get("Content-Type", "") else raw
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"null")
 
@@ -74,6 +74,61 @@ def test_local_stack_serves_the_seeded_api_and_resolves_a_real_race(stack):
     assert outcomes == [200, 409]
     status, final = call(base, "GET", f"/jobs/{job['id']}", token=dispatcher["token"])
     assert final["status"] in ("in_progress", "canceled") and final["version"] == 2
+
+
+def wait_for(predicate, seconds=15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.2)
+    return None
+
+
+def test_texts_replies_and_the_clock_work_end_to_end(stack):
+    base, _ = stack
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])
+    technician = next(u for u in demo["users"] if u["roles"] == ["technician"])
+    _, customer = call(base, "POST", "/customers", {"name": "Rae Smoke", "phone": "+13035550190",
+                                                   "time_zone": "America/Denver"}, dispatcher["token"])
+    _, now = call(base, "GET", "/dev/clock")
+    start = datetime.fromisoformat(now["now"].replace("Z", "+00:00")) + timedelta(days=2)
+    window = {"window_start": start.strftime("%Y-%m-%dT%H:00:00Z"),
+              "window_end": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:00:00Z")}
+    _, job = call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Smoke",
+                                          "appointment": {**window, "technician_id": technician["id"]}},
+                  dispatcher["token"])
+    appointment = job["appointments"][0]["id"]
+    sms_to = demo["org"]["sms_number"]
+
+    def texts():
+        return [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"] if m["to"] == "+13035550190"]
+
+    # No settle: the background driver reads the stream by itself, within seconds.
+    assert wait_for(lambda: [m for m in texts() if m["scenario"] == "booking_confirmation"])
+    # The customer answers "C" from the phone simulator: the visit is confirmed.
+    assert call(base, "POST", "/dev/sms", {"from": "+13035550190", "to": sms_to, "body": "C"})[1] == {
+        "outcome": "confirmed"}
+    _, full = call(base, "GET", f"/jobs/{job['id']}", token=dispatcher["token"])
+    assert full["appointments"][0]["confirmation"] == "confirmed"
+
+    assert call(base, "POST", f"/appointments/{appointment}/status", {"action": "en_route"},
+                technician["token"])[0] == 200
+    en_route = wait_for(lambda: [m for m in texts() if m["scenario"] == "en_route"])
+    assert en_route and "is on the way" in en_route[0]["body"]
+
+    # Jump past T-1h of an unassigned visit: auto-canceled, and the customer told.
+    _, other = call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Unassigned",
+                                            "appointment": window}, dispatcher["token"])
+    call(base, "POST", "/dev/settle", {})
+    call(base, "POST", "/dev/clock", {"set": (start - timedelta(minutes=59)).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    call(base, "POST", "/dev/settle", {})
+    _, other = call(base, "GET", f"/jobs/{other['id']}", token=dispatcher["token"])
+    assert other["appointments"][0]["status"] == "canceled"
+    assert [m for m in texts() if m["scenario"] == "auto_canceled"]
+    status, page = call(base, "GET", "/dev/outbox")
+    assert status == 200 and b"Phone simulator" in page
 
 
 def test_stack_stops_cleanly_on_sigterm(stack):

@@ -1,0 +1,117 @@
+"""What `chalice local` cannot do, done for real on the local stage: the DynamoDB stream read from the
+emulator and handed to `table_changes` as Lambda would, the `timer_sweep` ticked every minute of
+simulated time, inbound texts handed to `inbound_sms` as End User Messaging would, and an outbox of
+every text sent."""
+import json
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from chalice.local import LambdaContext
+
+from chalicelib.domain.segments import count
+from chalicelib.notify import sms
+
+from .streams import StreamPump
+
+
+@dataclass
+class OutboxEntry:
+    message_id: str
+    to: str
+    sender: str
+    body: str
+    sent_at: datetime
+    segments: int
+    scenario: str | None = None
+
+
+class RecordingSender:
+    """The configured sender (SNS in the emulator), with every text also kept for the outbox."""
+
+    def __init__(self, inner, clock, outbox: list):
+        self.inner, self.clock, self.outbox = inner, clock, outbox
+
+    def send(self, to: str, body: str, origination: str) -> str:
+        provider_id = self.inner.send(to, body, origination)
+        self.outbox.append(OutboxEntry(provider_id, to, origination, body, self.clock(), count(body).segments))
+        return provider_id
+
+
+@dataclass
+class Driver:
+    app: object
+    table_name: str
+    clock: object
+    outbox: list = field(default_factory=list)
+    printed: int = 0
+
+    def __post_init__(self):
+        self.pump = StreamPump(self.table_name)
+        self.lock = threading.RLock()
+        self.last_sweep: str | None = None
+        sms.use(RecordingSender(sms.sender(), self.clock, self.outbox))  # every handler sends through it
+
+    def invoke(self, name: str, event: dict):
+        return self.app.handler_map[name](event, LambdaContext(name, memory_size=512))
+
+    def drain(self) -> None:
+        self.pump.drain(lambda event: self.invoke("table_changes", event), attempts=1)
+
+    def sweep(self) -> dict:
+        self.last_sweep = self.clock().strftime("%Y-%m-%dT%H:%M")
+        return self.invoke("timer_sweep", {"version": "0", "detail-type": "Scheduled Event", "source": "aws.events",
+                                           "time": self.clock().strftime("%Y-%m-%dT%H:%M:%SZ"), "detail": {},
+                                           "resources": [], "id": str(uuid.uuid4()), "region": "us-east-1",
+                                           "account": "123456789012"})
+
+    def tick(self) -> None:
+        """One beat of the background loop: the stream, and the sweep once per simulated minute."""
+        with self.lock:
+            self.drain()
+            if self.clock().strftime("%Y-%m-%dT%H:%M") != self.last_sweep:
+                self.sweep()
+                self.drain()
+
+    def settle(self) -> None:
+        """The stream drained, the sweep run for the current clock, until nothing more happens."""
+        with self.lock:
+            for _ in range(10):
+                self.drain()
+                report = self.sweep()
+                if not report["due"] and not self.pump.pending():
+                    break
+            self.drain()
+
+    def text_in(self, sender: str, to: str, body: str) -> dict:
+        """A text from a customer's phone, as End User Messaging publishes it to the inbound topic."""
+        payload = json.dumps({"originationNumber": sender, "destinationNumber": to, "messageKeyword": "KEYWORD",
+                              "messageBody": body, "inboundMessageId": str(uuid.uuid4()),
+                              "previousPublishedMessageId": ""})
+        now = self.clock().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0",
+                              "EventSubscriptionArn": "arn:aws:sns:us-east-1:123456789012:onmyway-inbound-sms:local",
+                              "Sns": {"Type": "Notification", "MessageId": str(uuid.uuid4()),
+                                      "TopicArn": "arn:aws:sns:us-east-1:123456789012:onmyway-inbound-sms",
+                                      "Subject": None, "Message": payload, "Timestamp": now, "SignatureVersion": "1",
+                                      "Signature": "", "SigningCertUrl": "", "UnsubscribeUrl": "",
+                                      "MessageAttributes": {}}}]}
+        with self.lock:
+            result = self.invoke("inbound_sms", event)
+            self.drain()
+        return result
+
+    def run(self, stop: threading.Event, on_text) -> None:
+        while not stop.wait(0.2):
+            try:
+                self.tick()
+            except Exception as error:  # the local loop reports and goes on, like a Lambda retry would
+                print(f"[driver] {type(error).__name__}: {error}", flush=True)
+            while self.printed < len(self.outbox):
+                on_text(self.outbox[self.printed])
+                self.printed += 1
+
+
+def utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

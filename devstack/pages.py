@@ -1,0 +1,26 @@
+"""The outbox page of the local stage: every text sent, and a phone to answer as a customer."""
+from jinja2 import Environment, select_autoescape
+
+PAGE = Environment(autoescape=select_autoescape(default=True)).from_string("""<!doctype html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="3"><title>OnMyWay outbox</title>
+<style>body{font:15px system-ui;margin:1.5em;max-width:60em}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:top}.s{color:#666;font-size:12px}
+form{background:#f4f4f4;padding:1em;margin:1em 0}input{margin:.2em}</style></head><body>
+<h1>Outbox</h1><p class="s">Every text the local stack sent, newest last. This page refreshes itself.</p>
+<form onsubmit="fetch('/dev/sms',{method:'POST',headers:{'Content-Type':'application/json'},
+ body:JSON.stringify({from:this.from.value,to:this.to.value,body:this.body.value})}).then(r=>r.json())
+ .then(r=>{document.getElementById('outcome').textContent=r.outcome||JSON.stringify(r)});return false">
+<b>Phone simulator</b> — text as a customer:<br>
+from <input name="from" value="{{ customers[0].phone if customers else '' }}" size="14">
+to <input name="to" value="{{ org_number }}" size="14">
+<input name="body" value="C" size="30"> <button>Send</button> <span id="outcome"></span></form>
+<table><tr><th>sent</th><th>to</th><th>scenario</th><th>text</th><th>segments</th></tr>
+{% for m in items %}<tr><td class="s">{{ m.sent_at }}</td><td>{{ m.to }}</td><td>{{ m.scenario }}</td>
+<td>{{ m.body }}</td><td>{{ m.segments }}</td></tr>{% else %}<tr><td colspan="5">No texts yet.</td></tr>{% endfor %}
+</table></body></html>""")
+
+
+def outbox(items: list[dict], demo: dict) -> str:
+    return PAGE.render(items=items, customers=demo.get("customers", []),
+                       org_number=demo["org"].sms_number if demo.get("org") else "")
