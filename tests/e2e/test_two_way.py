@@ -128,7 +128,8 @@ def test_stop_then_a_status_change_sends_nothing_and_start_resumes(api, org, str
     api.post(f"/appointments/{appointment_id}/status", tech, {"action": "en_route"})
     stream.settle()
     assert len(stream.texts(SAM)) == sent  # and no confirmation of the opt-out from us either
-    assert conversation(api, org, job)[-1]["status"] == "suppressed"
+    (en_route,) = [m for m in conversation(api, org, job) if m["scenario"] == "en_route"]
+    assert (en_route["status"], en_route["error"]) == ("suppressed", "customer opted out")
     assert inbound(api, number, "START")["outcome"] == "opt_in"
     api.post(f"/appointments/{appointment_id}/status", tech, {"action": "start"})
     stream.settle()
