@@ -1,5 +1,6 @@
 """`make run`: the whole system on this machine. Ctrl-C stops it."""
 import argparse
+from pathlib import Path
 import signal
 import threading
 import warnings
@@ -13,8 +14,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m devstack")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--speed", type=float, default=1.0, help="run the simulated clock N times faster")
+    parser.add_argument("--state", type=Path, help="keep the data in this file between runs")
     args = parser.parse_args()
-    stack = LocalStack(port=args.port, speed=args.speed)
+    stack = LocalStack(port=args.port, speed=args.speed, state=args.state)
     demo = stack.start()
     base = f"http://127.0.0.1:{stack.port}"
     print(f"\nOnMyWay is running on {base}  (AWS emulator on 127.0.0.1:{stack.moto_port})\n")

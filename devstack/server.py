@@ -8,6 +8,7 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
+from . import state
 from .driver import Driver
 from .emulator import serialize_dynamodb_writes
 
@@ -26,6 +27,7 @@ class LocalStack:
     port: int
     moto_port: int = 0
     speed: float = 1.0
+    state: Path | None = None
 
     def start(self) -> dict:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
@@ -42,7 +44,10 @@ class LocalStack:
         routes.CLOCK.speed = self.speed
         clock.set_clock(routes.CLOCK.now)
         provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
-        routes.DEMO.update(demo.seed(Store()))
+        if self.state and state.load(os.environ["TABLE_NAME"], self.state):
+            routes.DEMO.update(demo.restore(Store()))
+        else:
+            routes.DEMO.update(demo.seed(Store()))
 
         from chalice.config import Config
         from chalice.local import create_local_server
@@ -74,4 +79,6 @@ class LocalStack:
         self.driver_thread.join(timeout=10)
         self.api.server.shutdown()
         self.api.server.server_close()
+        if self.state:
+            state.save(os.environ["TABLE_NAME"], self.state)
         self.moto.stop()

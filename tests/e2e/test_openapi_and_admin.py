@@ -59,3 +59,11 @@ def test_importing_the_app_creates_no_aws_client():
             "assert not made, made\n"
             "assert '/jobs/{job_id}' in app.app.routes\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_deployed_app_has_no_dev_routes():
+    code = ("import app\n"
+            "dev = [p for p in app.app.routes if p.startswith('/dev')]\n"
+            "assert not dev, dev\n"
+            "assert {'table_changes', 'timer_sweep', 'inbound_sms', 'delivery_events'} <= set(app.app.handler_map)\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

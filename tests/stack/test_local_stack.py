@@ -27,9 +27,8 @@ def call(base, method, path, body=None, token=None):
         return e.code, json.loads(e.read() or b"null")
 
 
-@pytest.fixture(scope="module")
-def stack():
-    process = subprocess.Popen([sys.executable, "-m", "devstack", "--port", "0"], stdout=subprocess.PIPE,
+def start(*args):
+    process = subprocess.Popen([sys.executable, "-m", "devstack", "--port", "0", *args], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     base, deadline, lines = None, time.monotonic() + READY_WITHIN, []
     while base is None and time.monotonic() < deadline and process.poll() is None:
@@ -38,10 +37,21 @@ def stack():
         if m := re.search(r"running on (http://127\.0\.0\.1:\d+)", line):
             base = m.group(1)
     assert base, "the local stack did not start:\n" + "".join(lines)
-    yield base, process
+    return base, process
+
+
+def stop(process) -> str:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+    return process.stdout.read()
+
+
+@pytest.fixture(scope="module")
+def stack():
+    base, process = start()
+    yield base, process
+    stop(process)
 
 
 def test_local_stack_serves_the_seeded_api_and_resolves_a_real_race(stack):
@@ -136,3 +146,21 @@ def test_stack_stops_cleanly_on_sigterm(stack):
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
     assert "stopped" in process.stdout.read()
+
+
+def test_state_file_keeps_the_data_between_runs(tmp_path):
+    state = tmp_path / "state.json"
+    base, process = start("--state", str(state))
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])
+    _, customer = call(base, "POST", "/customers", {"name": "Kept Customer", "phone": "+13035550191"},
+                       dispatcher["token"])
+    assert "stopped" in stop(process) and state.exists()
+    base, process = start("--state", str(state))
+    try:
+        _, again = call(base, "GET", "/dev/demo")
+        assert again["org"]["id"] == demo["org"]["id"]
+        token = next(u for u in again["users"] if u["id"] == dispatcher["id"])["token"]
+        assert call(base, "GET", f"/customers/{customer['id']}", token=token)[1]["name"] == "Kept Customer"
+    finally:
+        stop(process)
