@@ -4,6 +4,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -37,6 +38,10 @@ def start(*args):
         if m := re.search(r"running on (http://127\.0\.0\.1:\d+)", line):
             base = m.group(1)
     assert base, "the local stack did not start:\n" + "".join(lines)
+    # Keep reading its output, or the pipe fills and the stack blocks on its next print.
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    process.output, process.reader = lines, reader
     return base, process
 
 
@@ -44,7 +49,8 @@ def stop(process) -> str:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
-    return process.stdout.read()
+    process.reader.join(timeout=10)
+    return "".join(process.output)
 
 
 @pytest.fixture(scope="module")
@@ -143,9 +149,8 @@ def test_texts_replies_and_the_clock_work_end_to_end(stack):
 
 def test_stack_stops_cleanly_on_sigterm(stack):
     _, process = stack
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0
-    assert "stopped" in process.stdout.read()
+    output = stop(process)
+    assert process.returncode == 0 and "stopped" in output
 
 
 def test_state_file_keeps_the_data_between_runs(tmp_path):
