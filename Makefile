@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PORT ?= 8000
 ARGS ?=
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean package
 
 install: $(STAMP)
 
@@ -26,3 +26,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache out
+
+package: $(STAMP)
+	rm -rf out && AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package --stage dev \
+	    --merge-template infra/template.yaml out
+	$(VENV)/bin/cfn-lint out/sam.yaml

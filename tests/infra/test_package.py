@@ -1,0 +1,69 @@
+"""`chalice package --merge-template infra/template.yaml`: the deployable template, checked offline by
+cfn-lint and by reading it (event source settings, wiring, least-privilege IAM, no /dev routes)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+FUNCTIONS = ["APIHandler", "TableChanges", "TimerSweep", "InboundSms", "DeliveryEvents"]
+
+
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("package") / "out"
+    env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1"}
+    subprocess.run([str(BIN / "chalice"), "package", "--stage", "dev", "--merge-template", "infra/template.yaml",
+                    str(out)], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    return out / "sam.yaml", yaml.safe_load((out / "sam.yaml").read_text())
+
+
+def test_cfn_lint_finds_no_error(packaged):
+    path, _ = packaged
+    result = subprocess.run([str(BIN / "cfn-lint"), str(path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_stream_reports_partial_failures_retries_boundedly_and_parks_what_fails(packaged):
+    _, t = packaged
+    source = t["Resources"]["TableChanges"]["Properties"]["Events"]["TableChangesDynamodbEventSource"]["Properties"]
+    assert source["Stream"] == {"Fn::GetAtt": ["OnMyWayTable", "StreamArn"]}
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BisectBatchOnFunctionError"] is True and 0 < source["MaximumRetryAttempts"] <= 10
+    assert source["MaximumRecordAgeInSeconds"] > 0
+    assert source["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["StreamFailureQueue", "Arn"]}
+    assert t["Resources"]["OnMyWayTable"]["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+
+
+def test_every_function_finds_the_table_and_the_topics_the_code_names_exist(packaged):
+    from chalicelib.events.inbound import EVENTS_TOPIC, INBOUND_TOPIC
+    _, t = packaged
+    for name in FUNCTIONS:
+        variables = t["Resources"][name]["Properties"]["Environment"]["Variables"]
+        assert variables["TABLE_NAME"] == {"Ref": "OnMyWayTable"}, name
+    topics = {r["Properties"]["TopicName"] for r in t["Resources"].values() if r["Type"] == "AWS::SNS::Topic"}
+    assert {INBOUND_TOPIC, EVENTS_TOPIC} <= topics
+    authorizer = t["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["securityDefinitions"]["onmyway-users"]
+    assert authorizer["x-amazon-apigateway-authorizer"]["providerARNs"] == [{"Fn::GetAtt": ["UserPool", "Arn"]}]
+
+
+def test_iam_is_explicit_and_narrow(packaged):
+    _, t = packaged
+    for name in FUNCTIONS:
+        role = t["Resources"][t["Resources"][name]["Properties"]["Role"]["Fn::GetAtt"][0]]
+        (policy,) = role["Properties"]["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert not [a for a in actions if a == "*" or a.endswith(":*")], (name, actions)
+            if statement["Resource"] == "*":
+                assert actions == ["sns:Publish"], (name, actions)  # SMS to a number: AWS allows no narrower
+
+
+def test_the_packaged_api_has_no_dev_routes(packaged):
+    _, t = packaged
+    paths = t["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    assert "/jobs/{job_id}" in paths and not [p for p in paths if p.startswith("/dev")]
