@@ -10,7 +10,8 @@ TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "Bi
 
 def resources(kind: str) -> dict[str, dict]:
     doc = yaml.safe_load(TEMPLATE.read_text())
-    return {name: r["Properties"] for name, r in doc["Resources"].items() if r["Type"] == kind}
+    # Entries that only amend a Chalice-generated resource (functions, roles) have no Type.
+    return {name: r["Properties"] for name, r in doc["Resources"].items() if r.get("Type") == kind}
 
 
 def create_table(table_name: str) -> dict:
