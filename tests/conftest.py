@@ -13,6 +13,28 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
 
+class Operations:
+    """Every AWS operation the code performs during the session (test set-up excluded), so the
+    packaged IAM policies can be checked against what is really called (tests/infra)."""
+    seen: set[tuple[str, str]] = set()
+    paused = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def record_operations():
+    import botocore.client
+    original = botocore.client.BaseClient._make_api_call
+
+    def recording(self, operation, params):
+        if not Operations.paused:
+            Operations.seen.add((self.meta.service_model.service_name, operation))
+        return original(self, operation, params)
+
+    botocore.client.BaseClient._make_api_call = recording
+    yield Operations
+    botocore.client.BaseClient._make_api_call = original
+
+
 @pytest.fixture
 def aws():
     """A fresh moto account with the table and bucket of infra/template.yaml."""
@@ -22,5 +44,9 @@ def aws():
     from devstack.provision import provision
     serialize_dynamodb_writes()
     with mock_aws():
-        provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
+        Operations.paused = True  # provisioning is set-up, not the code's own calls
+        try:
+            provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
+        finally:
+            Operations.paused = False
         yield
