@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PORT ?= 8000
 ARGS ?=
 
-.PHONY: install run test bench clean package
+.PHONY: install run test bench clean package deploy
 
 install: $(STAMP)
 
@@ -31,3 +31,13 @@ package: $(STAMP)
 	rm -rf out && AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package --stage dev \
 	    --merge-template infra/template.yaml out
 	$(VENV)/bin/cfn-lint out/sam.yaml
+
+# Deploy to the AWS account of the current credentials (documented; never run by tests or CI).
+STAGE ?= dev
+ARTIFACT_BUCKET ?=
+deploy: package
+	test -n "$(ARTIFACT_BUCKET)" || (echo "set ARTIFACT_BUCKET=<an S3 bucket for the code>" && exit 1)
+	aws cloudformation package --template-file out/sam.yaml --s3-bucket $(ARTIFACT_BUCKET) \
+	    --output-template-file out/packaged.yaml
+	aws cloudformation deploy --template-file out/packaged.yaml --stack-name onmyway-$(STAGE) \
+	    --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
