@@ -13,6 +13,7 @@ class Settings:
     link_base_url: str  # where the links in texts point: a short custom domain keeps texts in one segment
     sms_channel: str  # "sns" or "end_user_messaging"
     sms_configuration_set: str | None
+    user_pool_id: str | None  # set on a deployed stage: users are enrolled in Cognito
 
 
 def settings() -> Settings:
@@ -25,4 +26,5 @@ def settings() -> Settings:
         link_base_url=env.get("LINK_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         sms_channel=env.get("SMS_CHANNEL", "sns"),
         sms_configuration_set=env.get("SMS_CONFIGURATION_SET") or None,
+        user_pool_id=env.get("USER_POOL_ID") or None,
     )

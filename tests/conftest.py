@@ -14,10 +14,21 @@ os.environ.pop("AWS_PROFILE", None)
 
 
 class Operations:
-    """Every AWS operation the code performs during the session (test set-up excluded), so the
-    packaged IAM policies can be checked against what is really called (tests/infra)."""
+    """Every AWS operation chalicelib itself performs during the session (not the tests' own set-up and
+    checks, nor the local stand-ins for Lambda), so the packaged IAM policies can be checked against
+    what the code really calls (tests/package)."""
     seen: set[tuple[str, str]] = set()
     paused = False
+
+    @staticmethod
+    def made_by_the_code() -> bool:
+        import sys
+        frame = sys._getframe(2)
+        while frame is not None:
+            if "/chalicelib/" in frame.f_code.co_filename:
+                return True
+            frame = frame.f_back
+        return False
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,7 +37,7 @@ def record_operations():
     original = botocore.client.BaseClient._make_api_call
 
     def recording(self, operation, params):
-        if not Operations.paused:
+        if not Operations.paused and Operations.made_by_the_code():
             Operations.seen.add((self.meta.service_model.service_name, operation))
         return original(self, operation, params)
 

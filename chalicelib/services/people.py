@@ -16,7 +16,8 @@ def create_organization(store: Store, *, name: str, slug: str, time_zone: str, s
     now = clock.now()
     org = Organization(id=ids.new_id("org"), name=name, slug=slug, time_zone=time_zone, sms_number=sms_number,
                        created_at=now)
-    dispatcher = User(id=ids.new_id("usr"), org_id=org.id, name=dispatcher_name, email=dispatcher_email,
+    dispatcher = User(id=store.directory.enroll(org.id, dispatcher_email, frozenset({Role.DISPATCHER})),
+                      org_id=org.id, name=dispatcher_name, email=dispatcher_email,
                       phone=dispatcher_phone, roles=frozenset({Role.DISPATCHER}), created_at=now)
     store.organizations.create(org, dispatcher)
     return org, dispatcher
@@ -25,8 +26,8 @@ def create_organization(store: Store, *, name: str, slug: str, time_zone: str, s
 def create_user(store: Store, caller: Caller, *, name: str, email: str, roles: frozenset[Role],
                 phone: str | None = None) -> User:
     caller.require(Role.DISPATCHER)
-    user = User(id=ids.new_id("usr"), org_id=caller.org_id, name=name, email=email, phone=phone, roles=roles,
-                created_at=clock.now())
+    user = User(id=store.directory.enroll(caller.org_id, email, roles), org_id=caller.org_id, name=name,
+                email=email, phone=phone, roles=roles, created_at=clock.now())
     store.users.add(user)
     return user
 
@@ -38,9 +39,13 @@ def update_user(store: Store, caller: Caller, user_id: str, changes: dict) -> Us
     if user_id == caller.id and (changes.get("active") is False or
                                  ("roles" in changes and Role.DISPATCHER not in changes["roles"])):
         raise Conflict("a dispatcher cannot deactivate or demote themselves")
+    before = (user.roles, user.active)
     for name, value in changes.items():
         setattr(user, name, value)
     store.users.save(user)
+    store.directory.set_roles(user.email, before[0], user.roles)
+    if user.active != before[1]:
+        store.directory.set_active(user.email, user.active)
     return user
 
 

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 from ..store.customers import Customers
+from ..store.directory import Directory
 from ..store.jobs import Jobs
 from ..store.messages import Messages
 from ..store.notes import Notes
@@ -23,3 +24,4 @@ class Store:
     settings: Settings = field(default_factory=Settings)
     timers: Timers = field(default_factory=Timers)
     queues: Queues = field(default_factory=Queues)
+    directory: Directory = field(default_factory=Directory)
