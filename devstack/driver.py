@@ -1,12 +1,12 @@
 """What `chalice local` cannot do, done for real on the local stage: the DynamoDB stream read from the
 emulator and handed to `table_changes` as Lambda would, the `timer_sweep` ticked every minute of
 simulated time, inbound texts handed to `inbound_sms` as End User Messaging would, and an outbox of
-every text sent."""
+every text sent, each answered with a simulated delivery receipt to `delivery_events`."""
 import json
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from chalice.local import LambdaContext
 
@@ -89,29 +89,37 @@ class Driver:
         payload = json.dumps({"originationNumber": sender, "destinationNumber": to, "messageKeyword": "KEYWORD",
                               "messageBody": body, "inboundMessageId": str(uuid.uuid4()),
                               "previousPublishedMessageId": ""})
-        now = self.clock().strftime("%Y-%m-%dT%H:%M:%S.000Z")
-        event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0",
-                              "EventSubscriptionArn": "arn:aws:sns:us-east-1:123456789012:onmyway-inbound-sms:local",
-                              "Sns": {"Type": "Notification", "MessageId": str(uuid.uuid4()),
-                                      "TopicArn": "arn:aws:sns:us-east-1:123456789012:onmyway-inbound-sms",
-                                      "Subject": None, "Message": payload, "Timestamp": now, "SignatureVersion": "1",
-                                      "Signature": "", "SigningCertUrl": "", "UnsubscribeUrl": "",
-                                      "MessageAttributes": {}}}]}
         with self.lock:
-            result = self.invoke("inbound_sms", event)
+            result = self.invoke("inbound_sms", self._sns_event("onmyway-inbound-sms", payload))
             self.drain()
         return result
+
+    def receipt(self, entry: OutboxEntry) -> dict:
+        """The carrier's answer, as End User Messaging publishes it to the events topic: delivered."""
+        payload = json.dumps({"eventType": "TEXT_DELIVERED", "eventVersion": "1.0", "messageId": entry.message_id,
+                              "messageStatus": "DELIVERED", "messageStatusDescription": "Message has been accepted "
+                              "by phone (simulated)", "destinationPhoneNumber": entry.to,
+                              "originationPhoneNumber": entry.sender, "isFinal": True})
+        return self.invoke("delivery_events", self._sns_event("onmyway-sms-events", payload))
+
+    def _sns_event(self, topic: str, payload: str) -> dict:
+        arn = f"arn:aws:sns:us-east-1:123456789012:{topic}"
+        return {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "EventSubscriptionArn": f"{arn}:local",
+                             "Sns": {"Type": "Notification", "MessageId": str(uuid.uuid4()), "TopicArn": arn,
+                                     "Subject": None, "Message": payload,
+                                     "Timestamp": self.clock().strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                                     "SignatureVersion": "1", "Signature": "", "SigningCertUrl": "",
+                                     "UnsubscribeUrl": "", "MessageAttributes": {}}}]}
 
     def run(self, stop: threading.Event, on_text) -> None:
         while not stop.wait(0.2):
             try:
                 self.tick()
+                while self.printed < len(self.outbox):
+                    entry = self.outbox[self.printed]
+                    self.printed += 1
+                    on_text(entry)
+                    self.receipt(entry)
             except Exception as error:  # the local loop reports and goes on, like a Lambda retry would
                 print(f"[driver] {type(error).__name__}: {error}", flush=True)
-            while self.printed < len(self.outbox):
-                on_text(self.outbox[self.printed])
-                self.printed += 1
 
-
-def utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

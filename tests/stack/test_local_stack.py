@@ -133,6 +133,10 @@ def test_texts_replies_and_the_clock_work_end_to_end(stack):
                 technician["token"])[0] == 200
     en_route = wait_for(lambda: [m for m in texts() if m["scenario"] == "en_route"])
     assert en_route and "is on the way" in en_route[0]["body"]
+    # Each text gets its (simulated) delivery receipt, through the delivery-events handler.
+    assert wait_for(lambda: [m for m in call(base, "GET", f"/jobs/{job['id']}/messages",
+                                             token=dispatcher["token"])[1]["items"]
+                             if m["scenario"] == "en_route" and m["status"] == "delivered"])
 
     # Jump past T-1h of an unassigned visit: auto-canceled, and the customer told.
     _, other = call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Unassigned",
