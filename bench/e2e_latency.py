@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def call(base, method, path, body=None, token=None):
+def call(base, method, path, body=None, token=None, timeout=60):
     req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json",
                                           **({"Authorization": f"Bearer {token}"} if token else {})})
-    with urllib.request.urlopen(req, timeout=60) as r:
+    with urllib.request.urlopen(req, timeout=timeout) as r:
         return json.loads(r.read() or b"null")
 
 
@@ -69,7 +69,7 @@ def main(n: int, base: str | None) -> None:
 
         print(f"preparing {2 * n} appointments…", flush=True)
         prepared = [appointment(i) for i in range(2 * n)]
-        call(base, "POST", "/dev/settle", {})
+        call(base, "POST", "/dev/settle", {}, timeout=1800)  # the emulator works through the backlog
         latencies = []
         for phone, appointment_id in prepared[:n]:
             call(base, "POST", f"/appointments/{appointment_id}/status", {"action": "en_route"}, tech_token)
@@ -96,7 +96,10 @@ def main(n: int, base: str | None) -> None:
     finally:
         if process:
             process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 if __name__ == "__main__":
