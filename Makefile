@@ -18,8 +18,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) -m devstack --port $(PORT) $(ARGS)
 
+# Two steps: the suites (recording every AWS operation the code performs), then the packaged template,
+# whose IAM check compares its policies with that record.
+OPERATIONS := out/aws-operations.json
 test: $(STAMP)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	rm -f $(OPERATIONS)
+	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q --ignore=tests/package $(PYTEST_ARGS)
+	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q tests/package
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -1,5 +1,6 @@
 """`make run`: the whole system on this machine. Ctrl-C stops it."""
 import argparse
+from datetime import datetime
 from pathlib import Path
 import signal
 import threading
@@ -15,8 +16,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--speed", type=float, default=1.0, help="run the simulated clock N times faster")
     parser.add_argument("--state", type=Path, help="keep the data in this file between runs")
+    parser.add_argument("--start", type=_aware, help="simulated time to start at, ISO 8601 with offset "
+                                                     "(default: now), e.g. 2026-12-01T17:00:00Z")
     args = parser.parse_args()
-    stack = LocalStack(port=args.port, speed=args.speed, state=args.state)
+    stack = LocalStack(port=args.port, speed=args.speed, state=args.state, start_at=args.start)
     demo = stack.start()
     base = f"http://127.0.0.1:{stack.port}"
     print(f"\nOnMyWay is running on {base}  (AWS emulator on 127.0.0.1:{stack.moto_port})\n")
@@ -34,6 +37,13 @@ def main() -> None:
         pass
     stack.stop()
     print("stopped")
+
+
+def _aware(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time with its offset, e.g. 2026-12-01T17:00:00Z")
+    return moment
 
 
 if __name__ == "__main__":

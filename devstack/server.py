@@ -4,6 +4,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from moto.server import ThreadedMotoServer
@@ -28,6 +29,7 @@ class LocalStack:
     moto_port: int = 0
     speed: float = 1.0
     state: Path | None = None
+    start_at: datetime | None = None  # the simulated clock's start (default: the real time)
 
     def start(self) -> dict:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
@@ -41,7 +43,7 @@ class LocalStack:
         from chalicelib import clock
         from chalicelib.services.store import Store
         from . import demo, provision, routes
-        routes.CLOCK.speed = self.speed
+        routes.CLOCK.start_at(self.start_at or datetime.now(timezone.utc), self.speed)
         clock.set_clock(routes.CLOCK.now)
         provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
         if self.state and state.load(os.environ["TABLE_NAME"], self.state):

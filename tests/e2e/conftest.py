@@ -133,11 +133,17 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture
+# Every end-to-end test runs on this instant unless it sets another: Tue 1 Dec 2026, 10:00 in Denver,
+# outside quiet hours. The wall clock never decides what a text says or whether it is held.
+DEFAULT_NOW = datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc)
+NIGHT = datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)  # 22:00 in Denver the evening before: quiet hours
+
+
+@pytest.fixture(autouse=True)
 def clock():
-    """The handlers' clock, set by the test (restored afterwards)."""
+    """The handlers' clock, fixed for every test (restored afterwards); tests move it themselves."""
     from chalicelib import clock as app_clock
-    fake = FakeClock(datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc))  # 22:00 in Denver, quiet hours
+    fake = FakeClock(DEFAULT_NOW)
     app_clock.set_clock(fake)
     yield fake
     app_clock.set_clock(lambda: datetime.now(timezone.utc))
@@ -172,7 +178,9 @@ def add_user(api: Api, org: Org, name: str, *roles: str) -> tuple[str, str]:
 
 
 def window(days: int = 2, hours: int = 2) -> dict:
-    start = (datetime.now(timezone.utc) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    """A window `days` from the handlers' clock (the test's), on the hour."""
+    from chalicelib import clock as app_clock
+    start = (app_clock.now() + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
     return {"window_start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "window_end": (start + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")}
 

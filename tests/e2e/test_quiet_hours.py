@@ -1,9 +1,17 @@
 """Quiet hours (21:00-08:00 in the customer's zone): non-urgent texts are held, then sent; urgent go now."""
 from datetime import datetime, timedelta, timezone
 
-from .conftest import add_user, new_customer, sweep
+import pytest
+
+from .conftest import NIGHT, add_user, new_customer, sweep
 
 SAM = "+13035550177"
+
+
+@pytest.fixture(autouse=True)
+def night(clock):
+    """These tests start at 22:00 in Denver, inside quiet hours."""
+    clock.now = NIGHT
 
 
 def at(clock, hours: int) -> dict:

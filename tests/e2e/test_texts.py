@@ -201,9 +201,9 @@ def test_scenario_settings_validate_templates_and_take_effect_on_the_next_text(a
     assert next(s for s in r.body["scenarios"] if s["name"] == "en_route")["template"].endswith("Track: {{ link }}")
 
 
-def test_the_link_in_a_text_is_a_hashed_scoped_expiring_token(api, org, stream, booked):
+def test_the_link_in_a_text_is_a_hashed_scoped_expiring_token(api, org, stream, booked, clock):
     import re
-    from datetime import datetime, timedelta, timezone
+    from datetime import timedelta
 
     from chalicelib.domain.errors import NotFound
     from chalicelib.store.links import LinkExpired, Links
@@ -211,7 +211,7 @@ def test_the_link_in_a_text_is_a_hashed_scoped_expiring_token(api, org, stream, 
     job, appointment_id, _ = booked
     token = re.search(r"/c/([A-Za-z0-9_-]+)$", stream.texts(SAM)[-1][1]).group(1)
     assert len(token) >= 22  # 128 bits
-    now = datetime.now(timezone.utc)
+    now = clock.now
     link = Links().resolve(token, now)
     assert (link.appointment_id, link.job_id, link.purpose, link.org_id) == (appointment_id, job["id"], "status", org.id)
     assert link.expires_at > now + timedelta(days=7)

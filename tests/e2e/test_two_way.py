@@ -64,15 +64,14 @@ def test_no_with_a_reason_is_the_retention_reason(api, org, stream, setup):
     assert len(stream.texts(SAM)) == texts_before  # not asked why
 
 
-def test_r_sends_the_select_time_frame_link(api, org, stream, setup):
+def test_r_sends_the_select_time_frame_link(api, org, stream, setup, clock):
     import re
-    from datetime import datetime, timezone
 
     from chalicelib.store.links import Links
     number, job, appointment_id, _, _ = setup
     assert inbound(api, number, "r")["outcome"] == "reschedule_link"
     token = re.search(r"/c/(\S+)$", stream.texts(SAM)[-1][1]).group(1)
-    link = Links().resolve(token, datetime.now(timezone.utc))
+    link = Links().resolve(token, clock.now)
     assert (link.purpose, link.appointment_id) == ("reschedule", appointment_id)
 
 

@@ -1,6 +1,8 @@
 """`chalice package --merge-template infra/template.yaml`: the deployable template, checked offline by
 cfn-lint and by reading it (event source settings, wiring, least-privilege IAM, no /dev routes).
-This folder runs after e2e/ and integration/: its IAM check compares with what they performed."""
+`make test` runs this folder as its own second step: the IAM check compares the policies with the AWS
+operations the first step's suites performed, recorded in ONMYWAY_OPERATIONS_FILE."""
+import json
 import os
 import subprocess
 import sys
@@ -82,11 +84,19 @@ GRANTED_FOR_OTHERS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamod
                       "logs:CreateLogStream", "logs:PutLogEvents"}
 
 
+def performed_by_the_suite(record_operations) -> set[tuple[str, str]]:
+    path = Path(os.environ.get("ONMYWAY_OPERATIONS_FILE", ROOT / "out" / "aws-operations.json"))
+    recorded = {tuple(op) for op in json.loads(path.read_text())} if path.exists() else set()
+    performed = recorded | set(record_operations.seen)
+    if not {("dynamodb", "TransactWriteItems"), ("sns", "Publish")} <= performed:
+        pytest.fail(f"no record of the suite's AWS operations in {path}: `make test` runs the suites first "
+                    "(recording them), then this folder")
+    return performed
+
+
 def test_iam_grants_what_the_suite_performed_and_nothing_beyond(packaged, record_operations):
     _, t = packaged
-    performed = set(record_operations.seen)
-    if not {("dynamodb", "TransactWriteItems"), ("sns", "Publish")} <= performed:
-        pytest.fail("run the whole suite (make test): this check compares against what the other tests performed")
+    performed = performed_by_the_suite(record_operations)
     needed = {a for op in performed for a in IAM_OF.get(op, [f"{op[0]}:{op[1]}"])}
     granted = set()
     for name in FUNCTIONS:

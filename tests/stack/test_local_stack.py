@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import pytest
 
 READY_WITHIN = 90  # seconds, bounded
+START = "2026-12-01T17:00:00Z"  # Tue 1 Dec, 10:00 in Denver: the stack's simulated clock starts here
 
 
 def call(base, method, path, body=None, token=None):
@@ -29,7 +30,7 @@ def call(base, method, path, body=None, token=None):
 
 
 def start(*args):
-    process = subprocess.Popen([sys.executable, "-m", "devstack", "--port", "0", *args], stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-m", "devstack", "--port", "0", "--start", START, *args], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     base, deadline, lines = None, time.monotonic() + READY_WITHIN, []
     while base is None and time.monotonic() < deadline and process.poll() is None:
