@@ -196,10 +196,13 @@ class Job:
 
     def cancel(self, reason: str, now: datetime, *, offer_coupon: bool = False, coupon_code: str | None = None,
                by: str = "company") -> None:
-        """Cancel the job and every open appointment; a coupon only if no discount exists yet."""
+        """Cancel the job and every appointment not already finished (paused ones too: a canceled job
+        leaves nothing open); a coupon only if no discount exists yet."""
         self._move(JobAction.CANCEL, now)
         self.cancel_reason, self.canceled_by = reason, by
-        for appointment in self.open_appointments:
+        for appointment in self.appointments:
+            if appointment.status in (AppointmentStatus.COMPLETE, AppointmentStatus.CANCELED):
+                continue
             appointment.status = AppointmentStatus.CANCELED
             appointment.status_reason = reason
             self._touch(appointment, now)

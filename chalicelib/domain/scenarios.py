@@ -60,9 +60,11 @@ DEFAULTS: dict[ScenarioName, Scenario] = {s.name: s for s in [
     Scenario(S.EN_ROUTE, "{{ company }}: {{ technician or 'your technician' }} is on the way"
              "{% if eta %}, ETA {{ eta }}{% endif %}. Track: {{ link }}", urgent=True, link=LinkPurpose.STATUS,
              extra_variables=frozenset({"eta"})),
-    Scenario(S.DELAYED, "{{ company }}: sorry, {{ technician or 'your technician' }} is running late. "
-             "New ETA {{ eta }}. Track: {{ link }}", urgent=True, link=LinkPurpose.STATUS,
-             extra_variables=frozenset({"eta"})),
+    # `eta` is empty when unknown or already past: never "New ETA None", never an ETA gone by.
+    Scenario(S.DELAYED, "{{ company }}: sorry, {{ technician or 'your technician' }} is running late"
+             "{% if eta %}. New ETA {{ eta }}. Track:{% elif on_the_way %} and will be with you soon. Track:"
+             "{% else %}; we will text you when they are on the way.{% endif %} {{ link }}", urgent=True,
+             link=LinkPurpose.STATUS, extra_variables=frozenset({"eta", "on_the_way"})),
     Scenario(S.ARRIVED, "{{ company }}: {{ technician or 'your technician' }} has arrived.", urgent=True, link=None),
     Scenario(S.FEEDBACK_REQUEST, "{{ company }}: thanks for having us! How did we do? Rate your visit: {{ link }}",
              urgent=False, link=LinkPurpose.FEEDBACK),

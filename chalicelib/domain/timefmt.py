@@ -23,3 +23,11 @@ def window(start: datetime, end: datetime, tz: str) -> str:
         return f"{day(start, tz)} {clock_time(start, tz)} - {day(end, tz)} {clock_time(end, tz)}"
     same_half = (s.hour < 12) == (e.hour < 12)
     return f"{day(start, tz)}, {clock_time(start, tz, with_meridiem=not same_half)}-{clock_time(end, tz)}"
+
+
+def spoken_window(start: datetime, end: datetime, tz: str) -> str:
+    """For a voice message: "Thursday 3 December, between 6 and 8pm", in the customer's zone."""
+    local = start.astimezone(ZoneInfo(tz))
+    same_half = (local.hour < 12) == (end.astimezone(ZoneInfo(tz)).hour < 12)
+    return (f"{local.strftime('%A')} {local.day} {local.strftime('%B')}, between "
+            f"{clock_time(start, tz, with_meridiem=not same_half)} and {clock_time(end, tz)}")

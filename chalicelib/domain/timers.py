@@ -54,7 +54,9 @@ def derived_timers(appointment: Appointment, tz: str, policy: TimerPolicy) -> di
             lead(TimerKind.STILL_ASSIGNING, policy.still_assigning)
             lead(TimerKind.AUTO_CANCEL, policy.auto_cancel)
     if a.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE):
-        due[TimerKind.DELAY_CHECK] = a.window.end  # not started by the window's end: late
+        # Not started by the window's end: late. A customer already told of a later ETA hears again only
+        # if that ETA passes too.
+        due[TimerKind.DELAY_CHECK] = max(a.window.end, a.eta) if a.eta else a.window.end
     return due
 
 

@@ -1,6 +1,7 @@
 """Which scenario a domain event triggers (product.md §4), under which idempotency key, and whether a
 text computed earlier is still true when it is about to go."""
 from dataclasses import dataclass
+from datetime import datetime
 
 from .events import (
     AppointmentRescheduled, AppointmentScheduled, DomainEvent, EtaChanged, JobStatusChanged, TechnicianArrived,
@@ -41,12 +42,14 @@ def triggers(event: DomainEvent, current: Job) -> list[Trigger]:
     match event:
         case AppointmentScheduled() | AppointmentRescheduled() if event.appointment.status is AppointmentStatus.SCHEDULED:
             return [per_appointment(S.BOOKING_CONFIRMATION)]
+        case TechnicianEnRoute() if _late(event.appointment):
+            return [_delay(event.appointment)]  # on the way, but past the window: the apology, with the ETA
         case TechnicianEnRoute():
             return [per_appointment(S.EN_ROUTE)]
         case TechnicianArrived():
             return [per_appointment(S.ARRIVED)]
         case EtaChanged() if _is_new_delay(event):
-            return [per_appointment(S.DELAYED)]
+            return [_delay(event.appointment)]
         case JobStatusChanged(job=job) if job.status is JobStatus.COMPLETE:
             last = _last(current, AppointmentStatus.COMPLETE)
             return [Trigger(S.FEEDBACK_REQUEST, f"{S.FEEDBACK_REQUEST}:{job.id}", last and last.id,
@@ -58,15 +61,21 @@ def triggers(event: DomainEvent, current: Job) -> list[Trigger]:
     return []
 
 
+def _late(a: Appointment) -> bool:
+    return a.eta is not None and a.eta > a.window.end
+
+
+def _delay(a: Appointment) -> Trigger:
+    """One apology per ETA: going en route late and the ETA change of the same record share this key."""
+    return Trigger(S.DELAYED, f"{S.DELAYED}:{a.id}:{a.eta:%Y%m%dT%H%M}", a.id, a.window)
+
+
 def _is_new_delay(event: EtaChanged) -> bool:
-    """A later ETA past the window's end. Going en route with a late ETA already says so in that text."""
+    """A later ETA past the window's end, before the technician has arrived."""
     a = event.appointment
-    if a.eta is None or a.eta <= a.window.end or a.status not in (AppointmentStatus.SCHEDULED,
-                                                                   AppointmentStatus.EN_ROUTE):
+    if not _late(a) or a.status not in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE):
         return False
-    if event.previous_eta is None:
-        return a.status is AppointmentStatus.SCHEDULED  # running late before even leaving
-    return a.eta > event.previous_eta
+    return event.previous_eta is None or a.eta > event.previous_eta
 
 
 def _last(job: Job, status: AppointmentStatus) -> Appointment | None:
@@ -74,8 +83,23 @@ def _last(job: Job, status: AppointmentStatus) -> Appointment | None:
     return max(matching, key=lambda a: a.updated_at) if matching else None
 
 
+SUPERSEDED = "superseded by a later change"
+WINDOW_STARTED = "the window has already started"
+BEFORE_THE_WINDOW = (S.BOOKING_CONFIRMATION, S.REMINDER, S.STILL_ASSIGNING)  # only true before the visit
+
+
+def why_not_now(trigger: Trigger, job: Job, now: datetime) -> str | None:
+    """Why a text may not go now (None: it may), judged on the job as it is now and on the clock: a text
+    that is late (a held text, a replay, a timer after an outage or a clock jump) goes only if still true."""
+    if not still_true(trigger, job):
+        return SUPERSEDED
+    if trigger.scenario in BEFORE_THE_WINDOW and trigger.window and trigger.window.start <= now:
+        return WINDOW_STARTED
+    return None
+
+
 def still_true(trigger: Trigger, job: Job) -> bool:
-    """Whether the text may still go, judged on the job as it is now (a replay or a held text)."""
+    """Whether what the text says still holds for the job as it is now."""
     appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
     match trigger.scenario:
         case S.BOOKING_CONFIRMATION | S.REMINDER:

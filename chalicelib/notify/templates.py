@@ -15,8 +15,11 @@ SAMPLE = {
     "customer_name": "Maximiliana Rodriguez-Whitfield", "customer_first_name": "Maximiliana",
     "technician": "Alexandria Whitfield", "window": "Wed 10 Dec, 10am-12pm", "eta": "11:45am",
     "link": "https://omw.acmehvac.com/c/Xq3vT9kLm2Pz8RwYb4NcJd", "reason": "technician out sick",
-    "coupon_code": "OMW-7F3K9Q", "coupon_percent": 15,
+    "coupon_code": "OMW-7F3K9Q", "coupon_percent": 15, "on_the_way": False,
 }
+# A template's branches: what it says when the ETA or the technician is not known yet.
+SAMPLES = (SAMPLE, {**SAMPLE, "eta": None}, {**SAMPLE, "eta": None, "on_the_way": True},
+           {**SAMPLE, "technician": None, "coupon_code": None})
 
 
 class _TextEnvironment(ImmutableSandboxedEnvironment):
@@ -35,7 +38,8 @@ def _env() -> ImmutableSandboxedEnvironment:
 
 
 def check(scenario: Scenario, template: str, field: str = "template") -> SegmentCount:
-    """Refuse a template with a syntax error or an unknown variable; report its segments on sample values."""
+    """Refuse a template with a syntax error or an unknown variable; report its segments on sample values
+    (the longest of its branches)."""
     try:
         ast = _env().parse(template)
     except TemplateSyntaxError as e:
@@ -45,7 +49,7 @@ def check(scenario: Scenario, template: str, field: str = "template") -> Segment
         raise ValidationError(field, f"unknown variable(s) {', '.join(sorted(unknown))}; "
                                      f"use {', '.join(sorted(scenario.variables))}")
     try:
-        return count(render(template, SAMPLE))
+        return max((count(render(template, sample)) for sample in SAMPLES), key=lambda c: c.segments)
     except (TemplateError, ArithmeticError, TypeError, ValueError) as e:
         raise ValidationError(field, f"template fails on sample values: {e}") from None
 

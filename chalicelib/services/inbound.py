@@ -87,10 +87,12 @@ def handle(store: Store, sender: SmsSender, text: InboundText) -> str:
     key = f"reply:{text.inbound_id}"
 
     def answer(body: str, links=()):
+        # Until START, an opted-out customer's words are recorded and acted on, but answered by no text.
         return send_reply(store, sender, org=org, customer_phone=customer.phone, body=body, key=key, job=job,
-                          appointment_id=appointment and appointment.id, links=links)
+                          appointment_id=appointment and appointment.id, links=links, opted_out=customer.opted_out)
 
     if reply.intent is Intent.HELP:
+        _record_inbound(store, org, job, customer.phone, text, now) if job else None
         answer(f"{org.name}: reply C to confirm your visit, R to reschedule, or write to us here. "
                f"Call {org.sms_number}. Reply STOP to opt out.")
         return "help"

@@ -17,8 +17,9 @@ from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.scenarios import DEFAULTS
 from ..domain.segments import count
+from ..domain.status import AppointmentStatus
 from ..domain.timers import Timer, TimerKind
-from ..domain.triggers import Trigger, may_text, still_true, triggers
+from ..domain.triggers import Trigger, may_text, triggers, why_not_now
 from ..notify.sms import SmsSender
 from ..notify.templates import render
 from ..store.context import Contexts, RecipientContext
@@ -73,8 +74,8 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
         status, why = MessageStatus.SUPPRESSED, "scenario turned off"
     elif ctx.customer.opted_out:
         status, why = MessageStatus.SUPPRESSED, "customer opted out"
-    elif not still_true(trigger, job):
-        status, why = MessageStatus.SUPPRESSED, "superseded by a later change"
+    elif stale := why_not_now(trigger, job, now):
+        status, why = MessageStatus.SUPPRESSED, stale
     release_at = None if scenario.urgent else ctx.settings.quiet_hours.release_at(now, ctx.time_zone)
     if status is MessageStatus.QUEUED and release_at:
         status = MessageStatus.HELD
@@ -83,7 +84,7 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
     if scenario.link and status is not MessageStatus.SUPPRESSED and trigger.appointment_id:
         token, link = Link.issue(job.org_id, job.id, trigger.appointment_id, scenario.link, now)
         links, link_text = [link], link_url(token)
-    body = _render(scenario, variables(ctx, job, appointment, trigger, link_text))
+    body = _render(scenario, variables(ctx, job, appointment, trigger, link_text, now))
     message = Message(
         id=message_id(job.org_id, job.id, trigger.key), org_id=job.org_id, job_id=job.id, key=trigger.key,
         direction=Direction.OUTBOUND, sender=ctx.org.sms_number, recipient=ctx.customer.phone, body=body,
@@ -161,39 +162,49 @@ def _render(scenario, values: dict) -> str:
         return render(DEFAULTS[scenario.name].template, values)
 
 
-def variables(ctx: RecipientContext, job, appointment, trigger: Trigger, link: str) -> dict:
+def variables(ctx: RecipientContext, job, appointment, trigger: Trigger, link: str, now) -> dict:
     tz = ctx.time_zone
     window = trigger.window or (appointment and appointment.window)
-    eta = appointment.eta if appointment else None
+    eta = appointment.eta if appointment and appointment.eta and appointment.eta > now else None  # never one gone by
     return {
         "company": ctx.org.name, "company_phone": ctx.org.sms_number,
         "customer_name": ctx.customer.name, "customer_first_name": ctx.customer.name.split()[0],
         "technician": ctx.technician.name if ctx.technician else None,
         "window": timefmt.window(window.start, window.end, tz) if window else "",
         "eta": timefmt.clock_time(eta, tz) if eta else None, "link": link,
+        "on_the_way": bool(appointment and appointment.status is AppointmentStatus.EN_ROUTE),
         "reason": job.cancel_reason, "coupon_code": job.coupon.code if job.coupon else None,
         "coupon_percent": job.coupon.percent if job.coupon else None,
     }
 
 
 def send_reply(store: Store, sender: SmsSender, *, org, customer_phone: str, body: str, key: str, job=None,
-               appointment_id: str | None = None, scenario: str = "auto_reply", links=()) -> Message | None:
+               appointment_id: str | None = None, scenario: str = "auto_reply", links=(),
+               opted_out: bool = False) -> Message | None:
     """A text answering the customer (help, confirmation thanks, a link): on the job's conversation and
-    exactly once per key when there is a job; otherwise sent and logged only."""
+    exactly once per key when there is a job; otherwise sent and logged only. To an opted-out customer
+    nothing goes: the answer is recorded `suppressed`."""
     now = clock.now()
     if job is None:
+        if opted_out:
+            logger.info("reply not sent: customer opted out", extra={"to": mask(customer_phone), "scenario": scenario})
+            return None
         sender.send(customer_phone, body, org.sms_number)
         logger.info("reply sent", extra={"to": mask(customer_phone), "scenario": scenario})
         return None
+    status, why = (MessageStatus.SUPPRESSED, "customer opted out") if opted_out else (MessageStatus.QUEUED, None)
     message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
                       direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer_phone, body=body,
-                      status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,
-                      scenario=scenario, appointment_id=appointment_id)
-    earlier = store.messages.claim(message, list(links))
+                      status=status, segments=count(body).segments, created_at=now, updated_at=now,
+                      scenario=scenario, appointment_id=appointment_id, error=why)
+    earlier = store.messages.claim(message, [] if opted_out else list(links))
     if earlier is not None:
         if earlier.status not in (MessageStatus.QUEUED, MessageStatus.FAILED):
             return earlier
         message = earlier
+    elif opted_out:
+        log(message, "recorded without sending")
+        return message
     deliver(store, sender, message)
     return message
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools import Logger
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.messages import Message, MessageStatus
 from ..domain.scenarios import ScenarioName
-from ..domain.triggers import Trigger, still_true
+from ..domain.triggers import Trigger, why_not_now
 from ..notify.sms import SmsSender
 from ..store import keys, timers
 from ..store.models import MessageItem
@@ -87,7 +87,7 @@ def release_held(store: Store, sender: SmsSender, item: MessageItem, now: dateti
     appointment = job and next((a for a in job.appointments if a.id == message.appointment_id), None)
     ctx = job and contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id,
                                 job.location_id)
-    why = _reason_to_drop(job, ctx, message)
+    why = _reason_to_drop(job, ctx, message, now)
     if why:
         message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, why, now
         store.messages.update(message)
@@ -98,7 +98,7 @@ def release_held(store: Store, sender: SmsSender, item: MessageItem, now: dateti
     return True
 
 
-def _reason_to_drop(job, ctx, message: Message) -> str | None:
+def _reason_to_drop(job, ctx, message: Message, now: datetime) -> str | None:
     if job is None:
         return "the job is gone"
     scenario = ScenarioName(message.scenario)
@@ -106,6 +106,4 @@ def _reason_to_drop(job, ctx, message: Message) -> str | None:
         return "customer opted out"
     if not ctx.settings.scenario(scenario).enabled:
         return "scenario turned off"
-    if not still_true(Trigger(scenario, message.key, message.appointment_id, message.window), job):
-        return "superseded by a later change"
-    return None
+    return why_not_now(Trigger(scenario, message.key, message.appointment_id, message.window), job, now)

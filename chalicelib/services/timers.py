@@ -1,9 +1,11 @@
 """Timers: kept in step with each appointment by the stream handler, acted on by the minute sweep."""
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
 from .. import clock
+from ..domain import timefmt
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.events import AppointmentEvent
 from ..domain.jobs import Confirmation, Job
@@ -96,23 +98,28 @@ def _auto_cancel(store, sender, timer, job, appointment, now) -> bool:
     return True
 
 
-def _awaiting_reply(timer: Timer, appointment) -> bool:
+def _awaiting_reply(timer: Timer, appointment, now: datetime) -> bool:
     return (appointment.status is AppointmentStatus.SCHEDULED and appointment.confirmation is Confirmation.PENDING
-            and appointment.window.start == timer.window_start)
+            and appointment.window.start == timer.window_start and appointment.window.start > now)
 
 
 def _follow_up(store, sender, timer, job, appointment, now) -> bool:
     """No reply: a call to make (escalation queue), a voice message where configured, a second deadline."""
-    if not _awaiting_reply(timer, appointment):
+    if not _awaiting_reply(timer, appointment, now):
         return False
     ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
+    if release := ctx.settings.quiet_hours.release_at(now, ctx.time_zone):
+        # Nobody is called at night: the step waits for the end of quiet hours, as a held text does.
+        store.timers.put(replace(timer, due=release, status="pending"), now)
+        return False
     key = f"escalation:{appointment.id}:{timer.window_start.isoformat()}"
     added = store.queues.add(QueueEntry(job.org_id, "escalation", job.id, appointment.id,
                                         "no reply to the confirmation request", now), key)
     if added and ctx.settings.voice_origination and not ctx.customer.opted_out:
         voice.place_voice_message(ctx.customer.phone, ctx.settings.voice_origination,
                                   f"Hello from {ctx.org.name}. Please confirm your visit on "
-                                  f"{appointment.window.start:%A %d %B}: reply C to our text, or call us back.")
+                                  f"{timefmt.spoken_window(appointment.window.start, appointment.window.end, ctx.time_zone)}: "
+                                  f"reply C to our text, or call us back.")
     store.timers.put(Timer(job.org_id, job.id, appointment.id, TimerKind.CONFIRMATION_ESCALATED,
                            now + timedelta(minutes=ctx.settings.confirmation_followup_minutes), 0,
                            timer.window_start), now)
@@ -121,7 +128,7 @@ def _follow_up(store, sender, timer, job, appointment, now) -> bool:
 
 def _hand_back(store, sender, timer, job, appointment, now) -> bool:
     """Still no answer: the order is unconfirmed and goes back to the sales channel (retention queue)."""
-    if not _awaiting_reply(timer, appointment):
+    if not _awaiting_reply(timer, appointment, now):
         return False
     job.confirm(appointment.id, Confirmation.UNCONFIRMED, now)
     store.jobs.save(job)

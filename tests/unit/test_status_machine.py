@@ -146,15 +146,23 @@ def test_cancel_cascades_to_open_appointments(status):
         assert job.status is J.SCHEDULED
     job.cancel("no longer needed", NOW, offer_coupon=True)
     assert job.status is J.CANCELED and job.cancel_reason == "no longer needed"
-    assert all(a.status in (S.CANCELED, S.PAUSED) for a in job.appointments)
+    assert all(a.status is S.CANCELED and a.status_reason == "no longer needed" for a in job.appointments)
     assert not job.open_appointments
     assert job.coupon.percent == 15
 
 
-def test_paused_job_cancel():
+def test_paused_job_cancel_closes_the_paused_appointment():
     job = job_in(J.PAUSED)
     job.cancel("customer absent", NOW)
     assert job.status is J.CANCELED and job.coupon is None
+    assert [a.status for a in job.appointments] == [S.CANCELED]
+
+
+def test_cancel_leaves_a_completed_visit_complete():
+    job = job_in(J.COMPLETE)
+    job.schedule(WINDOW, NOW)
+    job.cancel("second visit not needed", NOW)
+    assert sorted(a.status for a in job.appointments) == [S.CANCELED, S.COMPLETE]
 
 
 def test_coupon_is_given_once_only():

@@ -94,11 +94,61 @@ def test_eta_past_the_window_is_a_delay_once_per_later_eta():
         (appointment(status=S.EN_ROUTE, eta=late - timedelta(hours=2)), appointment(status=S.EN_ROUTE, eta=late), 1),
         (appointment(status=S.EN_ROUTE, eta=late), appointment(status=S.EN_ROUTE, eta=late - timedelta(minutes=30)), 0),
         (appointment(), appointment(eta=late), 1),  # late before even leaving
-        (appointment(), appointment(status=S.EN_ROUTE, eta=late), 0),  # the en route text carries the ETA
+        (appointment(), appointment(status=S.EN_ROUTE, eta=late), 1),  # on the way, already late: the apology
         (appointment(status=S.EN_ROUTE), appointment(status=S.EN_ROUTE, eta=late - timedelta(hours=2)), 0),
     ]
     for old, new, delayed in cases:
         events = appointment_events("o", old, new)
-        found = [t for e in events for t in triggers(e, job) if t.scenario == "delayed"]
+        found = {t.key for e in events for t in triggers(e, job) if t.scenario == "delayed"}  # one key, one text
         assert len(found) == delayed, (old.eta, new.eta, [type(e).__name__ for e in events])
         assert all(isinstance(e, EtaChanged) for e in events if "Eta" in type(e).__name__)
+
+
+def test_going_en_route_past_the_window_sends_the_apology_instead_of_the_plain_en_route_text():
+    from chalicelib.domain.jobs import Job
+    from chalicelib.domain.status import AppointmentStatus as S
+    job = Job.create("o", "c", "d", datetime(2026, 12, 1, tzinfo=UTC))
+    late = datetime(2026, 12, 3, 19, tzinfo=UTC)
+    events = appointment_events("o", appointment(), appointment(status=S.EN_ROUTE, eta=late))
+    assert {(t.scenario, t.key) for e in events for t in triggers(e, job)} == {
+        ("delayed", "delayed:apt_1_a:20261203T1900")}
+    on_time = appointment_events("o", appointment(), appointment(status=S.EN_ROUTE, eta=late - timedelta(hours=2)))
+    assert {t.scenario for e in on_time for t in triggers(e, job)} == {"en_route"}
+
+
+def test_a_text_for_before_the_visit_is_not_true_once_the_window_has_started():
+    from chalicelib.domain.jobs import Job
+    from chalicelib.domain.triggers import SUPERSEDED, WINDOW_STARTED, Trigger, why_not_now
+    a = appointment(technician_id=None)
+    job = Job.create("o", "c", "d", datetime(2026, 12, 1, tzinfo=UTC))
+    job.appointments.append(a)
+    for scenario in ("booking_confirmation", "reminder", "still_assigning"):
+        trigger = Trigger(scenario, "k", a.id, a.window)
+        assert why_not_now(trigger, job, a.window.start - timedelta(minutes=1)) is None
+        assert why_not_now(trigger, job, a.window.start) == WINDOW_STARTED
+        assert why_not_now(trigger, job, a.window.end + timedelta(days=1)) == WINDOW_STARTED
+    moved = Trigger("reminder", "k", a.id, TimeFrame(a.window.start - timedelta(days=1), a.window.start))
+    assert why_not_now(moved, job, a.window.start - timedelta(days=2)) == SUPERSEDED
+
+
+def test_the_delayed_text_never_says_none_and_says_in_words_what_is_not_known():
+    delayed = DEFAULTS["delayed"].template
+    with_eta = render(delayed, SAMPLE)
+    assert "New ETA 11:45am. Track: http" in with_eta
+    not_left = render(delayed, {**SAMPLE, "eta": None, "on_the_way": False})
+    assert "we will text you when they are on the way" in not_left and "None" not in not_left
+    driving = render(delayed, {**SAMPLE, "eta": None, "on_the_way": True})
+    assert "will be with you soon" in driving and "ETA" not in driving and "None" not in driving
+
+
+def test_template_check_counts_the_longest_branch():
+    long_without_eta = "{% if eta %}short{% else %}" + "x" * 200 + "{% endif %}"
+    assert check(DEFAULTS["en_route"], long_without_eta).segments == 2
+
+
+def test_the_voice_message_says_the_day_and_time_in_the_customer_zone():
+    start = datetime(2026, 12, 4, 1, 0, tzinfo=UTC)  # Thu 3 Dec, 6pm in Denver; already Friday in UTC
+    assert timefmt.spoken_window(start, start + timedelta(hours=2), "America/Denver") == \
+        "Thursday 3 December, between 6 and 8pm"
+    assert timefmt.spoken_window(start - timedelta(hours=9), start + timedelta(hours=2), "America/Denver") == \
+        "Thursday 3 December, between 9am and 8pm"
