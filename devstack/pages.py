@@ -15,12 +15,17 @@ form{background:#f4f4f4;padding:1em;margin:1em 0}input{margin:.2em}</style></hea
 from <input name="from" value="{{ customers[0].phone if customers else '' }}" size="14">
 to <input name="to" value="{{ org_number }}" size="14">
 <input name="body" value="C" size="30"> <button>Send</button> <span id="outcome"></span></form>
+{% if held %}<h2>Held</h2><p class="s">Written in quiet hours (21:00-08:00 in the customer's zone): each goes
+at the time shown, if it is still true then.</p>
+<table><tr><th>goes at</th><th>to</th><th>scenario</th><th>text</th><th>segments</th></tr>
+{% for m in held %}<tr class="held"><td class="s">{{ m.release_at }}</td><td>{{ m.to }}</td><td>{{ m.scenario }}</td>
+<td>{{ m.body }}</td><td>{{ m.segments }}</td></tr>{% endfor %}</table><h2>Sent</h2>{% endif %}
 <table><tr><th>sent</th><th>to</th><th>scenario</th><th>text</th><th>segments</th></tr>
 {% for m in items %}<tr><td class="s">{{ m.sent_at }}</td><td>{{ m.to }}</td><td>{{ m.scenario }}</td>
 <td>{{ m.body }}</td><td>{{ m.segments }}</td></tr>{% else %}<tr><td colspan="5">No texts yet.</td></tr>{% endfor %}
 </table></body></html>""")
 
 
-def outbox(items: list[dict], demo: dict) -> str:
-    return PAGE.render(items=items, customers=demo.get("customers", []),
+def outbox(items: list[dict], held: list[dict], demo: dict) -> str:
+    return PAGE.render(items=items, held=held, customers=demo.get("customers", []),
                        org_number=demo["org"].sms_number if demo.get("org") else "")

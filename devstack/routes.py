@@ -109,6 +109,20 @@ def outbox_items() -> list[dict]:
     return items
 
 
+def held_items() -> list[dict]:
+    """Texts waiting for the end of quiet hours (or a retry): what will go, and when."""
+    now = clock.now()
+    return [{"message_id": m.id, "to": m.recipient, "from": m.sender, "body": m.body, "scenario": m.scenario,
+             "segments": m.segments, "release_at": m.release_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+            for m in store.messages.held_between(now - timedelta(hours=1), now + timedelta(hours=24))]
+
+
+@endpoint(bp, "GET", "/dev/held.json", "Texts held for the end of quiet hours, with when each will go",
+          public=True)
+def dev_held_json(call: Call):
+    return {"items": held_items()}
+
+
 @endpoint(bp, "GET", "/dev/outbox.json", "Every text sent, newest last", public=True)
 def dev_outbox_json(call: Call):
     return {"items": outbox_items()}
@@ -119,5 +133,5 @@ def dev_outbox_json(call: Call):
 def dev_outbox(call: Call):
     if "application/json" in (call.request.headers.get("accept") or ""):
         return {"items": outbox_items()}
-    return Response(body=pages.outbox(outbox_items(), DEMO), status_code=200,
+    return Response(body=pages.outbox(outbox_items(), held_items(), DEMO), status_code=200,
                     headers={"Content-Type": "text/html; charset=utf-8"})

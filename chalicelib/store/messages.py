@@ -97,6 +97,12 @@ class Messages:
             raise
         return _message(item)
 
+    def held_between(self, start: datetime, end: datetime) -> list[Message]:
+        """Texts waiting in the due index (quiet hours, a retry) to go between `start` and `end`."""
+        from .timers import due_between
+        items, _ = due_between(start, end)
+        return [_message(i) for i in items if isinstance(i, MessageItem) and i.status == MessageStatus.HELD.value]
+
     def by_provider_id(self, provider_id: str) -> Message | None:
         bind()
         for item in Entity.gsi4.query(keys.provider_message_index(provider_id), limit=1):

@@ -133,33 +133,40 @@ def test_stale_if_match_is_a_version_conflict(api, org, scheduled):
 
 def test_patch_appointment_validation(api, org, scheduled):
     job, appointment_id, _ = scheduled
+    before = job_items(org, job["id"])
     for body, field in [({}, "body"), ({"window_start": window()["window_start"]}, "body"),
                         ({"technician_id": "usr_nobody"}, "technician_id")]:
         r = api.patch(f"/appointments/{appointment_id}", org.dispatcher, body)
-        assert r.status == 400, (body, r.body)
+        assert r.status == 400 and r.body["error"]["message"].startswith(field), (body, r.body)
+    assert job_items(org, job["id"]) == before
     assert api.patch(f"/appointments/{appointment_id}", org.dispatcher, {"window_start": window(3)["window_start"],
                                                                         "window_end": window(3)["window_end"]}).status == 200
 
 
 def test_bad_notes_photos_users_locations(api, org, scheduled):
-    job, _, _ = scheduled
+    job, _, tech = scheduled
+    location = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver",
+                                                                "direct_reply_enabled": True}).body
     cases = [
         ("POST", f"/jobs/{job['id']}/notes", {"text": ""}, "text"),
         ("POST", f"/jobs/{job['id']}/notes", {"text": "x", "visibility": "secret"}, "visibility"),
         ("POST", f"/jobs/{job['id']}/photos", {"content_type": "application/pdf"}, "content_type"),
         ("POST", "/users", {"name": "X", "email": "x@x.example", "roles": ["admin"]}, "roles"),
         ("POST", "/users", {"name": "X", "email": "x@x.example", "roles": []}, "roles"),
-        ("PUT", "/settings/locations/loc_x", {"name": None}, "name"),
-        ("POST", "/settings/locations", {"name": "North", "time_zone": "Nowhere/City"}, "time_zone"),
-        ("PUT", "/technicians/me/location", {"lat": 91, "lon": 0}, "lat"),
+        ("PUT", f"/settings/locations/{location['id']}", {"name": None}, "name"),
+        ("PUT", f"/settings/locations/{location['id']}", {"time_zone": "Nowhere/City"}, "time_zone"),
+        ("POST", "/settings/locations", {"name": "South", "time_zone": "Nowhere/City"}, "time_zone"),
         ("POST", f"/appointments/{job['appointments'][0]['id']}/offers", {"frames": []}, "frames"),
         ("POST", f"/appointments/{job['appointments'][0]['id']}/offers",
          {"frames": [{"start": "2026-12-01T12:00:00Z", "end": "2026-12-01T10:00:00Z"}]}, "frames.0"),
     ]
     for method, path, body, field in cases:
         r = api.call(method, path, org.dispatcher, body)
-        assert r.status in (400, 403) and r.body["error"]["code"] in ("validation_error", "forbidden"), (path, r.body)
-        if r.status == 400:
-            assert r.body["error"]["message"].startswith(field), (path, r.body)
+        assert r.status == 400 and r.body["error"]["code"] == "validation_error", (path, body, r.body)
+        assert r.body["error"]["message"].startswith(field), (path, body, r.body)
+    for body, field in [({"lat": 91, "lon": 0}, "lat"), ({"lat": 0, "lon": 181}, "lon"), ({"lat": 0}, "lon")]:
+        r = api.put("/technicians/me/location", tech, body)
+        assert r.status == 400 and r.body["error"]["message"].startswith(field), (body, r.body)
     assert api.get(f"/jobs/{job['id']}/notes", org.dispatcher).body["items"] == []
-    assert stored(org, "LOC#") == 0
+    assert api.get(f"/jobs/{job['id']}/photos", org.dispatcher).body["items"] == []
+    assert stored(org, "LOC#") == 1 and api.get(f"/settings/locations/{location['id']}", org.dispatcher).body == location

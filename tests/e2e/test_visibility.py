@@ -45,6 +45,12 @@ def test_technician_sees_only_assigned_jobs_with_all_their_notes(world):
     api = world["api"]
     assert [j["id"] for j in api.get("/jobs", world["tech"]).body["items"]] == [world["job"]]
     assert texts(api.get(f"/jobs/{world['job']}/notes", world["tech"])) == ["gate code 1234", "unit replaced"]
+    # The technician's day holds the assigned visit, with its job and where to go.
+    visit_day = window()["window_start"][:10]
+    day = api.get(f"/technicians/me/appointments?date={visit_day}", world["tech"]).body["items"]
+    assert [(a["id"], a["job"]["id"], a["customer"]["name"]) for a in day] == [
+        (world["appointment"], world["job"], "Sam Rivera")]
+    assert api.get(f"/technicians/me/appointments?date={visit_day}", world["other_tech"]).body["items"] == []
     assert api.get(f"/jobs/{world['own_job']}", world["tech"]).status == 404
     assert api.get(f"/jobs/{world['own_job']}/notes", world["tech"]).status == 404
     # The unassigned technician sees nothing of it and cannot act on it.

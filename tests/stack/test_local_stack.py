@@ -174,3 +174,31 @@ def test_state_file_keeps_the_data_between_runs(tmp_path):
         assert call(base, "GET", f"/customers/{customer['id']}", token=token)[1]["name"] == "Kept Customer"
     finally:
         stop(process)
+
+
+def test_at_night_a_malformed_token_gets_401_and_a_held_text_shows_when_it_will_go():
+    base, process = start("--start", "2026-12-02T05:30:00Z")  # 22:30 in Denver: quiet hours (last --start wins)
+    try:
+        for header in ("Bearer abc.def.ghi", "Bearer", "Bearer !!!.???.***", "Basic dXNlcjpwYXNz"):
+            req = urllib.request.Request(base + "/jobs", headers={"Authorization": header})
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(req, timeout=30)
+            assert answer.value.code == 401, header
+            assert json.loads(answer.value.read())["error"]["code"] == "unauthorized"
+
+        _, demo = call(base, "GET", "/dev/demo")
+        dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])
+        _, customer = call(base, "POST", "/customers", {"name": "Night Owl", "phone": "+13035550192",
+                                                       "time_zone": "America/Denver"}, dispatcher["token"])
+        _, job = call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Boiler", "appointment": {
+            "window_start": "2026-12-03T17:00:00Z", "window_end": "2026-12-03T19:00:00Z"}}, dispatcher["token"])
+        assert job["status"] == "scheduled"
+        held = wait_for(lambda: [m for m in call(base, "GET", "/dev/held.json")[1]["items"]
+                                 if m["to"] == "+13035550192"])
+        assert held and held[0]["scenario"] == "booking_confirmation"
+        assert held[0]["release_at"] == "2026-12-02T15:00:00Z"  # 08:00 in Denver
+        assert not [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"] if m["to"] == "+13035550192"]
+        status, page = call(base, "GET", "/dev/outbox")
+        assert status == 200 and b"Held" in page and b"2026-12-02T15:00:00Z" in page
+    finally:
+        stop(process)

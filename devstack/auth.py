@@ -1,0 +1,47 @@
+"""The local stage's stand-in for API Gateway's Cognito authorizer answers a malformed bearer token with
+401 in the API's error format. Chalice local decodes the token's payload without checking its shape and
+raises on anything that is not a JWT, which drops the connection with no HTTP answer at all."""
+import base64
+import binascii
+import functools
+import json
+from http.server import BaseHTTPRequestHandler
+
+from chalice.local import ChaliceRequestHandler, LocalGateway, LocalGatewayAuthorizer, NotAuthorizedError
+
+UNAUTHORIZED = json.dumps({"error": {"code": "unauthorized",
+                                     "message": "the bearer token is not a valid token"}}).encode()
+
+
+class TokenShapeAuthorizer(LocalGatewayAuthorizer):
+    def _decode_jwt_payload(self, header: str) -> dict:
+        scheme, _, token = header.partition(" ")
+        parts = token.strip().split(".")
+        if scheme.lower() != "bearer" or len(parts) != 3:
+            raise _unauthorized()
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise _unauthorized() from None
+        if not isinstance(claims, dict) or not isinstance(claims.get("cognito:username"), str):
+            raise _unauthorized()
+        return claims
+
+
+def _unauthorized() -> NotAuthorizedError:
+    return NotAuthorizedError({"Content-Type": "application/json", "x-amzn-ErrorType": "UnauthorizedException"},
+                              UNAUTHORIZED)
+
+
+class LocalStageHandler(ChaliceRequestHandler):
+    """Chalice's handler, with the authorizer above (the base class handles the request in __init__)."""
+
+    def __init__(self, request, client_address, server, app_object, config) -> None:
+        self.local_gateway = LocalGateway(app_object, config)
+        self.local_gateway._authorizer = TokenShapeAuthorizer(app_object)
+        BaseHTTPRequestHandler.__init__(self, request, client_address, server)
+
+
+def check_token_shape(server, app_object, config) -> None:
+    """Serve every request of `server` (Chalice's local HTTP server) through LocalStageHandler."""
+    server.RequestHandlerClass = functools.partial(LocalStageHandler, app_object=app_object, config=config)
