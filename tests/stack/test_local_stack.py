@@ -1,5 +1,6 @@
 """`make run`'s stack in a subprocess on free loopback ports: it serves the seeded API for real."""
 import json
+import os
 import re
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -202,3 +204,26 @@ def test_at_night_a_malformed_token_gets_401_and_a_held_text_shows_when_it_will_
         assert status == 200 and b"Held" in page and b"2026-12-02T15:00:00Z" in page
     finally:
         stop(process)
+
+
+def test_the_readme_walkthrough_works_verbatim_at_0530_utc():
+    """The README's walkthrough, run as written (but for `make run` itself) at 22:30 in Denver."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Five-minute walkthrough"):]
+    script = section[section.index("```sh\n") + 6:section.index("\n```", section.index("```sh\n"))]
+    script = "\n".join(line for line in script.splitlines() if not line.startswith("make run"))
+    base, process = start("--start", "2026-12-01T05:30:00Z")
+    try:
+        result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env={**os.environ, "B": base},
+                                capture_output=True, text=True, timeout=180)
+    finally:
+        stop(process)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert '"now":"2026-12-01T16:00:00Z"' in out.replace(" ", "")  # 9am in Denver
+    assert "visit booked for Wed 2 Dec, 10am-12pm" in out and '"outcome": "confirmed"' in out.replace('":"', '": "')
+    assert "reminder: Ana Alvarez visits Wed 2 Dec" in out
+    assert "en_route: Acme Home Services: Ana Alvarez is on the way, ETA 10:15am. Track: http" in out
+    scenarios = [line.split(":")[0] for line in out.splitlines() if line.split(":")[0] in (
+        "booking_confirmation", "reply", "auto_reply", "reminder", "en_route", "arrived", "feedback_request")]
+    assert scenarios == ["booking_confirmation", "auto_reply", "reminder", "en_route", "arrived", "feedback_request"]
