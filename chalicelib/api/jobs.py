@@ -35,7 +35,8 @@ def _new_appointment(a: s.AppointmentIn | None) -> jobs.NewAppointment | None:
 def create_job(call: Call):
     b = call.body
     return views.job(jobs.create_job(store, call.caller, b.customer_id, b.description, priority=b.priority,
-                                     location_id=b.location_id, appointment=_new_appointment(b.appointment)))
+                                     location_id=b.location_id, appointment=_new_appointment(b.appointment),
+                                     channel=b.channel))
 
 
 @endpoint(bp, "GET", "/jobs", "Jobs the caller may see, newest first", query=s.JobsQuery, response=s.JobOut)

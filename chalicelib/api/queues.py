@@ -1,22 +1,48 @@
-"""The dispatcher's queues: unassigned appointments by window, escalation calls, retention."""
+"""The dispatchers' work queues: unassigned visits (soonest window first), escalation calls, retention,
+callbacks; each entry claimed, released and resolved with an outcome."""
 from chalice import Blueprint
 
-from ..domain.errors import NotFound
 from ..domain.people import Role
+from ..domain.queues import EntryState, Outcome, QueueName
+from ..domain.values import TimeFrame
+from ..services import queues
 from . import schemas as s
 from . import views
 from .routing import Call, endpoint, store
 
 bp = Blueprint(__name__)
+DISPATCHER = (Role.DISPATCHER,)
 
 
-@endpoint(bp, "GET", "/queues/{name}", "unassigned (appointments by window), escalation, retention",
-          roles=(Role.DISPATCHER,), query=s.PageQuery, response=s.QueueItemOut)
+@endpoint(bp, "GET", "/queues/{name}", "A work queue: unassigned, escalation, retention or callback; "
+          "oldest waiting first (unassigned: soonest window first)", roles=DISPATCHER, query=s.QueueQuery,
+          response=s.QueueItemOut)
 def get_queue(call: Call, name: str):
     q = call.query
-    if name == "unassigned":
-        page = store.jobs.unassigned(call.caller.org_id, q.limit, q.next_token)
-        return views.page(page, lambda a: {"appointment": views.appointment(a), "job_id": a.job_id})
-    if name in ("escalation", "retention"):
-        return views.page(store.queues.list(call.caller.org_id, name, q.limit, q.next_token), views.queue_entry)
-    raise NotFound("queue")
+    page = queues.entries(store, call.caller, name, q.state and EntryState(q.state), q.limit, q.next_token)
+    appointments = {}
+    if name == QueueName.UNASSIGNED:  # the visit as it is now, to assign it from the list
+        appointments = store.jobs.appointments_by_id(call.caller.org_id, {e.appointment_id for e in page.items})
+    return views.page(page, lambda e: views.queue_entry(e, appointments.get(e.appointment_id)))
+
+
+@endpoint(bp, "POST", "/queues/{name}/{entry_id}/claim", "Take an entry to work on it", roles=DISPATCHER,
+          response=s.QueueItemOut)
+def claim_entry(call: Call, name: str, entry_id: str):
+    return views.queue_entry(queues.claim(store, call.caller, name, entry_id))
+
+
+@endpoint(bp, "POST", "/queues/{name}/{entry_id}/release", "Give an entry back to the queue", roles=DISPATCHER,
+          response=s.QueueItemOut)
+def release_entry(call: Call, name: str, entry_id: str):
+    return views.queue_entry(queues.release(store, call.caller, name, entry_id))
+
+
+@endpoint(bp, "POST", "/queues/{name}/{entry_id}/resolve", "Close an entry with its outcome (confirmed, "
+          "rejected with a reason, reschedule with a new window, no_answer, done)", roles=DISPATCHER,
+          body=s.ResolveIn, response=s.QueueItemOut)
+def resolve_entry(call: Call, name: str, entry_id: str):
+    b = call.body
+    window = TimeFrame.of(b.window_start, b.window_end) if b.window_start else None
+    return views.queue_entry(queues.resolve(store, call.caller, name, entry_id, Outcome(b.outcome), note=b.note,
+                                            reason=b.reason, window=window))

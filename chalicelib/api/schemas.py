@@ -77,6 +77,9 @@ class JobIn(In):
     description: LongText
     location_id: Id | None = None
     priority: Literal["low", "normal", "high", "emergency"] = "normal"
+    channel: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$",
+                                  description="where the order came from: phone, web, provider, booking_page, "
+                                              "or a name the organization uses")] | None = None
     appointment: AppointmentIn | None = None
 
 
@@ -195,6 +198,13 @@ class ScenariosIn(In):
     quiet_hours: QuietHoursIn | None = None
     confirmation_followup_minutes: Annotated[int, Field(ge=15, le=24 * 60)] | None = None
     voice_origination: Phone | None = None
+    escalate_before_hours: Annotated[int, Field(ge=1, le=24 * 14)] | None = Field(
+        default=None, description="escalate no earlier than this long before the window (default 48)")
+    hand_back_before_hours: Annotated[int, Field(ge=0, le=24 * 14)] | None = Field(
+        default=None, description="hand back to sales this long before the window (default 24)")
+    technician_sms_alerts: bool | None = Field(
+        default=None, description="text the assigned technician when the customer writes (at most one text "
+                                  "per job per 15 minutes; default off)")
 
 
 class ScenarioOut(BaseModel):
@@ -220,11 +230,36 @@ class ScenariosOut(BaseModel):
     quiet_hours: QuietHoursOut
     confirmation_followup_minutes: int
     voice_origination: str | None
+    escalate_before_hours: int
+    hand_back_before_hours: int
+    technician_sms_alerts: bool
 
 
 class PageQuery(In):
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     next_token: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class QueueQuery(PageQuery):
+    state: Literal["open", "claimed", "done"] | None = Field(
+        default=None, description="without it: what is still to work (open and claimed), oldest waiting first")
+
+
+class ResolveIn(In):
+    outcome: Literal["confirmed", "rejected", "reschedule", "no_answer", "done"]
+    note: Annotated[str, Field(max_length=2000)] | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=500)] | None = Field(
+        default=None, description="why the customer said no (outcome rejected)")
+    window_start: Moment | None = Field(default=None, description="the new window (outcome reschedule)")
+    window_end: Moment | None = None
+
+    @model_validator(mode="after")
+    def _window(self):
+        if (self.window_start is None) != (self.window_end is None):
+            raise ValueError("send both window_start and window_end")
+        if self.window_start and self.window_end <= self.window_start:
+            raise ValueError("window_end must be after window_start")
+        return self
 
 
 class JobsQuery(PageQuery):
@@ -269,6 +304,8 @@ class AppointmentOut(Out):
     confirmation: str
     offers: list[FrameOut]
     status_reason: str | None
+    rejection_reason: str | None = None
+    rejection_category: str | None = None
     version: int
 
 
@@ -287,6 +324,7 @@ class JobOut(Out):
     provider_id: str | None
     coupon: CouponOut | None
     cancel_reason: str | None
+    channel: str = "phone"
     version: int
     created_at: datetime
     updated_at: datetime
@@ -379,13 +417,29 @@ class MessageOut(Out):
 
 
 class QueueItemOut(BaseModel):
-    """An unassigned appointment ({appointment, job_id}) or an escalation / retention entry."""
+    """A queue entry; on the unassigned queue, with the appointment as it is now."""
+    id: str
     job_id: str
+    appointment_id: str | None
+    queue: str
+    reason: str
+    state: Literal["open", "claimed", "done"]
+    created_at: datetime
+    updated_at: datetime
+    claimed_by: str | None
+    outcome: str | None
+    note: str | None
+    closed_by: str | None = Field(description="who closed it: a user id, or `system` when it closed by itself")
     appointment: AppointmentOut | None = None
-    id: str | None = None
-    appointment_id: str | None = None
-    reason: str | None = None
-    created_at: datetime | None = None
+
+
+class InboxItemOut(Out):
+    id: str
+    job_id: str
+    message_id: str
+    body: str
+    created_at: datetime
+    read: bool
 
 
 class ErrorBody(BaseModel):

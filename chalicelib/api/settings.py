@@ -25,5 +25,6 @@ def put_scenarios(call: Call):
     changes = {name: patch.model_dump(exclude_unset=True) for name, patch in b.scenarios.items()}
     quiet = QuietHours(time.fromisoformat(b.quiet_hours.start), time.fromisoformat(b.quiet_hours.end)) \
         if b.quiet_hours else None
-    extra = b.model_dump(include={"confirmation_followup_minutes", "voice_origination"}, exclude_unset=True)
+    extra = b.model_dump(include={"confirmation_followup_minutes", "voice_origination", "escalate_before_hours",
+                                  "hand_back_before_hours", "technician_sms_alerts"}, exclude_unset=True)
     return settings.describe(settings.update_messaging(store, call.caller, changes, quiet, extra))

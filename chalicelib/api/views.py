@@ -3,7 +3,9 @@ from ..domain.customers import Customer
 from ..domain.jobs import Appointment, Job
 from ..domain.messages import Message
 from ..domain.notes import Note, Photo
+from ..domain.inbox import InboxItem
 from ..domain.people import Location, Organization, User
+from ..domain.queues import QueueEntry
 from ..store.pages import Page
 from . import schemas
 
@@ -59,9 +61,15 @@ def organization(o: Organization) -> dict:
     return _dump(schemas.OrganizationOut.model_validate(o))
 
 
-def queue_entry(e) -> dict:
-    return _dump(schemas.QueueItemOut(id=e.id, job_id=e.job_id, appointment_id=e.appointment_id, reason=e.reason,
-                                      created_at=e.created_at))
+def queue_entry(e: QueueEntry, visit: Appointment | None = None) -> dict:
+    return {**_dump(schemas.QueueItemOut(
+        id=e.id, job_id=e.job_id, appointment_id=e.appointment_id, queue=e.queue.value, reason=e.reason,
+        state=e.state.value, created_at=e.created_at, updated_at=e.updated_at, claimed_by=e.claimed_by,
+        outcome=e.outcome, note=e.note, closed_by=e.closed_by)), "appointment": visit and appointment(visit)}
+
+
+def inbox_item(i: InboxItem) -> dict:
+    return _dump(schemas.InboxItemOut.model_validate(i))
 
 
 def page(p: Page, present) -> dict:

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from .jobs import Appointment, Job
+from .jobs import Appointment, Confirmation, Job
 from .messages import Message
 from .status import AppointmentStatus, JobStatus
 
@@ -29,6 +29,7 @@ class AppointmentPaused(AppointmentEvent): ...
 class AppointmentCompleted(AppointmentEvent): ...
 class AppointmentCanceled(AppointmentEvent): ...
 class AppointmentDeleted(AppointmentEvent): ...
+class AppointmentConfirmed(AppointmentEvent): ...  # the customer said yes (text, page or call)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ class JobStatusChanged(DomainEvent):
 @dataclass(frozen=True)
 class FreeTextWritten(DomainEvent):
     """A dispatcher or technician wrote to the customer: the API stored it queued, the stream sends it."""
+    message: Message
+
+
+@dataclass(frozen=True)
+class CustomerWrote(DomainEvent):
+    """A customer's message landed on the job (a text, or the page's reply box): the staff are told."""
     message: Message
 
 
@@ -67,6 +74,8 @@ def appointment_events(org_id: str, old: Appointment | None, new: Appointment | 
         events.append(AppointmentAssigned(*base))
     if new.status != old.status and new.status in STATUS_EVENTS:
         events.append(STATUS_EVENTS[new.status](*base))
+    if new.confirmation != old.confirmation and new.confirmation is Confirmation.CONFIRMED:
+        events.append(AppointmentConfirmed(*base))
     if new.eta != old.eta and new.eta is not None:
         events.append(EtaChanged(*base, previous_eta=old.eta))
     return events

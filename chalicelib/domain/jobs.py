@@ -27,6 +27,32 @@ class Confirmation(StrEnum):
     UNCONFIRMED = "unconfirmed"
 
 
+class RejectionCategory(StrEnum):
+    PRICE = "price"
+    TIMING = "timing"
+    NO_LONGER_NEEDED = "no_longer_needed"
+    OTHER = "other"
+
+
+# Words of a rejection that tell its category, in this order (seed 003: retention gathers root causes).
+REJECTION_WORDS = (
+    (RejectionCategory.PRICE, ("price", "expensive", "cheaper", "cost", "afford", "quote", "money", "fee")),
+    (RejectionCategory.NO_LONGER_NEEDED, ("no longer", "not needed", "don't need", "dont need", "do not need",
+                                          "fixed", "already", "someone else", "sold", "moved")),
+    (RejectionCategory.TIMING, ("time", "day", "date", "schedule", "busy", "away", "work", "travel", "week",
+                                "morning", "afternoon", "evening", "later", "sooner", "tomorrow")),
+)
+
+
+def rejection_category(reason: str | None) -> RejectionCategory:
+    """The category a rejection's words point to; `other` when they say nothing we recognise."""
+    words = (reason or "").lower()
+    for category, keywords in REJECTION_WORDS:
+        if any(k in words for k in keywords):
+            return category
+    return RejectionCategory.OTHER
+
+
 @dataclass(frozen=True)
 class Coupon:
     code: str
@@ -46,6 +72,8 @@ class Appointment:
     confirmation: Confirmation = Confirmation.PENDING
     offers: list[TimeFrame] = field(default_factory=list)
     status_reason: str | None = None
+    rejection_reason: str | None = None  # the customer's words, when the confirmation is rejected
+    rejection_category: str | None = None  # RejectionCategory, for the retention report (seed 003)
     window_set_at: datetime | None = None  # when this window was booked: no reminder if inside the lead time
     version: int | None = None  # None until stored
 
@@ -81,6 +109,7 @@ class Job:
     coupon: Coupon | None = None
     cancel_reason: str | None = None
     canceled_by: str | None = None  # "company" (a dispatcher) or "system" (auto-cancel)
+    channel: str = "phone"  # where the order came from: phone, web, provider, booking_page, or the org's own name
     appointments: list[Appointment] = field(default_factory=list)
     version: int | None = None
     # What the last operations changed, for the repository's transaction.
@@ -92,12 +121,13 @@ class Job:
     @classmethod
     def create(cls, org_id: str, customer_id: str, description: str, now: datetime, *,
                priority: str = "normal", location_id: str | None = None, provider_id: str | None = None,
-               offered: bool = False) -> "Job":
+               offered: bool = False, channel: str | None = None) -> "Job":
         """A dispatcher's job starts unscheduled; a provider's offer or booking request, new_offer."""
         status = JobStatus.NEW_OFFER if offered else JobStatus.UNSCHEDULED
         return cls(id=ids.new_id("job"), org_id=org_id, customer_id=customer_id, description=description,
                    status=status, created_at=now, updated_at=now, priority=priority,
-                   location_id=location_id, provider_id=provider_id)
+                   location_id=location_id, provider_id=provider_id,
+                   channel=channel or ("provider" if provider_id else "phone"))
 
     # -- queries --------------------------------------------------------------------------------
 
@@ -220,11 +250,16 @@ class Job:
         else:
             self.cancel(reason, now, offer_coupon=offer_coupon, by="system")
 
-    def confirm(self, appointment_id: str, confirmation: Confirmation, now: datetime) -> Appointment:
+    def confirm(self, appointment_id: str, confirmation: Confirmation, now: datetime, *,
+                reason: str | None = None, category: "RejectionCategory | None" = None) -> Appointment:
+        """The customer's answer to the confirmation request; a rejection keeps its reason and category."""
         appointment = self.appointment(appointment_id)
         if appointment.status is not AppointmentStatus.SCHEDULED:
             raise InvalidTransition(appointment.status, f"mark {confirmation}", "appointment")
         appointment.confirmation = confirmation
+        if confirmation is Confirmation.REJECTED:
+            appointment.rejection_reason = reason
+            appointment.rejection_category = category or rejection_category(reason)
         self._touch(appointment, now)
         return appointment
 

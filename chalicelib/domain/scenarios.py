@@ -106,6 +106,21 @@ class MessagingSettings:
     quiet_hours: QuietHours = QuietHours()
     confirmation_followup_minutes: int = 120  # no reply this long after a confirmation or reminder: escalate
     voice_origination: str | None = None  # where set, an escalation also places a voice message
+    escalate_before_hours: int = 48  # ...but not before this long ahead of the window (a visit weeks away)
+    hand_back_before_hours: int = 24  # still no answer this long ahead: back to the sales channel
+    technician_sms_alerts: bool = False  # text the assigned technician when the customer writes
+
+    def escalation_due(self, asked_at: datetime, window_start: datetime) -> datetime:
+        """No reply: escalate after the threshold, or `escalate_before_hours` ahead of the window,
+        whichever is later, so a visit three weeks out is not chased three weeks early (seed 003)."""
+        return max(asked_at + timedelta(minutes=self.confirmation_followup_minutes),
+                   window_start - timedelta(hours=self.escalate_before_hours))
+
+    def hand_back_due(self, escalated_at: datetime, window_start: datetime) -> datetime:
+        """Still nothing after the call: hand back `hand_back_before_hours` ahead of the window, and never
+        sooner than one threshold after the escalation."""
+        return max(escalated_at + timedelta(minutes=self.confirmation_followup_minutes),
+                   window_start - timedelta(hours=self.hand_back_before_hours))
 
     def scenario(self, name: ScenarioName) -> Scenario:
         default, o = DEFAULTS[name], self.overrides.get(name)

@@ -16,11 +16,11 @@ from ..domain.replies import MAX_BODY, Intent, read
 from ..domain.scenarios import LinkPurpose
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
-from ..domain.timers import TimerKind
 from ..domain.values import e164
 from ..notify.sms import SmsSender
 from ..store.messages import message_id
-from ..store.queues import QueueEntry
+from ..domain.queues import QueueEntry, QueueName
+from .confirmations import set_confirmation
 from .notifications import contexts, link_url, mask, send_reply
 from .store import Store
 
@@ -103,14 +103,14 @@ def handle(store: Store, sender: SmsSender, text: InboundText) -> str:
     tz = contexts.load(org.id, customer.id, None, job.location_id if job else None).time_zone
     if reply.intent is Intent.CONFIRM:
         _record_inbound(store, org, job, customer.phone, text, now)
-        _set_confirmation(store, job, appointment, Confirmation.CONFIRMED, now)
+        set_confirmation(store, job, appointment, Confirmation.CONFIRMED, now)
         answer(f"{org.name}: thank you, your visit {timefmt.window(appointment.window.start, appointment.window.end, tz)}"
                f" is confirmed.")
         return "confirmed"
     if reply.intent is Intent.REJECT:
         _record_inbound(store, org, job, customer.phone, text, now)
-        _set_confirmation(store, job, appointment, Confirmation.REJECTED, now)
-        store.queues.add(QueueEntry(org.id, "retention", job.id, appointment.id,
+        set_confirmation(store, job, appointment, Confirmation.REJECTED, now, reason=reply.reason)
+        store.queues.add(QueueEntry(org.id, QueueName.RETENTION, job.id, appointment.id,
                                     reply.reason or "customer replied NO", now), f"retention:{text.inbound_id}")
         if not reply.reason:
             answer(f"{org.name}: sorry to hear that. Could you tell us why, or what time would suit you better?")
@@ -147,15 +147,6 @@ def _current_job(store: Store, org_id: str, jobs: list[Job]) -> Job | None:
 def _next_open(job: Job, now: datetime) -> Appointment | None:
     upcoming = [a for a in job.appointments if a.status is AppointmentStatus.SCHEDULED and a.window.end > now]
     return min(upcoming, key=lambda a: a.window.start) if upcoming else None
-
-
-def _set_confirmation(store: Store, job: Job, appointment: Appointment, confirmation: Confirmation, now) -> None:
-    job.confirm(appointment.id, confirmation, now)
-    store.jobs.save(job)
-    for timer in store.timers.of_appointment(job.org_id, job.id, appointment.id):
-        if timer.kind in (TimerKind.CONFIRMATION_FOLLOWUP, TimerKind.CONFIRMATION_ESCALATED) and \
-                timer.status == "pending":
-            store.timers.remove(timer)  # answered: no follow-up
 
 
 def _record_inbound(store: Store, org, job: Job, phone: str, text: InboundText, now: datetime) -> None:

@@ -37,7 +37,8 @@ def _technician(store: Store, org_id: str, technician_id: str | None) -> None:
 
 
 def create_job(store: Store, caller: Caller, customer_id: str, description: str, *, priority: str = "normal",
-               location_id: str | None = None, appointment: NewAppointment | None = None) -> Job:
+               location_id: str | None = None, appointment: NewAppointment | None = None,
+               channel: str | None = None) -> Job:
     caller.require(Role.DISPATCHER, Role.PROVIDER)
     offered = not caller.has(Role.DISPATCHER)  # a provider's job is an offer the organization may accept
     if offered and appointment:
@@ -53,7 +54,7 @@ def create_job(store: Store, caller: Caller, customer_id: str, description: str,
             raise ValidationError("location_id", "no such location") from None
     now = clock.now()
     job = Job.create(caller.org_id, customer_id, description, now, priority=priority, location_id=location_id,
-                     provider_id=caller.id if offered else None, offered=offered)
+                     provider_id=caller.id if offered else None, offered=offered, channel=channel)
     if appointment:
         _technician(store, caller.org_id, appointment.technician_id)
         job.schedule(appointment.window, now, appointment.technician_id)

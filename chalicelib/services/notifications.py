@@ -4,7 +4,6 @@ A text is rendered and claimed (with its link tokens) in the message ledger befo
 replayed trigger finds the claim and sends nothing, or re-sends the same text if the first try
 failed. Urgent texts go at once; the others wait for the end of quiet hours in the customer's zone."""
 from dataclasses import dataclass
-from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
@@ -108,9 +107,8 @@ def follow_up(store: Store, message: Message, messaging, now) -> None:
     """A confirmation or reminder waits for a reply: place its follow-up timer."""
     if message.scenario in FOLLOWED_UP and message.appointment_id and message.window:
         store.timers.put(Timer(message.org_id, message.job_id, message.appointment_id,
-                               TimerKind.CONFIRMATION_FOLLOWUP,
-                               now + timedelta(minutes=messaging.confirmation_followup_minutes), 0,
-                               message.window.start), now)
+                               TimerKind.CONFIRMATION_FOLLOWUP, messaging.escalation_due(now, message.window.start),
+                               0, message.window.start), now)
 
 
 def send_free_text(store: Store, sender: SmsSender, written: Message) -> Outcome:

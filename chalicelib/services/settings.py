@@ -44,4 +44,5 @@ def describe(s: MessagingSettings) -> dict:
     q = s.quiet_hours
     return {"scenarios": out, "quiet_hours": {"start": q.start.strftime("%H:%M"), "end": q.end.strftime("%H:%M")},
             "confirmation_followup_minutes": s.confirmation_followup_minutes,
-            "voice_origination": s.voice_origination}
+            "voice_origination": s.voice_origination, "escalate_before_hours": s.escalate_before_hours,
+            "hand_back_before_hours": s.hand_back_before_hours, "technician_sms_alerts": s.technician_sms_alerts}

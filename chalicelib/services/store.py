@@ -7,6 +7,7 @@ from ..store.jobs import Jobs
 from ..store.messages import Messages
 from ..store.notes import Notes
 from ..store.people import Locations, Organizations, Users
+from ..store.inbox import Inbox
 from ..store.queues import Queues
 from ..store.settings import Settings
 from ..store.timers import Timers
@@ -24,4 +25,5 @@ class Store:
     settings: Settings = field(default_factory=Settings)
     timers: Timers = field(default_factory=Timers)
     queues: Queues = field(default_factory=Queues)
+    inbox: Inbox = field(default_factory=Inbox)
     directory: Directory = field(default_factory=Directory)

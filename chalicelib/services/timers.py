@@ -15,7 +15,7 @@ from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_time
 from ..domain.triggers import Trigger
 from ..notify import voice
 from ..notify.sms import SmsSender
-from ..store.queues import QueueEntry
+from ..domain.queues import QueueEntry, QueueName
 from ..store.models import TimerItem
 from .notifications import contexts, notify
 from .store import Store
@@ -103,17 +103,24 @@ def _awaiting_reply(timer: Timer, appointment, now: datetime) -> bool:
             and appointment.window.start == timer.window_start and appointment.window.start > now)
 
 
+def _waits_for_morning(store, timer: Timer, job, now: datetime) -> bool:
+    """No step of the confirmation chain runs in quiet hours: it waits for their end, as a held text does."""
+    ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
+    if release := ctx.settings.quiet_hours.release_at(now, ctx.time_zone):
+        store.timers.put(replace(timer, due=release, status="pending"), now)
+        return True
+    return False
+
+
 def _follow_up(store, sender, timer, job, appointment, now) -> bool:
     """No reply: a call to make (escalation queue), a voice message where configured, a second deadline."""
     if not _awaiting_reply(timer, appointment, now):
         return False
-    ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
-    if release := ctx.settings.quiet_hours.release_at(now, ctx.time_zone):
-        # Nobody is called at night: the step waits for the end of quiet hours, as a held text does.
-        store.timers.put(replace(timer, due=release, status="pending"), now)
+    if _waits_for_morning(store, timer, job, now):
         return False
+    ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
     key = f"escalation:{appointment.id}:{timer.window_start.isoformat()}"
-    added = store.queues.add(QueueEntry(job.org_id, "escalation", job.id, appointment.id,
+    added = store.queues.add(QueueEntry(job.org_id, QueueName.ESCALATION, job.id, appointment.id,
                                         "no reply to the confirmation request", now), key)
     if added and ctx.settings.voice_origination and not ctx.customer.opted_out:
         voice.place_voice_message(ctx.customer.phone, ctx.settings.voice_origination,
@@ -121,18 +128,17 @@ def _follow_up(store, sender, timer, job, appointment, now) -> bool:
                                   f"{timefmt.spoken_window(appointment.window.start, appointment.window.end, ctx.time_zone)}: "
                                   f"reply C to our text, or call us back.")
     store.timers.put(Timer(job.org_id, job.id, appointment.id, TimerKind.CONFIRMATION_ESCALATED,
-                           now + timedelta(minutes=ctx.settings.confirmation_followup_minutes), 0,
-                           timer.window_start), now)
+                           ctx.settings.hand_back_due(now, timer.window_start), 0, timer.window_start), now)
     return True
 
 
 def _hand_back(store, sender, timer, job, appointment, now) -> bool:
     """Still no answer: the order is unconfirmed and goes back to the sales channel (retention queue)."""
-    if not _awaiting_reply(timer, appointment, now):
+    if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(store, timer, job, now):
         return False
     job.confirm(appointment.id, Confirmation.UNCONFIRMED, now)
     store.jobs.save(job)
-    store.queues.add(QueueEntry(job.org_id, "retention", job.id, appointment.id, "no response to confirmation",
+    store.queues.add(QueueEntry(job.org_id, QueueName.RETENTION, job.id, appointment.id, "no response to confirmation",
                                 now), f"retention:{appointment.id}:{timer.window_start.isoformat()}")
     return True
 

@@ -1,5 +1,5 @@
 """Stream records as domain events: the only reader of DynamoDB's change-record format."""
-from ..domain.events import DomainEvent, FreeTextWritten, appointment_events, job_events
+from ..domain.events import CustomerWrote, DomainEvent, FreeTextWritten, appointment_events, job_events
 from ..domain.messages import Direction, MessageStatus
 from .jobs import _appointment, _job
 from .messages import _message
@@ -34,4 +34,6 @@ def events_of(record: dict) -> list[DomainEvent]:
         m = _message(new)
         if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and m.scenario is None:
             return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
+        if m.direction is Direction.INBOUND:
+            return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]
     return []  # notes, photos, users, scenario texts…: no customer text follows from them here

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta
 
 from ..domain.errors import NotFound
+from ..domain.ids import job_id_of_appointment
 from ..domain.jobs import Appointment, Confirmation, Coupon, Job
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import TimeFrame
@@ -19,8 +20,8 @@ def _job_item(job: Job) -> JobItem:
         customer_id=job.customer_id, description=job.description, status=job.status.value,
         priority=job.priority, location_id=job.location_id, provider_id=job.provider_id,
         coupon=CouponMap(code=job.coupon.code, percent=job.coupon.percent) if job.coupon else None,
-        cancel_reason=job.cancel_reason, canceled_by=job.canceled_by, created_at=job.created_at,
-        updated_at=job.updated_at,
+        cancel_reason=job.cancel_reason, canceled_by=job.canceled_by, channel=job.channel,
+        created_at=job.created_at, updated_at=job.updated_at,
         gsi1pk=keys.jobs_index(job.org_id) if listed else None, gsi1sk=order if listed else None,
         gsi2pk=keys.jobs_index(job.org_id, job.status.value), gsi2sk=order,
     )
@@ -40,15 +41,13 @@ def _appointment_item(org_id: str, a: Appointment) -> AppointmentItem:
         appointment_id=a.id, window_start=a.window.start, window_end=a.window.end,
         technician_id=a.technician_id, status=a.status.value, eta=a.eta, confirmation=a.confirmation.value,
         offers=[FrameMap(start=f.start, end=f.end) for f in a.offers], status_reason=a.status_reason,
-        window_set_at=a.window_set_at, created_at=a.created_at, updated_at=a.updated_at,
+        rejection_reason=a.rejection_reason, rejection_category=a.rejection_category, window_set_at=a.window_set_at, created_at=a.created_at, updated_at=a.updated_at,
         gsi2pk=keys.day_index(org_id, a.window.start.strftime("%Y-%m-%d")), gsi2sk=order,
     )
     if a.version is not None:
         item.version = a.version
     if a.technician_id:
         item.gsi1pk, item.gsi1sk = keys.technician_index(org_id, a.technician_id), order
-    elif a.status is AppointmentStatus.SCHEDULED:
-        item.gsi3pk, item.gsi3sk = keys.unassigned_index(org_id), order
     return item
 
 
@@ -56,7 +55,8 @@ def _job(i: JobItem, appointments: list[Appointment]) -> Job:
     return Job(id=i.job_id, org_id=i.org_id, customer_id=i.customer_id, description=i.description,
                status=JobStatus(i.status), priority=i.priority, location_id=i.location_id,
                provider_id=i.provider_id, coupon=Coupon(i.coupon.code, int(i.coupon.percent)) if i.coupon else None,
-               cancel_reason=i.cancel_reason, canceled_by=i.canceled_by, created_at=i.created_at,
+               cancel_reason=i.cancel_reason, canceled_by=i.canceled_by, channel=i.channel or "phone",
+               created_at=i.created_at,
                updated_at=i.updated_at, appointments=appointments, version=i.version)
 
 
@@ -65,6 +65,7 @@ def _appointment(i: AppointmentItem) -> Appointment:
                        technician_id=i.technician_id, status=AppointmentStatus(i.status), eta=i.eta,
                        confirmation=Confirmation(i.confirmation),
                        offers=[TimeFrame(f.start, f.end) for f in i.offers], status_reason=i.status_reason,
+                       rejection_reason=i.rejection_reason, rejection_category=i.rejection_category,
                        window_set_at=i.window_set_at, created_at=i.created_at, updated_at=i.updated_at, version=i.version)
 
 
@@ -150,11 +151,12 @@ class Jobs:
                 keys.day_index(org_id, day), Entity.gsi2sk.between(keys.stamp(start), keys.stamp(end)))]
         return [a for a in found if a.window.start < end]
 
-    def unassigned(self, org_id: str, limit: int, next_token: str | None) -> Page[Appointment]:
+    def appointments_by_id(self, org_id: str, appointment_ids: set[str | None]) -> dict[str, Appointment]:
+        """Appointments by id (each id names its job): one BatchGetItem per 100."""
         bind()
-        hash_key = keys.unassigned_index(org_id)
-        result = Entity.gsi3.query(hash_key, limit=limit, last_evaluated_key=decode(next_token, {"gsi3pk": hash_key}))
-        return Page([_appointment(i) for i in result], encode(result.last_evaluated_key))
+        keys_ = [(keys.job(org_id, job_id_of_appointment(a)), keys.APPOINTMENT_SK_PREFIX + a) for a in appointment_ids
+                 if a]
+        return {i.appointment_id: _appointment(i) for i in AppointmentItem.batch_get(keys_)} if keys_ else {}
 
     def of_customer(self, org_id: str, customer_id: str, limit: int = 20) -> list[Job]:
         """A customer's jobs, newest first (without their appointments)."""

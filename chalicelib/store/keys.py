@@ -34,10 +34,6 @@ def day_index(org_id: str, utc_day: str) -> str:
     return f"ORG#{org_id}#DAY#{utc_day}"
 
 
-def unassigned_index(org_id: str) -> str:
-    return f"ORG#{org_id}#UNASSIGNED"
-
-
 def slug_claim(slug: str) -> str:
     return f"SLUG#{slug}"
 

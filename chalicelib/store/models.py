@@ -155,6 +155,7 @@ class JobItem(Entity, discriminator="job"):
     coupon = CouponMap(null=True)
     cancel_reason = UnicodeAttribute(null=True)
     canceled_by = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)  # null on jobs stored before channels: "phone"
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
@@ -172,6 +173,8 @@ class AppointmentItem(Entity, discriminator="appointment"):
     confirmation = UnicodeAttribute()
     offers = ListAttribute(of=FrameMap, default=list)
     status_reason = UnicodeAttribute(null=True)
+    rejection_reason = UnicodeAttribute(null=True)
+    rejection_category = UnicodeAttribute(null=True)
     window_set_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -241,6 +244,9 @@ class MessagingSettingsItem(Entity, discriminator="messaging_settings"):
     quiet_end = UnicodeAttribute(default="08:00")
     confirmation_followup_minutes = NumberAttribute(default=120)
     voice_origination = UnicodeAttribute(null=True)
+    escalate_before_hours = NumberAttribute(default=48)
+    hand_back_before_hours = NumberAttribute(default=24)
+    technician_sms_alerts = BooleanAttribute(default=False)
 
 
 class WatermarkItem(Entity, discriminator="watermark"):
@@ -260,11 +266,36 @@ class TimerItem(Entity, discriminator="timer"):
     status = UnicodeAttribute()  # pending, fired
 
 
+class InboxEntryItem(Entity, discriminator="inbox_entry"):
+    """`INBOX#{id}` in `ORG#{org}#INBOX#{user}`; gsi2 orders a user's inbox unread first, newest first."""
+    org_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+    body = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    read_at = UTCDateTimeAttribute(null=True)
+
+
+class AlertThrottleItem(Entity, discriminator="alert_throttle"):
+    """`ALERT#{technician}` in the job's partition: when that technician was last texted about it."""
+    last_at = UTCDateTimeAttribute()
+
+
 class QueueEntryItem(Entity, discriminator="queue_entry"):
-    """`QUEUE#{name}#{created}#{id}` in the organization partition: escalation and retention."""
+    """`QUEUE#{id}` in the job's partition (found with the job, closed with it); listed per queue through
+    gsi2 `ORG#{org}#QUEUE#{name}#{active|done}`, sorted by when it started waiting (or by window)."""
     org_id = UnicodeAttribute()
     queue = UnicodeAttribute()
     job_id = UnicodeAttribute()
     appointment_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    state = UnicodeAttribute(default="open")
+    claimed_by = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+    order_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()

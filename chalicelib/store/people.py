@@ -90,6 +90,11 @@ class Users:
     def list(self, org_id: str, limit: int, next_token: str | None) -> Page[User]:
         return page_of(UserItem, keys.org(org_id), "USER#", _user, limit, next_token)
 
+    def of_org(self, org_id: str) -> "list[User]":
+        """Every user of the organization (one Query over its partition's users)."""
+        bind()
+        return [_user(i) for i in UserItem.query(keys.org(org_id), Entity.sk.startswith("USER#"))]
+
 
 class Locations:
     def get(self, org_id: str, location_id: str) -> Location:

@@ -25,7 +25,9 @@ class Settings:
         overrides = {ScenarioName(name): ScenarioOverride(**dict(o)) for name, o in item.overrides.as_dict().items()}
         return MessagingSettings(overrides, QuietHours(time.fromisoformat(item.quiet_start),
                                                        time.fromisoformat(item.quiet_end)),
-                                 int(item.confirmation_followup_minutes), item.voice_origination)
+                                 int(item.confirmation_followup_minutes), item.voice_origination,
+                                 int(item.escalate_before_hours), int(item.hand_back_before_hours),
+                                 bool(item.technician_sms_alerts))
 
     def save_messaging(self, org_id: str, s: MessagingSettings) -> None:
         bind()
@@ -33,4 +35,6 @@ class Settings:
         MessagingSettingsItem(pk=keys.org(org_id), sk=SK, overrides=overrides,
                               quiet_start=_hhmm(s.quiet_hours.start), quiet_end=_hhmm(s.quiet_hours.end),
                               confirmation_followup_minutes=s.confirmation_followup_minutes,
-                              voice_origination=s.voice_origination).save()
+                              voice_origination=s.voice_origination, escalate_before_hours=s.escalate_before_hours,
+                              hand_back_before_hours=s.hand_back_before_hours,
+                              technician_sms_alerts=s.technician_sms_alerts).save()

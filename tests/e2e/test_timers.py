@@ -176,7 +176,8 @@ def test_a_timer_whose_appointment_was_canceled_does_nothing(api, org, stream, n
     assert sorted(scenarios(api, org, job)) == ["booking_confirmation", "canceled"]
 
 
-def test_no_reply_escalates_then_hands_back_to_sales(api, org, stream, noon, monkeypatch):
+@pytest.mark.parametrize("days_out", [3, 21])
+def test_no_reply_escalates_48h_before_then_hands_back_24h_before(api, org, stream, noon, monkeypatch, days_out):
     from chalicelib.notify import voice
     calls = []
     monkeypatch.setattr(voice, "place_voice_message", lambda to, origination, text: calls.append((to, origination)))
@@ -184,21 +185,36 @@ def test_no_reply_escalates_then_hands_back_to_sales(api, org, stream, noon, mon
                                                     "confirmation_followup_minutes": 120})
     sweep(api)
     tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
-    start = NOON + timedelta(days=3)
+    start = NOON + timedelta(days=days_out)
     job, appointment_id = book(api, org, stream, start, tech_id)
-    run_until(api, stream, noon, NOON + timedelta(hours=1, minutes=59), step=timedelta(minutes=10))
-    assert api.get("/queues/escalation", org.dispatcher).body["items"] == []
-    run_until(api, stream, noon, NOON + timedelta(hours=2, minutes=10), step=timedelta(minutes=10))
+    # Not chased two hours after booking: the call waits until 48 h before the visit.
+    run_until(api, stream, noon, start - timedelta(hours=48, minutes=10), step=timedelta(hours=6))
+    run_until(api, stream, noon, start - timedelta(hours=48, minutes=1), step=timedelta(minutes=10))
+    assert api.get("/queues/escalation", org.dispatcher).body["items"] == [] and calls == []
+    run_until(api, stream, noon, start - timedelta(hours=47, minutes=50), step=timedelta(minutes=10))
     (entry,) = api.get("/queues/escalation", org.dispatcher).body["items"]
-    assert entry["job_id"] == job["id"] and entry["appointment_id"] == appointment_id
+    assert (entry["job_id"], entry["appointment_id"], entry["state"]) == (job["id"], appointment_id, "open")
     assert calls == [(SAM, "+13035550199")]
-    run_until(api, stream, noon, NOON + timedelta(hours=4, minutes=20), step=timedelta(minutes=10))
+    run_until(api, stream, noon, start - timedelta(hours=24, minutes=10), step=timedelta(hours=1))
+    assert api.get(f"/jobs/{job['id']}", org.dispatcher).body["appointments"][0]["confirmation"] == "pending"
+    run_until(api, stream, noon, start - timedelta(hours=23, minutes=50), step=timedelta(minutes=10))
     appointment = api.get(f"/jobs/{job['id']}", org.dispatcher).body["appointments"][0]
     assert appointment["confirmation"] == "unconfirmed"
     (retention,) = api.get("/queues/retention", org.dispatcher).body["items"]
-    assert retention["job_id"] == job["id"]
+    assert retention["job_id"] == job["id"] and retention["reason"] == "no response to confirmation"
     assert len(calls) == 1 and len(api.get("/queues/escalation", org.dispatcher).body["items"]) == 1
     assert api.get("/queues/nope", org.dispatcher).status == 404
+
+
+def test_a_visit_booked_for_tomorrow_escalates_two_hours_after_the_question(api, org, stream, noon):
+    sweep(api)
+    tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
+    start = NOON + timedelta(hours=26)  # tomorrow 2pm
+    job, _ = book(api, org, stream, start, tech_id)
+    run_until(api, stream, noon, NOON + timedelta(hours=1, minutes=50), step=timedelta(minutes=10))
+    assert api.get("/queues/escalation", org.dispatcher).body["items"] == []
+    run_until(api, stream, noon, NOON + timedelta(hours=2, minutes=10), step=timedelta(minutes=10))
+    assert len(api.get("/queues/escalation", org.dispatcher).body["items"]) == 1
 
 
 def test_a_window_after_the_clocks_go_back_is_reminded_at_9am_local_the_day_before(api, org, stream, clock):

@@ -131,7 +131,9 @@ def test_access_patterns_answer_by_key(store, tenant):
 
     day = job_service.technician_day(store, tech, "2026-12-02")
     assert [j.id for _, j, _ in day] == [morning.id, evening.id]
-    assert [a.id for a in store.jobs.unassigned(org.id, 10, None).items] == [unassigned.appointments[0].id]
+    by_id = store.jobs.appointments_by_id(org.id, {unassigned.appointments[0].id, morning.appointments[0].id})
+    assert {a.id: a.technician_id for a in by_id.values()} == {unassigned.appointments[0].id: None,
+                                                               morning.appointments[0].id: tech.id}
 
     start, end = job_service.local_day("2026-12-02", "America/Denver")
     assert {a.job_id for a in store.jobs.appointments_starting(org.id, start, end)} == {

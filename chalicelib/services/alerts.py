@@ -1,0 +1,58 @@
+"""Staff alerts: a customer's message (a text or the page's reply box) lands unread in the inbox of every
+active dispatcher and of the technician assigned to the job; where the organization wants it, the
+technician also gets a text, at most one per job every 15 minutes."""
+from aws_lambda_powertools import Logger
+
+from .. import clock
+from ..domain.events import CustomerWrote
+from ..domain.inbox import TECHNICIAN_TEXT_EVERY, InboxItem, technician_alert
+from ..domain.errors import NotFound
+from ..domain.jobs import Job
+from ..domain.people import Role
+from ..domain.status import AppointmentStatus
+from ..notify.sms import SmsSender
+from .access import Caller
+from .notifications import contexts, mask
+from .store import Store
+
+logger = Logger(service="onmyway")
+WORKING = (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE, AppointmentStatus.STARTED, AppointmentStatus.PAUSED)
+
+
+def assigned_technician(job: Job) -> str | None:
+    """The technician of the job's next visit still to do, else of its latest visit."""
+    working = sorted((a for a in job.appointments if a.technician_id and a.status in WORKING),
+                     key=lambda a: a.window.start)
+    latest = sorted((a for a in job.appointments if a.technician_id), key=lambda a: a.window.start)[-1:]
+    chosen = working or latest
+    return chosen[0].technician_id if chosen else None
+
+
+def on_customer_wrote(store: Store, sender: SmsSender, event: CustomerWrote) -> None:
+    m = event.message
+    try:
+        job = store.jobs.get(m.org_id, m.job_id)
+    except NotFound:
+        return
+    technician_id = assigned_technician(job)
+    users = store.users.of_org(m.org_id)
+    readers = {u.id for u in users if u.active and (u.has(Role.DISPATCHER) or u.id == technician_id)}
+    for user_id in sorted(readers):
+        store.inbox.add(InboxItem(m.org_id, user_id, m.job_id, m.id, m.body, m.created_at))
+    ctx = contexts.load(m.org_id, job.customer_id, technician_id, job.location_id)
+    technician = ctx.technician
+    if not (ctx.settings.technician_sms_alerts and technician and technician.phone and technician.active):
+        return
+    if store.inbox.may_text_technician(m.org_id, m.job_id, technician.id, clock.now(), TECHNICIAN_TEXT_EVERY):
+        sender.send(technician.phone, technician_alert(ctx.org.name, ctx.customer.name, m.body), ctx.org.sms_number)
+        logger.info("technician alerted", extra={"job_id": m.job_id, "to": mask(technician.phone)})
+
+
+def inbox(store: Store, caller: Caller, limit: int, next_token: str | None):
+    caller.require(Role.DISPATCHER, Role.TECHNICIAN)
+    return store.inbox.list(caller.org_id, caller.id, limit, next_token)
+
+
+def mark_read(store: Store, caller: Caller, item_id: str) -> InboxItem:
+    caller.require(Role.DISPATCHER, Role.TECHNICIAN)
+    return store.inbox.mark_read(caller.org_id, caller.id, item_id, clock.now())
