@@ -24,13 +24,14 @@ def job_with_ana(api, org, stream):
     return number, job, tech, bo
 
 
-def test_a_customer_reply_is_unread_in_the_dispatcher_and_technician_inboxes(api, org, stream, job_with_ana):
+def test_a_customer_reply_is_unread_in_the_dispatcher_and_technician_inboxes(api, org, stream, job_with_ana, clock):
     number, job, tech, bo = job_with_ana
     assert inbound(api, number, "Gate code is 4321")["outcome"] == "recorded"
     assert api.get("/inbox", org.dispatcher).body["items"] == []  # the stream has not run yet
     (_, records), = stream.pump.pending().items()
     for _ in range(2):  # the same batch delivered twice: one item each
         assert stream.invoke({"Records": records}) == {"batchItemFailures": []}
+    clock.advance(minutes=1)
     inbound(api, number, "Also, the dog is friendly")
     stream.settle()
     for token in (org.dispatcher, tech):

@@ -158,3 +158,15 @@ def test_only_dispatchers_work_queues_and_unknown_entries_are_404(api, org, esca
         assert r.status == 404 and r.body["error"]["code"] == "not_found", path
     r = api.post(f"/queues/escalation/{entry['id']}/resolve", org.dispatcher, {"outcome": "maybe"})
     assert r.status == 400 and r.body["error"]["message"].startswith("outcome")
+
+
+def test_a_job_records_the_channel_it_came_from(api, org):
+    from .conftest import new_customer
+    customer_id = new_customer(api, org)
+    assert api.post("/jobs", org.dispatcher, {"customer_id": customer_id, "description": "x"}).body["channel"] == "phone"
+    _, provider = add_user(api, org, "Brand Portal", "provider")
+    assert api.post("/jobs", provider, {"customer_id": customer_id, "description": "x"}).body["channel"] == "provider"
+    web = api.post("/jobs", org.dispatcher, {"customer_id": customer_id, "description": "x", "channel": "web"}).body
+    assert api.get(f"/jobs/{web['id']}", org.dispatcher).body["channel"] == "web"
+    r = api.post("/jobs", org.dispatcher, {"customer_id": customer_id, "description": "x", "channel": "Web Shop!"})
+    assert r.status == 400 and r.body["error"]["message"].startswith("channel")
