@@ -14,6 +14,7 @@ from .status import (
     JOB_ACTION_OF, OPEN_APPOINTMENT, AppointmentAction, AppointmentStatus, JobAction, JobStatus,
     next_appointment_status, next_job_status,
 )
+from .feedback import Feedback
 from .values import TimeFrame
 
 COUPON_PERCENT = 15  # seed 001: ops cancels → 15% off, once, when no discount exists yet
@@ -83,6 +84,7 @@ class Job:
     canceled_by: str | None = None  # "company" (a dispatcher) or "system" (auto-cancel)
     appointments: list[Appointment] = field(default_factory=list)
     version: int | None = None
+    feedback: "Feedback | None" = field(default=None, compare=False)  # the customer's rating, once given
     # What the last operations changed, for the repository's transaction.
     touched: set[str] = field(default_factory=set, repr=False, compare=False)
     removed: list[Appointment] = field(default_factory=list, repr=False, compare=False)

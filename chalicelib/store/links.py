@@ -10,6 +10,10 @@ from .models import LinkItem, bind
 class LinkExpired(DomainError):
     code = "gone"
 
+    def __init__(self, message: str, org_id: str | None = None):
+        super().__init__(message)
+        self.org_id = org_id  # whom the customer should call instead
+
 
 class Links:
     def resolve(self, token: str, now: datetime) -> Link:
@@ -20,6 +24,6 @@ class Links:
             raise NotFound("link") from None
         expires = datetime.fromtimestamp(int(item.expires_at), timezone.utc)
         if expires <= now:  # TTL deletion lags: expiry is checked, not trusted to the sweep of DynamoDB
-            raise LinkExpired("this link has expired")
+            raise LinkExpired("this link has expired", item.org_id)
         return Link(item.pk.removeprefix("LINK#"), item.org_id, item.job_id, item.appointment_id,
                     LinkPurpose(item.purpose), expires)
