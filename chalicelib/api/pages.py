@@ -83,6 +83,7 @@ def _page(link, token: str, root: str, status: int = 200, *, error: DomainError 
         return _error(error) if error else _json(view.as_json(), status)
     field = error.field if isinstance(error, ValidationError) else None
     message = error.message.removeprefix(f"{field}: ") if error and field else (error and error.message)
+    message = message and message[0].upper() + message[1:]  # a sentence on the page
     template = "feedback.html" if link.purpose is LinkPurpose.FEEDBACK else "status.html"
     return _html(template, status, root=root, token=token, page=view, error=message, error_field=field,
                  values=values or {}, done=done)

@@ -214,7 +214,7 @@ def test_feedback_once_per_job_visible_to_the_dispatcher(api, org, stream, visit
 
 
 @pytest.mark.parametrize("form, field, says", [
-    ({}, "rating", "choose a rating"),
+    ({}, "rating", "Choose a rating"),
     ({"rating": "9"}, "rating", "from 1 to 5"),
     ({"rating": "4", "comment": "x" * 5000}, "comment", "under 2000 characters"),
     ({"rating": "four"}, "rating", "whole number"),
@@ -233,7 +233,7 @@ def test_bad_replies_and_forged_actions_change_nothing(api, org, stream, visit):
     token = visit["token"]
     before = api.get(f"/jobs/{visit['job']['id']}/messages", org.dispatcher).body["items"]
     blank = fetch(api, "POST", f"/c/{token}/reply", form={"body": "   \n  "})
-    assert blank.status == 400 and "write a message before sending" in blank.text
+    assert blank.status == 400 and "Write a message before sending" in blank.text
     long = fetch(api, "POST", f"/c/{token}/reply", form={"body": "y" * 1601})
     assert long.status == 400 and "under 1600 characters" in long.text and "y" * 1601 in long.text
     assert fetch(api, "POST", f"/c/{token}/reply", body=["not", "an", "object"]).status == 400
