@@ -274,11 +274,13 @@ def test_tampered_truncated_random_other_purpose_and_expired_tokens(api, org, st
     assert job_now(api, org, visit)["version"] == version and job_now(api, org, visit)["feedback"] is None
 
 
-def test_a_poll_reads_by_key_only(api, org, visit, aws_calls):
+def test_a_poll_reads_by_key_only_and_two_calls_once_the_page_is_open(api, org, visit, aws_calls):
+    del aws_calls[:]
+    assert fetch(api, "GET", f"/c/{visit['token']}").status == 200
+    assert [op for service, op in aws_calls if service == "dynamodb"] == ["GetItem", "Query", "BatchGetItem"]
     del aws_calls[:]
     assert fetch(api, "GET", f"/c/{visit['token']}/status.json").status == 200
-    dynamodb = [op for service, op in aws_calls if service == "dynamodb"]
-    assert dynamodb == ["GetItem", "Query", "BatchGetItem"]
+    assert [op for service, op in aws_calls if service == "dynamodb"] == ["Query", "BatchGetItem"]
 
 
 def test_branding_colour_and_logo_show_under_the_csp(api, org, visit):
