@@ -35,9 +35,9 @@ def _document(method: str, path: str, summary: str, body=None, response=None, st
 # -- responses --------------------------------------------------------------------------------------
 
 def _wants_json() -> bool:
-    headers = bp.current_request.headers
-    return "application/json" in (headers.get("accept") or "") or \
-        (headers.get("content-type") or "").startswith("application/json")
+    request = bp.current_request
+    return "application/json" in (request.headers.get("accept") or "") or \
+        (request.method == "POST" and (request.headers.get("content-type") or "").startswith("application/json"))
 
 
 def _json(body: dict, status: int = 200) -> Response:
