@@ -161,10 +161,15 @@ def view(v: Visit) -> PageView:
         eta_text=timefmt.clock_time(a.eta, tz) if a.eta and a.status in (
             AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE) else None,
         position=position, distance_text=distance, maps_url=maps,
-        messages=[_line(m, ctx, technician, tz) for m in v.messages if rules.visible(m)]
+        messages=[_line(m, ctx, technician, tz) for m in _in_order(v.messages) if rules.visible(m)]
         if v.link.purpose is not LinkPurpose.FEEDBACK else [],
         actions=actions, live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
         inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback, time_zone=tz)
+
+
+def _in_order(messages: list[Message]) -> list[Message]:
+    """Oldest first; within one second (the ledger's resolution) the customer's words before our answer."""
+    return sorted(messages, key=lambda m: (m.created_at, m.direction is not Direction.INBOUND))
 
 
 def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) -> Line:

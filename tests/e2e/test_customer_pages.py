@@ -301,3 +301,14 @@ def test_assets_are_served_from_the_package(api):
     assert css.status == 200 and css.headers["content-type"].startswith("text/css") and "--brand" in css.text
     assert js.status == 200 and js.headers["content-type"].startswith("text/javascript")
     assert fetch(api, "GET", "/assets/app.py").status == 404
+
+
+def test_the_openapi_document_lists_the_customer_pages_and_feedback(api):
+    paths = api.get("/openapi.json").body["paths"]
+    for method, path in [("get", "/c/{token}"), ("get", "/c/{token}/status.json"), ("post", "/c/{token}/reply"),
+                         ("post", "/c/{token}/confirm"), ("post", "/c/{token}/cancel"),
+                         ("post", "/c/{token}/reschedule"), ("post", "/c/{token}/feedback"), ("get", "/feedback"),
+                         ("get", "/settings/branding"), ("put", "/settings/branding")]:
+        assert method in paths.get(path, {}), (method, path)
+    assert "security" not in paths["/c/{token}"]["get"]
+    assert {p["name"] for p in paths["/feedback"]["get"]["parameters"]} >= {"from", "to"}
