@@ -139,8 +139,9 @@ def view(v: Visit) -> PageView:
     technician = rules.first_name(ctx.technician.name) if ctx.technician else None
     position = distance = maps = None
     last = ctx.technician.last_position if ctx.technician else None
-    # Where the technician is: only while on the way to this very visit, never before or after.
-    if a.status is AppointmentStatus.EN_ROUTE and last is not None:
+    # Where the technician is: only while on the way to this very visit, never before or after (a position
+    # older than the visit's last change may be from before setting off: wait for the app's next one).
+    if a.status is AppointmentStatus.EN_ROUTE and last is not None and last.at >= a.updated_at:
         position = {"lat": round(last.lat, 5), "lon": round(last.lon, 5), "updated_at": _z(last.at),
                     "updated": rules.ago(last.at, now)}
         maps = f"https://www.google.com/maps/search/?api=1&query={quote(f'{last.lat:.5f},{last.lon:.5f}')}"

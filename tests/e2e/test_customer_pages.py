@@ -89,6 +89,7 @@ def test_status_json_is_the_contract_and_shows_the_position_only_while_en_route(
     eta = (clock.now + timedelta(days=2, minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
     clock.advance(days=2)
     assert api.post(f"/appointments/{visit['appointment']}/status", tech, {"action": "en_route", "eta": eta}).status == 200
+    assert fetch(api, "GET", f"/c/{token}/status.json").json()["position"] is None  # where Ana was before setting off
     clock.advance(minutes=3)
     api.put("/technicians/me/location", tech, {"lat": 39.72, "lon": -104.97})
     clock.advance(minutes=2)
@@ -312,3 +313,26 @@ def test_the_openapi_document_lists_the_customer_pages_and_feedback(api):
         assert method in paths.get(path, {}), (method, path)
     assert "security" not in paths["/c/{token}"]["get"]
     assert {p["name"] for p in paths["/feedback"]["get"]["parameters"]} >= {"from", "to"}
+
+
+def test_the_rebook_link_of_a_canceled_visit_opens_a_page_that_asks_for_another_time(api, org, stream, visit):
+    assert api.post(f"/jobs/{visit['job']['id']}/cancel", org.dispatcher, {"reason": "technician out sick"}).status == 200
+    stream.settle()
+    text = [body for to, body in stream.texts(SAM) if "canceled" in body][-1]
+    token = token_in(text)
+    page = fetch(api, "GET", f"/c/{token}")
+    assert page.status == 200 and "Canceled" in page.text and "Ask for another time" in page.text
+    assert "Confirm visit" not in page.text and "Write to" not in page.text  # a rebook link, not the status page
+    assert fetch(api, "POST", f"/c/{token}/reply", body={"body": "hi"}).status == 404
+    assert fetch(api, "POST", f"/c/{token}/reschedule", form={}).status == 303
+    (entry,) = api.get("/queues/retention", org.dispatcher).body["items"]
+    assert entry["job_id"] == visit["job"]["id"]
+
+
+def test_the_still_assigning_link_shows_a_visit_without_a_technician(api, org, stream, clock):
+    customer = api.post("/customers", org.dispatcher, {"name": "Lee Chen", "phone": "+13035550178"}).body
+    api.post("/jobs", org.dispatcher, {"customer_id": customer["id"], "description": "AC tune-up",
+                                       "appointment": window(days=1)})
+    stream.settle()
+    page = fetch(api, "GET", f"/c/{last_token(stream, '+13035550178')}")
+    assert page.status == 200 and "assigning a technician" in page.text and "Being assigned" in page.text
