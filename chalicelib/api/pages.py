@@ -114,7 +114,7 @@ def _act(token: str, action: str, run, done: str, created: bool = False) -> Resp
     values: dict = {}
     try:
         values = _posted()
-        outcome = run(link, values, nonce(values.get("nonce")))
+        outcome = run(link, values)
     except (NotFound, LinkExpired) as e:
         return _link_problem(e, root)
     except DomainError as e:
@@ -153,31 +153,31 @@ def status_json(token: str):
 
 @bp.route("/c/{token}/reply", methods=["POST"], content_types=POSTED)
 def reply(token: str):
-    return _act(token, Action.REPLY, lambda link, v, once: service.reply(store, link, v.get("body"), once),
+    return _act(token, Action.REPLY, lambda link, v: service.reply(store, link, v.get("body"), nonce(v.get("nonce"))),
                 "replied", created=True)
 
 
 @bp.route("/c/{token}/confirm", methods=["POST"], content_types=POSTED)
 def confirm(token: str):
-    return _act(token, Action.CONFIRM, lambda link, v, once: service.confirm(store, link), "confirmed")
+    return _act(token, Action.CONFIRM, lambda link, v: service.confirm(store, link), "confirmed")
 
 
 @bp.route("/c/{token}/cancel", methods=["POST"], content_types=POSTED)
 def cancel(token: str):
-    return _act(token, Action.CANCEL, lambda link, v, once: service.cancel(store, link, v.get("reason")),
+    return _act(token, Action.CANCEL, lambda link, v: service.cancel(store, link, v.get("reason")),
                 "canceled")
 
 
 @bp.route("/c/{token}/reschedule", methods=["POST"], content_types=POSTED)
 def reschedule(token: str):
-    return _act(token, Action.RESCHEDULE, lambda link, v, once: service.request_reschedule(store, link),
+    return _act(token, Action.RESCHEDULE, lambda link, v: service.request_reschedule(store, link),
                 "reschedule", created=True)
 
 
 @bp.route("/c/{token}/feedback", methods=["POST"], content_types=POSTED)
 def feedback(token: str):
     return _act(token, Action.FEEDBACK,
-                lambda link, v, once: service.leave_feedback(store, link, v.get("rating"), v.get("comment")),
+                lambda link, v: service.leave_feedback(store, link, v.get("rating"), v.get("comment")),
                 "rated", created=True)
 
 
@@ -198,10 +198,10 @@ _document("GET", "/c/{token}", "The customer's page for the link's purpose (HTML
 _document("GET", "/c/{token}/status.json", "What the status page polls", response=s.CustomerStatusOut)
 _document("POST", "/c/{token}/reply", "Write to the company: an inbound message on the job", s.PageReplyIn,
           s.CustomerStatusOut, 201)
-_document("POST", "/c/{token}/confirm", "Confirm the visit (as replying C)", s.PageActionIn, s.CustomerStatusOut)
+_document("POST", "/c/{token}/confirm", "Confirm the visit (as replying C)", None, s.CustomerStatusOut)
 _document("POST", "/c/{token}/cancel", "Cancel the visit; 409 cancel_cutoff from 1 h before the window",
           s.PageCancelIn, s.CustomerStatusOut)
-_document("POST", "/c/{token}/reschedule", "Ask for another time (a retention queue entry)", s.PageActionIn,
+_document("POST", "/c/{token}/reschedule", "Ask for another time (a retention queue entry)", None,
           s.CustomerStatusOut, 201)
 _document("POST", "/c/{token}/feedback", "Rate the job 1-5 once; a second one → 409", s.PageFeedbackIn,
           s.FeedbackOut, 201)

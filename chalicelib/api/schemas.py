@@ -418,19 +418,16 @@ class QueueItemOut(BaseModel):
 
 # -- the customer's pages (validated by domain/customer_page.py, for forms and JSON alike) ------------
 
-class PageActionIn(In):
-    nonce: Annotated[str, Field(description="the form's one-time key: a double submit does one thing")] | None = None
-
-
-class PageReplyIn(PageActionIn):
+class PageReplyIn(In):
     body: Annotated[str, Field(min_length=1, max_length=1600)]
+    nonce: Annotated[str, Field(description="the form's one-time key: a double submit sends one message")] | None = None
 
 
-class PageCancelIn(PageActionIn):
+class PageCancelIn(In):
     reason: Annotated[str, Field(min_length=1, max_length=500)]
 
 
-class PageFeedbackIn(PageActionIn):
+class PageFeedbackIn(In):
     rating: Annotated[int, Field(ge=1, le=5)]
     comment: Annotated[str, Field(max_length=2000)] | None = None
 

@@ -5,7 +5,7 @@ Every action goes through the paths a text reply takes (services/inbound.py) or 
 the page can do nothing a customer could not do by text or by calling; and each one is idempotent."""
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
@@ -92,7 +92,6 @@ class PageView:
     live: bool
     inside_cutoff: bool
     feedback: Feedback | None
-    time_zone: str = field(repr=False)
 
     def as_json(self) -> dict:
         return {
@@ -165,7 +164,7 @@ def view(v: Visit) -> PageView:
         messages=[_line(m, ctx, technician, tz) for m in _in_order(v.messages) if rules.visible(m)]
         if v.link.purpose is not LinkPurpose.FEEDBACK else [],
         actions=actions, live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
-        inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback, time_zone=tz)
+        inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback)
 
 
 def _in_order(messages: list[Message]) -> list[Message]:
