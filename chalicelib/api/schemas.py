@@ -300,6 +300,7 @@ class JobOut(Out):
     provider_id: str | None
     coupon: CouponOut | None
     cancel_reason: str | None
+    canceled_by: str | None = Field(default=None, description="company, customer (on the page) or system")
     version: int
     created_at: datetime
     updated_at: datetime
