@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PORT ?= 8000
 ARGS ?=
 
-.PHONY: install run test bench clean package deploy
+.PHONY: install run test bench clean package deploy chromium
 
 install: $(STAMP)
 
@@ -21,10 +21,18 @@ run: $(STAMP)
 # Two steps: the suites (recording every AWS operation the code performs), then the packaged template,
 # whose IAM check compares its policies with that record.
 OPERATIONS := out/aws-operations.json
-test: $(STAMP)
+test: $(STAMP) chromium
 	rm -f $(OPERATIONS)
 	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q --ignore=tests/package $(PYTEST_ARGS)
 	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q tests/package
+
+# The browser tests drive Debian's Chromium (never a downloaded one). Installed here when missing and
+# root; otherwise said, and the browser tests fail with the same words.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium is not installed: run \`apt-get install -y chromium\` as root; the browser tests fail without it"; fi; }
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

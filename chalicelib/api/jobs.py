@@ -18,7 +18,9 @@ DISPATCHER = (Role.DISPATCHER,)
 def create_customer(call: Call):
     b = call.body
     return views.customer(people.create_customer(store, call.caller, name=b.name, phone=b.phone, email=b.email,
-                                                 time_zone=b.time_zone, address=b.address))
+                                                 time_zone=b.time_zone, address=b.address,
+                                                 coordinates=(b.coordinates.lat, b.coordinates.lon)
+                                                 if b.coordinates else None))
 
 
 @endpoint(bp, "GET", "/customers/{customer_id}", "One customer", roles=DISPATCHER, response=s.CustomerOut)

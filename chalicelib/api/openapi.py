@@ -37,6 +37,7 @@ def document() -> dict:
                   for p in re.findall(r"{(\w+)}", op.path)]
         if op.query:
             for name, f in op.query.model_fields.items():
+                name = f.alias or name  # `from` is a keyword in Python
                 params.append({"name": name, "in": "query", "required": f.is_required(),
                                "schema": op.query.model_json_schema()["properties"][name]})
         if params:

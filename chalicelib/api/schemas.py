@@ -47,6 +47,13 @@ class CustomerIn(In):
     email: EmailStr | None = None
     time_zone: TimeZone | None = None
     address: Annotated[str, Field(max_length=500)] | None = None
+    coordinates: "CoordinatesIn | None" = None
+
+
+class CoordinatesIn(In):
+    """Where the address is: the customer's page shows how far the technician is."""
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
 
 
 class FrameIn(In):
@@ -277,6 +284,11 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True, defer_build=True)
 
 
+class CoordinatesOut(Out):
+    lat: float
+    lon: float
+
+
 class CustomerOut(Out):
     id: str
     name: str
@@ -284,6 +296,7 @@ class CustomerOut(Out):
     email: str | None
     time_zone: str | None
     address: str | None
+    coordinates: CoordinatesOut | None = None
     opted_out: bool
     created_at: datetime
 
@@ -325,10 +338,26 @@ class JobOut(Out):
     coupon: CouponOut | None
     cancel_reason: str | None
     channel: str = "phone"
+    canceled_by: str | None = Field(default=None, description="company, customer (on the page) or system")
     version: int
     created_at: datetime
     updated_at: datetime
     appointments: list[AppointmentOut] | None = None
+    feedback: "FeedbackOut | None" = None
+
+
+class FeedbackOut(Out):
+    """The customer's rating from the feedback page."""
+    job_id: str
+    rating: int
+    comment: str | None
+    created_at: datetime
+
+
+class FeedbackQuery(PageQuery):
+    """Days in the organization's zone (YYYY-MM-DD), `to` included; default: the last 30 days."""
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
 
 
 class DayCustomerOut(Out):
@@ -440,6 +469,75 @@ class InboxItemOut(Out):
     body: str
     created_at: datetime
     read: bool
+
+
+# -- the customer's pages (validated by domain/customer_page.py, for forms and JSON alike) ------------
+
+class PageReplyIn(In):
+    body: Annotated[str, Field(min_length=1, max_length=1600)]
+    nonce: Annotated[str, Field(description="the form's one-time key: a double submit sends one message")] | None = None
+
+
+class PageCancelIn(In):
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class PageFeedbackIn(In):
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class PagePositionOut(BaseModel):
+    lat: float
+    lon: float
+    updated_at: datetime
+    updated: str
+
+
+class PageMessageOut(BaseModel):
+    direction: Literal["inbound", "outbound"]
+    from_: str = Field(serialization_alias="from")
+    body: str
+    created_at: datetime
+    when: str
+
+
+class PageFeedbackOut(BaseModel):
+    rating: int
+    comment: str | None
+    created_at: datetime
+
+
+class CustomerStatusOut(BaseModel):
+    """The visit as its customer sees it: `position` only while the technician is on the way to it."""
+    company: str
+    window_start: datetime
+    window_end: datetime
+    window_text: str
+    status: str
+    status_text: str
+    technician_first_name: str | None
+    eta: datetime | None
+    eta_text: str | None
+    position: PagePositionOut | None
+    distance_text: str | None
+    maps_url: str | None
+    messages: list[PageMessageOut]
+    actions: list[Literal["reply", "confirm", "cancel", "reschedule", "feedback"]]
+    live: bool
+    poll_seconds: int
+    feedback: PageFeedbackOut | None
+
+
+class BrandingIn(In):
+    """How the customer's pages look: null returns to the default."""
+    brand_color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None
+    logo_url: Annotated[str, Field(max_length=500, pattern=r"^https://[^\s\"'<>]+$")] | None = None
+
+
+class BrandingOut(BaseModel):
+    brand_color: str | None
+    logo_url: str | None
 
 
 class ErrorBody(BaseModel):

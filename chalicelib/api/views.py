@@ -36,7 +36,8 @@ def message(m: Message) -> dict:
 
 
 def customer(c: Customer) -> dict:
-    return _dump(schemas.CustomerOut.model_validate(c))
+    where = {"lat": c.coordinates[0], "lon": c.coordinates[1]} if c.coordinates else None
+    return _dump(schemas.CustomerOut.model_validate({**vars(c), "coordinates": where}))
 
 
 def note(n: Note) -> dict:

@@ -12,6 +12,7 @@ class Customer:
     email: str | None = None
     time_zone: str | None = None
     address: str | None = None
+    coordinates: tuple[float, float] | None = None  # (lat, lon) of the address, when known
     opted_out: bool = False
     opted_out_at: datetime | None = None  # when the opt-out state last changed, and how
     opt_out_source: str | None = None

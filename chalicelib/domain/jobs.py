@@ -14,6 +14,7 @@ from .status import (
     JOB_ACTION_OF, OPEN_APPOINTMENT, AppointmentAction, AppointmentStatus, JobAction, JobStatus,
     next_appointment_status, next_job_status,
 )
+from .feedback import Feedback
 from .values import TimeFrame
 
 COUPON_PERCENT = 15  # seed 001: ops cancels → 15% off, once, when no discount exists yet
@@ -112,6 +113,7 @@ class Job:
     channel: str = "phone"  # where the order came from: phone, web, provider, booking_page, or the org's own name
     appointments: list[Appointment] = field(default_factory=list)
     version: int | None = None
+    feedback: "Feedback | None" = field(default=None, compare=False)  # the customer's rating, once given
     # What the last operations changed, for the repository's transaction.
     touched: set[str] = field(default_factory=set, repr=False, compare=False)
     removed: list[Appointment] = field(default_factory=list, repr=False, compare=False)

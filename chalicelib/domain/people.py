@@ -18,6 +18,8 @@ class Organization:
     time_zone: str
     sms_number: str
     created_at: datetime
+    brand_color: str | None = None  # "#RRGGBB", on the customer's page
+    logo_url: str | None = None  # https, on the customer's page
 
 
 @dataclass

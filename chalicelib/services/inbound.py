@@ -155,3 +155,15 @@ def _record_inbound(store: Store, org, job: Job, phone: str, text: InboundText, 
         id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key, direction=Direction.INBOUND,
         sender=phone, recipient=org.sms_number, body=text.body, status=MessageStatus.RECEIVED,
         segments=count(text.body).segments, created_at=now, updated_at=now), [])
+
+
+# -- the customer's page (services/customer_page.py) takes these same paths -------------------------
+
+def reply_from_page(store: Store, org, job: Job, phone: str, reply_id: str, body: str, now: datetime) -> None:
+    """Words written in the page's reply box land on the job exactly as a text reply does."""
+    _record_inbound(store, org, job, phone, InboundText(reply_id, phone, org.sms_number, body), now)
+
+
+def confirm_visit(store: Store, job: Job, appointment: Appointment, now: datetime) -> None:
+    """The page's Confirm button: the same effect as replying C."""
+    set_confirmation(store, job, appointment, Confirmation.CONFIRMED, now)

@@ -98,10 +98,11 @@ def list_locations(store: Store, caller: Caller, limit: int, next_token: str | N
 
 
 def create_customer(store: Store, caller: Caller, *, name: str, phone: str, email: str | None,
-                    time_zone: str | None, address: str | None) -> Customer:
+                    time_zone: str | None, address: str | None,
+                    coordinates: tuple[float, float] | None = None) -> Customer:
     caller.require(Role.DISPATCHER)
     customer = Customer(id=ids.new_id("cus"), org_id=caller.org_id, name=name, phone=phone, email=email,
-                        time_zone=time_zone, address=address, created_at=clock.now())
+                        time_zone=time_zone, address=address, coordinates=coordinates, created_at=clock.now())
     store.customers.add(customer)
     return customer
 
@@ -109,3 +110,11 @@ def create_customer(store: Store, caller: Caller, *, name: str, phone: str, emai
 def get_customer(store: Store, caller: Caller, customer_id: str) -> Customer:
     caller.require(Role.DISPATCHER)
     return store.customers.get(caller.org_id, customer_id)
+
+
+def set_branding(store: Store, caller: Caller, brand_color: str | None, logo_url: str | None) -> Organization:
+    caller.require(Role.DISPATCHER)
+    org = store.organizations.get(caller.org_id)
+    org.brand_color, org.logo_url = brand_color, logo_url
+    store.organizations.save(org)
+    return org

@@ -3,7 +3,9 @@ from dataclasses import dataclass, field
 
 from ..store.customers import Customers
 from ..store.directory import Directory
+from ..store.feedback import Feedbacks
 from ..store.jobs import Jobs
+from ..store.links import Links
 from ..store.messages import Messages
 from ..store.notes import Notes
 from ..store.people import Locations, Organizations, Users
@@ -27,3 +29,5 @@ class Store:
     queues: Queues = field(default_factory=Queues)
     inbox: Inbox = field(default_factory=Inbox)
     directory: Directory = field(default_factory=Directory)
+    links: Links = field(default_factory=Links)
+    feedback: Feedbacks = field(default_factory=Feedbacks)

@@ -2,12 +2,13 @@ from ..domain.customers import Customer
 from ..domain.errors import Conflict, NotFound
 from . import keys
 from .db import conditional, get_or_404
-from .models import CustomerItem, Entity, bind
+from .models import CoordinatesMap, CustomerItem, Entity, bind
 
 
 def _item(c: Customer) -> CustomerItem:
     return CustomerItem(pk=keys.org(c.org_id), sk=f"CUST#{c.id}", org_id=c.org_id, customer_id=c.id, name=c.name,
                         phone=c.phone, email=c.email, time_zone=c.time_zone, address=c.address,
+                        coordinates=CoordinatesMap(lat=c.coordinates[0], lon=c.coordinates[1]) if c.coordinates else None,
                         opted_out=c.opted_out, opted_out_at=c.opted_out_at, opt_out_source=c.opt_out_source,
                         created_at=c.created_at,
                         gsi1pk=keys.phone_index(c.org_id, c.phone), gsi1sk=f"CUST#{c.id}")
@@ -15,7 +16,8 @@ def _item(c: Customer) -> CustomerItem:
 
 def _customer(i: CustomerItem) -> Customer:
     return Customer(id=i.customer_id, org_id=i.org_id, name=i.name, phone=i.phone, email=i.email,
-                    time_zone=i.time_zone, address=i.address, opted_out=bool(i.opted_out), opted_out_at=i.opted_out_at,
+                    time_zone=i.time_zone, address=i.address,
+                    coordinates=(float(i.coordinates.lat), float(i.coordinates.lon)) if i.coordinates else None, opted_out=bool(i.opted_out), opted_out_at=i.opted_out_at,
                     opt_out_source=i.opt_out_source, created_at=i.created_at)
 
 

@@ -8,7 +8,8 @@ from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import TimeFrame
 from . import keys
 from .db import transaction
-from .models import AppointmentItem, CouponMap, Entity, FrameMap, JobItem, bind
+from .feedback import _feedback
+from .models import AppointmentItem, CouponMap, Entity, FeedbackItem, FrameMap, JobItem, bind
 from .pages import Page, decode, encode
 
 
@@ -69,6 +70,13 @@ def _appointment(i: AppointmentItem) -> Appointment:
                        window_set_at=i.window_set_at, created_at=i.created_at, updated_at=i.updated_at, version=i.version)
 
 
+def assemble(job_item: JobItem, appointments: list[Appointment], feedback=None) -> Job:
+    appointments.sort(key=lambda a: (a.window.start, a.id))
+    job = _job(job_item, appointments)
+    job.feedback = feedback
+    return job
+
+
 def utc_days(start: datetime, end: datetime) -> list[str]:
     """The UTC calendar days a [start, end) range touches: a local day spans at most two."""
     days, day = [], start.date()
@@ -80,19 +88,20 @@ def utc_days(start: datetime, end: datetime) -> list[str]:
 
 class Jobs:
     def get(self, org_id: str, job_id: str) -> Job:
-        """The job and its appointments: one strongly consistent Query on the job's partition."""
+        """The job, its appointments and feedback: one strongly consistent Query on the job's partition."""
         bind()
-        job_item, appointments = None, []
+        job_item, appointments, feedback = None, [], None
         for item in Entity.query(keys.job(org_id, job_id), Entity.sk.between(keys.APPOINTMENT_SK_PREFIX, keys.JOB_SK),
                                  consistent_read=True):
             if isinstance(item, JobItem):
                 job_item = item
             elif isinstance(item, AppointmentItem):
                 appointments.append(_appointment(item))
+            elif isinstance(item, FeedbackItem):
+                feedback = _feedback(item)
         if job_item is None or job_item.status == JobStatus.DECLINED:
             raise NotFound("job")
-        appointments.sort(key=lambda a: (a.window.start, a.id))
-        return _job(job_item, appointments)
+        return assemble(job_item, appointments, feedback)
 
     def save(self, job: Job) -> None:
         """Write the job (its version is the aggregate's) and every appointment it touched, or nothing."""

@@ -88,6 +88,8 @@ class OrganizationItem(Entity, discriminator="organization"):
     time_zone = UnicodeAttribute()
     sms_number = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    brand_color = UnicodeAttribute(null=True)
+    logo_url = UnicodeAttribute(null=True)
 
 
 class LocationItem(Entity, discriminator="location"):
@@ -119,6 +121,11 @@ class UserItem(Entity, discriminator="user"):
     last_position = PositionMap(null=True)
 
 
+class CoordinatesMap(MapAttribute):
+    lat = NumberAttribute()
+    lon = NumberAttribute()
+
+
 class CustomerItem(Entity, discriminator="customer"):
     org_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
@@ -127,6 +134,7 @@ class CustomerItem(Entity, discriminator="customer"):
     email = UnicodeAttribute(null=True)
     time_zone = UnicodeAttribute(null=True)
     address = UnicodeAttribute(null=True)
+    coordinates = CoordinatesMap(null=True)
     opted_out = BooleanAttribute(default=False)
     opted_out_at = UTCDateTimeAttribute(null=True)
     opt_out_source = UnicodeAttribute(null=True)
@@ -299,3 +307,13 @@ class QueueEntryItem(Entity, discriminator="queue_entry"):
     updated_at = UTCDateTimeAttribute(null=True)
     order_at = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
+
+
+class FeedbackItem(Entity, discriminator="feedback"):
+    """`FEEDBACK` in the job partition (one per job); listed by date in gsi2 `ORG#{org}#FEEDBACK`."""
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute(null=True)
+    rating = NumberAttribute()
+    comment = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()

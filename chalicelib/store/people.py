@@ -9,12 +9,14 @@ from .pages import Page
 
 def _org_item(o: Organization) -> OrganizationItem:
     return OrganizationItem(pk=keys.org(o.id), sk="PROFILE", org_id=o.id, name=o.name, slug=o.slug,
-                            time_zone=o.time_zone, sms_number=o.sms_number, created_at=o.created_at)
+                            time_zone=o.time_zone, sms_number=o.sms_number, created_at=o.created_at,
+                            brand_color=o.brand_color, logo_url=o.logo_url)
 
 
 def _org(i: OrganizationItem) -> Organization:
     return Organization(id=i.org_id, name=i.name, slug=i.slug, time_zone=i.time_zone,
-                        sms_number=i.sms_number, created_at=i.created_at)
+                        sms_number=i.sms_number, created_at=i.created_at, brand_color=i.brand_color,
+                        logo_url=i.logo_url)
 
 
 def _user_item(u: User) -> UserItem:
@@ -57,6 +59,11 @@ class Organizations:
 
     def get(self, org_id: str) -> Organization:
         return _org(get_or_404(OrganizationItem, keys.org(org_id), "PROFILE", "organization"))
+
+    def save(self, org: Organization) -> None:
+        bind()
+        with conditional(NotFound("organization")):
+            _org_item(org).save(condition=Entity.pk.exists())
 
     def id_for_number(self, number: str) -> str:
         """The organization whose texts come from (and replies go to) this number."""

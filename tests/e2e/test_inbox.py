@@ -1,6 +1,5 @@
 """Staff alerts: what a customer writes lands unread in the inbox of the dispatchers and of the assigned
 technician, and, where the organization wants it, texts the technician at most once per job per 15 min."""
-from datetime import timedelta
 
 import pytest
 

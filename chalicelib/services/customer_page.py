@@ -1,0 +1,256 @@
+"""The customer's page behind every link in a text: follow the visit, read and write the conversation,
+confirm, cancel, ask for another time, rate the job. The link's token is the only credential.
+
+Every action goes through the paths a text reply takes (services/inbound.py) or the job aggregate, so
+the page can do nothing a customer could not do by text or by calling; and each one is idempotent."""
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+from .. import clock
+from ..domain import customer_page as rules
+from ..domain import feedback as feedback_rules
+from ..domain import timefmt
+from ..domain.customer_page import Action
+from ..domain.errors import Conflict, DomainError, NotFound, VersionConflict
+from ..domain.feedback import Feedback
+from ..domain.jobs import Appointment, Confirmation, Job
+from ..domain.links import Link
+from ..domain.messages import Direction, Message
+from ..domain.scenarios import LinkPurpose
+from ..domain.status import AppointmentStatus, JobStatus
+from ..store.context import Contexts, RecipientContext
+from ..store.customer_page import CustomerPages
+from ..domain.queues import QueueEntry, QueueName
+from . import inbound
+from .store import Store
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")  # secrets.token_urlsafe(16): anything else is not a token
+PURPOSE_ACTIONS = {
+    LinkPurpose.STATUS: {Action.REPLY, Action.CONFIRM, Action.CANCEL, Action.RESCHEDULE},
+    LinkPurpose.RESCHEDULE: {Action.RESCHEDULE},
+    LinkPurpose.FEEDBACK: {Action.FEEDBACK},
+}
+pages = CustomerPages()
+contexts = Contexts()
+
+
+class CancelCutoff(DomainError):
+    code = "cancel_cutoff"
+
+
+class NotAllowed(Conflict):
+    """An action the page does not offer now (or a forged one)."""
+
+
+def open_link(store: Store, token: str, purposes: tuple[LinkPurpose, ...] | None = None) -> Link:
+    """The link behind a token: 404 if unknown, tampered or of another purpose; 410 if expired."""
+    if not isinstance(token, str) or not TOKEN.match(token):
+        raise NotFound("link")  # never looked up
+    link = store.links.resolve(token, clock.now())
+    if purposes is not None and link.purpose not in purposes:
+        raise NotFound("link")
+    return link
+
+
+def for_action(store: Store, token: str, action: str) -> Link:
+    return open_link(store, token, tuple(p for p, allowed in PURPOSE_ACTIONS.items() if action in allowed))
+
+
+@dataclass
+class Line:
+    direction: str
+    sender: str
+    body: str
+    created_at: datetime
+    when: str
+
+
+@dataclass
+class PageView:
+    """Everything a customer's page shows: nothing internal, nothing of another customer."""
+    purpose: LinkPurpose
+    company: str
+    company_phone: str
+    brand_color: str | None
+    logo_url: str | None
+    window_start: datetime
+    window_end: datetime
+    window_text: str
+    status: str
+    status_text: str
+    technician_first_name: str | None
+    eta: datetime | None
+    eta_text: str | None
+    position: dict | None
+    distance_text: str | None
+    maps_url: str | None
+    messages: list[Line]
+    actions: list[str]
+    live: bool
+    inside_cutoff: bool
+    feedback: Feedback | None
+
+    def as_json(self) -> dict:
+        return {
+            "company": self.company, "window_start": _z(self.window_start), "window_end": _z(self.window_end),
+            "window_text": self.window_text, "status": self.status, "status_text": self.status_text,
+            "technician_first_name": self.technician_first_name, "eta": _z(self.eta), "eta_text": self.eta_text,
+            "position": self.position, "distance_text": self.distance_text, "maps_url": self.maps_url,
+            "messages": [{"direction": m.direction, "from": m.sender, "body": m.body, "created_at": _z(m.created_at),
+                          "when": m.when} for m in self.messages],
+            "actions": self.actions, "live": self.live, "poll_seconds": rules.POLL_SECONDS,
+            "feedback": {"rating": self.feedback.rating, "comment": self.feedback.comment,
+                         "created_at": _z(self.feedback.created_at)} if self.feedback else None,
+        }
+
+
+def _z(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+@dataclass
+class Visit:
+    link: Link
+    job: Job
+    appointment: Appointment
+    messages: list[Message]
+    ctx: RecipientContext
+
+
+def visit(store: Store, link: Link) -> Visit:
+    """Three reads by key: the link (already done), the job's partition range, and one BatchGetItem."""
+    found = pages.job_with_conversation(link.org_id, link.job_id)
+    if found is None:
+        raise NotFound("link")  # the job is gone (a declined offer): nothing to show
+    job, messages = found
+    appointment = next((a for a in job.appointments if a.id == link.appointment_id), None)
+    if appointment is None:
+        raise NotFound("link")  # the visit was removed
+    ctx = contexts.load(job.org_id, job.customer_id, appointment.technician_id, job.location_id)
+    return Visit(link, job, appointment, messages, ctx)
+
+
+def view(v: Visit) -> PageView:
+    now, tz, a, ctx = clock.now(), v.ctx.time_zone, v.appointment, v.ctx
+    technician = rules.first_name(ctx.technician.name) if ctx.technician else None
+    position = distance = maps = None
+    last = ctx.technician.last_position if ctx.technician else None
+    # Where the technician is: only while on the way to this very visit, never before or after (a position
+    # older than the visit's last change may be from before setting off: wait for the app's next one).
+    if a.status is AppointmentStatus.EN_ROUTE and last is not None and last.at >= a.updated_at:
+        position = {"lat": round(last.lat, 5), "lon": round(last.lon, 5), "updated_at": _z(last.at),
+                    "updated": rules.ago(last.at, now)}
+        maps = f"https://www.google.com/maps/search/?api=1&query={quote(f'{last.lat:.5f},{last.lon:.5f}')}"
+        if ctx.customer.coordinates:
+            km = rules.distance_km(last.lat, last.lon, *ctx.customer.coordinates)
+            distance = f"{km / 1.609344:.1f} mi ({km:.1f} km) away"
+    actions = rules.actions(v.job, a, now) if v.link.purpose is not LinkPurpose.FEEDBACK else []
+    if v.link.purpose is LinkPurpose.FEEDBACK and v.job.feedback is None:
+        actions = [Action.FEEDBACK]
+    actions = [x for x in actions if x in PURPOSE_ACTIONS[v.link.purpose]]
+    return PageView(
+        purpose=v.link.purpose, company=ctx.org.name, company_phone=ctx.org.sms_number,
+        brand_color=ctx.org.brand_color, logo_url=ctx.org.logo_url, window_start=a.window.start,
+        window_end=a.window.end, window_text=timefmt.window(a.window.start, a.window.end, tz),
+        status="canceled" if v.job.status is JobStatus.CANCELED else a.status.value,
+        status_text=rules.status_words(v.job, a), technician_first_name=technician,
+        eta=a.eta if a.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE) else None,
+        eta_text=timefmt.clock_time(a.eta, tz) if a.eta and a.status in (
+            AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE) else None,
+        position=position, distance_text=distance, maps_url=maps,
+        messages=[_line(m, ctx, technician, tz) for m in _in_order(v.messages) if rules.visible(m)]
+        if v.link.purpose is not LinkPurpose.FEEDBACK else [],
+        actions=actions, live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
+        inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback)
+
+
+def _in_order(messages: list[Message]) -> list[Message]:
+    """Oldest first; within one second (the ledger's resolution) the customer's words before our answer."""
+    return sorted(messages, key=lambda m: (m.created_at, m.direction is not Direction.INBOUND))
+
+
+def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) -> Line:
+    if m.direction is Direction.INBOUND:
+        sender = "You"
+    elif technician and ctx.technician and m.author_id == ctx.technician.id:
+        sender = f"{technician}, {ctx.org.name}"
+    else:
+        sender = ctx.org.name
+    return Line(m.direction.value, sender, m.body, m.created_at,
+                f"{timefmt.day(m.created_at, tz)}, {timefmt.clock_time(m.created_at, tz)}")
+
+
+# -- actions --------------------------------------------------------------------------------------
+
+def reply(store: Store, link: Link, body: str, nonce: str | None) -> None:
+    """An inbound message on the job, as a text reply would be. One per form (nonce), or per wording."""
+    body = rules.reply_body(body)
+    v = visit(store, link)
+    once = nonce or hashlib.sha256(body.encode()).hexdigest()[:24]
+    inbound.reply_from_page(store, v.ctx.org, v.job, v.ctx.customer.phone,
+                            f"page:{link.token_hash[:16]}:{once}", body, clock.now())
+
+
+def confirm(store: Store, link: Link) -> str:
+    """As replying C; confirming a confirmed visit again does nothing more."""
+    for attempt in range(2):
+        v = visit(store, link)
+        if v.appointment.confirmation is Confirmation.CONFIRMED:
+            return "already"
+        if Action.CONFIRM not in rules.actions(v.job, v.appointment, clock.now()):
+            raise NotAllowed("this visit cannot be confirmed any more")
+        try:
+            inbound.confirm_visit(store, v.job, v.appointment, clock.now())
+            return "confirmed"
+        except VersionConflict:
+            if attempt:
+                raise  # a double submit raced: read again, it is most likely confirmed by now
+    raise AssertionError("unreachable")
+
+
+def cancel(store: Store, link: Link, reason: str) -> str:
+    """Recorded as by the customer, with no coupon; refused from 1 h before the window."""
+    reason = rules.cancel_reason(reason)
+    for attempt in range(2):
+        v = visit(store, link)
+        job, a, now = v.job, v.appointment, clock.now()
+        if a.status is AppointmentStatus.CANCELED:
+            return "already"
+        if rules.inside_cutoff(job, a, now):
+            raise CancelCutoff(f"it is too late to cancel online: please call {v.ctx.org.name} at "
+                               f"{v.ctx.org.sms_number}")
+        if not rules.can_cancel(job, a, now):
+            raise NotAllowed("this visit cannot be canceled any more")
+        if [o for o in job.open_appointments if o.id != a.id]:
+            job.cancel_appointment(a.id, reason, now, offer_coupon=False)
+        else:
+            job.cancel(reason, now, by="customer")
+        try:
+            store.jobs.save(job)
+            return "canceled"
+        except VersionConflict:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def request_reschedule(store: Store, link: Link) -> str:
+    """Until the time-frame picker exists: a reschedule request in the retention queue, once per link."""
+    v = visit(store, link)
+    if Action.RESCHEDULE not in rules.actions(v.job, v.appointment, clock.now()):
+        raise NotAllowed("this visit can no longer be moved: please call us")
+    added = store.queues.add(QueueEntry(v.job.org_id, QueueName.RETENTION, v.job.id, v.appointment.id,
+                                        "customer asked to reschedule on the page", clock.now()),
+                             f"reschedule:{link.token_hash}")
+    return "requested" if added else "already"
+
+
+def leave_feedback(store: Store, link: Link, rating, comment) -> Feedback:
+    stars, words = feedback_rules.rating(rating), feedback_rules.comment(comment)
+    v = visit(store, link)
+    given = Feedback(v.job.org_id, v.job.id, v.appointment.id, stars, words, clock.now())
+    store.feedback.add(given)  # AlreadyGiven (409) for a second one
+    return given

@@ -1,0 +1,121 @@
+"""A customer follows the links in their texts on a phone (390x844, Chromium), against `make run`'s stack:
+follows the technician, writes to the company, confirms, is refused a cancel inside the cutoff, rates the job."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.stack.test_local_stack import call, start, stop, wait_for
+
+from .conftest import serious_violations
+
+PAT = "+13035550161"
+HOME = {"lat": 39.7392, "lon": -104.9903}
+
+
+@pytest.fixture(scope="module")
+def stack():
+    base, process = start()
+    yield base
+    stop(process)
+
+
+def texts(base, scenario: str) -> list[dict]:
+    return [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"] if m["to"] == PAT and m["scenario"] == scenario]
+
+
+def link_of(base, scenario: str) -> str:
+    found = wait_for(lambda: texts(base, scenario), seconds=30)
+    assert found, f"no {scenario} text in the outbox"
+    return re.search(r"https?://\S+/c/[A-Za-z0-9_-]{22}", found[-1]["body"]).group(0)
+
+
+def shoot(page, tmp_path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+    assert serious_violations(page) == [], name
+
+
+def test_a_customer_follows_writes_confirms_is_refused_a_late_cancel_and_rates(stack, phone, tmp_path):
+    base = stack
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
+    ana = next(u for u in demo["users"] if u["name"].startswith("Ana"))
+    _, customer = call(base, "POST", "/customers", {"name": "Pat Doe", "phone": PAT, "time_zone": "America/Denver",
+                                                   "address": "1600 Glenarm Pl, Denver", "coordinates": HOME},
+                       dispatcher)
+    # Today 12-2pm in Denver; the stack's clock starts at 10:00 there.
+    window = {"window_start": "2026-12-01T19:00:00Z", "window_end": "2026-12-01T21:00:00Z", "technician_id": ana["id"]}
+    status, job = call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "No heat",
+                                               "appointment": window}, dispatcher)
+    assert status == 201
+    appointment = job["appointments"][0]["id"]
+
+    # The booking confirmation's link: the visit, and Confirm.
+    phone.goto(link_of(base, "booking_confirmation"))
+    expect(phone.get_by_role("heading", name="Your visit")).to_be_visible()
+    expect(phone.get_by_text("Tue 1 Dec, 12-2pm", exact=True)).to_be_visible()
+    expect(phone.get_by_text("Ana", exact=True)).to_be_visible()
+    shoot(phone, tmp_path, "1-status")
+    phone.get_by_role("button", name="Confirm visit").click()
+    expect(phone.get_by_text("Thank you, your visit is confirmed.")).to_be_visible()
+    assert call(base, "GET", f"/jobs/{job['id']}", token=dispatcher)[1]["appointments"][0]["confirmation"] == "confirmed"
+
+    # Cancel, but only once it is 11:15 (inside the hour before the window): refused, with whom to call.
+    phone.get_by_text("Cancel this visit").click()
+    phone.get_by_label("Why do you cancel?").fill("My neighbour fixed it")
+    call(base, "POST", "/dev/clock", {"set": "2026-12-01T18:15:00Z"})
+    phone.get_by_role("button", name="Cancel visit").click()
+    refusal = phone.get_by_role("alert")
+    expect(refusal).to_contain_text("too late to cancel online")
+    assert "too late to cancel online" in refusal.inner_text() and demo["org"]["sms_number"] in refusal.inner_text()
+    shoot(phone, tmp_path, "2-cancel-refused")
+    assert call(base, "GET", f"/jobs/{job['id']}", token=dispatcher)[1]["status"] == "scheduled"
+
+    # On the way: the en-route text's link shows Ana, the ETA and where she is; the page follows her.
+    call(base, "PUT", "/technicians/me/location", {"lat": 39.70, "lon": -104.95}, ana["token"])
+    assert call(base, "POST", f"/appointments/{appointment}/status",
+                {"action": "en_route", "eta": "2026-12-01T19:20:00Z"}, ana["token"])[0] == 200
+    call(base, "PUT", "/technicians/me/location", {"lat": 39.71, "lon": -104.96}, ana["token"])
+    phone.goto(link_of(base, "en_route"))
+    expect(phone.get_by_text("On the way", exact=True)).to_be_visible()
+    expect(phone.get_by_text("12:20pm", exact=True)).to_be_visible()
+    maps = phone.get_by_role("link", name="Open in maps")
+    assert "39.71000%2C-104.96000" in maps.get_attribute("href")
+    assert "away" in phone.locator("#where").inner_text()
+    shoot(phone, tmp_path, "3-en-route")
+    call(base, "PUT", "/technicians/me/location", {"lat": 39.73, "lon": -104.98}, ana["token"])
+    # No reload: the page's own poll (every 20 s) moves the map link.
+    expect(maps).to_have_attribute("href", re.compile("39.73000%2C-104.98000"), timeout=30_000)
+
+    # Writing to the company: the dispatcher reads it on the job.
+    phone.get_by_label("Write to Acme Home Services").fill("The side gate is open, come round the back")
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_text("Message sent.")).to_be_visible()
+    expect(phone.get_by_text("The side gate is open, come round the back")).to_be_visible()
+    _, messages = call(base, "GET", f"/jobs/{job['id']}/messages", token=dispatcher)
+    assert [m["body"] for m in messages["items"] if m["direction"] == "inbound"] == [
+        "The side gate is open, come round the back"]
+    shoot(phone, tmp_path, "4-replied")
+
+    # After the visit, the feedback link: 4 stars, once.
+    for action in ("start", "complete"):
+        assert call(base, "POST", f"/appointments/{appointment}/status", {"action": action}, ana["token"])[0] == 200
+    feedback = link_of(base, "feedback_request")
+    phone.goto(feedback)
+    shoot(phone, tmp_path, "5-feedback")
+    phone.get_by_text("4 stars").click()
+    phone.get_by_label("Anything to tell us? (optional)").fill("Warm again, thank you Ana")
+    phone.get_by_role("button", name="Send rating").click()
+    expect(phone.get_by_text("Thank you for your rating!")).to_be_visible()
+    expect(phone.get_by_text("You rated this visit 4 out of 5.")).to_be_visible()
+    shoot(phone, tmp_path, "6-rated")
+    phone.goto(feedback)
+    assert phone.get_by_role("button", name="Send rating").count() == 0  # once per job
+    assert call(base, "GET", f"/jobs/{job['id']}", token=dispatcher)[1]["feedback"]["rating"] == 4
+
+
+def test_broken_and_expired_links_are_pages_a_person_understands(stack, phone, tmp_path):
+    response = phone.goto(f"{stack}/c/thisIsNotARealToken123")
+    assert response.status == 404 and phone.get_by_role("heading", name="This link does not work").is_visible()
+    assert response.headers["cache-control"] == "no-store"
+    shoot(phone, tmp_path, "not-found")
