@@ -147,3 +147,15 @@ def test_the_patch_is_under_the_write_lock_and_copies_no_table(aws, monkeypatch)
     assert run(DynamoDBBackend.transact_write_items, [update(table, "JOB#1", "JOB", "1", "2")]) is None
     assert seen_lock == [True]
     assert "Table" not in copied and copied.count("Item") <= 3  # the touched item (and moto's old image)
+
+
+def test_every_write_wakes_the_local_driver(aws):
+    table = make_table("woken", True)
+    client = boto3.client("dynamodb")
+    writes = [lambda: client.put_item(TableName=table.name, Item=key(table, "JOB#1", "JOB")),
+              lambda: client.batch_write_item(RequestItems={table.name: [{"PutRequest": {"Item": key(table, "J", "J")}}]}),
+              lambda: client.transact_write_items(TransactItems=[delete(table, "JOB#1", "JOB")])]
+    for write in writes:
+        emulator.WRITTEN.clear()
+        write()
+        assert emulator.WRITTEN.is_set()
