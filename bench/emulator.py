@@ -1,5 +1,6 @@
 """The emulator as data grows: CPU per 2-item transaction (the job and one appointment, each conditioned on
-its version, as every job change writes) at 100 / 1,000 / 10,000 items in the table, stream enabled.
+its version, as every job change writes), and per Query of one job's partition, at 100 / 1,000 / 10,000
+items in the table, stream enabled.
 
     .venv/bin/python bench/emulator.py [sizes…]      (default 100 1000 10000)
 """
@@ -51,8 +52,13 @@ def main(sizes: list[int]) -> None:
                 spent += time.process_time() - began
                 count, n = count + 1, n + 1
             cpu[size] = spent / count
-            print(f"{size:>6} items: {cpu[size] * 1000:8.2f} ms CPU per 2-item transaction "
-                  f"(mean of {count})", flush=True)
+            began = time.process_time()
+            for _ in range(20):
+                client.query(TableName=table, KeyConditionExpression="pk = :pk",
+                             ExpressionAttributeValues={":pk": {"S": "ORG#bench#JOB#3"}})
+            query = (time.process_time() - began) / 20
+            print(f"{size:>6} items: {cpu[size] * 1000:8.2f} ms CPU per 2-item transaction (mean of {count}), "
+                  f"{query * 1000:6.2f} ms per Query of a partition", flush=True)
         print(f"largest / smallest: {cpu[sizes[-1]] / cpu[sizes[0]]:.1f}x")
 
 

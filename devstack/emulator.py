@@ -9,9 +9,13 @@ to roll back a canceled transaction: seconds of CPU per transaction at 10,000 it
 the lock. `transactions_save_only_what_they_touch` keeps moto's own transaction code and swaps that
 copy for a snapshot of the items the transaction names (and each stream's length), put back on failure.
 
+moto answers every Query (of the table or an index) and Scan by sorting every item of the table first:
+`reads_reuse_the_sorted_table` keeps that sorted list until an item is added, replaced or removed.
+
 Every write also sets `WRITTEN`, so the local stack's driver wakes on a write instead of polling."""
 import copy
 import functools
+import itertools
 import threading
 
 from moto.dynamodb import models as dynamodb_models
@@ -28,6 +32,7 @@ moto_transact_write_items = DynamoDBBackend.transact_write_items  # moto's own, 
 
 def serialize_dynamodb_writes() -> None:
     transactions_save_only_what_they_touch()  # first, so the lock wraps the snapshot too
+    reads_reuse_the_sorted_table()
     targets = [(DynamoDBBackend, name) for name in WRITES]
     # moto applies a BatchWriteItem in its response handler, one put or delete at a time: the whole batch
     # joins the lock, so no transaction runs halfway through it.
@@ -95,6 +100,8 @@ class _Snapshot:
                 self.items.setdefault((id(table), hash_key, range_key), copy.deepcopy(stored))
 
     def restore(self) -> None:
+        for table in self.tables.values():
+            _changed(table)
         for table, records, length in self.streams:
             del records[length:]
             table.stream_shard.items = records
@@ -130,6 +137,42 @@ def transactions_save_only_what_they_touch() -> None:
             _in_transaction.active = False
     transact_write_items.snapshots = True
     DynamoDBBackend.transact_write_items = transact_write_items
+
+
+# ---- reads that reuse the sorted table ----
+
+_versions = itertools.count(1)
+moto_all_items = Table.all_items
+
+
+def _changed(table: Table) -> None:
+    table.emulator_version = next(_versions)  # atomic in CPython: writers need no lock of their own
+
+
+def reads_reuse_the_sorted_table() -> None:
+    """Every change that adds, replaces or removes an item goes through Table.put_item / delete_item (or a
+    transaction's restore); an update changes its item in place, which the sorted list holds."""
+    if getattr(Table.all_items, "reuses", False):
+        return
+    for name in ("put_item", "delete_item"):
+        def changing(self, *args, _method=getattr(Table, name), **kwargs):
+            try:
+                return _method(self, *args, **kwargs)
+            finally:
+                _changed(self)
+        setattr(Table, name, functools.wraps(getattr(Table, name))(changing))
+
+    @functools.wraps(moto_all_items)
+    def all_items(self):
+        version = getattr(self, "emulator_version", 0)
+        seen, items = getattr(self, "emulator_sorted", (None, None))
+        if seen != version:
+            # Read the version first: a change made while sorting leaves a list that is never reused.
+            items = moto_all_items(self)
+            self.emulator_sorted = (version, items)
+        return list(items)  # callers may sort or trim their copy
+    all_items.reuses = True
+    Table.all_items = all_items
 
 
 # ---- the stream ----

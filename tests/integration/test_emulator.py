@@ -159,3 +159,33 @@ def test_every_write_wakes_the_local_driver(aws):
         emulator.WRITTEN.clear()
         write()
         assert emulator.WRITTEN.is_set()
+
+
+def test_reads_reuse_the_sorted_table_and_still_see_every_change(aws, monkeypatch):
+    table = make_table("reads", True)
+    seed(table)
+    client = boto3.client("dynamodb")
+    real = emulator.moto_transact_write_items
+
+    def read_just_before_the_rollback(self, items):
+        try:
+            return real(self, items)
+        finally:
+            backend().get_table(table.name).all_items()  # a reader on another thread, mid-transaction
+
+    monkeypatch.setattr(emulator, "moto_transact_write_items", read_just_before_the_rollback)
+    changes = [lambda: client.put_item(TableName=table.name, Item={**key(table, "JOB#4", "JOB"), "v": {"N": "1"}}),
+               lambda: client.update_item(TableName=table.name, Key=key(table, "JOB#1", "JOB"),
+                                          UpdateExpression="SET version = :n", ExpressionAttributeValues={":n": {"N": "9"}}),
+               lambda: client.delete_item(TableName=table.name, Key=key(table, "JOB#3", "JOB")),
+               lambda: run(DynamoDBBackend.transact_write_items, CANCELED["new item then failure"](table)),
+               lambda: client.transact_write_items(TransactItems=[put(table, "JOB#6", "JOB")]),
+               lambda: client.batch_write_item(RequestItems={table.name: [{"PutRequest": {"Item": key(table, "A", "B")}}]})]
+    for change in changes:
+        client.scan(TableName=table.name)  # sorted now, and kept
+        change()
+        expected = [i.to_json()["Attributes"] for i in emulator.moto_all_items(backend().get_table(table.name))]
+        assert client.scan(TableName=table.name)["Items"] == expected
+        assert client.query(TableName=table.name, KeyConditionExpression="pk = :p",
+                            ExpressionAttributeValues={":p": {"S": "JOB#1"}})["Items"] == [
+            i for i in expected if i["pk"] == {"S": "JOB#1"}]
