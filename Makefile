@@ -43,6 +43,7 @@ clean:
 package: $(STAMP)
 	rm -rf out && AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package --stage dev \
 	    --merge-template infra/template.yaml out
+	$(PY) infra/package.py out/deployment.zip out/sam.yaml
 	$(VENV)/bin/cfn-lint out/sam.yaml
 
 # Deploy to the AWS account of the current credentials (documented; never run by tests or CI).

@@ -1,11 +1,17 @@
-"""Cold start: time to `import app` in a fresh interpreter, against `import boto3` alone, same run.
+"""Cold start: time to `import app` in a fresh interpreter, against `import boto3` alone, same run; then,
+if `make package` has run, the deployment package: its zipped size, and `import app` from the unzipped
+package in an interpreter that sees nothing else (as Lambda's /var/task), with the bytecode it ships and
+with none (compiled from source on every cold start, as a read-only /var/task does).
 
-    .venv/bin/python bench/cold_start.py [runs]
+    .venv/bin/python bench/cold_start.py [runs] [deployment.zip]     (default 7 out/deployment.zip)
 """
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,17 +22,39 @@ CHECK = ("import sys, botocore.client\n"
          "sys.exit(1 if made else 0)\n")
 
 
-def timed(code: str, runs: int) -> float:
+def timed(code: str, runs: int, *flags: str, cwd: Path = ROOT) -> float:
     samples = []
     for _ in range(runs):
         begin = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+        # -B: the package's folder is read-only on Lambda, so nothing is cached between cold starts.
+        subprocess.run([sys.executable, *flags, "-c", code], cwd=cwd, check=True)
         samples.append(time.perf_counter() - begin)
     return statistics.median(samples)
 
 
+def package(runs: int, zipped: Path) -> None:
+    print(f"{zipped.relative_to(ROOT) if zipped.is_relative_to(ROOT) else zipped}: "
+          f"{zipped.stat().st_size / 1e6:.1f} MB zipped")
+    alone = ("-I", "-S", "-B")  # only the package and the standard library; write no bytecode
+    code = "import sys; sys.path.insert(0, '.'); import app"
+    with tempfile.TemporaryDirectory() as tmp:
+        task = Path(tmp)
+        with zipfile.ZipFile(zipped) as z:
+            z.extractall(task)
+        baseline = timed("pass", runs, *alone, cwd=task)
+        shipped = list(task.rglob("*.pyc"))
+        if shipped:
+            print(f"import app from the unzipped package, with its {len(shipped)} .pyc "
+                  f"{(timed(code, runs, *alone, cwd=task) - baseline) * 1000:7.0f} ms")
+        for cache in list(task.rglob("__pycache__")):
+            shutil.rmtree(cache)
+        print(f"import app from the unzipped package, no bytecode (compiled each time) "
+              f"{(timed(code, runs, *alone, cwd=task) - baseline) * 1000:7.0f} ms")
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    zipped = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "out" / "deployment.zip"
     baseline = timed("pass", runs)
     boto3 = timed("import boto3", runs) - baseline
     app = timed("import app", runs) - baseline
@@ -35,6 +63,10 @@ def main() -> None:
     print(f"import boto3      {boto3 * 1000:7.0f} ms")
     print(f"import app        {app * 1000:7.0f} ms   ratio app/boto3 = {app / boto3:.2f}")
     print(f"AWS clients created while importing app: {'none' if created == 0 else 'SOME (regression)'}")
+    if zipped.exists():
+        package(runs, zipped)
+    else:
+        print(f"no {zipped}: `make package` first for the package figures")
 
 
 if __name__ == "__main__":

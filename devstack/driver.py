@@ -13,6 +13,7 @@ from chalice.local import LambdaContext
 from chalicelib.domain.segments import count
 from chalicelib.notify import sms
 
+from .emulator import WRITTEN, trim_stream
 from .streams import StreamPump
 
 
@@ -28,15 +29,23 @@ class OutboxEntry:
 
 
 class RecordingSender:
-    """The configured sender (SNS in the emulator), with every text also kept for the outbox."""
+    """The configured sender (SNS in the emulator), with every text also kept for the outbox: held back
+    until the handler that sent it returns, by when the ledger knows the text by its provider id."""
 
-    def __init__(self, inner, clock, outbox: list):
-        self.inner, self.clock, self.outbox = inner, clock, outbox
+    def __init__(self, inner, clock):
+        self.inner, self.clock = inner, clock
+        self._sending = threading.local()
 
     def send(self, to: str, body: str, origination: str) -> str:
         provider_id = self.inner.send(to, body, origination)
-        self.outbox.append(OutboxEntry(provider_id, to, origination, body, self.clock(), count(body).segments))
+        self.just_sent().append(OutboxEntry(provider_id, to, origination, body, self.clock(), count(body).segments))
         return provider_id
+
+    def just_sent(self) -> list[OutboxEntry]:
+        """The texts this thread's handler has sent so far."""
+        if not hasattr(self._sending, "entries"):
+            self._sending.entries = []
+        return self._sending.entries
 
 
 @dataclass
@@ -48,13 +57,20 @@ class Driver:
     printed: int = 0
 
     def __post_init__(self):
-        self.pump = StreamPump(self.table_name)
+        self.pump = StreamPump(self.table_name, trim=trim_stream)
         self.lock = threading.RLock()
         self.last_sweep: str | None = None
-        sms.use(RecordingSender(sms.sender(), self.clock, self.outbox))  # every handler sends through it
+        self.sender = RecordingSender(sms.sender(), self.clock)
+        sms.use(self.sender)  # every handler sends through it
 
     def invoke(self, name: str, event: dict):
-        return self.app.handler_map[name](event, LambdaContext(name, memory_size=512))
+        try:
+            return self.app.handler_map[name](event, LambdaContext(name, memory_size=512))
+        finally:
+            # The handler has returned: the ledger holds each text's provider id, the outbox may show them.
+            sent = self.sender.just_sent()
+            self.outbox.extend(sent)
+            sent.clear()
 
     def drain(self) -> None:
         self.pump.drain(lambda event: self.invoke("table_changes", event), attempts=1)
@@ -112,7 +128,9 @@ class Driver:
                                      "UnsubscribeUrl": "", "MessageAttributes": {}}}]}
 
     def run(self, stop: threading.Event, on_text) -> None:
-        while not stop.wait(0.2):
+        while not stop.is_set():
+            WRITTEN.wait(0.2)  # a write to the table wakes the loop at once; the clock needs a beat anyway
+            WRITTEN.clear()
             try:
                 self.tick()
                 while self.printed < len(self.outbox):

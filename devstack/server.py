@@ -15,6 +15,7 @@ from .emulator import serialize_dynamodb_writes
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+BACKLOG = 128  # socketserver listens with a backlog of 5: a burst of clients beyond it gets TCP resets
 
 
 def local_environment(moto_port: int) -> dict[str, str]:
@@ -60,6 +61,7 @@ class LocalStack:
                                config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
         self.api = create_local_server(app.app, config, HOST, self.port)
         auth.check_token_shape(self.api.server, app.app, config)
+        self.api.server.socket.listen(BACKLOG)  # (a thread per connection: the backlog is the limit)
         self.port = self.api.server.server_port
         os.environ["LINK_BASE_URL"] = f"http://{HOST}:{self.port}"  # links in texts open this server
         self.api_thread = threading.Thread(target=self.api.server.serve_forever, name="api", daemon=True)

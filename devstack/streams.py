@@ -7,6 +7,7 @@ from typing import Callable
 import boto3
 
 Invoke = Callable[[dict], dict]
+Trim = Callable[[str, str], int]  # (stream ARN, last sequence number handled) → records dropped
 
 
 def lambda_record(record: dict, stream_arn: str) -> dict:
@@ -24,6 +25,7 @@ class StreamPump:
     table_name: str
     batch_size: int = 100
     checkpoints: dict[str, str] = field(default_factory=dict)  # shard → last sequence number handled
+    trim: Trim | None = None  # the local stack drops what was handled, so the emulated stream stays short
 
     def __post_init__(self):
         self.client = boto3.client("dynamodbstreams")
@@ -62,6 +64,8 @@ class StreamPump:
                     self.checkpoints[shard_id] = handled[-1]["dynamodb"]["SequenceNumber"]
                 failed_ids += [r["eventID"] for r in batch if r["dynamodb"]["SequenceNumber"] in failures]
                 break  # Lambda retries this shard from the first failure
+            if self.trim and shard_id in self.checkpoints:
+                self.trim(self.stream_arn, self.checkpoints[shard_id])
         return failed_ids
 
     def drain(self, invoke: Invoke, attempts: int = 3) -> list[str]:

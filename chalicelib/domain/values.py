@@ -3,13 +3,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-
 from .errors import ValidationError
 
 
 def e164(field: str, raw: str) -> str:
     """A phone number as E.164, or a validation error naming the field."""
+    import phonenumbers  # its metadata is a large import that most cold starts never need
     try:
         number = phonenumbers.parse(raw, None)
     except phonenumbers.NumberParseException:

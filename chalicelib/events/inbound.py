@@ -3,9 +3,6 @@ acknowledge bad payloads (logged, phone numbers masked) instead of failing: a re
 import json
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function,
-)
 from chalice import Blueprint
 
 from .. import clock
@@ -37,7 +34,11 @@ def inbound_sms(event):
     except inbound.BadInbound as error:
         logger.warning("inbound text ignored", extra={"reason": str(error), "size": len(event.message or "")})
         return {"outcome": "ignored", "reason": str(error)}
-    # Once per inboundMessageId, whatever SNS redelivers (Powertools idempotency, in the same table).
+    # Once per inboundMessageId, whatever SNS redelivers (Powertools idempotency, in the same table; imported
+    # here so that the other functions' cold starts do not pay for it).
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function,
+    )
     persistence = DynamoDBPersistenceLayer(table_name=settings().table_name, key_attr="pk", sort_key_attr="sk",
                                            static_pk_value="IDEMPOTENCY#inbound_sms", expiry_attr="expires_at")
     config = IdempotencyConfig(event_key_jmespath="inbound_id", expires_after_seconds=7 * 24 * 3600)

@@ -1,8 +1,8 @@
 """The table's change stream → customer texts. Partial batch failures: a record whose text could not be
 sent is reported in batchItemFailures and redelivered; the ledger makes the redelivery send it once."""
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from chalice import Blueprint
 
 from ..notify import sms
@@ -11,6 +11,9 @@ from ..services import alerts, notifications, queues, timers
 from ..services.store import Store
 from ..store.changes import UnreadableRecord, events_of
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
 bp = Blueprint(__name__)
 logger = Logger(service="onmyway")
 store = Store()
@@ -18,7 +21,7 @@ store = Store()
 STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/onmyway/stream/set-by-infra"
 
 
-def handle_record(record: DynamoDBRecord) -> None:
+def handle_record(record: "DynamoDBRecord") -> None:
     try:
         events = events_of(record.raw_event.get("dynamodb"))
     except UnreadableRecord as error:
@@ -38,6 +41,8 @@ def handle_record(record: DynamoDBRecord) -> None:
 @bp.on_dynamodb_record(stream_arn=STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON",
                        name="table_changes")
 def table_changes(event):
+    # Imported here, not at module level: only this function needs it, and cold starts pay for every import.
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
     return process_partial_response(event=event.to_dict(), record_handler=handle_record, processor=processor,
                                     context=event.context)

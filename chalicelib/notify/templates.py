@@ -1,9 +1,6 @@
-"""Scenario templates: Jinja2 in a sandbox, with a documented set of variables per scenario."""
+"""Scenario templates: Jinja2 in a sandbox, with a documented set of variables per scenario. Jinja2 is
+imported on first use: only the functions that render or check a text pay for it at cold start."""
 from functools import cache
-
-from jinja2 import TemplateError, TemplateSyntaxError, meta
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..domain.errors import ValidationError
 from ..domain.scenarios import Scenario
@@ -22,24 +19,27 @@ SAMPLES = (SAMPLE, {**SAMPLE, "eta": None}, {**SAMPLE, "eta": None, "on_the_way"
            {**SAMPLE, "technician": None, "coupon_code": None})
 
 
-class _TextEnvironment(ImmutableSandboxedEnvironment):
-    """No attribute tricks, no mutation, and no `**` (a template must not be able to burn the CPU)."""
-    intercepted_binops = frozenset({"**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**":
-            raise SecurityError("the ** operator is not available in templates")
-        return super().call_binop(context, operator, left, right)
-
-
 @cache
-def _env() -> ImmutableSandboxedEnvironment:
-    return _TextEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
+def _env():
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class TextEnvironment(ImmutableSandboxedEnvironment):
+        """No attribute tricks, no mutation, and no `**` (a template must not be able to burn the CPU)."""
+        intercepted_binops = frozenset({"**"})
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "**":
+                raise SecurityError("the ** operator is not available in templates")
+            return super().call_binop(context, operator, left, right)
+
+    return TextEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
 
 
 def check(scenario: Scenario, template: str, field: str = "template") -> SegmentCount:
     """Refuse a template with a syntax error or an unknown variable; report its segments on sample values
     (the longest of its branches)."""
+    from jinja2 import TemplateError, TemplateSyntaxError, meta
     try:
         ast = _env().parse(template)
     except TemplateSyntaxError as e:

@@ -1,11 +1,14 @@
-"""`chalice package --merge-template infra/template.yaml`: the deployable template, checked offline by
-cfn-lint and by reading it (event source settings, wiring, least-privilege IAM, no /dev routes).
+"""`make package` (`chalice package --merge-template infra/template.yaml`, then infra/package.py): the
+deployable template, checked offline by cfn-lint and by reading it (event source settings, wiring,
+least-privilege IAM, no /dev routes), and the code package, each function run from it unzipped.
 `make test` runs this folder as its own second step: the IAM check compares the policies with the AWS
 operations the first step's suites performed, recorded in ONMYWAY_OPERATIONS_FILE."""
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,8 @@ def packaged(tmp_path_factory) -> tuple[Path, dict]:
     env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1"}
     subprocess.run([str(BIN / "chalice"), "package", "--stage", "dev", "--merge-template", "infra/template.yaml",
                     str(out)], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    subprocess.run([sys.executable, "infra/package.py", str(out / "deployment.zip"), str(out / "sam.yaml")],
+                   cwd=ROOT, check=True, capture_output=True, timeout=600)
     return out / "sam.yaml", yaml.safe_load((out / "sam.yaml").read_text())
 
 
@@ -116,3 +121,147 @@ def test_alarms_watch_errors_iterator_age_the_failure_queue_and_sms_spend(packag
                                                  "SMSMonthToDateSpentUSD"}
     retention = {r["Properties"]["RetentionInDays"] for r in t["Resources"].values() if r["Type"] == "AWS::Logs::LogGroup"}
     assert retention == {30}
+
+
+# ---- the code package: what a cold start loads, and each function run from it ----
+
+def test_the_package_ships_valid_unchecked_bytecode_and_leaves_out_what_no_function_loads(packaged):
+    path, _ = packaged
+    with zipfile.ZipFile(path.parent / "deployment.zip") as z:
+        names = set(z.namelist())
+        for source in ("app.py", "chalicelib/api/jobs.py", "botocore/client.py", "jinja2/sandbox.py"):
+            cached = importlib.util.cache_from_source(source)
+            header = z.read(cached)[:16]
+            assert header[:4] == importlib.util.MAGIC_NUMBER, source
+            assert int.from_bytes(header[4:8], "little") == 0b01, source  # hash-based, never checked
+            assert header[8:16] == importlib.util.source_hash(z.read(source)), source
+    services = {n.split("/")[2] for n in names if n.startswith("botocore/data/") and n.count("/") > 2}
+    assert services == {"dynamodb", "sns", "pinpoint-sms-voice-v2", "s3", "cognito-idp", "sts"}
+    assert not [n for n in names if n.startswith(("phonenumbers/geodata/", "phonenumbers/carrierdata/"))]
+    assert "phonenumbers/data/region_US.py" in names and "botocore/data/endpoints.json" in names
+    assert (path.parent / "deployment.zip").stat().st_size <= 10_000_000
+
+
+def test_the_package_keeps_the_service_data_of_every_service_the_code_called(packaged, record_operations):
+    from infra.package import SERVICES
+    assert {service for service, _ in performed_by_the_suite(record_operations)} <= SERVICES
+
+
+@pytest.fixture(scope="module")
+def task(packaged, tmp_path_factory) -> Path:
+    path, _ = packaged
+    task = tmp_path_factory.mktemp("var-task")
+    with zipfile.ZipFile(path.parent / "deployment.zip") as z:
+        z.extractall(task)
+    return task
+
+
+@pytest.fixture(scope="module")
+def emulated_aws():
+    """moto on loopback with the table and bucket of infra/, and one organization with its dispatcher."""
+    from moto.server import ThreadedMotoServer
+
+    from chalicelib.services.people import create_organization
+    from chalicelib.services.store import Store
+    from devstack.emulator import serialize_dynamodb_writes
+    from devstack.provision import provision
+    from tests.conftest import Operations
+    serialize_dynamodb_writes()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{server._server.server_port}"
+    saved, Operations.paused = os.environ.get("AWS_ENDPOINT_URL"), True  # set-up, not the code's own calls
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    try:
+        provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
+        org, dispatcher = create_organization(Store(), name="Smoke Services", slug="smoke", time_zone="America/Denver",
+                                              sms_number="+13035550100", dispatcher_name="Dana Dispatch",
+                                              dispatcher_email="dana@smoke.example")
+    finally:
+        Operations.paused = False
+        os.environ.pop("AWS_ENDPOINT_URL") if saved is None else os.environ.update(AWS_ENDPOINT_URL=saved)
+    env = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "smoke", "AWS_SECRET_ACCESS_KEY": "smoke",
+           "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+           "TABLE_NAME": os.environ["TABLE_NAME"], "PHOTOS_BUCKET": os.environ["PHOTOS_BUCKET"],
+           "POWERTOOLS_SERVICE_NAME": "onmyway", "POWERTOOLS_LOG_LEVEL": "WARNING"}
+    yield env, {"sub": dispatcher.id, "custom:org_id": org.id, "cognito:groups": "dispatcher"}
+    server.stop()
+
+
+def run_from_package(task: Path, env: dict, handler: str, argument) -> dict:
+    result = subprocess.run([sys.executable, "-I", "-S", "-B", str(Path(__file__).parent / "smoke.py"), str(task),
+                             handler, json.dumps(argument)], cwd=task, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["from_site_packages"] == []
+    return answer["result"]
+
+
+def api_event(path: str, claims: dict | None = None) -> dict:
+    context = {"resourcePath": path, "httpMethod": "GET", "path": f"/api{path}", "stage": "api",
+               "requestId": "smoke", "identity": {"sourceIp": "127.0.0.1"}}
+    if claims:
+        context["authorizer"] = {"claims": claims}
+    return {"resource": path, "path": path, "httpMethod": "GET", "headers": {"Host": "api.example"},
+            "multiValueHeaders": {}, "queryStringParameters": None, "multiValueQueryStringParameters": None,
+            "pathParameters": None, "stageVariables": None, "requestContext": context, "body": None,
+            "isBase64Encoded": False}
+
+
+def sns_event(topic: str, message: dict) -> dict:
+    arn = f"arn:aws:sns:us-east-1:123456789012:{topic}"
+    return {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "EventSubscriptionArn": f"{arn}:smoke",
+                         "Sns": {"Type": "Notification", "MessageId": "smoke-1", "TopicArn": arn, "Subject": None,
+                                 "Message": json.dumps(message), "Timestamp": "2026-12-01T17:00:00.000Z",
+                                 "SignatureVersion": "1", "Signature": "", "SigningCertUrl": "",
+                                 "UnsubscribeUrl": "", "MessageAttributes": {}}}]}
+
+
+def stream_event(env: dict) -> dict:
+    """The table's first stream records (the organization just created), as Lambda delivers them."""
+    import boto3
+
+    from devstack.streams import lambda_record
+    ddb = boto3.client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL"])
+    streams = boto3.client("dynamodbstreams", endpoint_url=env["AWS_ENDPOINT_URL"])
+    arn = ddb.describe_table(TableName=env["TABLE_NAME"])["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=10)["Records"]
+    assert records
+    return {"Records": [lambda_record(r, arn) for r in records]}
+
+
+def test_each_function_imports_and_runs_from_the_unzipped_package(packaged, task, emulated_aws):
+    _, t = packaged
+    env, claims = emulated_aws
+    from chalicelib.events.inbound import EVENTS_TOPIC, INBOUND_TOPIC
+    smoke = {
+        "APIHandler": (api_event("/jobs", claims), lambda r: r["statusCode"] == 200
+                       and json.loads(r["body"])["items"] == []),
+        "TableChanges": (stream_event(env), lambda r: r == {"batchItemFailures": []}),
+        "TimerSweep": ({"version": "0", "detail-type": "Scheduled Event", "source": "aws.events",
+                        "time": "2026-12-01T17:00:00Z", "detail": {}, "resources": [], "id": "smoke",
+                        "region": "us-east-1", "account": "123456789012"}, lambda r: r["due"] == 0),
+        "InboundSms": (sns_event(INBOUND_TOPIC, {"originationNumber": "+13035550142",
+                                                 "destinationNumber": "+13035550100", "messageBody": "C",
+                                                 "inboundMessageId": "smoke-in-1"}),
+                       lambda r: r == {"outcome": "unknown_sender"}),
+        "DeliveryEvents": (sns_event(EVENTS_TOPIC, {"messageId": "nobody-sent-this", "messageStatus": "DELIVERED"}),
+                           lambda r: r == {"outcome": "unknown_message"}),
+    }
+    assert set(smoke) == set(FUNCTIONS)
+    for name, (event, expected) in smoke.items():
+        handler = t["Resources"][name]["Properties"]["Handler"]
+        result = run_from_package(task, env, handler, event)
+        assert expected(result), (name, handler, result)
+
+
+def test_what_the_functions_load_lazily_works_from_the_unzipped_package(task, emulated_aws):
+    from infra.package import SERVICES
+    env, _ = emulated_aws
+    result = run_from_package(task, env, "libraries", sorted(SERVICES))
+    assert result["text"] == "Acme: Ana is on the way"
+    assert result["phones"] == ["+13035550142", "+447911123456"]
+    assert set(result["clients"]) == SERVICES and "X-Amz-Signature=" in result["upload"]

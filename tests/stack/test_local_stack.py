@@ -95,6 +95,31 @@ def test_local_stack_serves_the_seeded_api_and_resolves_a_real_race(stack):
     assert final["status"] in ("in_progress", "canceled") and final["version"] == 2
 
 
+def test_fifty_clients_at_once_all_get_an_http_answer(stack):
+    """50 taps on "on my way" for one visit, released together: every client gets an answer, one wins."""
+    base, _ = stack
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])
+    technician = next(u for u in demo["users"] if u["roles"] == ["technician"])
+    _, now = call(base, "GET", "/dev/clock")
+    start = datetime.fromisoformat(now["now"].replace("Z", "+00:00")) + timedelta(days=1)
+    window = {"window_start": start.strftime("%Y-%m-%dT%H:00:00Z"),
+              "window_end": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:00:00Z"),
+              "technician_id": technician["id"]}
+    _, job = call(base, "POST", "/jobs", {"customer_id": demo["customers"][0]["id"], "description": "Burst",
+                                          "appointment": window}, dispatcher["token"])
+    path, clients = f"/appointments/{job['appointments'][0]['id']}/status", 50
+    together = threading.Barrier(clients)
+
+    def tap(_):
+        together.wait(timeout=30)
+        return call(base, "POST", path, {"action": "en_route"}, technician["token"])[0]
+
+    with ThreadPoolExecutor(clients) as pool:
+        statuses = sorted(pool.map(tap, range(clients)))  # a reset raises here: no HTTP answer
+    assert statuses == [200] + [409] * (clients - 1)
+
+
 def wait_for(predicate, seconds=15.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

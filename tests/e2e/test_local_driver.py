@@ -1,0 +1,61 @@
+"""The local stack's driver (devstack/driver.py), in-process on moto: the outbox shows a text only once the
+ledger knows it, and the emulated stream keeps only what is still to be handled."""
+import os
+
+import pytest
+
+from .conftest import add_user, new_customer, window
+
+SAM = "+13035550177"
+
+
+@pytest.fixture
+def driver(api, clock, monkeypatch):
+    import app
+    from chalicelib.notify import sms
+    from devstack import routes
+    from devstack.driver import Driver
+    driver = Driver(app.app, os.environ["TABLE_NAME"], clock)
+    monkeypatch.setitem(routes.DRIVER, "driver", driver)
+    yield driver
+    sms.use(None)
+
+
+def book(api, org) -> tuple[dict, str]:
+    tech_id, tech = add_user(api, org, "Ana Alvarez", "technician")
+    job = api.post("/jobs", org.dispatcher, {"customer_id": new_customer(api, org, SAM), "description": "No heat",
+                                             "appointment": {**window(days=2), "technician_id": tech_id}}).body
+    return job, tech
+
+
+def test_a_text_polled_while_its_handler_runs_shows_its_scenario_once_recorded(api, org, driver, monkeypatch):
+    from devstack import routes
+    messages = type(routes.store.messages)
+    record, polled = messages.update, []
+
+    def update_polled_first(self, message):
+        if message.provider_id:  # sent, not yet recorded: the outbox page polls right now
+            polled.append(routes.outbox_items())
+        return record(self, message)
+
+    monkeypatch.setattr(messages, "update", update_polled_first)
+    book(api, org)
+    driver.drain()
+    assert polled == [[]]  # not shown before the ledger knew it…
+    assert [(m["to"], m["scenario"]) for m in routes.outbox_items()] == [(SAM, "booking_confirmation")]  # …nor lost
+
+
+def test_the_stream_keeps_only_what_is_still_to_handle(api, org, driver):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+    shard = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table(os.environ["TABLE_NAME"]).stream_shard
+    job, tech = book(api, org)
+    assert shard.items
+    driver.drain()
+    assert shard.items == []  # handled, so dropped
+    assert api.post(f"/appointments/{job['appointments'][0]['id']}/status", tech, {"action": "en_route"}).status == 200
+    assert shard.items and driver.pump.pending()  # read from where the trimmed stream now starts
+    driver.drain()
+    assert shard.items == []
+    from devstack import routes
+    assert [m["scenario"] for m in routes.outbox_items()] == ["booking_confirmation", "en_route"]

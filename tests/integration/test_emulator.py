@@ -1,0 +1,191 @@
+"""The emulator's transactions save and restore only the items they touch: a canceled transaction leaves
+the table (what a Scan returns) and its stream exactly as moto's own deep-copying code leaves them."""
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+
+from devstack import emulator
+
+
+def backend():
+    return dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+
+
+def make_table(name: str, sort_key: bool):
+    schema = [{"AttributeName": "pk", "KeyType": "HASH"}] + ([{"AttributeName": "sk", "KeyType": "RANGE"}]
+                                                              if sort_key else [])
+    boto3.client("dynamodb").create_table(
+        TableName=name, KeySchema=schema, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": a["AttributeName"], "AttributeType": "S"} for a in schema],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    return backend().get_table(name)
+
+
+def key(table, pk: str, sk: str) -> dict:
+    return {"pk": {"S": pk}, **({"sk": {"S": sk}} if table.range_key_attr else {})}
+
+
+def seed(table) -> None:
+    partitions = [("JOB#1", "JOB"), ("JOB#1", "APPT#1"), ("JOB#1", "APPT#2"), ("JOB#2", "JOB"), ("JOB#3", "JOB")]
+    for pk, sk in partitions:
+        pk = pk if table.range_key_attr else f"{pk}#{sk}"
+        table.put_item({**key(table, pk, sk), "version": {"N": "1"}, "note": {"S": f"{pk} {sk}"}})
+    table.put_item({**key(table, pk_of(table, "JOB#2", "JOB"), "JOB"), "version": {"N": "2"}})  # a MODIFY too
+
+
+def state(table) -> tuple[list, list]:
+    """Items in the order a Scan returns them, and the stream records (minus their random id, their time
+    and the size moto derives from that time). moto's rollback replaces the table: look it up again."""
+    table = backend().get_table(table.name)
+    items = [item.to_json() for item in table.all_items()]
+    stream = [{**r.to_json(), "eventID": None, "dynamodb": {**r.to_json()["dynamodb"],
+                                                           "ApproximateCreationDateTime": None, "SizeBytes": None}}
+              for r in table.stream_shard.items]
+    return items, stream
+
+
+def update(table, pk, sk, seen: str, then: str) -> dict:
+    return {"Update": {"TableName": table.name, "Key": key(table, pk, sk), "UpdateExpression": "SET version = :n",
+                       "ConditionExpression": "version = :v",
+                       "ExpressionAttributeValues": {":v": {"N": seen}, ":n": {"N": then}}}}
+
+
+def put(table, pk, sk, **extra) -> dict:
+    return {"Put": {"TableName": table.name, "Item": {**key(table, pk, sk), "version": {"N": "1"}}, **extra}}
+
+
+def delete(table, pk, sk) -> dict:
+    return {"Delete": {"TableName": table.name, "Key": key(table, pk, sk)}}
+
+
+def pk_of(table, pk, sk):
+    return pk if table.range_key_attr else f"{pk}#{sk}"
+
+
+# Each: the operations of one transaction, written for a table; every one of them must be canceled.
+CANCELED = {
+    "failing condition": lambda t: [update(t, pk_of(t, "JOB#1", "JOB"), "JOB", "1", "2"),
+                                    update(t, pk_of(t, "JOB#1", "APPT#1"), "APPT#1", "1", "2"),
+                                    update(t, pk_of(t, "JOB#2", "JOB"), "JOB", "1", "3")],  # it is at 2
+    "failing put": lambda t: [delete(t, pk_of(t, "JOB#1", "APPT#1"), "APPT#1"),
+                              update(t, pk_of(t, "JOB#3", "JOB"), "JOB", "1", "2"),
+                              put(t, pk_of(t, "JOB#2", "JOB"), "JOB", ConditionExpression="attribute_not_exists(pk)")],
+    "duplicate key": lambda t: [update(t, pk_of(t, "JOB#1", "JOB"), "JOB", "1", "2"),
+                                delete(t, pk_of(t, "JOB#1", "APPT#2"), "APPT#2"),
+                                update(t, pk_of(t, "JOB#1", "JOB"), "JOB", "2", "3")],
+    "new item then failure": lambda t: [put(t, pk_of(t, "JOB#9", "JOB"), "JOB"),
+                                        put(t, pk_of(t, "JOB#1", "APPT#3"), "APPT#3"),
+                                        update(t, pk_of(t, "JOB#9", "APPT#1"), "APPT#1", "1", "2"),
+                                        update(t, pk_of(t, "JOB#3", "JOB"), "JOB", "5", "6")],
+    "oversized put": lambda t: [delete(t, pk_of(t, "JOB#3", "JOB"), "JOB"),
+                                put(t, pk_of(t, "JOB#8", "JOB"), "JOB"),
+                                {"Put": {"TableName": t.name, "Item": {**key(t, "JOB#7", "JOB"),
+                                                                        "blob": {"S": "x" * 410_000}}}}],
+}
+
+
+def run(transaction, ops) -> tuple[str, str] | None:
+    try:
+        transaction(backend(), ops)
+    except Exception as error:  # noqa: BLE001  the cancellation is part of what is compared
+        return type(error).__name__, str(error)
+    return None
+
+
+@pytest.fixture
+def tables(aws):
+    """Two identical tables, one written through the emulator's patch, one through moto's own code."""
+    assert getattr(DynamoDBBackend.transact_write_items, "snapshots", False)  # installed by the aws fixture
+    return lambda sort_key: [make_table(f"{name}-{sort_key}", sort_key) for name in ("patched", "moto")]
+
+
+@pytest.mark.parametrize("sort_key", [True, False], ids=["pk+sk", "pk only"])
+@pytest.mark.parametrize("case", list(CANCELED))
+def test_a_canceled_transaction_leaves_table_and_stream_exactly_as_moto_does(tables, case, sort_key):
+    patched, moto = tables(sort_key)
+    for table in (patched, moto):
+        seed(table)
+    before = state(patched)
+    assert before == state(moto)
+
+    error = run(DynamoDBBackend.transact_write_items, CANCELED[case](patched))
+    moto_error = run(emulator.moto_transact_write_items, CANCELED[case](moto))
+
+    assert error is not None and error == moto_error
+    assert state(patched) == state(moto) == before
+    # And the next write numbers its stream record as moto would.
+    for table in (patched, moto):
+        backend().get_table(table.name).put_item({**key(table, "JOB#5", "JOB"), "version": {"N": "1"}})
+    assert state(patched) == state(moto)
+
+
+@pytest.mark.parametrize("sort_key", [True, False], ids=["pk+sk", "pk only"])
+def test_a_committed_transaction_writes_what_moto_writes(tables, sort_key):
+    patched, moto = tables(sort_key)
+    ops = lambda t: [update(t, pk_of(t, "JOB#1", "JOB"), "JOB", "1", "2"),  # noqa: E731
+                     delete(t, pk_of(t, "JOB#1", "APPT#2"), "APPT#2"), put(t, pk_of(t, "JOB#4", "JOB"), "JOB")]
+    for table in (patched, moto):
+        seed(table)
+    assert run(DynamoDBBackend.transact_write_items, ops(patched)) is None
+    assert run(emulator.moto_transact_write_items, ops(moto)) is None
+    assert state(patched) == state(moto) != ([], [])
+    assert len(state(patched)[1]) == 6 + 3
+
+
+def test_the_patch_is_under_the_write_lock_and_copies_no_table(aws, monkeypatch):
+    table = make_table("locked", True)
+    seed(table)
+    copied = []
+    original = emulator.copy.deepcopy
+    monkeypatch.setattr(emulator.copy, "deepcopy", lambda v, memo=None: copied.append(type(v).__name__)
+                        or original(v, memo))
+    seen_lock = []
+    real = emulator.moto_transact_write_items
+    monkeypatch.setattr(emulator, "moto_transact_write_items",
+                        lambda self, items: seen_lock.append(emulator._lock._is_owned()) or real(self, items))
+    assert run(DynamoDBBackend.transact_write_items, [update(table, "JOB#1", "JOB", "1", "2")]) is None
+    assert seen_lock == [True]
+    assert "Table" not in copied and copied.count("Item") <= 3  # the touched item (and moto's old image)
+
+
+def test_every_write_wakes_the_local_driver(aws):
+    table = make_table("woken", True)
+    client = boto3.client("dynamodb")
+    writes = [lambda: client.put_item(TableName=table.name, Item=key(table, "JOB#1", "JOB")),
+              lambda: client.batch_write_item(RequestItems={table.name: [{"PutRequest": {"Item": key(table, "J", "J")}}]}),
+              lambda: client.transact_write_items(TransactItems=[delete(table, "JOB#1", "JOB")])]
+    for write in writes:
+        emulator.WRITTEN.clear()
+        write()
+        assert emulator.WRITTEN.is_set()
+
+
+def test_reads_reuse_the_sorted_table_and_still_see_every_change(aws, monkeypatch):
+    table = make_table("reads", True)
+    seed(table)
+    client = boto3.client("dynamodb")
+    real = emulator.moto_transact_write_items
+
+    def read_just_before_the_rollback(self, items):
+        try:
+            return real(self, items)
+        finally:
+            backend().get_table(table.name).all_items()  # a reader on another thread, mid-transaction
+
+    monkeypatch.setattr(emulator, "moto_transact_write_items", read_just_before_the_rollback)
+    changes = [lambda: client.put_item(TableName=table.name, Item={**key(table, "JOB#4", "JOB"), "v": {"N": "1"}}),
+               lambda: client.update_item(TableName=table.name, Key=key(table, "JOB#1", "JOB"),
+                                          UpdateExpression="SET version = :n", ExpressionAttributeValues={":n": {"N": "9"}}),
+               lambda: client.delete_item(TableName=table.name, Key=key(table, "JOB#3", "JOB")),
+               lambda: run(DynamoDBBackend.transact_write_items, CANCELED["new item then failure"](table)),
+               lambda: client.transact_write_items(TransactItems=[put(table, "JOB#6", "JOB")]),
+               lambda: client.batch_write_item(RequestItems={table.name: [{"PutRequest": {"Item": key(table, "A", "B")}}]})]
+    for change in changes:
+        client.scan(TableName=table.name)  # sorted now, and kept
+        change()
+        expected = [i.to_json()["Attributes"] for i in emulator.moto_all_items(backend().get_table(table.name))]
+        assert client.scan(TableName=table.name)["Items"] == expected
+        assert client.query(TableName=table.name, KeyConditionExpression="pk = :p",
+                            ExpressionAttributeValues={":p": {"S": "JOB#1"}})["Items"] == [
+            i for i in expected if i["pk"] == {"S": "JOB#1"}]
