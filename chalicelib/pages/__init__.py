@@ -5,15 +5,14 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jinja2 import FileSystemLoader, select_autoescape
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
 HERE = Path(__file__).resolve().parent
 ASSETS = {"page.css": "text/css; charset=utf-8", "page.js": "text/javascript; charset=utf-8"}
 
 
 @cache
-def _env() -> ImmutableSandboxedEnvironment:
+def _env():
+    from jinja2 import FileSystemLoader, select_autoescape  # on the first page view, not at cold start
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
     return ImmutableSandboxedEnvironment(loader=FileSystemLoader(HERE / "templates"),
                                          autoescape=select_autoescape(default=True), trim_blocks=True,
                                          lstrip_blocks=True)
