@@ -1,8 +1,9 @@
 """`make run`: the whole system on this machine. Ctrl-C stops it."""
 import argparse
+import faulthandler
+import signal
 from datetime import datetime
 from pathlib import Path
-import signal
 import threading
 import warnings
 
@@ -29,6 +30,7 @@ def main() -> None:
     print(f"\nTry:  curl -H 'Authorization: Bearer {demo['users'][0]['token'][:16]}...' {base}/jobs")
     print(f"      {base}/dev/outbox (texts sent, and a phone to answer)   {base}/openapi.json   {base}/dev/demo")
     print("Ctrl-C stops everything.", flush=True)
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>`: every thread's stack, when it seems stuck
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:

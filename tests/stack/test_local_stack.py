@@ -51,7 +51,15 @@ def start(*args):
 def stop(process) -> str:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # say where it hangs (faulthandler), then never leave it behind
+            process.send_signal(signal.SIGUSR1)
+            time.sleep(2)
+            process.kill()
+            process.wait(timeout=10)
+            process.reader.join(timeout=10)
+            pytest.fail("the stack did not stop within 30 s of SIGTERM:\n" + "".join(process.output)[-20000:])
     process.reader.join(timeout=10)
     return "".join(process.output)
 
