@@ -58,6 +58,8 @@ def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "is not a field of this request"
+        elif first["input"] is None and first["type"] != "missing":
+            message = "cannot be null"
         raise ValidationError(name, message) from None
 
 
