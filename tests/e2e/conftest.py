@@ -91,7 +91,9 @@ def new_org(slug: str) -> Org:
 @pytest.fixture
 def api(aws, aws_calls):
     import app
+    from devstack.gateway import StageGateway
     with Client(app.app) as client:
+        client.http._local_gateway = StageGateway(app.app, client.http._config)  # as `make run` serves it
         yield Api(client)
 
 

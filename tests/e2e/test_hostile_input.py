@@ -206,3 +206,15 @@ def test_a_position_too_small_for_dynamodb_is_kept_to_a_centimetre(api, org, boo
     tech_id = next(u["id"] for u in api.get("/users", org.dispatcher).body["items"] if u["name"] == "Ana Tech")
     assert api.get(f"/users/{tech_id}", org.dispatcher).body["last_position"]["lon"] == 0.0
 
+
+def test_an_unknown_path_is_a_404_in_the_error_format(api, org, booked):
+    job, ids, _, _ = booked
+    for method, path in [("GET", "/nothing"), ("GET", f"/jobs/{job['id']}/invoices"), ("POST", "/jobs/x/y/z"),
+                         ("GET", f"/appointments/{ids['appointment_id']}/status/extra"), ("DELETE", "/")]:
+        for token in (org.dispatcher, None):
+            r = api.call(method, path, token)
+            assert (r.status, r.body) == (404, {"error": {"code": "not_found", "message": "no such path"}}), \
+                (method, path, r.status, r.body)
+    # A known path with a method it does not have is Chalice's 405, in the same format.
+    r = api.call("DELETE", "/jobs", org.dispatcher)
+    assert r.status == 405 and r.body["error"]["code"] == "method_not_allowed"
