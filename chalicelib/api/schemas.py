@@ -10,7 +10,8 @@ from ..domain import errors, values
 
 Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(str.strip)]
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
-Id = Annotated[str, Field(min_length=1, max_length=100)]
+MAX_ID = 100  # the longest id a request may name; the ids issued are far shorter
+Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 Role = Literal["dispatcher", "technician", "provider"]
 Visibility = Literal["public", "private"]
 

@@ -218,3 +218,29 @@ def test_an_unknown_path_is_a_404_in_the_error_format(api, org, booked):
     # A known path with a method it does not have is Chalice's 405, in the same format.
     r = api.call("DELETE", "/jobs", org.dispatcher)
     assert r.status == 405 and r.body["error"]["code"] == "method_not_allowed"
+
+
+def test_an_id_longer_than_any_issued_is_not_found_without_asking_dynamodb(api, org, booked, aws_calls):
+    """DynamoDB refuses a key over 2 KB with an error (moto does not): such an id never reaches it."""
+    long = "x" * 3000
+    for method, path, body, what in [("GET", f"/jobs/{long}", None, "job"),
+                                     ("GET", f"/jobs/job_{long}/notes", None, "job"),
+                                     ("POST", f"/appointments/apt_{long}/status", {"action": "start"}, "appointment"),
+                                     ("GET", f"/customers/{long}", None, "customer"),
+                                     ("PATCH", f"/users/{long}", {"active": False}, "user"),
+                                     ("GET", f"/settings/locations/{long}", None, "location"),
+                                     ("GET", f"/queues/{long}", None, "queue")]:
+        before = len(aws_calls)
+        r = api.call(method, path, org.dispatcher, body)
+        assert (r.status, r.body["error"]["message"]) == (404, f"{what} not found"), (path, r.body)
+        assert aws_calls[before:] == [("dynamodb", "GetItem")], path  # the caller's own record, nothing else
+
+
+def test_an_if_match_that_is_not_a_plain_version_is_a_400(api, org, booked):
+    job, ids, tech, _ = booked
+    before = job_items(org, job["id"])
+    for value in ("²", "١", "9" * 5000, "-1", ""):
+        r = api.post(f"/appointments/{ids['appointment_id']}/status", tech, {"action": "en_route"},
+                     headers={"If-Match": value})
+        error(r, 400, "If-Match: must be the version number")
+    assert job_items(org, job["id"]) == before
