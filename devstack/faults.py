@@ -163,7 +163,8 @@ class Figures:
                 f"provider: {self.accepted:,} accepted, {self.refused:,} refused; "
                 f"lost {self.lost}, duplicates {self.duplicates}\n"
                 f"stream: {d.invocations:,} invocations offering {d.records_offered:,} records, "
-                f"{d.partial_failures:,} partial-failure responses, {d.timeouts:,} timeouts, {d.bisections:,} bisections, "
+                f"{d.partial_failures:,} partial-failure responses, {d.timeouts:,} timeouts, "
+                f"{d.bisections:,} bisections, "
                 f"{d.delivered_again:,} batches delivered twice, {len(d.dead_lettered)} records dead-lettered")
 
 
@@ -232,7 +233,8 @@ def run(client, *, appointments: int = 100, seed: int = 14, failure_rate: float 
     for job_id, appointment_id, phone in booked:
         messages, next_token = [], None
         while True:
-            page = call("GET", f"/jobs/{job_id}/messages?limit=100" + (f"&next_token={next_token}" if next_token else ""))
+            after = f"&next_token={next_token}" if next_token else ""
+            page = call("GET", f"/jobs/{job_id}/messages?limit=100{after}")
             messages += [m for m in page["items"] if m["direction"] == "outbound"]
             if not (next_token := page["next_token"]):
                 break

@@ -127,4 +127,5 @@ def test_every_operation_answers_as_documented_and_never_5xx(api, fuzzer, capsys
     with capsys.disabled():
         print(f"\nfuzz: {len(operations)} operations, {requests} requests, by status class "
               f"{dict(sorted(statuses.items()))}, {statuses['5xx']} answers 5xx, {len(problems)} distinct problems")
-    assert not problems, "\n".join(f"{op} {status}: {what}\n    {curl}" for (op, status, what), curl in problems.items())
+    assert not problems, "\n".join(f"{op} {status}: {what}\n    {curl}"
+                                   for (op, status, what), curl in problems.items())

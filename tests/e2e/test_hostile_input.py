@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-import app  # noqa: F401 (registers every operation)
+import app  # noqa: F401 (importing it registers every operation in OPERATIONS)
 from chalicelib.api.routing import OPERATIONS
 from devstack.tokens import mint
 
@@ -28,7 +28,8 @@ def booked(api, org):
     customer_id = new_customer(api, org)
     job = api.post("/jobs", org.dispatcher, {"customer_id": customer_id, "description": "Leak",
                                              "appointment": {**window(), "technician_id": tech_id}}).body
-    location_id = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver"}).body["id"]
+    location = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver"})
+    location_id = location.body["id"]
     ids = {"job_id": job["id"], "appointment_id": job["appointments"][0]["id"], "customer_id": customer_id,
            "user_id": tech_id, "location_id": location_id, "name": "unassigned"}
     return job, ids, tech, both
@@ -84,8 +85,8 @@ def test_times_outside_2000_to_2100_are_refused_naming_the_field(api, org, booke
          "window_end"),
         ("POST", f"/appointments/{appointment_id}/offers", {"frames": [{"start": moment, "end": w["window_end"]}]},
          "frames.0.start"),
-        ("POST", f"/appointments/{appointment_id}/offers",
-         {"frames": [{"start": w["window_start"], "end": w["window_end"]}, {"start": w["window_start"], "end": moment}]},
+        ("POST", f"/appointments/{appointment_id}/offers", {"frames": [
+            {"start": w["window_start"], "end": w["window_end"]}, {"start": w["window_start"], "end": moment}]},
          "frames.1.end"),
     ]
     for method, path, body, field in cases:
