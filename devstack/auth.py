@@ -3,11 +3,9 @@
 raises on anything that is not a JWT, which drops the connection with no HTTP answer at all."""
 import base64
 import binascii
-import functools
 import json
-from http.server import BaseHTTPRequestHandler
 
-from chalice.local import ChaliceRequestHandler, LocalGateway, LocalGatewayAuthorizer, NotAuthorizedError
+from chalice.local import LocalGatewayAuthorizer, NotAuthorizedError
 
 UNAUTHORIZED = json.dumps({"error": {"code": "unauthorized",
                                      "message": "the bearer token is not a valid token"}}).encode()
@@ -31,17 +29,3 @@ class TokenShapeAuthorizer(LocalGatewayAuthorizer):
 def _unauthorized() -> NotAuthorizedError:
     return NotAuthorizedError({"Content-Type": "application/json", "x-amzn-ErrorType": "UnauthorizedException"},
                               UNAUTHORIZED)
-
-
-class LocalStageHandler(ChaliceRequestHandler):
-    """Chalice's handler, with the authorizer above (the base class handles the request in __init__)."""
-
-    def __init__(self, request, client_address, server, app_object, config) -> None:
-        self.local_gateway = LocalGateway(app_object, config)
-        self.local_gateway._authorizer = TokenShapeAuthorizer(app_object)
-        BaseHTTPRequestHandler.__init__(self, request, client_address, server)
-
-
-def check_token_shape(server, app_object, config) -> None:
-    """Serve every request of `server` (Chalice's local HTTP server) through LocalStageHandler."""
-    server.RequestHandlerClass = functools.partial(LocalStageHandler, app_object=app_object, config=config)

@@ -1,5 +1,6 @@
 """Every error leaves as {"error": {"code", "message"}} with the status api.md gives it."""
 import json
+import re
 
 from chalice import Response
 
@@ -31,10 +32,46 @@ def error_middleware(event, get_response):
     return response
 
 
+MAX_BODY_BYTES = 256 * 1024  # nine 1,600-character templates, every character escaped, fit with room to spare
+MAX_DEPTH = 16  # the deepest request is 3 levels; the C parser recurses once per level
+# Quotes, escapes (a backslash and the character it escapes) and brackets: all a depth count must see.
+_STRUCTURE = re.compile(rb'\\.|["\[\]{}]', re.DOTALL)
+
+
+def _too_deep(raw: bytes) -> bool:
+    """Whether arrays and objects nest deeper than MAX_DEPTH, in one pass and without parsing."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return False
+    depth, in_string = 0, False
+    for token in _STRUCTURE.finditer(raw):
+        t = token.group()
+        if t == b'"':
+            in_string = not in_string
+        elif in_string or len(t) == 2:
+            continue
+        elif t in b"[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def parse_json(raw: bytes | None) -> dict:
+    """The request's JSON, bounded in size and depth before it is parsed: a body that could exhaust
+    the parser is refused as invalid input, never a 500."""
     if not raw:
         return {}
+    if len(raw) > MAX_BODY_BYTES:
+        raise ValidationError("body", f"is larger than {MAX_BODY_BYTES // 1024} KiB")
+    if _too_deep(raw):
+        raise ValidationError("body", f"nests deeper than {MAX_DEPTH} levels")
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_no_constant)  # NaN and Infinity are not JSON
     except (ValueError, UnicodeDecodeError):
         raise ValidationError("body", "is not valid JSON") from None

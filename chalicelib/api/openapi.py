@@ -23,9 +23,10 @@ def _list_of(ref: dict) -> dict:
 
 @cache
 def document() -> dict:
-    models = {m for op in OPERATIONS for m in (op.body, op.response) if m} | {schemas.ErrorOut}
-    refs, defs = models_json_schema([(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
-                                    ref_template=REF)
+    # Requests are described as they are validated, responses as they are serialized (with aliases: `from`).
+    requests = {(op.body, "validation") for op in OPERATIONS if op.body}
+    responses = {(m, "serialization") for m in {op.response for op in OPERATIONS if op.response} | {schemas.ErrorOut}}
+    refs, defs = models_json_schema(sorted(requests | responses, key=lambda pair: pair[0].__name__), ref_template=REF)
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
         entry = {"operationId": op.name, "summary": op.summary, "responses": {}}
@@ -47,13 +48,13 @@ def document() -> dict:
                 "schema": refs[(op.body, "validation")]}}}
         ok: dict = {"description": "OK"}
         if op.response:
-            ref = refs[(op.response, "validation")]
+            ref = refs[(op.response, "serialization")]
             listed = op.method in LISTED and op.query is not None
             ok["content"] = {"application/json": {"schema": _list_of(ref) if listed else ref}}
         entry["responses"][str(op.status)] = ok
         for code, text in ERRORS.items():
             entry["responses"][code] = {"description": text, "content": {"application/json": {
-                "schema": refs[(schemas.ErrorOut, "validation")]}}}
+                "schema": refs[(schemas.ErrorOut, "serialization")]}}}
         paths.setdefault(op.path, {})[op.method.lower()] = entry
     return {
         "openapi": "3.1.0",

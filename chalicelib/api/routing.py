@@ -1,6 +1,7 @@
 """One decorator per operation: it authenticates, validates the body and query with Pydantic,
 runs the view, and records the operation for the OpenAPI document."""
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -8,11 +9,12 @@ from chalice import Blueprint, CognitoUserPoolAuthorizer, Response
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
-from ..domain.errors import DomainError, ValidationError
+from ..domain.errors import DomainError, NotFound, ValidationError
 from ..domain.people import Role
 from ..services.access import Caller, authenticate
 from ..services.store import Store
 from .errors import from_domain, parse_json
+from .schemas import MAX_ID
 
 # API Gateway verifies the token; the ARN is replaced by the user pool's in the merge template.
 authorizer = CognitoUserPoolAuthorizer(
@@ -58,6 +60,8 @@ def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "is not a field of this request"
+        elif first["input"] is None and first["type"] != "missing":
+            message = "cannot be null"
         raise ValidationError(name, message) from None
 
 
@@ -66,9 +70,17 @@ def _if_match(headers) -> int | None:
     if raw is None:
         return None
     value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", value):  # str.isdigit() takes "²", which int() refuses
         raise ValidationError("If-Match", "must be the version number of the record")
     return int(value)
+
+
+def _known_ids(params: dict[str, str]) -> None:
+    """An id in the path longer than any id issued is not found, without asking DynamoDB (which refuses a
+    key over 2 KB with an error)."""
+    for name, value in params.items():
+        if len(value) > MAX_ID:
+            raise NotFound("queue" if name == "name" else name.removesuffix("_id"))
 
 
 def _claims(request) -> tuple[str | None, str | None]:
@@ -95,6 +107,7 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, roles: tupl
             caller = None if public else authenticate(store, *_claims(request))
             if caller and roles:
                 caller.require(*roles)
+            _known_ids(params)
             call = Call(
                 caller=caller,
                 body=_validated(body, parse_json(request.raw_body), "body") if body else None,

@@ -3,14 +3,15 @@ from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator,
+    AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator,
 )
 
 from ..domain import errors, values
 
 Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(str.strip)]
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
-Id = Annotated[str, Field(min_length=1, max_length=100)]
+MAX_ID = 100  # the longest id a request may name; the ids issued are far shorter
+Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 Role = Literal["dispatcher", "technician", "provider"]
 Visibility = Literal["public", "private"]
 
@@ -33,7 +34,9 @@ def _whole_seconds(moment: datetime) -> datetime:
 
 Phone = Annotated[str, Field(max_length=32), _domain(values.e164)]
 TimeZone = Annotated[str, Field(max_length=64), _domain(values.time_zone)]
-Moment = Annotated[AwareDatetime, AfterValidator(_whole_seconds)]
+Moment = Annotated[AwareDatetime, _domain(values.moment), AfterValidator(_whole_seconds)]
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a calendar day, 2000-01-01 to 2100-12-31"),
+                _domain(lambda field, raw: values.calendar_day(field, raw).isoformat())]
 
 
 class In(BaseModel):
@@ -97,8 +100,8 @@ class CancelIn(In):
 
 class AppointmentPatch(In):
     """Reschedule (both window ends) and/or assign (`technician_id`, null to unassign)."""
-    window_start: Moment | None = None
-    window_end: Moment | None = None
+    window_start: Moment = None
+    window_end: Moment = None
     technician_id: Id | None = None
 
     @model_validator(mode="after")
@@ -122,11 +125,16 @@ class OffersIn(In):
     frames: Annotated[list[FrameIn], Field(min_length=1, max_length=10)]
 
 
+def _rounded(places: int):
+    """A measurement kept to a meaningful precision: DynamoDB stores no number below 1e-130."""
+    return AfterValidator(lambda value: round(value, places))
+
+
 class PositionIn(In):
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lon: Annotated[float, Field(ge=-180, le=180)]
-    heading: Annotated[float, Field(ge=0, lt=360)] | None = None
-    speed: Annotated[float, Field(ge=0, le=100)] | None = None  # m/s
+    lat: Annotated[float, Field(ge=-90, le=90), _rounded(7)]  # 7 decimal places: about a centimetre
+    lon: Annotated[float, Field(ge=-180, le=180), _rounded(7)]
+    heading: Annotated[float, Field(ge=0, lt=360), _rounded(2)] | None = None
+    speed: Annotated[float, Field(ge=0, le=100), _rounded(2)] | None = None  # m/s
 
 
 class NoteIn(In):
@@ -151,17 +159,11 @@ class UserIn(In):
 
 
 class UserPatch(In):
-    name: Text | None = None
+    """The fields to change; `phone` may be null (removed), the others may be left out but not null."""
+    name: Text = None
     phone: Phone | None = None
-    roles: Annotated[list[Role], Field(min_length=1)] | None = None
-    active: bool | None = None
-
-    @field_validator("name", "roles", "active")
-    @classmethod
-    def _not_null(cls, value):
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
+    roles: Annotated[list[Role], Field(min_length=1)] = None
+    active: bool = None
 
 
 class LocationIn(In):
@@ -171,16 +173,10 @@ class LocationIn(In):
 
 
 class LocationPatch(In):
-    name: Text | None = None
-    time_zone: TimeZone | None = None
-    direct_reply_enabled: bool | None = None
-
-    @field_validator("name", "time_zone", "direct_reply_enabled")
-    @classmethod
-    def _not_null(cls, value):
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
+    """The fields to change: each may be left out, none may be null."""
+    name: Text = None
+    time_zone: TimeZone = None
+    direct_reply_enabled: bool = None
 
 
 ScenarioKey = Literal["booking_confirmation", "reminder", "still_assigning", "auto_canceled", "en_route", "delayed",
@@ -201,9 +197,11 @@ class QuietHoursIn(In):
 
 
 class ScenariosIn(In):
+    """The fields to change: `voice_origination` may be null (no voice messages); the others may be left
+    out but not null."""
     scenarios: dict[ScenarioKey, ScenarioPatch] = {}
-    quiet_hours: QuietHoursIn | None = None
-    confirmation_followup_minutes: Annotated[int, Field(ge=15, le=24 * 60)] | None = None
+    quiet_hours: QuietHoursIn = None
+    confirmation_followup_minutes: Annotated[int, Field(ge=15, le=24 * 60)] = None
     voice_origination: Phone | None = None
     escalate_before_hours: Annotated[int, Field(ge=1, le=24 * 14)] | None = Field(
         default=None, description="escalate no earlier than this long before the window (default 48)")
@@ -271,11 +269,11 @@ class ResolveIn(In):
 
 class JobsQuery(PageQuery):
     status: str | None = None
-    date: str | None = None
+    date: Day | None = None
 
 
 class DayQuery(In):
-    date: str | None = None
+    date: Day | None = None
 
 
 # -- responses ----------------------------------------------------------------------------------------

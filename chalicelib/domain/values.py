@@ -1,6 +1,6 @@
-"""Value checks shared by entities: phone numbers, time zones, arrival windows."""
+"""Value checks shared by entities: phone numbers, time zones, calendar days and moments, arrival windows."""
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ValidationError
@@ -26,6 +26,31 @@ def time_zone(field: str, name: str) -> str:
     return name
 
 
+# Times a visit can be about. Beyond them, arithmetic on a date overflows (year 1 at +14:00 has no UTC
+# moment, the day after 9999-12-31 none at all), so they are refused where they come in.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+SANE_RANGE = f"must be between {FIRST_YEAR} and {LAST_YEAR}"
+
+
+def moment(field: str, value: datetime) -> datetime:
+    """A time someone sent, refused outside the sane range (judged on its own calendar, before any
+    conversion could overflow)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(field, SANE_RANGE)
+    return value
+
+
+def calendar_day(field: str, raw: str) -> date:
+    """A day like 2026-12-01, in the sane range."""
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValidationError(field, "must be a date like 2026-12-01") from None
+    if not date(FIRST_YEAR, 1, 1) <= day <= date(LAST_YEAR, 12, 31):
+        raise ValidationError(field, SANE_RANGE)
+    return day
+
+
 def utc(field: str, moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValidationError(field, "must carry a UTC offset, like 2026-12-01T09:00:00Z")
@@ -40,7 +65,8 @@ class TimeFrame:
 
     @classmethod
     def of(cls, start: datetime, end: datetime, field: str = "window") -> "TimeFrame":
-        start, end = utc(f"{field}_start", start), utc(f"{field}_end", end)
+        start = utc(f"{field}_start", moment(f"{field}_start", start))
+        end = utc(f"{field}_end", moment(f"{field}_end", end))
         if end <= start:
             raise ValidationError(f"{field}_end", "must be after the start")
         return cls(start, end)

@@ -10,7 +10,7 @@ from ..domain.ids import job_id_of_appointment
 from ..domain.jobs import Appointment, Job
 from ..domain.people import Role
 from ..domain.status import AppointmentAction, JobStatus
-from ..domain.values import TimeFrame
+from ..domain.values import TimeFrame, calendar_day
 from ..store.pages import Page
 from .access import Caller, check_version, visible_job
 from .store import Store
@@ -68,10 +68,7 @@ def get_job(store: Store, caller: Caller, job_id: str) -> Job:
 
 def local_day(day: str, tz: str) -> tuple[datetime, datetime]:
     """The UTC bounds of a calendar day in the organization's time zone."""
-    try:
-        date = datetime.strptime(day, "%Y-%m-%d").date()
-    except ValueError:
-        raise ValidationError("date", "must be a date like 2026-12-01") from None
+    date = calendar_day("date", day)
     zone = ZoneInfo(tz)
     start = datetime.combine(date, time(0), zone)
     end = datetime.combine(date + timedelta(days=1), time(0), zone)

@@ -46,5 +46,5 @@ def page_of(model, pk: str, sk_prefix: str, convert, limit: int, next_token: str
     """One page of a partition's items whose sort key starts with `sk_prefix`, in key order."""
     bind()
     result = model.query(pk, Entity.sk.startswith(sk_prefix), filter_condition=filter_condition, limit=limit,
-                         last_evaluated_key=decode(next_token, {"pk": pk}))
+                         last_evaluated_key=decode(next_token, ("pk", pk), "sk", begins_with=sk_prefix))
     return Page([convert(i) for i in result], encode(result.last_evaluated_key))

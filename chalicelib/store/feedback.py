@@ -41,6 +41,6 @@ class Feedbacks:
         bind()
         hash_key = index(org_id)
         result = Entity.gsi2.query(hash_key, Entity.gsi2sk.between(keys.stamp(start), keys.stamp(end)), limit=limit,
-                                   last_evaluated_key=decode(next_token, {"gsi2pk": hash_key}))
+                                   last_evaluated_key=decode(next_token, ("gsi2pk", hash_key), "gsi2sk"))
         found = [_feedback(i) for i in result if isinstance(i, FeedbackItem) and i.created_at < end]
         return Page(found, encode(result.last_evaluated_key))

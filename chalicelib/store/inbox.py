@@ -41,7 +41,8 @@ class Inbox:
     def list(self, org_id: str, user_id: str, limit: int, next_token: str | None) -> Page[InboxItem]:
         bind()
         pk = _pk(org_id, user_id)
-        result = InboxEntryItem.gsi2.query(pk, limit=limit, last_evaluated_key=decode(next_token, {"gsi2pk": pk}))
+        result = InboxEntryItem.gsi2.query(pk, limit=limit,
+                                           last_evaluated_key=decode(next_token, ("gsi2pk", pk), "gsi2sk"))
         return Page([_entry(i) for i in result], encode(result.last_evaluated_key))
 
     def mark_read(self, org_id: str, user_id: str, item_id: str, now: datetime) -> InboxItem:

@@ -126,10 +126,10 @@ class Jobs:
         bind()
         if status:
             index, hash_key = Entity.gsi2, keys.jobs_index(org_id, status)
-            start = decode(next_token, {"gsi2pk": hash_key})
+            start = decode(next_token, ("gsi2pk", hash_key), "gsi2sk")
         else:
             index, hash_key = Entity.gsi1, keys.jobs_index(org_id)
-            start = decode(next_token, {"gsi1pk": hash_key})
+            start = decode(next_token, ("gsi1pk", hash_key), "gsi1sk")
         result = index.query(hash_key, scan_index_forward=False, limit=limit, last_evaluated_key=start)
         jobs = [_job(i, []) for i in result]
         return Page(jobs, encode(result.last_evaluated_key))
@@ -138,7 +138,7 @@ class Jobs:
         bind()
         hash_key = keys.provider_index(org_id, provider_id)
         result = Entity.gsi3.query(hash_key, scan_index_forward=False, limit=limit,
-                                   last_evaluated_key=decode(next_token, {"gsi3pk": hash_key}))
+                                   last_evaluated_key=decode(next_token, ("gsi3pk", hash_key), "gsi3sk"))
         return Page([_job(i, []) for i in result], encode(result.last_evaluated_key))
 
     def appointments_of_technician(self, org_id: str, technician_id: str, start: datetime | None,
@@ -146,9 +146,10 @@ class Jobs:
         """A technician's appointments in window order, optionally those starting in [start, end)."""
         bind()
         hash_key = keys.technician_index(org_id, technician_id)
-        condition = Entity.gsi1sk.between(keys.stamp(start), keys.stamp(end)) if start and end else None
-        result = Entity.gsi1.query(hash_key, condition, limit=limit,
-                                   last_evaluated_key=decode(next_token, {"gsi1pk": hash_key}))
+        bounds = (keys.stamp(start), keys.stamp(end)) if start and end else None
+        condition = Entity.gsi1sk.between(*bounds) if bounds else None
+        start_key = decode(next_token, ("gsi1pk", hash_key), "gsi1sk", between=bounds)
+        result = Entity.gsi1.query(hash_key, condition, limit=limit, last_evaluated_key=start_key)
         return Page([_appointment(i) for i in result], encode(result.last_evaluated_key))
 
     def appointments_starting(self, org_id: str, start: datetime, end: datetime) -> list[Appointment]:

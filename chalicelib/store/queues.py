@@ -76,5 +76,5 @@ class Queues:
         pk = queue_index(org_id, queue, state is EntryState.DONE)
         only = QueueEntryItem.state == state.value if state in (EntryState.OPEN, EntryState.CLAIMED) else None
         result = QueueEntryItem.gsi2.query(pk, filter_condition=only, limit=limit,
-                                           last_evaluated_key=decode(next_token, {"gsi2pk": pk}))
+                                           last_evaluated_key=decode(next_token, ("gsi2pk", pk), "gsi2sk"))
         return Page([_entry(i) for i in result], encode(result.last_evaluated_key))

@@ -77,7 +77,7 @@ class Org:
     dispatcher_id: str
 
 
-_numbers = itertools.count(100)
+_numbers = itertools.count(100)  # an SMS number per organization made in the session
 
 
 def new_org(slug: str) -> Org:
@@ -91,7 +91,9 @@ def new_org(slug: str) -> Org:
 @pytest.fixture
 def api(aws, aws_calls):
     import app
+    from devstack.gateway import StageGateway
     with Client(app.app) as client:
+        client.http._local_gateway = StageGateway(app.app, client.http._config)  # as `make run` serves it
         yield Api(client)
 
 

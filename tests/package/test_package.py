@@ -77,6 +77,21 @@ def test_the_packaged_api_has_no_dev_routes(packaged):
     assert "/jobs/{job_id}" in paths and not [p for p in paths if p.startswith("/dev")]
 
 
+def test_api_gateway_answers_in_the_error_format_and_an_unknown_path_is_a_404(packaged):
+    _, t = packaged
+    responses = {r["Properties"]["ResponseType"]: r["Properties"] for r in t["Resources"].values()
+                 if r["Type"] == "AWS::ApiGateway::GatewayResponse"}
+    assert {"MISSING_AUTHENTICATION_TOKEN", "UNAUTHORIZED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
+    assert all(r["RestApiId"] == {"Ref": "RestAPI"} for r in responses.values())
+    unknown = responses["MISSING_AUTHENTICATION_TOKEN"]
+    assert unknown["StatusCode"] == "404"
+    assert json.loads(unknown["ResponseTemplates"]["application/json"]) == {
+        "error": {"code": "not_found", "message": "no such path"}}
+    for r in responses.values():  # valid JSON once API Gateway puts its quoted message in
+        body = r["ResponseTemplates"]["application/json"].replace("$context.error.messageString", '"a message"')
+        assert set(json.loads(body)["error"]) == {"code", "message"}
+
+
 # Operations the code makes that IAM names differently, or that belong to the local stand-in for Lambda.
 IAM_OF = {("dynamodb", "TransactWriteItems"): ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
           ("pinpoint-sms-voice-v2", "SendTextMessage"): ["sms-voice:SendTextMessage"],

@@ -71,6 +71,14 @@ def stack():
     stop(process)
 
 
+def test_an_unknown_path_is_a_404_in_the_error_format_as_when_deployed(stack):
+    base, _ = stack
+    _, demo = call(base, "GET", "/dev/demo")
+    for token in (demo["users"][0]["token"], None):
+        assert call(base, "GET", "/jobs/job_x/invoices", token=token) == (
+            404, {"error": {"code": "not_found", "message": "no such path"}})
+
+
 def test_local_stack_serves_the_seeded_api_and_resolves_a_real_race(stack):
     base, _ = stack
     status, demo = call(base, "GET", "/dev/demo")

@@ -1,0 +1,131 @@
+"""Schemathesis over every operation of the app's own /openapi.json, in process, on moto.
+
+Each operation gets valid and invalid requests generated from its schema (a bounded, derandomized
+number, so the run is the same on every machine), sent with a dispatcher's token through the same
+local gateway as `make run`. Every answer must be: no 5xx, a status and body the document declares,
+and on every 4xx the house error format. The figures are printed; the test fails listing each problem."""
+import json
+import os
+from collections import Counter
+from urllib.parse import quote
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_schema_conformance, status_code_conformance,
+)
+
+from chalicelib.api.openapi import document
+from devstack.tokens import mint
+
+from .conftest import new_customer, window
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))  # per operation and mode: ~1,000 requests, well under 90 s
+
+
+def wsgi(api):
+    """The Chalice gateway of the `api` fixture as a WSGI app, for Schemathesis' in-process transport."""
+    def app(environ, start_response):
+        raw = environ.get("RAW_URI") or quote(environ["PATH_INFO"].encode("latin-1"), safe="/:@!$&'()*+,;=-._~")
+        if environ.get("QUERY_STRING"):
+            raw += f"?{environ['QUERY_STRING']}"
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        r = api.client.http.request(environ["REQUEST_METHOD"], raw, headers=headers, body=body)
+        start_response(f"{r.status_code} -", [(k, str(v)) for k, v in r.headers.items()])
+        return [r.body]
+    return app
+
+
+def error_format(ctx, response, case):
+    """Every 4xx is {"error": {"code", "message"}} with JSON content, whatever the document says."""
+    if 400 <= response.status_code < 500:
+        try:
+            body = json.loads(response.content)
+            ok = set(body) == {"error"} and isinstance(body["error"].get("code"), str) \
+                and isinstance(body["error"].get("message"), str)
+        except (ValueError, AttributeError, TypeError):
+            ok = False
+        if not ok:
+            raise AssertionError(f"{response.status_code} not in the error format: {response.content[:200]!r}")
+    return None
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          error_format]
+
+
+@pytest.fixture
+def fuzzer(api, org):
+    """A dispatcher who is also a technician (so the technician's own routes are reached too), with a
+    customer, a job and an appointment assigned to them, a location: ids to put in paths."""
+    from chalicelib.domain.people import Role
+    r = api.post("/users", org.dispatcher, {"name": "Fay Fuzz", "email": "fay@x.example",
+                                            "roles": ["dispatcher", "technician"]})
+    user_id = r.body["id"]
+    token = mint(user_id, org.id, [Role.DISPATCHER, Role.TECHNICIAN])
+    customer_id = new_customer(api, org)
+    location_id = api.post("/settings/locations", token, {"name": "North", "time_zone": "America/Denver"}).body["id"]
+
+    def ids() -> dict:
+        """A fresh scheduled job for each operation, so state-changing operations find something to change."""
+        job = api.post("/jobs", token, {"customer_id": customer_id, "description": "Leak", "location_id": location_id,
+                                        "appointment": {**window(), "technician_id": user_id}}).body
+        return {"job_id": job["id"], "appointment_id": job["appointments"][0]["id"], "customer_id": customer_id,
+                "user_id": user_id, "location_id": location_id, "name": "unassigned"}
+    return token, ids
+
+
+def test_every_operation_answers_as_documented_and_never_5xx(api, fuzzer, capsys):
+    token, ids = fuzzer
+    served = api.get("/openapi.json")
+    assert served.status == 200 and served.body == json.loads(json.dumps(document()))
+    schema = schemathesis.openapi.from_dict(served.body)
+    schema.app = wsgi(api)  # in process; from_wsgi would leave the document's own operation out
+    statuses, problems, requests = Counter(), {}, 0
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == sum(len(methods) for methods in document()["paths"].values())
+
+    for operation in operations:
+        known = ids()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            seen = [0]
+
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
+                      phases=[Phase.explicit, Phase.generate], print_blob=False,
+                      suppress_health_check=list(HealthCheck))
+            def run(case):
+                nonlocal requests
+                seen[0] += 1
+                if seen[0] % 2 and case.path_parameters:  # every other case on records that exist
+                    case.path_parameters = {k: known.get(k, v) for k, v in case.path_parameters.items()}
+                case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+                response = case.call()
+                requests += 1
+                statuses[f"{response.status_code // 100}xx"] += 1
+                try:
+                    case.validate_response(response, checks=CHECKS)
+                except FailureGroup as group:  # collected, and reported all at once below
+                    for failure in group.exceptions:
+                        what = f"{failure.title}: {(failure.message or '').strip()[:160]}"
+                        problems.setdefault((operation.label, response.status_code, what),
+                                            f"{case.as_curl_command()}\n    -> {response.content[:300]!r}")
+            try:
+                run()
+            except Unsatisfiable:  # nothing in this operation can be made invalid
+                assert mode is GenerationMode.NEGATIVE, operation.label
+
+    with capsys.disabled():
+        print(f"\nfuzz: {len(operations)} operations, {requests} requests, by status class "
+              f"{dict(sorted(statuses.items()))}, {statuses['5xx']} answers 5xx, {len(problems)} distinct problems")
+    assert not problems, "\n".join(f"{op} {status}: {what}\n    {curl}"
+                                   for (op, status, what), curl in problems.items())
