@@ -93,7 +93,7 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
     earlier = store.messages.claim(message, links)
     if earlier is not None:
         message = earlier  # a replay: never a second text
-        if message.status not in (MessageStatus.QUEUED, MessageStatus.FAILED):
+        if not unsent(message):
             return Outcome(message, sent_now=False)
     elif message.status is not MessageStatus.QUEUED:
         log(message, "recorded without sending")
@@ -114,7 +114,7 @@ def follow_up(store: Store, message: Message, messaging, now) -> None:
 def send_free_text(store: Store, sender: SmsSender, written: Message) -> Outcome:
     """A person's text goes as written, at once (a person chose the moment), unless the customer opted out."""
     message = store.messages.claimed(written.org_id, written.job_id, written.key)
-    if message.status not in (MessageStatus.QUEUED, MessageStatus.FAILED):
+    if not unsent(message):
         return Outcome(message, sent_now=False)  # a replay
     job = store.jobs.get(message.org_id, message.job_id)
     customer = contexts.load(job.org_id, job.customer_id, None, None).customer
@@ -124,6 +124,13 @@ def send_free_text(store: Store, sender: SmsSender, written: Message) -> Outcome
         return Outcome(message, sent_now=False)
     deliver(store, sender, message)
     return Outcome(message, sent_now=True)
+
+
+def unsent(message: Message) -> bool:
+    """Still to send on a replay: claimed but not sent, or refused by the provider. A text the provider
+    accepted is never sent again, even when its carrier later reports it failed."""
+    return message.status is MessageStatus.QUEUED or (message.status is MessageStatus.FAILED
+                                                      and not message.provider_id)
 
 
 def deliver(store: Store, sender: SmsSender, message: Message) -> None:
@@ -197,7 +204,7 @@ def send_reply(store: Store, sender: SmsSender, *, org, customer_phone: str, bod
                       scenario=scenario, appointment_id=appointment_id, error=why)
     earlier = store.messages.claim(message, [] if opted_out else list(links))
     if earlier is not None:
-        if earlier.status not in (MessageStatus.QUEUED, MessageStatus.FAILED):
+        if not unsent(earlier):
             return earlier
         message = earlier
     elif opted_out:

@@ -220,3 +220,21 @@ def test_the_link_in_a_text_is_a_hashed_scoped_expiring_token(api, org, stream, 
     with pytest.raises(NotFound):
         Links().resolve(token[:-1] + ("A" if token[-1] != "A" else "B"), now)
     assert not [i for i in LinkItem.query(f"LINK#{token}")]  # only the hash is a key
+
+
+def test_a_text_the_carrier_failed_is_not_sent_again_when_its_record_comes_back(api, org, stream):
+    import json
+    customer_id = new_customer(api, org, SAM)
+    job = api.post("/jobs", org.dispatcher, {"customer_id": customer_id, "description": "x",
+                                             "appointment": window()}).body
+    (_, records), = stream.pump.pending().items()
+    assert stream.invoke({"Records": records}) == {"batchItemFailures": []}
+    (m,) = api.get(f"/jobs/{job['id']}/messages", org.dispatcher).body["items"]
+    event = api.client.events.generate_sns_event(message=json.dumps({
+        "eventType": "TEXT_CARRIER_UNREACHABLE", "messageId": m["provider_id"], "messageStatus": "CARRIER_UNREACHABLE",
+        "messageStatusDescription": "handset off", "destinationPhoneNumber": SAM}), subject="")
+    assert api.client.lambda_.invoke("delivery_events", event).payload["outcome"] == "failed"
+    assert stream.invoke({"Records": records}) == {"batchItemFailures": []}  # the same batch, redelivered
+    assert len(stream.texts(SAM)) == 1
+    (m,) = api.get(f"/jobs/{job['id']}/messages", org.dispatcher).body["items"]
+    assert m["status"] == "failed"
