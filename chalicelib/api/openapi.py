@@ -37,6 +37,7 @@ def document() -> dict:
                   for p in re.findall(r"{(\w+)}", op.path)]
         if op.query:
             for name, f in op.query.model_fields.items():
+                name = f.alias or name  # `from` is a keyword in Python: an aliased field
                 params.append({"name": name, "in": "query", "required": f.is_required(),
                                "schema": op.query.model_json_schema()["properties"][name]})
         if params:
@@ -47,7 +48,7 @@ def document() -> dict:
         ok: dict = {"description": "OK"}
         if op.response:
             ref = refs[(op.response, "validation")]
-            listed = op.method in LISTED and op.query is not None
+            listed = op.method in LISTED and op.query is not None and getattr(op.query, "listed", True)
             ok["content"] = {"application/json": {"schema": _list_of(ref) if listed else ref}}
         entry["responses"][str(op.status)] = ok
         for code, text in ERRORS.items():

@@ -7,7 +7,7 @@ from chalice import Blueprint
 
 from ..notify import sms
 from ..domain.events import AppointmentEvent, EtaChanged
-from ..services import notifications, timers
+from ..services import analytics, notifications, timers
 from ..services.store import Store
 from ..store.changes import UnreadableRecord, events_of
 
@@ -19,6 +19,7 @@ STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/onmyway/stream/set-b
 
 
 def handle_record(record: DynamoDBRecord) -> None:
+    analytics.count_change(record.raw_event.get("dynamodb"))  # first: it counts kinds events_of cannot read
     try:
         events = events_of(record.raw_event.get("dynamodb"))
     except UnreadableRecord as error:
