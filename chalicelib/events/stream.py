@@ -5,6 +5,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from chalice import Blueprint
 
+from .. import metrics
 from ..notify import sms
 from ..domain.events import AppointmentEvent, EtaChanged
 from ..services import analytics, notifications, timers
@@ -37,5 +38,6 @@ def handle_record(record: DynamoDBRecord) -> None:
                        name="table_changes")
 def table_changes(event):
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event.to_dict(), record_handler=handle_record, processor=processor,
-                                    context=event.context)
+    with metrics.flushed():
+        return process_partial_response(event=event.to_dict(), record_handler=handle_record, processor=processor,
+                                        context=event.context)
