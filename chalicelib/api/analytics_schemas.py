@@ -22,12 +22,11 @@ Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a day of
                 AfterValidator(_day)]
 
 
-class AnalyticsQuery(In):
+class RangeQuery(In):
     """`from` and `to` are days of the organization (both included); by default the last 30 days."""
     listed: ClassVar[bool] = False  # one report, not a page of a list
     from_: Day | None = Field(default=None, alias="from")
     to: Day | None = None
-    group_by: Literal[GROUP_BY] = "day"
 
     @field_validator("to")
     @classmethod
@@ -41,12 +40,12 @@ class AnalyticsQuery(In):
         return to
 
 
-class CostQuery(In):
-    listed: ClassVar[bool] = False
-    from_: Day | None = Field(default=None, alias="from")
-    to: Day | None = None
+class AnalyticsQuery(RangeQuery):
+    group_by: Literal[GROUP_BY] = "day"
 
-    _range = AnalyticsQuery._range
+
+class CostQuery(RangeQuery):
+    """The days whose counted texts price the SMS part."""
 
 
 class FeedbackSummaryOut(BaseModel):

@@ -48,18 +48,20 @@ def count_change(record: dict | None) -> int:
         return 0
     if not found:
         return 0
-    time_zone, job, appointments = tallies.job_context(org_id, found[0].job_id)
-    counted = 0
+    counted = tallies.marks(org_id, found[0].job_id)  # a redelivered record stops here, having read once
+    todo: list[tuple[Fact, str, Where | None]] = []
     for fact in found:
-        if fact.for_asked:
-            for appointment_id, where in tallies.asked(org_id, fact.job_id):
-                if fact.appointment_id in (None, appointment_id):
-                    counted += tallies.count(org_id, fact.job_id, f"{fact.mark}:{appointment_id}", where,
-                                             fact.counts, fact.at)
+        if fact.for_asked:  # credited to each ask of the job (of its appointment) not yet credited
+            todo += [(fact, f"{fact.mark}:{mark.removeprefix('asked:')}", where) for mark, where in counted.items()
+                     if mark.startswith("asked:") and fact.appointment_id in (None, mark.removeprefix("asked:"))]
         else:
-            counted += tallies.count(org_id, fact.job_id, fact.mark, where_of(fact, time_zone, job, appointments),
-                                     fact.counts, fact.at, keep_where=fact.keep_where)
-    return counted
+            todo.append((fact, fact.mark, None))
+    todo = [t for t in todo if t[1] not in counted]
+    if not todo:
+        return 0
+    context = tallies.job_context(org_id, found[0].job_id)
+    return sum(tallies.count(org_id, fact.job_id, mark, where or where_of(fact, *context), fact.counts, fact.at,
+                             keep_where=fact.keep_where) for fact, mark, where in todo)
 
 
 def where_of(fact: Fact, time_zone: str | None, job: dict | None, appointments: list[dict]) -> Where:

@@ -86,17 +86,20 @@ def count(org_id: str, job_id: str, mark: str, where: Where, counts: dict[str, i
     return True
 
 
-def asked(org_id: str, job_id: str) -> list[tuple[str, Where]]:
-    """The job's appointments that were asked for a reply, each with where that was counted."""
-    answer = _client().query(
-        TableName=bind().Meta.table_name, ConsistentRead=True,
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :asked)",
-        ExpressionAttributeValues={":pk": {"S": marks_pk(org_id, job_id)}, ":asked": {"S": "asked:"}})
-    out = []
-    for raw in answer.get("Items", []):
-        m = _plain(raw)
-        out.append((m["sk"].removeprefix("asked:"), Where(m["day"], m["channel"], m["location"], m["technician"])))
-    return out
+def marks(org_id: str, job_id: str) -> dict[str, Where | None]:
+    """The job's facts counted so far (one Query); an `asked:` mark with where it was counted."""
+    client, out, start = _client(), {}, None
+    while True:
+        answer = client.query(TableName=bind().Meta.table_name, ConsistentRead=True,
+                              KeyConditionExpression="pk = :pk",
+                              ExpressionAttributeValues={":pk": {"S": marks_pk(org_id, job_id)}},
+                              **({"ExclusiveStartKey": start} if start else {}))
+        for raw in answer.get("Items", []):
+            m = _plain(raw)
+            out[m["sk"]] = Where(m["day"], m["channel"], m["location"], m["technician"]) if "day" in m else None
+        start = answer.get("LastEvaluatedKey")
+        if not start:
+            return out
 
 
 def job_context(org_id: str, job_id: str) -> tuple[str | None, dict | None, list[dict]]:

@@ -1,4 +1,5 @@
 """End to end through chalice.test.Client, on moto, with every AWS call recorded (and no Scan allowed)."""
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -76,7 +77,7 @@ class Org:
     dispatcher_id: str
 
 
-_numbers = iter(range(100, 200))
+_numbers = itertools.count(100)  # an SMS number per organization a test creates
 
 
 def new_org(slug: str) -> Org:
