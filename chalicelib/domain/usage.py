@@ -6,7 +6,7 @@ LIFECYCLE = ("book with a technician, confirmation text, reply C, reminder, en r
              "feedback request, a delivery receipt per text (5 lifecycles)")
 PER_APPOINTMENT = {
     "write_request_units": 246.20,
-    "read_request_units": 65.10,
+    "read_request_units": 77.90,
     "lambda_invocations": 27.40,
     "sms_segments": 6.00,
 }
