@@ -9,7 +9,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
                    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled", "TABLE_NAME": "onmyway-bench",
-                   "PHOTOS_BUCKET": "onmyway-bench", "POWERTOOLS_LOG_LEVEL": "WARNING"})
+                   "PHOTOS_BUCKET": "onmyway-bench", "POWERTOOLS_LOG_LEVEL": "WARNING",
+                   "POWERTOOLS_METRICS_DISABLED": "true"})
 
 import botocore.client  # noqa: E402
 

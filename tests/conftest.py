@@ -10,6 +10,7 @@ os.environ.update({
     "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
     "TABLE_NAME": "onmyway-test", "PHOTOS_BUCKET": "onmyway-photos-test",
+    "POWERTOOLS_METRICS_DISABLED": "true",  # no EMF lines in the tests' output; tests/e2e/test_metrics turns it on
 })
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)

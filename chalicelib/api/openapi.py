@@ -49,7 +49,7 @@ def document() -> dict:
         ok: dict = {"description": "OK"}
         if op.response:
             ref = refs[(op.response, "serialization")]
-            listed = op.method in LISTED and op.query is not None
+            listed = op.method in LISTED and op.query is not None and getattr(op.query, "listed", True)
             ok["content"] = {"application/json": {"schema": _list_of(ref) if listed else ref}}
         entry["responses"][str(op.status)] = ok
         for code, text in ERRORS.items():

@@ -261,7 +261,8 @@ class Job:
         appointment.confirmation = confirmation
         if confirmation is Confirmation.REJECTED:
             appointment.rejection_reason = reason
-            appointment.rejection_category = category or rejection_category(reason)
+            # A bare "N" says nothing of why: no category until somebody learns it.
+            appointment.rejection_category = category or (rejection_category(reason) if reason else None)
         self._touch(appointment, now)
         return appointment
 

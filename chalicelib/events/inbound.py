@@ -5,7 +5,7 @@ import json
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
-from .. import clock
+from .. import clock, metrics
 from ..config import settings
 from ..domain.messages import MessageStatus
 from ..notify import sms
@@ -29,6 +29,11 @@ def _process(payload: dict) -> str:
 
 @bp.on_sns_message(topic=INBOUND_TOPIC, name="inbound_sms")
 def inbound_sms(event):
+    with metrics.flushed():
+        return _inbound_sms(event)
+
+
+def _inbound_sms(event):
     try:
         text = inbound.parse(event.message)
     except inbound.BadInbound as error:
@@ -52,6 +57,11 @@ def inbound_sms(event):
 
 @bp.on_sns_message(topic=EVENTS_TOPIC, name="delivery_events")
 def delivery_events(event):
+    with metrics.flushed():
+        return _delivery_events(event)
+
+
+def _delivery_events(event):
     try:
         receipt = json.loads(event.message)
         provider_id, status = receipt["messageId"], str(receipt.get("messageStatus", "")).upper()
@@ -64,7 +74,9 @@ def delivery_events(event):
     if message is None:
         return {"outcome": "unknown_message"}
     delivered = status in DELIVERED
-    store.messages.receipt(message, MessageStatus.DELIVERED if delivered else MessageStatus.FAILED,
-                           None if delivered else f"{status}: {receipt.get('messageStatusDescription', '')}"[:500],
-                           clock.now())
+    error = None if delivered else f"{status}: {receipt.get('messageStatusDescription', '')}"[:500]
+    recorded = store.messages.receipt(message, MessageStatus.DELIVERED if delivered else MessageStatus.FAILED, error,
+                                      clock.now())
+    if recorded and not delivered:
+        metrics.add("DeliveryFailures", message.org_id)
     return {"outcome": "delivered" if delivered else "failed"}

@@ -5,9 +5,10 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
+from .. import metrics
 from ..notify import sms
 from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged
-from ..services import alerts, notifications, queues, timers
+from ..services import alerts, analytics, notifications, queues, timers
 from ..services.store import Store
 from ..store.changes import UnreadableRecord, events_of
 
@@ -22,6 +23,7 @@ STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/onmyway/stream/set-b
 
 
 def handle_record(record: "DynamoDBRecord") -> None:
+    analytics.count_change(record.raw_event.get("dynamodb"))  # first: it counts kinds events_of cannot read
     try:
         events = events_of(record.raw_event.get("dynamodb"))
     except UnreadableRecord as error:
@@ -44,5 +46,6 @@ def table_changes(event):
     # Imported here, not at module level: only this function needs it, and cold starts pay for every import.
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event.to_dict(), record_handler=handle_record, processor=processor,
-                                    context=event.context)
+    with metrics.flushed():
+        return process_partial_response(event=event.to_dict(), record_handler=handle_record, processor=processor,
+                                        context=event.context)

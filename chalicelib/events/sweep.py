@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 from chalice import Blueprint, Rate
 
-from .. import clock
+from .. import clock, metrics
 from ..notify import sms
 from ..services import sweep
 from ..services.store import Store
@@ -14,4 +14,5 @@ store = Store()
 
 @bp.schedule(Rate(1, unit=Rate.MINUTES), name="timer_sweep")
 def timer_sweep(event):
-    return asdict(sweep.run(store, sms.sender(), clock.now()))
+    with metrics.flushed():
+        return asdict(sweep.run(store, sms.sender(), clock.now()))

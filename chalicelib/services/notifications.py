@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
-from .. import clock
+from .. import clock, metrics
 from ..config import settings
 from ..domain import timefmt
 from ..domain.errors import NotFound
@@ -142,11 +142,13 @@ def deliver(store: Store, sender: SmsSender, message: Message) -> None:
         message.status, message.error = MessageStatus.FAILED, f"{type(error).__name__}: {error}"[:500]
         message.updated_at = clock.now()
         store.messages.update(message)
+        metrics.add("DeliveryFailures", message.org_id)
         log(message, "send failed")
         raise SendFailed(message, message.error) from error
     message.updated_at = clock.now()
     message.release_at = None
     store.messages.update(message)
+    metrics.text_sent(message.org_id, message.segments)
     log(message, "sent")
 
 
@@ -195,6 +197,7 @@ def send_reply(store: Store, sender: SmsSender, *, org, customer_phone: str, bod
             logger.info("reply not sent: customer opted out", extra={"to": mask(customer_phone), "scenario": scenario})
             return None
         sender.send(customer_phone, body, org.sms_number)
+        metrics.text_sent(org.id, count(body).segments)
         logger.info("reply sent", extra={"to": mask(customer_phone), "scenario": scenario})
         return None
     status, why = (MessageStatus.SUPPRESSED, "customer opted out") if opted_out else (MessageStatus.QUEUED, None)

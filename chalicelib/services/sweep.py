@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
+from .. import metrics
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.messages import Message, MessageStatus
 from ..domain.scenarios import ScenarioName
@@ -58,6 +59,8 @@ def run(store: Store, sender: SmsSender, now: datetime) -> SweepReport:
             report.failed += 1
             continue
         report.acted += int(acted)
+        if acted and not isinstance(item, MessageItem):
+            metrics.add("TimersFired", item.org_id)
         report.kinds[kind] = report.kinds.get(kind, 0) + int(acted)
     # Lag a little behind: an item filed while this sweep ran is read again next time (acted-on items
     # have left the index, so reading again costs nothing and acts on nothing twice).

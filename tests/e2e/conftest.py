@@ -77,7 +77,7 @@ class Org:
     dispatcher_id: str
 
 
-_numbers = itertools.count(100)  # an SMS number per organization made in the session
+_numbers = itertools.count(100)  # an SMS number per organization a test creates
 
 
 def new_org(slug: str) -> Org:

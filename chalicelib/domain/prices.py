@@ -1,0 +1,44 @@
+"""AWS unit prices (us-east-1, on-demand list prices) and the cost of appointment lifecycles.
+
+The one place prices live: check them against AWS's price pages and change PRICES_AS_OF with them.
+Nothing here is fetched: the code runs without internet, and the figures must be reproducible."""
+
+PRICES_AS_OF = "2025-01-15"  # DynamoDB on-demand after the November 2024 reduction
+REGION = "us-east-1"
+
+DYNAMODB_WRITE_REQUEST_UNIT = 0.625 / 1_000_000
+DYNAMODB_READ_REQUEST_UNIT = 0.125 / 1_000_000
+LAMBDA_REQUEST = 0.20 / 1_000_000
+LAMBDA_GB_SECOND = 0.0000166667  # x86
+SMS_SEGMENT = 0.00581 + 0.00302  # End User Messaging SMS to a US number (10DLC) + an average carrier fee
+LAMBDA_MEMORY_GB = 128 / 1024  # Chalice's default memory size, as packaged
+# The emulator cannot measure billed Lambda time: an assumed average (most invocations wait on a few
+# DynamoDB calls and one SMS send). Say so wherever it is used.
+ASSUMED_MS_PER_INVOCATION = 150
+SWEEP_INVOCATIONS_PER_MONTH = 60 * 24 * 30  # the minute sweep runs whatever is due
+
+
+def lambda_usd(invocations: float) -> float:
+    gb_seconds = invocations * ASSUMED_MS_PER_INVOCATION / 1000 * LAMBDA_MEMORY_GB
+    return invocations * LAMBDA_REQUEST + gb_seconds * LAMBDA_GB_SECOND
+
+
+def per_1000(per_appointment: dict[str, float]) -> tuple[float, dict[str, dict]]:
+    """The cost of 1,000 appointment lifecycles, and its breakdown, from what one lifecycle uses:
+    `write_request_units`, `read_request_units`, `lambda_invocations`, `sms_segments`."""
+    n = {k: v * 1000 for k, v in per_appointment.items()}
+    dynamodb = (n["write_request_units"] * DYNAMODB_WRITE_REQUEST_UNIT
+                + n["read_request_units"] * DYNAMODB_READ_REQUEST_UNIT)
+    lambdas = lambda_usd(n["lambda_invocations"])
+    sms = n["sms_segments"] * SMS_SEGMENT
+    breakdown = {
+        "sms": {"segments": round(n["sms_segments"]), "usd": round(sms, 4)},
+        "dynamodb": {"write_request_units": round(n["write_request_units"]),
+                     "read_request_units": round(n["read_request_units"]), "usd": round(dynamodb, 4)},
+        "lambda": {"invocations": round(n["lambda_invocations"]),
+                   "assumed_ms_per_invocation": ASSUMED_MS_PER_INVOCATION, "usd": round(lambdas, 4)},
+        "fixed_per_month": {"sweep_invocations": SWEEP_INVOCATIONS_PER_MONTH,
+                            "usd": round(lambda_usd(SWEEP_INVOCATIONS_PER_MONTH), 4),
+                            "note": "the minute sweep, whatever the number of appointments (not in the total)"},
+    }
+    return round(sms + dynamodb + lambdas, 2), breakdown

@@ -1,0 +1,135 @@
+"""Analytics counters, kept by the stream handler: per organization, per local day, and per day and
+dimension value (channel, location, technician). Read by key range, never by scanning messages.
+
+A counted fact writes a mark (`ORG#o#JOB#j#TALLY`, sk = the fact's key) and its increments (ADD) in one
+transaction; the mark's condition makes a replayed stream record count nothing. Marks expire after
+MARK_DAYS (the table's TTL): a stream record is redelivered for at most a day, and a reply or a
+confirmation credited to the text that asked for it comes within weeks."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from botocore.exceptions import ClientError
+from pynamodb.attributes import NumberAttribute
+
+from . import keys
+from .models import Entity, bind
+
+DIMENSIONS = ("day", "channel", "location", "technician")
+MARK_DAYS = 90
+
+
+class TallyItem(Entity, discriminator="tally"):
+    """One day's counters (of one dimension value): one numeric attribute per metric, named by it."""
+
+
+class TallyMarkItem(Entity, discriminator="tally_mark"):
+    """A fact already counted; an `asked:` mark keeps where it was counted, for the replies it gets."""
+    expires_at = NumberAttribute()
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a fact is counted: the organization's local day and the dimension values of its job."""
+    day: str  # YYYY-MM-DD in the organization's time zone
+    channel: str
+    location: str
+    technician: str
+
+    def sort_keys(self) -> dict[str, str]:
+        return {"day": self.day, "channel": f"{self.day}#{self.channel}", "location": f"{self.day}#{self.location}",
+                "technician": f"{self.day}#{self.technician}"}
+
+
+def counters_pk(org_id: str, dimension: str) -> str:
+    return f"{keys.org(org_id)}#TALLY#{dimension}"
+
+
+def marks_pk(org_id: str, job_id: str) -> str:
+    return f"{keys.job(org_id, job_id)}#TALLY"
+
+
+def _client():
+    return bind()._get_connection().connection.client
+
+
+def _plain(raw: dict) -> dict:
+    from boto3.dynamodb.types import TypeDeserializer
+    d = TypeDeserializer()
+    return {k: d.deserialize(v) for k, v in raw.items()}
+
+
+def count(org_id: str, job_id: str, mark: str, where: Where, counts: dict[str, int], at: datetime,
+          keep_where: bool = False) -> bool:
+    """Add `counts` to the day and dimension counters unless `mark` was counted before (then False)."""
+    table = bind().Meta.table_name
+    mark_item = {"pk": {"S": marks_pk(org_id, job_id)}, "sk": {"S": mark}, "kind": {"S": "tally_mark"},
+                 "expires_at": {"N": str(int((at + timedelta(days=MARK_DAYS)).timestamp()))}}
+    if keep_where:
+        mark_item.update({f: {"S": getattr(where, f)} for f in ("day", "channel", "location", "technician")})
+    names = {"#kind": "kind", **{f"#m{i}": name for i, name in enumerate(counts)}}
+    values = {":kind": {"S": "tally"}, **{f":m{i}": {"N": str(int(v))} for i, v in enumerate(counts.values())}}
+    update = "SET #kind = :kind ADD " + ", ".join(f"#m{i} :m{i}" for i in range(len(counts)))
+    items = [{"Put": {"TableName": table, "Item": mark_item, "ConditionExpression": "attribute_not_exists(pk)"}}]
+    for dimension, sk in where.sort_keys().items():
+        items.append({"Update": {"TableName": table, "Key": {"pk": {"S": counters_pk(org_id, dimension)},
+                                                             "sk": {"S": sk}},
+                                 "UpdateExpression": update, "ExpressionAttributeNames": names,
+                                 "ExpressionAttributeValues": values}})
+    try:
+        _client().transact_write_items(TransactItems=items)
+    except ClientError as error:
+        reasons = error.response.get("CancellationReasons") or [{}]
+        if error.response["Error"]["Code"] == "TransactionCanceledException" and \
+                reasons[0].get("Code") == "ConditionalCheckFailed":
+            return False  # counted before: a replayed record
+        raise  # a conflict or a throttle: the record is retried, and counts then
+    return True
+
+
+def marks(org_id: str, job_id: str) -> dict[str, Where | None]:
+    """The job's facts counted so far (one Query); an `asked:` mark with where it was counted."""
+    client, out, start = _client(), {}, None
+    while True:
+        answer = client.query(TableName=bind().Meta.table_name, ConsistentRead=True,
+                              KeyConditionExpression="pk = :pk",
+                              ExpressionAttributeValues={":pk": {"S": marks_pk(org_id, job_id)}},
+                              **({"ExclusiveStartKey": start} if start else {}))
+        for raw in answer.get("Items", []):
+            m = _plain(raw)
+            out[m["sk"]] = Where(m["day"], m["channel"], m["location"], m["technician"]) if "day" in m else None
+        start = answer.get("LastEvaluatedKey")
+        if not start:
+            return out
+
+
+def job_context(org_id: str, job_id: str) -> tuple[str | None, dict | None, list[dict]]:
+    """The organization's time zone, and the job and its appointments as stored (attributes that
+    another branch adds, such as `channel`, are read as they are, if present)."""
+    client, table = _client(), bind().Meta.table_name
+    profile = client.get_item(TableName=table, Key={"pk": {"S": keys.org(org_id)}, "sk": {"S": "PROFILE"}},
+                              ProjectionExpression="time_zone").get("Item")
+    answer = client.query(
+        TableName=table, ConsistentRead=True, KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :j",
+        ExpressionAttributeValues={":pk": {"S": keys.job(org_id, job_id)}, ":a": {"S": keys.APPOINTMENT_SK_PREFIX},
+                                   ":j": {"S": keys.JOB_SK}})
+    items = [_plain(i) for i in answer.get("Items", [])]
+    job = next((i for i in items if i.get("sk") == keys.JOB_SK), None)
+    return (_plain(profile).get("time_zone") if profile else None), job, [i for i in items if i is not job]
+
+
+def read(org_id: str, dimension: str, first: date, last: date) -> list[tuple[str, dict[str, int]]]:
+    """Counter items of `dimension` from day `first` to day `last`: (sort key, {metric: n}), by key."""
+    client, out, start = _client(), [], None
+    while True:
+        answer = client.query(
+            TableName=bind().Meta.table_name, KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :b",
+            ExpressionAttributeValues={":pk": {"S": counters_pk(org_id, dimension)},
+                                       ":a": {"S": first.isoformat()}, ":b": {"S": last.isoformat() + "#\uffff"}},
+            **({"ExclusiveStartKey": start} if start else {}))
+        for raw in answer.get("Items", []):
+            item = _plain(raw)
+            sk = item.pop("sk")
+            out.append((sk, {k: int(v) for k, v in item.items() if k not in ("pk", "kind")}))
+        start = answer.get("LastEvaluatedKey")
+        if not start:
+            return out
