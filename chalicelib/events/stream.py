@@ -6,8 +6,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from chalice import Blueprint
 
 from ..notify import sms
-from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged
-from ..services import alerts, notifications, queues, timers
+from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
+from ..services import alerts, frames, notifications, queues, timers
 from ..services.store import Store
 from ..store.changes import UnreadableRecord, events_of
 
@@ -32,6 +32,8 @@ def handle_record(record: DynamoDBRecord) -> None:
             queues.on_event(store, event)
         if isinstance(event, CustomerWrote):
             alerts.on_customer_wrote(store, sender, event)
+        if isinstance(event, FramePicked):
+            frames.tell_technician(store, sender, event)
         notifications.on_event(store, sender, event)
 
 
