@@ -164,6 +164,7 @@ class JobItem(Entity, discriminator="job"):
     cancel_reason = UnicodeAttribute(null=True)
     canceled_by = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(null=True)  # null on jobs stored before channels: "phone"
+    offered_window = FrameMap(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
