@@ -156,12 +156,12 @@ def count_booked(frames: list[TimeFrame], windows: list[TimeFrame]) -> Booked:
 
 
 def available(candidates: list[TimeFrame], *, now: datetime, current: TimeFrame | None, withdrawn: Withdrawn,
-              booked: Booked, capacity: int) -> list[TimeFrame]:
+              booked: Booked, capacity: int, limit: int | None = MAX_SHOWN) -> list[TimeFrame]:
     """What the customer may pick now: not begun, not the visit's own window, not withdrawn, not full;
-    soonest first, at most MAX_SHOWN."""
+    soonest first, at most `limit`."""
     kept = {f for f in candidates if f.start > now and f != current and withdrawn.keeps(f)
             and not booked.full(f, capacity)}
-    return sorted(kept, key=lambda f: (f.start, f.end))[:MAX_SHOWN]
+    return sorted(kept, key=lambda f: (f.start, f.end))[:limit]
 
 
 def availability_text(value) -> str:

@@ -12,12 +12,13 @@ from ..domain import ids
 from ..domain.customer_page import nonce as form_key
 from ..domain.customers import Customer
 from ..domain.errors import DomainError, NotFound, ValidationError
-from ..domain.frames import Withdrawn, available, count_booked, frame_start, generate
+from ..domain.frames import Withdrawn, frame_start, generate
 from ..domain.jobs import Job
 from ..domain.people import Organization
 from ..domain.values import TimeFrame, e164
 from ..store.booking import Bookings, LimitReached, counter_key
 from .frames import frames_store
+from .frames import open_frames as open_frames_of
 from .store import Store
 
 PER_PHONE_PER_DAY = 3
@@ -57,11 +58,7 @@ def open_frames(org: Organization, now: datetime) -> list[TimeFrame]:
     """The organization's generated frames that still have a place, soonest first."""
     settings = frames_store.settings(org.id, None)
     found = generate(settings, org.time_zone, now) if settings.generate else []
-    if not found:
-        return []
-    booked = frames_store.booked(org.id, None, found[0].start, max(f.end for f in found), None)
-    return available(found, now=now, current=None, withdrawn=Withdrawn(),
-                     booked=count_booked(found, [w for _, w in booked]), capacity=settings.visits_per_frame)
+    return open_frames_of(org.id, None, found, settings, now=now, current=None, withdrawn=Withdrawn(), excluding=None)
 
 
 def _text(field: str, value) -> str:
@@ -78,8 +75,7 @@ def _hashed(value: str) -> str:
 
 def request(store: Store, slug: str, values: dict, client: str) -> tuple[Job, bool]:
     """A `new_offer` job for the customer with this phone (created if new); (job, False) for a form sent again."""
-    p = page(store, slug)
-    org, now = p.org, clock.now()
+    org, now = organization(store, slug), clock.now()
     if values.get("website"):
         raise Refused("this request could not be sent")
     name, address, description = (_text(f, values.get(f)) for f in ("name", "address", "description"))
@@ -93,7 +89,7 @@ def request(store: Store, slug: str, values: dict, client: str) -> tuple[Job, bo
             start = frame_start(values["frame_start"])
         except ValidationError:
             raise ValidationError("frame_start", "is not one of the times offered") from None
-        frame = next((f for f in p.frames if f.start == start), None)
+        frame = next((f for f in open_frames(org, now) if f.start == start), None)
         if frame is None:
             raise ValidationError("frame_start", "that time is no longer available: please pick another")
     key = form_key(values.get("nonce")) or _hashed("|".join((phone, name, address, description, str(frame))))

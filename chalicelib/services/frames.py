@@ -104,12 +104,25 @@ def offer(store: Store, job: Job, appointment: Appointment, now: datetime) -> tu
     found, source, settings = candidates(store, job, offered, now)
     if not found:
         return [], source
-    booked = frames_store.booked(job.org_id, job.location_id, min(f.start for f in found),
-                                 max(f.end for f in found), moving and moving.id)
-    shown = rules.available(found, now=now, current=moving and moving.window,
-                            withdrawn=frames_store.withdrawn(job.org_id, job.id),
-                            booked=count_booked(found, [w for _, w in booked]), capacity=settings.visits_per_frame)
-    return shown, source
+    return open_frames(job.org_id, job.location_id, found, settings, now=now, current=moving and moving.window,
+                       withdrawn=frames_store.withdrawn(job.org_id, job.id), excluding=moving and moving.id), source
+
+
+def open_frames(org_id: str, location_id: str | None, found: list[TimeFrame], settings: FrameSettings, *,
+                now: datetime, current: TimeFrame | None, withdrawn: rules.Withdrawn,
+                excluding: str | None) -> list[TimeFrame]:
+    """The first MAX_SHOWN frames with a place, soonest first. Bookings are counted a UTC day at a time (the
+    day index's partition), only until the page is full: two weeks of frames cost a few Queries, not fifteen."""
+    left = rules.available(found, now=now, current=current, withdrawn=withdrawn, booked=count_booked([], []),
+                           capacity=settings.visits_per_frame, limit=None)
+    shown: list[TimeFrame] = []
+    while left and len(shown) < rules.MAX_SHOWN:
+        day = [f for f in left if f.start.date() == left[0].start.date()]
+        left = left[len(day):]
+        booked = frames_store.booked(org_id, location_id, day[0].start, max(f.end for f in day), excluding)
+        shown += rules.available(day, now=now, current=current, withdrawn=withdrawn,
+                                 booked=count_booked(day, [w for _, w in booked]), capacity=settings.visits_per_frame)
+    return shown[:rules.MAX_SHOWN]
 
 
 def choice(store: Store, link: Link) -> Choice:
@@ -130,15 +143,13 @@ def pick(store: Store, link: Link, start_value) -> Appointment:
         moving = target(job, v.appointment)
         if moving is not None and moving.window.start == start:
             return moving  # a double submit: already done
-        shown, _ = offer(store, job, v.appointment, now)
-        frame = next((f for f in shown if f.start == start), None)
+        offered = (moving or v.appointment).offers or v.appointment.offers
+        found, _, settings = candidates(store, job, offered, now)
+        withdrawn = frames_store.withdrawn(job.org_id, job.id)
+        frame = next((f for f in found if f.start == start and f.start > now and withdrawn.keeps(f)
+                      and not (moving and f == moving.window)), None)
         if frame is None:
-            offered = (moving or v.appointment).offers or v.appointment.offers
-            everything, _, _ = candidates(store, job, offered, now)
-            if any(f.start == start for f in everything) and start > now:
-                raise FrameTaken("that time was just taken: please pick another")
             raise ValidationError("start", "is not one of the times offered: please pick another")
-        settings = frames_store.settings(job.org_id, job.location_id)
         slot, holders = frames_store.slot(job.org_id, job.location_id, frame, moving and moving.id)
         indexed = {a for a, w in frames_store.booked(job.org_id, job.location_id, frame.start, frame.end,
                                                      moving and moving.id)}
@@ -155,9 +166,8 @@ def pick(store: Store, link: Link, start_value) -> Appointment:
                                                                   if before else " to rebook the canceled visit."))
         note = Note(id=f"{PICKED_NOTE}_{hashlib.sha256(f'{moved.id}:{frame.start}:{job.version}'.encode()).hexdigest()[:16]}",
                     job_id=job.id, author_id=CUSTOMER, text=text, visibility=Visibility.PRIVATE, created_at=now)
-        withdrawn = frames_store.withdrawn(job.org_id, job.id).after_pick(frame)
         try:
-            frames_store.pick(job, slot, holders, moved.id, withdrawn, note)
+            frames_store.pick(job, slot, holders, moved.id, withdrawn.after_pick(frame), note)
             return moved
         except VersionConflict:
             if attempt == 2:
