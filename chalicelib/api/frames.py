@@ -48,8 +48,10 @@ def _picker(link, token: str, root: str, base: str, status: int = 200, *, error:
     except service.NotMovable as e:
         if p._wants_json():
             return _error(e)
-        return p._html("problem.html", 409, root=root, page=None, heading="This visit can no longer be moved",
-                       phone=None, text=f"Please call us to change it. {e.message[0].upper()}{e.message[1:]}.")
+        org = store.organizations.get(link.org_id)
+        return p._html("problem.html", 409, root=root, page=None, heading="This visit can no longer be moved online",
+                       company=org.name, phone=org.sms_number,
+                       text=f"It is under way or done. To change anything, please call {org.name}.")
     if p._wants_json():
         return _error(error) if error else p._json(_as_json(c), status)
     field = error.field if isinstance(error, ValidationError) else None

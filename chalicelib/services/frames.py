@@ -74,7 +74,7 @@ def target(job: Job, appointment: Appointment) -> Appointment | None:
             return max(rebooked, key=lambda a: a.created_at)
         if job.status in (JobStatus.CANCELED, JobStatus.SCHEDULED, JobStatus.COMPLETE, JobStatus.UNSCHEDULED):
             return None
-    raise NotMovable("this visit can no longer be moved online: please call us")
+    raise NotMovable("this visit is under way or done and can no longer be moved online: please call us")
 
 
 def _zone_of_location(store: Store, job: Job) -> str:

@@ -93,3 +93,18 @@ def test_bad_requests_are_explained_and_store_nothing(api, org, frames):
     assert jobs_offered(api, org) == []
     from chalicelib.services.store import Store
     assert Store().customers.by_phone(org.id, LEE) is None
+
+
+def test_an_opted_out_customer_is_not_texted_but_the_request_is_kept(api, org, stream):
+    from .test_customer_pages import _org_number
+    from .test_two_way import inbound
+    api.post("/customers", org.dispatcher, {"name": "Lee Chen", "phone": LEE})
+    inbound(api, _org_number(org), "STOP", sender=LEE)
+    stream.settle()
+    before = stream.texts(LEE)
+    assert fetch(api, "POST", "/book/acme", form=form()).status == 303
+    stream.settle()
+    assert stream.texts(LEE) == before  # nothing more to an opted-out number
+    (job,) = jobs_offered(api, org)
+    (message,) = api.get(f"/jobs/{job['id']}/messages", org.dispatcher).body["items"]
+    assert (message["scenario"], message["status"]) == ("booking_received", "suppressed")

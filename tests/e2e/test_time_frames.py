@@ -197,7 +197,10 @@ def test_bad_picks_change_nothing(api, org, stream, visit):
     api.post(f"/appointments/{visit['appointment']}/status", visit["tech"], {"action": "en_route"})
     r = fetch(api, "POST", f"/c/{token}/pick", body={"start": "2026-12-02T15:00:00Z"})
     assert r.status == 409 and r.json()["error"]["code"] == "conflict"
-    assert fetch(api, "GET", f"/c/{token}").status == 409
+    page = fetch(api, "GET", f"/c/{token}")
+    assert page.status == 409 and "can no longer be moved online" in page.text and _org_number(org) in page.text
+    assert api.get(f"/jobs/{visit['job']}", org.dispatcher).body["appointments"][0]["window_start"] == \
+        before["appointments"][0]["window_start"]
 
 
 def test_working_hours_settings(api, org, stream, visit):
