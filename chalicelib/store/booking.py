@@ -50,7 +50,8 @@ class Bookings:
                 for _, sk, limit, until in counters:
                     item = BookingCountItem(pk=_counts_pk(job.org_id), sk=sk)
                     tx.update(item, actions=[BookingCountItem.count.add(1),
-                                             BookingCountItem.expires_at.set(int(until.timestamp()))],
+                                             BookingCountItem.expires_at.set(int(until.timestamp())),
+                                             BookingCountItem.kind.set(BookingCountItem)],  # readable as any item
                               condition=BookingCountItem.count.does_not_exist() | (BookingCountItem.count < limit))
                 if customer is not None:
                     tx.save(_customer_item(customer), condition=Entity.pk.does_not_exist())
