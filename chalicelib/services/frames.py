@@ -160,12 +160,13 @@ def pick(store: Store, link: Link, start_value) -> Appointment:
             moved = job.reschedule(moving.id, now, window=frame)
         else:
             moved = job.schedule(frame, now)  # reactivates a canceled job; its coupon stays with it
+        tz = v.ctx.time_zone
+        was = f" (was {timefmt.window(before.start, before.end, tz)})." if before else " to rebook the canceled visit."
         who = first_name(v.ctx.customer.name) or "The customer"
-        when = timefmt.window(frame.start, frame.end, v.ctx.time_zone)
-        text = (f"{who} picked {when} on the time-frame page" + (f" (was {timefmt.window(before.start, before.end, v.ctx.time_zone)})."
-                                                                  if before else " to rebook the canceled visit."))
-        note = Note(id=f"{PICKED_NOTE}_{hashlib.sha256(f'{moved.id}:{frame.start}:{job.version}'.encode()).hexdigest()[:16]}",
-                    job_id=job.id, author_id=CUSTOMER, text=text, visibility=Visibility.PRIVATE, created_at=now)
+        text = f"{who} picked {timefmt.window(frame.start, frame.end, tz)} on the time-frame page{was}"
+        once = hashlib.sha256(f"{moved.id}:{frame.start}:{job.version}".encode()).hexdigest()[:16]
+        note = Note(id=f"{PICKED_NOTE}_{once}", job_id=job.id, author_id=CUSTOMER, text=text,
+                    visibility=Visibility.PRIVATE, created_at=now)
         try:
             frames_store.pick(job, slot, holders, moved.id, withdrawn.after_pick(frame), note)
             return moved

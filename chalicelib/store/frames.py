@@ -16,7 +16,9 @@ from . import keys
 from ..domain.errors import VersionConflict
 from .db import conditional, transaction
 from .jobs import Jobs, _appointment, _appointment_item, _job_item
-from .models import AlertThrottleItem, AppointmentItem, Entity, FrameSettingsItem, FrameSlotItem, NoteItem, WithdrawnFramesItem, bind
+from .models import (
+    AlertThrottleItem, AppointmentItem, Entity, FrameSettingsItem, FrameSlotItem, NoteItem, WithdrawnFramesItem, bind,
+)
 
 WITHDRAWN_SK = "STF"
 DEFAULT = "default"
