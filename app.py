@@ -1,12 +1,14 @@
 """OnMyWay: registers the blueprints and the error middleware. No logic lives here."""
 from chalice import Chalice
 
-from chalicelib.api import analytics, feedback, inbox, jobs, notes, openapi, pages, people, queues, settings
+from chalicelib.api import (
+    analytics, booking, feedback, frames, inbox, jobs, notes, openapi, pages, people, queues, settings,
+)
 from chalicelib.api.errors import error_middleware
 from chalicelib.events import inbound, stream, sweep
 
 app = Chalice(app_name="onmyway")
 app.register_middleware(error_middleware, "http")
-for blueprint in (jobs.bp, people.bp, notes.bp, settings.bp, queues.bp, inbox.bp, feedback.bp, pages.bp, analytics.bp,
-                  openapi.bp, stream.bp, sweep.bp, inbound.bp):
+for blueprint in (jobs.bp, people.bp, notes.bp, settings.bp, queues.bp, inbox.bp, feedback.bp, pages.bp, frames.bp,
+                  booking.bp, analytics.bp, openapi.bp, stream.bp, sweep.bp, inbound.bp):
     app.register_blueprint(blueprint)

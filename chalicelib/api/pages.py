@@ -23,7 +23,8 @@ HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Rob
 JSON_POLICY = "default-src 'none'; frame-ancestors 'none'"
 DONE = {"replied": "Message sent. We answer here and by text.", "confirmed": "Thank you, your visit is confirmed.",
         "canceled": "Your visit is canceled.", "reschedule": "Thanks: we will contact you to find another time.",
-        "rated": "Thank you for your rating!"}
+        "rated": "Thank you for your rating!", "picked": "Done: your visit is booked for the time you picked. "
+        "We are texting you the details.", "callback": "Thanks: we will call you back to find a time that suits you."}
 CODES = {**STATUS, "cancel_cutoff": 409}
 
 
@@ -138,6 +139,9 @@ def customer_page(token: str):
     except (NotFound, LinkExpired) as e:
         return _link_problem(e, root)
     done = DONE.get((bp.current_request.query_params or {}).get("done", ""))
+    if link.purpose is LinkPurpose.RESCHEDULE:
+        from .frames import stf_page  # the time-frame picker (it builds on this module)
+        return stf_page(link, token, done)
     return _page(link, token, root, done=done)
 
 

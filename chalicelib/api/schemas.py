@@ -337,6 +337,7 @@ class JobOut(Out):
     cancel_reason: str | None
     channel: str = "phone"
     canceled_by: str | None = Field(default=None, description="company, customer (on the page) or system")
+    offered_window: FrameOut | None = Field(default=None, description="the time asked for on the booking page")
     version: int
     created_at: datetime
     updated_at: datetime

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from .jobs import Appointment, Confirmation, Job
 from .messages import Message
+from .notes import Note
 from .status import AppointmentStatus, JobStatus
 
 
@@ -85,3 +86,9 @@ def job_events(old: Job | None, new: Job | None) -> list[JobStatusChanged]:
     if new is None or (old is not None and old.status == new.status):
         return []
     return [JobStatusChanged(new.org_id, new.id, new.version, new.updated_at, new, old.status if old else None)]
+
+
+@dataclass(frozen=True)
+class FramePicked(DomainEvent):
+    """A customer picked a time frame on the STF page: the note on the job tells the technician."""
+    note: "Note"

@@ -111,6 +111,7 @@ class Job:
     cancel_reason: str | None = None
     canceled_by: str | None = None  # "company" (a dispatcher) or "system" (auto-cancel)
     channel: str = "phone"  # where the order came from: phone, web, provider, booking_page, or the org's own name
+    offered_window: TimeFrame | None = None  # the time the customer asked for on the booking page
     appointments: list[Appointment] = field(default_factory=list)
     version: int | None = None
     feedback: "Feedback | None" = field(default=None, compare=False)  # the customer's rating, once given

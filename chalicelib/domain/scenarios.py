@@ -24,6 +24,7 @@ class ScenarioName(StrEnum):
     ARRIVED = "arrived"
     FEEDBACK_REQUEST = "feedback_request"
     CANCELED = "canceled"
+    BOOKING_RECEIVED = "booking_received"  # a request from the public booking page
 
 
 COMMON = frozenset({"company", "company_phone", "customer_name", "customer_first_name", "window", "technician",
@@ -71,6 +72,8 @@ DEFAULTS: dict[ScenarioName, Scenario] = {s.name: s for s in [
     Scenario(S.CANCELED, "{{ company }}: {{ window }} visit canceled: {{ reason }}. "
              "{% if coupon_code %}{{ coupon_percent }}% off: {{ coupon_code }} {% endif %}" "Rebook: {{ link }}", urgent=False, link=LinkPurpose.RESCHEDULE,
              extra_variables=frozenset({"reason", "coupon_code", "coupon_percent"})),
+    Scenario(S.BOOKING_RECEIVED, "{{ company }}: we received your service request{% if window %} for {{ window }}"
+             "{% endif %}. We will text you once the visit is booked.", urgent=False, link=None),
 ]}
 
 

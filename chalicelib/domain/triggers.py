@@ -29,7 +29,7 @@ CUSTOMER_FACING = (AppointmentScheduled, AppointmentRescheduled, TechnicianEnRou
 def may_text(event: DomainEvent) -> bool:
     """Cheap first look, before anything is read: can this event lead to a customer text at all?"""
     if isinstance(event, JobStatusChanged):
-        return event.job.status in (JobStatus.COMPLETE, JobStatus.CANCELED)
+        return event.job.status in (JobStatus.COMPLETE, JobStatus.CANCELED) or _booking_request(event)
     return isinstance(event, CUSTOMER_FACING)
 
 
@@ -58,7 +58,14 @@ def triggers(event: DomainEvent, current: Job) -> list[Trigger]:
             last = _last(current, AppointmentStatus.CANCELED)
             return [Trigger(S.CANCELED, f"{S.CANCELED}:{job.id}:v{event.version}", last and last.id,
                             last and last.window)]
+        case JobStatusChanged(job=job) if _booking_request(event):
+            return [Trigger(S.BOOKING_RECEIVED, f"{S.BOOKING_RECEIVED}:{job.id}", None, job.offered_window)]
     return []
+
+
+def _booking_request(event: JobStatusChanged) -> bool:
+    """A new job from the public booking page: the customer hears that it arrived."""
+    return event.previous is None and event.job.status is JobStatus.NEW_OFFER and event.job.channel == "booking_page"
 
 
 def _late(a: Appointment) -> bool:
@@ -119,6 +126,8 @@ def still_true(trigger: Trigger, job: Job) -> bool:
             return job.status is JobStatus.COMPLETE
         case S.CANCELED:
             return job.status is JobStatus.CANCELED
+        case S.BOOKING_RECEIVED:
+            return True  # the request did arrive, whatever became of it since
         case S.AUTO_CANCELED:
             return appointment is not None and appointment.status is AppointmentStatus.CANCELED
     return False

@@ -7,8 +7,8 @@ from chalice import Blueprint
 
 from .. import metrics
 from ..notify import sms
-from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged
-from ..services import alerts, analytics, notifications, queues, timers
+from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
+from ..services import alerts, analytics, frames, notifications, queues, timers
 from ..services.store import Store
 from ..store.changes import UnreadableRecord, events_of
 
@@ -37,6 +37,8 @@ def handle_record(record: "DynamoDBRecord") -> None:
             queues.on_event(store, event)
         if isinstance(event, CustomerWrote):
             alerts.on_customer_wrote(store, sender, event)
+        if isinstance(event, FramePicked):
+            frames.tell_technician(store, sender, event)
         notifications.on_event(store, sender, event)
 
 

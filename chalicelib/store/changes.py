@@ -1,9 +1,10 @@
 """Stream records as domain events: the only reader of DynamoDB's change-record format."""
-from ..domain.events import CustomerWrote, DomainEvent, FreeTextWritten, appointment_events, job_events
+from ..domain.events import CustomerWrote, DomainEvent, FramePicked, FreeTextWritten, appointment_events, job_events
 from ..domain.messages import Direction, MessageStatus
 from .jobs import _appointment, _job
 from .messages import _message
-from .models import AppointmentItem, Entity, JobItem, MessageItem
+from .models import AppointmentItem, Entity, JobItem, MessageItem, NoteItem
+from .notes import _note
 
 
 class UnreadableRecord(ValueError):
@@ -36,4 +37,6 @@ def events_of(record: dict) -> list[DomainEvent]:
             return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
         if m.direction is Direction.INBOUND:
             return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]
+    if kind is NoteItem and old is None and new is not None and new.note_id.startswith("note_stf_"):
+        return [FramePicked(new.org_id, new.job_id, 0, new.created_at, _note(new))]  # a customer's pick
     return []  # notes, photos, users, scenario texts…: no customer text follows from them here

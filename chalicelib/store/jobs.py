@@ -22,6 +22,8 @@ def _job_item(job: Job) -> JobItem:
         priority=job.priority, location_id=job.location_id, provider_id=job.provider_id,
         coupon=CouponMap(code=job.coupon.code, percent=job.coupon.percent) if job.coupon else None,
         cancel_reason=job.cancel_reason, canceled_by=job.canceled_by, channel=job.channel,
+        offered_window=FrameMap(start=job.offered_window.start, end=job.offered_window.end)
+        if job.offered_window else None,
         created_at=job.created_at, updated_at=job.updated_at,
         gsi1pk=keys.jobs_index(job.org_id) if listed else None, gsi1sk=order if listed else None,
         gsi2pk=keys.jobs_index(job.org_id, job.status.value), gsi2sk=order,
@@ -57,6 +59,7 @@ def _job(i: JobItem, appointments: list[Appointment]) -> Job:
                status=JobStatus(i.status), priority=i.priority, location_id=i.location_id,
                provider_id=i.provider_id, coupon=Coupon(i.coupon.code, int(i.coupon.percent)) if i.coupon else None,
                cancel_reason=i.cancel_reason, canceled_by=i.canceled_by, channel=i.channel or "phone",
+               offered_window=TimeFrame(i.offered_window.start, i.offered_window.end) if i.offered_window else None,
                created_at=i.created_at,
                updated_at=i.updated_at, appointments=appointments, version=i.version)
 

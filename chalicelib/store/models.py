@@ -164,6 +164,7 @@ class JobItem(Entity, discriminator="job"):
     cancel_reason = UnicodeAttribute(null=True)
     canceled_by = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(null=True)  # null on jobs stored before channels: "phone"
+    offered_window = FrameMap(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
@@ -317,3 +318,32 @@ class FeedbackItem(Entity, discriminator="feedback"):
     rating = NumberAttribute()
     comment = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+
+
+class FrameSettingsItem(Entity, discriminator="frame_settings"):
+    """`SETTINGS#frames#{location|default}` in the organization's partition: working hours as JSON."""
+    body = UnicodeAttribute()
+
+
+class WithdrawnFramesItem(Entity, discriminator="withdrawn_frames"):
+    """`STF` in the job's partition: no later link offers a frame starting at or before `through`."""
+    through = UTCDateTimeAttribute(null=True)
+
+
+class FrameSlotItem(Entity, discriminator="frame_slot"):
+    """`ORG#{org}#SLOT#{location}` / frame start: the visits moved into that frame by a pick. Its version
+    serialises picks of one frame, so two customers racing for its last place cannot both get it."""
+    holders = UnicodeSetAttribute(null=True)
+    version = VersionAttribute()
+
+
+class BookingCountItem(Entity, discriminator="booking_count"):
+    """`ORG#{org}#BOOKINGS` / `phone#…#{day}` or `client#…#{hour}`: booking requests in that period."""
+    count = NumberAttribute()
+    expires_at = NumberAttribute()  # the table's TTL attribute
+
+
+class BookingRequestItem(Entity, discriminator="booking_request"):
+    """`ORG#{org}#BOOKING#{form key}`: one submitted booking form, so a second submit finds the first."""
+    job_id = UnicodeAttribute()
+    expires_at = NumberAttribute()

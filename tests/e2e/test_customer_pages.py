@@ -313,13 +313,14 @@ def test_the_openapi_document_lists_the_customer_pages_and_feedback(api):
     assert {p["name"] for p in paths["/feedback"]["get"]["parameters"]} >= {"from", "to"}
 
 
-def test_the_rebook_link_of_a_canceled_visit_opens_a_page_that_asks_for_another_time(api, org, stream, visit):
+def test_the_rebook_link_of_a_canceled_visit_opens_the_time_frame_picker(api, org, stream, visit):
     assert api.post(f"/jobs/{visit['job']['id']}/cancel", org.dispatcher, {"reason": "technician out sick"}).status == 200
     stream.settle()
     text = [body for to, body in stream.texts(SAM) if "canceled" in body][-1]
     token = token_in(text)
     page = fetch(api, "GET", f"/c/{token}")
-    assert page.status == 200 and "Canceled" in page.text and "Ask for another time" in page.text
+    assert page.status == 200 and "Canceled" in page.text and "Book a new visit" in page.text
+    assert "None of these work?" in page.text
     assert "Confirm visit" not in page.text and "Write to" not in page.text  # a rebook link, not the status page
     assert fetch(api, "POST", f"/c/{token}/reply", body={"body": "hi"}).status == 404
     assert fetch(api, "POST", f"/c/{token}/reschedule", form={}).status == 303

@@ -1,0 +1,112 @@
+"""The public booking page `/book/{org_slug}` (api.md § Customer pages): no auth, the same page rules as the
+customer's pages (no-store, strict CSP, forms that work without JavaScript, post/redirect/get)."""
+from dataclasses import dataclass
+from typing import Annotated
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, Field
+
+from ..domain import timefmt
+from ..domain.errors import DomainError, NotFound, ValidationError
+from ..services import booking as service
+from . import pages as p
+from .routing import OPERATIONS, Operation, store
+
+bp = Blueprint(__name__)
+CODES = {**p.CODES, "refused": 400, "too_many_requests": 429}
+
+
+@dataclass
+class Look:
+    """What base.html shows of the organization."""
+    company: str
+    company_phone: str
+    brand_color: str | None
+    logo_url: str | None
+
+
+def client_address() -> str:
+    """Where the request came from, as API Gateway saw it (a header could be forged)."""
+    context = bp.current_request.context or {}
+    return str((context.get("identity") or {}).get("sourceIp") or "unknown")
+
+
+def _frames(bp_page: service.BookingPage) -> list[dict]:
+    tz = bp_page.org.time_zone
+    return [{"start": f.start.strftime("%Y-%m-%dT%H:%M:%SZ"), "end": f.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+             "text": timefmt.window(f.start, f.end, tz)} for f in bp_page.frames]
+
+
+def _error(e: DomainError) -> Response:
+    return p._json({"error": {"code": e.code, "message": e.message}}, CODES.get(e.code, 400))
+
+
+def _not_found(e: DomainError) -> Response:
+    if p._wants_json():
+        return _error(e)
+    return p._html("problem.html", 404, root="../", page=None, heading="This booking page does not exist",
+                   phone=None, text="Please check the address of the page.")
+
+
+def _show(slug: str, status: int = 200, *, error: DomainError | None = None, values: dict | None = None,
+          done: bool = False) -> Response:
+    try:
+        found = service.page(store, slug)
+    except NotFound as e:
+        return _not_found(e)
+    org = found.org
+    look = Look(org.name, org.sms_number, org.brand_color, org.logo_url)
+    if p._wants_json():
+        return _error(error) if error else p._json({"company": org.name, "frames": _frames(found)}, status)
+    if error is not None and error.code == "too_many_requests":
+        return p._html("problem.html", 429, root="../", page=look, heading="Too many requests", company=org.name,
+                       phone=org.sms_number, text=error.message[0].upper() + error.message[1:] + ".")
+    field = error.field if isinstance(error, ValidationError) else None
+    message = error.message.removeprefix(f"{field}: ") if error and field else (error and error.message)
+    message = message and message[0].upper() + message[1:]
+    return p._html("book.html", status, root="../", page=look, slug=slug, frames=_frames(found), error=message,
+                   error_field=field, values=values or {}, done=done)
+
+
+@bp.route("/book/{org_slug}", methods=["GET"])
+def booking_page(org_slug: str):
+    return _show(org_slug, done=(bp.current_request.query_params or {}).get("done") == "received")
+
+
+@bp.route("/book/{org_slug}", methods=["POST"], content_types=p.POSTED)
+def book(org_slug: str):
+    values: dict = {}
+    try:
+        values = p._posted()
+        job, _ = service.request(store, org_slug, values, client_address())
+    except NotFound as e:
+        return _not_found(e)
+    except DomainError as e:
+        kept = {k: v for k, v in values.items() if isinstance(v, str) and k not in ("nonce", "website")}
+        return _show(org_slug, CODES.get(e.code, 400), error=e, values=kept)
+    if p._wants_json():
+        window = job.offered_window
+        return p._json({"received": True, "status": job.status.value, "offered_window": window and {
+            "start": window.start.strftime("%Y-%m-%dT%H:%M:%SZ"), "end": window.end.strftime("%Y-%m-%dT%H:%M:%SZ")}},
+            201)
+    return Response(body="", status_code=303, headers={**p.HEADERS, "Location": f"{org_slug}?done=received"})
+
+
+class BookingIn(BaseModel):
+    name: Annotated[str, Field(max_length=200)]
+    phone: Annotated[str, Field(max_length=32, description="a mobile number; stored as E.164")]
+    address: Annotated[str, Field(max_length=500)]
+    description: Annotated[str, Field(max_length=2000)]
+    frame_start: str | None = Field(default=None, description="the start of one of the page's frames")
+
+
+class BookingOut(BaseModel):
+    received: bool
+    status: str
+    offered_window: dict | None
+
+
+OPERATIONS.append(Operation("GET", "/book/{org_slug}", "The organization's public booking page (HTML; JSON on "
+                            "Accept: its frames)", (), None, None, None, 200, True, "booking_page"))
+OPERATIONS.append(Operation("POST", "/book/{org_slug}", "Request service: a new_offer job; 429 over the limits", (),
+                            BookingIn, None, BookingOut, 201, True, "book"))

@@ -1,0 +1,211 @@
+"""Select a time frame (api.md § Customer pages: /frames, /pick, /none-work) and the dispatcher's side of it:
+the frames a customer would see, the "send STF link" action, and the working hours frames are made from."""
+from typing import Annotated, Literal
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, Field
+
+from ..domain.errors import DomainError, NotFound, ValidationError
+from ..domain.people import Role
+from ..domain.scenarios import LinkPurpose
+from ..services import customer_page
+from ..services import frames as service
+from ..store.links import LinkExpired
+from . import pages as p
+from . import schemas as s
+from . import views
+from .routing import Call, endpoint, store
+
+bp = Blueprint(__name__)
+PURPOSES = (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE)  # the status page's "another time" opens the same picker
+CODES = {**p.CODES, "frame_taken": 409}
+
+
+# -- the customer's pages --------------------------------------------------------------------------
+
+def _z(moment) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _as_json(c: service.Choice) -> dict:
+    a = c.current
+    return {"window_start": _z(a.window.start), "window_end": _z(a.window.end), "window_text": c.text(a.window),
+            "status": "canceled" if c.target is None else a.status.value, "source": c.source,
+            "frames": [{"start": _z(f.start), "end": _z(f.end), "text": c.text(f)} for f in c.frames]}
+
+
+def _error(e: DomainError) -> Response:
+    return p._json({"error": {"code": e.code, "message": e.message}}, CODES.get(e.code, 400))
+
+
+def _picker(link, token: str, root: str, base: str, status: int = 200, *, error: DomainError | None = None,
+            values: dict | None = None, done: str | None = None) -> Response:
+    """The STF page: the visit as booked (or canceled), the frames soonest first, and "None of these work"."""
+    try:
+        c = service.choice(store, link)
+    except (NotFound, LinkExpired) as e:
+        return p._link_problem(e, root)
+    except service.NotMovable as e:
+        if p._wants_json():
+            return _error(e)
+        org = store.organizations.get(link.org_id)
+        return p._html("problem.html", 409, root=root, page=None, heading="This visit can no longer be moved online",
+                       company=org.name, phone=org.sms_number,
+                       text=f"It is under way or done. To change anything, please call {org.name}.")
+    if p._wants_json():
+        return _error(error) if error else p._json(_as_json(c), status)
+    field = error.field if isinstance(error, ValidationError) else None
+    message = error.message.removeprefix(f"{field}: ") if error and field else (error and error.message)
+    message = message and message[0].upper() + message[1:]
+    body = _as_json(c)
+    stf = {"frames": body["frames"], "current_text": body["window_text"], "rebook": c.target is None}
+    return p._html("frames.html", status, root=root, base=base, token=token, page=customer_page.view(c.visit),
+                   stf=stf, error=message, error_field=field, values=values or {}, done=done)
+
+
+def stf_page(link, token: str, done: str | None) -> Response:
+    """`GET /c/{token}` for a reschedule link (the R reply, a canceled visit's "Rebook", "send STF link")."""
+    return _picker(link, token, "../", f"{token}/", done=done)
+
+
+def _open(token: str):
+    return customer_page.open_link(store, token, PURPOSES)
+
+
+@bp.route("/c/{token}/frames", methods=["GET"])
+def frames(token: str):
+    root = "../../"
+    try:
+        link = _open(token)
+    except (NotFound, LinkExpired) as e:
+        return p._link_problem(e, root)
+    return _picker(link, token, root, "")
+
+
+def _act(token: str, run, done: str, created: bool = False) -> Response:
+    """As the other page actions: JSON, or post/redirect/get; on bad input, the picker again with the message."""
+    root = "../../"
+    try:
+        link = _open(token)
+    except (NotFound, LinkExpired) as e:
+        return p._link_problem(e, root)
+    values: dict = {}
+    try:
+        values = p._posted()
+        run(link, values)
+    except (NotFound, LinkExpired) as e:
+        return p._link_problem(e, root)
+    except DomainError as e:
+        kept = {k: v for k, v in values.items() if isinstance(v, str)}
+        return _picker(link, token, root, "", CODES.get(e.code, 400), error=e, values=kept)
+    if p._wants_json():
+        return _picker(link, token, root, "", 201 if created else 200)
+    return Response(body="", status_code=303, headers={**p.HEADERS, "Location": f"../{token}?done={done}"})
+
+
+@bp.route("/c/{token}/pick", methods=["POST"], content_types=p.POSTED)
+def pick(token: str):
+    return _act(token, lambda link, v: service.pick(store, link, v.get("start")), "picked")
+
+
+@bp.route("/c/{token}/none-work", methods=["POST"], content_types=p.POSTED)
+def none_work(token: str):
+    return _act(token, lambda link, v: service.none_work(store, link, v.get("availability")), "callback",
+                created=True)
+
+
+class FrameOut(BaseModel):
+    start: str
+    end: str
+    text: str
+
+
+class PickerOut(BaseModel):
+    """The visit as booked (or canceled: `status`), and the frames its customer may pick, soonest first."""
+    window_start: str
+    window_end: str
+    window_text: str
+    status: str
+    source: Literal["offered", "generated", "none"]
+    frames: list[FrameOut]
+
+
+class PickIn(BaseModel):
+    start: str = Field(description="the start of one of the frames offered")
+
+
+class NoneWorkIn(BaseModel):
+    availability: Annotated[str, Field(max_length=500)]
+
+
+p._document("GET", "/c/{token}/frames", "Time frames the customer may pick, soonest first (HTML; JSON on Accept)",
+            response=PickerOut)
+p._document("POST", "/c/{token}/pick", "Move the visit to a frame; 409 frame_taken", PickIn, PickerOut)
+p._document("POST", "/c/{token}/none-work", "None of the frames work: the callback queue", NoneWorkIn, PickerOut, 201)
+
+
+# -- the dispatcher's side -------------------------------------------------------------------------
+
+class OffersOut(BaseModel):
+    appointment: s.AppointmentOut
+    source: Literal["offered", "generated", "none"]
+    frames: list[s.FrameIn] = Field(description="what the customer's link shows now: soonest first, none full "
+                                                "or withdrawn")
+
+
+class Hours(BaseModel):
+    start: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
+    end: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
+
+
+class FrameSettingsIn(s.In):
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
+    hours: Hours | None = None
+    frame_minutes: Annotated[int, Field(ge=15, le=720)] | None = None
+    days_ahead: Annotated[int, Field(ge=1, le=60)] | None = None
+    frames_per_day: Annotated[int, Field(ge=1, le=24)] | None = None
+    visits_per_frame: Annotated[int, Field(ge=1, le=100)] | None = None
+    generate: bool | None = None
+
+
+class FrameSettingsOut(BaseModel):
+    days: list[str]
+    hours: Hours
+    frame_minutes: int
+    days_ahead: int
+    frames_per_day: int
+    visits_per_frame: int
+    generate: bool
+
+
+class LocationQuery(s.In):
+    location_id: Annotated[str, Field(max_length=100)] | None = None
+
+
+@endpoint(bp, "GET", "/appointments/{appointment_id}/offers", "The frames the customer's link shows now",
+          roles=(Role.DISPATCHER,), response=OffersOut)
+def get_offers(call: Call, appointment_id: str):
+    appointment, shown, source = service.preview(store, call.caller, appointment_id)
+    return {"appointment": views.appointment(appointment), "source": source,
+            "frames": [{"start": _z(f.start), "end": _z(f.end)} for f in shown]}
+
+
+@endpoint(bp, "POST", "/appointments/{appointment_id}/send-time-frames",
+          "Text the customer a link to pick a time frame (sent by the stream handler; once a day per visit)",
+          roles=(Role.DISPATCHER,), response=s.MessageOut, status=201)
+def send_time_frames(call: Call, appointment_id: str):
+    return views.message(service.send_link(store, call.caller, appointment_id))
+
+
+@endpoint(bp, "GET", "/settings/time-frames", "Working hours that frames are generated from (a location's, with "
+          "?location_id=)", roles=(Role.DISPATCHER,), query=LocationQuery, response=FrameSettingsOut)
+def get_frame_settings(call: Call):
+    return service.settings_of(store, call.caller, call.query.location_id).as_json()
+
+
+@endpoint(bp, "PUT", "/settings/time-frames", "Set the working hours (the organization's, or a location's with "
+          "?location_id=); fields left out take their defaults", roles=(Role.DISPATCHER,), body=FrameSettingsIn,
+          query=LocationQuery, response=FrameSettingsOut)
+def put_frame_settings(call: Call):
+    body = call.body.model_dump(exclude_none=True, mode="json")
+    return service.set_settings(store, call.caller, call.query.location_id, body).as_json()
