@@ -18,7 +18,8 @@ DISPATCHER = (Role.DISPATCHER,)
 def create_customer(call: Call):
     b = call.body
     return views.customer(people.create_customer(store, call.caller, name=b.name, phone=b.phone, email=b.email,
-                                                 time_zone=b.time_zone, address=b.address))
+                                                 time_zone=b.time_zone, address=b.address,
+                                                 preferred_channel=b.preferred_channel))
 
 
 @endpoint(bp, "GET", "/customers/{customer_id}", "One customer", roles=DISPATCHER, response=s.CustomerOut)

@@ -11,7 +11,7 @@ from ..domain import errors, values
 Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(str.strip)]
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
 Id = Annotated[str, Field(min_length=1, max_length=100)]
-Role = Literal["dispatcher", "technician", "provider"]
+Role = Literal["dispatcher", "technician", "provider", "intake"]
 Visibility = Literal["public", "private"]
 
 
@@ -47,6 +47,7 @@ class CustomerIn(In):
     email: EmailStr | None = None
     time_zone: TimeZone | None = None
     address: Annotated[str, Field(max_length=500)] | None = None
+    preferred_channel: Literal["sms", "whatsapp", "email"] = "sms"
 
 
 class FrameIn(In):
@@ -280,12 +281,13 @@ class Out(BaseModel):
 class CustomerOut(Out):
     id: str
     name: str
-    phone: str
+    phone: str | None
     email: str | None
     time_zone: str | None
     address: str | None
     opted_out: bool
     created_at: datetime
+    preferred_channel: str = "sms"
 
 
 class FrameOut(Out):
@@ -419,7 +421,8 @@ class MessageOut(Out):
 class QueueItemOut(BaseModel):
     """A queue entry; on the unassigned queue, with the appointment as it is now."""
     id: str
-    job_id: str
+    job_id: str | None = Field(description="null on an intake entry whose order made no job (see `order_id`)")
+    order_id: str | None = None
     appointment_id: str | None
     queue: str
     reason: str

@@ -8,6 +8,7 @@ from ..store.messages import Messages
 from ..store.notes import Notes
 from ..store.people import Locations, Organizations, Users
 from ..store.inbox import Inbox
+from ..store.intake import ClassificationSettings, Orders
 from ..store.queues import Queues
 from ..store.settings import Settings
 from ..store.timers import Timers
@@ -27,3 +28,5 @@ class Store:
     queues: Queues = field(default_factory=Queues)
     inbox: Inbox = field(default_factory=Inbox)
     directory: Directory = field(default_factory=Directory)
+    orders: Orders = field(default_factory=Orders)
+    classification: ClassificationSettings = field(default_factory=ClassificationSettings)

@@ -123,7 +123,7 @@ class CustomerItem(Entity, discriminator="customer"):
     org_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
     name = UnicodeAttribute()
-    phone = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)  # null: reached only by email
     email = UnicodeAttribute(null=True)
     time_zone = UnicodeAttribute(null=True)
     address = UnicodeAttribute(null=True)
@@ -131,6 +131,7 @@ class CustomerItem(Entity, discriminator="customer"):
     opted_out_at = UTCDateTimeAttribute(null=True)
     opt_out_source = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    preferred_channel = UnicodeAttribute(null=True)  # null on customers stored before channels: sms
 
 
 class CouponMap(MapAttribute):
@@ -287,7 +288,8 @@ class QueueEntryItem(Entity, discriminator="queue_entry"):
     gsi2 `ORG#{org}#QUEUE#{name}#{active|done}`, sorted by when it started waiting (or by window)."""
     org_id = UnicodeAttribute()
     queue = UnicodeAttribute()
-    job_id = UnicodeAttribute()
+    job_id = UnicodeAttribute(null=True)  # null: an intake entry for an order that made no job
+    order_id = UnicodeAttribute(null=True)
     appointment_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
@@ -299,3 +301,17 @@ class QueueEntryItem(Entity, discriminator="queue_entry"):
     updated_at = UTCDateTimeAttribute(null=True)
     order_at = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
+
+
+class OrderItem(Entity, discriminator="order"):
+    """`ORDER` in the partition of the job the order makes (`ORG#{org}#JOB#job_{hash of channel, reference}`):
+    written once, so a resent order finds it. The order as received and its outcome, as JSON."""
+    org_id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    document = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class ClassificationItem(Entity, discriminator="classification"):
+    """`SETTINGS#classification` in the organization's partition: the intake rules as JSON."""
+    document = UnicodeAttribute()
