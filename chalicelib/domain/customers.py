@@ -24,6 +24,7 @@ class Customer:
     opted_out_at: datetime | None = None  # when the opt-out state last changed, and how
     opt_out_source: str | None = None
     preferred_channel: str = ContactChannel.SMS
+    whatsapp_inbound_at: datetime | None = None  # their last WhatsApp message: opens the 24-hour window
 
     def opt(self, out: bool, now: datetime, source: str) -> None:
         self.opted_out, self.opted_out_at, self.opt_out_source = out, now, source

@@ -1,6 +1,7 @@
 """The repositories the services use, bundled; stateless, so one shared instance is enough."""
 from dataclasses import dataclass, field
 
+from ..store.channels import Channels
 from ..store.customers import Customers
 from ..store.directory import Directory
 from ..store.jobs import Jobs
@@ -29,4 +30,5 @@ class Store:
     inbox: Inbox = field(default_factory=Inbox)
     directory: Directory = field(default_factory=Directory)
     orders: Orders = field(default_factory=Orders)
+    channels: Channels = field(default_factory=Channels)
     classification: ClassificationSettings = field(default_factory=ClassificationSettings)

@@ -132,6 +132,7 @@ class CustomerItem(Entity, discriminator="customer"):
     opt_out_source = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     preferred_channel = UnicodeAttribute(null=True)  # null on customers stored before channels: sms
+    whatsapp_inbound_at = UTCDateTimeAttribute(null=True)  # their last WhatsApp message: opens the 24 h window
 
 
 class CouponMap(MapAttribute):
@@ -229,6 +230,8 @@ class MessageItem(Entity, discriminator="message"):
     author_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    channel = UnicodeAttribute(null=True)  # null on messages stored before channels: sms
+    payload = UnicodeAttribute(null=True)
 
 
 class LinkItem(Entity, discriminator="link"):
@@ -314,4 +317,9 @@ class OrderItem(Entity, discriminator="order"):
 
 class ClassificationItem(Entity, discriminator="classification"):
     """`SETTINGS#classification` in the organization's partition: the intake rules as JSON."""
+    document = UnicodeAttribute()
+
+
+class ChannelSettingsItem(Entity, discriminator="channel_settings"):
+    """`SETTINGS#channels` in the organization's partition: WhatsApp, email and the confirmation chains, as JSON."""
     document = UnicodeAttribute()
