@@ -19,7 +19,6 @@ from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.scenarios import DEFAULTS
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus
-from ..domain.timers import Timer, TimerKind
 from ..domain.triggers import Trigger, may_text, triggers, why_not_now
 from ..notify import channels as channel_port
 from ..notify.sms import SmsSender
@@ -109,16 +108,15 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
         log(message, "recorded without sending")
         return Outcome(message, sent_now=False)
     deliver(store, sender, message)
-    follow_up(store, message, ctx.settings, now)
+    follow_up(store, sender, message, now)
     return Outcome(message, sent_now=True)
 
 
-def follow_up(store: Store, message: Message, messaging, now) -> None:
-    """A confirmation or reminder waits for a reply: place its follow-up timer."""
+def follow_up(store: Store, sender: SmsSender, message: Message, now) -> None:
+    """A confirmation or reminder waits for a reply: the confirmation chain runs on from it."""
     if message.scenario in FOLLOWED_UP and message.appointment_id and message.window:
-        store.timers.put(Timer(message.org_id, message.job_id, message.appointment_id,
-                               TimerKind.CONFIRMATION_FOLLOWUP, messaging.escalation_due(now, message.window.start),
-                               0, message.window.start), now)
+        from .chain import start  # the chain sends through this module: imported when first needed
+        start(store, sender, message, now)
 
 
 def send_free_text(store: Store, sender: SmsSender, written: Message) -> Outcome:

@@ -268,6 +268,7 @@ class TimerItem(Entity, discriminator="timer"):
     appointment_version = NumberAttribute()
     window_start = UTCDateTimeAttribute()
     status = UnicodeAttribute()  # pending, fired
+    step = NumberAttribute(null=True)  # a confirmation chain's timer: the step it runs next
 
 
 class InboxEntryItem(Entity, discriminator="inbox_entry"):
