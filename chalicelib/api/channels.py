@@ -45,5 +45,6 @@ def get_channels(call: Call):
 @endpoint(bp, "PUT", "/settings/channels", "Change WhatsApp, email or the confirmation chain (given fields only)",
           roles=(Role.DISPATCHER,), body=ChannelsIn, response=ChannelsOut)
 def put_channels(call: Call):
-    fields = call.body.model_dump(exclude_unset=True)
+    given = call.body.model_fields_set  # the fields sent, each whole (with its defaults)
+    fields = {k: v for k, v in call.body.model_dump().items() if k in given}
     return channel_settings.describe(channel_settings.update(store, call.caller, fields))

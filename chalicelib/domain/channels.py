@@ -36,6 +36,10 @@ class ChainStep:
     """One step of the confirmation chain: a channel to ask on, a wait, a voice task, or the hand back."""
     action: str  # sms | whatsapp | email | voice_task | hand_back | wait
     wait: timedelta | None = None  # for `wait`: None = the organization's visit-relative figures
+    text: str = ""  # as the organization wrote it
+
+    def __str__(self) -> str:
+        return self.text or self.action
 
 
 STEP_ACTIONS = ("sms", "whatsapp", "email", "voice_task", "hand_back")
@@ -50,14 +54,14 @@ def parse_chain(steps: list[str] | tuple[str, ...], where: str = "confirmation_c
     out = []
     for n, raw in enumerate(steps):
         text = str(raw).strip().lower()
-        if text in STEP_ACTIONS:
-            out.append(ChainStep(text))
+        if text in STEP_ACTIONS or text == "wait":
+            out.append(ChainStep(text, text=text))
             continue
         m = _WAIT.match(text)
         if not m:
             raise ValidationError(f"{where}.{n}", f"{raw!r}: a step is one of {', '.join(STEP_ACTIONS)}, "
                                                   f"'wait', or 'wait <n>m|h|d'")
-        out.append(ChainStep("wait", timedelta(**{UNITS[m[2]]: int(m[1])}) if m[1] else None))
+        out.append(ChainStep("wait", timedelta(**{UNITS[m[2]]: int(m[1])}), text=text))
     if not out or out[0].action not in ("sms", "whatsapp", "email"):
         raise ValidationError(f"{where}.0", "the chain starts with a channel to ask on")
     if any(a.action == "wait" and b.action == "wait" for a, b in zip(out, out[1:])):
@@ -66,13 +70,7 @@ def parse_chain(steps: list[str] | tuple[str, ...], where: str = "confirmation_c
 
 
 def describe_chain(chain: tuple[ChainStep, ...]) -> list[str]:
-    def one(s: ChainStep) -> str:
-        if s.action != "wait" or s.wait is None:
-            return s.action
-        minutes = int(s.wait.total_seconds() // 60)
-        return f"wait {minutes // 1440}d" if minutes % 1440 == 0 else \
-            f"wait {minutes // 60}h" if minutes % 60 == 0 else f"wait {minutes}m"
-    return [one(s) for s in chain]
+    return [str(step) for step in chain]
 
 
 @dataclass(frozen=True)
@@ -94,8 +92,9 @@ class ChannelSettings:
 
 
 def reachable(customer: Customer, channel: str, settings: ChannelSettings) -> bool:
-    if channel == ContactChannel.WHATSAPP:
-        return bool(customer.phone and settings.whatsapp_phone_number_id and not customer.opted_out)
+    if channel == ContactChannel.WHATSAPP:  # only who chose it, or has written to us on it, is known to have it
+        return bool(customer.phone and settings.whatsapp_phone_number_id and not customer.opted_out
+                    and (customer.preferred_channel == ContactChannel.WHATSAPP or customer.whatsapp_inbound_at))
     if channel == ContactChannel.SMS:
         return bool(customer.phone and not customer.opted_out)
     if channel == ContactChannel.EMAIL:
