@@ -2,6 +2,7 @@
 classify them (priority, location, queue) and check their eligibility. First matching rule wins; no
 match, or an ineligible order, lands in the `intake` queue for a person to handle."""
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -108,7 +109,7 @@ class Order:
 
 def order_id(channel: str, reference: str) -> str:
     """The same (channel, reference) is the same order, whoever sends it and however often."""
-    return "ord_" + hashlib.sha256(f"{channel}\x00{reference}".encode()).hexdigest()[:20]
+    return "ord_" + hashlib.sha256(json.dumps([channel, reference]).encode()).hexdigest()[:20]
 
 
 def job_id_of_order(order: str) -> str:

@@ -190,3 +190,36 @@ def test_an_email_only_customer_gets_the_confirmation_through_ses(api, org, stre
     assert stream.texts() == []
     (message,) = api.get(f"/jobs/{r.body['job_id']}/messages", org.dispatcher).body["items"]
     assert (message["to"], message["status"]) == ("eve@home.example", "sent")
+
+
+def test_the_survey_goes_on_whatsapp_with_the_rating_as_choices(api, org, stream, wa):
+    from .conftest import add_user
+    number = whatsapp_org(api, org)
+    customer = whatsapp_customer(api, org)
+    tech_id, tech = add_user(api, org, "Ana Alvarez", "technician")
+    wa.expect()
+    event(api, number, messages=[{"from": "13035550177", "id": "wamid.20", "type": "text", "text": {"body": "hi"}}])
+    wa.expect()  # the booking confirmation
+    job = api.post("/jobs", org.dispatcher, {"customer_id": customer, "description": "Leak",
+                                             "appointment": {"window_start": "2026-12-01T18:00:00Z",
+                                                             "window_end": "2026-12-01T20:00:00Z",
+                                                             "technician_id": tech_id}}).body
+    stream.settle()
+    appointment_id = job["appointments"][0]["id"]
+    wa.expect(3)  # en route, arrived, feedback request
+    for action in ("en_route", "start", "complete"):
+        r = api.post(f"/appointments/{appointment_id}/status", tech, {"action": action})
+        assert r.status == 200, r.body
+        stream.settle()
+    survey = wa.sent[-1]
+    assert survey["type"] == "interactive" and survey["interactive"]["type"] == "list"
+    rows = survey["interactive"]["action"]["sections"][0]["rows"]
+    assert [r["id"] for r in rows] == ["RATE 5", "RATE 4", "RATE 3", "RATE 2", "RATE 1"]
+    rated = {"from": "13035550177", "id": "wamid.21", "type": "interactive",
+             "interactive": {"type": "list_reply", "list_reply": {"id": "RATE 5", "title": "★★★★★"}}}
+    assert event(api, number, messages=[rated])["outcomes"] == ["recorded"]
+    inbound = [m for m in api.get(f"/jobs/{job['id']}/messages", org.dispatcher).body["items"]
+               if m["direction"] == "inbound"]
+    assert [m["body"] for m in inbound] == ["RATE 5"]  # "hi" came before there was a job
+    wa.stub.assert_no_pending_responses()
+    assert len(wa.sent) == 5 and stream.texts(SAM) == []
