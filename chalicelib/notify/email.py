@@ -1,4 +1,5 @@
 """The email adapter: Amazon SES v2 `send_email`, plain text, from the organization's verified address."""
+from ..config import settings
 
 
 class EmailSender:
@@ -13,10 +14,12 @@ class EmailSender:
         return self._client
 
     def send(self, from_address: str, to: str, subject: str, body: str) -> str:
-        return self.client.send_email(
-            FromEmailAddress=from_address, Destination={"ToAddresses": [to]},
-            Content={"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"},
-                                "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}}})["MessageId"]
+        request = {"FromEmailAddress": from_address, "Destination": {"ToAddresses": [to]},
+                   "Content": {"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"},
+                                          "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}}}}
+        if configuration_set := settings().email_configuration_set:  # its SNS destination brings the events
+            request["ConfigurationSetName"] = configuration_set
+        return self.client.send_email(**request)["MessageId"]
 
 
 _sender: EmailSender | None = None

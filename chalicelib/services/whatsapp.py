@@ -84,3 +84,21 @@ def status(store: Store, provider_id: str, what: str, error: str | None) -> str:
     changed = store.messages.receipt(message, new, f"{what}: {error}"[:500] if error else None, clock.now(),
                                      after=AFTER[new])
     return what if changed else "out_of_order"
+
+
+SES_EVENTS = {"Delivery": MessageStatus.DELIVERED, "Open": MessageStatus.READ, "Bounce": MessageStatus.FAILED,
+              "Reject": MessageStatus.FAILED, "Complaint": MessageStatus.FAILED}
+
+
+def email_event(store: Store, event: dict) -> str:
+    """An SES event (the configuration set's SNS destination): delivery, open, bounce onto the message."""
+    kind, provider_id = event.get("eventType"), (event.get("mail") or {}).get("messageId")
+    if kind not in SES_EVENTS or not isinstance(provider_id, str):
+        return "not_final"
+    message = store.messages.by_provider_id(provider_id)
+    if message is None:
+        return "unknown_message"
+    new = SES_EVENTS[kind]
+    changed = store.messages.receipt(message, new, kind if new is MessageStatus.FAILED else None, clock.now(),
+                                     after=AFTER[new])
+    return new.value if changed else "out_of_order"

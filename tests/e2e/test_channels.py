@@ -223,3 +223,27 @@ def test_the_survey_goes_on_whatsapp_with_the_rating_as_choices(api, org, stream
     assert [m["body"] for m in inbound] == ["RATE 5"]  # "hi" came before there was a job
     wa.stub.assert_no_pending_responses()
     assert len(wa.sent) == 5 and stream.texts(SAM) == []
+
+
+def test_email_events_update_the_message(api, org, stream):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+    boto3.client("sesv2", region_name="us-east-1").create_email_identity(EmailIdentity="visits@acme.example")
+    api.put("/settings/channels", org.dispatcher, {"email_from": "visits@acme.example"})
+    r = api.post("/orders", org.dispatcher, {
+        "channel": "portal", "reference": "P-8", "customer": {"name": "Eve Mail", "email": "eve@home.example"},
+        "service_type": "boiler_repair", "description": "Annual service", "address": "2 Oak Ave",
+        "windows": [{"start": window(days=2)["window_start"], "end": window(days=2)["window_end"]}]})
+    stream.settle()
+    (mail,) = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
+
+    def ses(kind: str) -> dict:
+        payload = json.dumps({"eventType": kind, "mail": {"messageId": mail.id, "destination": ["eve@home.example"]}})
+        return api.client.lambda_.invoke("delivery_events", api.client.events.generate_sns_event(
+            message=payload, subject="")).payload
+
+    assert ses("Send") == {"outcome": "not_final"}
+    assert ses("Open") == {"outcome": "read"}
+    assert ses("Delivery") == {"outcome": "out_of_order"}  # read already says more
+    (message,) = api.get(f"/jobs/{r.body['job_id']}/messages", org.dispatcher).body["items"]
+    assert message["status"] == "read"
