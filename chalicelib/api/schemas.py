@@ -414,6 +414,7 @@ class MessageOut(Out):
     error: str | None = Field(description="why a text was not sent, or how it failed")
     author_id: str | None = None
     provider_id: str | None = Field(default=None, description="the SMS provider's message id, for support")
+    channel: str = Field(default="sms", description="sms, whatsapp or email: `from` and `to` are its addresses")
     created_at: datetime
     updated_at: datetime
 

@@ -189,7 +189,7 @@ def test_an_email_only_customer_gets_the_confirmation_through_ses(api, org, stre
     assert mail.source == "visits@acme.example" and "visit booked" in mail.body and "your visit is booked" in mail.subject
     assert stream.texts() == []
     (message,) = api.get(f"/jobs/{r.body['job_id']}/messages", org.dispatcher).body["items"]
-    assert (message["to"], message["status"]) == ("eve@home.example", "sent")
+    assert (message["to"], message["status"], message["channel"]) == ("eve@home.example", "sent", "email")
 
 
 def test_the_survey_goes_on_whatsapp_with_the_rating_as_choices(api, org, stream, wa):
@@ -247,3 +247,18 @@ def test_email_events_update_the_message(api, org, stream):
     assert ses("Delivery") == {"outcome": "out_of_order"}  # read already says more
     (message,) = api.get(f"/jobs/{r.body['job_id']}/messages", org.dispatcher).body["items"]
     assert message["status"] == "read"
+
+
+def test_bad_whatsapp_events_are_acknowledged_and_change_nothing(api, org, stream, wa):
+    number = whatsapp_org(api, org)
+    whatsapp_customer(api, org)
+    for raw in ("not json", "[]", json.dumps({"whatsAppWebhookEntry": "{"}),
+                json.dumps({"whatsAppWebhookEntry": {"changes": "x"}})):
+        r = api.client.lambda_.invoke("whatsapp_events", api.client.events.generate_sns_event(message=raw, subject=""))
+        assert r.payload["outcome"] == "ignored", raw
+    bad_number = {"from": "not-a-number", "id": "wamid.x", "type": "text", "text": {"body": "C"}}
+    assert event(api, number, messages=[bad_number])["outcome"] == "ignored"
+    media = {"from": "13035550177", "id": "wamid.m", "type": "image", "image": {"id": "1"}}
+    assert event(api, number, messages=[media])["outcomes"] == []
+    assert event(api, number, statuses=[{"id": "nobody", "status": "read"}])["outcomes"] == ["unknown_message"]
+    assert wa.sent == []
