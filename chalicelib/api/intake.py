@@ -14,7 +14,7 @@ from .routing import Call, endpoint, store
 bp = Blueprint(__name__)
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
-Field_ = Literal["customer.email", "customer_type", "region", "postal_code", "coordinates", "windows"]
+RequiredField = Literal["customer.email", "customer_type", "region", "postal_code", "coordinates", "windows"]
 
 
 class OrderCustomerIn(s.In):
@@ -75,7 +75,7 @@ class RuleIn(s.In):
 
 class EligibilityIn(s.In):
     regions: Annotated[list[Name], Field(max_length=500)] | None = None
-    required: list[Field_] = []
+    required: list[RequiredField] = []
 
 
 class ClassificationIn(s.In):

@@ -9,7 +9,7 @@ from chalice import Blueprint
 
 from ..config import settings
 from ..notify import sms
-from ..services import inbound, whatsapp
+from ..services import channel_events, inbound
 from ..services.notifications import mask
 from ..services.store import Store
 
@@ -21,14 +21,14 @@ WHATSAPP_TOPIC = "onmyway-whatsapp-events"
 
 def _process(payload: dict) -> str:
     text = inbound.InboundText(**payload)
-    whatsapp.opened_window(store, text)
+    channel_events.opened_window(store, text)
     return inbound.handle(store, sms.sender(), text)
 
 
 @bp.on_sns_message(topic=WHATSAPP_TOPIC, name="whatsapp_events")
 def whatsapp_events(event):
     try:
-        parsed = whatsapp.parse(event.message)
+        parsed = channel_events.parse(event.message)
     except inbound.BadInbound as error:
         logger.warning("WhatsApp event ignored", extra={"reason": str(error), "size": len(event.message or "")})
         return {"outcome": "ignored", "reason": str(error)}
@@ -42,5 +42,5 @@ def whatsapp_events(event):
     for text in parsed.texts:
         outcomes.append(once(payload=vars(text)))
         logger.info("inbound WhatsApp message", extra={"from": mask(text.origination), "outcome": outcomes[-1]})
-    outcomes += [whatsapp.status(store, *s) for s in parsed.statuses]
+    outcomes += [channel_events.status(store, *s) for s in parsed.statuses]
     return {"outcomes": outcomes}

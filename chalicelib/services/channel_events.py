@@ -1,15 +1,15 @@
-"""WhatsApp events from AWS End User Messaging Social (the WABA's event destination, an SNS topic): the
-customer's messages go through the same inbound path as SMS replies; status events update the message."""
+"""Events of the WhatsApp and email channels. WhatsApp: AWS End User Messaging Social's event destination
+(an SNS topic); the customer's messages go through the same inbound path as SMS replies, status events
+update the message. Email: SES events (a configuration set's SNS destination) update the message."""
 import json
 from dataclasses import dataclass, field
 
 from .. import clock
 from ..domain.channels import reply_text
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, ValidationError
 from ..domain.messages import MessageStatus
 from ..domain.replies import MAX_BODY
 from ..domain.values import e164
-from ..domain.errors import ValidationError
 from .inbound import BadInbound, InboundText
 from .store import Store
 
