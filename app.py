@@ -2,13 +2,15 @@
 from chalice import Chalice
 
 from chalicelib.api import (
-    analytics, booking, feedback, frames, inbox, jobs, notes, openapi, pages, people, queues, settings,
+    analytics, booking, channels, feedback, frames, inbox, intake, jobs, notes, openapi, pages, people, queues,
+    settings,
 )
 from chalicelib.api.errors import error_middleware
-from chalicelib.events import inbound, stream, sweep
+from chalicelib.events import inbound, stream, sweep, whatsapp
 
 app = Chalice(app_name="onmyway")
 app.register_middleware(error_middleware, "http")
 for blueprint in (jobs.bp, people.bp, notes.bp, settings.bp, queues.bp, inbox.bp, feedback.bp, pages.bp, frames.bp,
-                  booking.bp, analytics.bp, openapi.bp, stream.bp, sweep.bp, inbound.bp):
+                  booking.bp, analytics.bp, intake.bp, channels.bp, openapi.bp, stream.bp, sweep.bp, inbound.bp,
+                  whatsapp.bp):
     app.register_blueprint(blueprint)

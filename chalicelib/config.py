@@ -14,6 +14,7 @@ class Settings:
     sms_channel: str  # "sns" or "end_user_messaging"
     sms_configuration_set: str | None
     user_pool_id: str | None  # set on a deployed stage: users are enrolled in Cognito
+    email_configuration_set: str | None = None  # SES: its event destination is the onmyway-sms-events topic
 
 
 def settings() -> Settings:
@@ -27,4 +28,5 @@ def settings() -> Settings:
         sms_channel=env.get("SMS_CHANNEL", "sns"),
         sms_configuration_set=env.get("SMS_CONFIGURATION_SET") or None,
         user_pool_id=env.get("USER_POOL_ID") or None,
+        email_configuration_set=env.get("EMAIL_CONFIGURATION_SET") or None,
     )

@@ -20,7 +20,8 @@ def create_customer(call: Call):
     return views.customer(people.create_customer(store, call.caller, name=b.name, phone=b.phone, email=b.email,
                                                  time_zone=b.time_zone, address=b.address,
                                                  coordinates=(b.coordinates.lat, b.coordinates.lon)
-                                                 if b.coordinates else None))
+                                                 if b.coordinates else None,
+                                                 preferred_channel=b.preferred_channel))
 
 
 @endpoint(bp, "GET", "/customers/{customer_id}", "One customer", roles=DISPATCHER, response=s.CustomerOut)

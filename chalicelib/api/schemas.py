@@ -12,7 +12,7 @@ Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(str.st
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
 MAX_ID = 100  # the longest id a request may name; the ids issued are far shorter
 Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
-Role = Literal["dispatcher", "technician", "provider"]
+Role = Literal["dispatcher", "technician", "provider", "intake"]
 Visibility = Literal["public", "private"]
 
 
@@ -50,6 +50,7 @@ class CustomerIn(In):
     email: EmailStr | None = None
     time_zone: TimeZone | None = None
     address: Annotated[str, Field(max_length=500)] | None = None
+    preferred_channel: Literal["sms", "whatsapp", "email"] = "sms"
     coordinates: "CoordinatesIn | None" = None
 
 
@@ -290,13 +291,14 @@ class CoordinatesOut(Out):
 class CustomerOut(Out):
     id: str
     name: str
-    phone: str
+    phone: str | None
     email: str | None
     time_zone: str | None
     address: str | None
     coordinates: CoordinatesOut | None = None
     opted_out: bool
     created_at: datetime
+    preferred_channel: str = "sms"
 
 
 class FrameOut(Out):
@@ -440,6 +442,7 @@ class MessageOut(Out):
     error: str | None = Field(description="why a text was not sent, or how it failed")
     author_id: str | None = None
     provider_id: str | None = Field(default=None, description="the SMS provider's message id, for support")
+    channel: str = Field(default="sms", description="sms, whatsapp or email: `from` and `to` are its addresses")
     created_at: datetime
     updated_at: datetime
 
@@ -447,7 +450,8 @@ class MessageOut(Out):
 class QueueItemOut(BaseModel):
     """A queue entry; on the unassigned queue, with the appointment as it is now."""
     id: str
-    job_id: str
+    job_id: str | None = Field(description="null on an intake entry whose order made no job (see `order_id`)")
+    order_id: str | None = None
     appointment_id: str | None
     queue: str
     reason: str

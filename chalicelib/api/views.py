@@ -64,7 +64,7 @@ def organization(o: Organization) -> dict:
 
 def queue_entry(e: QueueEntry, visit: Appointment | None = None) -> dict:
     return {**_dump(schemas.QueueItemOut(
-        id=e.id, job_id=e.job_id, appointment_id=e.appointment_id, queue=e.queue.value, reason=e.reason,
+        id=e.id, job_id=e.job_id, order_id=e.order_id, appointment_id=e.appointment_id, queue=e.queue.value, reason=e.reason,
         state=e.state.value, created_at=e.created_at, updated_at=e.updated_at, claimed_by=e.claimed_by,
         outcome=e.outcome, note=e.note, closed_by=e.closed_by)), "appointment": visit and appointment(visit)}
 

@@ -16,6 +16,7 @@ class MessageStatus(StrEnum):
     HELD = "held"  # waiting for the end of quiet hours
     SENT = "sent"
     DELIVERED = "delivered"
+    READ = "read"  # WhatsApp: the customer opened it
     FAILED = "failed"
     SUPPRESSED = "suppressed"  # never sent: opted out, scenario off, or no longer true
     UNKNOWN = "unknown"  # sent, but no delivery receipt came within 72 hours
@@ -46,3 +47,5 @@ class Message:
     provider_id: str | None = None
     error: str | None = None
     author_id: str | None = None  # the dispatcher or technician who wrote a free text
+    channel: str = "sms"  # sms | whatsapp | email: `sender` and `recipient` are that channel's addresses
+    payload: str | None = None  # what the channel needs besides the body (WhatsApp message, email subject), JSON

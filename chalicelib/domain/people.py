@@ -8,6 +8,7 @@ class Role(StrEnum):
     DISPATCHER = "dispatcher"
     TECHNICIAN = "technician"
     PROVIDER = "provider"
+    INTAKE = "intake"  # a sales channel's integration: posts orders, nothing else
 
 
 @dataclass

@@ -14,6 +14,7 @@ class QueueName(StrEnum):
     ESCALATION = "escalation"  # calls to make: no reply to the confirmation request
     RETENTION = "retention"  # rejected or unconfirmed: win the customer back, learn why
     CALLBACK = "callback"  # the customer asked to be called back
+    INTAKE = "intake"  # orders no rule classified, or not eligible: a person assigns or handles them
 
 
 class EntryState(StrEnum):
@@ -71,6 +72,7 @@ class QueueEntry:
     updated_at: datetime | None = None
     order_at: datetime | None = None  # where it sorts: when it started waiting, or the window (unassigned)
     version: int | None = None
+    order_id: str | None = None  # an intake entry's order (its job_id is None while no job was made)
 
     def __post_init__(self):
         self.updated_at = self.updated_at or self.created_at

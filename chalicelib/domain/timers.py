@@ -70,3 +70,4 @@ class Timer:
     appointment_version: int  # the version it was computed for
     window_start: datetime  # the window it was computed for
     status: str = "pending"
+    step: int | None = None  # a confirmation chain's timer: the step it runs next (None: placed before chains)

@@ -21,6 +21,7 @@ class Trigger:
     key: str  # one key, one text: the record and version that caused it, or the job for once-only texts
     appointment_id: str | None
     window: TimeFrame | None  # the window as it was when triggered
+    channel: str | None = None  # a confirmation chain's step: ask on this channel if the customer is reachable there
 
 
 CUSTOMER_FACING = (AppointmentScheduled, AppointmentRescheduled, TechnicianEnRoute, TechnicianArrived, EtaChanged)

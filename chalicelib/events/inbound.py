@@ -9,7 +9,7 @@ from .. import clock, metrics
 from ..config import settings
 from ..domain.messages import MessageStatus
 from ..notify import sms
-from ..services import inbound
+from ..services import channel_events, inbound
 from ..services.notifications import mask
 from ..services.store import Store
 
@@ -64,6 +64,8 @@ def delivery_events(event):
 def _delivery_events(event):
     try:
         receipt = json.loads(event.message)
+        if isinstance(receipt, dict) and isinstance(receipt.get("mail"), dict):  # SES: the email channel's events
+            return {"outcome": channel_events.email_event(store, receipt)}
         provider_id, status = receipt["messageId"], str(receipt.get("messageStatus", "")).upper()
     except (TypeError, ValueError, KeyError):
         logger.warning("delivery event ignored: not an End User Messaging SMS event")

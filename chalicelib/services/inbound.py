@@ -20,6 +20,7 @@ from ..domain.values import e164
 from ..notify.sms import SmsSender
 from ..store.messages import message_id
 from ..domain.queues import QueueEntry, QueueName
+from .channels import replying_on
 from .confirmations import set_confirmation
 from .notifications import contexts, link_url, mask, send_reply
 from .store import Store
@@ -38,6 +39,7 @@ class InboundText:
     origination: str  # the customer
     destination: str  # the organization's number
     body: str
+    channel: str = "sms"  # or whatsapp: the answers go back on it
 
 
 def parse(raw: str) -> InboundText:
@@ -85,11 +87,13 @@ def handle(store: Store, sender: SmsSender, text: InboundText) -> str:
     job = _current_job(store, org.id, jobs)
     appointment = _next_open(job, now) if job else None
     key = f"reply:{text.inbound_id}"
+    via = replying_on(store, org, customer, text.channel)
 
     def answer(body: str, links=()):
         # Until START, an opted-out customer's words are recorded and acted on, but answered by no text.
         return send_reply(store, sender, org=org, customer_phone=customer.phone, body=body, key=key, job=job,
-                          appointment_id=appointment and appointment.id, links=links, opted_out=customer.opted_out)
+                          appointment_id=appointment and appointment.id, links=links, opted_out=customer.opted_out,
+                          via=via)
 
     if reply.intent is Intent.HELP:
         _record_inbound(store, org, job, customer.phone, text, now) if job else None
@@ -154,7 +158,7 @@ def _record_inbound(store: Store, org, job: Job, phone: str, text: InboundText, 
     store.messages.claim(Message(
         id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key, direction=Direction.INBOUND,
         sender=phone, recipient=org.sms_number, body=text.body, status=MessageStatus.RECEIVED,
-        segments=count(text.body).segments, created_at=now, updated_at=now), [])
+        segments=count(text.body).segments, created_at=now, updated_at=now, channel=text.channel), [])
 
 
 # -- the customer's page (services/customer_page.py) takes these same paths -------------------------

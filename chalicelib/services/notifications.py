@@ -3,7 +3,8 @@
 A text is rendered and claimed (with its link tokens) in the message ledger before it is sent; a
 replayed trigger finds the claim and sends nothing, or re-sends the same text if the first try
 failed. Urgent texts go at once; the others wait for the end of quiet hours in the customer's zone."""
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 
 from aws_lambda_powertools import Logger
 
@@ -11,18 +12,20 @@ from .. import clock, metrics
 from ..config import settings
 from ..domain import timefmt
 from ..domain.errors import NotFound
+from ..domain.channels import whatsapp_message
 from ..domain.events import DomainEvent, FreeTextWritten
 from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.scenarios import DEFAULTS
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus
-from ..domain.timers import Timer, TimerKind
 from ..domain.triggers import Trigger, may_text, triggers, why_not_now
+from ..notify import channels as channel_port
 from ..notify.sms import SmsSender
 from ..notify.templates import render
 from ..store.context import Contexts, RecipientContext
 from ..store.messages import message_id
+from .channels import Addressed, address
 from .store import Store
 
 logger = Logger(service="onmyway")
@@ -83,13 +86,19 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
     if scenario.link and status is not MessageStatus.SUPPRESSED and trigger.appointment_id:
         token, link = Link.issue(job.org_id, job.id, trigger.appointment_id, scenario.link, now)
         links, link_text = [link], link_url(token)
-    body = _render(scenario, variables(ctx, job, appointment, trigger, link_text, now))
+    values = variables(ctx, job, appointment, trigger, link_text, now)
+    body = _render(scenario, values)
+    via = address(ctx.customer, ctx.channels, ctx.org, body, now, scenario=trigger.scenario.value, values=values,
+                  first=trigger.channel)
+    if not via.reachable and status is not MessageStatus.SUPPRESSED:
+        status, why = MessageStatus.SUPPRESSED, "the customer cannot be reached on any channel"
     message = Message(
         id=message_id(job.org_id, job.id, trigger.key), org_id=job.org_id, job_id=job.id, key=trigger.key,
-        direction=Direction.OUTBOUND, sender=ctx.org.sms_number, recipient=ctx.customer.phone, body=body,
+        direction=Direction.OUTBOUND, sender=via.sender, recipient=via.recipient, body=body,
         status=status, segments=count(body).segments, created_at=triggered_at, updated_at=now,
         scenario=trigger.scenario.value, appointment_id=trigger.appointment_id, window=trigger.window,
-        release_at=release_at if status is MessageStatus.HELD else None, error=why)
+        release_at=release_at if status is MessageStatus.HELD else None, error=why, channel=via.channel,
+        payload=via.payload)
     earlier = store.messages.claim(message, links)
     if earlier is not None:
         message = earlier  # a replay: never a second text
@@ -99,16 +108,15 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
         log(message, "recorded without sending")
         return Outcome(message, sent_now=False)
     deliver(store, sender, message)
-    follow_up(store, message, ctx.settings, now)
+    follow_up(store, sender, message, now)
     return Outcome(message, sent_now=True)
 
 
-def follow_up(store: Store, message: Message, messaging, now) -> None:
-    """A confirmation or reminder waits for a reply: place its follow-up timer."""
+def follow_up(store: Store, sender: SmsSender, message: Message, now) -> None:
+    """A confirmation or reminder waits for a reply: the confirmation chain runs on from it."""
     if message.scenario in FOLLOWED_UP and message.appointment_id and message.window:
-        store.timers.put(Timer(message.org_id, message.job_id, message.appointment_id,
-                               TimerKind.CONFIRMATION_FOLLOWUP, messaging.escalation_due(now, message.window.start),
-                               0, message.window.start), now)
+        from .chain import start  # the chain sends through this module: imported when first needed
+        start(store, sender, message, now)
 
 
 def send_free_text(store: Store, sender: SmsSender, written: Message) -> Outcome:
@@ -117,7 +125,12 @@ def send_free_text(store: Store, sender: SmsSender, written: Message) -> Outcome
     if not unsent(message):
         return Outcome(message, sent_now=False)  # a replay
     job = store.jobs.get(message.org_id, message.job_id)
-    customer = contexts.load(job.org_id, job.customer_id, None, None).customer
+    ctx = contexts.load(job.org_id, job.customer_id, None, None)
+    customer = ctx.customer
+    if message.status is MessageStatus.QUEUED and message.channel == "sms":  # written as an SMS: on their channel
+        via = address(customer, ctx.channels, ctx.org, message.body, clock.now(), values={"body": message.body})
+        message.channel, message.sender, message.recipient, message.payload = \
+            via.channel, via.sender, via.recipient, via.payload
     if customer.opted_out:
         message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, "customer opted out", clock.now()
         store.messages.update(message)
@@ -136,7 +149,7 @@ def unsent(message: Message) -> bool:
 def deliver(store: Store, sender: SmsSender, message: Message) -> None:
     """Send a claimed text and record the outcome; a failure is recorded, then raised for a retry."""
     try:
-        message.provider_id = sender.send(message.recipient, message.body, message.sender)
+        message.provider_id = channel_port.send(message, sender)
         message.status, message.error = MessageStatus.SENT, None
     except Exception as error:
         message.status, message.error = MessageStatus.FAILED, f"{type(error).__name__}: {error}"[:500]
@@ -187,24 +200,31 @@ def variables(ctx: RecipientContext, job, appointment, trigger: Trigger, link: s
 
 def send_reply(store: Store, sender: SmsSender, *, org, customer_phone: str, body: str, key: str, job=None,
                appointment_id: str | None = None, scenario: str = "auto_reply", links=(),
-               opted_out: bool = False) -> Message | None:
+               opted_out: bool = False, via: Addressed | None = None) -> Message | None:
     """A text answering the customer (help, confirmation thanks, a link): on the job's conversation and
     exactly once per key when there is a job; otherwise sent and logged only. To an opted-out customer
-    nothing goes: the answer is recorded `suppressed`."""
+    nothing goes: the answer is recorded `suppressed`. `via`: on the channel the customer wrote on."""
     now = clock.now()
+    via = via or Addressed("sms", org.sms_number, customer_phone)
+    if via.channel == "whatsapp":  # an answer to their message: inside the service window, free-form
+        via = replace(via, payload=json.dumps(whatsapp_message(via.recipient.lstrip("+"), body, window_is_open=True)))
     if job is None:
         if opted_out:
             logger.info("reply not sent: customer opted out", extra={"to": mask(customer_phone), "scenario": scenario})
             return None
-        sender.send(customer_phone, body, org.sms_number)
+        channel_port.send(Message(id="", org_id=org.id, job_id="", key=key, direction=Direction.OUTBOUND,
+                                  sender=via.sender, recipient=via.recipient, body=body, status=MessageStatus.QUEUED,
+                                  segments=count(body).segments, created_at=now, updated_at=now, channel=via.channel,
+                                  payload=via.payload), sender)
         metrics.text_sent(org.id, count(body).segments)
         logger.info("reply sent", extra={"to": mask(customer_phone), "scenario": scenario})
         return None
     status, why = (MessageStatus.SUPPRESSED, "customer opted out") if opted_out else (MessageStatus.QUEUED, None)
     message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
-                      direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer_phone, body=body,
+                      direction=Direction.OUTBOUND, sender=via.sender, recipient=via.recipient, body=body,
                       status=status, segments=count(body).segments, created_at=now, updated_at=now,
-                      scenario=scenario, appointment_id=appointment_id, error=why)
+                      scenario=scenario, appointment_id=appointment_id, error=why, channel=via.channel,
+                      payload=via.payload)
     earlier = store.messages.claim(message, [] if opted_out else list(links))
     if earlier is not None:
         if not unsent(earlier):

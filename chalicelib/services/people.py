@@ -99,10 +99,11 @@ def list_locations(store: Store, caller: Caller, limit: int, next_token: str | N
 
 def create_customer(store: Store, caller: Caller, *, name: str, phone: str, email: str | None,
                     time_zone: str | None, address: str | None,
-                    coordinates: tuple[float, float] | None = None) -> Customer:
+                    coordinates: tuple[float, float] | None = None, preferred_channel: str = "sms") -> Customer:
     caller.require(Role.DISPATCHER)
     customer = Customer(id=ids.new_id("cus"), org_id=caller.org_id, name=name, phone=phone, email=email,
-                        time_zone=time_zone, address=address, coordinates=coordinates, created_at=clock.now())
+                        time_zone=time_zone, address=address, coordinates=coordinates, created_at=clock.now(),
+                        preferred_channel=preferred_channel)
     store.customers.add(customer)
     return customer
 

@@ -1,6 +1,7 @@
 """The repositories the services use, bundled; stateless, so one shared instance is enough."""
 from dataclasses import dataclass, field
 
+from ..store.channels import Channels
 from ..store.customers import Customers
 from ..store.directory import Directory
 from ..store.feedback import Feedbacks
@@ -10,6 +11,7 @@ from ..store.messages import Messages
 from ..store.notes import Notes
 from ..store.people import Locations, Organizations, Users
 from ..store.inbox import Inbox
+from ..store.intake import ClassificationSettings, Orders
 from ..store.queues import Queues
 from ..store.settings import Settings
 from ..store.timers import Timers
@@ -31,3 +33,6 @@ class Store:
     directory: Directory = field(default_factory=Directory)
     links: Links = field(default_factory=Links)
     feedback: Feedbacks = field(default_factory=Feedbacks)
+    orders: Orders = field(default_factory=Orders)
+    channels: Channels = field(default_factory=Channels)
+    classification: ClassificationSettings = field(default_factory=ClassificationSettings)

@@ -97,7 +97,7 @@ def release_held(store: Store, sender: SmsSender, item: MessageItem, now: dateti
         log(message, "held text dropped")
         return True
     deliver(store, sender, message)
-    follow_up(store, message, ctx.settings, now)
+    follow_up(store, sender, message, now)
     return True
 
 

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from aws_lambda_powertools import Logger
 
 from .. import clock
-from ..domain import timefmt
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.events import AppointmentEvent
 from ..domain.jobs import Confirmation, Job
@@ -13,10 +12,9 @@ from ..domain.scenarios import MessagingSettings, ScenarioName
 from ..domain.status import AppointmentStatus
 from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_timers
 from ..domain.triggers import Trigger
-from ..notify import voice
 from ..notify.sms import SmsSender
-from ..domain.queues import QueueEntry, QueueName
 from ..store.models import TimerItem
+from . import chain
 from .notifications import contexts, notify
 from .store import Store
 
@@ -113,33 +111,18 @@ def _waits_for_morning(store, timer: Timer, job, now: datetime) -> bool:
 
 
 def _follow_up(store, sender, timer, job, appointment, now) -> bool:
-    """No reply: a call to make (escalation queue), a voice message where configured, a second deadline."""
-    if not _awaiting_reply(timer, appointment, now):
+    """No reply yet: the confirmation chain's next steps (services/chain.py), never in quiet hours."""
+    if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(store, timer, job, now):
         return False
-    if _waits_for_morning(store, timer, job, now):
-        return False
-    ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
-    key = f"escalation:{appointment.id}:{timer.window_start.isoformat()}"
-    added = store.queues.add(QueueEntry(job.org_id, QueueName.ESCALATION, job.id, appointment.id,
-                                        "no reply to the confirmation request", now), key)
-    if added and ctx.settings.voice_origination and not ctx.customer.opted_out:
-        voice.place_voice_message(ctx.customer.phone, ctx.settings.voice_origination,
-                                  f"Hello from {ctx.org.name}. Please confirm your visit on "
-                                  f"{timefmt.spoken_window(appointment.window.start, appointment.window.end, ctx.time_zone)}: "
-                                  f"reply C to our text, or call us back.")
-    store.timers.put(Timer(job.org_id, job.id, appointment.id, TimerKind.CONFIRMATION_ESCALATED,
-                           ctx.settings.hand_back_due(now, timer.window_start), 0, timer.window_start), now)
+    chain.run(store, sender, job, appointment, timer.window_start, timer.step, now)
     return True
 
 
 def _hand_back(store, sender, timer, job, appointment, now) -> bool:
-    """Still no answer: the order is unconfirmed and goes back to the sales channel (retention queue)."""
+    """A hand-back timer placed before chains were data."""
     if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(store, timer, job, now):
         return False
-    job.confirm(appointment.id, Confirmation.UNCONFIRMED, now)
-    store.jobs.save(job)
-    store.queues.add(QueueEntry(job.org_id, QueueName.RETENTION, job.id, appointment.id, "no response to confirmation",
-                                now), f"retention:{appointment.id}:{timer.window_start.isoformat()}")
+    chain.hand_back(store, job, appointment, timer.window_start, now)
     return True
 
 

@@ -1,13 +1,17 @@
 """Everything a text needs besides the job, in one BatchGetItem."""
 from dataclasses import dataclass
 
+from ..domain.channels import ChannelSettings
 from ..domain.customers import Customer
 from ..domain.errors import NotFound
 from ..domain.people import Location, Organization, User
 from ..domain.scenarios import MessagingSettings
 from . import keys
 from .customers import _customer
-from .models import CustomerItem, Entity, LocationItem, MessagingSettingsItem, OrganizationItem, UserItem, bind
+from .channels import SK as CHANNELS_SK, from_item as channels_from_item
+from .models import (
+    ChannelSettingsItem, CustomerItem, Entity, LocationItem, MessagingSettingsItem, OrganizationItem, UserItem, bind,
+)
 from .people import _location, _org, _user
 from .settings import SK as SETTINGS_SK, Settings
 
@@ -19,6 +23,7 @@ class RecipientContext:
     customer: Customer
     technician: User | None
     location: Location | None
+    channels: ChannelSettings = ChannelSettings()
 
     @property
     def time_zone(self) -> str:
@@ -31,7 +36,7 @@ class Contexts:
              location_id: str | None) -> RecipientContext:
         bind()
         wanted = [(keys.org(org_id), "PROFILE"), (keys.org(org_id), SETTINGS_SK),
-                  (keys.org(org_id), f"CUST#{customer_id}")]
+                  (keys.org(org_id), f"CUST#{customer_id}"), (keys.org(org_id), CHANNELS_SK)]
         if technician_id:
             wanted.append((keys.org(org_id), f"USER#{technician_id}"))
         if location_id:
@@ -45,4 +50,6 @@ class Contexts:
             settings=Settings.from_item(settings_item) if settings_item else MessagingSettings(),
             customer=_customer(found[CustomerItem]),
             technician=_user(found[UserItem]) if UserItem in found else None,
-            location=_location(found[LocationItem]) if LocationItem in found else None)
+            location=_location(found[LocationItem]) if LocationItem in found else None,
+            channels=channels_from_item(found[ChannelSettingsItem]) if ChannelSettingsItem in found
+            else ChannelSettings())

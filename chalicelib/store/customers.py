@@ -10,15 +10,19 @@ def _item(c: Customer) -> CustomerItem:
                         phone=c.phone, email=c.email, time_zone=c.time_zone, address=c.address,
                         coordinates=CoordinatesMap(lat=c.coordinates[0], lon=c.coordinates[1]) if c.coordinates else None,
                         opted_out=c.opted_out, opted_out_at=c.opted_out_at, opt_out_source=c.opt_out_source,
-                        created_at=c.created_at,
-                        gsi1pk=keys.phone_index(c.org_id, c.phone), gsi1sk=f"CUST#{c.id}")
+                        created_at=c.created_at, preferred_channel=c.preferred_channel,
+                        whatsapp_inbound_at=c.whatsapp_inbound_at,
+                        gsi1pk=keys.phone_index(c.org_id, c.phone) if c.phone else None,
+                        gsi1sk=f"CUST#{c.id}" if c.phone else None)
 
 
 def _customer(i: CustomerItem) -> Customer:
     return Customer(id=i.customer_id, org_id=i.org_id, name=i.name, phone=i.phone, email=i.email,
                     time_zone=i.time_zone, address=i.address,
-                    coordinates=(float(i.coordinates.lat), float(i.coordinates.lon)) if i.coordinates else None, opted_out=bool(i.opted_out), opted_out_at=i.opted_out_at,
-                    opt_out_source=i.opt_out_source, created_at=i.created_at)
+                    coordinates=(float(i.coordinates.lat), float(i.coordinates.lon)) if i.coordinates else None,
+                    opted_out=bool(i.opted_out), opted_out_at=i.opted_out_at,
+                    opt_out_source=i.opt_out_source, created_at=i.created_at,
+                    preferred_channel=i.preferred_channel or "sms", whatsapp_inbound_at=i.whatsapp_inbound_at)
 
 
 class Customers:

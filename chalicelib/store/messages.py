@@ -34,7 +34,7 @@ def _item(m: Message) -> MessageItem:
         segments=m.segments, scenario=m.scenario, appointment_id=m.appointment_id,
         window_start=m.window.start if m.window else None, window_end=m.window.end if m.window else None,
         release_at=m.release_at, provider_id=m.provider_id, error=m.error, author_id=m.author_id,
-        created_at=m.created_at, updated_at=m.updated_at)
+        created_at=m.created_at, updated_at=m.updated_at, channel=m.channel, payload=m.payload)
     if m.status is MessageStatus.HELD and m.release_at:
         item.gsi3pk, item.gsi3sk = due_keys(m.release_at, item.pk, item.sk)
     if m.provider_id:  # found again by the delivery receipt; unknown if none comes in time
@@ -51,7 +51,7 @@ def _message(i: MessageItem) -> Message:
         segments=int(i.segments), scenario=i.scenario, appointment_id=i.appointment_id,
         window=TimeFrame(i.window_start, i.window_end) if i.window_start else None, release_at=i.release_at,
         provider_id=i.provider_id, error=i.error, author_id=i.author_id, created_at=i.created_at,
-        updated_at=i.updated_at)
+        updated_at=i.updated_at, channel=i.channel or "sms", payload=i.payload)
 
 
 def _link_item(link: Link) -> LinkItem:
@@ -109,7 +109,8 @@ class Messages:
             return _message(item)
         return None
 
-    def receipt(self, message: Message, status: MessageStatus, error: str | None, now: datetime) -> bool:
+    def receipt(self, message: Message, status: MessageStatus, error: str | None, now: datetime,
+                after: tuple[MessageStatus, ...] = (MessageStatus.SENT, MessageStatus.UNKNOWN)) -> bool:
         """Record a delivery receipt, unless a final one came first (receipts can arrive out of order)."""
         item = _item(message)
         actions = [MessageItem.status.set(status.value), MessageItem.updated_at.set(now),
@@ -117,7 +118,7 @@ class Messages:
                    MessageItem.gsi3pk.remove(), MessageItem.gsi3sk.remove()]
         try:
             item.update(actions=actions,
-                        condition=MessageItem.status.is_in(MessageStatus.SENT.value, MessageStatus.UNKNOWN.value))
+                        condition=MessageItem.status.is_in(*[s.value for s in after]))
         except UpdateError as e:
             if e.cause_response_code == "ConditionalCheckFailedException":
                 return False

@@ -130,7 +130,7 @@ class CustomerItem(Entity, discriminator="customer"):
     org_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
     name = UnicodeAttribute()
-    phone = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)  # null: reached only by email
     email = UnicodeAttribute(null=True)
     time_zone = UnicodeAttribute(null=True)
     address = UnicodeAttribute(null=True)
@@ -139,6 +139,8 @@ class CustomerItem(Entity, discriminator="customer"):
     opted_out_at = UTCDateTimeAttribute(null=True)
     opt_out_source = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    preferred_channel = UnicodeAttribute(null=True)  # null on customers stored before channels: sms
+    whatsapp_inbound_at = UTCDateTimeAttribute(null=True)  # their last WhatsApp message: opens the 24 h window
 
 
 class CouponMap(MapAttribute):
@@ -237,6 +239,8 @@ class MessageItem(Entity, discriminator="message"):
     author_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    channel = UnicodeAttribute(null=True)  # null on messages stored before channels: sms
+    payload = UnicodeAttribute(null=True)
 
 
 class LinkItem(Entity, discriminator="link"):
@@ -273,6 +277,7 @@ class TimerItem(Entity, discriminator="timer"):
     appointment_version = NumberAttribute()
     window_start = UTCDateTimeAttribute()
     status = UnicodeAttribute()  # pending, fired
+    step = NumberAttribute(null=True)  # a confirmation chain's timer: the step it runs next
 
 
 class InboxEntryItem(Entity, discriminator="inbox_entry"):
@@ -296,7 +301,8 @@ class QueueEntryItem(Entity, discriminator="queue_entry"):
     gsi2 `ORG#{org}#QUEUE#{name}#{active|done}`, sorted by when it started waiting (or by window)."""
     org_id = UnicodeAttribute()
     queue = UnicodeAttribute()
-    job_id = UnicodeAttribute()
+    job_id = UnicodeAttribute(null=True)  # null: an intake entry for an order that made no job
+    order_id = UnicodeAttribute(null=True)
     appointment_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
@@ -347,3 +353,22 @@ class BookingRequestItem(Entity, discriminator="booking_request"):
     """`ORG#{org}#BOOKING#{form key}`: one submitted booking form, so a second submit finds the first."""
     job_id = UnicodeAttribute()
     expires_at = NumberAttribute()
+
+
+class OrderItem(Entity, discriminator="order"):
+    """`ORDER` in the partition of the job the order makes (`ORG#{org}#JOB#job_{hash of channel, reference}`):
+    written once, so a resent order finds it. The order as received and its outcome, as JSON."""
+    org_id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    document = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class ClassificationItem(Entity, discriminator="classification"):
+    """`SETTINGS#classification` in the organization's partition: the intake rules as JSON."""
+    document = UnicodeAttribute()
+
+
+class ChannelSettingsItem(Entity, discriminator="channel_settings"):
+    """`SETTINGS#channels` in the organization's partition: WhatsApp, email and the confirmation chains, as JSON."""
+    document = UnicodeAttribute()

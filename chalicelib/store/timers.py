@@ -62,7 +62,8 @@ def _timer_item(t: Timer, not_before: datetime | None = None) -> TimerItem:
     pk = keys.job(t.org_id, t.job_id)
     item = TimerItem(pk=pk, sk=f"TIMER#{t.appointment_id}#{t.kind}", org_id=t.org_id, job_id=t.job_id,
                      appointment_id=t.appointment_id, timer_kind=t.kind.value, due=t.due,
-                     appointment_version=t.appointment_version, window_start=t.window_start, status=t.status)
+                     appointment_version=t.appointment_version, window_start=t.window_start, status=t.status,
+                     step=t.step)
     if t.status == "pending":
         # Already due (or retried): file it under the minute the sweep reads next, not behind its watermark.
         item.gsi3pk, item.gsi3sk = due_keys(max(t.due, not_before) if not_before else t.due, pk, item.sk)
@@ -72,7 +73,7 @@ def _timer_item(t: Timer, not_before: datetime | None = None) -> TimerItem:
 def timer_of(i: TimerItem) -> Timer:
     return Timer(org_id=i.org_id, job_id=i.job_id, appointment_id=i.appointment_id, kind=TimerKind(i.timer_kind),
                  due=i.due, appointment_version=int(i.appointment_version), window_start=i.window_start,
-                 status=i.status)
+                 status=i.status, step=int(i.step) if i.step is not None else None)
 
 
 class Timers:

@@ -16,7 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
-FUNCTIONS = ["APIHandler", "TableChanges", "TimerSweep", "InboundSms", "DeliveryEvents"]
+FUNCTIONS = ["APIHandler", "TableChanges", "TimerSweep", "InboundSms", "DeliveryEvents", "WhatsappEvents"]
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +49,13 @@ def test_the_stream_reports_partial_failures_retries_boundedly_and_parks_what_fa
 
 def test_every_function_finds_the_table_and_the_topics_the_code_names_exist(packaged):
     from chalicelib.events.inbound import EVENTS_TOPIC, INBOUND_TOPIC
+    from chalicelib.events.whatsapp import WHATSAPP_TOPIC
     _, t = packaged
     for name in FUNCTIONS:
         variables = t["Resources"][name]["Properties"]["Environment"]["Variables"]
         assert variables["TABLE_NAME"] == {"Ref": "OnMyWayTable"}, name
     topics = {r["Properties"]["TopicName"] for r in t["Resources"].values() if r["Type"] == "AWS::SNS::Topic"}
-    assert {INBOUND_TOPIC, EVENTS_TOPIC} <= topics
+    assert {INBOUND_TOPIC, EVENTS_TOPIC, WHATSAPP_TOPIC} <= topics
     authorizer = t["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["securityDefinitions"]["onmyway-users"]
     assert authorizer["x-amazon-apigateway-authorizer"]["providerARNs"] == [{"Fn::GetAtt": ["UserPool", "Arn"]}]
 
@@ -95,7 +96,9 @@ def test_api_gateway_answers_in_the_error_format_and_an_unknown_path_is_a_404(pa
 # Operations the code makes that IAM names differently, or that belong to the local stand-in for Lambda.
 IAM_OF = {("dynamodb", "TransactWriteItems"): ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
           ("pinpoint-sms-voice-v2", "SendTextMessage"): ["sms-voice:SendTextMessage"],
-          ("pinpoint-sms-voice-v2", "SendVoiceMessage"): ["sms-voice:SendVoiceMessage"]}
+          ("pinpoint-sms-voice-v2", "SendVoiceMessage"): ["sms-voice:SendVoiceMessage"],
+          ("socialmessaging", "SendWhatsAppMessage"): ["social-messaging:SendWhatsAppMessage"],
+          ("sesv2", "SendEmail"): ["ses:SendEmail"]}
 # Granted though the code does not call them itself: Lambda's event source mapping reads the stream
 # and parks failed batches in the queue, the app's S3 access goes through presigned URLs it signs,
 # and the runtime writes the logs.

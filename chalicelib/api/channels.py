@@ -1,0 +1,50 @@
+"""Channel settings: WhatsApp, email and the confirmation chain."""
+from typing import Annotated
+
+from chalice import Blueprint
+from pydantic import BaseModel, EmailStr, Field
+
+from ..domain.people import Role
+from ..services import channel_settings
+from . import schemas as s
+from .routing import Call, endpoint, store
+
+bp = Blueprint(__name__)
+Name = Annotated[str, Field(min_length=1, max_length=512)]
+
+
+class TemplateIn(s.In):
+    name: Name
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")] = "en_US"
+    parameters: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=10)] = []
+
+
+class ChannelsIn(s.In):
+    whatsapp_phone_number_id: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    whatsapp_templates: Annotated[dict[Annotated[str, Field(max_length=40)], TemplateIn], Field(max_length=20)] | None \
+        = Field(None, description="scenario (or free_text) → approved template; parameters are scenario variables")
+    email_from: EmailStr | None = None
+    confirmation_chain: Annotated[list[Annotated[str, Field(max_length=20)]], Field(min_length=1, max_length=20)] \
+        | None = Field(None, description="e.g. [whatsapp, wait 2h, sms, wait 2h, voice_task, wait 24h, hand_back]; "
+                                         "applies to appointments booked after the change")
+
+
+class ChannelsOut(BaseModel):
+    whatsapp_phone_number_id: str | None
+    email_from: str | None
+    whatsapp_templates: dict
+    confirmation_chain: list[str]
+
+
+@endpoint(bp, "GET", "/settings/channels", "WhatsApp, email and the confirmation chain", roles=(Role.DISPATCHER,),
+          response=ChannelsOut)
+def get_channels(call: Call):
+    return channel_settings.describe(channel_settings.get(store, call.caller))
+
+
+@endpoint(bp, "PUT", "/settings/channels", "Change WhatsApp, email or the confirmation chain (given fields only)",
+          roles=(Role.DISPATCHER,), body=ChannelsIn, response=ChannelsOut)
+def put_channels(call: Call):
+    given = call.body.model_fields_set  # the fields sent, each whole (with its defaults)
+    fields = {k: v for k, v in call.body.model_dump().items() if k in given}
+    return channel_settings.describe(channel_settings.update(store, call.caller, fields))

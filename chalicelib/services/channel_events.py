@@ -1,0 +1,104 @@
+"""Events of the WhatsApp and email channels. WhatsApp: AWS End User Messaging Social's event destination
+(an SNS topic); the customer's messages go through the same inbound path as SMS replies, status events
+update the message. Email: SES events (a configuration set's SNS destination) update the message."""
+import json
+from dataclasses import dataclass, field
+
+from .. import clock
+from ..domain.channels import reply_text
+from ..domain.errors import NotFound, ValidationError
+from ..domain.messages import MessageStatus
+from ..domain.replies import MAX_BODY
+from ..domain.values import e164
+from .inbound import BadInbound, InboundText
+from .store import Store
+
+STATUSES = {"delivered": MessageStatus.DELIVERED, "read": MessageStatus.READ, "failed": MessageStatus.FAILED}
+# A later status may follow an earlier one, never the reverse (events can arrive out of order).
+AFTER = {MessageStatus.DELIVERED: (MessageStatus.SENT, MessageStatus.UNKNOWN),
+         MessageStatus.READ: (MessageStatus.SENT, MessageStatus.UNKNOWN, MessageStatus.DELIVERED),
+         MessageStatus.FAILED: (MessageStatus.SENT, MessageStatus.UNKNOWN)}
+
+
+@dataclass
+class WhatsAppEvent:
+    texts: list[InboundText] = field(default_factory=list)
+    statuses: list[tuple[str, str, str | None]] = field(default_factory=list)  # (provider id, status, error)
+
+
+def _number(name: str, digits) -> str:
+    try:
+        return e164(name, "+" + str(digits).lstrip("+"))
+    except ValidationError as e:
+        raise BadInbound(e.message) from None
+
+
+def parse(raw: str) -> WhatsAppEvent:
+    """The SNS message: the AWS header with `whatsAppWebhookEntry`, Meta's webhook entry as a JSON string."""
+    try:
+        envelope = json.loads(raw)
+        entry = envelope["whatsAppWebhookEntry"]
+        entry = json.loads(entry) if isinstance(entry, str) else entry
+        changes = entry["changes"]
+        if not isinstance(changes, list):
+            raise TypeError
+    except (TypeError, ValueError, KeyError):
+        raise BadInbound("not an End User Messaging Social WhatsApp event") from None
+    event = WhatsAppEvent()
+    for change in changes:
+        value = (change or {}).get("value") or {}
+        business = _number("display_phone_number", (value.get("metadata") or {}).get("display_phone_number", ""))
+        for message in value.get("messages") or []:
+            body = reply_text(message)
+            if not isinstance(message.get("id"), str) or not message["id"] or not isinstance(body, str) \
+                    or not body.strip():
+                continue  # media, reactions, a message without text: nothing the reply grammar can read
+            if len(body) > MAX_BODY:
+                raise BadInbound(f"message over {MAX_BODY} characters")
+            event.texts.append(InboundText(message["id"], _number("from", message.get("from", "")), business,
+                                           body.strip(), channel="whatsapp"))
+        for status in value.get("statuses") or []:
+            if isinstance(status.get("id"), str) and status.get("status") in STATUSES:
+                errors = status.get("errors") or [{}]
+                event.statuses.append((status["id"], status["status"], str(errors[0].get("title") or "") or None))
+    return event
+
+
+def opened_window(store: Store, text: InboundText) -> None:
+    """The customer wrote on WhatsApp: free-form answers may go for 24 hours."""
+    try:
+        org_id = store.organizations.id_for_number(text.destination)
+    except NotFound:
+        return
+    customer = store.customers.by_phone(org_id, text.origination)
+    if customer is not None and (customer.whatsapp_inbound_at is None or customer.whatsapp_inbound_at < clock.now()):
+        customer.whatsapp_inbound_at = clock.now()
+        store.customers.save(customer)
+
+
+def status(store: Store, provider_id: str, what: str, error: str | None) -> str:
+    message = store.messages.by_provider_id(provider_id)
+    if message is None:
+        return "unknown_message"
+    new = STATUSES[what]
+    changed = store.messages.receipt(message, new, f"{what}: {error}"[:500] if error else None, clock.now(),
+                                     after=AFTER[new])
+    return what if changed else "out_of_order"
+
+
+SES_EVENTS = {"Delivery": MessageStatus.DELIVERED, "Open": MessageStatus.READ, "Bounce": MessageStatus.FAILED,
+              "Reject": MessageStatus.FAILED, "Complaint": MessageStatus.FAILED}
+
+
+def email_event(store: Store, event: dict) -> str:
+    """An SES event (the configuration set's SNS destination): delivery, open, bounce onto the message."""
+    kind, provider_id = event.get("eventType"), (event.get("mail") or {}).get("messageId")
+    if kind not in SES_EVENTS or not isinstance(provider_id, str):
+        return "not_final"
+    message = store.messages.by_provider_id(provider_id)
+    if message is None:
+        return "unknown_message"
+    new = SES_EVENTS[kind]
+    changed = store.messages.receipt(message, new, kind if new is MessageStatus.FAILED else None, clock.now(),
+                                     after=AFTER[new])
+    return new.value if changed else "out_of_order"
