@@ -1,6 +1,6 @@
 """Select a time frame (api.md § Customer pages: /frames, /pick, /none-work) and the dispatcher's side of it:
 the frames a customer would see, the "send STF link" action, and the working hours frames are made from."""
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, Field
@@ -179,6 +179,7 @@ class FrameSettingsOut(BaseModel):
 
 
 class LocationQuery(s.In):
+    listed: ClassVar[bool] = False  # settings, not a page of a list
     location_id: Annotated[str, Field(max_length=100)] | None = None
 
 

@@ -204,11 +204,11 @@ class ScenariosIn(In):
     quiet_hours: QuietHoursIn = None
     confirmation_followup_minutes: Annotated[int, Field(ge=15, le=24 * 60)] = None
     voice_origination: Phone | None = None
-    escalate_before_hours: Annotated[int, Field(ge=1, le=24 * 14)] | None = Field(
+    escalate_before_hours: Annotated[int, Field(ge=1, le=24 * 14)] = Field(
         default=None, description="escalate no earlier than this long before the window (default 48)")
-    hand_back_before_hours: Annotated[int, Field(ge=0, le=24 * 14)] | None = Field(
+    hand_back_before_hours: Annotated[int, Field(ge=0, le=24 * 14)] = Field(
         default=None, description="hand back to sales this long before the window (default 24)")
-    technician_sms_alerts: bool | None = Field(
+    technician_sms_alerts: bool = Field(
         default=None, description="text the assigned technician when the customer writes (at most one text "
                                   "per job per 15 minutes; default off)")
 

@@ -24,13 +24,17 @@ class AppointmentEvent(DomainEvent):
 class AppointmentScheduled(AppointmentEvent): ...
 class AppointmentRescheduled(AppointmentEvent): ...
 class AppointmentAssigned(AppointmentEvent): ...
-class TechnicianEnRoute(AppointmentEvent): ...
 class TechnicianArrived(AppointmentEvent): ...
 class AppointmentPaused(AppointmentEvent): ...
 class AppointmentCompleted(AppointmentEvent): ...
 class AppointmentCanceled(AppointmentEvent): ...
 class AppointmentDeleted(AppointmentEvent): ...
 class AppointmentConfirmed(AppointmentEvent): ...  # the customer said yes (text, page or call)
+
+
+@dataclass(frozen=True)
+class TechnicianEnRoute(AppointmentEvent):
+    previous_eta: datetime | None = None  # the ETA before setting off: a late ETA given only now is news
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,9 @@ def appointment_events(org_id: str, old: Appointment | None, new: Appointment | 
         events.append(AppointmentRescheduled(*base))
     if new.technician_id != old.technician_id:
         events.append(AppointmentAssigned(*base))
-    if new.status != old.status and new.status in STATUS_EVENTS:
+    if new.status != old.status and new.status is AppointmentStatus.EN_ROUTE:
+        events.append(TechnicianEnRoute(*base, previous_eta=old.eta))
+    elif new.status != old.status and new.status in STATUS_EVENTS:
         events.append(STATUS_EVENTS[new.status](*base))
     if new.confirmation != old.confirmation and new.confirmation is Confirmation.CONFIRMED:
         events.append(AppointmentConfirmed(*base))

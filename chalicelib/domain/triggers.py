@@ -43,8 +43,8 @@ def triggers(event: DomainEvent, current: Job) -> list[Trigger]:
     match event:
         case AppointmentScheduled() | AppointmentRescheduled() if event.appointment.status is AppointmentStatus.SCHEDULED:
             return [per_appointment(S.BOOKING_CONFIRMATION)]
-        case TechnicianEnRoute() if _late(event.appointment):
-            return [_delay(event.appointment)]  # on the way, but past the window: the apology, with the ETA
+        case TechnicianEnRoute() if _late(event.appointment) and event.appointment.eta != event.previous_eta:
+            return [_delay(event.appointment)]  # on the way with news of a late ETA: the apology, with it
         case TechnicianEnRoute():
             return [per_appointment(S.EN_ROUTE)]
         case TechnicianArrived():

@@ -31,8 +31,22 @@ def booked(api, org):
     location = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver"})
     location_id = location.body["id"]
     ids = {"job_id": job["id"], "appointment_id": job["appointments"][0]["id"], "customer_id": customer_id,
-           "user_id": tech_id, "location_id": location_id, "name": "unassigned"}
+           "user_id": tech_id, "location_id": location_id, "name": "unassigned", "entry_id": "que_0_0",
+           "item_id": "inb_0", "org_slug": "acme"}
     return job, ids, tech, both
+
+
+def link_token(org, job: dict, path: str) -> str:
+    """A real link to the visit, of the purpose the customer page's route takes."""
+    from chalicelib import clock
+    from chalicelib.domain.links import Link
+    from chalicelib.domain.scenarios import LinkPurpose
+    from chalicelib.store.messages import _link_item
+    purpose = LinkPurpose.FEEDBACK if path.endswith("/feedback") else \
+        LinkPurpose.RESCHEDULE if path.endswith(("/pick", "/none-work", "/frames")) else LinkPurpose.STATUS
+    token, link = Link.issue(org.id, job["id"], job["appointments"][0]["id"], purpose, clock.now())
+    _link_item(link).save()
+    return token
 
 
 def error(r, status: int, field: str) -> None:
@@ -45,7 +59,7 @@ def error(r, status: int, field: str) -> None:
 def test_a_deeply_nested_body_is_refused_before_it_is_parsed(api, org, booked, op):
     job, ids, _, both = booked
     before = job_items(org, job["id"])
-    path = op.path.format(**ids)
+    path = op.path.format(**ids, token=link_token(org, job, op.path) if "{token}" in op.path else "")
     r = api.call(op.method, path, both, raw=DEEP)
     error(r, 400, "body: nests deeper than")
     r = api.call(op.method, path, both, raw=b'{"a": ' * 20 + b"1" + b"}" * 20)
@@ -128,7 +142,12 @@ def test_a_forged_next_token_is_refused_on_every_list(api, org, other_org, booke
         "/settings/locations": ({"pk": f"ORG#{o}", "sk": f"LOC#{ids['location_id']}"}, "sk", {"sk": "PROFILE"}),
         f"/jobs/{j}/notes": ({"pk": f"ORG#{o}#JOB#{j}", "sk": "NOTE#2026-12-01T17:00:00Z#n"}, "sk",
                              {"sk": f"APPT#{ids['appointment_id']}"}),
-        "/queues/escalation": ({"pk": f"ORG#{o}", "sk": "QUEUE#escalation#x"}, "sk", {"sk": "QUEUE#retention#x"}),
+        "/queues/escalation": ({"pk": f"ORG#{o}#JOB#{j}", "sk": "QUEUE#que_1_2", "gsi2pk": f"ORG#{o}#QUEUE#escalation#active",
+                                "gsi2sk": "2026-12-01T17:00:00Z#que_1_2"}, "gsi2sk",
+                               {"gsi2pk": f"ORG#{o}#QUEUE#retention#active"}),
+        "/inbox": ({"pk": f"ORG#{o}#INBOX#{org.dispatcher_id}", "sk": "INBOX#inb_1",
+                    "gsi2pk": f"ORG#{o}#INBOX#{org.dispatcher_id}", "gsi2sk": "0#8235000000#inb_1"}, "gsi2sk",
+                   {"gsi2pk": f"ORG#{o}#INBOX#{ids['user_id']}"}),
     }
     for path, (real, sort_key, other_list) in lists.items():
         sep = "&" if "?" in path else "?"
@@ -179,7 +198,10 @@ def test_null_is_refused_where_a_value_is_required(api, org, booked):
     job, ids, _, _ = booked
     before = api.get("/settings/scenarios", org.dispatcher).body
     for body, field in [({"confirmation_followup_minutes": None}, "confirmation_followup_minutes"),
-                        ({"quiet_hours": None}, "quiet_hours"), ({"scenarios": None}, "scenarios")]:
+                        ({"quiet_hours": None}, "quiet_hours"), ({"scenarios": None}, "scenarios"),
+                        ({"escalate_before_hours": None}, "escalate_before_hours"),
+                        ({"hand_back_before_hours": None}, "hand_back_before_hours"),
+                        ({"technician_sms_alerts": None}, "technician_sms_alerts")]:
         error(api.put("/settings/scenarios", org.dispatcher, body), 400, f"{field}: cannot be null")
     assert api.get("/settings/scenarios", org.dispatcher).body == before
     appointment_before = job_items(org, job["id"])

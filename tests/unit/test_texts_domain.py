@@ -114,6 +114,9 @@ def test_going_en_route_past_the_window_sends_the_apology_instead_of_the_plain_e
         ("delayed", "delayed:apt_1_a:20261203T1900")}
     on_time = appointment_events("o", appointment(), appointment(status=S.EN_ROUTE, eta=late - timedelta(hours=2)))
     assert {t.scenario for e in on_time for t in triggers(e, job)} == {"en_route"}
+    # Already told of that late ETA before setting off: now the plain "on the way", no second apology.
+    told = appointment_events("o", appointment(eta=late), appointment(status=S.EN_ROUTE, eta=late))
+    assert {t.scenario for e in told for t in triggers(e, job)} == {"en_route"}
 
 
 def test_a_text_for_before_the_visit_is_not_true_once_the_window_has_started():
