@@ -2,7 +2,11 @@
 from datetime import datetime, timezone
 from typing import Callable
 
-_now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+def _real() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+_now: Callable[[], datetime] = _real
 
 
 def now() -> datetime:
@@ -12,3 +16,8 @@ def now() -> datetime:
 def set_clock(source: Callable[[], datetime]) -> None:
     global _now
     _now = source
+
+
+def reset() -> None:
+    """Back to the real clock (after a test that set its own)."""
+    set_clock(_real)

@@ -149,7 +149,7 @@ def clock():
     fake = FakeClock(DEFAULT_NOW)
     app_clock.set_clock(fake)
     yield fake
-    app_clock.set_clock(lambda: datetime.now(timezone.utc))
+    app_clock.reset()
 
 
 def sweep(api) -> dict:
