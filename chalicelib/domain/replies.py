@@ -20,6 +20,7 @@ class Intent(StrEnum):
     CONFIRM = "confirm"
     REJECT = "reject"
     RESCHEDULE = "reschedule"
+    RATE = "rate"  # "RATE 4": the survey's choice on WhatsApp, or typed by text
     TALK = "talk"  # anything else: a message on the job
 
 
@@ -27,6 +28,7 @@ class Intent(StrEnum):
 class Reply:
     intent: Intent
     reason: str | None = None  # "NO - too expensive" → "too expensive"
+    rating: int | None = None  # "RATE 4" → 4
 
 
 def read(body: str) -> Reply:
@@ -37,6 +39,8 @@ def read(body: str) -> Reply:
                              (Intent.CONFIRM, CONFIRM), (Intent.REJECT, REJECT), (Intent.RESCHEDULE, RESCHEDULE)):
         if bare in keywords:
             return Reply(intent)
+    if match := re.fullmatch(r"RATE\s*([1-5])", bare):
+        return Reply(Intent.RATE, rating=int(match.group(1)))
     # A "no" with a reason after a separator: "NO - too expensive", "N: moved away".
     if match := re.match(r"^\s*(no|n)\s*[,:;.\-]+\s*(\S.*)$", body, flags=re.IGNORECASE | re.DOTALL):
         return Reply(Intent.REJECT, match.group(2).strip())

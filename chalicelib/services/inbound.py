@@ -9,6 +9,7 @@ from aws_lambda_powertools import Logger
 from .. import clock
 from ..domain import timefmt
 from ..domain.errors import NotFound, ValidationError
+from ..domain.feedback import Feedback
 from ..domain.jobs import Appointment, Confirmation, Job
 from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
@@ -18,6 +19,7 @@ from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import e164
 from ..notify.sms import SmsSender
+from ..store.feedback import AlreadyGiven
 from ..store.messages import message_id
 from ..domain.queues import QueueEntry, QueueName
 from .channels import replying_on
@@ -89,12 +91,15 @@ def handle(store: Store, sender: SmsSender, text: InboundText) -> str:
     key = f"reply:{text.inbound_id}"
     via = replying_on(store, org, customer, text.channel)
 
-    def answer(body: str, links=()):
+    def answer(body: str, links=(), on: Job | None = None):
         # Until START, an opted-out customer's words are recorded and acted on, but answered by no text.
-        return send_reply(store, sender, org=org, customer_phone=customer.phone, body=body, key=key, job=job,
-                          appointment_id=appointment and appointment.id, links=links, opted_out=customer.opted_out,
+        return send_reply(store, sender, org=org, customer_phone=customer.phone, body=body, key=key, job=on or job,
+                          appointment_id=None if on else appointment and appointment.id, links=links,
+                          opted_out=customer.opted_out,
                           via=via)
 
+    if reply.intent is Intent.RATE:
+        return _rate(store, org, jobs, customer, text, reply.rating, answer, now)
     if reply.intent is Intent.HELP:
         _record_inbound(store, org, job, customer.phone, text, now) if job else None
         answer(f"{org.name}: reply C to confirm your visit, R to reschedule, or write to us here. "
@@ -139,6 +144,24 @@ def handle(store: Store, sender: SmsSender, text: InboundText) -> str:
                links=links)
         return "recorded_direct_reply_off"
     return "recorded"
+
+
+def _rate(store: Store, org, jobs: list[Job], customer, text: InboundText, stars: int, answer, now) -> str:
+    """The survey's answer on the customer's channel: the rating of their latest completed job, once."""
+    done = next((j for j in jobs if j.status is JobStatus.COMPLETE), None)
+    if done is None:
+        answer(f"{org.name}: we found no finished visit to rate from this number.")
+        return "no_visit_to_rate"
+    job = store.jobs.get(org.id, done.id)
+    _record_inbound(store, org, job, customer.phone, text, now)
+    last = max((a for a in job.appointments if a.status is AppointmentStatus.COMPLETE),
+               key=lambda a: a.updated_at, default=None)
+    try:
+        store.feedback.add(Feedback(org.id, job.id, last and last.id, stars, None, now))
+    except AlreadyGiven:
+        return "already_rated"
+    answer(f"{org.name}: thank you for rating your visit {stars} of 5!", on=job)
+    return "rated"
 
 
 def _current_job(store: Store, org_id: str, jobs: list[Job]) -> Job | None:

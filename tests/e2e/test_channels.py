@@ -217,12 +217,19 @@ def test_the_survey_goes_on_whatsapp_with_the_rating_as_choices(api, org, stream
     assert [r["id"] for r in rows] == ["RATE 5", "RATE 4", "RATE 3", "RATE 2", "RATE 1"]
     rated = {"from": "13035550177", "id": "wamid.21", "type": "interactive",
              "interactive": {"type": "list_reply", "list_reply": {"id": "RATE 5", "title": "★★★★★"}}}
-    assert event(api, number, messages=[rated])["outcomes"] == ["recorded"]
+    wa.expect()  # the thanks, on WhatsApp
+    assert event(api, number, messages=[rated])["outcomes"] == ["rated"]
+    assert api.get(f"/jobs/{job['id']}", org.dispatcher).body["feedback"]["rating"] == 5
+    assert [f["rating"] for f in api.get("/feedback?from=2026-12-01&to=2026-12-01", org.dispatcher).body["items"]] == [5]
+    again = {**rated, "id": "wamid.22", "interactive": {"type": "list_reply", "list_reply": {"id": "RATE 1"}}}
+    assert event(api, number, messages=[again])["outcomes"] == ["already_rated"]  # once per job
+    assert api.get(f"/jobs/{job['id']}", org.dispatcher).body["feedback"]["rating"] == 5
     inbound = [m for m in api.get(f"/jobs/{job['id']}/messages", org.dispatcher).body["items"]
                if m["direction"] == "inbound"]
-    assert [m["body"] for m in inbound] == ["RATE 5"]  # "hi" came before there was a job
+    assert [m["body"] for m in inbound] == ["RATE 5", "RATE 1"]  # "hi" came before there was a job
     wa.stub.assert_no_pending_responses()
-    assert len(wa.sent) == 5 and stream.texts(SAM) == []
+    assert "thank you for rating your visit 5 of 5" in str(wa.sent[-1])
+    assert len(wa.sent) == 6 and stream.texts(SAM) == []
 
 
 def test_email_events_update_the_message(api, org, stream):

@@ -20,3 +20,13 @@ def test_reply_keywords(body, intent, reason):
 def test_no_opt_out_word_is_a_command_word():
     for word in OPT_OUT:
         assert read(word).intent is Intent.OPT_OUT
+
+
+@pytest.mark.parametrize("body,rating", [("RATE 4", 4), ("rate5", 5), (" Rate 1 ", 1)])
+def test_a_rating_reply_carries_its_stars(body, rating):
+    assert (read(body).intent, read(body).rating) == (Intent.RATE, rating)
+
+
+@pytest.mark.parametrize("body", ["RATE 6", "RATE 0", "rate it 5", "I rate you 5 stars"])
+def test_anything_else_about_rating_is_conversation(body):
+    assert read(body).intent is Intent.TALK
