@@ -5,7 +5,8 @@ bytecode, so a cold start neither reads nor compiles what it does not need.
 
 - botocore's service data (and boto3's resource data) only for the services the code calls; the suite
   checks this list against the AWS operations it saw the code perform (tests/package).
-- phonenumbers without its geocoder, carrier and time zone data: the code only parses, validates, formats.
+- phonenumbers without its geocoder, carrier and time zone data, nor its short-number regions (911, 611...,
+  loaded only by its short-number checks): the code only parses, validates, formats.
 - dnspython (email-validator loads it only for deliverability checks, which Pydantic turns off),
   dateutil's copy of the tz database (only `dateutil.tz.gettz` falls back to it; nothing shipped calls it),
   Pydantic's v1 compatibility layer, and the Powertools parts no function imports (the event handler
@@ -26,7 +27,8 @@ import yaml
 
 # boto3.client(...) in chalicelib, PynamoDB and Powertools' idempotency (DynamoDB); sts for botocore's own
 # credential providers. (Lambda reads the table's stream itself: no function calls dynamodbstreams.)
-SERVICES = frozenset({"dynamodb", "sns", "pinpoint-sms-voice-v2", "socialmessaging", "sesv2", "s3", "cognito-idp", "sts"})
+SERVICES = frozenset({"dynamodb", "sns", "pinpoint-sms-voice-v2", "socialmessaging", "sesv2", "s3", "cognito-idp",
+                      "sts"})
 NEVER_LOADED = ("phonenumbers/geodata", "phonenumbers/carrierdata", "phonenumbers/tzdata", "dns", "dateutil/zoneinfo",
                 "pydantic/v1",
                 "aws_lambda_powertools/event_handler",
@@ -45,6 +47,8 @@ def left_out(name: str) -> bool:
             return True  # a folder of a service the code never calls (the files beside them stay)
     if parts[-1] == "examples-1.json" or parts[-1].endswith(".pyi") or parts[-1] == "py.typed":
         return True  # documentation examples, type stubs: read by no running code
+    if parts[:2] == ["phonenumbers", "shortdata"] and parts[-1].startswith("region_"):
+        return True  # short-number metadata, region by region, loaded on demand by calls the code never makes
     if parts[0].endswith(".dist-info") and parts[-1] == "RECORD":
         return True  # pip's file list for uninstalling (importlib.metadata reads METADATA)
     return any(name == prefix or name.startswith(prefix + "/") for prefix in NEVER_LOADED)
