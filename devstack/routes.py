@@ -103,8 +103,8 @@ def outbox_items() -> list[dict]:
         if entry.scenario is None:
             message = store.messages.by_provider_id(entry.message_id)
             entry.scenario = (message.scenario or "free_text") if message else "reply"
-        items.append({"message_id": entry.message_id, "to": entry.to, "from": entry.sender, "body": entry.body,
-                      "scenario": entry.scenario, "segments": entry.segments,
+        items.append({"message_id": entry.message_id, "channel": entry.channel, "to": entry.to, "from": entry.sender,
+                      "body": entry.body, "scenario": entry.scenario, "segments": entry.segments,
                       "sent_at": entry.sent_at.strftime("%Y-%m-%dT%H:%M:%SZ")})
     return items
 
@@ -112,7 +112,8 @@ def outbox_items() -> list[dict]:
 def held_items() -> list[dict]:
     """Texts waiting for the end of quiet hours (or a retry): what will go, and when."""
     now = clock.now()
-    return [{"message_id": m.id, "to": m.recipient, "from": m.sender, "body": m.body, "scenario": m.scenario,
+    return [{"message_id": m.id, "channel": m.channel, "to": m.recipient, "from": m.sender, "body": m.body,
+             "scenario": m.scenario,
              "segments": m.segments, "release_at": m.release_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
             for m in store.messages.held_between(now - timedelta(hours=1), now + timedelta(hours=24))]
 
@@ -123,7 +124,7 @@ def dev_held_json(call: Call):
     return {"items": held_items()}
 
 
-@endpoint(bp, "GET", "/dev/outbox.json", "Every text sent, newest last", public=True)
+@endpoint(bp, "GET", "/dev/outbox.json", "Every message sent (SMS, WhatsApp, email), newest last", public=True)
 def dev_outbox_json(call: Call):
     return {"items": outbox_items()}
 
