@@ -166,6 +166,23 @@ class Driver:
             self.drain()
         return result
 
+    def whatsapp_in(self, sender: str, to: str, body: str | None = None, button: str | None = None) -> dict:
+        """A WhatsApp message from a customer (text, or a tapped quick reply or list choice), as End User
+        Messaging Social publishes it to the WhatsApp events topic."""
+        message = {"from": sender.lstrip("+"), "id": f"wamid.local.{uuid.uuid4().hex}",
+                   "timestamp": str(int(self.clock().timestamp()))}
+        if button is None:
+            message.update(type="text", text={"body": body})
+        elif button.upper().startswith("RATE "):  # a row of the rating list
+            message.update(type="interactive", interactive={"type": "list_reply",
+                                                            "list_reply": {"id": button.upper(), "title": button}})
+        else:  # a template's quick-reply button
+            message.update(type="button", button={"payload": button, "text": button})
+        with self.lock:
+            result = self.invoke("whatsapp_events", self._whatsapp_event(to, messages=[message]))
+            self.drain()
+        return result
+
     def receipt(self, entry: OutboxEntry) -> dict:
         """The channel's answer, through the handler its real one reaches: delivered."""
         if entry.channel == "whatsapp":

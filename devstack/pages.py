@@ -9,10 +9,14 @@ td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:t
 form{background:#f4f4f4;padding:1em;margin:1em 0}input{margin:.2em}</style></head><body>
 <h1>Outbox</h1><p class="s">Every message the local stack sent (SMS, WhatsApp, email), newest last. This page
 refreshes itself.</p>
-<form onsubmit="fetch('/dev/sms',{method:'POST',headers:{'Content-Type':'application/json'},
- body:JSON.stringify({from:this.from.value,to:this.to.value,body:this.body.value})}).then(r=>r.json())
+<form onsubmit="const c=this.channel.value,m={from:this.from.value,to:this.to.value};
+ m[c=='whatsapp-tap'?'button':'body']=this.body.value;
+ fetch(c=='sms'?'/dev/sms':'/dev/whatsapp',{method:'POST',headers:{'Content-Type':'application/json'},
+ body:JSON.stringify(m)}).then(r=>r.json())
  .then(r=>{document.getElementById('outcome').textContent=r.outcome||JSON.stringify(r)});return false">
-<b>Phone simulator</b> — text as a customer:<br>
+<b>Phone simulator</b> — write as a customer:<br>
+<label>on <select name="channel"><option value="sms">SMS</option><option value="whatsapp">WhatsApp text</option>
+<option value="whatsapp-tap">WhatsApp tap (Confirm, Reschedule, Reject, RATE 1-5)</option></select></label>
 from <input name="from" value="{{ customers[0].phone if customers else '' }}" size="14">
 to <input name="to" value="{{ org_number }}" size="14">
 <input name="body" value="C" size="30"> <button>Send</button> <span id="outcome"></span></form>

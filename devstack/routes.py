@@ -91,6 +91,27 @@ def dev_sms(call: Call):
     return {"outcome": DRIVER["driver"].text_in(b.sender, b.to, b.body).get("outcome")}
 
 
+class WhatsAppIn(s.In):
+    sender: s.Phone = Field(alias="from")
+    to: s.Phone
+    body: str | None = Field(None, min_length=1, max_length=1600)
+    button: str | None = Field(None, min_length=1, max_length=40)  # a quick reply's title or a list row's id
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.body is None) == (self.button is None):
+            raise ValueError("send either body (a text) or button (a tap, like Confirm or RATE 4)")
+        return self
+
+
+@endpoint(bp, "POST", "/dev/whatsapp", "A WhatsApp message or tap from a customer's phone, into the WhatsApp "
+          "events handler", body=WhatsAppIn, public=True)
+def dev_whatsapp(call: Call):
+    b = call.body
+    result = DRIVER["driver"].whatsapp_in(b.sender, b.to, body=b.body, button=b.button)
+    return {"outcome": (result.get("outcomes") or [result.get("outcome")])[0]}
+
+
 @endpoint(bp, "POST", "/dev/settle", "Returns once the stream is drained and due timers have run", public=True)
 def dev_settle(call: Call):
     DRIVER["driver"].settle()
