@@ -154,7 +154,8 @@ def test_the_package_ships_valid_unchecked_bytecode_and_leaves_out_what_no_funct
             assert int.from_bytes(header[4:8], "little") == 0b01, source  # hash-based, never checked
             assert header[8:16] == importlib.util.source_hash(z.read(source)), source
     services = {n.split("/")[2] for n in names if n.startswith("botocore/data/") and n.count("/") > 2}
-    assert services == {"dynamodb", "sns", "pinpoint-sms-voice-v2", "s3", "cognito-idp", "sts"}
+    assert services == {"dynamodb", "sns", "pinpoint-sms-voice-v2", "socialmessaging", "sesv2", "s3", "cognito-idp",
+                        "sts"}
     assert not [n for n in names if n.startswith(("phonenumbers/geodata/", "phonenumbers/carrierdata/"))]
     assert "phonenumbers/data/region_US.py" in names and "botocore/data/endpoints.json" in names
     assert (path.parent / "deployment.zip").stat().st_size <= 10_000_000
@@ -255,6 +256,7 @@ def test_each_function_imports_and_runs_from_the_unzipped_package(packaged, task
     _, t = packaged
     env, claims = emulated_aws
     from chalicelib.events.inbound import EVENTS_TOPIC, INBOUND_TOPIC
+    from chalicelib.events.whatsapp import WHATSAPP_TOPIC
     smoke = {
         "APIHandler": (api_event("/jobs", claims), lambda r: r["statusCode"] == 200
                        and json.loads(r["body"])["items"] == []),
@@ -268,6 +270,10 @@ def test_each_function_imports_and_runs_from_the_unzipped_package(packaged, task
                        lambda r: r == {"outcome": "unknown_sender"}),
         "DeliveryEvents": (sns_event(EVENTS_TOPIC, {"messageId": "nobody-sent-this", "messageStatus": "DELIVERED"}),
                            lambda r: r == {"outcome": "unknown_message"}),
+        "WhatsappEvents": (sns_event(WHATSAPP_TOPIC, {"whatsAppWebhookEntry": json.dumps({"id": "smoke", "changes": [
+            {"field": "messages", "value": {"metadata": {"display_phone_number": "13035550100"},
+                                            "statuses": [{"id": "nobody-sent-this", "status": "delivered"}]}}]})}),
+                           lambda r: r == {"outcomes": ["unknown_message"]}),
     }
     assert set(smoke) == set(FUNCTIONS)
     for name, (event, expected) in smoke.items():
