@@ -34,7 +34,10 @@ def main() -> None:
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
-        stopping.wait()
+        # A timed wait: a SIGTERM the kernel hands to another thread does not wake an untimed one, and the
+        # main thread only runs Python's handler when it wakes.
+        while not stopping.wait(0.5):
+            pass
     except KeyboardInterrupt:
         pass
     stack.stop()

@@ -1,7 +1,9 @@
 """What `chalice local` cannot do, done for real on the local stage: the DynamoDB stream read from the
 emulator and handed to `table_changes` as Lambda would, the `timer_sweep` ticked every minute of
 simulated time, inbound texts handed to `inbound_sms` as End User Messaging would, and an outbox of
-every text sent, each answered with a simulated delivery receipt to `delivery_events`."""
+every message sent, each answered with a simulated delivery event through the handler a real one reaches:
+SMS and email receipts to `delivery_events`, WhatsApp statuses to `whatsapp_events`. moto has no End User
+Messaging Social, so WhatsApp sends go to a recording stand-in; emails really go to moto's SES v2."""
 import json
 import threading
 import uuid
@@ -11,7 +13,8 @@ from datetime import datetime
 from chalice.local import LambdaContext
 
 from chalicelib.domain.segments import count
-from chalicelib.notify import sms
+from chalicelib.notify import email, sms, whatsapp
+from chalicelib.services.store import Store
 
 from .emulator import WRITTEN, trim_stream
 from .streams import StreamPump
@@ -24,28 +27,78 @@ class OutboxEntry:
     sender: str
     body: str
     sent_at: datetime
-    segments: int
+    segments: int  # SMS segments; a WhatsApp message or an email is one
     scenario: str | None = None
+    channel: str = "sms"
+
+
+class Pending(threading.local):
+    """What this thread's handler has sent so far: held back from the outbox until the handler returns, by
+    when the ledger knows each message by its provider id."""
+
+    def __init__(self):
+        self.entries: list[OutboxEntry] = []
 
 
 class RecordingSender:
-    """The configured sender (SNS in the emulator), with every text also kept for the outbox: held back
-    until the handler that sent it returns, by when the ledger knows the text by its provider id."""
+    """The configured SMS sender (SNS in the emulator), with every text also kept for the outbox."""
 
-    def __init__(self, inner, clock):
-        self.inner, self.clock = inner, clock
-        self._sending = threading.local()
+    def __init__(self, inner, clock, pending: Pending):
+        self.inner, self.clock, self.pending = inner, clock, pending
 
     def send(self, to: str, body: str, origination: str) -> str:
         provider_id = self.inner.send(to, body, origination)
-        self.just_sent().append(OutboxEntry(provider_id, to, origination, body, self.clock(), count(body).segments))
+        self.pending.entries.append(OutboxEntry(provider_id, to, origination, body, self.clock(),
+                                                count(body).segments))
         return provider_id
 
-    def just_sent(self) -> list[OutboxEntry]:
-        """The texts this thread's handler has sent so far."""
-        if not hasattr(self._sending, "entries"):
-            self._sending.entries = []
-        return self._sending.entries
+
+class RecordingWhatsApp:
+    """Stands in for End User Messaging Social, which moto does not emulate: the Meta message is accepted
+    (an id like the service's) and kept for the outbox; nothing else is sent."""
+
+    def __init__(self, clock, pending: Pending):
+        self.clock, self.pending = clock, pending
+
+    def send(self, phone_number_id: str, message: dict) -> str:
+        provider_id = str(uuid.uuid4())
+        self.pending.entries.append(OutboxEntry(provider_id, "+" + str(message["to"]).lstrip("+"), phone_number_id,
+                                                shown(message), self.clock(), 1, channel="whatsapp"))
+        return provider_id
+
+
+def shown(message: dict) -> str:
+    """A Meta message as the outbox shows it: the text, its quick replies, or the template and its values
+    (the approved template's wording lives with Meta, not here)."""
+    if message.get("type") == "template":
+        t = message["template"]
+        values = [p.get("text", "") for c in t.get("components", []) for p in c.get("parameters", [])]
+        return f"[template {t['name']} ({t['language']['code']})] " + " | ".join(values)
+    if message.get("type") == "interactive":
+        i = message["interactive"]
+        action = i["action"]
+        choices = [b["reply"]["title"] for b in action.get("buttons", [])] or \
+            [r["id"] for section in action.get("sections", []) for r in section["rows"]]
+        return f"{i['body']['text']} [{' | '.join(choices)}]"
+    return message["text"]["body"]
+
+
+class RecordingEmail:
+    """The email adapter, really sending to moto's SES v2, with every email also kept for the outbox. The
+    sending address is verified on first use, as an operator verifies it in the SES console."""
+
+    def __init__(self, inner: email.EmailSender, clock, pending: Pending):
+        self.inner, self.clock, self.pending = inner, clock, pending
+        self.verified: set[str] = set()
+
+    def send(self, from_address: str, to: str, subject: str, body: str) -> str:
+        if from_address not in self.verified:
+            self.inner.client.create_email_identity(EmailIdentity=from_address)
+            self.verified.add(from_address)
+        provider_id = self.inner.send(from_address, to, subject, body)
+        self.pending.entries.append(OutboxEntry(provider_id, to, from_address, body, self.clock(), 1,
+                                                channel="email"))
+        return provider_id
 
 
 @dataclass
@@ -60,17 +113,20 @@ class Driver:
         self.pump = StreamPump(self.table_name, trim=trim_stream)
         self.lock = threading.RLock()
         self.last_sweep: str | None = None
-        self.sender = RecordingSender(sms.sender(), self.clock)
-        sms.use(self.sender)  # every handler sends through it
+        self.store = Store()
+        self.pending = Pending()
+        # Every handler sends through these (each adapter's own override hook).
+        sms.use(RecordingSender(sms.sender(), self.clock, self.pending))
+        whatsapp.use(RecordingWhatsApp(self.clock, self.pending))
+        email.use(RecordingEmail(email.sender(), self.clock, self.pending))
 
     def invoke(self, name: str, event: dict):
         try:
             return self.app.handler_map[name](event, LambdaContext(name, memory_size=512))
         finally:
             # The handler has returned: the ledger holds each text's provider id, the outbox may show them.
-            sent = self.sender.just_sent()
-            self.outbox.extend(sent)
-            sent.clear()
+            self.outbox.extend(self.pending.entries)
+            self.pending.entries.clear()
 
     def drain(self) -> None:
         self.pump.drain(lambda event: self.invoke("table_changes", event), attempts=1)
@@ -110,13 +166,55 @@ class Driver:
             self.drain()
         return result
 
+    def whatsapp_in(self, sender: str, to: str, body: str | None = None, button: str | None = None) -> dict:
+        """A WhatsApp message from a customer (text, or a tapped quick reply or list choice), as End User
+        Messaging Social publishes it to the WhatsApp events topic."""
+        message = {"from": sender.lstrip("+"), "id": f"wamid.local.{uuid.uuid4().hex}",
+                   "timestamp": str(int(self.clock().timestamp()))}
+        if button is None:
+            message.update(type="text", text={"body": body})
+        elif button.upper().startswith("RATE "):  # a row of the rating list
+            message.update(type="interactive", interactive={"type": "list_reply",
+                                                            "list_reply": {"id": button.upper(), "title": button}})
+        else:  # a template's quick-reply button
+            message.update(type="button", button={"payload": button, "text": button})
+        with self.lock:
+            result = self.invoke("whatsapp_events", self._whatsapp_event(to, messages=[message]))
+            self.drain()
+        return result
+
     def receipt(self, entry: OutboxEntry) -> dict:
-        """The carrier's answer, as End User Messaging publishes it to the events topic: delivered."""
+        """The channel's answer, through the handler its real one reaches: delivered."""
+        if entry.channel == "whatsapp":
+            message = self.store.messages.by_provider_id(entry.message_id)
+            if message is None:
+                return {"outcome": "unknown_message"}
+            number = self.store.organizations.get(message.org_id).sms_number
+            return self.invoke("whatsapp_events", self._whatsapp_event(number, statuses=[{
+                "id": entry.message_id, "status": "delivered", "recipient_id": entry.to.lstrip("+"),
+                "timestamp": str(int(self.clock().timestamp()))}]))
+        if entry.channel == "email":  # SES's event, through the configuration set's SNS destination
+            at = self.clock().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            payload = json.dumps({"eventType": "Delivery", "mail": {
+                "timestamp": at, "messageId": entry.message_id, "source": entry.sender, "destination": [entry.to]},
+                "delivery": {"timestamp": at, "recipients": [entry.to], "smtpResponse": "250 2.0.0 OK (simulated)"}})
+            return self.invoke("delivery_events", self._sns_event("onmyway-sms-events", payload))
         payload = json.dumps({"eventType": "TEXT_DELIVERED", "eventVersion": "1.0", "messageId": entry.message_id,
                               "messageStatus": "DELIVERED", "messageStatusDescription": "Message has been accepted "
                               "by phone (simulated)", "destinationPhoneNumber": entry.to,
                               "originationPhoneNumber": entry.sender, "isFinal": True})
         return self.invoke("delivery_events", self._sns_event("onmyway-sms-events", payload))
+
+    def _whatsapp_event(self, org_number: str, messages=(), statuses=()) -> dict:
+        """The envelope of tests/e2e/test_channels.py: AWS's header, Meta's webhook entry as a JSON string."""
+        entry = {"id": "local-waba", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": org_number.lstrip("+"), "phone_number_id": "local"},
+            "messages": list(messages), "statuses": list(statuses)}}]}
+        envelope = {"context": {"MetaWabaIds": [], "MetaPhoneNumberIds": []}, "whatsAppWebhookEntry": json.dumps(entry),
+                    "aws_account_id": "123456789012", "message_timestamp": self.clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "messageId": str(uuid.uuid4())}
+        return self._sns_event("onmyway-whatsapp-events", json.dumps(envelope))
 
     def _sns_event(self, topic: str, payload: str) -> dict:
         arn = f"arn:aws:sns:us-east-1:123456789012:{topic}"

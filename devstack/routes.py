@@ -91,6 +91,27 @@ def dev_sms(call: Call):
     return {"outcome": DRIVER["driver"].text_in(b.sender, b.to, b.body).get("outcome")}
 
 
+class WhatsAppIn(s.In):
+    sender: s.Phone = Field(alias="from")
+    to: s.Phone
+    body: str | None = Field(None, min_length=1, max_length=1600)
+    button: str | None = Field(None, min_length=1, max_length=40)  # a quick reply's title or a list row's id
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.body is None) == (self.button is None):
+            raise ValueError("send either body (a text) or button (a tap, like Confirm or RATE 4)")
+        return self
+
+
+@endpoint(bp, "POST", "/dev/whatsapp", "A WhatsApp message or tap from a customer's phone, into the WhatsApp "
+          "events handler", body=WhatsAppIn, public=True)
+def dev_whatsapp(call: Call):
+    b = call.body
+    result = DRIVER["driver"].whatsapp_in(b.sender, b.to, body=b.body, button=b.button)
+    return {"outcome": (result.get("outcomes") or [result.get("outcome")])[0]}
+
+
 @endpoint(bp, "POST", "/dev/settle", "Returns once the stream is drained and due timers have run", public=True)
 def dev_settle(call: Call):
     DRIVER["driver"].settle()
@@ -103,8 +124,8 @@ def outbox_items() -> list[dict]:
         if entry.scenario is None:
             message = store.messages.by_provider_id(entry.message_id)
             entry.scenario = (message.scenario or "free_text") if message else "reply"
-        items.append({"message_id": entry.message_id, "to": entry.to, "from": entry.sender, "body": entry.body,
-                      "scenario": entry.scenario, "segments": entry.segments,
+        items.append({"message_id": entry.message_id, "channel": entry.channel, "to": entry.to, "from": entry.sender,
+                      "body": entry.body, "scenario": entry.scenario, "segments": entry.segments,
                       "sent_at": entry.sent_at.strftime("%Y-%m-%dT%H:%M:%SZ")})
     return items
 
@@ -112,7 +133,8 @@ def outbox_items() -> list[dict]:
 def held_items() -> list[dict]:
     """Texts waiting for the end of quiet hours (or a retry): what will go, and when."""
     now = clock.now()
-    return [{"message_id": m.id, "to": m.recipient, "from": m.sender, "body": m.body, "scenario": m.scenario,
+    return [{"message_id": m.id, "channel": m.channel, "to": m.recipient, "from": m.sender, "body": m.body,
+             "scenario": m.scenario,
              "segments": m.segments, "release_at": m.release_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
             for m in store.messages.held_between(now - timedelta(hours=1), now + timedelta(hours=24))]
 
@@ -123,7 +145,7 @@ def dev_held_json(call: Call):
     return {"items": held_items()}
 
 
-@endpoint(bp, "GET", "/dev/outbox.json", "Every text sent, newest last", public=True)
+@endpoint(bp, "GET", "/dev/outbox.json", "Every message sent (SMS, WhatsApp, email), newest last", public=True)
 def dev_outbox_json(call: Call):
     return {"items": outbox_items()}
 

@@ -76,8 +76,11 @@ class LocalStack:
 
     @staticmethod
     def on_text(entry) -> None:
-        print(f"[text] to {entry.to} ({entry.segments} segment{'s' if entry.segments > 1 else ''}): {entry.body}",
-              flush=True)
+        if entry.channel == "sms":
+            print(f"[text] to {entry.to} ({entry.segments} segment{'s' if entry.segments > 1 else ''}): "
+                  f"{entry.body}", flush=True)
+        else:
+            print(f"[{entry.channel}] to {entry.to}: {entry.body}", flush=True)
 
     def stop(self) -> None:
         self.stopping.set()

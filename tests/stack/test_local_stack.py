@@ -195,6 +195,67 @@ def test_texts_replies_and_the_clock_work_end_to_end(stack):
     assert status == 200 and b"Phone simulator" in page
 
 
+def test_whatsapp_and_email_customers_are_served_on_their_channel_without_failed_sends(stack):
+    """moto has no WhatsApp: the local stage records WhatsApp sends and answers them as AWS would; emails go
+    through moto's SES v2. Both show in the outbox; a WhatsApp tap confirms the visit."""
+    base, process = stack
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])
+    technician = next(u for u in demo["users"] if u["roles"] == ["technician"])
+    org_number = demo["org"]["sms_number"]
+    assert call(base, "PUT", "/settings/channels", {
+        "whatsapp_phone_number_id": "phone-number-id-local", "email_from": "visits@acme.example",
+        "whatsapp_templates": {"booking_confirmation": {"name": "visit_booked", "language": "en_US",
+                                                        "parameters": ["customer_first_name", "window", "link"]}}},
+        dispatcher["token"])[0] == 200
+    people = {"whatsapp": ("Wes Appleton", "+13035550193", None),
+              "email": ("Em Mailer", "+13035550194", "em@example.com"), "sms": ("Sid Texter", "+13035550195", None)}
+    _, now = call(base, "GET", "/dev/clock")
+    start = datetime.fromisoformat(now["now"].replace("Z", "+00:00")) + timedelta(days=2)
+    window = {"window_start": start.strftime("%Y-%m-%dT%H:00:00Z"),
+              "window_end": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:00:00Z"),
+              "technician_id": technician["id"]}
+    jobs = {}
+    for channel, (name, phone, email) in people.items():  # the SMS customer last: the stream must keep moving
+        status, customer = call(base, "POST", "/customers", {
+            "name": name, "phone": phone, "email": email, "time_zone": "America/Denver", "preferred_channel": channel},
+            dispatcher["token"])
+        assert status == 201, customer
+        jobs[channel] = call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Leak",
+                                                     "appointment": window}, dispatcher["token"])[1]
+
+    def sent(channel, to):
+        return [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"]
+                if m["to"] == to and m["channel"] == channel]
+
+    (confirmation,) = wait_for(lambda: sent("whatsapp", "+13035550193"))
+    assert confirmation["scenario"] == "booking_confirmation" and confirmation["from"] == "phone-number-id-local"
+    assert confirmation["body"].startswith("[template visit_booked (en_US)] Wes | ") and "/c/" in confirmation["body"]
+    (emailed,) = wait_for(lambda: sent("email", "em@example.com"))
+    assert emailed["scenario"] == "booking_confirmation" and emailed["from"] == "visits@acme.example"
+    assert wait_for(lambda: sent("sms", "+13035550195"))
+    assert not sent("sms", "+13035550193") and not sent("sms", "+13035550194")  # no fallback to SMS
+
+    def status_of(channel):
+        items = call(base, "GET", f"/jobs/{jobs[channel]['id']}/messages", token=dispatcher["token"])[1]["items"]
+        return [(m["channel"], m["status"]) for m in items if m["scenario"] == "booking_confirmation"]
+
+    # Simulated delivery events, through whatsapp_events and delivery_events (SES) as AWS would publish them.
+    for channel in people:
+        assert wait_for(lambda: status_of(channel) == [(channel, "delivered")]), status_of(channel)
+
+    # Sam taps Confirm on WhatsApp: the visit is confirmed, and the thank-you goes back on WhatsApp.
+    assert call(base, "POST", "/dev/whatsapp", {"from": "+13035550193", "to": org_number, "button": "Confirm"}) == (
+        200, {"outcome": "confirmed"})
+    _, job = call(base, "GET", f"/jobs/{jobs['whatsapp']['id']}", token=dispatcher["token"])
+    assert job["appointments"][0]["confirmation"] == "confirmed"
+    assert wait_for(lambda: [m for m in sent("whatsapp", "+13035550193") if "is confirmed" in m["body"]])
+    assert call(base, "POST", "/dev/whatsapp", {"from": "+13035550193", "to": org_number, "body": "thanks",
+                                                "button": "Confirm"})[0] == 400
+    assert "send failed" not in "".join(process.output)
+    assert b"whatsapp" in call(base, "GET", "/dev/outbox")[1]
+
+
 def test_stack_stops_cleanly_on_sigterm(stack):
     _, process = stack
     output = stop(process)
