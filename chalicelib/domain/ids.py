@@ -12,11 +12,16 @@ def new_appointment_id(job_id: str) -> str:
     return f"apt_{job_id.removeprefix('job_')}_{secrets.token_hex(4)}"
 
 
-def job_id_of_appointment(appointment_id: str) -> str:
-    parts = appointment_id.split("_")
-    if len(parts) != 3 or parts[0] != "apt" or not all(parts[1:]):
-        raise NotFound("appointment")
+def job_id_of(child_id: str, prefix: str, what: str) -> str:
+    """The job an id of `prefix_{job}_{suffix}` names (appointments, queue entries); NotFound if malformed."""
+    parts = child_id.split("_")
+    if len(parts) != 3 or parts[0] != prefix or not all(parts[1:]):
+        raise NotFound(what)
     return f"job_{parts[1]}"
+
+
+def job_id_of_appointment(appointment_id: str) -> str:
+    return job_id_of(appointment_id, "apt", "appointment")
 
 
 COUPON_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from .errors import InvalidTransition, NotFound
+from .errors import InvalidTransition
+from .ids import job_id_of
 
 
 class QueueName(StrEnum):
@@ -49,10 +50,7 @@ def entry_id(job_id: str, key: str) -> str:
 
 
 def job_id_of_entry(entry_id: str) -> str:
-    parts = entry_id.split("_")
-    if len(parts) != 3 or parts[0] != "que" or not all(parts[1:]):
-        raise NotFound("queue entry")
-    return f"job_{parts[1]}"
+    return job_id_of(entry_id, "que", "queue entry")
 
 
 @dataclass
