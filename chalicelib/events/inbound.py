@@ -27,6 +27,19 @@ def _process(payload: dict) -> str:
     return inbound.handle(store, sms.sender(), inbound.InboundText(**payload))
 
 
+def once_per_message(process, channel: str, context):
+    """`process(payload=...)` run once per inbound message id, whatever SNS redelivers (Powertools
+    idempotency, in the same table; imported here so that the other functions' cold starts do not pay)."""
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function,
+    )
+    persistence = DynamoDBPersistenceLayer(table_name=settings().table_name, key_attr="pk", sort_key_attr="sk",
+                                           static_pk_value=f"IDEMPOTENCY#{channel}", expiry_attr="expires_at")
+    config = IdempotencyConfig(event_key_jmespath="inbound_id", expires_after_seconds=7 * 24 * 3600)
+    config.register_lambda_context(context)
+    return idempotent_function(process, data_keyword_argument="payload", persistence_store=persistence, config=config)
+
+
 @bp.on_sns_message(topic=INBOUND_TOPIC, name="inbound_sms")
 def inbound_sms(event):
     with metrics.flushed():
@@ -39,18 +52,7 @@ def _inbound_sms(event):
     except inbound.BadInbound as error:
         logger.warning("inbound text ignored", extra={"reason": str(error), "size": len(event.message or "")})
         return {"outcome": "ignored", "reason": str(error)}
-    # Once per inboundMessageId, whatever SNS redelivers (Powertools idempotency, in the same table; imported
-    # here so that the other functions' cold starts do not pay for it).
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function,
-    )
-    persistence = DynamoDBPersistenceLayer(table_name=settings().table_name, key_attr="pk", sort_key_attr="sk",
-                                           static_pk_value="IDEMPOTENCY#inbound_sms", expiry_attr="expires_at")
-    config = IdempotencyConfig(event_key_jmespath="inbound_id", expires_after_seconds=7 * 24 * 3600)
-    config.register_lambda_context(event.context)
-    once = idempotent_function(_process, data_keyword_argument="payload", persistence_store=persistence,
-                               config=config)
-    outcome = once(payload=vars(text))
+    outcome = once_per_message(_process, "inbound_sms", event.context)(payload=vars(text))
     logger.info("inbound text", extra={"from": mask(text.origination), "outcome": outcome})
     return {"outcome": outcome}
 
