@@ -6,7 +6,7 @@ from chalicelib.api import (
     settings,
 )
 from chalicelib.api.errors import error_middleware
-from chalicelib.events import inbound, stream, sweep, whatsapp
+from chalicelib.handlers import inbound, stream, sweep, whatsapp
 
 app = Chalice(app_name="onmyway")
 app.register_middleware(error_middleware, "http")

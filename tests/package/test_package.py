@@ -48,8 +48,8 @@ def test_the_stream_reports_partial_failures_retries_boundedly_and_parks_what_fa
 
 
 def test_every_function_finds_the_table_and_the_topics_the_code_names_exist(packaged):
-    from chalicelib.events.inbound import EVENTS_TOPIC, INBOUND_TOPIC
-    from chalicelib.events.whatsapp import WHATSAPP_TOPIC
+    from chalicelib.handlers.inbound import EVENTS_TOPIC, INBOUND_TOPIC
+    from chalicelib.handlers.whatsapp import WHATSAPP_TOPIC
     _, t = packaged
     for name in FUNCTIONS:
         variables = t["Resources"][name]["Properties"]["Environment"]["Variables"]
@@ -255,8 +255,8 @@ def stream_event(env: dict) -> dict:
 def test_each_function_imports_and_runs_from_the_unzipped_package(packaged, task, emulated_aws):
     _, t = packaged
     env, claims = emulated_aws
-    from chalicelib.events.inbound import EVENTS_TOPIC, INBOUND_TOPIC
-    from chalicelib.events.whatsapp import WHATSAPP_TOPIC
+    from chalicelib.handlers.inbound import EVENTS_TOPIC, INBOUND_TOPIC
+    from chalicelib.handlers.whatsapp import WHATSAPP_TOPIC
     smoke = {
         "APIHandler": (api_event("/jobs", claims), lambda r: r["statusCode"] == 200
                        and json.loads(r["body"])["items"] == []),
