@@ -18,7 +18,7 @@ from ..store.timers import Timers
 
 
 @dataclass(frozen=True)
-class Store:
+class Repositories:
     organizations: Organizations = field(default_factory=Organizations)
     users: Users = field(default_factory=Users)
     locations: Locations = field(default_factory=Locations)
