@@ -17,7 +17,7 @@ def main(appointments: int, due: int) -> None:
     with aws() as calls:
         import boto3
 
-        from chalicelib.config import settings
+        from chalicelib.config import environment
         from chalicelib.domain.timers import Timer, TimerKind
         from chalicelib.notify import sms
         from chalicelib.services import sweep
@@ -29,7 +29,7 @@ def main(appointments: int, due: int) -> None:
         from chalicelib.store.timers import _timer_item
 
         now = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
-        client, name = boto3.client("dynamodb"), settings().table_name
+        client, name = boto3.client("dynamodb"), environment().table_name
         began, pending = time.perf_counter(), []
 
         def put(item: dict) -> None:

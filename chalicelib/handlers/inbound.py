@@ -6,7 +6,7 @@ from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
 from .. import clock, metrics
-from ..config import settings
+from ..config import environment
 from ..domain.messages import MessageStatus
 from ..notify import sms
 from ..services import channel_events, inbound
@@ -33,7 +33,7 @@ def once_per_message(process, channel: str, context):
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function,
     )
-    persistence = DynamoDBPersistenceLayer(table_name=settings().table_name, key_attr="pk", sort_key_attr="sk",
+    persistence = DynamoDBPersistenceLayer(table_name=environment().table_name, key_attr="pk", sort_key_attr="sk",
                                            static_pk_value=f"IDEMPOTENCY#{channel}", expiry_attr="expires_at")
     config = IdempotencyConfig(event_key_jmespath="inbound_id", expires_after_seconds=7 * 24 * 3600)
     config.register_lambda_context(context)

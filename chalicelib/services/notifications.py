@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from aws_lambda_powertools import Logger
 
 from .. import clock, metrics
-from ..config import settings
+from ..config import environment
 from ..domain import timefmt
 from ..domain.errors import NotFound
 from ..domain.channels import whatsapp_message
@@ -238,4 +238,4 @@ def send_reply(repos: Repositories, sender: SmsSender, *, org, customer_phone: s
 
 
 def link_url(token: str) -> str:
-    return f"{settings().link_base_url}/c/{token}"
+    return f"{environment().link_base_url}/c/{token}"
