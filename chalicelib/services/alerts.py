@@ -12,7 +12,7 @@ from ..domain.people import Role
 from ..domain.status import AppointmentStatus
 from ..notify.sms import SmsSender
 from .access import Caller
-from .notifications import contexts, mask
+from .notifications import mask
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -39,7 +39,7 @@ def on_customer_wrote(repos: Repositories, sender: SmsSender, event: CustomerWro
     readers = {u.id for u in users if u.active and (u.has(Role.DISPATCHER) or u.id == technician_id)}
     for user_id in sorted(readers):
         repos.inbox.add(InboxItem(m.org_id, user_id, m.job_id, m.id, m.body, m.created_at))
-    ctx = contexts.load(m.org_id, job.customer_id, technician_id, job.location_id)
+    ctx = repos.contexts.load(m.org_id, job.customer_id, technician_id, job.location_id)
     technician = ctx.technician
     if not (ctx.settings.technician_sms_alerts and technician and technician.phone and technician.active):
         return

@@ -16,7 +16,7 @@ from ..domain.scenarios import ScenarioName
 from ..domain.timers import Timer, TimerKind
 from ..domain.triggers import Trigger
 from ..notify import voice
-from .notifications import contexts, notify
+from .notifications import notify
 from .repositories import Repositories
 
 CHANNELS = ("sms", "whatsapp", "email")
@@ -48,7 +48,7 @@ def _due(steps: tuple[ChainStep, ...], index: int, messaging, now: datetime, win
 
 
 def run(repos: Repositories, sender, job, appointment, window_start: datetime, index: int | None, now: datetime) -> None:
-    ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
     steps = ctx.channels.chain_for(appointment.created_at)
     if index is None:  # a timer placed before chains were data: it stood for "escalate now"
         index = next(i for i, s in enumerate(steps) if s.action == "wait") + 1

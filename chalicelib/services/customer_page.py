@@ -21,7 +21,7 @@ from ..domain.links import Link
 from ..domain.messages import Direction, Message
 from ..domain.scenarios import LinkPurpose
 from ..domain.status import AppointmentStatus, JobStatus
-from ..store.context import Contexts, RecipientContext
+from ..domain.recipients import RecipientContext
 from ..store.customer_page import CustomerPages
 from ..domain.queues import QueueEntry, QueueName
 from . import inbound
@@ -34,7 +34,6 @@ PURPOSE_ACTIONS = {
     LinkPurpose.FEEDBACK: {Action.FEEDBACK},
 }
 pages = CustomerPages()
-contexts = Contexts()
 
 
 class CancelCutoff(DomainError):
@@ -129,7 +128,7 @@ def visit(repos: Repositories, link: Link) -> Visit:
     appointment = next((a for a in job.appointments if a.id == link.appointment_id), None)
     if appointment is None:
         raise NotFound("link")  # the visit was removed
-    ctx = contexts.load(job.org_id, job.customer_id, appointment.technician_id, job.location_id)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, appointment.technician_id, job.location_id)
     return Visit(link, job, appointment, messages, ctx)
 
 

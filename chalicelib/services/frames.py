@@ -32,7 +32,7 @@ from ..store.messages import message_id
 from . import customer_page
 from .access import Caller
 from .alerts import assigned_technician
-from .notifications import contexts, link_url, mask
+from .notifications import link_url, mask
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -260,7 +260,7 @@ def tell_technician(repos: Repositories, sender: SmsSender, event: FramePicked) 
     technician_id = assigned_technician(job)
     if technician_id is None:
         return  # nobody assigned yet (a rebooked visit is assigned later): the note is enough
-    ctx = contexts.load(job.org_id, job.customer_id, technician_id, job.location_id)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, technician_id, job.location_id)
     technician = ctx.technician
     if not (technician and technician.active and technician.phone):
         return

@@ -24,7 +24,7 @@ from ..store.messages import message_id
 from ..domain.queues import QueueEntry, QueueName
 from .channels import replying_on
 from .confirmations import set_confirmation
-from .notifications import contexts, link_url, mask, send_reply
+from .notifications import link_url, mask, send_reply
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -109,7 +109,7 @@ def handle(repos: Repositories, sender: SmsSender, text: InboundText) -> str:
         _record_inbound(repos, org, job, customer.phone, text, now) if job else None
         answer(f"{org.name}: we found no upcoming visit for this number. Please call us at {org.sms_number}.")
         return "no_open_appointment"
-    tz = contexts.load(org.id, customer.id, None, job.location_id if job else None).time_zone
+    tz = repos.contexts.load(org.id, customer.id, None, job.location_id if job else None).time_zone
     if reply.intent is Intent.CONFIRM:
         _record_inbound(repos, org, job, customer.phone, text, now)
         set_confirmation(repos, job, appointment, Confirmation.CONFIRMED, now)

@@ -23,13 +23,12 @@ from ..domain.triggers import Trigger, may_text, triggers, why_not_now
 from ..notify import channels as channel_port
 from ..notify.sms import SmsSender
 from ..notify.templates import render
-from ..store.context import Contexts, RecipientContext
+from ..domain.recipients import RecipientContext
 from ..store.messages import message_id
 from .channels import Addressed, address
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
-contexts = Contexts()
 
 
 FOLLOWED_UP = ("booking_confirmation", "reminder")  # texts that ask for a reply
@@ -68,7 +67,7 @@ def on_event(repos: Repositories, sender: SmsSender, event: DomainEvent) -> list
 
 def notify(repos: Repositories, sender: SmsSender, trigger: Trigger, job, triggered_at) -> Outcome:
     appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
-    ctx = contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id, job.location_id)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id, job.location_id)
     scenario = ctx.settings.scenario(trigger.scenario)
     now = clock.now()
     status, why = MessageStatus.QUEUED, None
@@ -125,7 +124,7 @@ def send_free_text(repos: Repositories, sender: SmsSender, written: Message) -> 
     if not unsent(message):
         return Outcome(message, sent_now=False)  # a replay
     job = repos.jobs.get(message.org_id, message.job_id)
-    ctx = contexts.load(job.org_id, job.customer_id, None, None)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, None, None)
     customer = ctx.customer
     if message.status is MessageStatus.QUEUED and message.channel == "sms":  # written as an SMS: on their channel
         via = address(customer, ctx.channels, ctx.org, message.body, clock.now(), values={"body": message.body})

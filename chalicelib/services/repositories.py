@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 from ..store.channels import Channels
+from ..store.context import Contexts
 from ..store.customers import Customers
 from ..store.directory import Directory
 from ..store.feedback import Feedbacks
@@ -23,6 +24,7 @@ class Repositories:
     users: Users = field(default_factory=Users)
     locations: Locations = field(default_factory=Locations)
     customers: Customers = field(default_factory=Customers)
+    contexts: Contexts = field(default_factory=Contexts)  # what a text needs besides the job, in one read
     jobs: Jobs = field(default_factory=Jobs)
     notes: Notes = field(default_factory=Notes)
     messages: Messages = field(default_factory=Messages)

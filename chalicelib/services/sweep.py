@@ -15,7 +15,7 @@ from ..notify.sms import SmsSender
 from ..store import due, keys
 from ..store.models import MessageItem
 from . import timers as timer_service
-from .notifications import SendFailed, contexts, deliver, follow_up, log
+from .notifications import SendFailed, deliver, follow_up, log
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -88,7 +88,7 @@ def release_held(repos: Repositories, sender: SmsSender, item: MessageItem, now:
     except NotFound:
         job = None
     appointment = job and next((a for a in job.appointments if a.id == message.appointment_id), None)
-    ctx = job and contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id,
+    ctx = job and repos.contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id,
                                 job.location_id)
     why = _reason_to_drop(job, ctx, message, now)
     if why:

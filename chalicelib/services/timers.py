@@ -15,7 +15,7 @@ from ..domain.triggers import Trigger
 from ..notify.sms import SmsSender
 from ..store.models import TimerItem
 from . import chain
-from .notifications import contexts, notify
+from .notifications import notify
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -31,11 +31,11 @@ def policy(s: MessagingSettings) -> TimerPolicy:
                        confirmation_followup=timedelta(minutes=s.confirmation_followup_minutes))
 
 
-def _desired(job: Job, appointment_id: str) -> tuple[dict[TimerKind, datetime], object]:
+def _desired(repos: Repositories, job: Job, appointment_id: str) -> tuple[dict[TimerKind, datetime], object]:
     appointment = next((a for a in job.appointments if a.id == appointment_id), None)
     if appointment is None:
         return {}, None
-    ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
     return derived_timers(appointment, ctx.time_zone, policy(ctx.settings)), appointment
 
 
@@ -45,7 +45,7 @@ def on_event(repos: Repositories, event: AppointmentEvent) -> None:
         job = repos.jobs.get(event.org_id, event.job_id)
     except NotFound:
         job = None
-    desired, appointment = _desired(job, event.appointment.id) if job else ({}, None)
+    desired, appointment = _desired(repos, job, event.appointment.id) if job else ({}, None)
     existing = {t.kind: t for t in repos.timers.of_appointment(event.org_id, event.job_id, event.appointment.id)}
     for kind in DERIVED:
         timer, due = existing.get(kind), desired.get(kind)
@@ -66,7 +66,7 @@ def fire(repos: Repositories, sender: SmsSender, item: TimerItem, now: datetime)
         job = repos.jobs.get(timer.org_id, timer.job_id)
     except NotFound:
         return False
-    desired, appointment = _desired(job, timer.appointment_id)
+    desired, appointment = _desired(repos, job, timer.appointment_id)
     if appointment is None or (timer.kind in DERIVED and desired.get(timer.kind) != timer.due):
         logger.info("stale timer dropped", extra={"job_id": timer.job_id, "appointment_id": timer.appointment_id,
                                                   "kind": timer.kind.value})
@@ -103,7 +103,7 @@ def _awaiting_reply(timer: Timer, appointment, now: datetime) -> bool:
 
 def _waits_for_morning(repos, timer: Timer, job, now: datetime) -> bool:
     """No step of the confirmation chain runs in quiet hours: it waits for their end, as a held text does."""
-    ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
     if release := ctx.settings.quiet_hours.release_at(now, ctx.time_zone):
         repos.timers.put(replace(timer, due=release, status="pending"), now)
         return True

@@ -1,10 +1,7 @@
 """Everything a text needs besides the job, in one BatchGetItem."""
-from dataclasses import dataclass
-
-from ..domain.channels import ChannelSettings
-from ..domain.customers import Customer
 from ..domain.errors import NotFound
-from ..domain.people import Location, Organization, User
+from ..domain.channels import ChannelSettings
+from ..domain.recipients import RecipientContext
 from ..domain.scenarios import MessagingSettings
 from . import keys
 from .customers import _customer
@@ -14,21 +11,6 @@ from .models import (
 )
 from .people import _location, _org, _user
 from .settings import SK as SETTINGS_SK, MessagingSettingsRepository
-
-
-@dataclass
-class RecipientContext:
-    org: Organization
-    settings: MessagingSettings
-    customer: Customer
-    technician: User | None
-    location: Location | None
-    channels: ChannelSettings = ChannelSettings()
-
-    @property
-    def time_zone(self) -> str:
-        """The customer's, else the location's, else the organization's."""
-        return self.customer.time_zone or (self.location and self.location.time_zone) or self.org.time_zone
 
 
 class Contexts:
