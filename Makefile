@@ -1,4 +1,4 @@
-# Two commands do all the set-up: `make run` and `make test`.
+# Two commands do all the set-up: `make run` and `make test` (`make lint` checks style and the layers).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PORT ?= 8000
 ARGS ?=
 
-.PHONY: install run test bench clean package deploy chromium
+.PHONY: install run test lint bench clean package deploy chromium
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ test: $(STAMP) chromium
 	rm -f $(OPERATIONS)
 	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q --ignore=tests/package $(PYTEST_ARGS)
 	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q tests/package
+
+# ruff (pyflakes, bugbear, imports, pyupgrade) and import-linter's layer contracts, both set in pyproject.toml.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # The browser tests drive Debian's Chromium (never a downloaded one). Installed here when missing and
 # root; otherwise said, and the browser tests fail with the same words.
