@@ -2,7 +2,19 @@
 from chalice import Chalice
 
 from chalicelib.api import (
-    analytics, booking, channels, feedback, frames, inbox, intake, jobs, notes, openapi, pages, people, queues,
+    analytics,
+    booking,
+    channels,
+    feedback,
+    frames,
+    inbox,
+    intake,
+    jobs,
+    notes,
+    openapi,
+    pages,
+    people,
+    queues,
     settings,
 )
 from chalicelib.api.errors import error_middleware

@@ -9,9 +9,9 @@ each transactional write item costs 2 WCU).
 import json
 import warnings
 
-from measure import aws
-
 from chalice.test import Client
+
+from measure import aws
 
 warnings.filterwarnings("ignore")
 calls = None
@@ -31,8 +31,8 @@ def measure(label, client, method, path, token, body=None):
 def main():
     global calls
     with aws() as calls:
-        from devstack import demo
         from chalicelib.services.repositories import Repositories
+        from devstack import demo
         seeded = demo.seed(Repositories())
         import app
         dispatcher = seeded["users"][0]["token"]

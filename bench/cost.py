@@ -20,7 +20,7 @@ import json
 import math
 import sys
 import warnings
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from measure import aws
@@ -96,8 +96,11 @@ class Units:
 def main(n: int, write: bool) -> None:
     import botocore.client
     with aws():
-        import app
+        import os
+
         from chalice.test import Client
+
+        import app
         from chalicelib import clock
         from chalicelib.domain import prices
         from chalicelib.domain.people import Role
@@ -106,7 +109,6 @@ def main(n: int, write: bool) -> None:
         from chalicelib.services.repositories import Repositories
         from devstack.streams import StreamPump
         from devstack.tokens import mint
-        import os
 
         repos = Repositories()
         org, dispatcher = people.create_organization(
@@ -116,7 +118,7 @@ def main(n: int, write: bool) -> None:
         tech = people.create_user(repos, Caller(dispatcher), name="Ana Alvarez", email="a@x.example",
                                   roles=frozenset({Role.TECHNICIAN}))
         d_token, t_token = mint(dispatcher.id, org.id, [Role.DISPATCHER]), mint(tech.id, org.id, [Role.TECHNICIAN])
-        now = [datetime(2030, 1, 7, 17, 0, tzinfo=timezone.utc)]  # 10:00 in Denver: no quiet hours
+        now = [datetime(2030, 1, 7, 17, 0, tzinfo=UTC)]  # 10:00 in Denver: no quiet hours
         clock.set_clock(lambda: now[0])
         start = now[0] + timedelta(days=2)
         units, invocations, sweeps = Units(), {"api": 0, "stream": 0, "sns": 0}, 0

@@ -8,9 +8,9 @@ import os
 import sys
 import time
 
-from measure import aws  # noqa: I001  (sets the environment first)
-
 import boto3
+
+from measure import aws
 
 
 def fill(client, table: str, upto: int, have: int) -> int:

@@ -9,7 +9,7 @@ the time. tests/e2e/test_faults.py runs the same harness (devstack/faults.py) at
 import sys
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from measure import aws
 
@@ -18,15 +18,15 @@ warnings.filterwarnings("ignore")
 
 def main(appointments: int, seed: int) -> None:
     with aws() as calls:
-        import app
         from chalice.test import Client
 
+        import app
         from chalicelib import clock
         from devstack import faults
         from devstack.emulator import serialize_dynamodb_writes
         serialize_dynamodb_writes()
         # Tue 1 Dec 2026, 10:00 in Denver: outside quiet hours, so every text goes at once.
-        clock.set_clock(lambda: datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc))
+        clock.set_clock(lambda: datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
         began = time.perf_counter()
 
         def progress(changes: int) -> None:

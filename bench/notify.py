@@ -8,9 +8,9 @@ import time
 import warnings
 from datetime import timedelta
 
-from measure import aws
-
 from chalice.test import Client
+
+from measure import aws
 
 warnings.filterwarnings("ignore")
 

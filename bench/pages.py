@@ -14,11 +14,11 @@ import re
 import statistics
 import time
 import warnings
-from datetime import datetime, timedelta, timezone
-
-from measure import aws
+from datetime import UTC, datetime, timedelta
 
 from chalice.test import Client
+
+from measure import aws
 
 warnings.filterwarnings("ignore")
 VIEWS = 50
@@ -26,13 +26,14 @@ VIEWS = 50
 
 def main():
     with aws() as calls:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.sns.models import sns_backends
+
         from chalicelib import clock
         from chalicelib.services.repositories import Repositories
         from devstack import demo
         from devstack.streams import StreamPump
-        from moto.core import DEFAULT_ACCOUNT_ID
-        from moto.sns.models import sns_backends
-        moment = [datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc)]  # 10:00 in Denver: texts go at once
+        moment = [datetime(2026, 12, 1, 17, 0, tzinfo=UTC)]  # 10:00 in Denver: texts go at once
         clock.set_clock(lambda: moment[0])
         now = moment[0]
         seeded = demo.seed(Repositories())
@@ -100,7 +101,7 @@ def main():
             for label, path, accept in (("page view (HTML)", f"/c/{token}", "text/html"),
                                         ("status poll (status.json)", f"/c/{token}/status.json", "application/json")):
                 seconds, inside, counts = timed(path, accept)
-                ours = [s - i for s, i in zip(seconds, inside)]
+                ours = [s - i for s, i in zip(seconds, inside, strict=True)]
                 print(f"{label:<27} median {statistics.median(seconds) * 1000:5.1f} ms (p95 "
                       f"{sorted(seconds)[int(VIEWS * .95) - 1] * 1000:5.1f}), outside the emulator "
                       f"{statistics.median(ours) * 1000:4.1f} ms; DynamoDB calls {max(counts)} "

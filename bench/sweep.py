@@ -8,7 +8,7 @@ index, due days ahead); `due` timers are due now. Items are written in batches s
 """
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from measure import aws
 
@@ -18,17 +18,17 @@ def main(appointments: int, due: int) -> None:
         import boto3
 
         from chalicelib.config import environment
+        from chalicelib.domain.jobs import Appointment
         from chalicelib.domain.timers import Timer, TimerKind
+        from chalicelib.domain.values import TimeFrame
         from chalicelib.notify import sms
         from chalicelib.services import sweep
         from chalicelib.services.repositories import Repositories
         from chalicelib.store import due, keys
-        from chalicelib.domain.jobs import Appointment
-        from chalicelib.domain.values import TimeFrame
         from chalicelib.store.jobs import _appointment_item
         from chalicelib.store.timers import _timer_item
 
-        now = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
+        now = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
         client, name = boto3.client("dynamodb"), environment().table_name
         began, pending = time.perf_counter(), []
 

@@ -1,16 +1,17 @@
 """The one source of "now". The local stack swaps in a simulated clock (`set_clock`)."""
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 
 def _real() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 _now: Callable[[], datetime] = _real
 
 
 def now() -> datetime:
-    return _now().astimezone(timezone.utc).replace(microsecond=0)
+    return _now().astimezone(UTC).replace(microsecond=0)
 
 
 def set_clock(source: Callable[[], datetime]) -> None:

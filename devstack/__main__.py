@@ -2,10 +2,10 @@
 import argparse
 import faulthandler
 import signal
-from datetime import datetime
-from pathlib import Path
 import threading
 import warnings
+from datetime import datetime
+from pathlib import Path
 
 from .server import LocalStack
 

@@ -2,13 +2,13 @@
 `speed` times real time, plus a forward-only offset (POST /dev/clock)."""
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 class SimulatedClock:
     def __init__(self, speed: float = 1.0, start: datetime | None = None) -> None:
         self.speed = speed
-        self._origin, self._real_origin = start or datetime.now(timezone.utc), time.monotonic()
+        self._origin, self._real_origin = start or datetime.now(UTC), time.monotonic()
         self._offset = timedelta()
         self._lock = threading.Lock()
 

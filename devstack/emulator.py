@@ -149,18 +149,23 @@ def _changed(table: Table) -> None:
     table.emulator_version = next(_versions)  # atomic in CPython: writers need no lock of their own
 
 
+def _noting_changes(method):
+    @functools.wraps(method)
+    def changing(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _changed(self)
+    return changing
+
+
 def reads_reuse_the_sorted_table() -> None:
     """Every change that adds, replaces or removes an item goes through Table.put_item / delete_item (or a
     transaction's restore); an update changes its item in place, which the sorted list holds."""
     if getattr(Table.all_items, "reuses", False):
         return
     for name in ("put_item", "delete_item"):
-        def changing(self, *args, _method=getattr(Table, name), **kwargs):
-            try:
-                return _method(self, *args, **kwargs)
-            finally:
-                _changed(self)
-        setattr(Table, name, functools.wraps(getattr(Table, name))(changing))
+        setattr(Table, name, _noting_changes(getattr(Table, name)))
 
     @functools.wraps(moto_all_items)
     def all_items(self):

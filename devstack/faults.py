@@ -230,7 +230,7 @@ def run(client, *, appointments: int = 100, seed: int = 14, failure_rate: float 
     problems, lost, duplicates, claimed, sent = [], 0, 0, 0, 0
     accepted = Counter(sender.accepted)
     matched: Counter = Counter()
-    for job_id, appointment_id, phone in booked:
+    for job_id, appointment_id, _phone in booked:
         messages, next_token = [], None
         while True:
             after = f"&next_token={next_token}" if next_token else ""

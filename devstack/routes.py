@@ -5,11 +5,10 @@ from chalice import Blueprint, Response
 from pydantic import AwareDatetime, Field, model_validator
 
 from chalicelib import clock
-from chalicelib.domain.errors import ValidationError
-
 from chalicelib.api import schemas as s
 from chalicelib.api import views
 from chalicelib.api.routing import Call, endpoint, repos
+from chalicelib.domain.errors import ValidationError
 
 from . import demo, pages
 from .clock import SimulatedClock

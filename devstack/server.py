@@ -4,7 +4,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from moto.server import ThreadedMotoServer
@@ -43,8 +43,9 @@ class LocalStack:
 
         from chalicelib import clock
         from chalicelib.services.repositories import Repositories
+
         from . import demo, provision, routes
-        routes.CLOCK.start_at(self.start_at or datetime.now(timezone.utc), self.speed)
+        routes.CLOCK.start_at(self.start_at or datetime.now(UTC), self.speed)
         clock.set_clock(routes.CLOCK.now)
         provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
         if self.state and state.load(os.environ["TABLE_NAME"], self.state):

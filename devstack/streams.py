@@ -1,8 +1,8 @@
 """Drive the stream handler from moto's emulated DynamoDB stream, the way Lambda does: records shaped
 as Lambda delivers them, batches of up to 100 per shard, and ReportBatchItemFailures semantics (the
 next delivery starts again at the first failed record)."""
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import boto3
 

@@ -26,7 +26,7 @@ change delivered twice names the same mark and is counted once. Definitions (REA
 """
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 ASKING = ("booking_confirmation", "reminder")
@@ -67,14 +67,15 @@ def moment(value) -> datetime | None:
             parsed = parse(value)
         except ValueError:
             continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
 
 
 def _need(image: dict, *names: str) -> list:
     values = [image.get(n) for n in names]
     if any(v is None or v == "" for v in values):
-        raise UnreadableChange(f"{image.get('kind')} image lacks {', '.join(n for n, v in zip(names, values) if not v)}")
+        missing = ", ".join(n for n, v in zip(names, values, strict=True) if not v)
+        raise UnreadableChange(f"{image.get('kind')} image lacks {missing}")
     return values
 
 

@@ -7,6 +7,7 @@ that answer like the SMS reply grammar (Confirm = C, Reschedule = R, Reject = N)
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from .customers import ContactChannel, Customer
 from .errors import ValidationError
@@ -64,7 +65,7 @@ def parse_chain(steps: list[str] | tuple[str, ...], where: str = "confirmation_c
         out.append(ChainStep("wait", timedelta(**{UNITS[m[2]]: int(m[1])}), text=text))
     if not out or out[0].action not in ("sms", "whatsapp", "email"):
         raise ValidationError(f"{where}.0", "the chain starts with a channel to ask on")
-    if any(a.action == "wait" and b.action == "wait" for a, b in zip(out, out[1:])):
+    if any(a.action == "wait" and b.action == "wait" for a, b in pairwise(out)):
         raise ValidationError(where, "two waits in a row")
     return tuple(out)
 

@@ -2,7 +2,7 @@
 generated from the working hours of the job's location; never one already full, never one withdrawn,
 always soonest first. Pure rules, no I/O."""
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import Conflict, ValidationError
@@ -110,13 +110,13 @@ def generate(settings: FrameSettings, tz: str, now: datetime) -> list[TimeFrame]
             start_utc = _utc(start, zone)
             if start_utc is None or start_utc <= now:
                 continue
-            found.append(TimeFrame(start_utc, end.replace(tzinfo=zone).astimezone(timezone.utc)))
+            found.append(TimeFrame(start_utc, end.replace(tzinfo=zone).astimezone(UTC)))
     return found
 
 
 def _utc(local: datetime, zone: ZoneInfo) -> datetime | None:
     """A wall-clock time as UTC; None for a time the clocks skip that day."""
-    moment = local.replace(tzinfo=zone).astimezone(timezone.utc)
+    moment = local.replace(tzinfo=zone).astimezone(UTC)
     return moment if moment.astimezone(zone).replace(tzinfo=None) == local else None
 
 
@@ -183,4 +183,4 @@ def frame_start(value) -> datetime:
         raise ValidationError("start", "is not one of the time frames offered") from None
     if moment.tzinfo is None:
         raise ValidationError("start", "is not one of the time frames offered")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

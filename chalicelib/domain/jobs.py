@@ -10,11 +10,17 @@ from enum import StrEnum
 
 from . import ids
 from .errors import InvalidTransition, NotFound, ValidationError
-from .status import (
-    JOB_ACTION_OF, OPEN_APPOINTMENT, AppointmentAction, AppointmentStatus, JobAction, JobStatus,
-    next_appointment_status, next_job_status,
-)
 from .feedback import Feedback
+from .status import (
+    JOB_ACTION_OF,
+    OPEN_APPOINTMENT,
+    AppointmentAction,
+    AppointmentStatus,
+    JobAction,
+    JobStatus,
+    next_appointment_status,
+    next_job_status,
+)
 from .values import TimeFrame
 
 COUPON_PERCENT = 15  # seed 001: ops cancels → 15% off, once, when no discount exists yet

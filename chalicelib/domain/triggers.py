@@ -4,7 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .events import (
-    AppointmentRescheduled, AppointmentScheduled, DomainEvent, EtaChanged, JobStatusChanged, TechnicianArrived,
+    AppointmentRescheduled,
+    AppointmentScheduled,
+    DomainEvent,
+    EtaChanged,
+    JobStatusChanged,
+    TechnicianArrived,
     TechnicianEnRoute,
 )
 from .jobs import Appointment, Job

@@ -1,6 +1,6 @@
 """Value checks shared by entities: phone numbers, time zones, calendar days and moments, arrival windows."""
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ValidationError
@@ -54,7 +54,7 @@ def calendar_day(field: str, raw: str) -> date:
 def utc(field: str, moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValidationError(field, "must carry a UTC offset, like 2026-12-01T09:00:00Z")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)

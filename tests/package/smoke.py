@@ -8,14 +8,14 @@ Prints the result as JSON."""
 import importlib
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 task, handler, argument = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 sys.path.insert(0, task)
 
 from chalicelib import clock  # noqa: E402  (from the package, once it is on the path)
 
-clock.set_clock(lambda: datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc))  # Tue 10:00 in Denver
+clock.set_clock(lambda: datetime(2026, 12, 1, 17, 0, tzinfo=UTC))  # Tue 10:00 in Denver
 
 
 class Context:

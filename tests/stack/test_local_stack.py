@@ -242,7 +242,7 @@ def test_whatsapp_and_email_customers_are_served_on_their_channel_without_failed
 
     # Simulated delivery events, through whatsapp_events and delivery_events (SES) as AWS would publish them.
     for channel in people:
-        assert wait_for(lambda: status_of(channel) == [(channel, "delivered")]), status_of(channel)
+        assert wait_for(lambda channel=channel: status_of(channel) == [(channel, "delivered")]), status_of(channel)
 
     # Sam taps Confirm on WhatsApp: the visit is confirmed, and the thank-you goes back on WhatsApp.
     assert call(base, "POST", "/dev/whatsapp", {"from": "+13035550193", "to": org_number, "button": "Confirm"}) == (

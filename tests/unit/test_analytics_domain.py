@@ -1,11 +1,11 @@
 """What a change counts (domain/analytics.py): marks that name each fact once, and the report's sums."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from chalicelib.domain.analytics import Report, UnreadableChange, facts, week_of
 
-AT = datetime(2026, 12, 1, 17, tzinfo=timezone.utc)
+AT = datetime(2026, 12, 1, 17, tzinfo=UTC)
 
 
 def text(status, scenario="reminder", **extra):

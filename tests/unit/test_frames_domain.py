@@ -1,6 +1,6 @@
 """Time frames (seed 001's STF page): generated from working hours across daylight-saving changes,
 withdrawn behind a chosen or declined one, never full, soonest first."""
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -12,7 +12,7 @@ DENVER = "America/Denver"
 
 
 def z(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def frame(start: str, end: str) -> TimeFrame:

@@ -1,16 +1,22 @@
 """Pure rules: classification and eligibility, the chain format, WhatsApp message shapes and replies."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from chalicelib.domain.channels import (
-    ChannelSettings, OutsideServiceWindow, WhatsAppTemplate, channel_for, parse_chain, reply_text, whatsapp_message,
+    ChannelSettings,
+    OutsideServiceWindow,
+    WhatsAppTemplate,
+    channel_for,
+    parse_chain,
+    reply_text,
+    whatsapp_message,
 )
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.intake import Eligibility, Match, Order, OrderCustomer, Rule, classify, ineligible, order_id
 
-NOW = datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
 
 
 def order(**fields) -> Order:

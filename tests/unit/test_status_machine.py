@@ -1,18 +1,24 @@
 """product.md §3: every row of the status table works; every other (status, action) is refused."""
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from chalicelib.domain.errors import InvalidTransition, ValidationError
 from chalicelib.domain.jobs import Job
 from chalicelib.domain.status import (
-    APPOINTMENT_TRANSITIONS, JOB_TRANSITIONS, AppointmentAction, AppointmentStatus, JobAction, JobStatus,
-    next_appointment_status, next_job_status,
+    APPOINTMENT_TRANSITIONS,
+    JOB_TRANSITIONS,
+    AppointmentAction,
+    AppointmentStatus,
+    JobAction,
+    JobStatus,
+    next_appointment_status,
+    next_job_status,
 )
 from chalicelib.domain.values import TimeFrame
 
-NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 WINDOW = TimeFrame(NOW + timedelta(hours=2), NOW + timedelta(hours=4))
 J, S, AA = JobStatus, AppointmentStatus, AppointmentAction
 

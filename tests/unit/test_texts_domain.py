@@ -1,5 +1,5 @@
 """Segments, time formatting, quiet hours, templates and triggers: pure functions, no AWS."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from chalicelib.domain.triggers import triggers
 from chalicelib.domain.values import TimeFrame
 from chalicelib.notify.templates import SAMPLE, check, render
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize("text,encoding,segments", [

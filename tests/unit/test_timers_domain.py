@@ -1,12 +1,12 @@
 """Derived timers: what an appointment should have, at the right local time across daylight saving."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain.jobs import Appointment
 from chalicelib.domain.status import AppointmentStatus
 from chalicelib.domain.timers import TimerKind, TimerPolicy, before, derived_timers
 from chalicelib.domain.values import TimeFrame
 
-UTC = timezone.utc
+UTC = UTC
 DENVER = "America/Denver"
 
 
