@@ -29,7 +29,7 @@ test: $(STAMP) chromium
 # ruff (pyflakes, bugbear, imports, pyupgrade) and import-linter's layer contracts, both set in pyproject.toml.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-logo
 
 # The browser tests drive Debian's Chromium (never a downloaded one). Installed here when missing and
 # root; otherwise said, and the browser tests fail with the same words.
@@ -43,7 +43,7 @@ bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache out
+	rm -rf $(VENV) .pytest_cache out .ruff_cache .import_linter_cache .grimp_cache
 
 package: $(STAMP)
 	rm -rf out && AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package --stage dev \
