@@ -27,9 +27,12 @@ test: $(STAMP) chromium
 	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q tests/package
 
 # ruff (pyflakes, bugbear, imports, pyupgrade) and import-linter's layer contracts, both set in pyproject.toml.
+# Both always run, so one report shows every finding; either failing fails the target.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports --no-logo
+	@status=0; \
+	  $(VENV)/bin/ruff check --output-format concise . || status=1; \
+	  $(VENV)/bin/lint-imports --no-logo || status=1; \
+	  exit $$status
 
 # The browser tests drive Debian's Chromium (never a downloaded one). Installed here when missing and
 # root; otherwise said, and the browser tests fail with the same words.
