@@ -1,4 +1,4 @@
-"""Query and response models of GET /analytics and GET /analytics/cost (api.md "Work queues, inbox,
+"""Query and response models of GET /analytics and GET /analytics/cost (docs/api.md "Work queues, inbox,
 analytics"); also the OpenAPI document's schemas."""
 from datetime import date
 from typing import Annotated, ClassVar, Literal

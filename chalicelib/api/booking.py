@@ -1,4 +1,4 @@
-"""The public booking page `/book/{org_slug}` (api.md § Customer pages): no auth, the same page rules as the
+"""The public booking page `/book/{org_slug}` (docs/api.md § Customer pages): no auth, the same page rules as the
 customer's pages (no-store, strict CSP, forms that work without JavaScript, post/redirect/get)."""
 from dataclasses import dataclass
 from typing import Annotated

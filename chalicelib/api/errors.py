@@ -1,4 +1,4 @@
-"""Every error leaves as {"error": {"code", "message"}} with the status api.md gives it."""
+"""Every error leaves as {"error": {"code", "message"}} with the status docs/api.md gives it."""
 import json
 import re
 

@@ -1,4 +1,4 @@
-"""Select a time frame (api.md § Customer pages: /frames, /pick, /none-work) and the dispatcher's side of it:
+"""Select a time frame (docs/api.md § Customer pages: /frames, /pick, /none-work) and the dispatcher's side of it:
 the frames a customer would see, the "send STF link" action, and the working hours frames are made from."""
 from typing import Annotated, ClassVar, Literal
 

@@ -1,4 +1,4 @@
-"""The customer's pages under /c/{token} (api.md § Customer pages): no auth header, the link's token is
+"""The customer's pages under /c/{token} (docs/api.md § Customer pages): no auth header, the link's token is
 the credential. HTML to a browser (forms work with JavaScript off), JSON to `Accept: application/json`;
 form posts also take a JSON body. Every answer is no-store, no-referrer, noindex, under a strict CSP."""
 from urllib.parse import parse_qs

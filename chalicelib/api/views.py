@@ -1,4 +1,4 @@
-"""Domain objects as the JSON of api.md, shaped by the response models."""
+"""Domain objects as the JSON of docs/api.md, shaped by the response models."""
 from ..domain.customers import Customer
 from ..domain.jobs import Appointment, Job
 from ..domain.messages import Message

@@ -1,4 +1,4 @@
-"""What the analytics count (product.md §8, seed 003), read from the two images of a stored change, and
+"""What the analytics count (docs/product.md §8, seed 003), read from the two images of a stored change, and
 how the counters add up to the figures of GET /analytics. Pure Python: storage lives in store/tallies.
 
 Every fact has a mark, unique within its job, derived from the change itself (a message and the status

@@ -1,4 +1,4 @@
-"""What the customer's page shows and allows (product.md §7): pure rules, no I/O.
+"""What the customer's page shows and allows (docs/product.md §7): pure rules, no I/O.
 
 The page never shows a note, a photo, an internal id or anything of another customer: it is built
 only from the fields below."""

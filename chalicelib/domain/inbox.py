@@ -1,4 +1,4 @@
-"""Staff alerts (product.md §6, seed 002): a customer's message, by text or from the page, lands unread in
+"""Staff alerts (docs/product.md §6, seed 002): a customer's message, by text or from the page, lands unread in
 the inbox of every dispatcher of the organization and of the technician assigned to the job."""
 import hashlib
 from dataclasses import dataclass

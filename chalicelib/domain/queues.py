@@ -1,4 +1,4 @@
-"""The dispatchers' work queues (product.md §8, seed 003): each entry says why it is there and since when,
+"""The dispatchers' work queues (docs/product.md §8, seed 003): each entry says why it is there and since when,
 and is worked open → claimed → done with an outcome. An entry also closes by itself when what it waits
 for happens (the customer confirms, the visit is assigned, moved or canceled)."""
 import hashlib

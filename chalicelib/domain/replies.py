@@ -1,4 +1,4 @@
-"""What a customer's text means (product.md §6). The carrier opt-out words are never command words."""
+"""What a customer's text means (docs/product.md §6). The carrier opt-out words are never command words."""
 import re
 from dataclasses import dataclass
 from enum import StrEnum

@@ -1,4 +1,4 @@
-"""Message scenarios (product.md §4): what each text says by default, whether it may wait for the
+"""Message scenarios (docs/product.md §4): what each text says by default, whether it may wait for the
 end of quiet hours, and which link it carries. Organizations override enabled / template / lead time."""
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta

@@ -1,4 +1,4 @@
-"""The job status machine of product.md §3, as data.
+"""The job status machine of docs/product.md §3, as data.
 
 A transition missing from these tables is refused with `invalid_transition`.
 """

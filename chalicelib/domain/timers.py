@@ -1,4 +1,4 @@
-"""Timers are derived from the appointment, never hand-placed (product.md §4-5): whenever it changes,
+"""Timers are derived from the appointment, never hand-placed (docs/product.md §4-5): whenever it changes,
 the set it should have is computed again, and before a timer acts the sweep computes it once more
 from the current state, so a timer that no longer belongs never fires."""
 from dataclasses import dataclass

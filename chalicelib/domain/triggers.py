@@ -1,4 +1,4 @@
-"""Which scenario a domain event triggers (product.md §4), under which idempotency key, and whether a
+"""Which scenario a domain event triggers (docs/product.md §4), under which idempotency key, and whether a
 text computed earlier is still true when it is about to go."""
 from dataclasses import dataclass
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""Who may see and do what: the visibility matrix of product.md §1."""
+"""Who may see and do what: the visibility matrix of docs/product.md §1."""
 from dataclasses import dataclass
 
 from ..domain.errors import Forbidden, NotFound, Unauthorized, VersionConflict

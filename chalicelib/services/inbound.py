@@ -1,4 +1,4 @@
-"""Two-way SMS (product.md §6): a customer confirms, rejects, asks to reschedule, opts out, or talks,
+"""Two-way SMS (docs/product.md §6): a customer confirms, rejects, asks to reschedule, opts out, or talks,
 and every word lands on the job where the dispatcher and the assigned technician read it."""
 import json
 from dataclasses import dataclass

@@ -1,11 +1,11 @@
-"""The OpenAPI document describes every route of api.md from the same models; admin creates tenants."""
+"""The OpenAPI document describes every route of docs/api.md from the same models; admin creates tenants."""
 import json
 import subprocess
 import sys
 
 from chalicelib import admin
 
-CONTRACT = [  # api.md's resources that this API serves (settings/scenarios, queues and pages come later)
+CONTRACT = [  # docs/api.md's resources that this API serves (settings/scenarios, queues and pages come later)
     ("post", "/customers"), ("get", "/customers/{customer_id}"), ("post", "/jobs"), ("get", "/jobs"),
     ("get", "/jobs/{job_id}"), ("post", "/jobs/{job_id}/accept"), ("post", "/jobs/{job_id}/decline"),
     ("post", "/jobs/{job_id}/cancel"), ("post", "/jobs/{job_id}/appointments"),

@@ -1,4 +1,4 @@
-"""product.md §1: who sees which jobs, notes and photos; tenancy; deactivation."""
+"""docs/product.md §1: who sees which jobs, notes and photos; tenancy; deactivation."""
 import pytest
 
 from chalicelib.domain.people import Role

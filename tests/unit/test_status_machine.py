@@ -1,4 +1,4 @@
-"""product.md §3: every row of the status table works; every other (status, action) is refused."""
+"""docs/product.md §3: every row of the status table works; every other (status, action) is refused."""
 import copy
 from datetime import UTC, datetime, timedelta
 
