@@ -13,8 +13,8 @@ from datetime import datetime
 from chalice.local import LambdaContext
 
 from chalicelib.domain.segments import count
-from chalicelib.notify import email, sms, whatsapp
-from chalicelib.services.repositories import Repositories
+from chalicelib import bootstrap
+from chalicelib.notify import email
 
 from .emulator import WRITTEN, trim_stream
 from .streams import StreamPump
@@ -113,12 +113,13 @@ class Driver:
         self.pump = StreamPump(self.table_name, trim=trim_stream)
         self.lock = threading.RLock()
         self.last_sweep: str | None = None
-        self.repos = Repositories()
+        self.repos = bootstrap.repos()
         self.pending = Pending()
-        # Every handler sends through these (each adapter's own override hook).
-        sms.use(RecordingSender(sms.sender(), self.clock, self.pending))
-        whatsapp.use(RecordingWhatsApp(self.clock, self.pending))
-        email.use(RecordingEmail(email.sender(), self.clock, self.pending))
+        # Every handler sends through these (swapped in where the adapters are wired).
+        real = bootstrap.senders()
+        bootstrap.use(sms=RecordingSender(real.sms, self.clock, self.pending),
+                      whatsapp=RecordingWhatsApp(self.clock, self.pending),
+                      email=RecordingEmail(real.email, self.clock, self.pending))
 
     def invoke(self, name: str, event: dict):
         try:

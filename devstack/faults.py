@@ -174,11 +174,9 @@ def run(client, *, appointments: int = 100, seed: int = 14, failure_rate: float 
     fixes the handlers' clock (daytime in Denver, so nothing waits for the end of quiet hours)."""
     import os
 
-    from chalicelib import clock
+    from chalicelib import bootstrap, clock
     from chalicelib.domain.people import Role
-    from chalicelib.notify import sms
     from chalicelib.services.people import create_organization
-    from chalicelib.services.repositories import Repositories
 
     from .tokens import mint
 
@@ -194,7 +192,7 @@ def run(client, *, appointments: int = 100, seed: int = 14, failure_rate: float 
     stream = FaultyLambda(StreamPump(os.environ["TABLE_NAME"]),
                           lambda event: client.lambda_.invoke("table_changes", event).payload, sender, rng,
                           timeout_rate=timeout_rate, again_rate=again_rate)
-    org, dispatcher = create_organization(Repositories(), name="Faulty Fixers", slug="faulty", time_zone="America/Denver",
+    org, dispatcher = create_organization(bootstrap.repos(), name="Faulty Fixers", slug="faulty", time_zone="America/Denver",
                                           sms_number="+13035550999", dispatcher_name="Dana Dispatch",
                                           dispatcher_email="dana@faulty.example")
     token = mint(dispatcher.id, org.id, [Role.DISPATCHER])
@@ -202,7 +200,7 @@ def run(client, *, appointments: int = 100, seed: int = 14, failure_rate: float 
                                          "roles": ["technician"]})["id"]
     start = (clock.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     end = start + timedelta(hours=2)
-    sms.use(sender)
+    bootstrap.use(sms=sender)
     try:
         booked = []
         for i in range(appointments):
@@ -224,7 +222,7 @@ def run(client, *, appointments: int = 100, seed: int = 14, failure_rate: float 
                 progress(n * appointments)
         stream.drain()  # the batches still due to be delivered again
     finally:
-        sms.use(None)
+        bootstrap.reset()
 
     # Count: the ledger against what should go, and the provider against the ledger.
     problems, lost, duplicates, claimed, sent = [], 0, 0, 0, 0

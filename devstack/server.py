@@ -41,17 +41,16 @@ class LocalStack:
         os.environ.update(local_environment(self.moto_port))
         os.environ.pop("AWS_PROFILE", None)
 
-        from chalicelib import clock
-        from chalicelib.services.repositories import Repositories
+        from chalicelib import bootstrap
 
         from . import demo, provision, routes
         routes.CLOCK.start_at(self.start_at or datetime.now(UTC), self.speed)
-        clock.set_clock(routes.CLOCK.now)
+        bootstrap.use(clock=routes.CLOCK.now)
         provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
         if self.state and state.load(os.environ["TABLE_NAME"], self.state):
-            routes.DEMO.update(demo.restore(Repositories()))
+            routes.DEMO.update(demo.restore(bootstrap.repos()))
         else:
-            routes.DEMO.update(demo.seed(Repositories()))
+            routes.DEMO.update(demo.seed(bootstrap.repos()))
 
         from chalice.config import Config
         from chalice.local import create_local_server

@@ -1,12 +1,12 @@
 """Query and response models of GET /analytics and GET /analytics/cost (docs/api.md "Work queues, inbox,
 analytics"); also the OpenAPI document's schemas."""
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
 
 from ..domain.analytics import GROUP_BY
-from .schemas import In
+from .schemas import In, one_of
 
 MAX_DAYS = 366
 
@@ -41,7 +41,7 @@ class RangeQuery(In):
 
 
 class AnalyticsQuery(RangeQuery):
-    group_by: Literal[GROUP_BY] = "day"
+    group_by: one_of(GROUP_BY) = "day"
 
 
 class CostQuery(RangeQuery):

@@ -6,11 +6,12 @@ from typing import Annotated
 from chalice import Blueprint, Response
 from pydantic import BaseModel, Field
 
+from .. import bootstrap
 from ..domain import timefmt
 from ..domain.errors import DomainError, NotFound, ValidationError
 from ..services import booking as service
 from . import pages as p
-from .routing import OPERATIONS, Operation, repos
+from .routing import OPERATIONS, Operation
 
 bp = Blueprint(__name__)
 CODES = {**p.CODES, "refused": 400, "too_many_requests": 429}
@@ -51,7 +52,7 @@ def _not_found(e: DomainError) -> Response:
 def _show(slug: str, status: int = 200, *, error: DomainError | None = None, values: dict | None = None,
           done: bool = False) -> Response:
     try:
-        found = service.page(repos, slug)
+        found = service.page(bootstrap.repos(), slug)
     except NotFound as e:
         return _not_found(e)
     org = found.org
@@ -78,7 +79,7 @@ def book(org_slug: str):
     values: dict = {}
     try:
         values = p._posted()
-        job, _ = service.request(repos, org_slug, values, client_address())
+        job, _ = service.request(bootstrap.repos(), org_slug, values, client_address())
     except NotFound as e:
         return _not_found(e)
     except DomainError as e:

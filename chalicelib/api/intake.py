@@ -4,24 +4,27 @@ from typing import Annotated, Literal
 from chalice import Blueprint, Response
 from pydantic import BaseModel, EmailStr, Field, model_validator
 
-from ..domain.intake import Classification, Eligibility, Match, Order, OrderCustomer, Rule
+from .. import bootstrap
+from ..domain.customers import ContactChannel
+from ..domain.intake import OPTIONAL_FIELDS, PRIORITIES, Classification, Eligibility, Match, Order, OrderCustomer, Rule
 from ..domain.people import Role
+from ..domain.queues import QueueName
 from ..domain.values import TimeFrame
 from ..services import intake
 from . import schemas as s
-from .routing import Call, endpoint, repos
+from .routing import Call, endpoint
 
 bp = Blueprint(__name__)
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
-RequiredField = Literal["customer.email", "customer_type", "region", "postal_code", "coordinates", "windows"]
+RequiredField = s.one_of(OPTIONAL_FIELDS)
 
 
 class OrderCustomerIn(s.In):
     name: s.Text
     phone: s.Phone | None = None
     email: EmailStr | None = None
-    channel: Literal["sms", "whatsapp", "email"] | None = Field(None, description="the customer's preferred channel")
+    channel: s.one_of(ContactChannel) | None = Field(None, description="the customer's preferred channel")
 
     @model_validator(mode="after")
     def _reachable(self):
@@ -68,9 +71,9 @@ class MatchIn(s.In):
 
 class RuleIn(s.In):
     match: MatchIn
-    priority: Literal["low", "normal", "high", "emergency"] | None = None
+    priority: s.one_of(PRIORITIES) | None = None
     location_id: s.Id | None = None
-    queue: Literal["unassigned", "escalation", "retention", "callback", "intake"] | None = None
+    queue: s.one_of(QueueName) | None = None
 
 
 class EligibilityIn(s.In):
@@ -103,7 +106,7 @@ def post_order(call: Call):
                   customer_type=b.customer_type, region=b.region, postal_code=b.postal_code,
                   coordinates=(b.coordinates.lat, b.coordinates.lon) if b.coordinates else None,
                   windows=[TimeFrame.of(w.start, w.end) for w in b.windows])
-    result, created = intake.receive(repos, call.caller, order)
+    result, created = intake.receive(bootstrap.repos(), call.caller, order)
     return Response(_order_out(result), status_code=201 if created else 200,
                     headers={"Content-Type": "application/json"})
 
@@ -119,7 +122,7 @@ def _classification_out(c: Classification) -> dict:
 @endpoint(bp, "GET", "/settings/classification", "The intake rules: classification (first match wins) and eligibility",
           roles=(Role.DISPATCHER,), response=ClassificationOut)
 def get_classification(call: Call):
-    return _classification_out(intake.classification(repos, call.caller))
+    return _classification_out(intake.classification(bootstrap.repos(), call.caller))
 
 
 @endpoint(bp, "PUT", "/settings/classification", "Replace the intake rules", roles=(Role.DISPATCHER,),
@@ -131,4 +134,4 @@ def put_classification(call: Call):
                    r.priority, r.location_id, r.queue) for r in b.rules),
         Eligibility(tuple(b.eligibility.regions) if b.eligibility.regions is not None else None,
                     tuple(b.eligibility.required)))
-    return _classification_out(intake.update_classification(repos, call.caller, rules))
+    return _classification_out(intake.update_classification(bootstrap.repos(), call.caller, rules))

@@ -9,17 +9,16 @@ from chalice import Blueprint, CognitoUserPoolAuthorizer, Response
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
+from .. import bootstrap
 from ..domain.errors import DomainError, NotFound, ValidationError
 from ..domain.people import Role
 from ..services.access import Caller, authenticate
-from ..services.repositories import Repositories
 from .errors import from_domain, parse_json
 from .schemas import MAX_ID
 
 # API Gateway verifies the token; the ARN is replaced by the user pool's in the merge template.
 authorizer = CognitoUserPoolAuthorizer(
     "onmyway-users", provider_arns=["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_replaced"])
-repos = Repositories()
 
 
 @dataclass
@@ -104,7 +103,7 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, roles: tupl
 
         def respond(**params):
             request = bp.current_request
-            caller = None if public else authenticate(repos, *_claims(request))
+            caller = None if public else authenticate(bootstrap.repos(), *_claims(request))
             if caller and roles:
                 caller.require(*roles)
             _known_ids(params)

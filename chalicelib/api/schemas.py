@@ -7,13 +7,32 @@ from pydantic import (
 )
 
 from ..domain import errors, values
+from ..domain.customer_page import MAX_REASON, MAX_REPLY, Action
+from ..domain.customers import ContactChannel
+from ..domain.feedback import MAX_COMMENT
+from ..domain.intake import PRIORITIES
+from ..domain.jobs import MAX_OFFERED_FRAMES
+from ..domain.messages import Direction
+from ..domain.notes import Visibility as VisibilityName
+from ..domain.people import Role as RoleName
+from ..domain.queues import EntryState, Outcome
+from ..domain.replies import MAX_BODY
+from ..domain.scenarios import ScenarioName
+from ..domain.status import AppointmentAction
 
 Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(str.strip)]
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
 MAX_ID = 100  # the longest id a request may name; the ids issued are far shorter
 Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
-Role = Literal["dispatcher", "technician", "provider", "intake"]
-Visibility = Literal["public", "private"]
+
+
+def one_of(names) -> type:
+    """The values of a domain enum (or tuple) as a request field's type: the domain says what exists."""
+    return Literal[tuple(getattr(n, "value", n) for n in names)]
+
+
+Role = one_of(RoleName)
+Visibility = one_of(VisibilityName)
 
 
 def _domain(check):
@@ -50,7 +69,7 @@ class CustomerIn(In):
     email: EmailStr | None = None
     time_zone: TimeZone | None = None
     address: Annotated[str, Field(max_length=500)] | None = None
-    preferred_channel: Literal["sms", "whatsapp", "email"] = "sms"
+    preferred_channel: one_of(ContactChannel) = "sms"
     coordinates: "CoordinatesIn | None" = None
 
 
@@ -60,14 +79,21 @@ class CoordinatesIn(In):
     lon: Annotated[float, Field(ge=-180, le=180)]
 
 
+def in_order(start, end, start_name: str, end_name: str) -> None:
+    """The domain's rule for a window or frame (TimeFrame: start before end), told in the request's names."""
+    try:
+        values.TimeFrame.of(start, end)
+    except errors.ValidationError:
+        raise ValueError(f"{end_name} must be after {start_name}") from None
+
+
 class FrameIn(In):
     start: Moment
     end: Moment
 
     @model_validator(mode="after")
     def _ordered(self):
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
+        in_order(self.start, self.end, "start", "end")
         return self
 
 
@@ -78,8 +104,7 @@ class AppointmentIn(In):
 
     @model_validator(mode="after")
     def _ordered(self):
-        if self.window_end <= self.window_start:
-            raise ValueError("window_end must be after window_start")
+        in_order(self.window_start, self.window_end, "window_start", "window_end")
         return self
 
 
@@ -87,7 +112,7 @@ class JobIn(In):
     customer_id: Id
     description: LongText
     location_id: Id | None = None
-    priority: Literal["low", "normal", "high", "emergency"] = "normal"
+    priority: one_of(PRIORITIES) = "normal"
     channel: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$",
                                   description="where the order came from: phone, web, provider, booking_page, "
                                               "or a name the organization uses")] | None = None
@@ -109,21 +134,21 @@ class AppointmentPatch(In):
     def _complete(self):
         if (self.window_start is None) != (self.window_end is None):
             raise ValueError("window_start and window_end go together")
-        if self.window_start and self.window_end <= self.window_start:
-            raise ValueError("window_end must be after window_start")
+        if self.window_start:
+            in_order(self.window_start, self.window_end, "window_start", "window_end")
         if not self.model_fields_set:
             raise ValueError("nothing to change: send a window or a technician_id")
         return self
 
 
 class StatusIn(In):
-    action: Literal["en_route", "start", "pause", "complete", "delay"]
+    action: one_of(AppointmentAction)
     eta: Moment | None = None
     reason: Annotated[str, Field(max_length=500)] | None = None
 
 
 class OffersIn(In):
-    frames: Annotated[list[FrameIn], Field(min_length=1, max_length=10)]
+    frames: Annotated[list[FrameIn], Field(min_length=1, max_length=MAX_OFFERED_FRAMES)]
 
 
 def _rounded(places: int):
@@ -144,7 +169,7 @@ class NoteIn(In):
 
 
 class MessageIn(In):
-    body: Annotated[str, Field(min_length=1, max_length=1600)]
+    body: Annotated[str, Field(min_length=1, max_length=MAX_BODY)]
 
 
 class PhotoIn(In):
@@ -180,8 +205,7 @@ class LocationPatch(In):
     direct_reply_enabled: bool = None
 
 
-ScenarioKey = Literal["booking_confirmation", "reminder", "still_assigning", "auto_canceled", "en_route", "delayed",
-                      "arrived", "feedback_request", "canceled"]
+ScenarioKey = one_of(ScenarioName)
 HourMinute = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
@@ -247,12 +271,12 @@ class PageQuery(In):
 
 
 class QueueQuery(PageQuery):
-    state: Literal["open", "claimed", "done"] | None = Field(
+    state: one_of(EntryState) | None = Field(
         default=None, description="without it: what is still to work (open and claimed), oldest waiting first")
 
 
 class ResolveIn(In):
-    outcome: Literal["confirmed", "rejected", "reschedule", "no_answer", "done"]
+    outcome: one_of(Outcome)
     note: Annotated[str, Field(max_length=2000)] | None = None
     reason: Annotated[str, Field(min_length=1, max_length=500)] | None = Field(
         default=None, description="why the customer said no (outcome rejected)")
@@ -263,8 +287,8 @@ class ResolveIn(In):
     def _window(self):
         if (self.window_start is None) != (self.window_end is None):
             raise ValueError("send both window_start and window_end")
-        if self.window_start and self.window_end <= self.window_start:
-            raise ValueError("window_end must be after window_start")
+        if self.window_start:
+            in_order(self.window_start, self.window_end, "window_start", "window_end")
         return self
 
 
@@ -455,7 +479,7 @@ class QueueItemOut(BaseModel):
     appointment_id: str | None
     queue: str
     reason: str
-    state: Literal["open", "claimed", "done"]
+    state: one_of(EntryState)
     created_at: datetime
     updated_at: datetime
     claimed_by: str | None
@@ -477,17 +501,17 @@ class InboxItemOut(Out):
 # -- the customer's pages (validated by domain/customer_page.py, for forms and JSON alike) ------------
 
 class PageReplyIn(In):
-    body: Annotated[str, Field(min_length=1, max_length=1600)]
+    body: Annotated[str, Field(min_length=1, max_length=MAX_REPLY)]
     nonce: Annotated[str, Field(description="the form's one-time key: a double submit sends one message")] | None = None
 
 
 class PageCancelIn(In):
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON)]
 
 
 class PageFeedbackIn(In):
     rating: Annotated[int, Field(ge=1, le=5)]
-    comment: Annotated[str, Field(max_length=2000)] | None = None
+    comment: Annotated[str, Field(max_length=MAX_COMMENT)] | None = None
 
 
 class PagePositionOut(BaseModel):
@@ -498,7 +522,7 @@ class PagePositionOut(BaseModel):
 
 
 class PageMessageOut(BaseModel):
-    direction: Literal["inbound", "outbound"]
+    direction: one_of(Direction)
     from_: str = Field(serialization_alias="from")
     body: str
     created_at: datetime
@@ -526,7 +550,7 @@ class CustomerStatusOut(BaseModel):
     distance_text: str | None
     maps_url: str | None
     messages: list[PageMessageOut]
-    actions: list[Literal["reply", "confirm", "cancel", "reschedule", "feedback"]]
+    actions: list[one_of(Action)]
     live: bool
     poll_seconds: int
     feedback: PageFeedbackOut | None

@@ -6,7 +6,7 @@ from ..domain.notes import Note, Photo
 from ..domain.inbox import InboxItem
 from ..domain.people import Location, Organization, User
 from ..domain.queues import QueueEntry
-from ..store.pages import Page
+from ..domain.lists import Page
 from . import schemas
 
 

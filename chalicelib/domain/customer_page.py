@@ -5,6 +5,7 @@ only from the fields below."""
 import math
 import re
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from .errors import ValidationError
 from .jobs import Appointment, Confirmation, Job
@@ -20,7 +21,7 @@ SHOWN = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UN
 LIVE = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE, AppointmentStatus.PAUSED})
 
 
-class Action:
+class Action(StrEnum):
     REPLY = "reply"
     CONFIRM = "confirm"
     CANCEL = "cancel"

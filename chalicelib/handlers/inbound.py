@@ -5,37 +5,25 @@ import json
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
-from .. import clock, metrics
-from ..config import environment
-from ..domain.messages import MessageStatus
-from ..notify import sms
+from .. import bootstrap, metrics
 from ..services import channel_events, inbound
 from ..services.notifications import mask
-from ..services.repositories import Repositories
 
 bp = Blueprint(__name__)
 logger = Logger(service="onmyway")
-repos = Repositories()
 INBOUND_TOPIC = "onmyway-inbound-sms"
 EVENTS_TOPIC = "onmyway-sms-events"
-DELIVERED = {"DELIVERED"}
-FAILED = {"FAILED", "BLOCKED", "CARRIER_UNREACHABLE", "CARRIER_BLOCKED", "INVALID", "INVALID_MESSAGE", "SPAM",
-          "TTL_EXPIRED", "UNREACHABLE", "UNKNOWN", "OPTED_OUT", "NO_QUOTA_LEFT_ON_ACCOUNT", "MAX_PRICE_EXCEEDED"}
 
 
 def _process(payload: dict) -> str:
-    return inbound.handle(repos, sms.sender(), inbound.InboundText(**payload))
+    return inbound.handle(bootstrap.repos(), bootstrap.senders(), inbound.InboundText(**payload))
 
 
 def once_per_message(process, channel: str, context):
     """`process(payload=...)` run once per inbound message id, whatever SNS redelivers (Powertools
     idempotency, in the same table; imported here so that the other functions' cold starts do not pay)."""
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function,
-    )
-    persistence = DynamoDBPersistenceLayer(table_name=environment().table_name, key_attr="pk", sort_key_attr="sk",
-                                           static_pk_value=f"IDEMPOTENCY#{channel}", expiry_attr="expires_at")
-    config = IdempotencyConfig(event_key_jmespath="inbound_id", expires_after_seconds=7 * 24 * 3600)
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+    persistence, config = bootstrap.idempotency(channel)
     config.register_lambda_context(context)
     return idempotent_function(process, data_keyword_argument="payload", persistence_store=persistence, config=config)
 
@@ -67,20 +55,10 @@ def _delivery_events(event):
     try:
         receipt = json.loads(event.message)
         if isinstance(receipt, dict) and isinstance(receipt.get("mail"), dict):  # SES: the email channel's events
-            return {"outcome": channel_events.email_event(repos, receipt)}
+            return {"outcome": channel_events.email_event(bootstrap.repos(), receipt)}
         provider_id, status = receipt["messageId"], str(receipt.get("messageStatus", "")).upper()
     except (TypeError, ValueError, KeyError):
         logger.warning("delivery event ignored: not an End User Messaging SMS event")
         return {"outcome": "ignored"}
-    if status not in DELIVERED | FAILED:
-        return {"outcome": "not_final"}
-    message = repos.messages.by_provider_id(provider_id)
-    if message is None:
-        return {"outcome": "unknown_message"}
-    delivered = status in DELIVERED
-    error = None if delivered else f"{status}: {receipt.get('messageStatusDescription', '')}"[:500]
-    recorded = repos.messages.receipt(message, MessageStatus.DELIVERED if delivered else MessageStatus.FAILED, error,
-                                      clock.now())
-    if recorded and not delivered:
-        metrics.add("DeliveryFailures", message.org_id)
-    return {"outcome": "delivered" if delivered else "failed"}
+    return {"outcome": channel_events.sms_receipt(bootstrap.repos(), provider_id, status,
+                                                  receipt.get("messageStatusDescription"))}

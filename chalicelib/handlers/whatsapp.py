@@ -4,23 +4,20 @@ acknowledged: a retry cannot fix them."""
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
-from .. import metrics
-from ..notify import sms
+from .. import bootstrap, metrics
 from ..services import channel_events, inbound
 from ..services.notifications import mask
-from ..services.repositories import Repositories
 from .inbound import once_per_message
 
 bp = Blueprint(__name__)
 logger = Logger(service="onmyway")
-repos = Repositories()
 WHATSAPP_TOPIC = "onmyway-whatsapp-events"
 
 
 def _process(payload: dict) -> str:
-    text = inbound.InboundText(**payload)
+    text, repos = inbound.InboundText(**payload), bootstrap.repos()
     channel_events.opened_window(repos, text)
-    return inbound.handle(repos, sms.sender(), text)
+    return inbound.handle(repos, bootstrap.senders(), text)
 
 
 @bp.on_sns_message(topic=WHATSAPP_TOPIC, name="whatsapp_events")
@@ -40,5 +37,5 @@ def _whatsapp_events(event):
     for text in parsed.texts:
         outcomes.append(once(payload=vars(text)))
         logger.info("inbound WhatsApp message", extra={"from": mask(text.origination), "outcome": outcomes[-1]})
-    outcomes += [channel_events.status(repos, *s) for s in parsed.statuses]
+    outcomes += [channel_events.status(bootstrap.repos(), *s) for s in parsed.statuses]
     return {"outcomes": outcomes}

@@ -20,18 +20,3 @@ class EmailSender:
         if configuration_set := environment().email_configuration_set:  # its SNS destination brings the events
             request["ConfigurationSetName"] = configuration_set
         return self.client.send_email(**request)["MessageId"]
-
-
-_sender: EmailSender | None = None
-
-
-def use(override: EmailSender | None) -> None:
-    global _sender
-    _sender = override
-
-
-def sender() -> EmailSender:
-    global _sender
-    if _sender is None:
-        _sender = EmailSender()
-    return _sender

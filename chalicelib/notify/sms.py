@@ -57,17 +57,7 @@ def _configured(channel: str, configuration_set: str | None) -> SmsSender:
     raise ValueError(f"SMS_CHANNEL must be sns or end_user_messaging, not {channel!r}")
 
 
-_override: SmsSender | None = None
-
-
-def use(override: SmsSender | None) -> None:
-    """Send through another sender (the local stage records its outbox this way)."""
-    global _override
-    _override = override
-
-
-def sender() -> SmsSender:
-    if _override is not None:
-        return _override
+def configured() -> SmsSender:
+    """The adapter SMS_CHANNEL names (bootstrap builds it once per container)."""
     s = environment()
     return _configured(s.sms_channel, s.sms_configuration_set)

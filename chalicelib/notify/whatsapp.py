@@ -21,19 +21,3 @@ class WhatsAppSender:
         return self.client.send_whatsapp_message(originationPhoneNumberId=phone_number_id,
                                                  message=json.dumps(message).encode(),
                                                  metaApiVersion=META_API_VERSION)["messageId"]
-
-
-_sender: WhatsAppSender | None = None
-
-
-def use(override: WhatsAppSender | None) -> None:
-    """Send through another client (tests stub the real service model this way)."""
-    global _sender
-    _sender = override
-
-
-def sender() -> WhatsAppSender:
-    global _sender
-    if _sender is None:
-        _sender = WhatsAppSender()
-    return _sender

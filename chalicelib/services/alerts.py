@@ -10,7 +10,7 @@ from ..domain.errors import NotFound
 from ..domain.jobs import Job
 from ..domain.people import Role
 from ..domain.status import AppointmentStatus
-from ..notify.sms import SmsSender
+from ..notify.channels import Senders
 from .access import Caller
 from .notifications import mask
 from .repositories import Repositories
@@ -28,7 +28,7 @@ def assigned_technician(job: Job) -> str | None:
     return chosen[0].technician_id if chosen else None
 
 
-def on_customer_wrote(repos: Repositories, sender: SmsSender, event: CustomerWrote) -> None:
+def on_customer_wrote(repos: Repositories, senders: Senders, event: CustomerWrote) -> None:
     m = event.message
     try:
         job = repos.jobs.get(m.org_id, m.job_id)
@@ -44,7 +44,7 @@ def on_customer_wrote(repos: Repositories, sender: SmsSender, event: CustomerWro
     if not (ctx.settings.technician_sms_alerts and technician and technician.phone and technician.active):
         return
     if repos.inbox.may_text_technician(m.org_id, m.job_id, technician.id, clock.now(), TECHNICIAN_TEXT_EVERY):
-        sender.send(technician.phone, technician_alert(ctx.org.name, ctx.customer.name, m.body), ctx.org.sms_number)
+        senders.sms.send(technician.phone, technician_alert(ctx.org.name, ctx.customer.name, m.body), ctx.org.sms_number)
         logger.info("technician alerted", extra={"job_id": m.job_id, "to": mask(technician.phone)})
 
 

@@ -15,7 +15,6 @@ from ..domain.queues import QueueEntry, QueueName
 from ..domain.scenarios import ScenarioName
 from ..domain.timers import Timer, TimerKind
 from ..domain.triggers import Trigger
-from ..notify import voice
 from .notifications import notify
 from .repositories import Repositories
 
@@ -23,7 +22,7 @@ CHANNELS = ("sms", "whatsapp", "email")
 CHAIN_KEY = "chain:"
 
 
-def start(repos: Repositories, sender, message, now: datetime) -> None:
+def start(repos: Repositories, senders, message, now: datetime) -> None:
     """The question went: run the chain from its second step. A reminder asking again while the chain is
     under way for the same window does not start it over."""
     if message.key.startswith(CHAIN_KEY):
@@ -34,7 +33,7 @@ def start(repos: Repositories, sender, message, now: datetime) -> None:
         return
     job = repos.jobs.get(message.org_id, message.job_id)
     appointment = job.appointment(message.appointment_id)
-    run(repos, sender, job, appointment, message.window.start, 1, now)
+    run(repos, senders, job, appointment, message.window.start, 1, now)
 
 
 def _due(steps: tuple[ChainStep, ...], index: int, messaging, now: datetime, window_start: datetime) -> datetime:
@@ -47,7 +46,7 @@ def _due(steps: tuple[ChainStep, ...], index: int, messaging, now: datetime, win
     return messaging.escalation_due(now, window_start)
 
 
-def run(repos: Repositories, sender, job, appointment, window_start: datetime, index: int | None, now: datetime) -> None:
+def run(repos: Repositories, senders, job, appointment, window_start: datetime, index: int | None, now: datetime) -> None:
     ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
     steps = ctx.channels.chain_for(appointment.created_at)
     if index is None:  # a timer placed before chains were data: it stood for "escalate now"
@@ -62,27 +61,27 @@ def run(repos: Repositories, sender, job, appointment, window_start: datetime, i
             return
         if step.action in CHANNELS:
             if step.action != asked_on and reachable(ctx.customer, step.action, ctx.channels):
-                notify(repos, sender, Trigger(ScenarioName.BOOKING_CONFIRMATION,
+                notify(repos, senders, Trigger(ScenarioName.BOOKING_CONFIRMATION,
                                               f"{CHAIN_KEY}{appointment.id}:{window_start:%Y%m%dT%H%M}:{index}",
                                               appointment.id, appointment.window, channel=step.action), job, now)
         elif step.action == "voice_task":
-            _voice_task(repos, ctx, job, appointment, window_start, now)
+            _voice_task(repos, senders, ctx, job, appointment, window_start, now)
         elif step.action == "hand_back":
             hand_back(repos, job, appointment, window_start, now)
             return
         index += 1
 
 
-def _voice_task(repos: Repositories, ctx, job, appointment, window_start: datetime, now: datetime) -> None:
+def _voice_task(repos: Repositories, senders, ctx, job, appointment, window_start: datetime, now: datetime) -> None:
     """A call to make (escalation queue), and a voice message where the organization has a voice number."""
     added = repos.queues.add(QueueEntry(job.org_id, QueueName.ESCALATION, job.id, appointment.id,
                                         "no reply to the confirmation request", now),
                              f"escalation:{appointment.id}:{window_start.isoformat()}")
     if added and ctx.settings.voice_origination and ctx.customer.phone and not ctx.customer.opted_out:
-        voice.place_voice_message(ctx.customer.phone, ctx.settings.voice_origination,
-                                  f"Hello from {ctx.org.name}. Please confirm your visit on "
-                                  f"{timefmt.spoken_window(appointment.window.start, appointment.window.end, ctx.time_zone)}: "
-                                  f"reply C to our text, or call us back.")
+        senders.voice.place(ctx.customer.phone, ctx.settings.voice_origination,
+                            f"Hello from {ctx.org.name}. Please confirm your visit on "
+                            f"{timefmt.spoken_window(appointment.window.start, appointment.window.end, ctx.time_zone)}: "
+                            f"reply C to our text, or call us back.")
 
 
 def hand_back(repos: Repositories, job, appointment, window_start: datetime, now: datetime) -> None:

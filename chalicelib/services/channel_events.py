@@ -1,10 +1,10 @@
-"""Events of the WhatsApp and email channels. WhatsApp: AWS End User Messaging Social's event destination
+"""Events of every channel. SMS: End User Messaging's delivery receipts update the message. WhatsApp WhatsApp: AWS End User Messaging Social's event destination
 (an SNS topic); the customer's messages go through the same inbound path as SMS replies, status events
 update the message. Email: SES events (a configuration set's SNS destination) update the message."""
 import json
 from dataclasses import dataclass, field
 
-from .. import clock
+from .. import clock, metrics
 from ..domain.channels import reply_text
 from ..domain.errors import NotFound, ValidationError
 from ..domain.messages import MessageStatus
@@ -102,3 +102,24 @@ def email_event(repos: Repositories, event: dict) -> str:
     changed = repos.messages.receipt(message, new, kind if new is MessageStatus.FAILED else None, clock.now(),
                                      after=AFTER[new])
     return new.value if changed else "out_of_order"
+
+
+SMS_DELIVERED = {"DELIVERED"}
+SMS_FAILED = {"FAILED", "BLOCKED", "CARRIER_UNREACHABLE", "CARRIER_BLOCKED", "INVALID", "INVALID_MESSAGE", "SPAM",
+              "TTL_EXPIRED", "UNREACHABLE", "UNKNOWN", "OPTED_OUT", "NO_QUOTA_LEFT_ON_ACCOUNT", "MAX_PRICE_EXCEEDED"}
+
+
+def sms_receipt(repos: Repositories, provider_id: str, status: str, description: str | None) -> str:
+    """An End User Messaging SMS event: the final ones (delivered, failed) onto the message."""
+    if status not in SMS_DELIVERED | SMS_FAILED:
+        return "not_final"
+    message = repos.messages.by_provider_id(provider_id)
+    if message is None:
+        return "unknown_message"
+    delivered = status in SMS_DELIVERED
+    error = None if delivered else f"{status}: {description or ''}"[:500]
+    recorded = repos.messages.receipt(message, MessageStatus.DELIVERED if delivered else MessageStatus.FAILED, error,
+                                      clock.now())
+    if recorded and not delivered:
+        metrics.add("DeliveryFailures", message.org_id)
+    return "delivered" if delivered else "failed"

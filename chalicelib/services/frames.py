@@ -26,7 +26,7 @@ from ..domain.scenarios import LinkPurpose
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import TimeFrame
-from ..notify.sms import SmsSender
+from ..notify.channels import Senders
 from ..store.frames import Frames
 from ..store.messages import message_id
 from . import customer_page
@@ -250,7 +250,7 @@ def _location(repos: Repositories, caller: Caller, location_id: str | None) -> N
 
 # -- the stream's side -----------------------------------------------------------------------------
 
-def tell_technician(repos: Repositories, sender: SmsSender, event: FramePicked) -> None:
+def tell_technician(repos: Repositories, senders: Senders, event: FramePicked) -> None:
     """A customer picked a frame: the assigned technician with a phone gets a text, once per pick."""
     note = event.note
     try:
@@ -268,7 +268,7 @@ def tell_technician(repos: Repositories, sender: SmsSender, event: FramePicked) 
         return  # a redelivered record: told already
     body = f"{ctx.org.name}: {note.text} Job details in the app."
     try:
-        sender.send(technician.phone, body, ctx.org.sms_number)
+        senders.sms.send(technician.phone, body, ctx.org.sms_number)
     except Exception:
         frames_store.release_told(job.org_id, job.id, note.id)  # let the redelivery try again
         raise

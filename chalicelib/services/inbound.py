@@ -18,7 +18,7 @@ from ..domain.scenarios import LinkPurpose
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import e164
-from ..notify.sms import SmsSender
+from ..notify.channels import Senders
 from ..store.feedback import AlreadyGiven
 from ..store.messages import message_id
 from ..domain.queues import QueueEntry, QueueName
@@ -66,7 +66,7 @@ def parse(raw: str) -> InboundText:
     return InboundText(inbound_id, origination, destination, body.strip())
 
 
-def handle(repos: Repositories, sender: SmsSender, text: InboundText) -> str:
+def handle(repos: Repositories, senders: Senders, text: InboundText) -> str:
     """What the text did, as a short word for the log and the tests."""
     now = clock.now()
     try:
@@ -76,7 +76,7 @@ def handle(repos: Repositories, sender: SmsSender, text: InboundText) -> str:
         return "unknown_destination"
     customer = repos.customers.by_phone(org.id, text.origination)
     if customer is None:
-        send_reply(repos, sender, org=org, customer_phone=text.origination, key=f"reply:{text.inbound_id}",
+        send_reply(repos, senders, org=org, customer_phone=text.origination, key=f"reply:{text.inbound_id}",
                    body=f"{org.name}: we could not find your booking from this number. Please call us at "
                         f"{org.sms_number}.")
         return "unknown_sender"
@@ -93,7 +93,7 @@ def handle(repos: Repositories, sender: SmsSender, text: InboundText) -> str:
 
     def answer(body: str, links=(), on: Job | None = None):
         # Until START, an opted-out customer's words are recorded and acted on, but answered by no text.
-        return send_reply(repos, sender, org=org, customer_phone=customer.phone, body=body, key=key, job=on or job,
+        return send_reply(repos, senders, org=org, customer_phone=customer.phone, body=body, key=key, job=on or job,
                           appointment_id=None if on else appointment and appointment.id, links=links,
                           opted_out=customer.opted_out,
                           via=via)

@@ -29,8 +29,9 @@ def list_notes(repos: Repositories, caller: Caller, job_id: str, limit: int, nex
     return repos.notes.list(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
 
 
-def add_photo(repos: Repositories, caller: Caller, job_id: str, content_type: str, visibility: Visibility) -> Photo:
-    """The photo's record; the app uploads the bytes itself to the presigned URL."""
+def add_photo(repos: Repositories, caller: Caller, job_id: str, content_type: str,
+              visibility: Visibility) -> tuple[Photo, str]:
+    """The photo's record and the presigned URL the app uploads the bytes to itself."""
     if content_type not in PHOTO_TYPES:
         raise ValidationError("content_type", f"must be one of {', '.join(PHOTO_TYPES)}")
     job = visible_job(repos, caller, job_id)
@@ -39,9 +40,12 @@ def add_photo(repos: Repositories, caller: Caller, job_id: str, content_type: st
                   visibility=_writable_visibility(caller, job, visibility), created_at=clock.now(),
                   object_key=f"{caller.org_id}/{job.id}/{photo_id}.{PHOTO_TYPES[content_type]}")
     repos.notes.add_photo(caller.org_id, photo)
-    return photo
+    return photo, repos.uploads.upload_url(photo.object_key, photo.content_type)
 
 
-def list_photos(repos: Repositories, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Photo]:
+def list_photos(repos: Repositories, caller: Caller, job_id: str, limit: int,
+                next_token: str | None) -> Page[tuple[Photo, str]]:
+    """The photos the caller may see, each with a presigned download URL."""
     job = visible_job(repos, caller, job_id)
-    return repos.notes.list_photos(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
+    page = repos.notes.list_photos(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
+    return Page([(p, repos.uploads.download_url(p.object_key)) for p in page.items], page.next_token)

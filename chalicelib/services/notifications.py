@@ -20,8 +20,7 @@ from ..domain.scenarios import DEFAULTS
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus
 from ..domain.triggers import Trigger, may_text, triggers, why_not_now
-from ..notify import channels as channel_port
-from ..notify.sms import SmsSender
+from ..notify.channels import Senders
 from ..notify.templates import render
 from ..domain.recipients import RecipientContext
 from ..store.messages import message_id
@@ -53,19 +52,19 @@ class Outcome:
     sent_now: bool
 
 
-def on_event(repos: Repositories, sender: SmsSender, event: DomainEvent) -> list[Outcome]:
+def on_event(repos: Repositories, senders: Senders, event: DomainEvent) -> list[Outcome]:
     if isinstance(event, FreeTextWritten):
-        return [send_free_text(repos, sender, event.message)]
+        return [send_free_text(repos, senders, event.message)]
     if not may_text(event):
         return []
     try:
         job = repos.jobs.get(event.org_id, event.job_id)
     except NotFound:
         return []  # declined or gone: nobody to tell
-    return [notify(repos, sender, trigger, job, event.at) for trigger in triggers(event, job)]
+    return [notify(repos, senders, trigger, job, event.at) for trigger in triggers(event, job)]
 
 
-def notify(repos: Repositories, sender: SmsSender, trigger: Trigger, job, triggered_at) -> Outcome:
+def notify(repos: Repositories, senders: Senders, trigger: Trigger, job, triggered_at) -> Outcome:
     appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
     ctx = repos.contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id, job.location_id)
     scenario = ctx.settings.scenario(trigger.scenario)
@@ -106,19 +105,19 @@ def notify(repos: Repositories, sender: SmsSender, trigger: Trigger, job, trigge
     elif message.status is not MessageStatus.QUEUED:
         log(message, "recorded without sending")
         return Outcome(message, sent_now=False)
-    deliver(repos, sender, message)
-    follow_up(repos, sender, message, now)
+    deliver(repos, senders, message)
+    follow_up(repos, senders, message, now)
     return Outcome(message, sent_now=True)
 
 
-def follow_up(repos: Repositories, sender: SmsSender, message: Message, now) -> None:
+def follow_up(repos: Repositories, senders: Senders, message: Message, now) -> None:
     """A confirmation or reminder waits for a reply: the confirmation chain runs on from it."""
     if message.scenario in FOLLOWED_UP and message.appointment_id and message.window:
         from .chain import start  # the chain sends through this module: imported when first needed
-        start(repos, sender, message, now)
+        start(repos, senders, message, now)
 
 
-def send_free_text(repos: Repositories, sender: SmsSender, written: Message) -> Outcome:
+def send_free_text(repos: Repositories, senders: Senders, written: Message) -> Outcome:
     """A person's text goes as written, at once (a person chose the moment), unless the customer opted out."""
     message = repos.messages.claimed(written.org_id, written.job_id, written.key)
     if not unsent(message):
@@ -134,7 +133,7 @@ def send_free_text(repos: Repositories, sender: SmsSender, written: Message) -> 
         message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, "customer opted out", clock.now()
         repos.messages.update(message)
         return Outcome(message, sent_now=False)
-    deliver(repos, sender, message)
+    deliver(repos, senders, message)
     return Outcome(message, sent_now=True)
 
 
@@ -145,10 +144,10 @@ def unsent(message: Message) -> bool:
                                                       and not message.provider_id)
 
 
-def deliver(repos: Repositories, sender: SmsSender, message: Message) -> None:
+def deliver(repos: Repositories, senders: Senders, message: Message) -> None:
     """Send a claimed text and record the outcome; a failure is recorded, then raised for a retry."""
     try:
-        message.provider_id = channel_port.send(message, sender)
+        message.provider_id = senders.send(message)
         message.status, message.error = MessageStatus.SENT, None
     except Exception as error:
         message.status, message.error = MessageStatus.FAILED, f"{type(error).__name__}: {error}"[:500]
@@ -197,7 +196,7 @@ def variables(ctx: RecipientContext, job, appointment, trigger: Trigger, link: s
     }
 
 
-def send_reply(repos: Repositories, sender: SmsSender, *, org, customer_phone: str, body: str, key: str, job=None,
+def send_reply(repos: Repositories, senders: Senders, *, org, customer_phone: str, body: str, key: str, job=None,
                appointment_id: str | None = None, scenario: str = "auto_reply", links=(),
                opted_out: bool = False, via: Addressed | None = None) -> Message | None:
     """A text answering the customer (help, confirmation thanks, a link): on the job's conversation and
@@ -211,10 +210,10 @@ def send_reply(repos: Repositories, sender: SmsSender, *, org, customer_phone: s
         if opted_out:
             logger.info("reply not sent: customer opted out", extra={"to": mask(customer_phone), "scenario": scenario})
             return None
-        channel_port.send(Message(id="", org_id=org.id, job_id="", key=key, direction=Direction.OUTBOUND,
+        senders.send(Message(id="", org_id=org.id, job_id="", key=key, direction=Direction.OUTBOUND,
                                   sender=via.sender, recipient=via.recipient, body=body, status=MessageStatus.QUEUED,
                                   segments=count(body).segments, created_at=now, updated_at=now, channel=via.channel,
-                                  payload=via.payload), sender)
+                                  payload=via.payload))
         metrics.text_sent(org.id, count(body).segments)
         logger.info("reply sent", extra={"to": mask(customer_phone), "scenario": scenario})
         return None
@@ -232,7 +231,7 @@ def send_reply(repos: Repositories, sender: SmsSender, *, org, customer_phone: s
     elif opted_out:
         log(message, "recorded without sending")
         return message
-    deliver(repos, sender, message)
+    deliver(repos, senders, message)
     return message
 
 

@@ -16,6 +16,7 @@ from ..store.intake import ClassificationSettings, Orders
 from ..store.queues import Queues
 from ..store.settings import MessagingSettingsRepository
 from ..store.timers import Timers
+from ..store.uploads import Uploads
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,4 @@ class Repositories:
     orders: Orders = field(default_factory=Orders)
     channels: Channels = field(default_factory=Channels)
     classification: ClassificationSettings = field(default_factory=ClassificationSettings)
+    uploads: Uploads = field(default_factory=Uploads)  # photo bytes: presigned S3 URLs

@@ -11,7 +11,7 @@ from ..domain.errors import NotFound, VersionConflict
 from ..domain.messages import Message, MessageStatus
 from ..domain.scenarios import ScenarioName
 from ..domain.triggers import Trigger, why_not_now
-from ..notify.sms import SmsSender
+from ..notify.channels import Senders
 from ..store import due, keys
 from ..store.models import MessageItem
 from . import timers as timer_service
@@ -35,7 +35,7 @@ class SweepReport:
     kinds: dict[str, int] = field(default_factory=dict)
 
 
-def run(repos: Repositories, sender: SmsSender, now: datetime) -> SweepReport:
+def run(repos: Repositories, senders: Senders, now: datetime) -> SweepReport:
     mark = due.watermark()
     start = datetime.fromisoformat(mark.replace("Z", "+00:00")) if mark else now - SAFETY
     end = min(now, start + MAX_CATCH_UP)
@@ -45,8 +45,8 @@ def run(repos: Repositories, sender: SmsSender, now: datetime) -> SweepReport:
         report.due += 1
         kind = "held_text" if isinstance(item, MessageItem) else getattr(item, "timer_kind", "unknown")
         try:
-            acted = release_held(repos, sender, item, now) if isinstance(item, MessageItem) else \
-                timer_service.fire(repos, sender, item, now)
+            acted = release_held(repos, senders, item, now) if isinstance(item, MessageItem) else \
+                timer_service.fire(repos, senders, item, now)
         except SendFailed as failure:
             _hold_for_retry(repos, failure.message, now)
             report.failed += 1
@@ -74,7 +74,7 @@ def _hold_for_retry(repos: Repositories, message: Message, now: datetime) -> Non
     repos.messages.update(message)
 
 
-def release_held(repos: Repositories, sender: SmsSender, item: MessageItem, now: datetime) -> bool:
+def release_held(repos: Repositories, senders: Senders, item: MessageItem, now: datetime) -> bool:
     """Send a held text (quiet hours, or a retry), unless it is no longer true or the customer opted out.
     A sent text still in the index has had no delivery receipt for 72 hours: its delivery is unknown."""
     if item.status == MessageStatus.SENT.value:
@@ -96,8 +96,8 @@ def release_held(repos: Repositories, sender: SmsSender, item: MessageItem, now:
         repos.messages.update(message)
         log(message, "held text dropped")
         return True
-    deliver(repos, sender, message)
-    follow_up(repos, sender, message, now)
+    deliver(repos, senders, message)
+    follow_up(repos, senders, message, now)
     return True
 
 

@@ -12,7 +12,7 @@ from ..domain.scenarios import MessagingSettings, ScenarioName
 from ..domain.status import AppointmentStatus
 from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_timers
 from ..domain.triggers import Trigger
-from ..notify.sms import SmsSender
+from ..notify.channels import Senders
 from ..store.models import TimerItem
 from . import chain
 from .notifications import notify
@@ -57,7 +57,7 @@ def on_event(repos: Repositories, event: AppointmentEvent) -> None:
                                    appointment.window.start), clock.now())
 
 
-def fire(repos: Repositories, sender: SmsSender, item: TimerItem, now: datetime) -> bool:
+def fire(repos: Repositories, senders: Senders, item: TimerItem, now: datetime) -> bool:
     """Act on one due timer, after checking it still belongs to the appointment as it is now."""
     timer = repos.timers.take(item)
     if timer is None:
@@ -71,18 +71,18 @@ def fire(repos: Repositories, sender: SmsSender, item: TimerItem, now: datetime)
         logger.info("stale timer dropped", extra={"job_id": timer.job_id, "appointment_id": timer.appointment_id,
                                                   "kind": timer.kind.value})
         return False
-    return ACTIONS[timer.kind](repos, sender, timer, job, appointment, now)
+    return ACTIONS[timer.kind](repos, senders, timer, job, appointment, now)
 
 
 def _text(scenario: ScenarioName, key: str):
-    def act(repos, sender, timer, job, appointment, now) -> bool:
-        notify(repos, sender, Trigger(scenario, key.format(a=appointment, t=timer), appointment.id,
+    def act(repos, senders, timer, job, appointment, now) -> bool:
+        notify(repos, senders, Trigger(scenario, key.format(a=appointment, t=timer), appointment.id,
                                       appointment.window), job, timer.due)
         return True
     return act
 
 
-def _auto_cancel(repos, sender, timer, job, appointment, now) -> bool:
+def _auto_cancel(repos, senders, timer, job, appointment, now) -> bool:
     """Still unassigned an hour before: cancel through the domain's own path, then tell the customer."""
     job.cancel_appointment(appointment.id, AUTO_CANCEL_REASON, now, offer_coupon=True)
     try:
@@ -91,7 +91,7 @@ def _auto_cancel(repos, sender, timer, job, appointment, now) -> bool:
         repos.timers.put(Timer(timer.org_id, timer.job_id, timer.appointment_id, timer.kind, timer.due,
                                timer.appointment_version, timer.window_start), now)
         raise
-    notify(repos, sender, Trigger(ScenarioName.AUTO_CANCELED, f"auto_canceled:{appointment.id}", appointment.id,
+    notify(repos, senders, Trigger(ScenarioName.AUTO_CANCELED, f"auto_canceled:{appointment.id}", appointment.id,
                                   appointment.window), job, timer.due)
     return True
 
@@ -110,15 +110,15 @@ def _waits_for_morning(repos, timer: Timer, job, now: datetime) -> bool:
     return False
 
 
-def _follow_up(repos, sender, timer, job, appointment, now) -> bool:
+def _follow_up(repos, senders, timer, job, appointment, now) -> bool:
     """No reply yet: the confirmation chain's next steps (services/chain.py), never in quiet hours."""
     if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(repos, timer, job, now):
         return False
-    chain.run(repos, sender, job, appointment, timer.window_start, timer.step, now)
+    chain.run(repos, senders, job, appointment, timer.window_start, timer.step, now)
     return True
 
 
-def _hand_back(repos, sender, timer, job, appointment, now) -> bool:
+def _hand_back(repos, senders, timer, job, appointment, now) -> bool:
     """A hand-back timer placed before chains were data."""
     if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(repos, timer, job, now):
         return False

@@ -4,21 +4,13 @@ A link never changes once issued, so a container keeps the links it resolved (by
 customer's page polls every 20 s, and its polls then read only the job and its context."""
 from datetime import datetime, timezone
 
-from ..domain.errors import DomainError, NotFound
-from ..domain.links import Link, digest
+from ..domain.errors import NotFound
+from ..domain.links import Link, LinkExpired, digest
 from ..domain.scenarios import LinkPurpose
 from .models import LinkItem, bind
 
 KEPT = 4096
 _resolved: dict[str, Link] = {}
-
-
-class LinkExpired(DomainError):
-    code = "gone"
-
-    def __init__(self, message: str, org_id: str | None = None):
-        super().__init__(message)
-        self.org_id = org_id  # whom the customer should call instead
 
 
 class Links:

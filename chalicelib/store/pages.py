@@ -4,19 +4,13 @@ is refused as invalid input (DynamoDB would refuse it with an error, or continue
 import base64
 import binascii
 import json
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from ..domain.errors import ValidationError
+from ..domain.lists import Page
 
-T = TypeVar("T")
+__all__ = ["Page", "decode", "encode"]
 TABLE_KEYS = ("pk", "sk")
-
-
-@dataclass
-class Page(Generic[T]):
-    items: list[T]
-    next_token: str | None
 
 
 def encode(last_evaluated_key: dict[str, Any] | None) -> str | None:

@@ -13,14 +13,14 @@ def _s3(region: str):
     return boto3.client("s3", region_name=region, config=Config(signature_version="s3v4"))
 
 
-def upload_url(object_key: str, content_type: str) -> str:
-    s = environment()
-    return _s3(s.region).generate_presigned_url(
-        "put_object", Params={"Bucket": s.photos_bucket, "Key": object_key, "ContentType": content_type},
-        ExpiresIn=URL_TTL_SECONDS)
+class Uploads:
+    def upload_url(self, object_key: str, content_type: str) -> str:
+        s = environment()
+        return _s3(s.region).generate_presigned_url(
+            "put_object", Params={"Bucket": s.photos_bucket, "Key": object_key, "ContentType": content_type},
+            ExpiresIn=URL_TTL_SECONDS)
 
-
-def download_url(object_key: str) -> str:
-    s = environment()
-    return _s3(s.region).generate_presigned_url(
-        "get_object", Params={"Bucket": s.photos_bucket, "Key": object_key}, ExpiresIn=URL_TTL_SECONDS)
+    def download_url(self, object_key: str) -> str:
+        s = environment()
+        return _s3(s.region).generate_presigned_url(
+            "get_object", Params={"Bucket": s.photos_bucket, "Key": object_key}, ExpiresIn=URL_TTL_SECONDS)

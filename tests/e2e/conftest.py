@@ -145,11 +145,11 @@ NIGHT = datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)  # 22:00 in Denver the 
 @pytest.fixture(autouse=True)
 def clock():
     """The handlers' clock, fixed for every test (restored afterwards); tests move it themselves."""
-    from chalicelib import clock as app_clock
+    from chalicelib import bootstrap
     fake = FakeClock(DEFAULT_NOW)
-    app_clock.set_clock(fake)
+    bootstrap.use(clock=fake)
     yield fake
-    app_clock.reset()
+    bootstrap.reset()
 
 
 def sweep(api) -> dict:

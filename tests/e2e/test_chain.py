@@ -23,9 +23,11 @@ def queue(api, org, name: str) -> list[dict]:
 
 def test_no_reply_goes_whatsapp_then_sms_then_a_voice_task_in_the_morning_then_back(api, org, stream, clock,
                                                                                       monkeypatch):
-    from chalicelib.notify import voice, whatsapp
+    from types import SimpleNamespace
+
+    from chalicelib import bootstrap
     calls = []
-    monkeypatch.setattr(voice, "place_voice_message", lambda to, origination, text: calls.append(to))
+    bootstrap.use(voice=SimpleNamespace(place=lambda to, origination, text: calls.append(to)))
     wa = WhatsApp()
     try:
         clock.now = EVENING
@@ -60,7 +62,7 @@ def test_no_reply_goes_whatsapp_then_sms_then_a_voice_task_in_the_morning_then_b
         assert len(wa.sent) == 1 and len(stream.texts(SAM)) == 1 and calls == [SAM]
     finally:
         wa.stub.deactivate()
-        whatsapp.use(None)
+        bootstrap.reset()
 
 
 def test_a_changed_chain_applies_to_appointments_booked_after_the_change(api, org, stream, clock):

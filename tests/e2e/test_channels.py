@@ -17,6 +17,7 @@ class WhatsApp:
     """A real socialmessaging client whose calls are answered by a Stubber; what was sent, decoded."""
 
     def __init__(self):
+        from chalicelib import bootstrap
         from chalicelib.notify import whatsapp
         self.client = boto3.client("socialmessaging", region_name="us-east-1")
         self.stub = Stubber(self.client)
@@ -24,7 +25,7 @@ class WhatsApp:
         self.client.meta.events.register("before-parameter-build.socialmessaging.SendWhatsAppMessage",
                                          lambda params, **_: self.sent.append(json.loads(params["message"])))
         self.count = 0
-        whatsapp.use(whatsapp.WhatsAppSender(self.client))
+        bootstrap.use(whatsapp=whatsapp.WhatsAppSender(self.client))
         self.stub.activate()
 
     def expect(self, n: int = 1) -> list[str]:
@@ -39,11 +40,11 @@ class WhatsApp:
 
 @pytest.fixture
 def wa(api):
-    from chalicelib.notify import whatsapp
+    from chalicelib import bootstrap
     w = WhatsApp()
     yield w
     w.stub.deactivate()
-    whatsapp.use(None)
+    bootstrap.reset()
 
 
 def event(api, org_number: str, *, messages=(), statuses=()) -> dict:

@@ -12,13 +12,13 @@ SAM = "+13035550177"
 @pytest.fixture
 def driver(api, clock, monkeypatch):
     import app
-    from chalicelib.notify import sms
+    from chalicelib import bootstrap
     from devstack import routes
     from devstack.driver import Driver
     driver = Driver(app.app, os.environ["TABLE_NAME"], clock)
     monkeypatch.setitem(routes.DRIVER, "driver", driver)
     yield driver
-    sms.use(None)
+    bootstrap.reset()
 
 
 def book(api, org) -> tuple[dict, str]:
@@ -29,8 +29,9 @@ def book(api, org) -> tuple[dict, str]:
 
 
 def test_a_text_polled_while_its_handler_runs_shows_its_scenario_once_recorded(api, org, driver, monkeypatch):
+    from chalicelib import bootstrap
     from devstack import routes
-    messages = type(routes.repos.messages)
+    messages = type(bootstrap.repos().messages)
     record, polled = messages.update, []
 
     def update_polled_first(self, message):
@@ -57,5 +58,6 @@ def test_the_stream_keeps_only_what_is_still_to_handle(api, org, driver):
     assert shard.items and driver.pump.pending()  # read from where the trimmed stream now starts
     driver.drain()
     assert shard.items == []
+    from chalicelib import bootstrap
     from devstack import routes
     assert [m["scenario"] for m in routes.outbox_items()] == ["booking_confirmation", "en_route"]

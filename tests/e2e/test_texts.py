@@ -206,7 +206,8 @@ def test_the_link_in_a_text_is_a_hashed_scoped_expiring_token(api, org, stream, 
     from datetime import timedelta
 
     from chalicelib.domain.errors import NotFound
-    from chalicelib.store.links import LinkExpired, Links
+    from chalicelib.domain.links import LinkExpired
+    from chalicelib.store.links import Links
     from chalicelib.store.models import LinkItem
     job, appointment_id, _ = booked
     token = re.search(r"/c/([A-Za-z0-9_-]+)$", stream.texts(SAM)[-1][1]).group(1)

@@ -137,9 +137,8 @@ def test_a_three_hour_outage_is_caught_up_exactly_once(api, org, stream, noon):
 
 
 def test_two_sweeps_over_the_same_minute_act_once(api, org, stream, noon):
-    from chalicelib.notify import sms
+    from chalicelib import bootstrap
     from chalicelib.services import sweep as sweep_service
-    from chalicelib.services.repositories import Repositories
     sweep(api)
     start = NOON + timedelta(hours=20)
     job, _ = book(api, org, stream, start)
@@ -148,7 +147,7 @@ def test_two_sweeps_over_the_same_minute_act_once(api, org, stream, noon):
 
     def run():
         barrier.wait()
-        reports.append(sweep_service.run(Repositories(), sms.sender(), noon.now))
+        reports.append(sweep_service.run(bootstrap.repos(), bootstrap.senders(), noon.now))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     for t in threads:
@@ -178,9 +177,11 @@ def test_a_timer_whose_appointment_was_canceled_does_nothing(api, org, stream, n
 
 @pytest.mark.parametrize("days_out", [3, 21])
 def test_no_reply_escalates_48h_before_then_hands_back_24h_before(api, org, stream, noon, monkeypatch, days_out):
-    from chalicelib.notify import voice
+    from types import SimpleNamespace
+
+    from chalicelib import bootstrap
     calls = []
-    monkeypatch.setattr(voice, "place_voice_message", lambda to, origination, text: calls.append((to, origination)))
+    bootstrap.use(voice=SimpleNamespace(place=lambda to, origination, text: calls.append((to, origination))))
     api.put("/settings/scenarios", org.dispatcher, {"voice_origination": "+13035550199",
                                                     "confirmation_followup_minutes": 120})
     sweep(api)

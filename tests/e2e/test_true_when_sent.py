@@ -94,9 +94,11 @@ def test_en_route_with_an_eta_past_the_window_is_one_apology_and_a_passed_eta_is
 
 def test_the_voice_follow_up_names_the_local_day_and_waits_for_the_end_of_quiet_hours(
         api, org, stream, clock, monkeypatch):
-    from chalicelib.notify import voice
+    from types import SimpleNamespace
+
+    from chalicelib import bootstrap
     calls = []
-    monkeypatch.setattr(voice, "place_voice_message", lambda to, origination, text: calls.append((clock.now, text)))
+    bootstrap.use(voice=SimpleNamespace(place=lambda to, origination, text: calls.append((clock.now, text))))
     clock.now = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)  # Mon 30 Nov, 8pm in Denver
     api.put("/settings/scenarios", org.dispatcher, {"voice_origination": "+13035550199"})
     sweep(api)

@@ -41,20 +41,20 @@ def test_sns_publishes_a_transactional_sms_from_the_organization_number():
 
 def test_the_channel_is_a_setting(monkeypatch):
     monkeypatch.setenv("SMS_CHANNEL", "end_user_messaging")
-    assert isinstance(sms.sender(), EndUserMessagingSender)
+    assert isinstance(sms.configured(), EndUserMessagingSender)
     monkeypatch.setenv("SMS_CHANNEL", "sns")
-    assert isinstance(sms.sender(), SnsSender)
+    assert isinstance(sms.configured(), SnsSender)
     monkeypatch.setenv("SMS_CHANNEL", "pigeon")
     with pytest.raises(ValueError):
-        sms.sender()
+        sms.configured()
 
 
 def test_escalation_voice_message_through_end_user_messaging():
-    from chalicelib.notify.voice import place_voice_message
+    from chalicelib.notify.voice import VoiceCaller
     client = boto3.client("pinpoint-sms-voice-v2", region_name="us-east-1")
     with Stubber(client) as stub:
         stub.add_response("send_voice_message", {"MessageId": "voice-1"}, {
             "DestinationPhoneNumber": "+13035550177", "OriginationIdentity": "+13035550199",
             "MessageBody": "Please confirm", "MessageBodyTextType": "TEXT", "VoiceId": "JOANNA"})
-        assert place_voice_message("+13035550177", "+13035550199", "Please confirm", client) == "voice-1"
+        assert VoiceCaller(client).place("+13035550177", "+13035550199", "Please confirm") == "voice-1"
         stub.assert_no_pending_responses()

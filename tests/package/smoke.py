@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 task, handler, argument = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 sys.path.insert(0, task)
 
-from chalicelib import clock  # noqa: E402  (from the package, once it is on the path)
+from chalicelib import bootstrap  # noqa: E402  (from the package, once it is on the path)
 
-clock.set_clock(lambda: datetime(2026, 12, 1, 17, 0, tzinfo=UTC))  # Tue 10:00 in Denver
+bootstrap.use(clock=lambda: datetime(2026, 12, 1, 17, 0, tzinfo=UTC))  # Tue 10:00 in Denver
 
 
 class Context:
@@ -33,11 +33,11 @@ def libraries(services: list[str]) -> dict:
 
     from chalicelib.domain.values import e164
     from chalicelib.notify.templates import render
-    from chalicelib.store.uploads import upload_url
+    from chalicelib.store.uploads import Uploads
     clients = {service: boto3.client(service).meta.service_model.service_name for service in services}
     return {"text": render("{{ company }}: {{ technician }} is on the way", {"company": "Acme", "technician": "Ana"}),
             "phones": [e164("to", "+1 303 555 0142"), e164("to", "+44 7911 123456")], "clients": clients,
-            "upload": upload_url("photos/smoke.jpg", "image/jpeg")}
+            "upload": Uploads().upload_url("photos/smoke.jpg", "image/jpeg")}
 
 
 if handler == "libraries":

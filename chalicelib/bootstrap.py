@@ -1,0 +1,83 @@
+"""The wiring: the one place that builds what talks to AWS, once per Lambda container and only when first
+needed (cold starts pay for nothing they do not use), and hands it to the services. Handlers and routes take
+their adapters from here; tests and the local stage swap them here (`use`, `reset`), never by patching
+module globals.
+
+What talks to AWS, and through which adapter:
+- DynamoDB, the table TABLE_NAME: every repository of `repos()` (chalicelib/store, PynamoDB), and the
+  inbound messages' idempotency records (`idempotency()`, Powertools, in the same table).
+- S3, the bucket PHOTOS_BUCKET: presigned photo uploads (store/uploads.py, through `repos().uploads`).
+- Cognito, USER_POOL_ID: the user directory on a deployed stage (store/directory.py, `repos().directory`).
+- SMS: SNS `Publish` or End User Messaging `SendTextMessage`, as SMS_CHANNEL says (notify/sms.py).
+- WhatsApp: End User Messaging Social `SendWhatsAppMessage` (notify/whatsapp.py).
+- Email: SES v2 `SendEmail` (notify/email.py).
+- Voice: End User Messaging `SendVoiceMessage` for escalations (notify/voice.py).
+The four senders form one `Senders` (notify/channels.py): `senders()`.
+The clock is wired here too: `clock.now()` reads the source installed by `use(clock=...)` (the real one
+unless a test or the local stage's simulated clock says otherwise)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Callable
+
+from . import clock as clock_source
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from .notify.channels import Senders
+    from .services.repositories import Repositories
+
+_built: dict[str, Any] = {}
+
+
+def repos() -> Repositories:
+    if "repos" not in _built:
+        from .services.repositories import Repositories
+        _built["repos"] = Repositories()
+    return _built["repos"]
+
+
+def senders() -> Senders:
+    if "senders" not in _built:
+        from .notify.channels import Senders
+        from .notify.email import EmailSender
+        from .notify.sms import configured
+        from .notify.voice import VoiceCaller
+        from .notify.whatsapp import WhatsAppSender
+        _built["senders"] = Senders(sms=configured(), whatsapp=WhatsAppSender(), email=EmailSender(),
+                                    voice=VoiceCaller())
+    return _built["senders"]
+
+
+def idempotency(channel: str):
+    """The Powertools persistence layer and config that make an inbound message count once per id
+    (its records live in the table, under IDEMPOTENCY#{channel})."""
+    key = f"idempotency:{channel}"
+    if key not in _built:
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+
+        from .config import environment
+        persistence = DynamoDBPersistenceLayer(table_name=environment().table_name, key_attr="pk",
+                                               sort_key_attr="sk", static_pk_value=f"IDEMPOTENCY#{channel}",
+                                               expiry_attr="expires_at")
+        config = IdempotencyConfig(event_key_jmespath="inbound_id", expires_after_seconds=7 * 24 * 3600)
+        _built[key] = (persistence, config)
+    return _built[key]
+
+
+def use(*, repos: Repositories | None = None, clock: Callable[[], datetime] | None = None, **senders_: Any) -> None:
+    """Swap adapters: `repos=`, `clock=` (a function returning now), or any sender by name (`sms=`,
+    `whatsapp=`, `email=`, `voice=`), the others staying as they are."""
+    if repos is not None:
+        _built["repos"] = repos
+    if clock is not None:
+        clock_source.set_clock(clock)
+    if senders_:
+        _built["senders"] = replace(senders(), **senders_)
+
+
+def reset() -> None:
+    """Back to the adapters the environment configures and the real clock (between tests)."""
+    _built.clear()
+    clock_source.reset()

@@ -1,0 +1,31 @@
+"""What a stored change sets off: timers derived, queues kept, staff alerted, the technician told, the customer
+texted. One change record in, every reaction to it; the stream handler (handlers/stream.py) calls it per record."""
+from aws_lambda_powertools import Logger
+
+from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
+from ..notify.channels import Senders
+from ..store.changes import UnreadableRecord, events_of
+from . import alerts, analytics, frames, notifications, queues, timers
+from .repositories import Repositories
+
+logger = Logger(service="onmyway")
+
+
+def on_change(repos: Repositories, senders: Senders, change: dict | None, event_id: str | None = None) -> None:
+    """`change`: the record's `dynamodb` part (keys, new and old images), as the stream delivers it."""
+    analytics.count_change(change)  # first: it counts kinds events_of cannot read
+    try:
+        events = events_of(change)
+    except UnreadableRecord as error:
+        # Retrying cannot fix it: report it in the log and let the rest of the shard go on.
+        logger.error("unreadable stream record skipped", extra={"event_id": event_id, "reason": str(error)})
+        return
+    for event in events:
+        if isinstance(event, AppointmentEvent) and not isinstance(event, EtaChanged):
+            timers.on_event(repos, event)
+            queues.on_event(repos, event)
+        if isinstance(event, CustomerWrote):
+            alerts.on_customer_wrote(repos, senders, event)
+        if isinstance(event, FramePicked):
+            frames.tell_technician(repos, senders, event)
+        notifications.on_event(repos, senders, event)
