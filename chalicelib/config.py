@@ -17,6 +17,10 @@ class Environment:
     user_pool_id: str | None  # set on a deployed stage: users are enrolled in Cognito
     email_configuration_set: str | None = None  # SES: its event destination is the onmyway-sms-events topic
 
+    def link_url(self, token: str) -> str:
+        """The customer's page a link token opens."""
+        return f"{self.link_base_url}/c/{token}"
+
 
 def environment() -> Environment:
     env = os.environ

@@ -6,6 +6,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import ValidationError
 
 
+def mask(phone: str) -> str:
+    """A phone number for a log line: never whole (docs/product.md §9)."""
+    return phone[:2] + "*" * max(len(phone) - 6, 0) + phone[-4:] if phone else phone
+
+
 def e164(field: str, raw: str) -> str:
     """A phone number as E.164, or a validation error naming the field."""
     import phonenumbers  # its metadata is a large import that most cold starts never need

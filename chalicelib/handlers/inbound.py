@@ -7,7 +7,7 @@ from chalice import Blueprint
 
 from .. import bootstrap, metrics
 from ..services import channel_events, inbound
-from ..services.notifications import mask
+from ..domain.values import mask
 
 bp = Blueprint(__name__)
 logger = Logger(service="onmyway")

@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from .. import bootstrap, metrics
 from ..services import channel_events, inbound
-from ..services.notifications import mask
+from ..domain.values import mask
 from .inbound import once_per_message
 
 bp = Blueprint(__name__)

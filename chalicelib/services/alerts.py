@@ -10,9 +10,9 @@ from ..domain.errors import NotFound
 from ..domain.jobs import Job
 from ..domain.people import Role
 from ..domain.status import AppointmentStatus
+from ..domain.values import mask
 from ..notify.channels import Senders
 from .access import Caller
-from .notifications import mask
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")

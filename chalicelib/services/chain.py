@@ -14,12 +14,19 @@ from ..domain.jobs import Confirmation
 from ..domain.queues import QueueEntry, QueueName
 from ..domain.scenarios import ScenarioName
 from ..domain.timers import Timer, TimerKind
+from ..domain.texts import FOLLOWED_UP
 from ..domain.triggers import Trigger
-from .notifications import notify
+from . import notifications  # which sends the chain's texts, and starts the chain: imported as a module
 from .repositories import Repositories
 
 CHANNELS = ("sms", "whatsapp", "email")
 CHAIN_KEY = "chain:"
+
+
+def follow_up(repos: Repositories, senders, message, now: datetime) -> None:
+    """A confirmation or reminder waits for a reply: the confirmation chain runs on from it."""
+    if message.scenario in FOLLOWED_UP and message.appointment_id and message.window:
+        start(repos, senders, message, now)
 
 
 def start(repos: Repositories, senders, message, now: datetime) -> None:
@@ -61,7 +68,7 @@ def run(repos: Repositories, senders, job, appointment, window_start: datetime, 
             return
         if step.action in CHANNELS:
             if step.action != asked_on and reachable(ctx.customer, step.action, ctx.channels):
-                notify(repos, senders, Trigger(ScenarioName.BOOKING_CONFIRMATION,
+                notifications.notify(repos, senders, Trigger(ScenarioName.BOOKING_CONFIRMATION,
                                               f"{CHAIN_KEY}{appointment.id}:{window_start:%Y%m%dT%H%M}:{index}",
                                               appointment.id, appointment.window, channel=step.action), job, now)
         elif step.action == "voice_task":

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools import Logger
 
 from .. import clock
+from ..config import environment
 from ..domain import frames as rules
 from ..domain import timefmt
 from ..domain.customer_page import first_name
@@ -25,14 +26,13 @@ from ..domain.queues import QueueEntry, QueueName
 from ..domain.scenarios import LinkPurpose
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
-from ..domain.values import TimeFrame
+from ..domain.values import TimeFrame, mask
 from ..notify.channels import Senders
 from ..store.frames import Frames
 from ..store.messages import message_id
 from . import customer_page
 from .access import Caller
 from .alerts import assigned_technician
-from .notifications import link_url, mask
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -216,7 +216,7 @@ def send_link(repos: Repositories, caller: Caller, appointment_id: str) -> Messa
     now = clock.now()
     token, link = Link.issue(job.org_id, job.id, appointment.id, LinkPurpose.RESCHEDULE, now)
     key = f"stf:{appointment.id}:{now.astimezone(ZoneInfo(org.time_zone)).date().isoformat()}"
-    body = f"{org.name}: please pick a time for your visit: {link_url(token)}"
+    body = f"{org.name}: please pick a time for your visit: {environment().link_url(token)}"
     message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
                       direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer.phone, body=body,
                       status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,

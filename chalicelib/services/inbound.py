@@ -7,6 +7,7 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from .. import clock
+from ..config import environment
 from ..domain import timefmt
 from ..domain.errors import NotFound, ValidationError
 from ..domain.feedback import Feedback
@@ -22,9 +23,10 @@ from ..notify.channels import Senders
 from ..store.feedback import AlreadyGiven
 from ..store.messages import message_id
 from ..domain.queues import QueueEntry, QueueName
+from ..domain.values import mask
 from .channels import replying_on
 from .confirmations import set_confirmation
-from .notifications import link_url, mask, send_reply
+from .notifications import send_reply
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -127,7 +129,7 @@ def handle(repos: Repositories, senders: Senders, text: InboundText) -> str:
     if reply.intent is Intent.RESCHEDULE:
         _record_inbound(repos, org, job, customer.phone, text, now)
         token, link = Link.issue(org.id, job.id, appointment.id, LinkPurpose.RESCHEDULE, now)
-        answer(f"{org.name}: pick a new time for your visit here: {link_url(token)}", links=[link])
+        answer(f"{org.name}: pick a new time for your visit here: {environment().link_url(token)}", links=[link])
         return "reschedule_link"
     if job is None:
         answer(f"{org.name}: we could not find a job for this number. Please call us at {org.sms_number}.")
@@ -139,7 +141,7 @@ def handle(repos: Repositories, senders: Senders, text: InboundText) -> str:
         links, where = (), f"call us at {org.sms_number}"
         if target:
             token, link = Link.issue(org.id, job.id, target.id, LinkPurpose.STATUS, now)
-            links, where = [link], f"reply here: {link_url(token)}"
+            links, where = [link], f"reply here: {environment().link_url(token)}"
         answer(f"{org.name}: replies by text are not enabled for this location. To write to us, {where}",
                links=links)
         return "recorded_direct_reply_off"

@@ -15,7 +15,8 @@ from ..notify.channels import Senders
 from ..store import due, keys
 from ..store.models import MessageItem
 from . import timers as timer_service
-from .notifications import SendFailed, deliver, follow_up, log
+from .chain import follow_up
+from .delivery import SendFailed, deliver, log
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
