@@ -85,8 +85,10 @@ class Messages:
         bind()
         _item(message).save(condition=Entity.pk.exists())
 
-    def take_held(self, item: MessageItem) -> Message | None:
+    def take_held(self, message: Message) -> Message | None:
         """Claim a held text for release (it leaves the due index); None if another sweep took it."""
+        bind()
+        item = _item(message)
         try:
             item.update(actions=[MessageItem.status.set(MessageStatus.QUEUED.value), MessageItem.gsi3pk.remove(),
                                  MessageItem.gsi3sk.remove()],
@@ -123,9 +125,6 @@ class Messages:
                 return False
             raise
         return True
-
-    def get(self, pk: str, sk: str) -> Message:
-        return _message(get_or_404(MessageItem, pk, sk, "message"))
 
     def conversation(self, org_id: str, job_id: str, limit: int, next_token: str | None) -> Page[Message]:
         return page_of(MessageItem, keys.job(org_id, job_id), "MSG#", _message, limit, next_token)

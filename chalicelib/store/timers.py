@@ -44,11 +44,13 @@ class Timers:
         bind()
         _timer_item(timer).delete(condition=TimerItem.status == "pending")
 
-    def take(self, item: TimerItem) -> Timer | None:
+    def take(self, timer: Timer) -> Timer | None:
         """Claim a due timer (it leaves the due index); None if another sweep has it or it moved."""
+        bind()
+        item = _timer_item(timer)
         try:
             item.update(actions=[TimerItem.status.set("fired"), TimerItem.gsi3pk.remove(), TimerItem.gsi3sk.remove()],
-                        condition=(TimerItem.status == "pending") & (TimerItem.due == item.due))
+                        condition=(TimerItem.status == "pending") & (TimerItem.due == timer.due))
         except UpdateError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 return None
