@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
+from ..domain.errors import NotFound
 from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.values import TimeFrame
 from . import keys
-from .db import get_or_404, page_of, transaction
+from .db import conditional, get_or_404, page_of, transaction
 from .due import due_between, due_keys
 from .models import Entity, LinkItem, MessageItem, OutboundClaimItem, bind
 from .pages import Page
@@ -83,7 +84,8 @@ class Messages:
     def update(self, message: Message) -> None:
         """A new status for a claimed message (it leaves the due index unless still held)."""
         bind()
-        _item(message).save(condition=Entity.pk.exists())
+        with conditional(NotFound("message")):
+            _item(message).save(condition=Entity.pk.exists())
 
     def take_held(self, message: Message) -> Message | None:
         """Claim a held text for release (it leaves the due index); None if another sweep took it."""
