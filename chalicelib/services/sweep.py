@@ -10,9 +10,9 @@ from .. import metrics
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.messages import Message, MessageStatus
 from ..domain.scenarios import ScenarioName
+from ..domain.timers import Timer
 from ..domain.triggers import Trigger, why_not_now
 from ..notify.sms import SmsSender
-from ..domain.timers import Timer
 from . import timers as timer_service
 from .notifications import SendFailed, deliver, follow_up, log
 from .repositories import Repositories

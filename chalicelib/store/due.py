@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError
 
-from . import keys
 from ..domain.messages import Message
 from ..domain.timers import Timer
+from . import keys
 from .models import Entity, MessageItem, TimerItem, WatermarkItem, bind
 
 DUE_SHARDS = 4

@@ -15,7 +15,6 @@ from .due import due_between, due_keys
 from .models import Entity, LinkItem, MessageItem, OutboundClaimItem, bind
 from .pages import Page
 
-
 RECEIPT_WAIT = timedelta(hours=72)
 
 

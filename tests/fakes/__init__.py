@@ -5,9 +5,26 @@ from dataclasses import dataclass, field
 from chalicelib.services.repositories import Repositories
 
 from .repositories import (
-    FakeChannels, FakeClassification, FakeContexts, FakeCustomers, FakeDirectory, FakeDue, FakeFeedback, FakeInbox,
-    FakeJobs, FakeLinks, FakeLocations, FakeMessages, FakeNotes, FakeOrders, FakeOrganizations, FakeQueues,
-    FakeSettings, FakeTimers, FakeUsers, World,
+    FakeChannels,
+    FakeClassification,
+    FakeContexts,
+    FakeCustomers,
+    FakeDirectory,
+    FakeDue,
+    FakeFeedback,
+    FakeInbox,
+    FakeJobs,
+    FakeLinks,
+    FakeLocations,
+    FakeMessages,
+    FakeNotes,
+    FakeOrders,
+    FakeOrganizations,
+    FakeQueues,
+    FakeSettings,
+    FakeTimers,
+    FakeUsers,
+    World,
 )
 
 
