@@ -84,6 +84,9 @@ class World:
     feedback: dict = field(default_factory=dict)  # (org_id, job_id) -> Feedback
     orders: dict = field(default_factory=dict)
     enrolled: list = field(default_factory=list)  # (org_id, email, roles)
+    # What the table's stream would carry, in write order (tests/services replays it as the stream handler):
+    # ("job", old job, new job, [(old appointment, new appointment), ...]) and ("message", new message).
+    changes: list = field(default_factory=list)
 
 
 class _Part:
@@ -242,14 +245,17 @@ class FakeJobs(_Part):
             if a.version is not None:
                 check(appointments.get(a.id), a.version)
         job.version = (job.version or 0) + 1
+        changed = []
         for a in touched:
             a.version = (a.version or 0) + 1
+            changed.append((appointments.get(a.id), deepcopy(a)))
             appointments[a.id] = deepcopy(a)
         for a in job.removed:
-            appointments.pop(a.id, None)
+            changed.append((appointments.pop(a.id, None), None))
         job.touched.clear()
         job.removed.clear()
         self.w.jobs[(job.org_id, job.id)] = replace(deepcopy(job), appointments=[], feedback=None)
+        self.w.changes.append(("job", deepcopy(stored), deepcopy(self.w.jobs[(job.org_id, job.id)]), changed))
 
     def _jobs(self, org_id):
         return [j for (o, _), j in self.w.jobs.items() if o == org_id]
@@ -332,6 +338,7 @@ class FakeMessages(_Part):
             return deepcopy(self.w.messages[key])
         self.w.messages[key] = deepcopy(message)
         self._file(message)
+        self.w.changes.append(("message", deepcopy(message)))
         for link in links:
             self.w.links[link.token_hash] = link
         return None
