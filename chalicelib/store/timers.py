@@ -10,7 +10,6 @@ from .due import due_keys
 from .models import Entity, TimerItem, bind
 
 
-
 def _timer_item(t: Timer, not_before: datetime | None = None) -> TimerItem:
     pk = keys.job(t.org_id, t.job_id)
     item = TimerItem(pk=pk, sk=f"TIMER#{t.appointment_id}#{t.kind}", org_id=t.org_id, job_id=t.job_id,

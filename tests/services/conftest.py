@@ -12,7 +12,12 @@ import pytest
 from chalicelib import clock as app_clock
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.events import (
-    AppointmentEvent, CustomerWrote, EtaChanged, FreeTextWritten, appointment_events, job_events,
+    AppointmentEvent,
+    CustomerWrote,
+    EtaChanged,
+    FreeTextWritten,
+    appointment_events,
+    job_events,
 )
 from chalicelib.domain.messages import Direction, MessageStatus
 from chalicelib.domain.people import Role
