@@ -61,7 +61,8 @@ class UserRepository(Protocol):
 class LocationRepository(Protocol):
     def get(self, org_id: str, location_id: str) -> Location: ...
 
-    def add(self, location: Location) -> None: ...
+    def add(self, location: Location) -> None:
+        """Conflict if added before."""
 
     def save(self, location: Location) -> None: ...
 
@@ -165,7 +166,7 @@ class TimerRepository(Protocol):
         """Create or move a timer: pending, due at its time (or at `now` if that has passed)."""
 
     def remove(self, timer: Timer) -> None:
-        """Only while pending (a fired timer stays as the record that it fired)."""
+        """Only while pending (a fired timer stays as the record that it fired): VersionConflict otherwise."""
 
     def take(self, timer: Timer) -> Timer | None:
         """Claim a due timer once: fired, no longer due. None if it is not pending at that due time any

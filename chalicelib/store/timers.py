@@ -6,6 +6,7 @@ from pynamodb.exceptions import UpdateError
 
 from ..domain.timers import Timer, TimerKind
 from . import keys
+from .db import conditional
 from .due import due_keys
 from .models import Entity, TimerItem, bind
 
@@ -40,8 +41,10 @@ class Timers:
         _timer_item(timer, now).save()
 
     def remove(self, timer: Timer) -> None:
+        """Only while pending: VersionConflict if it fired (or went) since it was read."""
         bind()
-        _timer_item(timer).delete(condition=TimerItem.status == "pending")
+        with conditional():
+            _timer_item(timer).delete(condition=TimerItem.status == "pending")
 
     def take(self, timer: Timer) -> Timer | None:
         """Claim a due timer (it leaves the due index); None if another sweep has it or it moved."""

@@ -117,6 +117,8 @@ def test_a_recipient_context_has_everything_a_text_needs_with_defaults(repos, te
     assert (ctx.org, ctx.customer.name, ctx.technician.name, ctx.location) == (tenant, "Sam Rivera", "Ana", None)
     assert ctx.settings == MessagingSettings() and ctx.time_zone == "America/Denver"
     repos.locations.add(Location("loc_n", ORG, "North", "America/Chicago", False, NOW))
+    with pytest.raises(Conflict):
+        repos.locations.add(Location("loc_n", ORG, "Again", "UTC", True, NOW))
     settings = MessagingSettings({ScenarioName.ARRIVED: ScenarioOverride(enabled=False)},
                                  QuietHours(*[datetime.strptime(t, "%H:%M").time() for t in ("22:00", "07:00")]))
     repos.settings.save_messaging(ORG, settings)
@@ -271,6 +273,9 @@ def test_a_due_timer_is_taken_once_and_not_after_it_moved(repos, tenant):
     assert repos.due.due_between(NOW, NOW + timedelta(hours=3))[0] == []
     repos.timers.remove(moved)
     assert [t.kind for t in repos.timers.of_appointment(ORG, job.id, moved.appointment_id)] == [TimerKind.REMINDER]
+    for gone in (moved, reminder):  # removed already; fired: it stays as the record that it fired
+        with pytest.raises(VersionConflict):
+            repos.timers.remove(gone)
     assert repos.due.due_between(NOW, NOW + timedelta(hours=5))[0] == []
 
 

@@ -414,9 +414,10 @@ class FakeTimers(_Part):
 
     def remove(self, timer) -> None:
         key = self._key(timer)
-        if key in self.w.timers and self.w.timers[key].status == "pending":
-            del self.w.timers[key]
-            self.w.due_at.pop(("timer", *key), None)
+        if key not in self.w.timers or self.w.timers[key].status != "pending":
+            raise VersionConflict()
+        del self.w.timers[key]
+        self.w.due_at.pop(("timer", *key), None)
 
     def take(self, timer):
         key = self._key(timer)
