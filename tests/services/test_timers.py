@@ -3,6 +3,8 @@ the watermark, catch-up after an outage, held texts released or dropped), on the
 decisions of tests/e2e/test_timers.py, test_quiet_hours.py and test_true_when_sent.py."""
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from chalicelib.domain.messages import MessageStatus
 from chalicelib.domain.status import AppointmentAction
 from chalicelib.domain.timers import TimerKind
@@ -275,12 +277,13 @@ def test_an_eta_past_the_window_is_one_apology_and_a_passed_eta_is_never_repeate
 
 # -- the confirmation chain (tests/e2e/test_timers.py, test_true_when_sent.py) -----------------------------
 
-def test_no_reply_escalates_48h_before_then_hands_back_24h_before(shop, noon, voice_calls):
+@pytest.mark.parametrize("days_out", [3, 21])
+def test_no_reply_escalates_48h_before_then_hands_back_24h_before(shop, noon, voice_calls, days_out):
     from dataclasses import replace
     settings = shop.repos.settings.messaging(shop.org.id)
     shop.repos.settings.save_messaging(shop.org.id, replace(settings, voice_origination="+13035550199"))
     shop.sweep()
-    start = NOON + timedelta(days=3)
+    start = NOON + timedelta(days=days_out)
     job, appointment_id = shop.book(start, shop.tech.id)
     shop.run_until(start - timedelta(hours=48, minutes=1), step=timedelta(hours=6))
     assert shop.repos.queues.list(shop.org.id, "escalation", None, 10, None).items == [] and voice_calls == []
