@@ -6,6 +6,7 @@ tells the technician."""
 import json
 from datetime import datetime
 
+from ..domain.errors import VersionConflict
 from ..domain.frames import FrameSettings, FrameSlot, Withdrawn
 from ..domain.ids import job_id_of_appointment
 from ..domain.jobs import Job
@@ -13,11 +14,17 @@ from ..domain.notes import Note
 from ..domain.status import OPEN_APPOINTMENT
 from ..domain.values import TimeFrame
 from . import keys
-from ..domain.errors import VersionConflict
 from .db import conditional, transaction
 from .jobs import Jobs, _appointment, _appointment_item, _job_item
 from .models import (
-    AlertThrottleItem, AppointmentItem, Entity, FrameSettingsItem, FrameSlotItem, NoteItem, WithdrawnFramesItem, bind,
+    AlertThrottleItem,
+    AppointmentItem,
+    Entity,
+    FrameSettingsItem,
+    FrameSlotItem,
+    NoteItem,
+    WithdrawnFramesItem,
+    bind,
 )
 
 WITHDRAWN_SK = "STF"
