@@ -140,6 +140,16 @@ class Withdrawn:
 
 
 @dataclass(frozen=True)
+class FrameSlot:
+    """A frame's places at one location as read before a pick: the visits picks put there, and the version
+    that serialises picks of the frame (None: no pick has used it yet)."""
+    location_id: str | None
+    start: datetime
+    holders: frozenset[str] = frozenset()
+    version: int | None = None
+
+
+@dataclass(frozen=True)
 class Booked:
     """How many open visits start inside each candidate frame (the one being moved not counted)."""
     counts: dict[datetime, int] = field(default_factory=dict)

@@ -20,6 +20,11 @@ def on_change(repos: Repositories, senders: Senders, change: dict | None, event_
         # Retrying cannot fix it: report it in the log and let the rest of the shard go on.
         logger.error("unreadable stream record skipped", extra={"event_id": event_id, "reason": str(error)})
         return
+    react(repos, senders, events)
+
+
+def react(repos: Repositories, senders: Senders, events: list) -> None:
+    """Every reaction to the domain events of one change, in order."""
     for event in events:
         if isinstance(event, AppointmentEvent) and not isinstance(event, EtaChanged):
             timers.on_event(repos, event)

@@ -10,10 +10,9 @@ from .. import metrics
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.messages import Message, MessageStatus
 from ..domain.scenarios import ScenarioName
+from ..domain.timers import Timer
 from ..domain.triggers import Trigger, why_not_now
 from ..notify.channels import Senders
-from ..store import due, keys
-from ..store.models import MessageItem
 from . import timers as timer_service
 from .chain import follow_up
 from .delivery import SendFailed, deliver, log
@@ -37,17 +36,16 @@ class SweepReport:
 
 
 def run(repos: Repositories, senders: Senders, now: datetime) -> SweepReport:
-    mark = due.watermark()
-    start = datetime.fromisoformat(mark.replace("Z", "+00:00")) if mark else now - SAFETY
+    start = repos.due.watermark() or now - SAFETY
     end = min(now, start + MAX_CATCH_UP)
-    report = SweepReport(since=keys.stamp(start), until=keys.stamp(end))
-    items, report.queries = due.due_between(start, end)
+    report = SweepReport(since=_stamp(start), until=_stamp(end))
+    items, report.queries = repos.due.due_between(start, end)
     for item in items:
         report.due += 1
-        kind = "held_text" if isinstance(item, MessageItem) else getattr(item, "timer_kind", "unknown")
+        kind = item.kind.value if isinstance(item, Timer) else "held_text"
         try:
-            acted = release_held(repos, senders, item, now) if isinstance(item, MessageItem) else \
-                timer_service.fire(repos, senders, item, now)
+            acted = timer_service.fire(repos, senders, item, now) if isinstance(item, Timer) else \
+                release_held(repos, senders, item, now)
         except SendFailed as failure:
             _hold_for_retry(repos, failure.message, now)
             report.failed += 1
@@ -56,17 +54,21 @@ def run(repos: Repositories, senders: Senders, now: datetime) -> SweepReport:
             report.failed += 1  # re-filed by the action itself
             continue
         except Exception:  # one bad item must not stop the sweep for everyone else
-            logger.exception("due item failed", extra={"pk": item.pk, "sk": item.sk})
+            logger.exception("due item failed", extra={"job_id": item.job_id, "kind": kind})
             report.failed += 1
             continue
         report.acted += int(acted)
-        if acted and not isinstance(item, MessageItem):
+        if acted and isinstance(item, Timer):
             metrics.add("TimersFired", item.org_id)
         report.kinds[kind] = report.kinds.get(kind, 0) + int(acted)
     # Lag a little behind: an item filed while this sweep ran is read again next time (acted-on items
     # have left the index, so reading again costs nothing and acts on nothing twice).
-    due.advance_watermark(keys.stamp(max(start, end - SAFETY)))
+    repos.due.advance_watermark(max(start, end - SAFETY))
     return report
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _hold_for_retry(repos: Repositories, message: Message, now: datetime) -> None:
@@ -75,13 +77,13 @@ def _hold_for_retry(repos: Repositories, message: Message, now: datetime) -> Non
     repos.messages.update(message)
 
 
-def release_held(repos: Repositories, senders: Senders, item: MessageItem, now: datetime) -> bool:
+def release_held(repos: Repositories, senders: Senders, due: Message, now: datetime) -> bool:
     """Send a held text (quiet hours, or a retry), unless it is no longer true or the customer opted out.
     A sent text still in the index has had no delivery receipt for 72 hours: its delivery is unknown."""
-    if item.status == MessageStatus.SENT.value:
-        return repos.messages.receipt(repos.messages.get(item.pk, item.sk), MessageStatus.UNKNOWN,
+    if due.status is MessageStatus.SENT:
+        return repos.messages.receipt(due, MessageStatus.UNKNOWN,
                                       "no delivery receipt within 72 hours", now)
-    message = repos.messages.take_held(item)
+    message = repos.messages.take_held(due)
     if message is None:
         return False  # another sweep has it
     try:

@@ -13,7 +13,6 @@ from ..domain.status import AppointmentStatus
 from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_timers
 from ..domain.triggers import Trigger
 from ..notify.channels import Senders
-from ..store.models import TimerItem
 from . import chain
 from .notifications import notify
 from .repositories import Repositories
@@ -57,9 +56,9 @@ def on_event(repos: Repositories, event: AppointmentEvent) -> None:
                                    appointment.window.start), clock.now())
 
 
-def fire(repos: Repositories, senders: Senders, item: TimerItem, now: datetime) -> bool:
+def fire(repos: Repositories, senders: Senders, due: Timer, now: datetime) -> bool:
     """Act on one due timer, after checking it still belongs to the appointment as it is now."""
-    timer = repos.timers.take(item)
+    timer = repos.timers.take(due)
     if timer is None:
         return False  # another sweep took it, or it was moved
     try:

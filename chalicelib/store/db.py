@@ -2,7 +2,7 @@
 from contextlib import contextmanager
 from typing import Iterator
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import NotFound, VersionConflict
@@ -25,10 +25,10 @@ def transaction(conflict: Exception | None = None) -> Iterator[TransactWrite]:
 
 @contextmanager
 def conditional(conflict: Exception | None = None) -> Iterator[None]:
-    """A single conditional Put/Update: a failed condition becomes a conflict."""
+    """A single conditional Put/Update/Delete: a failed condition becomes a conflict."""
     try:
         yield
-    except (PutError, UpdateError) as error:
+    except (PutError, UpdateError, DeleteError) as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise conflict or VersionConflict() from None
         raise

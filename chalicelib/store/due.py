@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError
 
+from ..domain.messages import Message
+from ..domain.timers import Timer
 from . import keys
-from .models import Entity, WatermarkItem, bind
+from .models import Entity, MessageItem, TimerItem, WatermarkItem, bind
 
 DUE_SHARDS = 4
 
@@ -55,3 +57,23 @@ def advance_watermark(to: str) -> None:
     except PutError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
+
+
+class Due:
+    """The due index for the services: what is due as domain objects (a pending Timer, a held Message, or
+    a sent one still waiting for its receipt), and the sweep's watermark."""
+
+    def due_between(self, start: datetime, end: datetime) -> tuple[list[Timer | Message], int]:
+        from .messages import _message  # these modules file their items with due_keys: imported on use
+        from .timers import timer_of
+        items, queries = due_between(start, end)
+        return [_message(i) if isinstance(i, MessageItem) else timer_of(i) for i in items
+                if isinstance(i, (MessageItem, TimerItem))], queries
+
+    def watermark(self) -> datetime | None:
+        """The due time up to which the sweep has acted (whole seconds, UTC)."""
+        mark = watermark()
+        return datetime.fromisoformat(mark.replace("Z", "+00:00")) if mark else None
+
+    def advance_watermark(self, to: datetime) -> None:
+        advance_watermark(keys.stamp(to))

@@ -6,18 +6,25 @@ tells the technician."""
 import json
 from datetime import datetime
 
-from ..domain.frames import FrameSettings, Withdrawn
+from ..domain.errors import VersionConflict
+from ..domain.frames import FrameSettings, FrameSlot, Withdrawn
 from ..domain.ids import job_id_of_appointment
 from ..domain.jobs import Job
 from ..domain.notes import Note
 from ..domain.status import OPEN_APPOINTMENT
 from ..domain.values import TimeFrame
 from . import keys
-from ..domain.errors import VersionConflict
 from .db import conditional, transaction
 from .jobs import Jobs, _appointment, _appointment_item, _job_item
 from .models import (
-    AlertThrottleItem, AppointmentItem, Entity, FrameSettingsItem, FrameSlotItem, NoteItem, WithdrawnFramesItem, bind,
+    AlertThrottleItem,
+    AppointmentItem,
+    Entity,
+    FrameSettingsItem,
+    FrameSlotItem,
+    NoteItem,
+    WithdrawnFramesItem,
+    bind,
 )
 
 WITHDRAWN_SK = "STF"
@@ -83,7 +90,7 @@ class Frames:
         return [(a.id, a.window) for a in appointments if a.job_id in of and of[a.job_id].location_id == location_id]
 
     def slot(self, org_id: str, location_id: str | None, frame: TimeFrame,
-             excluding: str | None) -> tuple[FrameSlotItem, list[str]]:
+             excluding: str | None) -> tuple[FrameSlot, list[str]]:
         """The frame's slot (read strongly) and the visits a pick put there that are still in it (checked on
         the appointments themselves, also strongly: the index may lag behind the winner of a race)."""
         bind()
@@ -97,19 +104,23 @@ class Frames:
         still = [i.appointment_id for i in AppointmentItem.batch_get(keys_, consistent_read=True)
                  if _appointment(i).status in OPEN_APPOINTMENT and frame.start <= i.window_start < frame.end] \
             if keys_ else []
-        return item, still
+        return FrameSlot(location_id, frame.start, frozenset(item.holders or ()), item.version), still
 
-    def pick(self, job: Job, slot: FrameSlotItem, holders: list[str], appointment_id: str,
+    def pick(self, job: Job, slot: FrameSlot, holders: list[str], appointment_id: str,
              withdrawn: Withdrawn, note: Note) -> None:
-        """Move the visit and take the place, or nothing (VersionConflict: someone wrote first)."""
+        """Move the visit and take the place, or nothing (VersionConflict: someone wrote first, the slot's
+        version included)."""
         job_item = _job_item(job)
         touched = [_appointment_item(job.org_id, a) for a in job.appointments if a.id in job.touched]
-        slot.holders = set(holders) | {appointment_id}
+        slot_item = FrameSlotItem(pk=_slot_pk(job.org_id, slot.location_id), sk=keys.stamp(slot.start),
+                                  holders=set(holders) | {appointment_id})
+        if slot.version is not None:
+            slot_item.version = slot.version
         with transaction() as tx:
             tx.save(job_item)
             for item in touched:
                 tx.save(item)
-            tx.save(slot)
+            tx.save(slot_item)
             tx.save(WithdrawnFramesItem(pk=keys.job(job.org_id, job.id), sk=WITHDRAWN_SK, through=withdrawn.through))
             tx.save(NoteItem(pk=keys.job(job.org_id, job.id), sk=f"NOTE#{keys.stamp(note.created_at)}#{note.id}",
                              org_id=job.org_id, job_id=job.id, note_id=note.id, author_id=note.author_id,

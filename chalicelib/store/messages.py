@@ -5,15 +5,15 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
+from ..domain.errors import NotFound
 from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.values import TimeFrame
 from . import keys
-from .db import get_or_404, page_of, transaction
+from .db import conditional, get_or_404, page_of, transaction
 from .due import due_between, due_keys
 from .models import Entity, LinkItem, MessageItem, OutboundClaimItem, bind
 from .pages import Page
-
 
 RECEIPT_WAIT = timedelta(hours=72)
 
@@ -83,10 +83,13 @@ class Messages:
     def update(self, message: Message) -> None:
         """A new status for a claimed message (it leaves the due index unless still held)."""
         bind()
-        _item(message).save(condition=Entity.pk.exists())
+        with conditional(NotFound("message")):
+            _item(message).save(condition=Entity.pk.exists())
 
-    def take_held(self, item: MessageItem) -> Message | None:
+    def take_held(self, message: Message) -> Message | None:
         """Claim a held text for release (it leaves the due index); None if another sweep took it."""
+        bind()
+        item = _item(message)
         try:
             item.update(actions=[MessageItem.status.set(MessageStatus.QUEUED.value), MessageItem.gsi3pk.remove(),
                                  MessageItem.gsi3sk.remove()],
@@ -123,9 +126,6 @@ class Messages:
                 return False
             raise
         return True
-
-    def get(self, pk: str, sk: str) -> Message:
-        return _message(get_or_404(MessageItem, pk, sk, "message"))
 
     def conversation(self, org_id: str, job_id: str, limit: int, next_token: str | None) -> Page[Message]:
         return page_of(MessageItem, keys.job(org_id, job_id), "MSG#", _message, limit, next_token)

@@ -109,7 +109,8 @@ class Locations:
 
     def add(self, location: Location) -> None:
         bind()
-        _location_item(location).save(condition=Entity.pk.does_not_exist())
+        with conditional(Conflict("location already exists")):
+            _location_item(location).save(condition=Entity.pk.does_not_exist())
 
     def save(self, location: Location) -> None:
         bind()

@@ -6,9 +6,9 @@ from pynamodb.exceptions import UpdateError
 
 from ..domain.timers import Timer, TimerKind
 from . import keys
+from .db import conditional
 from .due import due_keys
 from .models import Entity, TimerItem, bind
-
 
 
 def _timer_item(t: Timer, not_before: datetime | None = None) -> TimerItem:
@@ -41,14 +41,18 @@ class Timers:
         _timer_item(timer, now).save()
 
     def remove(self, timer: Timer) -> None:
+        """Only while pending: VersionConflict if it fired (or went) since it was read."""
         bind()
-        _timer_item(timer).delete(condition=TimerItem.status == "pending")
+        with conditional():
+            _timer_item(timer).delete(condition=TimerItem.status == "pending")
 
-    def take(self, item: TimerItem) -> Timer | None:
+    def take(self, timer: Timer) -> Timer | None:
         """Claim a due timer (it leaves the due index); None if another sweep has it or it moved."""
+        bind()
+        item = _timer_item(timer)
         try:
             item.update(actions=[TimerItem.status.set("fired"), TimerItem.gsi3pk.remove(), TimerItem.gsi3sk.remove()],
-                        condition=(TimerItem.status == "pending") & (TimerItem.due == item.due))
+                        condition=(TimerItem.status == "pending") & (TimerItem.due == timer.due))
         except UpdateError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 return None

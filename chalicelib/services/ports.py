@@ -1,0 +1,263 @@
+"""The ports the services depend on: what each repository promises, in domain terms only.
+
+The PynamoDB adapters in store/ implement them (the defaults of services/repositories.Repositories);
+tests/fakes holds an in-memory twin of each, and tests/contract runs the same tests against both. A
+promise that matters to the services is written in the docstring: the twin must keep it too."""
+from __future__ import annotations  # `list` is also a method name in these classes
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from ..domain.channels import ChannelSettings
+from ..domain.customers import Customer
+from ..domain.feedback import Feedback
+from ..domain.inbox import InboxItem
+from ..domain.intake import Classification, Order
+from ..domain.jobs import Appointment, Job
+from ..domain.links import Link
+from ..domain.messages import Message, MessageStatus
+from ..domain.notes import Note, Photo
+from ..domain.people import Location, Organization, Role, User
+from ..domain.queues import EntryState, QueueEntry
+from ..domain.recipients import RecipientContext
+from ..domain.scenarios import MessagingSettings
+from ..domain.timers import Timer
+from ..store.pages import Page
+
+
+class OrganizationRepository(Protocol):
+    def create(self, org: Organization, first_dispatcher: User) -> None:
+        """With its first dispatcher; Conflict if its slug or SMS number is taken (then nothing is stored)."""
+
+    def get(self, org_id: str) -> Organization:
+        """NotFound if there is none."""
+
+    def save(self, org: Organization) -> None:
+        """NotFound if it was never created."""
+
+    def id_for_number(self, number: str) -> str:
+        """The organization owning this SMS number; NotFound if none."""
+
+    def id_for_slug(self, slug: str) -> str: ...
+
+
+class UserRepository(Protocol):
+    def get(self, org_id: str, user_id: str) -> User: ...
+
+    def org_of(self, user_id: str) -> str: ...
+
+    def add(self, user: User) -> None:
+        """Conflict if the user exists."""
+
+    def save(self, user: User) -> None:
+        """NotFound if the user does not exist."""
+
+    def list(self, org_id: str, limit: int, next_token: str | None) -> Page[User]:
+        """In id order; every user once across the pages."""
+
+    def of_org(self, org_id: str) -> list[User]: ...
+
+
+class LocationRepository(Protocol):
+    def get(self, org_id: str, location_id: str) -> Location: ...
+
+    def add(self, location: Location) -> None:
+        """Conflict if added before."""
+
+    def save(self, location: Location) -> None: ...
+
+    def list(self, org_id: str, limit: int, next_token: str | None) -> Page[Location]: ...
+
+
+class CustomerRepository(Protocol):
+    def get(self, org_id: str, customer_id: str) -> Customer: ...
+
+    def get_many(self, org_id: str, customer_ids: set[str]) -> dict[str, Customer]: ...
+
+    def by_phone(self, org_id: str, phone: str) -> Customer | None:
+        """The newest of the organization's customers with this number."""
+
+    def save(self, customer: Customer) -> None:
+        """NotFound if never added."""
+
+    def add(self, customer: Customer) -> None:
+        """Conflict if added before."""
+
+
+class RecipientContexts(Protocol):
+    def load(self, org_id: str, customer_id: str, technician_id: str | None,
+             location_id: str | None) -> RecipientContext:
+        """NotFound if the organization or the customer is missing; defaults for missing settings."""
+
+
+class JobRepository(Protocol):
+    def get(self, org_id: str, job_id: str) -> Job:
+        """The job with its appointments (in window order) and feedback; NotFound if none or declined."""
+
+    def save(self, job: Job) -> None:
+        """The job and the appointments it touched, all or nothing, on the versions read: VersionConflict if
+        someone wrote first. Versions move on in the saved job; touched/removed are cleared."""
+
+    def list_all(self, org_id: str, status: str | None, limit: int, next_token: str | None) -> Page[Job]: ...
+
+    def list_offered_by(self, org_id: str, provider_id: str, limit: int, next_token: str | None) -> Page[Job]: ...
+
+    def appointments_of_technician(self, org_id: str, technician_id: str, start: datetime | None,
+                                   end: datetime | None, limit: int, next_token: str | None) -> Page[Appointment]: ...
+
+    def appointments_starting(self, org_id: str, start: datetime, end: datetime) -> list[Appointment]: ...
+
+    def appointments_by_id(self, org_id: str, appointment_ids: set[str | None]) -> dict[str, Appointment]: ...
+
+    def of_customer(self, org_id: str, customer_id: str, limit: int = 20) -> list[Job]:
+        """Newest first, without their appointments; declined jobs are not listed."""
+
+    def get_many(self, org_id: str, job_ids: set[str]) -> dict[str, Job]: ...
+
+
+class NoteRepository(Protocol):
+    def add(self, org_id: str, note: Note) -> None: ...
+
+    def add_photo(self, org_id: str, photo: Photo) -> None: ...
+
+    def list(self, org_id: str, job_id: str, public_only: bool, limit: int, next_token: str | None) -> Page[Note]: ...
+
+    def list_photos(self, org_id: str, job_id: str, public_only: bool, limit: int,
+                    next_token: str | None) -> Page[Photo]: ...
+
+
+class MessageLedger(Protocol):
+    def claim(self, message: Message, links: list[Link]) -> Message | None:
+        """Record the message (and its links) once per (job, key): None when this call recorded it, else the
+        message the earlier claim recorded (a replay), unchanged. A held message is filed as due."""
+
+    def claimed(self, org_id: str, job_id: str, key: str) -> Message:
+        """The message claimed for this key; NotFound if none."""
+
+    def update(self, message: Message) -> None:
+        """A claimed message's new state (held: due at release_at; sent: due for its receipt check)."""
+
+    def take_held(self, message: Message) -> Message | None:
+        """Claim a held message for release (queued, no longer due); None if it is no longer held."""
+
+    def held_between(self, start: datetime, end: datetime) -> list[Message]: ...
+
+    def by_provider_id(self, provider_id: str) -> Message | None: ...
+
+    def receipt(self, message: Message, status: MessageStatus, error: str | None, now: datetime,
+                after: tuple[MessageStatus, ...] = ...) -> bool:
+        """Record a receipt unless the stored status is not in `after` (then False); no longer due."""
+
+    def conversation(self, org_id: str, job_id: str, limit: int, next_token: str | None) -> Page[Message]:
+        """The job's messages oldest first; every message once across the pages."""
+
+
+class MessagingSettingsStore(Protocol):
+    def messaging(self, org_id: str) -> MessagingSettings:
+        """The defaults if none were saved."""
+
+    def save_messaging(self, org_id: str, s: MessagingSettings) -> None: ...
+
+
+class TimerRepository(Protocol):
+    def of_appointment(self, org_id: str, job_id: str, appointment_id: str) -> list[Timer]: ...
+
+    def put(self, timer: Timer, now: datetime) -> None:
+        """Create or move a timer: pending, due at its time (or at `now` if that has passed)."""
+
+    def remove(self, timer: Timer) -> None:
+        """Only while pending (a fired timer stays as the record that it fired): VersionConflict otherwise."""
+
+    def take(self, timer: Timer) -> Timer | None:
+        """Claim a due timer once: fired, no longer due. None if it is not pending at that due time any
+        more (another sweep took it, or it moved)."""
+
+
+class DueIndex(Protocol):
+    def due_between(self, start: datetime, end: datetime) -> tuple[list[Timer | Message], int]:
+        """Pending timers, held messages and sent ones awaiting a receipt due in [start, end] (whole
+        seconds), in due order; and the number of reads it took."""
+
+    def watermark(self) -> datetime | None:
+        """The due time up to which the sweep has acted."""
+
+    def advance_watermark(self, to: datetime) -> None:
+        """Only forward: an older value is ignored."""
+
+
+class QueueRepository(Protocol):
+    def add(self, entry: QueueEntry, key: str) -> bool:
+        """Once per (job, key): sets the entry's id and version 1; False if that key was added before."""
+
+    def get(self, org_id: str, queue: str, id_: str) -> QueueEntry:
+        """NotFound if none, or if it is in another queue."""
+
+    def save(self, entry: QueueEntry) -> None:
+        """On the version read: VersionConflict if someone saved first; the version moves on."""
+
+    def of_job(self, org_id: str, job_id: str) -> list[QueueEntry]: ...
+
+    def list(self, org_id: str, queue: str, state: EntryState | None, limit: int,
+             next_token: str | None) -> Page[QueueEntry]:
+        """Oldest waiting first (by order_at, then id); without a state, open and claimed; every entry once."""
+
+
+class InboxRepository(Protocol):
+    def add(self, item: InboxItem) -> bool:
+        """Once per user and message; False if added before."""
+
+    def list(self, org_id: str, user_id: str, limit: int, next_token: str | None) -> Page[InboxItem]:
+        """Unread first, newest first."""
+
+    def mark_read(self, org_id: str, user_id: str, item_id: str, now: datetime) -> InboxItem: ...
+
+    def may_text_technician(self, org_id: str, job_id: str, technician_id: str, now: datetime,
+                            every: timedelta) -> bool:
+        """True (and noted) unless the technician was texted about the job within `every`."""
+
+
+class UserDirectory(Protocol):
+    def enroll(self, org_id: str, email: str, roles: frozenset[Role]) -> str: ...
+
+    def set_roles(self, email: str, before: frozenset[Role], after: frozenset[Role]) -> None: ...
+
+    def set_active(self, email: str, active: bool) -> None: ...
+
+
+class LinkResolver(Protocol):
+    def resolve(self, token: str, now: datetime) -> Link:
+        """NotFound for an unknown token; LinkExpired past its expiry."""
+
+
+class FeedbackRepository(Protocol):
+    def add(self, f: Feedback) -> None:
+        """Once per job: AlreadyGiven for a second."""
+
+    def between(self, org_id: str, start: datetime, end: datetime, limit: int,
+                next_token: str | None) -> Page[Feedback]: ...
+
+
+class OrderRepository(Protocol):
+    def claim(self, order: Order) -> Order | None:
+        """None if new; else the order as first recorded."""
+
+    def save(self, order: Order) -> None: ...
+
+
+class ChannelSettingsStore(Protocol):
+    def get(self, org_id: str) -> ChannelSettings: ...
+
+    def save(self, org_id: str, s: ChannelSettings) -> None: ...
+
+
+class ClassificationStore(Protocol):
+    def get(self, org_id: str) -> Classification: ...
+
+    def save(self, org_id: str, c: Classification) -> None: ...
+
+
+class PhotoUploads(Protocol):
+    """Photo bytes go straight between the app and the bucket: the API hands out presigned URLs."""
+    def upload_url(self, object_key: str, content_type: str) -> str: ...
+
+    def download_url(self, object_key: str) -> str: ...

@@ -1,0 +1,392 @@
+"""One contract, two adapters: every test runs against the PynamoDB adapters (on moto, tables from
+infra/) and against their in-memory twins (tests/fakes), so a service test on the twins means what it
+would mean on DynamoDB. Each test states a promise a service relies on (services/ports.py)."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.domain.customers import Customer
+from chalicelib.domain.errors import Conflict, NotFound, VersionConflict
+from chalicelib.domain.feedback import Feedback
+from chalicelib.domain.inbox import InboxItem
+from chalicelib.domain.intake import Order, OrderCustomer
+from chalicelib.domain.jobs import Confirmation, Job
+from chalicelib.domain.links import Link
+from chalicelib.domain.messages import Direction, Message, MessageStatus
+from chalicelib.domain.people import Location, Organization, Role, User
+from chalicelib.domain.queues import ClosedBy, EntryState, QueueEntry, QueueName
+from chalicelib.domain.scenarios import LinkPurpose, MessagingSettings, QuietHours, ScenarioName, ScenarioOverride
+from chalicelib.domain.timers import Timer, TimerKind
+from chalicelib.domain.values import TimeFrame
+from chalicelib.services.repositories import Repositories
+from chalicelib.store.feedback import AlreadyGiven
+from chalicelib.domain.links import LinkExpired
+from chalicelib.store.messages import RECEIPT_WAIT, message_id
+from tests.fakes import fake_repositories
+
+NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+ORG = "org_contract"
+
+
+@pytest.fixture(params=["dynamodb", "memory"])
+def repos(request) -> Repositories:
+    if request.param == "dynamodb":
+        request.getfixturevalue("aws")
+        return Repositories()
+    return fake_repositories()
+
+
+@pytest.fixture
+def tenant(repos):
+    org = Organization(ORG, "Acme", "acme", "America/Denver", "+13035550100", NOW)
+    dispatcher = User("usr_dana", ORG, "Dana", "dana@acme.example", frozenset({Role.DISPATCHER}), created_at=NOW)
+    repos.organizations.create(org, dispatcher)
+    repos.users.add(User("usr_ana", ORG, "Ana", "ana@acme.example", frozenset({Role.TECHNICIAN}), created_at=NOW))
+    repos.customers.add(Customer("cus_1", ORG, "Sam Rivera", "+13035550177", NOW, time_zone="America/Denver"))
+    return org
+
+
+def scheduled(repos, start=NOW + timedelta(days=1), created=NOW, customer="cus_1", technician="usr_ana") -> Job:
+    job = Job.create(ORG, customer, "Leak", created)
+    job.schedule(TimeFrame(start, start + timedelta(hours=2)), created, technician)
+    repos.jobs.save(job)
+    return job
+
+
+def text(job: Job, key: str, status=MessageStatus.QUEUED, created=NOW, **kw) -> Message:
+    return Message(id=message_id(ORG, job.id, key), org_id=ORG, job_id=job.id, key=key, direction=Direction.OUTBOUND,
+                   sender="+13035550100", recipient="+13035550177", body=f"text {key}", status=status, segments=1,
+                   created_at=created, updated_at=created, scenario="reminder", **kw)
+
+
+def drain(list_page, limit: int) -> list:
+    """Every page of a list, in order."""
+    seen, token = [], None
+    while True:
+        page = list_page(limit, token)
+        seen += page.items
+        token = page.next_token
+        if not token:
+            return seen
+
+
+# -- organizations, users, customers, contexts ------------------------------------------------------------
+
+def test_an_organization_is_found_by_its_number_and_its_slug_and_number_are_its_own(repos, tenant):
+    assert repos.organizations.get(repos.organizations.id_for_number("+13035550100")) == tenant
+    assert repos.organizations.id_for_slug("acme") == ORG
+    with pytest.raises(NotFound):
+        repos.organizations.id_for_number("+13035550999")
+    other = Organization("org_other", "Other", "acme", "UTC", "+13035550101", NOW)
+    with pytest.raises(Conflict):
+        repos.organizations.create(other, User("usr_o", "org_other", "O", "o@x.example",
+                                               frozenset({Role.DISPATCHER}), created_at=NOW))
+    with pytest.raises(NotFound):
+        repos.organizations.get("org_other")  # nothing of the refused one is stored
+
+
+def test_users_are_added_once_and_listed_every_one_once_in_id_order(repos, tenant):
+    with pytest.raises(Conflict):
+        repos.users.add(User("usr_ana", ORG, "Ana", "ana@acme.example", frozenset({Role.TECHNICIAN}), created_at=NOW))
+    for i in range(7):
+        repos.users.add(User(f"usr_{i:02d}", ORG, f"U{i}", f"u{i}@x.example", frozenset({Role.TECHNICIAN}),
+                             created_at=NOW))
+    listed = drain(lambda limit, token: repos.users.list(ORG, limit, token), 3)
+    assert [u.id for u in listed] == sorted(u.id for u in repos.users.of_org(ORG)) and len(listed) == 9
+    with pytest.raises(NotFound):
+        repos.users.save(User("usr_ghost", ORG, "G", "g@x.example", frozenset(), created_at=NOW))
+
+
+def test_a_customer_is_found_by_phone_newest_first_and_saved_only_if_added(repos, tenant):
+    repos.customers.add(Customer("cus_2", ORG, "Sam Junior", "+13035550177", NOW + timedelta(days=1)))
+    assert repos.customers.by_phone(ORG, "+13035550177").id == "cus_2"
+    assert repos.customers.by_phone(ORG, "+13035550111") is None
+    with pytest.raises(Conflict):
+        repos.customers.add(Customer("cus_2", ORG, "again", None, NOW))
+    with pytest.raises(NotFound):
+        repos.customers.save(Customer("cus_9", ORG, "never added", None, NOW))
+    customer = repos.customers.get(ORG, "cus_1")
+    customer.opt(True, NOW, "sms:1")
+    repos.customers.save(customer)
+    assert repos.customers.get(ORG, "cus_1").opted_out
+    assert set(repos.customers.get_many(ORG, {"cus_1", "cus_2", "cus_9"})) == {"cus_1", "cus_2"}
+
+
+def test_a_recipient_context_has_everything_a_text_needs_with_defaults(repos, tenant):
+    ctx = repos.contexts.load(ORG, "cus_1", "usr_ana", None)
+    assert (ctx.org, ctx.customer.name, ctx.technician.name, ctx.location) == (tenant, "Sam Rivera", "Ana", None)
+    assert ctx.settings == MessagingSettings() and ctx.time_zone == "America/Denver"
+    repos.locations.add(Location("loc_n", ORG, "North", "America/Chicago", False, NOW))
+    with pytest.raises(Conflict):
+        repos.locations.add(Location("loc_n", ORG, "Again", "UTC", True, NOW))
+    settings = MessagingSettings({ScenarioName.ARRIVED: ScenarioOverride(enabled=False)},
+                                 QuietHours(*[datetime.strptime(t, "%H:%M").time() for t in ("22:00", "07:00")]))
+    repos.settings.save_messaging(ORG, settings)
+    ctx = repos.contexts.load(ORG, "cus_1", None, "loc_n")
+    assert ctx.settings == settings and ctx.location.direct_reply_enabled is False and ctx.technician is None
+    assert repos.settings.messaging(ORG) == settings
+    with pytest.raises(NotFound):
+        repos.contexts.load(ORG, "cus_missing", None, None)
+
+
+# -- jobs -------------------------------------------------------------------------------------------------
+
+def test_a_job_round_trips_with_its_appointments_in_window_order_and_versions(repos, tenant):
+    job = scheduled(repos)
+    assert job.version == 1 and job.appointments[0].version == 1 and not job.touched
+    job.schedule(TimeFrame(NOW + timedelta(hours=3), NOW + timedelta(hours=5)), NOW)
+    repos.jobs.save(job)
+    loaded = repos.jobs.get(ORG, job.id)
+    assert loaded.appointments == sorted(job.appointments, key=lambda a: a.window.start)  # window order
+    loaded.appointments = job.appointments
+    assert loaded == job
+    assert (loaded.version, sorted(a.version for a in loaded.appointments)) == (2, [1, 1])
+    with pytest.raises(NotFound):
+        repos.jobs.get(ORG, "job_missing")
+
+
+def test_a_stale_job_is_refused_whole_and_the_winner_stays(repos, tenant):
+    job = scheduled(repos)
+    first, second = repos.jobs.get(ORG, job.id), repos.jobs.get(ORG, job.id)
+    first.cancel("customer called", NOW)
+    repos.jobs.save(first)
+    second.confirm(second.appointments[0].id, Confirmation.CONFIRMED, NOW)
+    with pytest.raises(VersionConflict):
+        repos.jobs.save(second)
+    stored = repos.jobs.get(ORG, job.id)
+    assert stored.cancel_reason == "customer called" and stored.appointments[0].confirmation == "pending"
+    new = Job.create(ORG, "cus_1", "x", NOW)
+    new.id = job.id  # a new job (no version) where one exists
+    with pytest.raises(VersionConflict):
+        repos.jobs.save(new)
+
+
+def test_a_declined_job_is_gone_and_a_customers_jobs_come_newest_first(repos, tenant):
+    older = scheduled(repos, created=NOW - timedelta(days=2))
+    newer = scheduled(repos, created=NOW - timedelta(days=1))
+    offer = Job.create(ORG, "cus_1", "offer", NOW, provider_id="usr_dana", offered=True)
+    offer.decline(NOW)
+    repos.jobs.save(offer)
+    with pytest.raises(NotFound):
+        repos.jobs.get(ORG, offer.id)
+    assert [j.id for j in repos.jobs.of_customer(ORG, "cus_1")] == [newer.id, older.id]
+    assert repos.jobs.of_customer(ORG, "cus_1")[0].appointments == []
+    assert set(repos.jobs.get_many(ORG, {older.id, offer.id})) == {older.id}
+    listed = drain(lambda limit, token: repos.jobs.list_all(ORG, None, limit, token), 1)
+    assert [j.id for j in listed] == [newer.id, older.id]
+
+
+def test_appointments_by_window_technician_and_id(repos, tenant):
+    jobs = [scheduled(repos, start=NOW + timedelta(hours=h)) for h in (30, 5, 20)]
+    ids = {j.appointments[0].id: j.appointments[0].window.start for j in jobs}
+    starting = repos.jobs.appointments_starting(ORG, NOW + timedelta(hours=5), NOW + timedelta(hours=30))
+    assert sorted(a.window.start for a in starting) == [NOW + timedelta(hours=5), NOW + timedelta(hours=20)]
+    mine = drain(lambda limit, token: repos.jobs.appointments_of_technician(ORG, "usr_ana", None, None, limit, token), 2)
+    assert [a.id for a in mine] == sorted(ids, key=ids.get)
+    assert set(repos.jobs.appointments_by_id(ORG, set(ids) | {None})) == set(ids)
+
+
+# -- the message ledger and links -------------------------------------------------------------------------
+
+def test_a_trigger_claims_one_message_and_a_replay_gets_the_first_back(repos, tenant):
+    job = scheduled(repos)
+    token, link = Link.issue(ORG, job.id, job.appointments[0].id, LinkPurpose.STATUS, NOW)
+    first = text(job, "booking:1")
+    assert repos.messages.claim(first, [link]) is None
+    replay = text(job, "booking:1", created=NOW + timedelta(minutes=5))
+    replay.body = "a different rendering"
+    earlier = repos.messages.claim(replay, [])
+    assert earlier == first and earlier.body == "text booking:1"
+    assert repos.messages.claimed(ORG, job.id, "booking:1") == first
+    with pytest.raises(NotFound):
+        repos.messages.claimed(ORG, job.id, "never")
+    assert repos.links.resolve(token, NOW).appointment_id == job.appointments[0].id
+    with pytest.raises(LinkExpired):
+        repos.links.resolve(token, link.expires_at)
+    with pytest.raises(NotFound):
+        repos.links.resolve("not-a-token", NOW)
+
+
+def test_updates_keep_the_conversation_in_order_and_every_message_once(repos, tenant):
+    job = scheduled(repos)
+    for i in range(7):
+        repos.messages.claim(text(job, f"k{i}", created=NOW + timedelta(minutes=7 - i)), [])
+    sent = repos.messages.claimed(ORG, job.id, "k3")
+    sent.status, sent.provider_id = MessageStatus.SENT, "prov-3"
+    repos.messages.update(sent)
+    assert repos.messages.by_provider_id("prov-3") == sent and repos.messages.by_provider_id("nope") is None
+    listed = drain(lambda limit, token: repos.messages.conversation(ORG, job.id, limit, token), 3)
+    assert [m.key for m in listed] == [f"k{i}" for i in reversed(range(7))]
+    with pytest.raises(NotFound):
+        repos.messages.update(text(job, "unclaimed"))
+
+
+def test_a_held_text_is_due_at_its_release_and_is_taken_once(repos, tenant):
+    job = scheduled(repos)
+    release = NOW + timedelta(hours=10)
+    held = text(job, "held", MessageStatus.HELD, release_at=release)
+    repos.messages.claim(held, [])
+    assert repos.due.due_between(NOW, release - timedelta(seconds=1))[0] == []
+    (due,), _ = repos.due.due_between(release, release + timedelta(minutes=1))
+    assert due == held and repos.messages.held_between(NOW, release) == [held]
+    taken = repos.messages.take_held(due)
+    assert taken.status is MessageStatus.QUEUED and repos.messages.take_held(due) is None
+    assert repos.due.due_between(NOW, release + timedelta(hours=1))[0] == []
+    assert repos.messages.claimed(ORG, job.id, "held").status is MessageStatus.QUEUED
+
+
+def test_a_sent_text_is_due_for_its_receipt_and_a_final_receipt_is_not_overwritten(repos, tenant):
+    job = scheduled(repos)
+    message = text(job, "sent")
+    repos.messages.claim(message, [])
+    message.status, message.provider_id, message.updated_at = MessageStatus.SENT, "prov-1", NOW
+    repos.messages.update(message)
+    (due,), _ = repos.due.due_between(NOW + RECEIPT_WAIT, NOW + RECEIPT_WAIT)
+    assert due.status is MessageStatus.SENT and due.key == "sent"
+    assert repos.messages.receipt(due, MessageStatus.DELIVERED, None, NOW + timedelta(minutes=1))
+    assert not repos.messages.receipt(due, MessageStatus.FAILED, "late failure", NOW + timedelta(minutes=2))
+    assert repos.messages.claimed(ORG, job.id, "sent").status is MessageStatus.DELIVERED
+    assert repos.due.due_between(NOW + RECEIPT_WAIT - timedelta(minutes=1), NOW + RECEIPT_WAIT)[0] == []
+
+
+# -- timers and the due index -----------------------------------------------------------------------------
+
+def timer(job: Job, kind=TimerKind.REMINDER, due=NOW + timedelta(hours=2)) -> Timer:
+    a = job.appointments[0]
+    return Timer(ORG, job.id, a.id, kind, due, 1, a.window.start)
+
+
+def test_a_due_timer_is_taken_once_and_not_after_it_moved(repos, tenant):
+    job = scheduled(repos)
+    reminder, delay = timer(job), timer(job, TimerKind.DELAY_CHECK, NOW + timedelta(hours=3))
+    repos.timers.put(reminder, NOW)
+    repos.timers.put(delay, NOW)
+    assert {t.kind for t in repos.timers.of_appointment(ORG, job.id, reminder.appointment_id)} == {
+        TimerKind.REMINDER, TimerKind.DELAY_CHECK}
+    found, _ = repos.due.due_between(NOW, NOW + timedelta(hours=3))
+    assert found == [reminder, delay]  # due order
+    taken = repos.timers.take(found[0])
+    assert taken.status == "fired" and repos.timers.take(found[0]) is None
+    moved = timer(job, TimerKind.DELAY_CHECK, NOW + timedelta(hours=4))
+    repos.timers.put(moved, NOW)
+    assert repos.timers.take(found[1]) is None  # the stale due time: it moved
+    assert repos.due.due_between(NOW, NOW + timedelta(hours=3))[0] == []
+    repos.timers.remove(moved)
+    assert [t.kind for t in repos.timers.of_appointment(ORG, job.id, moved.appointment_id)] == [TimerKind.REMINDER]
+    for gone in (moved, reminder):  # removed already; fired: it stays as the record that it fired
+        with pytest.raises(VersionConflict):
+            repos.timers.remove(gone)
+    assert repos.due.due_between(NOW, NOW + timedelta(hours=5))[0] == []
+
+
+def test_a_timer_already_due_is_filed_at_now_and_the_index_mixes_texts_and_timers_in_due_order(repos, tenant):
+    job = scheduled(repos)
+    late = timer(job, due=NOW - timedelta(hours=5))
+    repos.timers.put(late, NOW)
+    repos.messages.claim(text(job, "held", MessageStatus.HELD, release_at=NOW - timedelta(minutes=1)), [])
+    assert repos.due.due_between(NOW - timedelta(hours=6), NOW - timedelta(hours=4))[0] == []
+    found, queries = repos.due.due_between(NOW - timedelta(minutes=1), NOW)
+    assert [type(f).__name__ for f in found] == ["Message", "Timer"] and found[1].due == late.due
+    assert queries >= 1
+
+
+def test_the_watermark_only_moves_forward(repos, tenant):
+    assert repos.due.watermark() is None
+    repos.due.advance_watermark(NOW)
+    repos.due.advance_watermark(NOW - timedelta(minutes=5))
+    assert repos.due.watermark() == NOW
+    repos.due.advance_watermark(NOW + timedelta(minutes=1))
+    assert repos.due.watermark() == NOW + timedelta(minutes=1)
+
+
+# -- queues, inbox, feedback, settings, orders ------------------------------------------------------------
+
+def entry(job_id: str, created=NOW, queue=QueueName.ESCALATION) -> QueueEntry:
+    return QueueEntry(ORG, queue, job_id, None, "call them", created)
+
+
+def test_a_queue_entry_is_added_once_per_key_and_saved_on_its_version(repos, tenant):
+    first = entry("job_0000000000000001")
+    assert repos.queues.add(first, "k") and first.version == 1 and first.id
+    assert not repos.queues.add(entry("job_0000000000000001"), "k")
+    a, b = (repos.queues.get(ORG, "escalation", first.id) for _ in range(2))
+    a.claim("usr_dana", NOW)
+    repos.queues.save(a)
+    assert a.version == 2
+    b.claim("usr_other", NOW)
+    with pytest.raises(VersionConflict):
+        repos.queues.save(b)
+    assert repos.queues.get(ORG, "escalation", first.id).claimed_by == "usr_dana"
+    with pytest.raises(NotFound):
+        repos.queues.get(ORG, "retention", first.id)
+    with pytest.raises(NotFound):
+        repos.queues.get(ORG, "escalation", "garbage")
+    assert [e.id for e in repos.queues.of_job(ORG, "job_0000000000000001")] == [first.id]
+
+
+def test_a_queue_lists_oldest_waiting_first_by_state_and_pages_every_entry_once(repos, tenant):
+    added = []
+    for i in range(12):
+        e = entry(f"job_{i:016x}", NOW - timedelta(minutes=(i * 7) % 12))
+        repos.queues.add(e, f"k{i}")
+        added.append(e)
+    claimed, done = added[3], added[5]
+    claimed.claim("usr_dana", NOW)
+    repos.queues.save(claimed)
+    done.close(ClosedBy.CANCELED, NOW)
+    repos.queues.save(done)
+    active = drain(lambda limit, token: repos.queues.list(ORG, "escalation", None, limit, token), 5)
+    assert len(active) == 11 and len({e.id for e in active}) == 11
+    assert [e.order_at for e in active] == sorted(e.order_at for e in active)
+    assert [e.id for e in repos.queues.list(ORG, "escalation", EntryState.CLAIMED, 50, None).items] == [claimed.id]
+    assert [e.id for e in repos.queues.list(ORG, "escalation", EntryState.DONE, 50, None).items] == [done.id]
+    assert len(drain(lambda limit, token: repos.queues.list(ORG, "escalation", EntryState.OPEN, limit, token), 4)) == 10
+
+
+def test_the_inbox_takes_a_message_once_lists_unread_newest_first_and_throttles_alerts(repos, tenant):
+    items = [InboxItem(ORG, "usr_dana", "job_1", f"msg_{i}", f"hi {i}", NOW + timedelta(minutes=i)) for i in range(3)]
+    assert all(repos.inbox.add(i) for i in items) and not repos.inbox.add(items[0])
+    repos.inbox.mark_read(ORG, "usr_dana", items[2].id, NOW)
+    listed = drain(lambda limit, token: repos.inbox.list(ORG, "usr_dana", limit, token), 2)
+    assert [i.message_id for i in listed] == ["msg_1", "msg_0", "msg_2"]
+    with pytest.raises(NotFound):
+        repos.inbox.mark_read(ORG, "usr_dana", "inb_missing", NOW)
+    every = timedelta(minutes=15)
+    assert repos.inbox.may_text_technician(ORG, "job_1", "usr_ana", NOW, every)
+    assert not repos.inbox.may_text_technician(ORG, "job_1", "usr_ana", NOW + timedelta(minutes=14), every)
+    assert repos.inbox.may_text_technician(ORG, "job_1", "usr_ana", NOW + every, every)
+
+
+def test_feedback_is_given_once_and_read_with_the_job(repos, tenant):
+    job = scheduled(repos)
+    repos.feedback.add(Feedback(ORG, job.id, job.appointments[0].id, 5, "great", NOW))
+    with pytest.raises(AlreadyGiven):
+        repos.feedback.add(Feedback(ORG, job.id, None, 1, None, NOW))
+    assert repos.jobs.get(ORG, job.id).feedback.rating == 5
+    assert [f.rating for f in repos.feedback.between(ORG, NOW, NOW + timedelta(days=1), 10, None).items] == [5]
+
+
+def test_settings_come_back_as_saved_or_as_defaults(repos, tenant):
+    from chalicelib.domain.channels import ChannelSettings
+    from chalicelib.domain.intake import Classification
+    assert repos.channels.get(ORG) == ChannelSettings()
+    assert repos.classification.get(ORG) == Classification()
+    repos.channels.save(ORG, ChannelSettings(email_from="desk@acme.example"))
+    assert repos.channels.get(ORG).email_from == "desk@acme.example"
+
+
+def test_an_order_is_claimed_once_and_a_resend_gets_the_first(repos, tenant):
+    def order(description):
+        return Order(ORG, "shop", "ref-1", OrderCustomer("Sam", "+13035550177"), "repair", description, "12 Elm St",
+                     NOW)
+    first = order("first")
+    first_id = first.id
+    assert repos.orders.claim(first) is None
+    again = repos.orders.claim(order("resent"))
+    assert again.description == "first" and again.id == first_id
+
+
+def test_photo_urls_name_the_object_and_the_way_it_moves(repos):
+    upload = repos.uploads.upload_url("org_contract/job_1/pho_1.jpg", "image/jpeg")
+    download = repos.uploads.download_url("org_contract/job_1/pho_1.jpg")
+    assert "pho_1.jpg" in upload and "pho_1.jpg" in download and upload != download

@@ -1,0 +1,184 @@
+"""Service tests on the in-memory repositories (tests/fakes): the decisions the end-to-end tests make
+through moto, taken here in milliseconds. No test here reaches AWS: a botocore call fails the test.
+
+The stream is replayed from what the fakes wrote (World.changes), dispatched to the services as
+handlers/stream.handle_record does; the sweep is services/sweep.run on the fake clock."""
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import botocore.client
+import pytest
+
+from chalicelib import bootstrap
+from chalicelib.domain.customers import Customer
+from chalicelib.domain.events import (
+    CustomerWrote,
+    FreeTextWritten,
+    appointment_events,
+    job_events,
+)
+from chalicelib.domain.messages import Direction, MessageStatus
+from chalicelib.domain.people import Role
+from chalicelib.domain.values import TimeFrame
+from chalicelib.notify.channels import Senders
+from chalicelib.services import reactions, sweep
+from chalicelib.services.access import Caller
+from chalicelib.services.jobs import NewAppointment, create_job
+from chalicelib.services.people import create_organization, create_user
+from tests.fakes import RecordingSender, RecordingVoice, fake_repositories, fake_senders
+
+SAM = "+13035550177"
+NUMBER = "+13035550100"
+DEFAULT_NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # Tue 1 Dec 2026, 10:00 in Denver (as tests/e2e)
+NOON = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)  # noon in Denver
+NIGHT = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)  # 22:00 in Denver the evening before: quiet hours
+
+
+@pytest.fixture(autouse=True)
+def no_aws(monkeypatch):
+    def refuse(self, operation, params):
+        raise AssertionError(f"a service test called AWS: {self.meta.service_model.service_name} {operation}")
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", refuse)
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    fake = Clock(DEFAULT_NOW)
+    bootstrap.use(clock=fake)
+    yield fake
+    bootstrap.reset()
+
+
+def events_of(change) -> list:
+    """The domain events a fake write stands for (store/changes.events_of reads the same from a stream record)."""
+    if change[0] == "job":
+        _, old, new, appointments = change
+        found = list(job_events(old, new))
+        for before, after in appointments:
+            found += appointment_events(new.org_id, before, after)
+        return found
+    m = change[1]
+    if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and m.scenario is None:
+        return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
+    if m.direction is Direction.INBOUND:
+        return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]
+    return []
+
+
+@dataclass
+class Shop:
+    """One organization (acme Services, Denver), its dispatcher, a technician and the customer Sam."""
+    repos: object
+    senders: Senders  # the recording SMS sender and voice caller below, behind the sender port
+    clock: Clock
+    org: object = None
+    dispatcher: Caller = None
+    tech: Caller = None
+    customer_id: str = "cus_sam"
+    failures: list = field(default_factory=list)
+
+    @property
+    def sender(self) -> RecordingSender:
+        return self.senders.sms
+
+    @property
+    def voice(self) -> RecordingVoice:
+        return self.senders.voice
+
+    @property
+    def world(self):
+        return self.repos.jobs.w
+
+    def settle(self) -> list[Exception]:
+        """Deliver what was written to the stream handler's services, in order, until nothing is left. A
+        record that fails stays first in line (Lambda redelivers it): the failures are returned."""
+        while self.world.changes:
+            change = self.world.changes[0]
+            try:
+                reactions.react(self.repos, self.senders, events_of(change))
+            except Exception as error:
+                return [error]
+            self.world.changes.pop(0)
+        return []
+
+    def sweep(self) -> sweep.SweepReport:
+        return sweep.run(self.repos, self.senders, self.clock.now)
+
+    def run_until(self, until: datetime, step=timedelta(minutes=30)) -> None:
+        """Sweep every `step` (the stream settled between), as the schedule would, up to `until`."""
+        while self.clock.now < until:
+            self.clock.now = min(self.clock.now + step, until)
+            self.sweep()
+            assert self.settle() == []
+
+    def book(self, start: datetime, technician_id: str | None = None, hours: int = 2, customer_id: str | None = None,
+             **kw):
+        job = create_job(self.repos, self.dispatcher, customer_id or self.customer_id, "Furnace",
+                         appointment=NewAppointment(TimeFrame(start, start + timedelta(hours=hours)), technician_id),
+                         **kw)
+        assert self.settle() == []
+        return job, job.appointments[0].id
+
+    def job(self, job_id: str):
+        return self.repos.jobs.get(self.org.id, job_id)
+
+    def messages(self, job) -> list:
+        return sorted(self.repos.messages.conversation(self.org.id, job.id, 1000, None).items,
+                      key=lambda m: (m.created_at, m.id))
+
+    def scenarios(self, job) -> list[str]:
+        """The scenarios of the texts that went (unknown: no receipt within 72 h)."""
+        return [m.scenario for m in self.messages(job)
+                if m.status in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNKNOWN)]
+
+    def ledger(self, job) -> dict[str, list[tuple[str, str | None]]]:
+        found: dict[str, list] = {}
+        for m in self.messages(job):
+            found.setdefault(m.scenario, []).append((m.status.value, m.error))
+        return found
+
+    def texts(self) -> list[str]:
+        return self.sender.to(SAM)
+
+    def add_customer(self, customer_id: str, phone: str, **kw) -> str:
+        self.repos.customers.add(Customer(customer_id, self.org.id, "Sam Rivera", phone, self.clock.now,
+                                          time_zone="America/Denver", address="12 Elm St, Denver", **kw))
+        return customer_id
+
+
+@pytest.fixture
+def shop(clock) -> Shop:
+    repos = fake_repositories()
+    s = Shop(repos, fake_senders(), clock)
+    s.org, dispatcher = create_organization(repos, name="acme Services", slug="acme", time_zone="America/Denver",
+                                            sms_number=NUMBER, dispatcher_name="Dana Dispatch",
+                                            dispatcher_email="dana@acme.example")
+    s.dispatcher = Caller(dispatcher)
+    s.tech = Caller(create_user(repos, s.dispatcher, name="Ana Alvarez", email="ana@acme.example",
+                                roles=frozenset({Role.TECHNICIAN}), phone="+13035550142"))
+    s.add_customer("cus_sam", SAM)
+    return s
+
+
+@pytest.fixture
+def noon(clock):
+    clock.now = NOON
+    return clock
+
+
+@pytest.fixture
+def voice_calls(shop) -> list:
+    """The voice messages placed, as (when, to, origination, text)."""
+    return shop.voice.calls

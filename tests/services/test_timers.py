@@ -1,0 +1,315 @@
+"""Timers (services/timers: derived, moved, removed) and the sweep (services/sweep: what is due fires once,
+the watermark, catch-up after an outage, held texts released or dropped), on the fakes. Mirrors the
+decisions of tests/e2e/test_timers.py, test_quiet_hours.py and test_true_when_sent.py."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.domain.messages import MessageStatus
+from chalicelib.domain.status import AppointmentAction
+from chalicelib.domain.timers import TimerKind
+from chalicelib.domain.values import TimeFrame
+from chalicelib.services import jobs as job_service
+from chalicelib.services.sweep import MAX_CATCH_UP
+
+from .conftest import NIGHT, NOON, SAM
+
+
+def pending(shop, job, appointment_id) -> dict:
+    return {t.kind: t.due for t in shop.repos.timers.of_appointment(shop.org.id, job.id, appointment_id)
+            if t.status == "pending"}
+
+
+def test_an_appointment_derives_its_timers_a_reschedule_moves_them_and_assigning_removes_the_unassigned_ones(
+        shop, noon):
+    start = NOON + timedelta(days=3)
+    job, appointment_id = shop.book(start)
+    timers = pending(shop, job, appointment_id)
+    assert timers[TimerKind.REMINDER] == start - timedelta(hours=24)
+    assert timers[TimerKind.STILL_ASSIGNING] == start - timedelta(hours=3)
+    assert timers[TimerKind.AUTO_CANCEL] == start - timedelta(hours=1)
+    assert timers[TimerKind.DELAY_CHECK] == start + timedelta(hours=2)
+    later = start + timedelta(days=1)
+    job_service.update_appointment(shop.repos, shop.dispatcher, appointment_id, window=TimeFrame(
+        later, later + timedelta(hours=2)), technician_id=None, assign=False)
+    assert shop.settle() == []
+    assert pending(shop, job, appointment_id)[TimerKind.REMINDER] == later - timedelta(hours=24)
+    job_service.update_appointment(shop.repos, shop.dispatcher, appointment_id, window=None,
+                                   technician_id=shop.tech.id, assign=True)
+    assert shop.settle() == []
+    assert not {TimerKind.STILL_ASSIGNING, TimerKind.AUTO_CANCEL} & set(pending(shop, job, appointment_id))
+    job_service.cancel(shop.repos, shop.dispatcher, job.id, "customer called", offer_coupon=False)
+    assert shop.settle() == []
+    assert not {TimerKind.REMINDER, TimerKind.DELAY_CHECK} & set(pending(shop, job, appointment_id))
+
+
+def test_the_reminder_fires_at_its_time_not_before_and_once(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(days=3)
+    job, _ = shop.book(start, shop.tech.id)
+    shop.run_until(start - timedelta(hours=24, minutes=1))
+    assert shop.scenarios(job) == ["booking_confirmation"]
+    shop.run_until(start - timedelta(hours=24), step=timedelta(minutes=1))
+    assert shop.scenarios(job) == ["booking_confirmation", "reminder"]
+    assert "reminder: Ana Alvarez visits" in shop.texts()[-1] and "Reply C=confirm, R=reschedule" in shop.texts()[-1]
+    shop.run_until(start - timedelta(hours=20))
+    assert shop.scenarios(job).count("reminder") == 1
+
+
+def test_after_a_reschedule_the_old_reminder_time_sends_nothing(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(days=3)
+    job, appointment_id = shop.book(start, shop.tech.id)
+    later = start + timedelta(days=1)
+    job_service.update_appointment(shop.repos, shop.dispatcher, appointment_id,
+                                   window=TimeFrame(later, later + timedelta(hours=2)), technician_id=None, assign=False)
+    assert shop.settle() == []
+    shop.run_until(start - timedelta(hours=23))
+    assert "reminder" not in shop.scenarios(job)
+    shop.run_until(later - timedelta(hours=23))
+    assert shop.scenarios(job).count("reminder") == 1 and shop.scenarios(job).count("booking_confirmation") == 2
+
+
+def test_still_assigning_then_auto_cancel_with_the_canceled_text_and_a_coupon(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=20)
+    job, _ = shop.book(start)
+    shop.run_until(start - timedelta(hours=3, minutes=1))
+    assert shop.scenarios(job) == ["booking_confirmation"]
+    shop.run_until(start - timedelta(hours=3), step=timedelta(minutes=1))
+    assert shop.scenarios(job)[-1] == "still_assigning" and "still assigning a technician" in shop.texts()[-1]
+    shop.run_until(start - timedelta(hours=1))
+    after = shop.job(job.id)
+    assert after.status == "canceled" and after.appointments[0].status == "canceled" and after.coupon.percent == 15
+    assert "visit canceled" in shop.texts()[-1] and after.coupon.code in shop.texts()[-1]
+    assert shop.scenarios(job) == ["booking_confirmation", "still_assigning", "auto_canceled"]
+
+
+def test_assigned_before_three_hours_nothing_unassigned_fires(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=20)
+    job, appointment_id = shop.book(start)
+    shop.run_until(start - timedelta(hours=4))
+    job_service.update_appointment(shop.repos, shop.dispatcher, appointment_id, window=None,
+                                   technician_id=shop.tech.id, assign=True)
+    assert shop.settle() == []
+    shop.run_until(start - timedelta(minutes=30))
+    assert shop.job(job.id).status == "scheduled" and shop.scenarios(job) == ["booking_confirmation"]
+
+
+def test_a_delay_check_at_the_window_end_when_not_started(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=20)
+    job, appointment_id = shop.book(start, shop.tech.id)
+    job_service.change_status(shop.repos, shop.tech, appointment_id, AppointmentAction.EN_ROUTE)
+    assert shop.settle() == []
+    shop.run_until(start + timedelta(hours=2, minutes=30), step=timedelta(minutes=15))
+    assert shop.scenarios(job).count("delayed") == 1 and "running late" in shop.texts()[-1]
+
+
+def test_a_three_hour_outage_is_caught_up_exactly_once(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=20)
+    jobs = [shop.book(start + timedelta(minutes=10 * i))[0] for i in range(3)]
+    noon.now = start - timedelta(hours=3, minutes=20)
+    shop.sweep()
+    noon.now += timedelta(hours=3)  # no sweep for three hours: still_assigning came due for all three
+    report = shop.sweep()
+    assert report.kinds.get("still_assigning") == 3 and report.since < report.until
+    assert shop.sweep().acted == 0
+    assert shop.settle() == []
+    assert [shop.scenarios(j).count("still_assigning") for j in jobs] == [1, 1, 1]
+
+
+def test_a_minute_swept_twice_acts_once_and_the_watermark_lags_a_minute(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=20)
+    job, _ = shop.book(start)
+    noon.now = start - timedelta(hours=3)
+    first = shop.sweep()
+    assert shop.repos.due.watermark() == noon.now - timedelta(minutes=1)
+    shop.repos.jobs.w.watermark = None  # an overlapping sweep that read the same minute
+    again = shop.sweep()
+    assert first.kinds.get("still_assigning") == 1 and again.kinds.get("still_assigning", 0) == 0
+    assert shop.settle() == [] and shop.scenarios(job).count("still_assigning") == 1
+
+
+def test_a_long_outage_is_caught_up_24_hours_per_run(shop, noon):
+    shop.sweep()
+    mark = shop.repos.due.watermark()
+    noon.now += timedelta(days=3)
+    report = shop.sweep()
+    assert report.until == (mark + MAX_CATCH_UP).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert shop.repos.due.watermark() == mark + MAX_CATCH_UP - timedelta(minutes=1)
+
+
+def test_a_timer_whose_appointment_was_canceled_does_nothing(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=20)
+    job, _ = shop.book(start)
+    job_service.cancel(shop.repos, shop.dispatcher, job.id, "customer called", offer_coupon=False)
+    noon.now = start - timedelta(hours=3)  # not even the stream's recompute ran: the sweep re-checks itself
+    assert shop.sweep().acted == 0
+    noon.now = NOON + timedelta(minutes=5)
+    assert shop.settle() == []
+    assert sorted(shop.scenarios(job)) == ["booking_confirmation", "canceled"]
+
+
+def test_a_window_after_the_clocks_go_back_is_reminded_at_9am_local_the_day_before(shop, clock):
+    clock.now = datetime(2026, 10, 28, 18, 0, tzinfo=UTC)
+    shop.sweep()
+    start = datetime(2026, 11, 1, 16, 0, tzinfo=UTC)  # Sunday 9am MST
+    job, _ = shop.book(start, shop.tech.id)
+    shop.run_until(datetime(2026, 10, 31, 14, 59, tzinfo=UTC), step=timedelta(hours=6))
+    assert "reminder" not in shop.scenarios(job)
+    shop.run_until(datetime(2026, 10, 31, 15, 0, tzinfo=UTC), step=timedelta(minutes=1))
+    assert shop.scenarios(job)[-1] == "reminder" and "Sun 1 Nov, 9-11am" in shop.texts()[-1]
+
+
+# -- held texts (tests/e2e/test_quiet_hours.py, test_true_when_sent.py) ------------------------------------
+
+def test_a_held_text_goes_at_the_end_of_quiet_hours_once(shop, clock):
+    clock.now = NIGHT
+    shop.sweep()
+    job, _ = shop.book(NIGHT + timedelta(hours=60))
+    assert shop.texts() == []
+    for _ in range(10):  # 23:00 ... 08:00 in Denver
+        clock.advance(hours=1)
+        shop.sweep()
+    (body,) = shop.texts()
+    assert "visit booked for" in body
+    assert [(m.status, m.body) for m in shop.messages(job)] == [(MessageStatus.SENT, body)]
+    for _ in range(3):
+        assert shop.sweep().acted == 0
+    assert len(shop.texts()) == 1
+
+
+def test_a_held_confirmation_is_dropped_when_the_technician_is_already_on_the_way(shop, clock):
+    clock.now = NIGHT
+    shop.sweep()
+    job, appointment_id = shop.book(NIGHT + timedelta(hours=14), shop.tech.id)
+    job_service.change_status(shop.repos, shop.tech, appointment_id, AppointmentAction.EN_ROUTE)
+    assert shop.settle() == []
+    while clock.now < datetime(2026, 12, 1, 14, 59, tzinfo=UTC):  # 07:59 in Denver
+        clock.advance(hours=1) if clock.now.hour < 14 else clock.advance(minutes=59)
+        assert shop.sweep().acted == 0
+    clock.advance(minutes=1)
+    assert shop.sweep().acted == 1 and len(shop.texts()) == 1
+    assert shop.ledger(job)["booking_confirmation"] == [("suppressed", "superseded by a later change")]
+
+
+def test_a_confirmation_held_overnight_for_a_visit_starting_before_8am_is_dropped(shop, clock):
+    clock.now = NIGHT
+    shop.sweep()
+    job, _ = shop.book(datetime(2026, 12, 1, 14, 0, tzinfo=UTC), shop.tech.id)  # 7-9am
+    assert shop.ledger(job)["booking_confirmation"][0][0] == "held"
+    shop.run_until(datetime(2026, 12, 1, 15, 5, tzinfo=UTC), step=timedelta(hours=1))
+    assert shop.ledger(job)["booking_confirmation"] == [("suppressed", "the window has already started")]
+    assert shop.texts() == []
+
+
+def test_a_refused_held_text_is_held_again_for_a_retry_and_then_sent(shop, clock):
+    clock.now = NIGHT
+    shop.sweep()
+    job, _ = shop.book(NIGHT + timedelta(hours=60))
+    shop.sender.refuse[SAM] = 1
+    clock.now = NIGHT + timedelta(hours=10)  # 08:00
+    report = shop.sweep()
+    assert report.failed == 1 and shop.messages(job)[0].status is MessageStatus.HELD
+    clock.advance(minutes=5)
+    assert shop.sweep().acted == 1 and len(shop.texts()) == 1
+
+
+def test_a_sent_text_without_a_receipt_for_72_hours_is_unknown(shop, noon):
+    shop.sweep()
+    job, _ = shop.book(NOON + timedelta(days=5), shop.tech.id)
+    noon.now += timedelta(hours=72)
+    for _ in range(4):  # 24 h caught up per run
+        shop.sweep()
+    assert [m.status for m in shop.messages(job)] == [MessageStatus.UNKNOWN]
+
+
+# -- true when sent (tests/e2e/test_true_when_sent.py) ------------------------------------------------------
+
+def test_after_a_ten_hour_jump_still_assigning_for_a_started_window_is_suppressed_but_auto_cancel_happens(
+        shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=6)
+    job, _ = shop.book(start)
+    noon.now = NOON + timedelta(hours=10)
+    for _ in range(5):
+        shop.sweep()
+        assert shop.settle() == []
+    texts = shop.ledger(job)
+    assert texts["still_assigning"] == [("suppressed", "the window has already started")]
+    assert shop.job(job.id).status == "canceled" and texts["auto_canceled"] == [("sent", None)]
+
+
+def test_a_reminder_for_a_visit_already_over_is_never_sent_and_the_delay_says_what_is_true(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(days=2)
+    job, _ = shop.book(start, shop.tech.id)
+    noon.now = start + timedelta(hours=3)
+    for _ in range(5):
+        shop.sweep()
+        assert shop.settle() == []
+    assert shop.ledger(job)["reminder"] == [("suppressed", "the window has already started")]
+    (delayed,) = [b for b in shop.texts() if "running late" in b]
+    assert "we will text you when they are on the way" in delayed and "None" not in delayed
+
+
+def test_an_eta_past_the_window_is_one_apology_and_a_passed_eta_is_never_repeated(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=4)
+    job, appointment_id = shop.book(start, shop.tech.id)
+    eta = start + timedelta(hours=3)
+    noon.now = start - timedelta(minutes=30)
+    job_service.change_status(shop.repos, shop.tech, appointment_id, AppointmentAction.EN_ROUTE, eta=eta)
+    assert shop.settle() == []
+    assert "en_route" not in shop.ledger(job)
+    (apology,) = [b for b in shop.texts() if "running late" in b]
+    assert "New ETA 7pm. Track: http" in apology
+    shop.run_until(eta - timedelta(minutes=1), step=timedelta(minutes=15))
+    assert shop.ledger(job)["delayed"] == [("sent", None)]
+    shop.run_until(eta + timedelta(minutes=15), step=timedelta(minutes=5))
+    assert "will be with you soon" in shop.texts()[-1] and "7pm" not in shop.texts()[-1]
+
+
+# -- the confirmation chain (tests/e2e/test_timers.py, test_true_when_sent.py) -----------------------------
+
+@pytest.mark.parametrize("days_out", [3, 21])
+def test_no_reply_escalates_48h_before_then_hands_back_24h_before(shop, noon, voice_calls, days_out):
+    from dataclasses import replace
+    settings = shop.repos.settings.messaging(shop.org.id)
+    shop.repos.settings.save_messaging(shop.org.id, replace(settings, voice_origination="+13035550199"))
+    shop.sweep()
+    start = NOON + timedelta(days=days_out)
+    job, appointment_id = shop.book(start, shop.tech.id)
+    shop.run_until(start - timedelta(hours=48, minutes=1), step=timedelta(hours=6))
+    assert shop.repos.queues.list(shop.org.id, "escalation", None, 10, None).items == [] and voice_calls == []
+    shop.run_until(start - timedelta(hours=47, minutes=50), step=timedelta(minutes=10))
+    (entry,) = shop.repos.queues.list(shop.org.id, "escalation", None, 10, None).items
+    assert (entry.job_id, entry.appointment_id, entry.state) == (job.id, appointment_id, "open")
+    assert [(to, origination) for _, to, origination, _ in voice_calls] == [(SAM, "+13035550199")]
+    shop.run_until(start - timedelta(hours=24, minutes=10), step=timedelta(hours=1))
+    assert shop.job(job.id).appointments[0].confirmation == "pending"
+    shop.run_until(start - timedelta(hours=23, minutes=50), step=timedelta(minutes=10))
+    assert shop.job(job.id).appointments[0].confirmation == "unconfirmed"
+    (retention,) = shop.repos.queues.list(shop.org.id, "retention", None, 10, None).items
+    assert retention.reason == "no response to confirmation" and len(voice_calls) == 1
+
+
+def test_the_voice_follow_up_waits_for_the_end_of_quiet_hours(shop, clock, voice_calls):
+    from dataclasses import replace
+    clock.now = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # Mon 30 Nov, 8pm in Denver
+    settings = shop.repos.settings.messaging(shop.org.id)
+    shop.repos.settings.save_messaging(shop.org.id, replace(settings, voice_origination="+13035550199"))
+    shop.sweep()
+    job, _ = shop.book(datetime(2026, 12, 3, 1, 0, tzinfo=UTC), shop.tech.id)  # Wed 2 Dec, 6-8pm in Denver
+    assert shop.ledger(job)["booking_confirmation"] == [("sent", None)]
+    shop.run_until(datetime(2026, 12, 1, 14, 59, tzinfo=UTC), step=timedelta(minutes=30))
+    assert voice_calls == []
+    shop.run_until(datetime(2026, 12, 1, 15, 5, tzinfo=UTC), step=timedelta(minutes=1))
+    ((at, _, _, text),) = voice_calls
+    assert at == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    assert "Wednesday 2 December, between 6 and 8pm" in text and "Thursday" not in text
