@@ -50,7 +50,7 @@ def _picker(link, token: str, root: str, base: str, status: int = 200, *, error:
     except service.NotMovable as e:
         if p._wants_json():
             return _error(e)
-        org = bootstrap.repos().organizations.get(link.org_id)
+        org = customer_page.company(bootstrap.repos(), link.org_id)
         return p._html("problem.html", 409, root=root, page=None, heading="This visit can no longer be moved online",
                        company=org.name, phone=org.sms_number,
                        text=f"It is under way or done. To change anything, please call {org.name}.")
