@@ -1,13 +1,13 @@
 """Select a time frame (docs/api.md § Customer pages: /frames, /pick, /none-work) and the dispatcher's side of it:
 the frames a customer would see, the "send STF link" action, and the working hours frames are made from."""
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, Field
 
 from .. import bootstrap
 from ..domain.errors import DomainError, NotFound, ValidationError
-from ..domain.frames import WEEKDAYS
+from ..domain.frames import LIMITS, MAX_AVAILABILITY, WEEKDAYS, FrameSource
 from ..domain.links import LinkExpired
 from ..domain.people import Role
 from ..domain.scenarios import LinkPurpose
@@ -50,7 +50,7 @@ def _picker(link, token: str, root: str, base: str, status: int = 200, *, error:
     except service.NotMovable as e:
         if p._wants_json():
             return _error(e)
-        org = bootstrap.repos().organizations.get(link.org_id)
+        org = customer_page.company(bootstrap.repos(), link.org_id)
         return p._html("problem.html", 409, root=root, page=None, heading="This visit can no longer be moved online",
                        company=org.name, phone=org.sms_number,
                        text=f"It is under way or done. To change anything, please call {org.name}.")
@@ -128,7 +128,7 @@ class PickerOut(BaseModel):
     window_end: str
     window_text: str
     status: str
-    source: Literal["offered", "generated", "none"]
+    source: s.one_of(FrameSource)
     frames: list[FrameOut]
 
 
@@ -137,7 +137,7 @@ class PickIn(BaseModel):
 
 
 class NoneWorkIn(BaseModel):
-    availability: Annotated[str, Field(max_length=500)]
+    availability: Annotated[str, Field(max_length=MAX_AVAILABILITY)]
 
 
 p._document("GET", "/c/{token}/frames", "Time frames the customer may pick, soonest first (HTML; JSON on Accept)",
@@ -150,7 +150,7 @@ p._document("POST", "/c/{token}/none-work", "None of the frames work: the callba
 
 class OffersOut(BaseModel):
     appointment: s.AppointmentOut
-    source: Literal["offered", "generated", "none"]
+    source: s.one_of(FrameSource)
     frames: list[s.FrameIn] = Field(description="what the customer's link shows now: soonest first, none full "
                                                 "or withdrawn")
 
@@ -160,13 +160,19 @@ class Hours(BaseModel):
     end: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
 
 
+def _limited(name: str) -> type:
+    """A whole-number setting in the range the domain allows it."""
+    low, high = LIMITS[name]
+    return Annotated[int, Field(ge=low, le=high)]
+
+
 class FrameSettingsIn(s.In):
     days: list[s.one_of(WEEKDAYS)] | None = None
     hours: Hours | None = None
-    frame_minutes: Annotated[int, Field(ge=15, le=720)] | None = None
-    days_ahead: Annotated[int, Field(ge=1, le=60)] | None = None
-    frames_per_day: Annotated[int, Field(ge=1, le=24)] | None = None
-    visits_per_frame: Annotated[int, Field(ge=1, le=100)] | None = None
+    frame_minutes: _limited("frame_minutes") | None = None
+    days_ahead: _limited("days_ahead") | None = None
+    frames_per_day: _limited("frames_per_day") | None = None
+    visits_per_frame: _limited("visits_per_frame") | None = None
     generate: bool | None = None
 
 

@@ -1,12 +1,22 @@
 """Order intake from sales channels, and the classification rules that route the orders."""
-from typing import Annotated, Literal
+from typing import Annotated
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, EmailStr, Field, model_validator
 
 from .. import bootstrap
 from ..domain.customers import ContactChannel
-from ..domain.intake import OPTIONAL_FIELDS, PRIORITIES, Classification, Eligibility, Match, Order, OrderCustomer, Rule
+from ..domain.intake import (
+    OPTIONAL_FIELDS,
+    PRIORITIES,
+    Classification,
+    Eligibility,
+    Match,
+    Order,
+    OrderCustomer,
+    OrderStatus,
+    Rule,
+)
 from ..domain.people import Role
 from ..domain.queues import QueueName
 from ..domain.values import TimeFrame
@@ -55,7 +65,7 @@ class OrderIn(s.In):
 class OrderOut(BaseModel):
     id: str
     job_id: str | None
-    status: Literal["accepted", "intake"]
+    status: s.one_of(OrderStatus)
     reasons: list[str]
     priority: str
     location_id: str | None

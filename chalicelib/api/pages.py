@@ -63,7 +63,7 @@ def _link_problem(e: DomainError, root: str) -> Response:
     if isinstance(e, LinkExpired):
         company = phone = None
         try:
-            org = bootstrap.repos().organizations.get(e.org_id)
+            org = service.company(bootstrap.repos(), e.org_id)
             company, phone = org.name, org.sms_number
         except NotFound:
             pass

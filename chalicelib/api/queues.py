@@ -4,7 +4,7 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
-from ..domain.queues import EntryState, Outcome, QueueName
+from ..domain.queues import EntryState, Outcome
 from ..domain.values import TimeFrame
 from ..services import queues
 from . import schemas as s
@@ -21,9 +21,7 @@ DISPATCHER = (Role.DISPATCHER,)
 def get_queue(call: Call, name: str):
     q = call.query
     page = queues.entries(bootstrap.repos(), call.caller, name, q.state and EntryState(q.state), q.limit, q.next_token)
-    appointments = {}
-    if name == QueueName.UNASSIGNED:  # the visit as it is now, to assign it from the list
-        appointments = bootstrap.repos().jobs.appointments_by_id(call.caller.org_id, {e.appointment_id for e in page.items})
+    appointments = queues.visits_of(bootstrap.repos(), call.caller, name, page.items)
     return views.page(page, lambda e: views.queue_entry(e, appointments.get(e.appointment_id)))
 
 

@@ -6,8 +6,7 @@ from chalice import Blueprint
 from .. import bootstrap
 from ..domain.people import Role
 from ..domain.scenarios import QuietHours
-from ..services import settings
-from ..services import people
+from ..services import people, settings
 from . import schemas as s
 from .routing import Call, endpoint
 
@@ -35,7 +34,7 @@ def put_scenarios(call: Call):
 @endpoint(bp, "GET", "/settings/branding", "How the customer's pages look", roles=(Role.DISPATCHER,),
           response=s.BrandingOut)
 def get_branding(call: Call):
-    org = bootstrap.repos().organizations.get(call.caller.org_id)
+    org = people.organization(bootstrap.repos(), call.caller)
     return {"brand_color": org.brand_color, "logo_url": org.logo_url}
 
 

@@ -3,6 +3,7 @@ generated from the working hours of the job's location; never one already full, 
 always soonest first. Pure rules, no I/O."""
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from .errors import Conflict, ValidationError
@@ -11,6 +12,16 @@ from .values import TimeFrame
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_SHOWN = 20  # frames on one page: enough for two working weeks, short enough for a phone
 MAX_AVAILABILITY = 500
+# The settings that are whole numbers, with the range each may take (FrameSettings.parse and the API's schema).
+LIMITS = {"frame_minutes": (15, 12 * 60), "days_ahead": (1, 60), "frames_per_day": (1, 24),
+          "visits_per_frame": (1, 100)}
+
+
+class FrameSource(StrEnum):
+    """Where the frames a customer is shown come from."""
+    OFFERED = "offered"  # by a dispatcher
+    GENERATED = "generated"  # from the working hours
+    NONE = "none"
 
 
 class FrameTaken(Conflict):
@@ -53,8 +64,7 @@ class FrameSettings:
             if end <= start:
                 raise ValidationError("hours.end", "must be after the start (frames do not cross midnight)")
             found = replace(found, start=start, end=end)
-        for name, low, high in (("frame_minutes", 15, 12 * 60), ("days_ahead", 1, 60), ("frames_per_day", 1, 24),
-                                ("visits_per_frame", 1, 100)):
+        for name, (low, high) in LIMITS.items():
             if name in data:
                 value = data[name]
                 if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from .errors import ValidationError
 from .values import TimeFrame
@@ -14,6 +15,11 @@ PRIORITIES = ("low", "normal", "high", "emergency")
 # What `eligibility.required` may name: fields an order may leave out.
 OPTIONAL_FIELDS = ("customer.email", "customer_type", "region", "postal_code", "coordinates", "windows")
 MAX_RULES = 100
+
+
+class OrderStatus(StrEnum):
+    ACCEPTED = "accepted"  # a job, classified by a rule
+    INTAKE = "intake"  # in the intake queue, for a person to handle
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ class Order:
     coordinates: tuple[float, float] | None = None
     windows: list[TimeFrame] = field(default_factory=list)
     # the outcome
-    status: str | None = None  # accepted | intake
+    status: OrderStatus | None = None
     reasons: list[str] = field(default_factory=list)
     job_id: str | None = None
     priority: str = "normal"

@@ -3,10 +3,10 @@ never by providers. A text written here is stored queued; the stream handler sen
 from .. import clock
 from ..domain import ids
 from ..domain.errors import Forbidden
+from ..domain.lists import Page
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.segments import count
 from ..store.messages import message_id
-from ..store.pages import Page
 from .access import Caller, visible_job
 from .repositories import Repositories
 

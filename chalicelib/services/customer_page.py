@@ -19,11 +19,12 @@ from ..domain.feedback import Feedback
 from ..domain.jobs import Appointment, Confirmation, Job
 from ..domain.links import Link
 from ..domain.messages import Direction, Message
+from ..domain.people import Organization
+from ..domain.queues import QueueEntry, QueueName
+from ..domain.recipients import RecipientContext
 from ..domain.scenarios import LinkPurpose
 from ..domain.status import AppointmentStatus, JobStatus
-from ..domain.recipients import RecipientContext
 from ..store.customer_page import CustomerPages
-from ..domain.queues import QueueEntry, QueueName
 from . import inbound
 from .repositories import Repositories
 
@@ -52,6 +53,12 @@ def open_link(repos: Repositories, token: str, purposes: tuple[LinkPurpose, ...]
     if purposes is not None and link.purpose not in purposes:
         raise NotFound("link")
     return link
+
+
+def company(repos: Repositories, org_id: str) -> Organization:
+    """Whom a customer calls when the page cannot help (an expired link, a visit no longer movable):
+    the organization's name and number. NotFound if it is gone."""
+    return repos.organizations.get(org_id)
 
 
 def for_action(repos: Repositories, token: str, action: str) -> Link:

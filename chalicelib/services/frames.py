@@ -16,7 +16,7 @@ from ..domain import timefmt
 from ..domain.customer_page import first_name
 from ..domain.errors import Conflict, NotFound, ValidationError, VersionConflict
 from ..domain.events import FramePicked
-from ..domain.frames import FrameSettings, FrameTaken, count_booked
+from ..domain.frames import FrameSettings, FrameSource, FrameTaken, count_booked
 from ..domain.jobs import Appointment, Job
 from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
@@ -52,7 +52,7 @@ class Choice:
     target: Appointment | None  # the visit a pick moves; None: a pick books a new visit on the job
     frames: list[TimeFrame]
     time_zone: str
-    source: str  # offered, generated or none
+    source: FrameSource
 
     @property
     def current(self) -> Appointment:
@@ -91,10 +91,10 @@ def candidates(repos: Repositories, job: Job, offered: list[TimeFrame], now: dat
     """The dispatcher's offered frames, else frames generated from the location's working hours."""
     settings = frames_store.settings(job.org_id, job.location_id)
     if offered:
-        return list(offered), "offered", settings
+        return list(offered), FrameSource.OFFERED, settings
     if settings.generate:
-        return rules.generate(settings, _zone_of_location(repos, job), now), "generated", settings
-    return [], "none", settings
+        return rules.generate(settings, _zone_of_location(repos, job), now), FrameSource.GENERATED, settings
+    return [], FrameSource.NONE, settings
 
 
 def offer(repos: Repositories, job: Job, appointment: Appointment, now: datetime) -> tuple[list[TimeFrame], str]:

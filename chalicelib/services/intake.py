@@ -7,7 +7,7 @@ from dataclasses import replace
 from .. import clock
 from ..domain.customers import Customer
 from ..domain.errors import Conflict, NotFound, ValidationError, VersionConflict
-from ..domain.intake import Classification, Order, classify, ineligible, job_id_of_order
+from ..domain.intake import Classification, Order, OrderStatus, classify, ineligible, job_id_of_order
 from ..domain.jobs import Job
 from ..domain.people import Role
 from ..domain.queues import QueueEntry, QueueName
@@ -29,7 +29,7 @@ def receive(repos: Repositories, caller: Caller, order: Order) -> tuple[Order, b
     rules = repos.classification.get(caller.org_id)
     now = clock.now()
     if reasons := ineligible(order, rules.eligibility):
-        order.status, order.reasons, order.queue = "intake", reasons, QueueName.INTAKE.value
+        order.status, order.reasons, order.queue = OrderStatus.INTAKE, reasons, QueueName.INTAKE.value
         repos.queues.add(QueueEntry(caller.org_id, QueueName.INTAKE, None, None, "; ".join(reasons), now,
                                     order_id=order.id), f"intake:{order.id}")
         repos.orders.save(order)
@@ -48,7 +48,7 @@ def receive(repos: Repositories, caller: Caller, order: Order) -> tuple[Order, b
             order.location_id, order.queue = None, QueueName.INTAKE.value
     job = _job(repos, order, _customer(repos, order, now), now)
     order.job_id = job.id
-    order.status = "intake" if order.queue == QueueName.INTAKE.value else "accepted"
+    order.status = OrderStatus.INTAKE if order.queue == QueueName.INTAKE.value else OrderStatus.ACCEPTED
     if order.queue and order.queue != QueueName.UNASSIGNED.value:  # unassigned keeps itself in step
         appointment = job.appointments[0].id if job.appointments else None
         repos.queues.add(QueueEntry(caller.org_id, QueueName(order.queue), job.id, appointment,

@@ -8,10 +8,10 @@ from ..domain.customers import Customer
 from ..domain.errors import Forbidden, NotFound, ValidationError
 from ..domain.ids import job_id_of_appointment
 from ..domain.jobs import Appointment, Job
+from ..domain.lists import Page
 from ..domain.people import Role
 from ..domain.status import AppointmentAction, JobStatus
 from ..domain.values import TimeFrame, calendar_day
-from ..store.pages import Page
 from .access import Caller, check_version, visible_job
 from .repositories import Repositories
 

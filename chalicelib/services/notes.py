@@ -2,8 +2,8 @@
 from .. import clock
 from ..domain import ids
 from ..domain.errors import ValidationError
+from ..domain.lists import Page
 from ..domain.notes import Note, Photo, Visibility
-from ..store.pages import Page
 from .access import Caller, visible_job
 from .repositories import Repositories
 

@@ -3,8 +3,8 @@ from .. import clock
 from ..domain import ids
 from ..domain.customers import Customer
 from ..domain.errors import Conflict
+from ..domain.lists import Page
 from ..domain.people import GeoPosition, Location, Organization, Role, User
-from ..store.pages import Page
 from .access import Caller
 from .repositories import Repositories
 
@@ -111,6 +111,12 @@ def create_customer(repos: Repositories, caller: Caller, *, name: str, phone: st
 def get_customer(repos: Repositories, caller: Caller, customer_id: str) -> Customer:
     caller.require(Role.DISPATCHER)
     return repos.customers.get(caller.org_id, customer_id)
+
+
+def organization(repos: Repositories, caller: Caller) -> Organization:
+    """The caller's organization: its time zone, branding and numbers."""
+    caller.require(Role.DISPATCHER)
+    return repos.organizations.get(caller.org_id)
 
 
 def set_branding(repos: Repositories, caller: Caller, brand_color: str | None, logo_url: str | None) -> Organization:

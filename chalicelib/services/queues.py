@@ -9,12 +9,12 @@ from ..domain.events import (
     AppointmentAssigned, AppointmentCanceled, AppointmentConfirmed, AppointmentDeleted, AppointmentEvent,
     AppointmentRescheduled, AppointmentScheduled,
 )
-from ..domain.jobs import Confirmation
+from ..domain.jobs import Appointment, Confirmation
+from ..domain.lists import Page
 from ..domain.people import Role
 from ..domain.queues import ClosedBy, EntryState, Outcome, QueueEntry, QueueName
 from ..domain.status import AppointmentStatus
 from ..domain.values import TimeFrame
-from ..store.pages import Page
 from .access import Caller, visible_job
 from .confirmations import set_confirmation
 from .repositories import Repositories
@@ -41,6 +41,15 @@ def entries(repos: Repositories, caller: Caller, name: str, state: EntryState | 
             next_token: str | None) -> Page[QueueEntry]:
     caller.require(Role.DISPATCHER)
     return repos.queues.list(caller.org_id, queue_name(name).value, state, limit, next_token)
+
+
+def visits_of(repos: Repositories, caller: Caller, name: str, listed: list[QueueEntry]) -> dict[str, Appointment]:
+    """The unassigned queue's visits as they are now, by appointment id, to assign them from the list;
+    nothing for the other queues."""
+    caller.require(Role.DISPATCHER)
+    if queue_name(name) != QueueName.UNASSIGNED:
+        return {}
+    return repos.jobs.appointments_by_id(caller.org_id, {e.appointment_id for e in listed})
 
 
 def claim(repos: Repositories, caller: Caller, name: str, entry_id: str) -> QueueEntry:
