@@ -16,6 +16,19 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
 
+def _share_botocore_data() -> None:
+    """moto gives every test a new boto3 session, and each new botocore session would parse botocore's
+    JSON (service models, endpoints, rule sets) again for every client: most of a test's set-up. The
+    sessions share one loader instead; what it loads is read-only and the same for every test."""
+    import functools
+
+    import botocore.session
+    botocore.session.create_loader = functools.cache(botocore.session.create_loader)
+
+
+_share_botocore_data()
+
+
 class Operations:
     """Every AWS operation chalicelib itself performs during the session (not the tests' own set-up and
     checks, nor the local stand-ins for Lambda), so the packaged IAM policies can be checked against
