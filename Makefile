@@ -21,9 +21,12 @@ run: $(STAMP)
 # Two steps: the suites (recording every AWS operation the code performs), then the packaged template,
 # whose IAM check compares its policies with that record.
 OPERATIONS := out/aws-operations.json
+# The suites on every core (pytest-xdist); tests/conftest.py merges the workers' records of operations and
+# keeps a module's shared stack or browser on one worker. `make test PARALLEL=` runs them in one process.
+PARALLEL ?= -n auto --dist loadgroup
 test: $(STAMP) chromium
 	rm -f $(OPERATIONS)
-	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q --ignore=tests/package $(PYTEST_ARGS)
+	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q $(PARALLEL) --ignore=tests/package $(PYTEST_ARGS)
 	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q tests/package
 
 # ruff (pyflakes, bugbear, imports, pyupgrade) and import-linter's layer contracts, both set in pyproject.toml.

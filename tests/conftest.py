@@ -60,10 +60,22 @@ def record_operations():
     botocore.client.BaseClient._make_api_call = recording
     yield Operations
     botocore.client.BaseClient._make_api_call = original
-    if (path := os.environ.get("ONMYWAY_OPERATIONS_FILE")) and Operations.seen:
-        # `make test`'s first step leaves this record for its second, the packaged-IAM check.
+
+
+def pytest_sessionfinish(session):
+    """`make test`'s first step leaves the record for its second, the packaged-IAM check. Under
+    pytest-xdist each worker hands its part to the controller, which writes the union once."""
+    if hasattr(session.config, "workeroutput"):  # an xdist worker
+        session.config.workeroutput["aws_operations"] = sorted(Operations.seen)
+    elif (path := os.environ.get("ONMYWAY_OPERATIONS_FILE")) and Operations.seen:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(json.dumps(sorted(Operations.seen)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker finished: its operations join the controller's record."""
+    Operations.seen.update(tuple(op) for op in getattr(node, "workeroutput", {}).get("aws_operations", []))
 
 
 @pytest.fixture
@@ -81,3 +93,16 @@ def aws():
         finally:
             Operations.paused = False
         yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs `--dist loadgroup`), the tests of a module that share a
+    module-scoped fixture (a stack, a browser, a linted copy of the code) run on one worker, so that
+    fixture is built once rather than once per worker; every other test goes wherever a worker is free."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        scopes = {d.scope for defs in (definitions.name2fixturedefs.values() if definitions else ()) for d in defs}
+        if "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
