@@ -106,3 +106,40 @@ def pytest_collection_modifyitems(config, items):
         scopes = {d.scope for defs in (definitions.name2fixturedefs.values() if definitions else ()) for d in defs}
         if "module" in scopes:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+# A few suites print their figures past the capture (`with capsys.disabled(): print(...)`). An xdist
+# worker's own output never reaches the terminal, so there it is kept with the test's report instead,
+# and the controller prints it as the one process would have.
+_figures: list[str] = []
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workeroutput"):
+        return
+    import contextlib
+    import io
+
+    from _pytest.capture import CaptureFixture
+
+    @contextlib.contextmanager
+    def disabled(self):
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            yield
+        _figures.append(out.getvalue())
+
+    CaptureFixture.disabled = disabled
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if _figures and call.when == "teardown":
+        outcome.get_result().figures = "".join(_figures)
+        _figures.clear()
+
+
+def pytest_runtest_logreport(report):
+    if figures := getattr(report, "figures", None):
+        import sys
+        sys.stdout.write(figures)
