@@ -95,18 +95,6 @@ def aws():
         yield
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs `--dist loadgroup`), the tests of a module that share a
-    module-scoped fixture (a stack, a browser, a linted copy of the code) run on one worker, so that
-    fixture is built once rather than once per worker; every other test goes wherever a worker is free."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        definitions = getattr(item, "_fixtureinfo", None)
-        scopes = {d.scope for defs in (definitions.name2fixturedefs.values() if definitions else ()) for d in defs}
-        if "module" in scopes:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
 
 # A few suites print their figures past the capture (`with capsys.disabled(): print(...)`). An xdist
 # worker's own output never reaches the terminal, so there it is kept with the test's report instead,
