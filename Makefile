@@ -21,9 +21,13 @@ run: $(STAMP)
 # Two steps: the suites (recording every AWS operation the code performs), then the packaged template,
 # whose IAM check compares its policies with that record.
 OPERATIONS := out/aws-operations.json
+# The suites on every core (pytest-xdist); tests/conftest.py merges the workers' records of operations.
+# loadscope: a module's tests run on one worker, in order (the stack and browser suites share a module's
+# stack and build on each other's work). `make test PARALLEL=` runs them in one process.
+PARALLEL ?= -n auto --dist loadscope
 test: $(STAMP) chromium
 	rm -f $(OPERATIONS)
-	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q --ignore=tests/package $(PYTEST_ARGS)
+	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q $(PARALLEL) --ignore=tests/package $(PYTEST_ARGS)
 	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q tests/package
 
 # ruff (pyflakes, bugbear, imports, pyupgrade) and import-linter's layer contracts, both set in pyproject.toml.

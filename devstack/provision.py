@@ -1,4 +1,6 @@
 """Create the AWS resources of infra/template.yaml in moto (in-process or server): one source of truth."""
+from copy import deepcopy
+from functools import cache
 from pathlib import Path
 
 import boto3
@@ -8,10 +10,16 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
 TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode", "StreamSpecification")
 
 
+@cache
+def _template() -> dict:
+    # Read once per process: the tests provision a fresh moto account for each test.
+    return yaml.safe_load(TEMPLATE.read_text())
+
+
 def resources(kind: str) -> dict[str, dict]:
-    doc = yaml.safe_load(TEMPLATE.read_text())
+    doc = _template()
     # Entries that only amend a Chalice-generated resource (functions, roles) have no Type.
-    return {name: r["Properties"] for name, r in doc["Resources"].items() if r.get("Type") == kind}
+    return {name: deepcopy(r["Properties"]) for name, r in doc["Resources"].items() if r.get("Type") == kind}
 
 
 def create_table(table_name: str) -> dict:

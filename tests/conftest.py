@@ -16,6 +16,19 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
 
+def _share_botocore_data() -> None:
+    """moto gives every test a new boto3 session, and each new botocore session would parse botocore's
+    JSON (service models, endpoints, rule sets) again for every client: most of a test's set-up. The
+    sessions share one loader instead; what it loads is read-only and the same for every test."""
+    import functools
+
+    import botocore.session
+    botocore.session.create_loader = functools.cache(botocore.session.create_loader)
+
+
+_share_botocore_data()
+
+
 class Operations:
     """Every AWS operation chalicelib itself performs during the session (not the tests' own set-up and
     checks, nor the local stand-ins for Lambda), so the packaged IAM policies can be checked against
@@ -47,10 +60,22 @@ def record_operations():
     botocore.client.BaseClient._make_api_call = recording
     yield Operations
     botocore.client.BaseClient._make_api_call = original
-    if (path := os.environ.get("ONMYWAY_OPERATIONS_FILE")) and Operations.seen:
-        # `make test`'s first step leaves this record for its second, the packaged-IAM check.
+
+
+def pytest_sessionfinish(session):
+    """`make test`'s first step leaves the record for its second, the packaged-IAM check. Under
+    pytest-xdist each worker hands its part to the controller, which writes the union once."""
+    if hasattr(session.config, "workeroutput"):  # an xdist worker
+        session.config.workeroutput["aws_operations"] = sorted(Operations.seen)
+    elif (path := os.environ.get("ONMYWAY_OPERATIONS_FILE")) and Operations.seen:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(json.dumps(sorted(Operations.seen)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker finished: its operations join the controller's record."""
+    Operations.seen.update(tuple(op) for op in getattr(node, "workeroutput", {}).get("aws_operations", []))
 
 
 @pytest.fixture
@@ -68,3 +93,41 @@ def aws():
         finally:
             Operations.paused = False
         yield
+
+
+
+# A few suites print their figures past the capture (`with capsys.disabled(): print(...)`). An xdist
+# worker's own output never reaches the terminal, so there it is kept with the test's report instead,
+# and the controller prints it as the one process would have.
+_figures: list[str] = []
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workeroutput"):
+        return
+    import contextlib
+    import io
+
+    from _pytest.capture import CaptureFixture
+
+    @contextlib.contextmanager
+    def disabled(self):
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            yield
+        _figures.append(out.getvalue())
+
+    CaptureFixture.disabled = disabled
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if _figures and call.when == "teardown":
+        outcome.get_result().figures = "".join(_figures)
+        _figures.clear()
+
+
+def pytest_runtest_logreport(report):
+    if figures := getattr(report, "figures", None):
+        import sys
+        sys.stdout.write(figures)
