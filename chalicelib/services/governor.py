@@ -1,0 +1,172 @@
+"""The send-rate governor: claimed SMS texts leave through the outbound queues, drained at each origination
+identity's parts per second, urgent texts first.
+
+Exactly once across the queue: a text is claimed in the ledger before it is queued (notifications.py);
+the drainer reads the ledger before sending (a text already sent, suppressed or gone is dropped from the
+queue), sends, marks it sent, and only then deletes the queue entry. A redelivered entry finds the text
+sent and does nothing. The provider's "too fast" (End User Messaging ThrottlingException, SNS Throttled)
+is neither a failure nor a retry of the stream: the text goes back to the head of its lane and its
+identity pauses with a growing back-off. Any other refusal is recorded `failed` and the text is held for
+a retry a few minutes on, as the sweep does for a text it could not send.
+
+One drainer runs at a time (reserved concurrency 1 in infra/template.yaml): it holds the texts it
+received in per-identity lanes, so a slow identity never blocks a fast one, and what one run sent in its
+last second is kept (store/rates.py) for the next."""
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Callable
+
+from aws_lambda_powertools import Logger
+
+from .. import clock, metrics
+from ..domain.errors import NotFound
+from ..domain.messages import Message, MessageStatus
+from ..domain.pacing import Lanes, SendWindow, Waiting, is_urgent
+from ..notify import channels as channel_port
+from ..notify.queue import Entry, queue
+from ..notify.sms import SmsSender
+from ..store.rates import SendRates
+
+if TYPE_CHECKING:
+    from .repositories import Repositories
+
+logger = Logger(service="onmyway")
+THROTTLED = frozenset({"ThrottlingException", "Throttled", "ThrottledException", "TooManyRequestsException"})
+RETRY_AFTER = timedelta(minutes=5)
+IN_HAND = 2000  # texts one run holds at most (each is in flight in SQS until sent or given back)
+POLL_EVERY = 1.0  # seconds between looks for new urgent texts while draining
+
+
+def governs(message: Message) -> bool:
+    """SMS is what carriers rate-limit per identity; WhatsApp and email go straight out."""
+    return message.channel == "sms" and queue().configured()
+
+
+def enqueue(message: Message) -> None:
+    queue().put(Entry(message.org_id, message.job_id, message.key, message.sender, max(message.segments, 1),
+                      is_urgent(message.scenario)))
+    logger.info("text queued", extra={"message_id": message.id, "job_id": message.job_id,
+                                      "scenario": message.scenario, "urgent": is_urgent(message.scenario)})
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    parts: int = 0
+    skipped: int = 0  # already sent (a redelivery), suppressed, or gone
+    throttled: int = 0  # provider "too fast" answers, retried
+    failed: int = 0  # other refusals: held for a retry
+    given_back: int = 0  # still waiting when the run's time was up
+    by_identity: dict[str, int] = field(default_factory=dict)
+
+
+def throttling(error: Exception) -> bool:
+    response = getattr(error, "response", None) or {}
+    return response.get("Error", {}).get("Code") in THROTTLED
+
+
+def _seconds() -> float:
+    """Sub-second time on the application's clock (the local stage's is simulated)."""
+    return clock.instant().timestamp()
+
+
+def drain(repos: "Repositories", sender: SmsSender, budget: float, *, now: Callable[[], float] = _seconds,
+          sleep: Callable[[float], None] = time.sleep) -> DrainReport:
+    """Send what is queued, each identity at its rate, for at most `budget` seconds (0: only what may go
+    without waiting). What is left is given back to the queue for the next run."""
+    report, lanes, rates = DrainReport(), Lanes(), SendRates()
+    windows: dict[str, SendWindow] = {}
+    deadline, received = now() + budget, [0]
+    last_poll = _poll(lanes, received, True, now)
+    while len(lanes):
+        t = now()
+        choice, wait = None, float("inf")
+        for identity in lanes.identities():
+            if identity not in windows:
+                windows[identity] = rates.window(identity)
+            head = lanes.head(identity)
+            w = windows[identity].wait(t, head.parts)
+            if w < wait or (w == wait and head.ref[0] < choice.ref[0]):  # ties: the earliest received
+                choice, wait = head, w
+        if wait > 0:
+            if t + wait > deadline:
+                break
+            sleep(wait)
+            continue
+        lanes.pop(choice)
+        _send(repos, sender, choice, windows[choice.identity], t, lanes, report)
+        if now() - last_poll >= POLL_EVERY:  # urgent texts written meanwhile jump the routine ones
+            last_poll = _poll(lanes, received, len(lanes) < IN_HAND // 2, now)
+    left = [w.ref[1] for w in lanes.waiting()]
+    if left:
+        queue().give_back(left)
+    report.given_back = len(left)
+    t = now()
+    for identity, window in windows.items():
+        rates.keep(identity, window, t)
+    return report
+
+
+def _poll(lanes: Lanes, received: list[int], routine: bool, now: Callable[[], float]) -> float:
+    """Receive every urgent text waiting; then routine ones, while there is room in hand."""
+    for urgent in (True, False) if routine else (True,):
+        while len(lanes) < IN_HAND:
+            entries = queue().receive(urgent)
+            if not entries:
+                break
+            for entry in entries:
+                received[0] += 1
+                lanes.add(Waiting(entry.identity, entry.parts, entry.urgent, (received[0], entry)))
+    return now()
+
+
+def _send(repos, sender: SmsSender, waiting: Waiting, window: SendWindow, t: float, lanes: Lanes,
+          report: DrainReport) -> None:
+    entry: Entry = waiting.ref[1]
+    try:
+        message = repos.messages.claimed(entry.org_id, entry.job_id, entry.key)
+    except NotFound:
+        message = None
+    if message is None or message.status is not MessageStatus.QUEUED:
+        queue().done(entry)  # sent already (a redelivery), suppressed, held again, or gone
+        report.skipped += 1
+        return
+    try:
+        message.provider_id = channel_port.send(message, sender)
+    except Exception as error:
+        if throttling(error):
+            report.throttled += 1
+            window.throttled(t, waiting.attempts)
+            waiting.attempts += 1
+            lanes.add(waiting, front=True)
+            logger.warning("provider throttled; retrying", extra={"message_id": message.id,
+                                                                   "attempt": waiting.attempts})
+            return
+        _hold_for_retry(repos, message, error)
+        queue().done(entry)
+        report.failed += 1
+        return
+    window.record(t, waiting.parts)
+    message.status, message.error, message.release_at = MessageStatus.SENT, None, None
+    message.updated_at = clock.now()
+    repos.messages.update(message)
+    queue().done(entry)
+    metrics.text_sent(message.org_id, message.segments)
+    report.sent += 1
+    report.parts += waiting.parts
+    report.by_identity[waiting.identity] = report.by_identity.get(waiting.identity, 0) + waiting.parts
+    logger.info("sent", extra={"message_id": message.id, "job_id": message.job_id, "scenario": message.scenario,
+                               "segments": message.segments})
+
+
+def _hold_for_retry(repos, message: Message, error: Exception) -> None:
+    """Refused for another reason than rate: recorded failed, then back in the due index for the sweep
+    (as services/sweep.py does with a text it could not send)."""
+    now = clock.now()
+    message.status, message.error, message.updated_at = MessageStatus.FAILED, f"{type(error).__name__}: {error}"[:500], now
+    repos.messages.update(message)
+    message.status, message.release_at = MessageStatus.HELD, now + RETRY_AFTER
+    repos.messages.update(message)
+    metrics.add("DeliveryFailures", message.org_id)
+    logger.warning("send failed; held for a retry", extra={"message_id": message.id, "reason": message.error})
