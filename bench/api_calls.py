@@ -32,8 +32,8 @@ def main():
     global calls
     with aws() as calls:
         from devstack import demo
-        from chalicelib.services.store import Store
-        seeded = demo.seed(Store())
+        from chalicelib.services.repositories import Repositories
+        seeded = demo.seed(Repositories())
         import app
         dispatcher = seeded["users"][0]["token"]
         tech_user = seeded["users"][1]

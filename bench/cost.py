@@ -103,17 +103,17 @@ def main(n: int, write: bool) -> None:
         from chalicelib.domain.people import Role
         from chalicelib.domain.segments import count
         from chalicelib.services import people
-        from chalicelib.services.store import Store
+        from chalicelib.services.repositories import Repositories
         from devstack.streams import StreamPump
         from devstack.tokens import mint
         import os
 
-        store = Store()
+        repos = Repositories()
         org, dispatcher = people.create_organization(
-            store, name="Acme Home Services", slug="acme", time_zone="America/Denver", sms_number="+13035550100",
+            repos, name="Acme Home Services", slug="acme", time_zone="America/Denver", sms_number="+13035550100",
             dispatcher_name="Dana", dispatcher_email="dana@acme.example")
         from chalicelib.services.access import Caller
-        tech = people.create_user(store, Caller(dispatcher), name="Ana Alvarez", email="a@x.example",
+        tech = people.create_user(repos, Caller(dispatcher), name="Ana Alvarez", email="a@x.example",
                                   roles=frozenset({Role.TECHNICIAN}))
         d_token, t_token = mint(dispatcher.id, org.id, [Role.DISPATCHER]), mint(tech.id, org.id, [Role.TECHNICIAN])
         now = [datetime(2030, 1, 7, 17, 0, tzinfo=timezone.utc)]  # 10:00 in Denver: no quiet hours

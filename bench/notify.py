@@ -27,21 +27,21 @@ def main(n: int) -> None:
         from chalicelib.notify.templates import SAMPLE, check
         from chalicelib.services import jobs, people
         from chalicelib.services.access import Caller
-        from chalicelib.services.store import Store
+        from chalicelib.services.repositories import Repositories
         from devstack.streams import StreamPump
-        store = Store()
+        repos = Repositories()
         org, dispatcher = people.create_organization(
-            store, name="Acme Home Services", slug="acme", time_zone="America/Denver", sms_number="+13035550100",
+            repos, name="Acme Home Services", slug="acme", time_zone="America/Denver", sms_number="+13035550100",
             dispatcher_name="Dana", dispatcher_email="dana@acme.example")
         d = Caller(dispatcher)
-        tech = people.create_user(store, d, name="Ana Alvarez", email="a@x.example", roles=frozenset({Role.TECHNICIAN}))
+        tech = people.create_user(repos, d, name="Ana Alvarez", email="a@x.example", roles=frozenset({Role.TECHNICIAN}))
         start = clock.now().replace(minute=0, second=0) + timedelta(days=2)
         # Noon in Denver is outside quiet hours whatever the bench machine's time: texts go at once.
         clock.set_clock(lambda: start.replace(hour=19))
         for i in range(n):
-            customer = people.create_customer(store, d, name=f"Customer {i}", phone=f"+1303555{i % 10000:04d}",
+            customer = people.create_customer(repos, d, name=f"Customer {i}", phone=f"+1303555{i % 10000:04d}",
                                               email=None, time_zone="America/Denver", address=None)
-            jobs.create_job(store, d, customer.id, "bench", appointment=jobs.NewAppointment(
+            jobs.create_job(repos, d, customer.id, "bench", appointment=jobs.NewAppointment(
                 TimeFrame(start, start + timedelta(hours=2)), tech.id))
         pump = StreamPump(os.environ["TABLE_NAME"])
         pending = sum(len(r) for r in pump.pending().values())

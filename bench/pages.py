@@ -27,7 +27,7 @@ VIEWS = 50
 def main():
     with aws() as calls:
         from chalicelib import clock
-        from chalicelib.services.store import Store
+        from chalicelib.services.repositories import Repositories
         from devstack import demo
         from devstack.streams import StreamPump
         from moto.core import DEFAULT_ACCOUNT_ID
@@ -35,7 +35,7 @@ def main():
         moment = [datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc)]  # 10:00 in Denver: texts go at once
         clock.set_clock(lambda: moment[0])
         now = moment[0]
-        seeded = demo.seed(Store())
+        seeded = demo.seed(Repositories())
         import app
         dispatcher, tech = seeded["users"][0]["token"], seeded["users"][1]
         with Client(app.app) as client:

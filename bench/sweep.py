@@ -17,11 +17,11 @@ def main(appointments: int, due: int) -> None:
     with aws() as calls:
         import boto3
 
-        from chalicelib.config import settings
+        from chalicelib.config import environment
         from chalicelib.domain.timers import Timer, TimerKind
         from chalicelib.notify import sms
         from chalicelib.services import sweep
-        from chalicelib.services.store import Store
+        from chalicelib.services.repositories import Repositories
         from chalicelib.store import keys, timers
         from chalicelib.domain.jobs import Appointment
         from chalicelib.domain.values import TimeFrame
@@ -29,7 +29,7 @@ def main(appointments: int, due: int) -> None:
         from chalicelib.store.timers import _timer_item
 
         now = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
-        client, name = boto3.client("dynamodb"), settings().table_name
+        client, name = boto3.client("dynamodb"), environment().table_name
         began, pending = time.perf_counter(), []
 
         def put(item: dict) -> None:
@@ -72,7 +72,7 @@ def main(appointments: int, due: int) -> None:
                 break
         scan = (calls.of("dynamodb"), calls.scanned, calls.capacity, found)
         calls.reset()
-        report = sweep.run(Store(), sms.sender(), now)
+        report = sweep.run(Repositories(), sms.sender(), now)
         print(f"\n{'':<24}{'calls':>8}{'items read':>14}{'moto capacity':>16}{'due found':>12}")
         print(f"{'due index (this sweep)':<24}{index[0]:>8}{index[1]:>14,}{index[2]:>16,.1f}{index[3]:>12}")
         print(f"{'Scan-based sweep':<24}{scan[0]:>8}{scan[1]:>14,}{scan[2]:>16,.1f}{scan[3]:>12}")

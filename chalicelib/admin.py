@@ -11,7 +11,7 @@ from .api import views
 from .domain.errors import DomainError
 from .domain.values import e164, time_zone
 from .services.people import create_organization
-from .services.store import Store
+from .services.repositories import Repositories
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         organization, dispatcher = create_organization(
-            Store(), name=args.name, slug=args.slug, time_zone=time_zone("time_zone", args.time_zone),
+            Repositories(), name=args.name, slug=args.slug, time_zone=time_zone("time_zone", args.time_zone),
             sms_number=e164("sms_number", args.sms_number), dispatcher_name=args.dispatcher_name,
             dispatcher_email=args.dispatcher_email,
             dispatcher_phone=e164("dispatcher_phone", args.dispatcher_phone) if args.dispatcher_phone else None)

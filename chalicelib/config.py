@@ -1,11 +1,12 @@
-"""Settings, read from the environment at the moment they are needed (never at import):
+"""The deployment environment (table, bucket, region, link domain, channels), read from the process
+environment at the moment it is needed (never at import):
 `chalice.test.Client` and Lambda both set the environment after the module is loaded."""
 import os
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Settings:
+class Environment:
     stage: str
     table_name: str
     photos_bucket: str
@@ -17,9 +18,9 @@ class Settings:
     email_configuration_set: str | None = None  # SES: its event destination is the onmyway-sms-events topic
 
 
-def settings() -> Settings:
+def environment() -> Environment:
     env = os.environ
-    return Settings(
+    return Environment(
         stage=env.get("ONMYWAY_STAGE", "dev"),
         table_name=env.get("TABLE_NAME", "onmyway"),
         photos_bucket=env.get("PHOTOS_BUCKET", "onmyway-photos"),

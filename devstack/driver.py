@@ -14,7 +14,7 @@ from chalice.local import LambdaContext
 
 from chalicelib.domain.segments import count
 from chalicelib.notify import email, sms, whatsapp
-from chalicelib.services.store import Store
+from chalicelib.services.repositories import Repositories
 
 from .emulator import WRITTEN, trim_stream
 from .streams import StreamPump
@@ -113,7 +113,7 @@ class Driver:
         self.pump = StreamPump(self.table_name, trim=trim_stream)
         self.lock = threading.RLock()
         self.last_sweep: str | None = None
-        self.store = Store()
+        self.repos = Repositories()
         self.pending = Pending()
         # Every handler sends through these (each adapter's own override hook).
         sms.use(RecordingSender(sms.sender(), self.clock, self.pending))
@@ -186,10 +186,10 @@ class Driver:
     def receipt(self, entry: OutboxEntry) -> dict:
         """The channel's answer, through the handler its real one reaches: delivered."""
         if entry.channel == "whatsapp":
-            message = self.store.messages.by_provider_id(entry.message_id)
+            message = self.repos.messages.by_provider_id(entry.message_id)
             if message is None:
                 return {"outcome": "unknown_message"}
-            number = self.store.organizations.get(message.org_id).sms_number
+            number = self.repos.organizations.get(message.org_id).sms_number
             return self.invoke("whatsapp_events", self._whatsapp_event(number, statuses=[{
                 "id": entry.message_id, "status": "delivered", "recipient_id": entry.to.lstrip("+"),
                 "timestamp": str(int(self.clock().timestamp()))}]))

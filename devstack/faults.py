@@ -178,7 +178,7 @@ def run(client, *, appointments: int = 100, seed: int = 14, failure_rate: float 
     from chalicelib.domain.people import Role
     from chalicelib.notify import sms
     from chalicelib.services.people import create_organization
-    from chalicelib.services.store import Store
+    from chalicelib.services.repositories import Repositories
 
     from .tokens import mint
 
@@ -194,7 +194,7 @@ def run(client, *, appointments: int = 100, seed: int = 14, failure_rate: float 
     stream = FaultyLambda(StreamPump(os.environ["TABLE_NAME"]),
                           lambda event: client.lambda_.invoke("table_changes", event).payload, sender, rng,
                           timeout_rate=timeout_rate, again_rate=again_rate)
-    org, dispatcher = create_organization(Store(), name="Faulty Fixers", slug="faulty", time_zone="America/Denver",
+    org, dispatcher = create_organization(Repositories(), name="Faulty Fixers", slug="faulty", time_zone="America/Denver",
                                           sms_number="+13035550999", dispatcher_name="Dana Dispatch",
                                           dispatcher_email="dana@faulty.example")
     token = mint(dispatcher.id, org.id, [Role.DISPATCHER])

@@ -9,7 +9,7 @@ from chalicelib.domain.errors import ValidationError
 
 from chalicelib.api import schemas as s
 from chalicelib.api import views
-from chalicelib.api.routing import Call, endpoint, store
+from chalicelib.api.routing import Call, endpoint, repos
 
 from . import demo, pages
 from .clock import SimulatedClock
@@ -41,15 +41,15 @@ def dev_demo(call: Call):
 @endpoint(bp, "POST", "/dev/orgs", "A fresh organization with one dispatcher", body=OrgIn, public=True, status=201)
 def dev_orgs(call: Call):
     b = call.body
-    org, dispatcher = demo.create_org(store, b.name, b.slug, b.time_zone)
+    org, dispatcher = demo.create_org(repos, b.name, b.slug, b.time_zone)
     return {"org": views.organization(org),
             "dispatcher": {**views.user(dispatcher), "token": mint(dispatcher.id, org.id, dispatcher.roles)}}
 
 
 @endpoint(bp, "POST", "/dev/token", "A bearer token for an existing user", body=TokenIn, public=True)
 def dev_token(call: Call):
-    org_id = store.users.org_of(call.body.user_id)
-    user = store.users.get(org_id, call.body.user_id)
+    org_id = repos.users.org_of(call.body.user_id)
+    user = repos.users.get(org_id, call.body.user_id)
     return {"token": mint(user.id, org_id, user.roles)}
 
 
@@ -122,7 +122,7 @@ def outbox_items() -> list[dict]:
     items = []
     for entry in list(DRIVER["driver"].outbox):
         if entry.scenario is None:
-            message = store.messages.by_provider_id(entry.message_id)
+            message = repos.messages.by_provider_id(entry.message_id)
             entry.scenario = (message.scenario or "free_text") if message else "reply"
         items.append({"message_id": entry.message_id, "channel": entry.channel, "to": entry.to, "from": entry.sender,
                       "body": entry.body, "scenario": entry.scenario, "segments": entry.segments,
@@ -136,7 +136,7 @@ def held_items() -> list[dict]:
     return [{"message_id": m.id, "channel": m.channel, "to": m.recipient, "from": m.sender, "body": m.body,
              "scenario": m.scenario,
              "segments": m.segments, "release_at": m.release_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
-            for m in store.messages.held_between(now - timedelta(hours=1), now + timedelta(hours=24))]
+            for m in repos.messages.held_between(now - timedelta(hours=1), now + timedelta(hours=24))]
 
 
 @endpoint(bp, "GET", "/dev/held.json", "Texts held for the end of quiet hours, with when each will go",

@@ -42,15 +42,15 @@ class LocalStack:
         os.environ.pop("AWS_PROFILE", None)
 
         from chalicelib import clock
-        from chalicelib.services.store import Store
+        from chalicelib.services.repositories import Repositories
         from . import demo, provision, routes
         routes.CLOCK.start_at(self.start_at or datetime.now(timezone.utc), self.speed)
         clock.set_clock(routes.CLOCK.now)
         provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
         if self.state and state.load(os.environ["TABLE_NAME"], self.state):
-            routes.DEMO.update(demo.restore(Store()))
+            routes.DEMO.update(demo.restore(Repositories()))
         else:
-            routes.DEMO.update(demo.seed(Store()))
+            routes.DEMO.update(demo.seed(Repositories()))
 
         from chalice.config import Config
         from chalice.local import create_local_server

@@ -10,7 +10,7 @@ from ..domain.errors import ValidationError
 from ..domain.people import Role
 from ..services import analytics, cost
 from . import analytics_schemas as s
-from .routing import Call, endpoint, store
+from .routing import Call, endpoint, repos
 
 bp = Blueprint(__name__)
 DEFAULT_DAYS = 30
@@ -21,7 +21,7 @@ def _days(call: Call) -> tuple[date, date]:
     q = call.query
     if q.from_ and q.to:
         return q.from_, q.to
-    today = clock.now().astimezone(ZoneInfo(store.organizations.get(call.caller.org_id).time_zone)).date()
+    today = clock.now().astimezone(ZoneInfo(repos.organizations.get(call.caller.org_id).time_zone)).date()
     last = q.to or max(today, q.from_ or today)
     first = q.from_ or last - timedelta(days=DEFAULT_DAYS - 1)
     if (last - first).days + 1 > s.MAX_DAYS:

@@ -10,7 +10,7 @@ from ..domain import timefmt
 from ..domain.errors import DomainError, NotFound, ValidationError
 from ..services import booking as service
 from . import pages as p
-from .routing import OPERATIONS, Operation, store
+from .routing import OPERATIONS, Operation, repos
 
 bp = Blueprint(__name__)
 CODES = {**p.CODES, "refused": 400, "too_many_requests": 429}
@@ -51,7 +51,7 @@ def _not_found(e: DomainError) -> Response:
 def _show(slug: str, status: int = 200, *, error: DomainError | None = None, values: dict | None = None,
           done: bool = False) -> Response:
     try:
-        found = service.page(store, slug)
+        found = service.page(repos, slug)
     except NotFound as e:
         return _not_found(e)
     org = found.org
@@ -78,7 +78,7 @@ def book(org_slug: str):
     values: dict = {}
     try:
         values = p._posted()
-        job, _ = service.request(store, org_slug, values, client_address())
+        job, _ = service.request(repos, org_slug, values, client_address())
     except NotFound as e:
         return _not_found(e)
     except DomainError as e:

@@ -7,7 +7,7 @@ from pydantic import BaseModel, EmailStr, Field
 from ..domain.people import Role
 from ..services import channel_settings
 from . import schemas as s
-from .routing import Call, endpoint, store
+from .routing import Call, endpoint, repos
 
 bp = Blueprint(__name__)
 Name = Annotated[str, Field(min_length=1, max_length=512)]
@@ -39,7 +39,7 @@ class ChannelsOut(BaseModel):
 @endpoint(bp, "GET", "/settings/channels", "WhatsApp, email and the confirmation chain", roles=(Role.DISPATCHER,),
           response=ChannelsOut)
 def get_channels(call: Call):
-    return channel_settings.describe(channel_settings.get(store, call.caller))
+    return channel_settings.describe(channel_settings.get(repos, call.caller))
 
 
 @endpoint(bp, "PUT", "/settings/channels", "Change WhatsApp, email or the confirmation chain (given fields only)",
@@ -47,4 +47,4 @@ def get_channels(call: Call):
 def put_channels(call: Call):
     given = call.body.model_fields_set  # the fields sent, each whole (with its defaults)
     fields = {k: v for k, v in call.body.model_dump().items() if k in given}
-    return channel_settings.describe(channel_settings.update(store, call.caller, fields))
+    return channel_settings.describe(channel_settings.update(repos, call.caller, fields))

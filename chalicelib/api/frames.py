@@ -14,7 +14,7 @@ from ..store.links import LinkExpired
 from . import pages as p
 from . import schemas as s
 from . import views
-from .routing import Call, endpoint, store
+from .routing import Call, endpoint, repos
 
 bp = Blueprint(__name__)
 PURPOSES = (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE)  # the status page's "another time" opens the same picker
@@ -42,13 +42,13 @@ def _picker(link, token: str, root: str, base: str, status: int = 200, *, error:
             values: dict | None = None, done: str | None = None) -> Response:
     """The STF page: the visit as booked (or canceled), the frames soonest first, and "None of these work"."""
     try:
-        c = service.choice(store, link)
+        c = service.choice(repos, link)
     except (NotFound, LinkExpired) as e:
         return p._link_problem(e, root)
     except service.NotMovable as e:
         if p._wants_json():
             return _error(e)
-        org = store.organizations.get(link.org_id)
+        org = repos.organizations.get(link.org_id)
         return p._html("problem.html", 409, root=root, page=None, heading="This visit can no longer be moved online",
                        company=org.name, phone=org.sms_number,
                        text=f"It is under way or done. To change anything, please call {org.name}.")
@@ -69,7 +69,7 @@ def stf_page(link, token: str, done: str | None) -> Response:
 
 
 def _open(token: str):
-    return customer_page.open_link(store, token, PURPOSES)
+    return customer_page.open_link(repos, token, PURPOSES)
 
 
 @bp.route("/c/{token}/frames", methods=["GET"])
@@ -105,12 +105,12 @@ def _act(token: str, run, done: str, created: bool = False) -> Response:
 
 @bp.route("/c/{token}/pick", methods=["POST"], content_types=p.POSTED)
 def pick(token: str):
-    return _act(token, lambda link, v: service.pick(store, link, v.get("start")), "picked")
+    return _act(token, lambda link, v: service.pick(repos, link, v.get("start")), "picked")
 
 
 @bp.route("/c/{token}/none-work", methods=["POST"], content_types=p.POSTED)
 def none_work(token: str):
-    return _act(token, lambda link, v: service.none_work(store, link, v.get("availability")), "callback",
+    return _act(token, lambda link, v: service.none_work(repos, link, v.get("availability")), "callback",
                 created=True)
 
 
@@ -186,7 +186,7 @@ class LocationQuery(s.In):
 @endpoint(bp, "GET", "/appointments/{appointment_id}/offers", "The frames the customer's link shows now",
           roles=(Role.DISPATCHER,), response=OffersOut)
 def get_offers(call: Call, appointment_id: str):
-    appointment, shown, source = service.preview(store, call.caller, appointment_id)
+    appointment, shown, source = service.preview(repos, call.caller, appointment_id)
     return {"appointment": views.appointment(appointment), "source": source,
             "frames": [{"start": _z(f.start), "end": _z(f.end)} for f in shown]}
 
@@ -195,13 +195,13 @@ def get_offers(call: Call, appointment_id: str):
           "Text the customer a link to pick a time frame (sent by the stream handler; once a day per visit)",
           roles=(Role.DISPATCHER,), response=s.MessageOut, status=201)
 def send_time_frames(call: Call, appointment_id: str):
-    return views.message(service.send_link(store, call.caller, appointment_id))
+    return views.message(service.send_link(repos, call.caller, appointment_id))
 
 
 @endpoint(bp, "GET", "/settings/time-frames", "Working hours that frames are generated from (a location's, with "
           "?location_id=)", roles=(Role.DISPATCHER,), query=LocationQuery, response=FrameSettingsOut)
 def get_frame_settings(call: Call):
-    return service.settings_of(store, call.caller, call.query.location_id).as_json()
+    return service.settings_of(repos, call.caller, call.query.location_id).as_json()
 
 
 @endpoint(bp, "PUT", "/settings/time-frames", "Set the working hours (the organization's, or a location's with "
@@ -209,4 +209,4 @@ def get_frame_settings(call: Call):
           query=LocationQuery, response=FrameSettingsOut)
 def put_frame_settings(call: Call):
     body = call.body.model_dump(exclude_none=True, mode="json")
-    return service.set_settings(store, call.caller, call.query.location_id, body).as_json()
+    return service.set_settings(repos, call.caller, call.query.location_id, body).as_json()

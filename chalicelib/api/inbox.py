@@ -5,7 +5,7 @@ from ..domain.people import Role
 from ..services import alerts
 from . import schemas as s
 from . import views
-from .routing import Call, endpoint, store
+from .routing import Call, endpoint, repos
 
 bp = Blueprint(__name__)
 STAFF = (Role.DISPATCHER, Role.TECHNICIAN)
@@ -14,9 +14,9 @@ STAFF = (Role.DISPATCHER, Role.TECHNICIAN)
 @endpoint(bp, "GET", "/inbox", "Customers' messages for the caller, unread first, newest first", roles=STAFF,
           query=s.PageQuery, response=s.InboxItemOut)
 def get_inbox(call: Call):
-    return views.page(alerts.inbox(store, call.caller, call.query.limit, call.query.next_token), views.inbox_item)
+    return views.page(alerts.inbox(repos, call.caller, call.query.limit, call.query.next_token), views.inbox_item)
 
 
 @endpoint(bp, "POST", "/inbox/{item_id}/read", "Mark an inbox item read", roles=STAFF, response=s.InboxItemOut)
 def read_inbox_item(call: Call, item_id: str):
-    return views.inbox_item(alerts.mark_read(store, call.caller, item_id))
+    return views.inbox_item(alerts.mark_read(repos, call.caller, item_id))

@@ -9,7 +9,7 @@ from ..domain.people import Role
 from ..domain.values import TimeFrame
 from ..services import intake
 from . import schemas as s
-from .routing import Call, endpoint, store
+from .routing import Call, endpoint, repos
 
 bp = Blueprint(__name__)
 Name = Annotated[str, Field(min_length=1, max_length=100)]
@@ -103,7 +103,7 @@ def post_order(call: Call):
                   customer_type=b.customer_type, region=b.region, postal_code=b.postal_code,
                   coordinates=(b.coordinates.lat, b.coordinates.lon) if b.coordinates else None,
                   windows=[TimeFrame.of(w.start, w.end) for w in b.windows])
-    result, created = intake.receive(store, call.caller, order)
+    result, created = intake.receive(repos, call.caller, order)
     return Response(_order_out(result), status_code=201 if created else 200,
                     headers={"Content-Type": "application/json"})
 
@@ -119,7 +119,7 @@ def _classification_out(c: Classification) -> dict:
 @endpoint(bp, "GET", "/settings/classification", "The intake rules: classification (first match wins) and eligibility",
           roles=(Role.DISPATCHER,), response=ClassificationOut)
 def get_classification(call: Call):
-    return _classification_out(intake.classification(store, call.caller))
+    return _classification_out(intake.classification(repos, call.caller))
 
 
 @endpoint(bp, "PUT", "/settings/classification", "Replace the intake rules", roles=(Role.DISPATCHER,),
@@ -131,4 +131,4 @@ def put_classification(call: Call):
                    r.priority, r.location_id, r.queue) for r in b.rules),
         Eligibility(tuple(b.eligibility.regions) if b.eligibility.regions is not None else None,
                     tuple(b.eligibility.required)))
-    return _classification_out(intake.update_classification(store, call.caller, rules))
+    return _classification_out(intake.update_classification(repos, call.caller, rules))

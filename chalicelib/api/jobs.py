@@ -7,7 +7,7 @@ from ..domain.values import TimeFrame
 from ..services import jobs, people
 from . import schemas as s
 from . import views
-from .routing import Call, endpoint, store
+from .routing import Call, endpoint, repos
 
 bp = Blueprint(__name__)
 DISPATCHER = (Role.DISPATCHER,)
@@ -17,7 +17,7 @@ DISPATCHER = (Role.DISPATCHER,)
           response=s.CustomerOut, status=201)
 def create_customer(call: Call):
     b = call.body
-    return views.customer(people.create_customer(store, call.caller, name=b.name, phone=b.phone, email=b.email,
+    return views.customer(people.create_customer(repos, call.caller, name=b.name, phone=b.phone, email=b.email,
                                                  time_zone=b.time_zone, address=b.address,
                                                  coordinates=(b.coordinates.lat, b.coordinates.lon)
                                                  if b.coordinates else None,
@@ -26,7 +26,7 @@ def create_customer(call: Call):
 
 @endpoint(bp, "GET", "/customers/{customer_id}", "One customer", roles=DISPATCHER, response=s.CustomerOut)
 def get_customer(call: Call, customer_id: str):
-    return views.customer(people.get_customer(store, call.caller, customer_id))
+    return views.customer(people.get_customer(repos, call.caller, customer_id))
 
 
 def _new_appointment(a: s.AppointmentIn | None) -> jobs.NewAppointment | None:
@@ -37,7 +37,7 @@ def _new_appointment(a: s.AppointmentIn | None) -> jobs.NewAppointment | None:
           roles=(Role.DISPATCHER, Role.PROVIDER), body=s.JobIn, response=s.JobOut, status=201)
 def create_job(call: Call):
     b = call.body
-    return views.job(jobs.create_job(store, call.caller, b.customer_id, b.description, priority=b.priority,
+    return views.job(jobs.create_job(repos, call.caller, b.customer_id, b.description, priority=b.priority,
                                      location_id=b.location_id, appointment=_new_appointment(b.appointment),
                                      channel=b.channel))
 
@@ -45,36 +45,36 @@ def create_job(call: Call):
 @endpoint(bp, "GET", "/jobs", "Jobs the caller may see, newest first", query=s.JobsQuery, response=s.JobOut)
 def list_jobs(call: Call):
     q = call.query
-    page = jobs.list_jobs(store, call.caller, status=q.status, day=q.date, limit=q.limit, next_token=q.next_token)
+    page = jobs.list_jobs(repos, call.caller, status=q.status, day=q.date, limit=q.limit, next_token=q.next_token)
     return views.page(page, lambda j: views.job(j, with_appointments=False))
 
 
 @endpoint(bp, "GET", "/jobs/{job_id}", "A job with its appointments", response=s.JobOut)
 def get_job(call: Call, job_id: str):
-    return views.job(jobs.get_job(store, call.caller, job_id))
+    return views.job(jobs.get_job(repos, call.caller, job_id))
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/accept", "Accept an offered job", roles=DISPATCHER, response=s.JobOut)
 def accept_job(call: Call, job_id: str):
-    return views.job(jobs.accept(store, call.caller, job_id, call.if_match))
+    return views.job(jobs.accept(repos, call.caller, job_id, call.if_match))
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/decline", "Decline an offered job: it is gone for the organization",
           roles=DISPATCHER, status=204)
 def decline_job(call: Call, job_id: str):
-    jobs.decline(store, call.caller, job_id, call.if_match)
+    jobs.decline(repos, call.caller, job_id, call.if_match)
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/cancel", "Cancel a job and its open appointments", roles=DISPATCHER,
           body=s.CancelIn, response=s.JobOut)
 def cancel_job(call: Call, job_id: str):
-    return views.job(jobs.cancel(store, call.caller, job_id, call.body.reason, call.body.offer_coupon, call.if_match))
+    return views.job(jobs.cancel(repos, call.caller, job_id, call.body.reason, call.body.offer_coupon, call.if_match))
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/appointments", "Schedule an appointment", roles=DISPATCHER,
           body=s.AppointmentIn, response=s.AppointmentOut, status=201)
 def add_appointment(call: Call, job_id: str):
-    _, appointment = jobs.add_appointment(store, call.caller, job_id, _new_appointment(call.body), call.if_match)
+    _, appointment = jobs.add_appointment(repos, call.caller, job_id, _new_appointment(call.body), call.if_match)
     return views.appointment(appointment)
 
 
@@ -84,21 +84,21 @@ def update_appointment(call: Call, appointment_id: str):
     b = call.body
     window = TimeFrame.of(b.window_start, b.window_end) if b.window_start else None
     return views.appointment(jobs.update_appointment(
-        store, call.caller, appointment_id, window=window, technician_id=b.technician_id,
+        repos, call.caller, appointment_id, window=window, technician_id=b.technician_id,
         assign="technician_id" in b.model_fields_set, if_match=call.if_match))
 
 
 @endpoint(bp, "DELETE", "/appointments/{appointment_id}", "Remove an appointment; the last one unschedules",
           roles=DISPATCHER, response=s.JobOut)
 def delete_appointment(call: Call, appointment_id: str):
-    return views.job(jobs.delete_appointment(store, call.caller, appointment_id, call.if_match))
+    return views.job(jobs.delete_appointment(repos, call.caller, appointment_id, call.if_match))
 
 
 @endpoint(bp, "POST", "/appointments/{appointment_id}/status", "On my way, start, pause, complete, delay",
           roles=(Role.DISPATCHER, Role.TECHNICIAN), body=s.StatusIn, response=s.AppointmentOut)
 def change_status(call: Call, appointment_id: str):
     b = call.body
-    _, appointment = jobs.change_status(store, call.caller, appointment_id, AppointmentAction(b.action), eta=b.eta,
+    _, appointment = jobs.change_status(repos, call.caller, appointment_id, AppointmentAction(b.action), eta=b.eta,
                                         reason=b.reason, if_match=call.if_match)
     return views.appointment(appointment)
 
@@ -107,11 +107,11 @@ def change_status(call: Call, appointment_id: str):
           roles=DISPATCHER, body=s.OffersIn, response=s.AppointmentOut)
 def offer_time_frames(call: Call, appointment_id: str):
     frames = [TimeFrame.of(f.start, f.end, "frame") for f in call.body.frames]
-    return views.appointment(jobs.offer_time_frames(store, call.caller, appointment_id, frames, call.if_match))
+    return views.appointment(jobs.offer_time_frames(repos, call.caller, appointment_id, frames, call.if_match))
 
 
 @endpoint(bp, "GET", "/technicians/me/appointments", "The technician's day in route order",
           roles=(Role.TECHNICIAN,), query=s.DayQuery, response=s.DayEntryOut)
 def technician_day(call: Call):
-    day = jobs.technician_day(store, call.caller, call.query.date)
+    day = jobs.technician_day(repos, call.caller, call.query.date)
     return {"items": [views.day_entry(a, j, c) for a, j, c in day], "next_token": None}

@@ -13,7 +13,7 @@ from ..services import customer_page as service
 from ..store.links import LinkExpired
 from . import schemas as s
 from .errors import STATUS, parse_json
-from .routing import OPERATIONS, Operation, store
+from .routing import OPERATIONS, Operation, repos
 
 bp = Blueprint(__name__)
 FORM = "application/x-www-form-urlencoded"
@@ -63,7 +63,7 @@ def _link_problem(e: DomainError, root: str) -> Response:
     if isinstance(e, LinkExpired):
         company = phone = None
         try:
-            org = store.organizations.get(e.org_id)
+            org = repos.organizations.get(e.org_id)
             company, phone = org.name, org.sms_number
         except NotFound:
             pass
@@ -77,7 +77,7 @@ def _link_problem(e: DomainError, root: str) -> Response:
 def _page(link, token: str, root: str, status: int = 200, *, error: DomainError | None = None,
           values: dict | None = None, done: str | None = None) -> Response:
     try:
-        view = service.view(service.visit(store, link))
+        view = service.view(service.visit(repos, link))
     except NotFound as e:
         return _link_problem(e, root)
     if _wants_json():
@@ -109,7 +109,7 @@ def _act(token: str, action: str, run, done: str, created: bool = False) -> Resp
     so a reload never posts twice; on bad input, the page again with the message and what was typed."""
     root = "../../"
     try:
-        link = service.for_action(store, token, action)
+        link = service.for_action(repos, token, action)
     except (NotFound, LinkExpired) as e:
         return _link_problem(e, root)
     values: dict = {}
@@ -135,7 +135,7 @@ def _act(token: str, action: str, run, done: str, created: bool = False) -> Resp
 def customer_page(token: str):
     root = "../"
     try:
-        link = service.open_link(store, token)
+        link = service.open_link(repos, token)
     except (NotFound, LinkExpired) as e:
         return _link_problem(e, root)
     done = DONE.get((bp.current_request.query_params or {}).get("done", ""))
@@ -149,39 +149,39 @@ def customer_page(token: str):
 def status_json(token: str):
     """What the page polls: read by key only."""
     try:
-        link = service.open_link(store, token, (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE))
-        return _json(service.view(service.visit(store, link)).as_json())
+        link = service.open_link(repos, token, (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE))
+        return _json(service.view(service.visit(repos, link)).as_json())
     except (NotFound, LinkExpired) as e:
         return _error(e)
 
 
 @bp.route("/c/{token}/reply", methods=["POST"], content_types=POSTED)
 def reply(token: str):
-    return _act(token, Action.REPLY, lambda link, v: service.reply(store, link, v.get("body"), nonce(v.get("nonce"))),
+    return _act(token, Action.REPLY, lambda link, v: service.reply(repos, link, v.get("body"), nonce(v.get("nonce"))),
                 "replied", created=True)
 
 
 @bp.route("/c/{token}/confirm", methods=["POST"], content_types=POSTED)
 def confirm(token: str):
-    return _act(token, Action.CONFIRM, lambda link, v: service.confirm(store, link), "confirmed")
+    return _act(token, Action.CONFIRM, lambda link, v: service.confirm(repos, link), "confirmed")
 
 
 @bp.route("/c/{token}/cancel", methods=["POST"], content_types=POSTED)
 def cancel(token: str):
-    return _act(token, Action.CANCEL, lambda link, v: service.cancel(store, link, v.get("reason")),
+    return _act(token, Action.CANCEL, lambda link, v: service.cancel(repos, link, v.get("reason")),
                 "canceled")
 
 
 @bp.route("/c/{token}/reschedule", methods=["POST"], content_types=POSTED)
 def reschedule(token: str):
-    return _act(token, Action.RESCHEDULE, lambda link, v: service.request_reschedule(store, link),
+    return _act(token, Action.RESCHEDULE, lambda link, v: service.request_reschedule(repos, link),
                 "reschedule", created=True)
 
 
 @bp.route("/c/{token}/feedback", methods=["POST"], content_types=POSTED)
 def feedback(token: str):
     return _act(token, Action.FEEDBACK,
-                lambda link, v: service.leave_feedback(store, link, v.get("rating"), v.get("comment")),
+                lambda link, v: service.leave_feedback(repos, link, v.get("rating"), v.get("comment")),
                 "rated", created=True)
 
 

@@ -5,7 +5,7 @@ from ..domain.people import Role
 from ..services import people
 from . import schemas as s
 from . import views
-from .routing import Call, endpoint, store
+from .routing import Call, endpoint, repos
 
 bp = Blueprint(__name__)
 DISPATCHER = (Role.DISPATCHER,)
@@ -13,19 +13,19 @@ DISPATCHER = (Role.DISPATCHER,)
 
 @endpoint(bp, "GET", "/users", "Users of the organization", roles=DISPATCHER, query=s.PageQuery, response=s.UserOut)
 def list_users(call: Call):
-    return views.page(people.list_users(store, call.caller, call.query.limit, call.query.next_token), views.user)
+    return views.page(people.list_users(repos, call.caller, call.query.limit, call.query.next_token), views.user)
 
 
 @endpoint(bp, "POST", "/users", "Add a user", roles=DISPATCHER, body=s.UserIn, response=s.UserOut, status=201)
 def create_user(call: Call):
     b = call.body
-    return views.user(people.create_user(store, call.caller, name=b.name, email=b.email, phone=b.phone,
+    return views.user(people.create_user(repos, call.caller, name=b.name, email=b.email, phone=b.phone,
                                          roles=frozenset(Role(r) for r in b.roles)))
 
 
 @endpoint(bp, "GET", "/users/{user_id}", "One user", roles=DISPATCHER, response=s.UserOut)
 def get_user(call: Call, user_id: str):
-    return views.user(people.get_user(store, call.caller, user_id))
+    return views.user(people.get_user(repos, call.caller, user_id))
 
 
 @endpoint(bp, "PATCH", "/users/{user_id}", "Change roles, contact, or deactivate / reactivate", roles=DISPATCHER,
@@ -34,21 +34,21 @@ def update_user(call: Call, user_id: str):
     changes = call.body.model_dump(exclude_unset=True)
     if "roles" in changes:
         changes["roles"] = frozenset(Role(r) for r in changes["roles"])
-    return views.user(people.update_user(store, call.caller, user_id, changes))
+    return views.user(people.update_user(repos, call.caller, user_id, changes))
 
 
 @endpoint(bp, "PUT", "/technicians/me/location", "The technician's current position", roles=(Role.TECHNICIAN,),
           body=s.PositionIn, response=s.PositionOut)
 def report_position(call: Call):
     b = call.body
-    position = people.report_position(store, call.caller, b.lat, b.lon, b.heading, b.speed)
+    position = people.report_position(repos, call.caller, b.lat, b.lon, b.heading, b.speed)
     return s.PositionOut.model_validate(position).model_dump(mode="json")
 
 
 @endpoint(bp, "GET", "/settings/locations", "Locations (branches)", roles=DISPATCHER, query=s.PageQuery,
           response=s.LocationOut)
 def list_locations(call: Call):
-    page = people.list_locations(store, call.caller, call.query.limit, call.query.next_token)
+    page = people.list_locations(repos, call.caller, call.query.limit, call.query.next_token)
     return views.page(page, views.location)
 
 
@@ -56,17 +56,17 @@ def list_locations(call: Call):
           response=s.LocationOut, status=201)
 def create_location(call: Call):
     b = call.body
-    return views.location(people.create_location(store, call.caller, name=b.name, time_zone=b.time_zone,
+    return views.location(people.create_location(repos, call.caller, name=b.name, time_zone=b.time_zone,
                                                  direct_reply_enabled=b.direct_reply_enabled))
 
 
 @endpoint(bp, "GET", "/settings/locations/{location_id}", "One location", roles=DISPATCHER, response=s.LocationOut)
 def get_location(call: Call, location_id: str):
-    return views.location(people.get_location(store, call.caller, location_id))
+    return views.location(people.get_location(repos, call.caller, location_id))
 
 
 @endpoint(bp, "PUT", "/settings/locations/{location_id}", "Change a location's time zone or direct reply",
           roles=DISPATCHER, body=s.LocationPatch, response=s.LocationOut)
 def update_location(call: Call, location_id: str):
     changes = call.body.model_dump(exclude_unset=True)
-    return views.location(people.update_location(store, call.caller, location_id, changes))
+    return views.location(people.update_location(repos, call.caller, location_id, changes))

@@ -8,7 +8,7 @@ from ..domain.values import TimeFrame
 from ..services import queues
 from . import schemas as s
 from . import views
-from .routing import Call, endpoint, store
+from .routing import Call, endpoint, repos
 
 bp = Blueprint(__name__)
 DISPATCHER = (Role.DISPATCHER,)
@@ -19,23 +19,23 @@ DISPATCHER = (Role.DISPATCHER,)
           response=s.QueueItemOut)
 def get_queue(call: Call, name: str):
     q = call.query
-    page = queues.entries(store, call.caller, name, q.state and EntryState(q.state), q.limit, q.next_token)
+    page = queues.entries(repos, call.caller, name, q.state and EntryState(q.state), q.limit, q.next_token)
     appointments = {}
     if name == QueueName.UNASSIGNED:  # the visit as it is now, to assign it from the list
-        appointments = store.jobs.appointments_by_id(call.caller.org_id, {e.appointment_id for e in page.items})
+        appointments = repos.jobs.appointments_by_id(call.caller.org_id, {e.appointment_id for e in page.items})
     return views.page(page, lambda e: views.queue_entry(e, appointments.get(e.appointment_id)))
 
 
 @endpoint(bp, "POST", "/queues/{name}/{entry_id}/claim", "Take an entry to work on it", roles=DISPATCHER,
           response=s.QueueItemOut)
 def claim_entry(call: Call, name: str, entry_id: str):
-    return views.queue_entry(queues.claim(store, call.caller, name, entry_id))
+    return views.queue_entry(queues.claim(repos, call.caller, name, entry_id))
 
 
 @endpoint(bp, "POST", "/queues/{name}/{entry_id}/release", "Give an entry back to the queue", roles=DISPATCHER,
           response=s.QueueItemOut)
 def release_entry(call: Call, name: str, entry_id: str):
-    return views.queue_entry(queues.release(store, call.caller, name, entry_id))
+    return views.queue_entry(queues.release(repos, call.caller, name, entry_id))
 
 
 @endpoint(bp, "POST", "/queues/{name}/{entry_id}/resolve", "Close an entry with its outcome (confirmed, "
@@ -44,5 +44,5 @@ def release_entry(call: Call, name: str, entry_id: str):
 def resolve_entry(call: Call, name: str, entry_id: str):
     b = call.body
     window = TimeFrame.of(b.window_start, b.window_end) if b.window_start else None
-    return views.queue_entry(queues.resolve(store, call.caller, name, entry_id, Outcome(b.outcome), note=b.note,
+    return views.queue_entry(queues.resolve(repos, call.caller, name, entry_id, Outcome(b.outcome), note=b.note,
                                             reason=b.reason, window=window))

@@ -12,14 +12,14 @@ from pydantic import ValidationError as PydanticError
 from ..domain.errors import DomainError, NotFound, ValidationError
 from ..domain.people import Role
 from ..services.access import Caller, authenticate
-from ..services.store import Store
+from ..services.repositories import Repositories
 from .errors import from_domain, parse_json
 from .schemas import MAX_ID
 
 # API Gateway verifies the token; the ARN is replaced by the user pool's in the merge template.
 authorizer = CognitoUserPoolAuthorizer(
     "onmyway-users", provider_arns=["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_replaced"])
-store = Store()
+repos = Repositories()
 
 
 @dataclass
@@ -104,7 +104,7 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, roles: tupl
 
         def respond(**params):
             request = bp.current_request
-            caller = None if public else authenticate(store, *_claims(request))
+            caller = None if public else authenticate(repos, *_claims(request))
             if caller and roles:
                 caller.require(*roles)
             _known_ids(params)

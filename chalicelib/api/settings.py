@@ -8,7 +8,7 @@ from ..domain.scenarios import QuietHours
 from ..services import settings
 from ..services import people
 from . import schemas as s
-from .routing import Call, endpoint, store
+from .routing import Call, endpoint, repos
 
 bp = Blueprint(__name__)
 
@@ -16,7 +16,7 @@ bp = Blueprint(__name__)
 @endpoint(bp, "GET", "/settings/scenarios", "Message scenarios with their segments on sample values",
           roles=(Role.DISPATCHER,), response=s.ScenariosOut)
 def get_scenarios(call: Call):
-    return settings.describe(settings.messaging(store, call.caller))
+    return settings.describe(settings.messaging(repos, call.caller))
 
 
 @endpoint(bp, "PUT", "/settings/scenarios", "Turn scenarios on or off, change templates, lead times, quiet hours",
@@ -28,18 +28,18 @@ def put_scenarios(call: Call):
         if b.quiet_hours else None
     extra = b.model_dump(include={"confirmation_followup_minutes", "voice_origination", "escalate_before_hours",
                                   "hand_back_before_hours", "technician_sms_alerts"}, exclude_unset=True)
-    return settings.describe(settings.update_messaging(store, call.caller, changes, quiet, extra))
+    return settings.describe(settings.update_messaging(repos, call.caller, changes, quiet, extra))
 
 
 @endpoint(bp, "GET", "/settings/branding", "How the customer's pages look", roles=(Role.DISPATCHER,),
           response=s.BrandingOut)
 def get_branding(call: Call):
-    org = store.organizations.get(call.caller.org_id)
+    org = repos.organizations.get(call.caller.org_id)
     return {"brand_color": org.brand_color, "logo_url": org.logo_url}
 
 
 @endpoint(bp, "PUT", "/settings/branding", "Colour (#RRGGBB) and https logo of the customer's pages",
           roles=(Role.DISPATCHER,), body=s.BrandingIn, response=s.BrandingOut)
 def put_branding(call: Call):
-    org = people.set_branding(store, call.caller, call.body.brand_color, call.body.logo_url)
+    org = people.set_branding(repos, call.caller, call.body.brand_color, call.body.logo_url)
     return {"brand_color": org.brand_color, "logo_url": org.logo_url}

@@ -6,16 +6,16 @@ from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
 from .. import clock, metrics
-from ..config import settings
+from ..config import environment
 from ..domain.messages import MessageStatus
 from ..notify import sms
 from ..services import channel_events, inbound
 from ..services.notifications import mask
-from ..services.store import Store
+from ..services.repositories import Repositories
 
 bp = Blueprint(__name__)
 logger = Logger(service="onmyway")
-store = Store()
+repos = Repositories()
 INBOUND_TOPIC = "onmyway-inbound-sms"
 EVENTS_TOPIC = "onmyway-sms-events"
 DELIVERED = {"DELIVERED"}
@@ -24,7 +24,7 @@ FAILED = {"FAILED", "BLOCKED", "CARRIER_UNREACHABLE", "CARRIER_BLOCKED", "INVALI
 
 
 def _process(payload: dict) -> str:
-    return inbound.handle(store, sms.sender(), inbound.InboundText(**payload))
+    return inbound.handle(repos, sms.sender(), inbound.InboundText(**payload))
 
 
 def once_per_message(process, channel: str, context):
@@ -33,7 +33,7 @@ def once_per_message(process, channel: str, context):
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function,
     )
-    persistence = DynamoDBPersistenceLayer(table_name=settings().table_name, key_attr="pk", sort_key_attr="sk",
+    persistence = DynamoDBPersistenceLayer(table_name=environment().table_name, key_attr="pk", sort_key_attr="sk",
                                            static_pk_value=f"IDEMPOTENCY#{channel}", expiry_attr="expires_at")
     config = IdempotencyConfig(event_key_jmespath="inbound_id", expires_after_seconds=7 * 24 * 3600)
     config.register_lambda_context(context)
@@ -67,19 +67,19 @@ def _delivery_events(event):
     try:
         receipt = json.loads(event.message)
         if isinstance(receipt, dict) and isinstance(receipt.get("mail"), dict):  # SES: the email channel's events
-            return {"outcome": channel_events.email_event(store, receipt)}
+            return {"outcome": channel_events.email_event(repos, receipt)}
         provider_id, status = receipt["messageId"], str(receipt.get("messageStatus", "")).upper()
     except (TypeError, ValueError, KeyError):
         logger.warning("delivery event ignored: not an End User Messaging SMS event")
         return {"outcome": "ignored"}
     if status not in DELIVERED | FAILED:
         return {"outcome": "not_final"}
-    message = store.messages.by_provider_id(provider_id)
+    message = repos.messages.by_provider_id(provider_id)
     if message is None:
         return {"outcome": "unknown_message"}
     delivered = status in DELIVERED
     error = None if delivered else f"{status}: {receipt.get('messageStatusDescription', '')}"[:500]
-    recorded = store.messages.receipt(message, MessageStatus.DELIVERED if delivered else MessageStatus.FAILED, error,
+    recorded = repos.messages.receipt(message, MessageStatus.DELIVERED if delivered else MessageStatus.FAILED, error,
                                       clock.now())
     if recorded and not delivered:
         metrics.add("DeliveryFailures", message.org_id)

@@ -9,7 +9,7 @@ from .. import metrics
 from ..notify import sms
 from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
 from ..services import alerts, analytics, frames, notifications, queues, timers
-from ..services.store import Store
+from ..services.repositories import Repositories
 from ..store.changes import UnreadableRecord, events_of
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 bp = Blueprint(__name__)
 logger = Logger(service="onmyway")
-store = Store()
+repos = Repositories()
 # Chalice needs a literal ARN; infra/ replaces the event source with the table's own stream.
 STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/onmyway/stream/set-by-infra"
 
@@ -33,13 +33,13 @@ def handle_record(record: "DynamoDBRecord") -> None:
     sender = sms.sender()
     for event in events:
         if isinstance(event, AppointmentEvent) and not isinstance(event, EtaChanged):
-            timers.on_event(store, event)
-            queues.on_event(store, event)
+            timers.on_event(repos, event)
+            queues.on_event(repos, event)
         if isinstance(event, CustomerWrote):
-            alerts.on_customer_wrote(store, sender, event)
+            alerts.on_customer_wrote(repos, sender, event)
         if isinstance(event, FramePicked):
-            frames.tell_technician(store, sender, event)
-        notifications.on_event(store, sender, event)
+            frames.tell_technician(repos, sender, event)
+        notifications.on_event(repos, sender, event)
 
 
 @bp.on_dynamodb_record(stream_arn=STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON",

@@ -6,13 +6,13 @@ from chalice import Blueprint, Rate
 from .. import clock, metrics
 from ..notify import sms
 from ..services import sweep
-from ..services.store import Store
+from ..services.repositories import Repositories
 
 bp = Blueprint(__name__)
-store = Store()
+repos = Repositories()
 
 
 @bp.schedule(Rate(1, unit=Rate.MINUTES), name="timer_sweep")
 def timer_sweep(event):
     with metrics.flushed():
-        return asdict(sweep.run(store, sms.sender(), clock.now()))
+        return asdict(sweep.run(repos, sms.sender(), clock.now()))

@@ -8,19 +8,19 @@ from .. import metrics
 from ..notify import sms
 from ..services import channel_events, inbound
 from ..services.notifications import mask
-from ..services.store import Store
+from ..services.repositories import Repositories
 from .inbound import once_per_message
 
 bp = Blueprint(__name__)
 logger = Logger(service="onmyway")
-store = Store()
+repos = Repositories()
 WHATSAPP_TOPIC = "onmyway-whatsapp-events"
 
 
 def _process(payload: dict) -> str:
     text = inbound.InboundText(**payload)
-    channel_events.opened_window(store, text)
-    return inbound.handle(store, sms.sender(), text)
+    channel_events.opened_window(repos, text)
+    return inbound.handle(repos, sms.sender(), text)
 
 
 @bp.on_sns_message(topic=WHATSAPP_TOPIC, name="whatsapp_events")
@@ -40,5 +40,5 @@ def _whatsapp_events(event):
     for text in parsed.texts:
         outcomes.append(once(payload=vars(text)))
         logger.info("inbound WhatsApp message", extra={"from": mask(text.origination), "outcome": outcomes[-1]})
-    outcomes += [channel_events.status(store, *s) for s in parsed.statuses]
+    outcomes += [channel_events.status(repos, *s) for s in parsed.statuses]
     return {"outcomes": outcomes}

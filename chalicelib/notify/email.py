@@ -1,5 +1,5 @@
 """The email adapter: Amazon SES v2 `send_email`, plain text, from the organization's verified address."""
-from ..config import settings
+from ..config import environment
 
 
 class EmailSender:
@@ -17,7 +17,7 @@ class EmailSender:
         request = {"FromEmailAddress": from_address, "Destination": {"ToAddresses": [to]},
                    "Content": {"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"},
                                           "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}}}}
-        if configuration_set := settings().email_configuration_set:  # its SNS destination brings the events
+        if configuration_set := environment().email_configuration_set:  # its SNS destination brings the events
             request["ConfigurationSetName"] = configuration_set
         return self.client.send_email(**request)["MessageId"]
 

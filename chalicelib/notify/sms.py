@@ -3,7 +3,7 @@
 from functools import cache
 from typing import Protocol
 
-from ..config import settings
+from ..config import environment
 
 
 class SmsSender(Protocol):
@@ -69,5 +69,5 @@ def use(override: SmsSender | None) -> None:
 def sender() -> SmsSender:
     if _override is not None:
         return _override
-    s = settings()
+    s = environment()
     return _configured(s.sms_channel, s.sms_configuration_set)

@@ -1,1 +1,1 @@
-"""Use cases: check who may do what, call the domain, persist through the store."""
+"""Use cases: check who may do what, call the domain, persist through the repositories."""

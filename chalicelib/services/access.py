@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from ..domain.errors import Forbidden, NotFound, Unauthorized, VersionConflict
 from ..domain.jobs import Job
 from ..domain.people import Role, User
-from .store import Store
+from .repositories import Repositories
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,12 @@ class Caller:
         return self.has(Role.DISPATCHER) or (self.has(Role.TECHNICIAN) and job.is_assigned_to(self.id))
 
 
-def authenticate(store: Store, org_id: str | None, user_id: str | None) -> Caller:
+def authenticate(repos: Repositories, org_id: str | None, user_id: str | None) -> Caller:
     """The caller as stored now: a deactivated user is refused on their very next request."""
     if not org_id or not user_id:
         raise Unauthorized("a bearer token with sub and custom:org_id is required")
     try:
-        user = store.users.get(org_id, user_id)
+        user = repos.users.get(org_id, user_id)
     except NotFound:
         raise Unauthorized("unknown user") from None
     if not user.active:
@@ -49,9 +49,9 @@ def authenticate(store: Store, org_id: str | None, user_id: str | None) -> Calle
     return Caller(user)
 
 
-def visible_job(store: Store, caller: Caller, job_id: str) -> Job:
+def visible_job(repos: Repositories, caller: Caller, job_id: str) -> Job:
     """The job, or 404 for a missing, foreign or invisible one alike."""
-    job = store.jobs.get(caller.org_id, job_id)
+    job = repos.jobs.get(caller.org_id, job_id)
     if not caller.sees(job):
         raise NotFound("job")
     return job

@@ -13,7 +13,7 @@ from ..domain.status import AppointmentStatus
 from ..notify.sms import SmsSender
 from .access import Caller
 from .notifications import contexts, mask
-from .store import Store
+from .repositories import Repositories
 
 logger = Logger(service="onmyway")
 WORKING = (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE, AppointmentStatus.STARTED, AppointmentStatus.PAUSED)
@@ -28,31 +28,31 @@ def assigned_technician(job: Job) -> str | None:
     return chosen[0].technician_id if chosen else None
 
 
-def on_customer_wrote(store: Store, sender: SmsSender, event: CustomerWrote) -> None:
+def on_customer_wrote(repos: Repositories, sender: SmsSender, event: CustomerWrote) -> None:
     m = event.message
     try:
-        job = store.jobs.get(m.org_id, m.job_id)
+        job = repos.jobs.get(m.org_id, m.job_id)
     except NotFound:
         return
     technician_id = assigned_technician(job)
-    users = store.users.of_org(m.org_id)
+    users = repos.users.of_org(m.org_id)
     readers = {u.id for u in users if u.active and (u.has(Role.DISPATCHER) or u.id == technician_id)}
     for user_id in sorted(readers):
-        store.inbox.add(InboxItem(m.org_id, user_id, m.job_id, m.id, m.body, m.created_at))
+        repos.inbox.add(InboxItem(m.org_id, user_id, m.job_id, m.id, m.body, m.created_at))
     ctx = contexts.load(m.org_id, job.customer_id, technician_id, job.location_id)
     technician = ctx.technician
     if not (ctx.settings.technician_sms_alerts and technician and technician.phone and technician.active):
         return
-    if store.inbox.may_text_technician(m.org_id, m.job_id, technician.id, clock.now(), TECHNICIAN_TEXT_EVERY):
+    if repos.inbox.may_text_technician(m.org_id, m.job_id, technician.id, clock.now(), TECHNICIAN_TEXT_EVERY):
         sender.send(technician.phone, technician_alert(ctx.org.name, ctx.customer.name, m.body), ctx.org.sms_number)
         logger.info("technician alerted", extra={"job_id": m.job_id, "to": mask(technician.phone)})
 
 
-def inbox(store: Store, caller: Caller, limit: int, next_token: str | None):
+def inbox(repos: Repositories, caller: Caller, limit: int, next_token: str | None):
     caller.require(Role.DISPATCHER, Role.TECHNICIAN)
-    return store.inbox.list(caller.org_id, caller.id, limit, next_token)
+    return repos.inbox.list(caller.org_id, caller.id, limit, next_token)
 
 
-def mark_read(store: Store, caller: Caller, item_id: str) -> InboxItem:
+def mark_read(repos: Repositories, caller: Caller, item_id: str) -> InboxItem:
     caller.require(Role.DISPATCHER, Role.TECHNICIAN)
-    return store.inbox.mark_read(caller.org_id, caller.id, item_id, clock.now())
+    return repos.inbox.mark_read(caller.org_id, caller.id, item_id, clock.now())

@@ -19,7 +19,7 @@ from ..domain.values import TimeFrame, e164
 from ..store.booking import Bookings, LimitReached, counter_key
 from .frames import frames_store
 from .frames import open_frames as open_frames_of
-from .store import Store
+from .repositories import Repositories
 
 PER_PHONE_PER_DAY = 3
 PER_CLIENT_PER_HOUR = 3
@@ -43,14 +43,14 @@ class BookingPage:
     frames: list[TimeFrame]
 
 
-def organization(store: Store, slug: str) -> Organization:
+def organization(repos: Repositories, slug: str) -> Organization:
     if not isinstance(slug, str) or not SLUG.match(slug):
         raise NotFound("organization")  # never looked up
-    return store.organizations.get(store.organizations.id_for_slug(slug))
+    return repos.organizations.get(repos.organizations.id_for_slug(slug))
 
 
-def page(store: Store, slug: str) -> BookingPage:
-    org = organization(store, slug)
+def page(repos: Repositories, slug: str) -> BookingPage:
+    org = organization(repos, slug)
     return BookingPage(org, open_frames(org, clock.now()))
 
 
@@ -73,9 +73,9 @@ def _hashed(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:24]  # counters keep no phone number or address in clear
 
 
-def request(store: Store, slug: str, values: dict, client: str) -> tuple[Job, bool]:
+def request(repos: Repositories, slug: str, values: dict, client: str) -> tuple[Job, bool]:
     """A `new_offer` job for the customer with this phone (created if new); (job, False) for a form sent again."""
-    org, now = organization(store, slug), clock.now()
+    org, now = organization(repos, slug), clock.now()
     if values.get("website"):
         raise Refused("this request could not be sent")
     name, address, description = (_text(f, values.get(f)) for f in ("name", "address", "description"))
@@ -94,8 +94,8 @@ def request(store: Store, slug: str, values: dict, client: str) -> tuple[Job, bo
             raise ValidationError("frame_start", "that time is no longer available: please pick another")
     key = form_key(values.get("nonce")) or _hashed("|".join((phone, name, address, description, str(frame))))
     if earlier := bookings.earlier(org.id, key):
-        return store.jobs.get(org.id, earlier), False
-    customer, new = store.customers.by_phone(org.id, phone), None
+        return repos.jobs.get(org.id, earlier), False
+    customer, new = repos.customers.by_phone(org.id, phone), None
     if customer is None:
         new = customer = Customer(id=ids.new_id("cus"), org_id=org.id, name=name, phone=phone, address=address,
                                   time_zone=org.time_zone, created_at=now)
@@ -116,5 +116,5 @@ def request(store: Store, slug: str, values: dict, client: str) -> tuple[Job, bo
         raise TooMany(f"too many requests from this connection in the last hour. Please try again later or call "
                       f"{org.name} at {org.sms_number}") from None
     if earlier:
-        return store.jobs.get(org.id, earlier), False
+        return repos.jobs.get(org.id, earlier), False
     return job, True

@@ -17,24 +17,24 @@ from ..domain.timers import Timer, TimerKind
 from ..domain.triggers import Trigger
 from ..notify import voice
 from .notifications import contexts, notify
-from .store import Store
+from .repositories import Repositories
 
 CHANNELS = ("sms", "whatsapp", "email")
 CHAIN_KEY = "chain:"
 
 
-def start(store: Store, sender, message, now: datetime) -> None:
+def start(repos: Repositories, sender, message, now: datetime) -> None:
     """The question went: run the chain from its second step. A reminder asking again while the chain is
     under way for the same window does not start it over."""
     if message.key.startswith(CHAIN_KEY):
         return
     if any(t.kind in (TimerKind.CONFIRMATION_FOLLOWUP, TimerKind.CONFIRMATION_ESCALATED) and t.status == "pending"
            and t.window_start == message.window.start
-           for t in store.timers.of_appointment(message.org_id, message.job_id, message.appointment_id)):
+           for t in repos.timers.of_appointment(message.org_id, message.job_id, message.appointment_id)):
         return
-    job = store.jobs.get(message.org_id, message.job_id)
+    job = repos.jobs.get(message.org_id, message.job_id)
     appointment = job.appointment(message.appointment_id)
-    run(store, sender, job, appointment, message.window.start, 1, now)
+    run(repos, sender, job, appointment, message.window.start, 1, now)
 
 
 def _due(steps: tuple[ChainStep, ...], index: int, messaging, now: datetime, window_start: datetime) -> datetime:
@@ -47,7 +47,7 @@ def _due(steps: tuple[ChainStep, ...], index: int, messaging, now: datetime, win
     return messaging.escalation_due(now, window_start)
 
 
-def run(store: Store, sender, job, appointment, window_start: datetime, index: int | None, now: datetime) -> None:
+def run(repos: Repositories, sender, job, appointment, window_start: datetime, index: int | None, now: datetime) -> None:
     ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
     steps = ctx.channels.chain_for(appointment.created_at)
     if index is None:  # a timer placed before chains were data: it stood for "escalate now"
@@ -56,26 +56,26 @@ def run(store: Store, sender, job, appointment, window_start: datetime, index: i
     while index < len(steps):
         step = steps[index]
         if step.action == "wait":
-            store.timers.put(Timer(job.org_id, job.id, appointment.id, TimerKind.CONFIRMATION_FOLLOWUP,
+            repos.timers.put(Timer(job.org_id, job.id, appointment.id, TimerKind.CONFIRMATION_FOLLOWUP,
                                    _due(steps, index, ctx.settings, now, window_start), 0, window_start,
                                    step=index + 1), now)
             return
         if step.action in CHANNELS:
             if step.action != asked_on and reachable(ctx.customer, step.action, ctx.channels):
-                notify(store, sender, Trigger(ScenarioName.BOOKING_CONFIRMATION,
+                notify(repos, sender, Trigger(ScenarioName.BOOKING_CONFIRMATION,
                                               f"{CHAIN_KEY}{appointment.id}:{window_start:%Y%m%dT%H%M}:{index}",
                                               appointment.id, appointment.window, channel=step.action), job, now)
         elif step.action == "voice_task":
-            _voice_task(store, ctx, job, appointment, window_start, now)
+            _voice_task(repos, ctx, job, appointment, window_start, now)
         elif step.action == "hand_back":
-            hand_back(store, job, appointment, window_start, now)
+            hand_back(repos, job, appointment, window_start, now)
             return
         index += 1
 
 
-def _voice_task(store: Store, ctx, job, appointment, window_start: datetime, now: datetime) -> None:
+def _voice_task(repos: Repositories, ctx, job, appointment, window_start: datetime, now: datetime) -> None:
     """A call to make (escalation queue), and a voice message where the organization has a voice number."""
-    added = store.queues.add(QueueEntry(job.org_id, QueueName.ESCALATION, job.id, appointment.id,
+    added = repos.queues.add(QueueEntry(job.org_id, QueueName.ESCALATION, job.id, appointment.id,
                                         "no reply to the confirmation request", now),
                              f"escalation:{appointment.id}:{window_start.isoformat()}")
     if added and ctx.settings.voice_origination and ctx.customer.phone and not ctx.customer.opted_out:
@@ -85,11 +85,11 @@ def _voice_task(store: Store, ctx, job, appointment, window_start: datetime, now
                                   f"reply C to our text, or call us back.")
 
 
-def hand_back(store: Store, job, appointment, window_start: datetime, now: datetime) -> None:
+def hand_back(repos: Repositories, job, appointment, window_start: datetime, now: datetime) -> None:
     """Still no answer: the order is unconfirmed and goes back to the sales channel (retention queue)."""
     job.confirm(appointment.id, Confirmation.UNCONFIRMED, now)
-    store.jobs.save(job)
-    store.queues.add(QueueEntry(job.org_id, QueueName.RETENTION, job.id, appointment.id, "no response to confirmation",
+    repos.jobs.save(job)
+    repos.queues.add(QueueEntry(job.org_id, QueueName.RETENTION, job.id, appointment.id, "no response to confirmation",
                                 now), f"retention:{appointment.id}:{window_start.isoformat()}")
 
 

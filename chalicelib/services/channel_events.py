@@ -11,7 +11,7 @@ from ..domain.messages import MessageStatus
 from ..domain.replies import MAX_BODY
 from ..domain.values import e164
 from .inbound import BadInbound, InboundText
-from .store import Store
+from .repositories import Repositories
 
 STATUSES = {"delivered": MessageStatus.DELIVERED, "read": MessageStatus.READ, "failed": MessageStatus.FAILED}
 # A later status may follow an earlier one, never the reverse (events can arrive out of order).
@@ -64,24 +64,24 @@ def parse(raw: str) -> WhatsAppEvent:
     return event
 
 
-def opened_window(store: Store, text: InboundText) -> None:
+def opened_window(repos: Repositories, text: InboundText) -> None:
     """The customer wrote on WhatsApp: free-form answers may go for 24 hours."""
     try:
-        org_id = store.organizations.id_for_number(text.destination)
+        org_id = repos.organizations.id_for_number(text.destination)
     except NotFound:
         return
-    customer = store.customers.by_phone(org_id, text.origination)
+    customer = repos.customers.by_phone(org_id, text.origination)
     if customer is not None and (customer.whatsapp_inbound_at is None or customer.whatsapp_inbound_at < clock.now()):
         customer.whatsapp_inbound_at = clock.now()
-        store.customers.save(customer)
+        repos.customers.save(customer)
 
 
-def status(store: Store, provider_id: str, what: str, error: str | None) -> str:
-    message = store.messages.by_provider_id(provider_id)
+def status(repos: Repositories, provider_id: str, what: str, error: str | None) -> str:
+    message = repos.messages.by_provider_id(provider_id)
     if message is None:
         return "unknown_message"
     new = STATUSES[what]
-    changed = store.messages.receipt(message, new, f"{what}: {error}"[:500] if error else None, clock.now(),
+    changed = repos.messages.receipt(message, new, f"{what}: {error}"[:500] if error else None, clock.now(),
                                      after=AFTER[new])
     return what if changed else "out_of_order"
 
@@ -90,15 +90,15 @@ SES_EVENTS = {"Delivery": MessageStatus.DELIVERED, "Open": MessageStatus.READ, "
               "Reject": MessageStatus.FAILED, "Complaint": MessageStatus.FAILED}
 
 
-def email_event(store: Store, event: dict) -> str:
+def email_event(repos: Repositories, event: dict) -> str:
     """An SES event (the configuration set's SNS destination): delivery, open, bounce onto the message."""
     kind, provider_id = event.get("eventType"), (event.get("mail") or {}).get("messageId")
     if kind not in SES_EVENTS or not isinstance(provider_id, str):
         return "not_final"
-    message = store.messages.by_provider_id(provider_id)
+    message = repos.messages.by_provider_id(provider_id)
     if message is None:
         return "unknown_message"
     new = SES_EVENTS[kind]
-    changed = store.messages.receipt(message, new, kind if new is MessageStatus.FAILED else None, clock.now(),
+    changed = repos.messages.receipt(message, new, kind if new is MessageStatus.FAILED else None, clock.now(),
                                      after=AFTER[new])
     return new.value if changed else "out_of_order"

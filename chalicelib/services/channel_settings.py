@@ -7,21 +7,21 @@ from ..domain.errors import ValidationError
 from ..domain.people import Role
 from ..domain.scenarios import DEFAULTS, ScenarioName
 from .access import Caller
-from .store import Store
+from .repositories import Repositories
 
 MAX_CHAINS = 20  # earlier chains kept for the appointments booked under them
 
 
-def get(store: Store, caller: Caller) -> ChannelSettings:
+def get(repos: Repositories, caller: Caller) -> ChannelSettings:
     caller.require(Role.DISPATCHER)
-    return store.channels.get(caller.org_id)
+    return repos.channels.get(caller.org_id)
 
 
-def update(store: Store, caller: Caller, fields: dict) -> ChannelSettings:
+def update(repos: Repositories, caller: Caller, fields: dict) -> ChannelSettings:
     """Merge the given fields; a new chain applies to appointments booked from now on. Refused whole (400,
     nothing stored) if a template names an unknown scenario or variable, or a chain step is unknown."""
     caller.require(Role.DISPATCHER)
-    current = store.channels.get(caller.org_id)
+    current = repos.channels.get(caller.org_id)
     changes = {k: fields[k] for k in ("whatsapp_phone_number_id", "email_from") if k in fields}
     if "whatsapp_templates" in fields:
         templates = {}
@@ -42,7 +42,7 @@ def update(store: Store, caller: Caller, fields: dict) -> ChannelSettings:
         steps = parse_chain(fields["confirmation_chain"])
         changes["chains"] = (current.chains + ((clock.now(), steps),))[-MAX_CHAINS:]
     updated = replace(current, **changes)
-    store.channels.save(caller.org_id, updated)
+    repos.channels.save(caller.org_id, updated)
     return updated
 
 

@@ -41,8 +41,8 @@ def address(customer: Customer, channels: ChannelSettings, org, body: str, now, 
                      reachable=reachable(customer, ContactChannel.SMS, channels) or customer.opted_out)
 
 
-def replying_on(store, org, customer: Customer, channel: str) -> Addressed | None:
+def replying_on(repos, org, customer: Customer, channel: str) -> Addressed | None:
     """Answers go back on the channel the customer wrote on (None: SMS, from the organization's number)."""
     if channel != ContactChannel.WHATSAPP:
         return None
-    return Addressed(channel, store.channels.get(org.id).whatsapp_phone_number_id, customer.phone)
+    return Addressed(channel, repos.channels.get(org.id).whatsapp_phone_number_id, customer.phone)

@@ -3,16 +3,16 @@ from datetime import datetime
 
 from ..domain.jobs import Appointment, Confirmation, Job
 from ..domain.timers import TimerKind
-from .store import Store
+from .repositories import Repositories
 
 
-def set_confirmation(store: Store, job: Job, appointment: Appointment, confirmation: Confirmation, now: datetime,
+def set_confirmation(repos: Repositories, job: Job, appointment: Appointment, confirmation: Confirmation, now: datetime,
                      *, reason: str | None = None) -> None:
     """Record it on the appointment (a rejection with its reason and category) and stop the follow-ups:
     an answer needs no escalation."""
     job.confirm(appointment.id, confirmation, now, reason=reason)
-    store.jobs.save(job)
-    for timer in store.timers.of_appointment(job.org_id, job.id, appointment.id):
+    repos.jobs.save(job)
+    for timer in repos.timers.of_appointment(job.org_id, job.id, appointment.id):
         if timer.kind in (TimerKind.CONFIRMATION_FOLLOWUP, TimerKind.CONFIRMATION_ESCALATED) and \
                 timer.status == "pending":
-            store.timers.remove(timer)
+            repos.timers.remove(timer)

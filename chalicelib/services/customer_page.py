@@ -25,7 +25,7 @@ from ..store.context import Contexts, RecipientContext
 from ..store.customer_page import CustomerPages
 from ..domain.queues import QueueEntry, QueueName
 from . import inbound
-from .store import Store
+from .repositories import Repositories
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")  # secrets.token_urlsafe(16): anything else is not a token
 PURPOSE_ACTIONS = {
@@ -45,18 +45,18 @@ class NotAllowed(Conflict):
     """An action the page does not offer now (or a forged one)."""
 
 
-def open_link(store: Store, token: str, purposes: tuple[LinkPurpose, ...] | None = None) -> Link:
+def open_link(repos: Repositories, token: str, purposes: tuple[LinkPurpose, ...] | None = None) -> Link:
     """The link behind a token: 404 if unknown, tampered or of another purpose; 410 if expired."""
     if not isinstance(token, str) or not TOKEN.match(token):
         raise NotFound("link")  # never looked up
-    link = store.links.resolve(token, clock.now())
+    link = repos.links.resolve(token, clock.now())
     if purposes is not None and link.purpose not in purposes:
         raise NotFound("link")
     return link
 
 
-def for_action(store: Store, token: str, action: str) -> Link:
-    return open_link(store, token, tuple(p for p, allowed in PURPOSE_ACTIONS.items() if action in allowed))
+def for_action(repos: Repositories, token: str, action: str) -> Link:
+    return open_link(repos, token, tuple(p for p, allowed in PURPOSE_ACTIONS.items() if action in allowed))
 
 
 @dataclass
@@ -120,7 +120,7 @@ class Visit:
     ctx: RecipientContext
 
 
-def visit(store: Store, link: Link) -> Visit:
+def visit(repos: Repositories, link: Link) -> Visit:
     """Three reads by key: the link (already done), the job's partition range, and one BatchGetItem."""
     found = pages.job_with_conversation(link.org_id, link.job_id)
     if found is None:
@@ -185,25 +185,25 @@ def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) ->
 
 # -- actions --------------------------------------------------------------------------------------
 
-def reply(store: Store, link: Link, body: str, nonce: str | None) -> None:
+def reply(repos: Repositories, link: Link, body: str, nonce: str | None) -> None:
     """An inbound message on the job, as a text reply would be. One per form (nonce), or per wording."""
     body = rules.reply_body(body)
-    v = visit(store, link)
+    v = visit(repos, link)
     once = nonce or hashlib.sha256(body.encode()).hexdigest()[:24]
-    inbound.reply_from_page(store, v.ctx.org, v.job, v.ctx.customer.phone,
+    inbound.reply_from_page(repos, v.ctx.org, v.job, v.ctx.customer.phone,
                             f"page:{link.token_hash[:16]}:{once}", body, clock.now())
 
 
-def confirm(store: Store, link: Link) -> str:
+def confirm(repos: Repositories, link: Link) -> str:
     """As replying C; confirming a confirmed visit again does nothing more."""
     for attempt in range(2):
-        v = visit(store, link)
+        v = visit(repos, link)
         if v.appointment.confirmation is Confirmation.CONFIRMED:
             return "already"
         if Action.CONFIRM not in rules.actions(v.job, v.appointment, clock.now()):
             raise NotAllowed("this visit cannot be confirmed any more")
         try:
-            inbound.confirm_visit(store, v.job, v.appointment, clock.now())
+            inbound.confirm_visit(repos, v.job, v.appointment, clock.now())
             return "confirmed"
         except VersionConflict:
             if attempt:
@@ -211,11 +211,11 @@ def confirm(store: Store, link: Link) -> str:
     raise AssertionError("unreachable")
 
 
-def cancel(store: Store, link: Link, reason: str) -> str:
+def cancel(repos: Repositories, link: Link, reason: str) -> str:
     """Recorded as by the customer, with no coupon; refused from 1 h before the window."""
     reason = rules.cancel_reason(reason)
     for attempt in range(2):
-        v = visit(store, link)
+        v = visit(repos, link)
         job, a, now = v.job, v.appointment, clock.now()
         if a.status is AppointmentStatus.CANCELED:
             return "already"
@@ -229,7 +229,7 @@ def cancel(store: Store, link: Link, reason: str) -> str:
         else:
             job.cancel(reason, now, by="customer")
         try:
-            store.jobs.save(job)
+            repos.jobs.save(job)
             return "canceled"
         except VersionConflict:
             if attempt:
@@ -237,20 +237,20 @@ def cancel(store: Store, link: Link, reason: str) -> str:
     raise AssertionError("unreachable")
 
 
-def request_reschedule(store: Store, link: Link) -> str:
+def request_reschedule(repos: Repositories, link: Link) -> str:
     """Until the time-frame picker exists: a reschedule request in the retention queue, once per link."""
-    v = visit(store, link)
+    v = visit(repos, link)
     if Action.RESCHEDULE not in rules.actions(v.job, v.appointment, clock.now()):
         raise NotAllowed("this visit can no longer be moved: please call us")
-    added = store.queues.add(QueueEntry(v.job.org_id, QueueName.RETENTION, v.job.id, v.appointment.id,
+    added = repos.queues.add(QueueEntry(v.job.org_id, QueueName.RETENTION, v.job.id, v.appointment.id,
                                         "customer asked to reschedule on the page", clock.now()),
                              f"reschedule:{link.token_hash}")
     return "requested" if added else "already"
 
 
-def leave_feedback(store: Store, link: Link, rating, comment) -> Feedback:
+def leave_feedback(repos: Repositories, link: Link, rating, comment) -> Feedback:
     stars, words = feedback_rules.rating(rating), feedback_rules.comment(comment)
-    v = visit(store, link)
+    v = visit(repos, link)
     given = Feedback(v.job.org_id, v.job.id, v.appointment.id, stars, words, clock.now())
-    store.feedback.add(given)  # AlreadyGiven (409) for a second one
+    repos.feedback.add(given)  # AlreadyGiven (409) for a second one
     return given

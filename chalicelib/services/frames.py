@@ -33,7 +33,7 @@ from . import customer_page
 from .access import Caller
 from .alerts import assigned_technician
 from .notifications import contexts, link_url, mask
-from .store import Store
+from .repositories import Repositories
 
 logger = Logger(service="onmyway")
 frames_store = Frames()
@@ -77,31 +77,31 @@ def target(job: Job, appointment: Appointment) -> Appointment | None:
     raise NotMovable("this visit is under way or done and can no longer be moved online: please call us")
 
 
-def _zone_of_location(store: Store, job: Job) -> str:
+def _zone_of_location(repos: Repositories, job: Job) -> str:
     if job.location_id:
         try:
-            return store.locations.get(job.org_id, job.location_id).time_zone
+            return repos.locations.get(job.org_id, job.location_id).time_zone
         except NotFound:
             pass
-    return store.organizations.get(job.org_id).time_zone
+    return repos.organizations.get(job.org_id).time_zone
 
 
-def candidates(store: Store, job: Job, offered: list[TimeFrame], now: datetime) -> tuple[list[TimeFrame], str,
+def candidates(repos: Repositories, job: Job, offered: list[TimeFrame], now: datetime) -> tuple[list[TimeFrame], str,
                                                                                          FrameSettings]:
     """The dispatcher's offered frames, else frames generated from the location's working hours."""
     settings = frames_store.settings(job.org_id, job.location_id)
     if offered:
         return list(offered), "offered", settings
     if settings.generate:
-        return rules.generate(settings, _zone_of_location(store, job), now), "generated", settings
+        return rules.generate(settings, _zone_of_location(repos, job), now), "generated", settings
     return [], "none", settings
 
 
-def offer(store: Store, job: Job, appointment: Appointment, now: datetime) -> tuple[list[TimeFrame], str]:
+def offer(repos: Repositories, job: Job, appointment: Appointment, now: datetime) -> tuple[list[TimeFrame], str]:
     """What a customer with a link to this visit may pick now (the same for the dispatcher's preview)."""
     moving = target(job, appointment)
     offered = (moving or appointment).offers or appointment.offers
-    found, source, settings = candidates(store, job, offered, now)
+    found, source, settings = candidates(repos, job, offered, now)
     if not found:
         return [], source
     return open_frames(job.org_id, job.location_id, found, settings, now=now, current=moving and moving.window,
@@ -125,26 +125,26 @@ def open_frames(org_id: str, location_id: str | None, found: list[TimeFrame], se
     return shown[:rules.MAX_SHOWN]
 
 
-def choice(store: Store, link: Link) -> Choice:
-    v = customer_page.visit(store, link)
-    shown, source = offer(store, v.job, v.appointment, clock.now())
+def choice(repos: Repositories, link: Link) -> Choice:
+    v = customer_page.visit(repos, link)
+    shown, source = offer(repos, v.job, v.appointment, clock.now())
     return Choice(v, target(v.job, v.appointment), shown, v.ctx.time_zone, source)
 
 
 # -- the customer's actions -------------------------------------------------------------------------
 
-def pick(store: Store, link: Link, start_value) -> Appointment:
+def pick(repos: Repositories, link: Link, start_value) -> Appointment:
     """Move the visit to the chosen frame (or rebook a canceled one), take its place, withdraw the frames
     behind it and tell the technician, all in one transaction; the same pick again does nothing more."""
     start = rules.frame_start(start_value)
     for attempt in range(3):
-        v = customer_page.visit(store, link)
+        v = customer_page.visit(repos, link)
         job, now = v.job, clock.now()
         moving = target(job, v.appointment)
         if moving is not None and moving.window.start == start:
             return moving  # a double submit: already done
         offered = (moving or v.appointment).offers or v.appointment.offers
-        found, _, settings = candidates(store, job, offered, now)
+        found, _, settings = candidates(repos, job, offered, now)
         withdrawn = frames_store.withdrawn(job.org_id, job.id)
         frame = next((f for f in found if f.start == start and f.start > now and withdrawn.keeps(f)
                       and not (moving and f == moving.window)), None)
@@ -176,11 +176,11 @@ def pick(store: Store, link: Link, start_value) -> Appointment:
     raise AssertionError("unreachable")
 
 
-def none_work(store: Store, link: Link, availability) -> QueueEntry:
+def none_work(repos: Repositories, link: Link, availability) -> QueueEntry:
     """The customer's own words in the callback queue (soonest window first); the frames they saw are
     withdrawn from later links. The same words through the same link twice: one entry."""
     words = rules.availability_text(availability)
-    c = choice(store, link)
+    c = choice(repos, link)
     job, now = c.visit.job, clock.now()
     frames_store.withdraw(job.org_id, job.id, frames_store.withdrawn(job.org_id, job.id).after_decline(c.frames))
     current = c.current
@@ -188,31 +188,31 @@ def none_work(store: Store, link: Link, availability) -> QueueEntry:
                        f"None of the offered times work. Customer's availability: {words}", now,
                        order_at=current.window.start)
     key = f"none-work:{link.token_hash}:{hashlib.sha256(words.encode()).hexdigest()[:16]}"
-    store.queues.add(entry, key)
+    repos.queues.add(entry, key)
     return entry
 
 
 # -- the dispatcher's side --------------------------------------------------------------------------
 
-def _appointment(store: Store, caller: Caller, appointment_id: str) -> tuple[Job, Appointment]:
+def _appointment(repos: Repositories, caller: Caller, appointment_id: str) -> tuple[Job, Appointment]:
     from .jobs import _appointment_job
     caller.require(Role.DISPATCHER)
-    return _appointment_job(store, caller, appointment_id)
+    return _appointment_job(repos, caller, appointment_id)
 
 
-def preview(store: Store, caller: Caller, appointment_id: str) -> tuple[Appointment, list[TimeFrame], str]:
-    job, appointment = _appointment(store, caller, appointment_id)
-    shown, source = offer(store, job, appointment, clock.now())
+def preview(repos: Repositories, caller: Caller, appointment_id: str) -> tuple[Appointment, list[TimeFrame], str]:
+    job, appointment = _appointment(repos, caller, appointment_id)
+    shown, source = offer(repos, job, appointment, clock.now())
     return appointment, shown, source
 
 
-def send_link(store: Store, caller: Caller, appointment_id: str) -> Message:
+def send_link(repos: Repositories, caller: Caller, appointment_id: str) -> Message:
     """Seed 001's "send STF link": the text is stored queued with its link and sent by the stream handler.
     At most one per visit per day (the organization's), so a double click texts once."""
-    job, appointment = _appointment(store, caller, appointment_id)
+    job, appointment = _appointment(repos, caller, appointment_id)
     target(job, appointment)  # NotMovable for a visit under way or done
-    org = store.organizations.get(job.org_id)
-    customer = store.customers.get(job.org_id, job.customer_id)
+    org = repos.organizations.get(job.org_id)
+    customer = repos.customers.get(job.org_id, job.customer_id)
     now = clock.now()
     token, link = Link.issue(job.org_id, job.id, appointment.id, LinkPurpose.RESCHEDULE, now)
     key = f"stf:{appointment.id}:{now.astimezone(ZoneInfo(org.time_zone)).date().isoformat()}"
@@ -221,40 +221,40 @@ def send_link(store: Store, caller: Caller, appointment_id: str) -> Message:
                       direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer.phone, body=body,
                       status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,
                       author_id=caller.id, appointment_id=appointment.id)
-    earlier = store.messages.claim(message, [link])
+    earlier = repos.messages.claim(message, [link])
     return earlier or message
 
 
-def settings_of(store: Store, caller: Caller, location_id: str | None) -> FrameSettings:
+def settings_of(repos: Repositories, caller: Caller, location_id: str | None) -> FrameSettings:
     caller.require(Role.DISPATCHER)
-    _location(store, caller, location_id)
+    _location(repos, caller, location_id)
     return frames_store.stored_settings(caller.org_id, location_id) or (
         frames_store.settings(caller.org_id, None) if location_id else FrameSettings())
 
 
-def set_settings(store: Store, caller: Caller, location_id: str | None, body: dict) -> FrameSettings:
+def set_settings(repos: Repositories, caller: Caller, location_id: str | None, body: dict) -> FrameSettings:
     caller.require(Role.DISPATCHER)
-    _location(store, caller, location_id)
+    _location(repos, caller, location_id)
     settings = FrameSettings.parse(body)
     frames_store.save_settings(caller.org_id, location_id, settings)
     return settings
 
 
-def _location(store: Store, caller: Caller, location_id: str | None) -> None:
+def _location(repos: Repositories, caller: Caller, location_id: str | None) -> None:
     if location_id:
         try:
-            store.locations.get(caller.org_id, location_id)
+            repos.locations.get(caller.org_id, location_id)
         except NotFound:
             raise ValidationError("location_id", "no such location") from None
 
 
 # -- the stream's side -----------------------------------------------------------------------------
 
-def tell_technician(store: Store, sender: SmsSender, event: FramePicked) -> None:
+def tell_technician(repos: Repositories, sender: SmsSender, event: FramePicked) -> None:
     """A customer picked a frame: the assigned technician with a phone gets a text, once per pick."""
     note = event.note
     try:
-        job = store.jobs.get(event.org_id, event.job_id)
+        job = repos.jobs.get(event.org_id, event.job_id)
     except NotFound:
         return
     technician_id = assigned_technician(job)

@@ -25,7 +25,7 @@ from ..domain.queues import QueueEntry, QueueName
 from .channels import replying_on
 from .confirmations import set_confirmation
 from .notifications import contexts, link_url, mask, send_reply
-from .store import Store
+from .repositories import Repositories
 
 logger = Logger(service="onmyway")
 CLOSED = (JobStatus.COMPLETE, JobStatus.CANCELED)
@@ -66,74 +66,74 @@ def parse(raw: str) -> InboundText:
     return InboundText(inbound_id, origination, destination, body.strip())
 
 
-def handle(store: Store, sender: SmsSender, text: InboundText) -> str:
+def handle(repos: Repositories, sender: SmsSender, text: InboundText) -> str:
     """What the text did, as a short word for the log and the tests."""
     now = clock.now()
     try:
-        org = store.organizations.get(store.organizations.id_for_number(text.destination))
+        org = repos.organizations.get(repos.organizations.id_for_number(text.destination))
     except NotFound:
         logger.warning("inbound text to a number no organization owns", extra={"to": mask(text.destination)})
         return "unknown_destination"
-    customer = store.customers.by_phone(org.id, text.origination)
+    customer = repos.customers.by_phone(org.id, text.origination)
     if customer is None:
-        send_reply(store, sender, org=org, customer_phone=text.origination, key=f"reply:{text.inbound_id}",
+        send_reply(repos, sender, org=org, customer_phone=text.origination, key=f"reply:{text.inbound_id}",
                    body=f"{org.name}: we could not find your booking from this number. Please call us at "
                         f"{org.sms_number}.")
         return "unknown_sender"
     reply = read(text.body)
     if reply.intent in (Intent.OPT_OUT, Intent.OPT_IN):
         customer.opt(reply.intent is Intent.OPT_OUT, now, f"sms:{text.inbound_id}")
-        store.customers.save(customer)  # the carrier sends the confirmation: we send none
+        repos.customers.save(customer)  # the carrier sends the confirmation: we send none
         return reply.intent.value
-    jobs = store.jobs.of_customer(org.id, customer.id)
-    job = _current_job(store, org.id, jobs)
+    jobs = repos.jobs.of_customer(org.id, customer.id)
+    job = _current_job(repos, org.id, jobs)
     appointment = _next_open(job, now) if job else None
     key = f"reply:{text.inbound_id}"
-    via = replying_on(store, org, customer, text.channel)
+    via = replying_on(repos, org, customer, text.channel)
 
     def answer(body: str, links=(), on: Job | None = None):
         # Until START, an opted-out customer's words are recorded and acted on, but answered by no text.
-        return send_reply(store, sender, org=org, customer_phone=customer.phone, body=body, key=key, job=on or job,
+        return send_reply(repos, sender, org=org, customer_phone=customer.phone, body=body, key=key, job=on or job,
                           appointment_id=None if on else appointment and appointment.id, links=links,
                           opted_out=customer.opted_out,
                           via=via)
 
     if reply.intent is Intent.RATE:
-        return _rate(store, org, jobs, customer, text, reply.rating, answer, now)
+        return _rate(repos, org, jobs, customer, text, reply.rating, answer, now)
     if reply.intent is Intent.HELP:
-        _record_inbound(store, org, job, customer.phone, text, now) if job else None
+        _record_inbound(repos, org, job, customer.phone, text, now) if job else None
         answer(f"{org.name}: reply C to confirm your visit, R to reschedule, or write to us here. "
                f"Call {org.sms_number}. Reply STOP to opt out.")
         return "help"
     if reply.intent in (Intent.CONFIRM, Intent.REJECT, Intent.RESCHEDULE) and appointment is None:
-        _record_inbound(store, org, job, customer.phone, text, now) if job else None
+        _record_inbound(repos, org, job, customer.phone, text, now) if job else None
         answer(f"{org.name}: we found no upcoming visit for this number. Please call us at {org.sms_number}.")
         return "no_open_appointment"
     tz = contexts.load(org.id, customer.id, None, job.location_id if job else None).time_zone
     if reply.intent is Intent.CONFIRM:
-        _record_inbound(store, org, job, customer.phone, text, now)
-        set_confirmation(store, job, appointment, Confirmation.CONFIRMED, now)
+        _record_inbound(repos, org, job, customer.phone, text, now)
+        set_confirmation(repos, job, appointment, Confirmation.CONFIRMED, now)
         answer(f"{org.name}: thank you, your visit {timefmt.window(appointment.window.start, appointment.window.end, tz)}"
                f" is confirmed.")
         return "confirmed"
     if reply.intent is Intent.REJECT:
-        _record_inbound(store, org, job, customer.phone, text, now)
-        set_confirmation(store, job, appointment, Confirmation.REJECTED, now, reason=reply.reason)
-        store.queues.add(QueueEntry(org.id, QueueName.RETENTION, job.id, appointment.id,
+        _record_inbound(repos, org, job, customer.phone, text, now)
+        set_confirmation(repos, job, appointment, Confirmation.REJECTED, now, reason=reply.reason)
+        repos.queues.add(QueueEntry(org.id, QueueName.RETENTION, job.id, appointment.id,
                                     reply.reason or "customer replied NO", now), f"retention:{text.inbound_id}")
         if not reply.reason:
             answer(f"{org.name}: sorry to hear that. Could you tell us why, or what time would suit you better?")
         return "rejected"
     if reply.intent is Intent.RESCHEDULE:
-        _record_inbound(store, org, job, customer.phone, text, now)
+        _record_inbound(repos, org, job, customer.phone, text, now)
         token, link = Link.issue(org.id, job.id, appointment.id, LinkPurpose.RESCHEDULE, now)
         answer(f"{org.name}: pick a new time for your visit here: {link_url(token)}", links=[link])
         return "reschedule_link"
     if job is None:
         answer(f"{org.name}: we could not find a job for this number. Please call us at {org.sms_number}.")
         return "no_job"
-    _record_inbound(store, org, job, customer.phone, text, now)
-    location = job.location_id and store.locations.get(org.id, job.location_id)
+    _record_inbound(repos, org, job, customer.phone, text, now)
+    location = job.location_id and repos.locations.get(org.id, job.location_id)
     if location and not location.direct_reply_enabled:
         target = appointment or (job.appointments[-1] if job.appointments else None)
         links, where = (), f"call us at {org.sms_number}"
@@ -146,29 +146,29 @@ def handle(store: Store, sender: SmsSender, text: InboundText) -> str:
     return "recorded"
 
 
-def _rate(store: Store, org, jobs: list[Job], customer, text: InboundText, stars: int, answer, now) -> str:
+def _rate(repos: Repositories, org, jobs: list[Job], customer, text: InboundText, stars: int, answer, now) -> str:
     """The survey's answer on the customer's channel: the rating of their latest completed job, once."""
     done = next((j for j in jobs if j.status is JobStatus.COMPLETE), None)
     if done is None:
         answer(f"{org.name}: we found no finished visit to rate from this number.")
         return "no_visit_to_rate"
-    job = store.jobs.get(org.id, done.id)
-    _record_inbound(store, org, job, customer.phone, text, now)
+    job = repos.jobs.get(org.id, done.id)
+    _record_inbound(repos, org, job, customer.phone, text, now)
     last = max((a for a in job.appointments if a.status is AppointmentStatus.COMPLETE),
                key=lambda a: a.updated_at, default=None)
     try:
-        store.feedback.add(Feedback(org.id, job.id, last and last.id, stars, None, now))
+        repos.feedback.add(Feedback(org.id, job.id, last and last.id, stars, None, now))
     except AlreadyGiven:
         return "already_rated"
     answer(f"{org.name}: thank you for rating your visit {stars} of 5!", on=job)
     return "rated"
 
 
-def _current_job(store: Store, org_id: str, jobs: list[Job]) -> Job | None:
+def _current_job(repos: Repositories, org_id: str, jobs: list[Job]) -> Job | None:
     """The most recent open job, else the most recent one: read whole (with its appointments)."""
     open_jobs = [j for j in jobs if j.status not in CLOSED]
     chosen = (open_jobs or jobs or [None])[0]
-    return store.jobs.get(org_id, chosen.id) if chosen else None
+    return repos.jobs.get(org_id, chosen.id) if chosen else None
 
 
 def _next_open(job: Job, now: datetime) -> Appointment | None:
@@ -176,9 +176,9 @@ def _next_open(job: Job, now: datetime) -> Appointment | None:
     return min(upcoming, key=lambda a: a.window.start) if upcoming else None
 
 
-def _record_inbound(store: Store, org, job: Job, phone: str, text: InboundText, now: datetime) -> None:
+def _record_inbound(repos: Repositories, org, job: Job, phone: str, text: InboundText, now: datetime) -> None:
     key = f"inbound:{text.inbound_id}"
-    store.messages.claim(Message(
+    repos.messages.claim(Message(
         id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key, direction=Direction.INBOUND,
         sender=phone, recipient=org.sms_number, body=text.body, status=MessageStatus.RECEIVED,
         segments=count(text.body).segments, created_at=now, updated_at=now, channel=text.channel), [])
@@ -186,11 +186,11 @@ def _record_inbound(store: Store, org, job: Job, phone: str, text: InboundText, 
 
 # -- the customer's page (services/customer_page.py) takes these same paths -------------------------
 
-def reply_from_page(store: Store, org, job: Job, phone: str, reply_id: str, body: str, now: datetime) -> None:
+def reply_from_page(repos: Repositories, org, job: Job, phone: str, reply_id: str, body: str, now: datetime) -> None:
     """Words written in the page's reply box land on the job exactly as a text reply does."""
-    _record_inbound(store, org, job, phone, InboundText(reply_id, phone, org.sms_number, body), now)
+    _record_inbound(repos, org, job, phone, InboundText(reply_id, phone, org.sms_number, body), now)
 
 
-def confirm_visit(store: Store, job: Job, appointment: Appointment, now: datetime) -> None:
+def confirm_visit(repos: Repositories, job: Job, appointment: Appointment, now: datetime) -> None:
     """The page's Confirm button: the same effect as replying C."""
-    set_confirmation(store, job, appointment, Confirmation.CONFIRMED, now)
+    set_confirmation(repos, job, appointment, Confirmation.CONFIRMED, now)

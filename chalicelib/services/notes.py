@@ -8,7 +8,7 @@ from ..store.messages import message_id
 from ..domain.notes import Note, Photo, Visibility
 from ..store.pages import Page
 from .access import Caller, visible_job
-from .store import Store
+from .repositories import Repositories
 
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/heic": "heic", "image/webp": "webp"}
 
@@ -19,59 +19,59 @@ def _writable_visibility(caller: Caller, job, visibility: Visibility) -> Visibil
     return visibility
 
 
-def add_note(store: Store, caller: Caller, job_id: str, text: str, visibility: Visibility) -> Note:
-    job = visible_job(store, caller, job_id)
+def add_note(repos: Repositories, caller: Caller, job_id: str, text: str, visibility: Visibility) -> Note:
+    job = visible_job(repos, caller, job_id)
     note = Note(id=ids.new_id("note"), job_id=job.id, author_id=caller.id, text=text,
                 visibility=_writable_visibility(caller, job, visibility), created_at=clock.now())
-    store.notes.add(caller.org_id, note)
+    repos.notes.add(caller.org_id, note)
     return note
 
 
-def list_notes(store: Store, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Note]:
-    job = visible_job(store, caller, job_id)
-    return store.notes.list(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
+def list_notes(repos: Repositories, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Note]:
+    job = visible_job(repos, caller, job_id)
+    return repos.notes.list(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
 
 
-def add_photo(store: Store, caller: Caller, job_id: str, content_type: str, visibility: Visibility) -> Photo:
+def add_photo(repos: Repositories, caller: Caller, job_id: str, content_type: str, visibility: Visibility) -> Photo:
     """The photo's record; the app uploads the bytes itself to the presigned URL."""
     if content_type not in PHOTO_TYPES:
         raise ValidationError("content_type", f"must be one of {', '.join(PHOTO_TYPES)}")
-    job = visible_job(store, caller, job_id)
+    job = visible_job(repos, caller, job_id)
     photo_id = ids.new_id("pho")
     photo = Photo(id=photo_id, job_id=job.id, author_id=caller.id, content_type=content_type,
                   visibility=_writable_visibility(caller, job, visibility), created_at=clock.now(),
                   object_key=f"{caller.org_id}/{job.id}/{photo_id}.{PHOTO_TYPES[content_type]}")
-    store.notes.add_photo(caller.org_id, photo)
+    repos.notes.add_photo(caller.org_id, photo)
     return photo
 
 
-def list_photos(store: Store, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Photo]:
-    job = visible_job(store, caller, job_id)
-    return store.notes.list_photos(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
+def list_photos(repos: Repositories, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Photo]:
+    job = visible_job(repos, caller, job_id)
+    return repos.notes.list_photos(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
 
 
-def list_messages(store: Store, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Message]:
+def list_messages(repos: Repositories, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Message]:
     """The customer conversation: for the dispatcher and the assigned technician, not providers."""
-    job = visible_job(store, caller, job_id)
+    job = visible_job(repos, caller, job_id)
     if not caller.sees_private(job):
         raise Forbidden("only the dispatcher and the assigned technician read the customer conversation")
-    page = store.messages.conversation(caller.org_id, job.id, limit, next_token)
+    page = repos.messages.conversation(caller.org_id, job.id, limit, next_token)
     page.items.sort(key=lambda m: (m.created_at, m.id))
     return page
 
 
-def write_to_customer(store: Store, caller: Caller, job_id: str, body: str) -> Message:
+def write_to_customer(repos: Repositories, caller: Caller, job_id: str, body: str) -> Message:
     """Stored queued; the stream handler sends it (an API request never sends a text itself)."""
-    job = visible_job(store, caller, job_id)
+    job = visible_job(repos, caller, job_id)
     if not caller.sees_private(job):
         raise Forbidden("only the dispatcher and the assigned technician write to the customer")
-    org = store.organizations.get(caller.org_id)
-    customer = store.customers.get(caller.org_id, job.customer_id)
+    org = repos.organizations.get(caller.org_id)
+    customer = repos.customers.get(caller.org_id, job.customer_id)
     now = clock.now()
     key = f"free:{ids.new_id('txt')}"
     message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
                       direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer.phone, body=body,
                       status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,
                       author_id=caller.id)
-    store.messages.claim(message, [])
+    repos.messages.claim(message, [])
     return message

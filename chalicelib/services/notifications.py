@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from aws_lambda_powertools import Logger
 
 from .. import clock, metrics
-from ..config import settings
+from ..config import environment
 from ..domain import timefmt
 from ..domain.errors import NotFound
 from ..domain.channels import whatsapp_message
@@ -26,7 +26,7 @@ from ..notify.templates import render
 from ..store.context import Contexts, RecipientContext
 from ..store.messages import message_id
 from .channels import Addressed, address
-from .store import Store
+from .repositories import Repositories
 
 logger = Logger(service="onmyway")
 contexts = Contexts()
@@ -54,19 +54,19 @@ class Outcome:
     sent_now: bool
 
 
-def on_event(store: Store, sender: SmsSender, event: DomainEvent) -> list[Outcome]:
+def on_event(repos: Repositories, sender: SmsSender, event: DomainEvent) -> list[Outcome]:
     if isinstance(event, FreeTextWritten):
-        return [send_free_text(store, sender, event.message)]
+        return [send_free_text(repos, sender, event.message)]
     if not may_text(event):
         return []
     try:
-        job = store.jobs.get(event.org_id, event.job_id)
+        job = repos.jobs.get(event.org_id, event.job_id)
     except NotFound:
         return []  # declined or gone: nobody to tell
-    return [notify(store, sender, trigger, job, event.at) for trigger in triggers(event, job)]
+    return [notify(repos, sender, trigger, job, event.at) for trigger in triggers(event, job)]
 
 
-def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at) -> Outcome:
+def notify(repos: Repositories, sender: SmsSender, trigger: Trigger, job, triggered_at) -> Outcome:
     appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
     ctx = contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id, job.location_id)
     scenario = ctx.settings.scenario(trigger.scenario)
@@ -99,7 +99,7 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
         scenario=trigger.scenario.value, appointment_id=trigger.appointment_id, window=trigger.window,
         release_at=release_at if status is MessageStatus.HELD else None, error=why, channel=via.channel,
         payload=via.payload)
-    earlier = store.messages.claim(message, links)
+    earlier = repos.messages.claim(message, links)
     if earlier is not None:
         message = earlier  # a replay: never a second text
         if not unsent(message):
@@ -107,24 +107,24 @@ def notify(store: Store, sender: SmsSender, trigger: Trigger, job, triggered_at)
     elif message.status is not MessageStatus.QUEUED:
         log(message, "recorded without sending")
         return Outcome(message, sent_now=False)
-    deliver(store, sender, message)
-    follow_up(store, sender, message, now)
+    deliver(repos, sender, message)
+    follow_up(repos, sender, message, now)
     return Outcome(message, sent_now=True)
 
 
-def follow_up(store: Store, sender: SmsSender, message: Message, now) -> None:
+def follow_up(repos: Repositories, sender: SmsSender, message: Message, now) -> None:
     """A confirmation or reminder waits for a reply: the confirmation chain runs on from it."""
     if message.scenario in FOLLOWED_UP and message.appointment_id and message.window:
         from .chain import start  # the chain sends through this module: imported when first needed
-        start(store, sender, message, now)
+        start(repos, sender, message, now)
 
 
-def send_free_text(store: Store, sender: SmsSender, written: Message) -> Outcome:
+def send_free_text(repos: Repositories, sender: SmsSender, written: Message) -> Outcome:
     """A person's text goes as written, at once (a person chose the moment), unless the customer opted out."""
-    message = store.messages.claimed(written.org_id, written.job_id, written.key)
+    message = repos.messages.claimed(written.org_id, written.job_id, written.key)
     if not unsent(message):
         return Outcome(message, sent_now=False)  # a replay
-    job = store.jobs.get(message.org_id, message.job_id)
+    job = repos.jobs.get(message.org_id, message.job_id)
     ctx = contexts.load(job.org_id, job.customer_id, None, None)
     customer = ctx.customer
     if message.status is MessageStatus.QUEUED and message.channel == "sms":  # written as an SMS: on their channel
@@ -133,9 +133,9 @@ def send_free_text(store: Store, sender: SmsSender, written: Message) -> Outcome
             via.channel, via.sender, via.recipient, via.payload
     if customer.opted_out:
         message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, "customer opted out", clock.now()
-        store.messages.update(message)
+        repos.messages.update(message)
         return Outcome(message, sent_now=False)
-    deliver(store, sender, message)
+    deliver(repos, sender, message)
     return Outcome(message, sent_now=True)
 
 
@@ -146,7 +146,7 @@ def unsent(message: Message) -> bool:
                                                       and not message.provider_id)
 
 
-def deliver(store: Store, sender: SmsSender, message: Message) -> None:
+def deliver(repos: Repositories, sender: SmsSender, message: Message) -> None:
     """Send a claimed text and record the outcome; a failure is recorded, then raised for a retry."""
     try:
         message.provider_id = channel_port.send(message, sender)
@@ -154,13 +154,13 @@ def deliver(store: Store, sender: SmsSender, message: Message) -> None:
     except Exception as error:
         message.status, message.error = MessageStatus.FAILED, f"{type(error).__name__}: {error}"[:500]
         message.updated_at = clock.now()
-        store.messages.update(message)
+        repos.messages.update(message)
         metrics.add("DeliveryFailures", message.org_id)
         log(message, "send failed")
         raise SendFailed(message, message.error) from error
     message.updated_at = clock.now()
     message.release_at = None
-    store.messages.update(message)
+    repos.messages.update(message)
     metrics.text_sent(message.org_id, message.segments)
     log(message, "sent")
 
@@ -198,7 +198,7 @@ def variables(ctx: RecipientContext, job, appointment, trigger: Trigger, link: s
     }
 
 
-def send_reply(store: Store, sender: SmsSender, *, org, customer_phone: str, body: str, key: str, job=None,
+def send_reply(repos: Repositories, sender: SmsSender, *, org, customer_phone: str, body: str, key: str, job=None,
                appointment_id: str | None = None, scenario: str = "auto_reply", links=(),
                opted_out: bool = False, via: Addressed | None = None) -> Message | None:
     """A text answering the customer (help, confirmation thanks, a link): on the job's conversation and
@@ -225,7 +225,7 @@ def send_reply(store: Store, sender: SmsSender, *, org, customer_phone: str, bod
                       status=status, segments=count(body).segments, created_at=now, updated_at=now,
                       scenario=scenario, appointment_id=appointment_id, error=why, channel=via.channel,
                       payload=via.payload)
-    earlier = store.messages.claim(message, [] if opted_out else list(links))
+    earlier = repos.messages.claim(message, [] if opted_out else list(links))
     if earlier is not None:
         if not unsent(earlier):
             return earlier
@@ -233,9 +233,9 @@ def send_reply(store: Store, sender: SmsSender, *, org, customer_phone: str, bod
     elif opted_out:
         log(message, "recorded without sending")
         return message
-    deliver(store, sender, message)
+    deliver(repos, sender, message)
     return message
 
 
 def link_url(token: str) -> str:
-    return f"{settings().link_base_url}/c/{token}"
+    return f"{environment().link_base_url}/c/{token}"

@@ -6,116 +6,116 @@ from ..domain.errors import Conflict
 from ..domain.people import GeoPosition, Location, Organization, Role, User
 from ..store.pages import Page
 from .access import Caller
-from .store import Store
+from .repositories import Repositories
 
 
-def create_organization(store: Store, *, name: str, slug: str, time_zone: str, sms_number: str,
+def create_organization(repos: Repositories, *, name: str, slug: str, time_zone: str, sms_number: str,
                         dispatcher_name: str, dispatcher_email: str,
                         dispatcher_phone: str | None = None) -> tuple[Organization, User]:
     """Admin tooling: a new tenant with its first dispatcher."""
     now = clock.now()
     org = Organization(id=ids.new_id("org"), name=name, slug=slug, time_zone=time_zone, sms_number=sms_number,
                        created_at=now)
-    dispatcher = User(id=store.directory.enroll(org.id, dispatcher_email, frozenset({Role.DISPATCHER})),
+    dispatcher = User(id=repos.directory.enroll(org.id, dispatcher_email, frozenset({Role.DISPATCHER})),
                       org_id=org.id, name=dispatcher_name, email=dispatcher_email,
                       phone=dispatcher_phone, roles=frozenset({Role.DISPATCHER}), created_at=now)
-    store.organizations.create(org, dispatcher)
+    repos.organizations.create(org, dispatcher)
     return org, dispatcher
 
 
-def create_user(store: Store, caller: Caller, *, name: str, email: str, roles: frozenset[Role],
+def create_user(repos: Repositories, caller: Caller, *, name: str, email: str, roles: frozenset[Role],
                 phone: str | None = None) -> User:
     caller.require(Role.DISPATCHER)
-    user = User(id=store.directory.enroll(caller.org_id, email, roles), org_id=caller.org_id, name=name,
+    user = User(id=repos.directory.enroll(caller.org_id, email, roles), org_id=caller.org_id, name=name,
                 email=email, phone=phone, roles=roles, created_at=clock.now())
-    store.users.add(user)
+    repos.users.add(user)
     return user
 
 
-def update_user(store: Store, caller: Caller, user_id: str, changes: dict) -> User:
+def update_user(repos: Repositories, caller: Caller, user_id: str, changes: dict) -> User:
     """Roles, contact details, and `active` (deactivate / reactivate; history stays)."""
     caller.require(Role.DISPATCHER)
-    user = store.users.get(caller.org_id, user_id)
+    user = repos.users.get(caller.org_id, user_id)
     if user_id == caller.id and (changes.get("active") is False or
                                  ("roles" in changes and Role.DISPATCHER not in changes["roles"])):
         raise Conflict("a dispatcher cannot deactivate or demote themselves")
     before = (user.roles, user.active)
     for name, value in changes.items():
         setattr(user, name, value)
-    store.users.save(user)
-    store.directory.set_roles(user.email, before[0], user.roles)
+    repos.users.save(user)
+    repos.directory.set_roles(user.email, before[0], user.roles)
     if user.active != before[1]:
-        store.directory.set_active(user.email, user.active)
+        repos.directory.set_active(user.email, user.active)
     return user
 
 
-def get_user(store: Store, caller: Caller, user_id: str) -> User:
+def get_user(repos: Repositories, caller: Caller, user_id: str) -> User:
     caller.require(Role.DISPATCHER)
-    return store.users.get(caller.org_id, user_id)
+    return repos.users.get(caller.org_id, user_id)
 
 
-def list_users(store: Store, caller: Caller, limit: int, next_token: str | None) -> Page[User]:
+def list_users(repos: Repositories, caller: Caller, limit: int, next_token: str | None) -> Page[User]:
     caller.require(Role.DISPATCHER)
-    return store.users.list(caller.org_id, limit, next_token)
+    return repos.users.list(caller.org_id, limit, next_token)
 
 
-def report_position(store: Store, caller: Caller, lat: float, lon: float, heading: float | None,
+def report_position(repos: Repositories, caller: Caller, lat: float, lon: float, heading: float | None,
                     speed: float | None) -> GeoPosition:
     """The technician app's last known position (shown to the customer while en route)."""
     caller.require(Role.TECHNICIAN)
     user = caller.user
     user.last_position = GeoPosition(lat=lat, lon=lon, heading=heading, speed=speed, at=clock.now())
-    store.users.save(user)
+    repos.users.save(user)
     return user.last_position
 
 
-def create_location(store: Store, caller: Caller, *, name: str, time_zone: str,
+def create_location(repos: Repositories, caller: Caller, *, name: str, time_zone: str,
                     direct_reply_enabled: bool) -> Location:
     caller.require(Role.DISPATCHER)
     location = Location(id=ids.new_id("loc"), org_id=caller.org_id, name=name, time_zone=time_zone,
                         direct_reply_enabled=direct_reply_enabled, created_at=clock.now())
-    store.locations.add(location)
+    repos.locations.add(location)
     return location
 
 
-def update_location(store: Store, caller: Caller, location_id: str, changes: dict) -> Location:
+def update_location(repos: Repositories, caller: Caller, location_id: str, changes: dict) -> Location:
     caller.require(Role.DISPATCHER)
-    location = store.locations.get(caller.org_id, location_id)
+    location = repos.locations.get(caller.org_id, location_id)
     for name, value in changes.items():
         setattr(location, name, value)
-    store.locations.save(location)
+    repos.locations.save(location)
     return location
 
 
-def get_location(store: Store, caller: Caller, location_id: str) -> Location:
+def get_location(repos: Repositories, caller: Caller, location_id: str) -> Location:
     caller.require(Role.DISPATCHER)
-    return store.locations.get(caller.org_id, location_id)
+    return repos.locations.get(caller.org_id, location_id)
 
 
-def list_locations(store: Store, caller: Caller, limit: int, next_token: str | None) -> Page[Location]:
+def list_locations(repos: Repositories, caller: Caller, limit: int, next_token: str | None) -> Page[Location]:
     caller.require(Role.DISPATCHER)
-    return store.locations.list(caller.org_id, limit, next_token)
+    return repos.locations.list(caller.org_id, limit, next_token)
 
 
-def create_customer(store: Store, caller: Caller, *, name: str, phone: str, email: str | None,
+def create_customer(repos: Repositories, caller: Caller, *, name: str, phone: str, email: str | None,
                     time_zone: str | None, address: str | None,
                     coordinates: tuple[float, float] | None = None, preferred_channel: str = "sms") -> Customer:
     caller.require(Role.DISPATCHER)
     customer = Customer(id=ids.new_id("cus"), org_id=caller.org_id, name=name, phone=phone, email=email,
                         time_zone=time_zone, address=address, coordinates=coordinates, created_at=clock.now(),
                         preferred_channel=preferred_channel)
-    store.customers.add(customer)
+    repos.customers.add(customer)
     return customer
 
 
-def get_customer(store: Store, caller: Caller, customer_id: str) -> Customer:
+def get_customer(repos: Repositories, caller: Caller, customer_id: str) -> Customer:
     caller.require(Role.DISPATCHER)
-    return store.customers.get(caller.org_id, customer_id)
+    return repos.customers.get(caller.org_id, customer_id)
 
 
-def set_branding(store: Store, caller: Caller, brand_color: str | None, logo_url: str | None) -> Organization:
+def set_branding(repos: Repositories, caller: Caller, brand_color: str | None, logo_url: str | None) -> Organization:
     caller.require(Role.DISPATCHER)
-    org = store.organizations.get(caller.org_id)
+    org = repos.organizations.get(caller.org_id)
     org.brand_color, org.logo_url = brand_color, logo_url
-    store.organizations.save(org)
+    repos.organizations.save(org)
     return org

@@ -17,7 +17,7 @@ from ..domain.values import TimeFrame
 from ..store.pages import Page
 from .access import Caller, visible_job
 from .confirmations import set_confirmation
-from .store import Store
+from .repositories import Repositories
 
 # What each queue waits for: the appointment events that close its open entries by themselves.
 CLOSED_BY = {
@@ -37,84 +37,84 @@ def queue_name(name: str) -> QueueName:
         raise NotFound("queue") from None
 
 
-def entries(store: Store, caller: Caller, name: str, state: EntryState | None, limit: int,
+def entries(repos: Repositories, caller: Caller, name: str, state: EntryState | None, limit: int,
             next_token: str | None) -> Page[QueueEntry]:
     caller.require(Role.DISPATCHER)
-    return store.queues.list(caller.org_id, queue_name(name).value, state, limit, next_token)
+    return repos.queues.list(caller.org_id, queue_name(name).value, state, limit, next_token)
 
 
-def claim(store: Store, caller: Caller, name: str, entry_id: str) -> QueueEntry:
-    entry = _entry(store, caller, name, entry_id)
+def claim(repos: Repositories, caller: Caller, name: str, entry_id: str) -> QueueEntry:
+    entry = _entry(repos, caller, name, entry_id)
     entry.claim(caller.id, clock.now())
-    store.queues.save(entry)
+    repos.queues.save(entry)
     return entry
 
 
-def release(store: Store, caller: Caller, name: str, entry_id: str) -> QueueEntry:
-    entry = _entry(store, caller, name, entry_id)
+def release(repos: Repositories, caller: Caller, name: str, entry_id: str) -> QueueEntry:
+    entry = _entry(repos, caller, name, entry_id)
     entry.release(clock.now())
-    store.queues.save(entry)
+    repos.queues.save(entry)
     return entry
 
 
-def resolve(store: Store, caller: Caller, name: str, entry_id: str, outcome: Outcome, *, note: str | None = None,
+def resolve(repos: Repositories, caller: Caller, name: str, entry_id: str, outcome: Outcome, *, note: str | None = None,
             reason: str | None = None, window: TimeFrame | None = None) -> QueueEntry:
     """Close an entry with what the call gave; confirmed, rejected and reschedule act on the appointment
     (checked before anything is written, so a refused outcome changes nothing)."""
-    entry = _entry(store, caller, name, entry_id)
+    entry = _entry(repos, caller, name, entry_id)
     now = clock.now()
     entry.resolve(outcome, caller.id, now, note)  # refuses a closed entry or someone else's claim
     if outcome in (Outcome.CONFIRMED, Outcome.REJECTED, Outcome.RESCHEDULE):
-        _act(store, caller, entry, outcome, reason, window, now)
-    store.queues.save(entry)
+        _act(repos, caller, entry, outcome, reason, window, now)
+    repos.queues.save(entry)
     return entry
 
 
-def _act(store: Store, caller: Caller, entry: QueueEntry, outcome: Outcome, reason: str | None,
+def _act(repos: Repositories, caller: Caller, entry: QueueEntry, outcome: Outcome, reason: str | None,
          window: TimeFrame | None, now: datetime) -> None:
     if entry.appointment_id is None:
         raise ValidationError("outcome", f"{outcome} needs an entry about an appointment")
-    job = visible_job(store, caller, entry.job_id)
+    job = visible_job(repos, caller, entry.job_id)
     appointment = job.appointment(entry.appointment_id)
     if outcome is Outcome.CONFIRMED:
-        set_confirmation(store, job, appointment, Confirmation.CONFIRMED, now)
+        set_confirmation(repos, job, appointment, Confirmation.CONFIRMED, now)
     elif outcome is Outcome.REJECTED:
         if not reason:
             raise ValidationError("reason", "say why the customer said no")
-        set_confirmation(store, job, appointment, Confirmation.REJECTED, now, reason=reason)
-        store.queues.add(QueueEntry(job.org_id, QueueName.RETENTION, job.id, appointment.id, reason, now),
+        set_confirmation(repos, job, appointment, Confirmation.REJECTED, now, reason=reason)
+        repos.queues.add(QueueEntry(job.org_id, QueueName.RETENTION, job.id, appointment.id, reason, now),
                          f"retention:{entry.id}")
     else:
         if window is None:
             raise ValidationError("window_start", "a reschedule needs the new window_start and window_end")
         job.reschedule(appointment.id, now, window=window, technician_id=None, assign=False)
-        store.jobs.save(job)  # the booking confirmation for the new window follows through the stream
+        repos.jobs.save(job)  # the booking confirmation for the new window follows through the stream
 
 
-def _entry(store: Store, caller: Caller, name: str, entry_id: str) -> QueueEntry:
+def _entry(repos: Repositories, caller: Caller, name: str, entry_id: str) -> QueueEntry:
     caller.require(Role.DISPATCHER)
-    return store.queues.get(caller.org_id, queue_name(name).value, entry_id)
+    return repos.queues.get(caller.org_id, queue_name(name).value, entry_id)
 
 
-def on_event(store: Store, event: AppointmentEvent) -> None:
+def on_event(repos: Repositories, event: AppointmentEvent) -> None:
     """Keep the unassigned queue in step with the appointment, and close what no longer waits."""
     a, now = event.appointment, clock.now()
     closes = CLOSED_BY.get(type(event), {})
     unassigned = a.status is AppointmentStatus.SCHEDULED and a.technician_id is None
     if not closes and not (unassigned and isinstance(event, (AppointmentScheduled, AppointmentRescheduled))):
         return
-    mine = [e for e in store.queues.of_job(event.org_id, event.job_id) if e.appointment_id == a.id]
+    mine = [e for e in repos.queues.of_job(event.org_id, event.job_id) if e.appointment_id == a.id]
     for entry in mine:
         if entry.queue in closes and entry.state is not EntryState.DONE and \
                 not (entry.queue is QueueName.UNASSIGNED and unassigned):
             entry.close(closes[entry.queue], now)
-            store.queues.save(entry)
+            repos.queues.save(entry)
         elif entry.queue is QueueName.UNASSIGNED and entry.state is not EntryState.DONE and unassigned \
                 and entry.order_at != a.window.start:
             entry.order_at = a.window.start  # moved: it sorts by its new window
-            store.queues.save(entry)
+            repos.queues.save(entry)
     waiting = [e for e in mine if e.queue is QueueName.UNASSIGNED and e.state is not EntryState.DONE]
     if unassigned and not waiting:
-        store.queues.add(QueueEntry(event.org_id, QueueName.UNASSIGNED, event.job_id, a.id,
+        repos.queues.add(QueueEntry(event.org_id, QueueName.UNASSIGNED, event.job_id, a.id,
                                     "no technician assigned yet", now, order_at=a.window.start),
                          f"unassigned:{a.id}:v{event.version}")

@@ -5,20 +5,20 @@ from ..domain.people import Role
 from ..domain.scenarios import DEFAULTS, MessagingSettings, QuietHours, ScenarioName, ScenarioOverride
 from ..notify.templates import check
 from .access import Caller
-from .store import Store
+from .repositories import Repositories
 
 
-def messaging(store: Store, caller: Caller) -> MessagingSettings:
+def messaging(repos: Repositories, caller: Caller) -> MessagingSettings:
     caller.require(Role.DISPATCHER)
-    return store.settings.messaging(caller.org_id)
+    return repos.settings.messaging(caller.org_id)
 
 
-def update_messaging(store: Store, caller: Caller, scenarios: dict[str, dict], quiet_hours: QuietHours | None,
+def update_messaging(repos: Repositories, caller: Caller, scenarios: dict[str, dict], quiet_hours: QuietHours | None,
                      other: dict | None = None) -> MessagingSettings:
     """Merge the given fields over the stored overrides (a null field returns to the default); a bad
     template is refused and the stored one stays."""
     caller.require(Role.DISPATCHER)
-    current = store.settings.messaging(caller.org_id)
+    current = repos.settings.messaging(caller.org_id)
     overrides = dict(current.overrides)
     for name, fields in scenarios.items():
         merged = {**vars(overrides.get(ScenarioName(name), ScenarioOverride())), **fields}
@@ -27,7 +27,7 @@ def update_messaging(store: Store, caller: Caller, scenarios: dict[str, dict], q
     for name in scenarios:
         scenario = updated.scenario(ScenarioName(name))  # refuses a lead time on an untimed scenario
         check(scenario, scenario.template, f"scenarios.{name}.template")
-    store.settings.save_messaging(caller.org_id, replace(updated, overrides={
+    repos.settings.save_messaging(caller.org_id, replace(updated, overrides={
         n: o for n, o in overrides.items() if any(v is not None for v in vars(o).values())}))
     return updated
 

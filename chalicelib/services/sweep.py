@@ -16,7 +16,7 @@ from ..store import keys, timers
 from ..store.models import MessageItem
 from . import timers as timer_service
 from .notifications import SendFailed, contexts, deliver, follow_up, log
-from .store import Store
+from .repositories import Repositories
 
 logger = Logger(service="onmyway")
 MAX_CATCH_UP = timedelta(hours=24)  # a longer outage is caught up over the next runs
@@ -35,7 +35,7 @@ class SweepReport:
     kinds: dict[str, int] = field(default_factory=dict)
 
 
-def run(store: Store, sender: SmsSender, now: datetime) -> SweepReport:
+def run(repos: Repositories, sender: SmsSender, now: datetime) -> SweepReport:
     mark = timers.watermark()
     start = datetime.fromisoformat(mark.replace("Z", "+00:00")) if mark else now - SAFETY
     end = min(now, start + MAX_CATCH_UP)
@@ -45,10 +45,10 @@ def run(store: Store, sender: SmsSender, now: datetime) -> SweepReport:
         report.due += 1
         kind = "held_text" if isinstance(item, MessageItem) else getattr(item, "timer_kind", "unknown")
         try:
-            acted = release_held(store, sender, item, now) if isinstance(item, MessageItem) else \
-                timer_service.fire(store, sender, item, now)
+            acted = release_held(repos, sender, item, now) if isinstance(item, MessageItem) else \
+                timer_service.fire(repos, sender, item, now)
         except SendFailed as failure:
-            _hold_for_retry(store, failure.message, now)
+            _hold_for_retry(repos, failure.message, now)
             report.failed += 1
             continue
         except VersionConflict:
@@ -68,23 +68,23 @@ def run(store: Store, sender: SmsSender, now: datetime) -> SweepReport:
     return report
 
 
-def _hold_for_retry(store: Store, message: Message, now: datetime) -> None:
+def _hold_for_retry(repos: Repositories, message: Message, now: datetime) -> None:
     """A text the provider refused goes back in the due index, a few minutes on."""
     message.status, message.release_at, message.updated_at = MessageStatus.HELD, now + RETRY_AFTER, now
-    store.messages.update(message)
+    repos.messages.update(message)
 
 
-def release_held(store: Store, sender: SmsSender, item: MessageItem, now: datetime) -> bool:
+def release_held(repos: Repositories, sender: SmsSender, item: MessageItem, now: datetime) -> bool:
     """Send a held text (quiet hours, or a retry), unless it is no longer true or the customer opted out.
     A sent text still in the index has had no delivery receipt for 72 hours: its delivery is unknown."""
     if item.status == MessageStatus.SENT.value:
-        return store.messages.receipt(store.messages.get(item.pk, item.sk), MessageStatus.UNKNOWN,
+        return repos.messages.receipt(repos.messages.get(item.pk, item.sk), MessageStatus.UNKNOWN,
                                       "no delivery receipt within 72 hours", now)
-    message = store.messages.take_held(item)
+    message = repos.messages.take_held(item)
     if message is None:
         return False  # another sweep has it
     try:
-        job = store.jobs.get(message.org_id, message.job_id)
+        job = repos.jobs.get(message.org_id, message.job_id)
     except NotFound:
         job = None
     appointment = job and next((a for a in job.appointments if a.id == message.appointment_id), None)
@@ -93,11 +93,11 @@ def release_held(store: Store, sender: SmsSender, item: MessageItem, now: dateti
     why = _reason_to_drop(job, ctx, message, now)
     if why:
         message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, why, now
-        store.messages.update(message)
+        repos.messages.update(message)
         log(message, "held text dropped")
         return True
-    deliver(store, sender, message)
-    follow_up(store, sender, message, now)
+    deliver(repos, sender, message)
+    follow_up(repos, sender, message, now)
     return True
 
 

@@ -16,7 +16,7 @@ from ..notify.sms import SmsSender
 from ..store.models import TimerItem
 from . import chain
 from .notifications import contexts, notify
-from .store import Store
+from .repositories import Repositories
 
 logger = Logger(service="onmyway")
 AUTO_CANCEL_REASON = "no technician was available"
@@ -39,31 +39,31 @@ def _desired(job: Job, appointment_id: str) -> tuple[dict[TimerKind, datetime], 
     return derived_timers(appointment, ctx.time_zone, policy(ctx.settings)), appointment
 
 
-def on_event(store: Store, event: AppointmentEvent) -> None:
+def on_event(repos: Repositories, event: AppointmentEvent) -> None:
     """Recompute an appointment's derived timers: new ones created, moved ones moved, obsolete ones removed."""
     try:
-        job = store.jobs.get(event.org_id, event.job_id)
+        job = repos.jobs.get(event.org_id, event.job_id)
     except NotFound:
         job = None
     desired, appointment = _desired(job, event.appointment.id) if job else ({}, None)
-    existing = {t.kind: t for t in store.timers.of_appointment(event.org_id, event.job_id, event.appointment.id)}
+    existing = {t.kind: t for t in repos.timers.of_appointment(event.org_id, event.job_id, event.appointment.id)}
     for kind in DERIVED:
         timer, due = existing.get(kind), desired.get(kind)
         if due is None:
             if timer and timer.status == "pending":
-                store.timers.remove(timer)
+                repos.timers.remove(timer)
         elif timer is None or timer.due != due:
-            store.timers.put(Timer(event.org_id, event.job_id, appointment.id, kind, due, appointment.version,
+            repos.timers.put(Timer(event.org_id, event.job_id, appointment.id, kind, due, appointment.version,
                                    appointment.window.start), clock.now())
 
 
-def fire(store: Store, sender: SmsSender, item: TimerItem, now: datetime) -> bool:
+def fire(repos: Repositories, sender: SmsSender, item: TimerItem, now: datetime) -> bool:
     """Act on one due timer, after checking it still belongs to the appointment as it is now."""
-    timer = store.timers.take(item)
+    timer = repos.timers.take(item)
     if timer is None:
         return False  # another sweep took it, or it was moved
     try:
-        job = store.jobs.get(timer.org_id, timer.job_id)
+        job = repos.jobs.get(timer.org_id, timer.job_id)
     except NotFound:
         return False
     desired, appointment = _desired(job, timer.appointment_id)
@@ -71,27 +71,27 @@ def fire(store: Store, sender: SmsSender, item: TimerItem, now: datetime) -> boo
         logger.info("stale timer dropped", extra={"job_id": timer.job_id, "appointment_id": timer.appointment_id,
                                                   "kind": timer.kind.value})
         return False
-    return ACTIONS[timer.kind](store, sender, timer, job, appointment, now)
+    return ACTIONS[timer.kind](repos, sender, timer, job, appointment, now)
 
 
 def _text(scenario: ScenarioName, key: str):
-    def act(store, sender, timer, job, appointment, now) -> bool:
-        notify(store, sender, Trigger(scenario, key.format(a=appointment, t=timer), appointment.id,
+    def act(repos, sender, timer, job, appointment, now) -> bool:
+        notify(repos, sender, Trigger(scenario, key.format(a=appointment, t=timer), appointment.id,
                                       appointment.window), job, timer.due)
         return True
     return act
 
 
-def _auto_cancel(store, sender, timer, job, appointment, now) -> bool:
+def _auto_cancel(repos, sender, timer, job, appointment, now) -> bool:
     """Still unassigned an hour before: cancel through the domain's own path, then tell the customer."""
     job.cancel_appointment(appointment.id, AUTO_CANCEL_REASON, now, offer_coupon=True)
     try:
-        store.jobs.save(job)
+        repos.jobs.save(job)
     except VersionConflict:  # changed at the last second: the next sweep judges it again
-        store.timers.put(Timer(timer.org_id, timer.job_id, timer.appointment_id, timer.kind, timer.due,
+        repos.timers.put(Timer(timer.org_id, timer.job_id, timer.appointment_id, timer.kind, timer.due,
                                timer.appointment_version, timer.window_start), now)
         raise
-    notify(store, sender, Trigger(ScenarioName.AUTO_CANCELED, f"auto_canceled:{appointment.id}", appointment.id,
+    notify(repos, sender, Trigger(ScenarioName.AUTO_CANCELED, f"auto_canceled:{appointment.id}", appointment.id,
                                   appointment.window), job, timer.due)
     return True
 
@@ -101,28 +101,28 @@ def _awaiting_reply(timer: Timer, appointment, now: datetime) -> bool:
             and appointment.window.start == timer.window_start and appointment.window.start > now)
 
 
-def _waits_for_morning(store, timer: Timer, job, now: datetime) -> bool:
+def _waits_for_morning(repos, timer: Timer, job, now: datetime) -> bool:
     """No step of the confirmation chain runs in quiet hours: it waits for their end, as a held text does."""
     ctx = contexts.load(job.org_id, job.customer_id, None, job.location_id)
     if release := ctx.settings.quiet_hours.release_at(now, ctx.time_zone):
-        store.timers.put(replace(timer, due=release, status="pending"), now)
+        repos.timers.put(replace(timer, due=release, status="pending"), now)
         return True
     return False
 
 
-def _follow_up(store, sender, timer, job, appointment, now) -> bool:
+def _follow_up(repos, sender, timer, job, appointment, now) -> bool:
     """No reply yet: the confirmation chain's next steps (services/chain.py), never in quiet hours."""
-    if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(store, timer, job, now):
+    if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(repos, timer, job, now):
         return False
-    chain.run(store, sender, job, appointment, timer.window_start, timer.step, now)
+    chain.run(repos, sender, job, appointment, timer.window_start, timer.step, now)
     return True
 
 
-def _hand_back(store, sender, timer, job, appointment, now) -> bool:
+def _hand_back(repos, sender, timer, job, appointment, now) -> bool:
     """A hand-back timer placed before chains were data."""
-    if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(store, timer, job, now):
+    if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(repos, timer, job, now):
         return False
-    chain.hand_back(store, job, appointment, timer.window_start, now)
+    chain.hand_back(repos, job, appointment, timer.window_start, now)
     return True
 
 

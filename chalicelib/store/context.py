@@ -13,7 +13,7 @@ from .models import (
     ChannelSettingsItem, CustomerItem, Entity, LocationItem, MessagingSettingsItem, OrganizationItem, UserItem, bind,
 )
 from .people import _location, _org, _user
-from .settings import SK as SETTINGS_SK, Settings
+from .settings import SK as SETTINGS_SK, MessagingSettingsRepository
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Contexts:
         settings_item = found.get(MessagingSettingsItem)
         return RecipientContext(
             org=_org(found[OrganizationItem]),
-            settings=Settings.from_item(settings_item) if settings_item else MessagingSettings(),
+            settings=MessagingSettingsRepository.from_item(settings_item) if settings_item else MessagingSettings(),
             customer=_customer(found[CustomerItem]),
             technician=_user(found[UserItem]) if UserItem in found else None,
             location=_location(found[LocationItem]) if LocationItem in found else None,

@@ -3,7 +3,7 @@ deployed stage), none on the local stage (tokens are minted there). A user's id 
 so the authorizer's claims find their record."""
 from functools import cache
 
-from ..config import settings
+from ..config import environment
 from ..domain import ids
 from ..domain.errors import Conflict
 from ..domain.people import Role
@@ -18,7 +18,7 @@ def _client(region: str):
 class Directory:
     def enroll(self, org_id: str, email: str, roles: frozenset[Role]) -> str:
         """Create the sign-in for a new user (Cognito emails the temporary password); returns the user id."""
-        s = settings()
+        s = environment()
         if not s.user_pool_id:
             return ids.new_id("usr")
         client = _client(s.region)
@@ -34,7 +34,7 @@ class Directory:
         return user_id
 
     def set_roles(self, email: str, before: frozenset[Role], after: frozenset[Role]) -> None:
-        s = settings()
+        s = environment()
         if not s.user_pool_id:
             return
         for role in after - before:
@@ -45,7 +45,7 @@ class Directory:
 
     def set_active(self, email: str, active: bool) -> None:
         """Sign-in follows `active` too (the API refuses a deactivated user on its next request anyway)."""
-        s = settings()
+        s = environment()
         if not s.user_pool_id:
             return
         call = _client(s.region).admin_enable_user if active else _client(s.region).admin_disable_user

@@ -11,7 +11,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from ..config import settings
+from ..config import environment
 
 
 class Gsi1(GlobalSecondaryIndex):
@@ -70,7 +70,7 @@ class Entity(Model):
 
 def bind() -> type[Entity]:
     """Point the models at the configured table and region (lazily: settings may change per call)."""
-    s = settings()
+    s = environment()
     Entity.Meta.table_name = s.table_name
     Entity.Meta.region = s.region
     return Entity

@@ -12,7 +12,7 @@ def _hhmm(t: time) -> str:
     return t.strftime("%H:%M")
 
 
-class Settings:
+class MessagingSettingsRepository:
     def messaging(self, org_id: str) -> MessagingSettings:
         bind()
         try:

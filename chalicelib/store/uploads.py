@@ -1,7 +1,7 @@
 """Photo bytes go straight between the app and S3 through presigned URLs; the API never carries them."""
 from functools import cache
 
-from ..config import settings
+from ..config import environment
 
 URL_TTL_SECONDS = 900
 
@@ -14,13 +14,13 @@ def _s3(region: str):
 
 
 def upload_url(object_key: str, content_type: str) -> str:
-    s = settings()
+    s = environment()
     return _s3(s.region).generate_presigned_url(
         "put_object", Params={"Bucket": s.photos_bucket, "Key": object_key, "ContentType": content_type},
         ExpiresIn=URL_TTL_SECONDS)
 
 
 def download_url(object_key: str) -> str:
-    s = settings()
+    s = environment()
     return _s3(s.region).generate_presigned_url(
         "get_object", Params={"Bucket": s.photos_bucket, "Key": object_key}, ExpiresIn=URL_TTL_SECONDS)

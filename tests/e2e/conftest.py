@@ -10,7 +10,7 @@ from chalice.test import Client
 
 from chalicelib.domain.people import Role
 from chalicelib.services.people import create_organization
-from chalicelib.services.store import Store
+from chalicelib.services.repositories import Repositories
 from devstack.tokens import mint
 
 
@@ -82,7 +82,7 @@ _numbers = itertools.count(100)  # an SMS number per organization a test creates
 
 def new_org(slug: str) -> Org:
     org, dispatcher = create_organization(
-        Store(), name=f"{slug} Services", slug=slug, time_zone="America/Denver",
+        Repositories(), name=f"{slug} Services", slug=slug, time_zone="America/Denver",
         sms_number=f"+1303555{next(_numbers) % 10000:04d}", dispatcher_name="Dana Dispatch",
         dispatcher_email=f"dana@{slug}.example")
     return Org(org.id, mint(dispatcher.id, org.id, [Role.DISPATCHER]), dispatcher.id)

@@ -89,14 +89,14 @@ def test_a_bad_chain_is_refused_and_the_old_one_stays(api, org):
 
 
 def test_a_question_held_overnight_starts_the_chain_when_it_goes(api, org, stream, clock):
-    from chalicelib.services.store import Store
+    from chalicelib.services.repositories import Repositories
     clock.now = datetime(2026, 12, 2, 5, 0, tzinfo=timezone.utc)  # 22:00 in Denver
     sweep(api)
     job = book(api, org, stream, new_customer(api, org, "+13035550183"), clock.now + timedelta(days=1, hours=16))
     appointment_id = job["appointments"][0]["id"]
 
     def chain_timers():
-        return [t for t in Store().timers.of_appointment(org.id, job["id"], appointment_id)
+        return [t for t in Repositories().timers.of_appointment(org.id, job["id"], appointment_id)
                 if t.kind == "confirmation_followup" and t.status == "pending"]
     assert stream.texts("+13035550183") == [] and chain_timers() == []
     run_until(api, stream, clock, datetime(2026, 12, 2, 15, 10, tzinfo=timezone.utc), step=timedelta(hours=1))

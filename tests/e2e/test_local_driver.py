@@ -30,7 +30,7 @@ def book(api, org) -> tuple[dict, str]:
 
 def test_a_text_polled_while_its_handler_runs_shows_its_scenario_once_recorded(api, org, driver, monkeypatch):
     from devstack import routes
-    messages = type(routes.store.messages)
+    messages = type(routes.repos.messages)
     record, polled = messages.update, []
 
     def update_polled_first(self, message):

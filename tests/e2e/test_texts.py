@@ -103,10 +103,10 @@ def test_the_same_batch_delivered_twice_sends_one_text(api, org, stream, booked)
 
 
 def test_opted_out_customer_gets_nothing_and_the_log_says_suppressed(api, org, stream):
-    from chalicelib.services.store import Store
+    from chalicelib.services.repositories import Repositories
     customer_id = new_customer(api, org, SAM)
-    store = Store()
-    customer = store.customers.get(org.id, customer_id)
+    repos = Repositories()
+    customer = repos.customers.get(org.id, customer_id)
     customer.opted_out = True
     from chalicelib.store.customers import _item
     _item(customer).save()

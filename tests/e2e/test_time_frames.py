@@ -75,8 +75,8 @@ def test_r_then_a_pick_moves_the_visit_tells_the_technician_and_confirms(api, or
 
 
 def org_name(org) -> str:
-    from chalicelib.services.store import Store
-    return Store().organizations.get(org.id).name
+    from chalicelib.services.repositories import Repositories
+    return Repositories().organizations.get(org.id).name
 
 
 def test_offered_frames_come_first_and_the_dispatcher_sees_and_sends_them(api, org, stream, visit):

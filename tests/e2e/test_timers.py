@@ -139,7 +139,7 @@ def test_a_three_hour_outage_is_caught_up_exactly_once(api, org, stream, noon):
 def test_two_sweeps_over_the_same_minute_act_once(api, org, stream, noon):
     from chalicelib.notify import sms
     from chalicelib.services import sweep as sweep_service
-    from chalicelib.services.store import Store
+    from chalicelib.services.repositories import Repositories
     sweep(api)
     start = NOON + timedelta(hours=20)
     job, _ = book(api, org, stream, start)
@@ -148,7 +148,7 @@ def test_two_sweeps_over_the_same_minute_act_once(api, org, stream, noon):
 
     def run():
         barrier.wait()
-        reports.append(sweep_service.run(Store(), sms.sender(), noon.now))
+        reports.append(sweep_service.run(Repositories(), sms.sender(), noon.now))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     for t in threads:

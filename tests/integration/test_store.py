@@ -13,75 +13,75 @@ from chalicelib.domain.values import TimeFrame
 from chalicelib.services import jobs as job_service
 from chalicelib.services.access import Caller
 from chalicelib.services.people import create_organization
-from chalicelib.services.store import Store
+from chalicelib.services.repositories import Repositories
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def store(aws):
-    return Store()
+def repos(aws):
+    return Repositories()
 
 
 @pytest.fixture
-def tenant(store):
-    org, dispatcher = create_organization(store, name="Acme", slug="acme", time_zone="America/Denver",
+def tenant(repos):
+    org, dispatcher = create_organization(repos, name="Acme", slug="acme", time_zone="America/Denver",
                                           sms_number="+13035550100", dispatcher_name="Dana",
                                           dispatcher_email="dana@acme.example")
     tech = User(id="usr_tech", org_id=org.id, name="Ana", email="ana@acme.example",
                 roles=frozenset({Role.TECHNICIAN}), created_at=NOW)
-    store.users.add(tech)
-    store.customers.add(Customer(id="cus_1", org_id=org.id, name="Sam", phone="+13035550177", created_at=NOW))
+    repos.users.add(tech)
+    repos.customers.add(Customer(id="cus_1", org_id=org.id, name="Sam", phone="+13035550177", created_at=NOW))
     return org, Caller(dispatcher), Caller(tech)
 
 
-def scheduled_job(store, org, start=NOW + timedelta(days=1), technician="usr_tech", created=NOW) -> Job:
+def scheduled_job(repos, org, start=NOW + timedelta(days=1), technician="usr_tech", created=NOW) -> Job:
     job = Job.create(org.id, "cus_1", "Leak under sink", created)
     job.schedule(TimeFrame(start, start + timedelta(hours=2)), created, technician)
-    store.jobs.save(job)
+    repos.jobs.save(job)
     return job
 
 
-def test_job_round_trip_and_versions(store, tenant):
+def test_job_round_trip_and_versions(repos, tenant):
     org, _, _ = tenant
-    job = scheduled_job(store, org)
+    job = scheduled_job(repos, org)
     assert job.version == 1 and job.appointments[0].version == 1
-    loaded = store.jobs.get(org.id, job.id)
+    loaded = repos.jobs.get(org.id, job.id)
     assert loaded == job and loaded.appointments[0].window == job.appointments[0].window
 
 
-def test_a_stale_aggregate_is_refused_and_the_winner_stays(store, tenant):
+def test_a_stale_aggregate_is_refused_and_the_winner_stays(repos, tenant):
     org, _, _ = tenant
-    job = scheduled_job(store, org)
-    first, second = store.jobs.get(org.id, job.id), store.jobs.get(org.id, job.id)
+    job = scheduled_job(repos, org)
+    first, second = repos.jobs.get(org.id, job.id), repos.jobs.get(org.id, job.id)
     first.change_appointment_status(first.appointments[0].id, AppointmentAction.EN_ROUTE, NOW)
-    store.jobs.save(first)
+    repos.jobs.save(first)
     second.cancel("customer called", NOW)
     with pytest.raises(VersionConflict):
-        store.jobs.save(second)
-    stored = store.jobs.get(org.id, job.id)
+        repos.jobs.save(second)
+    stored = repos.jobs.get(org.id, job.id)
     assert stored.status is JobStatus.IN_PROGRESS and stored.version == 2 and stored.cancel_reason is None
 
 
-def test_two_racing_status_changes_exactly_one_wins(store, tenant, monkeypatch):
+def test_two_racing_status_changes_exactly_one_wins(repos, tenant, monkeypatch):
     """Both requests read the same version before either writes; the conditional write decides."""
     org, dispatcher, tech = tenant
-    job = scheduled_job(store, org)
+    job = scheduled_job(repos, org)
     appointment_id = job.appointments[0].id
     barrier = threading.Barrier(2, timeout=10)
-    real_get = store.jobs.get
+    real_get = repos.jobs.get
 
     def get_then_wait(org_id, job_id):
         loaded = real_get(org_id, job_id)
         barrier.wait()
         return loaded
 
-    monkeypatch.setattr(store.jobs, "get", get_then_wait)
+    monkeypatch.setattr(repos.jobs, "get", get_then_wait)
     outcomes = []
 
     def attempt(caller, action):
         try:
-            job_service.change_status(store, caller, appointment_id, action)
+            job_service.change_status(repos, caller, appointment_id, action)
             outcomes.append("ok")
         except (VersionConflict, InvalidTransition) as e:
             outcomes.append(e.code)
@@ -96,54 +96,54 @@ def test_two_racing_status_changes_exactly_one_wins(store, tenant, monkeypatch):
     assert real_get(org.id, job.id).version == 2
 
 
-def test_deleted_appointment_goes_with_its_version_check(store, tenant):
+def test_deleted_appointment_goes_with_its_version_check(repos, tenant):
     org, _, _ = tenant
-    job = scheduled_job(store, org)
-    stale = store.jobs.get(org.id, job.id)
+    job = scheduled_job(repos, org)
+    stale = repos.jobs.get(org.id, job.id)
     job.delete_appointment(job.appointments[0].id, NOW)
-    store.jobs.save(job)
-    assert store.jobs.get(org.id, job.id).status is JobStatus.UNSCHEDULED
+    repos.jobs.save(job)
+    assert repos.jobs.get(org.id, job.id).status is JobStatus.UNSCHEDULED
     stale.change_appointment_status(stale.appointments[0].id, AppointmentAction.START, NOW)
     with pytest.raises(VersionConflict):
-        store.jobs.save(stale)
+        repos.jobs.save(stale)
 
 
-def test_slug_and_sms_number_are_unique_across_organizations(store, tenant):
+def test_slug_and_sms_number_are_unique_across_organizations(repos, tenant):
     with pytest.raises(Conflict):
-        create_organization(store, name="Copycat", slug="acme", time_zone="UTC", sms_number="+13035550101",
+        create_organization(repos, name="Copycat", slug="acme", time_zone="UTC", sms_number="+13035550101",
                             dispatcher_name="X", dispatcher_email="x@x.example")
     with pytest.raises(Conflict):
-        create_organization(store, name="Copycat", slug="copycat", time_zone="UTC", sms_number="+13035550100",
+        create_organization(repos, name="Copycat", slug="copycat", time_zone="UTC", sms_number="+13035550100",
                             dispatcher_name="X", dispatcher_email="x@x.example")
     org, _, _ = tenant
-    assert store.organizations.id_for_slug("acme") == org.id
+    assert repos.organizations.id_for_slug("acme") == org.id
     with pytest.raises(NotFound):
-        store.organizations.id_for_slug("copycat")  # the failed creation left nothing behind
+        repos.organizations.id_for_slug("copycat")  # the failed creation left nothing behind
 
 
-def test_access_patterns_answer_by_key(store, tenant):
+def test_access_patterns_answer_by_key(repos, tenant):
     org, dispatcher, tech = tenant
-    morning = scheduled_job(store, org, start=datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc))
-    evening = scheduled_job(store, org, start=datetime(2026, 12, 3, 2, 0, tzinfo=timezone.utc),  # 7pm Dec 2 in Denver
+    morning = scheduled_job(repos, org, start=datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc))
+    evening = scheduled_job(repos, org, start=datetime(2026, 12, 3, 2, 0, tzinfo=timezone.utc),  # 7pm Dec 2 in Denver
                             created=NOW + timedelta(minutes=1))
-    unassigned = scheduled_job(store, org, start=datetime(2026, 12, 2, 17, 0, tzinfo=timezone.utc), technician=None,
+    unassigned = scheduled_job(repos, org, start=datetime(2026, 12, 2, 17, 0, tzinfo=timezone.utc), technician=None,
                                created=NOW + timedelta(minutes=2))
 
-    day = job_service.technician_day(store, tech, "2026-12-02")
+    day = job_service.technician_day(repos, tech, "2026-12-02")
     assert [j.id for _, j, _ in day] == [morning.id, evening.id]
-    by_id = store.jobs.appointments_by_id(org.id, {unassigned.appointments[0].id, morning.appointments[0].id})
+    by_id = repos.jobs.appointments_by_id(org.id, {unassigned.appointments[0].id, morning.appointments[0].id})
     assert {a.id: a.technician_id for a in by_id.values()} == {unassigned.appointments[0].id: None,
                                                                morning.appointments[0].id: tech.id}
 
     start, end = job_service.local_day("2026-12-02", "America/Denver")
-    assert {a.job_id for a in store.jobs.appointments_starting(org.id, start, end)} == {
+    assert {a.job_id for a in repos.jobs.appointments_starting(org.id, start, end)} == {
         morning.id, evening.id, unassigned.id}
-    assert store.jobs.list_all(org.id, "scheduled", 10, None).items[0].id == unassigned.id  # newest first
+    assert repos.jobs.list_all(org.id, "scheduled", 10, None).items[0].id == unassigned.id  # newest first
 
     # Pages of one, chained through next_token, walk the whole list exactly once.
     seen, token = [], None
     while True:
-        page = store.jobs.list_all(org.id, None, 1, token)
+        page = repos.jobs.list_all(org.id, None, 1, token)
         seen += [j.id for j in page.items]
         if not (token := page.next_token):
             break

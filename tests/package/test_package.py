@@ -181,7 +181,7 @@ def emulated_aws():
     from moto.server import ThreadedMotoServer
 
     from chalicelib.services.people import create_organization
-    from chalicelib.services.store import Store
+    from chalicelib.services.repositories import Repositories
     from devstack.emulator import serialize_dynamodb_writes
     from devstack.provision import provision
     from tests.conftest import Operations
@@ -193,7 +193,7 @@ def emulated_aws():
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     try:
         provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
-        org, dispatcher = create_organization(Store(), name="Smoke Services", slug="smoke", time_zone="America/Denver",
+        org, dispatcher = create_organization(Repositories(), name="Smoke Services", slug="smoke", time_zone="America/Denver",
                                               sms_number="+13035550100", dispatcher_name="Dana Dispatch",
                                               dispatcher_email="dana@smoke.example")
     finally:

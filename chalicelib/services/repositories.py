@@ -13,12 +13,12 @@ from ..store.people import Locations, Organizations, Users
 from ..store.inbox import Inbox
 from ..store.intake import ClassificationSettings, Orders
 from ..store.queues import Queues
-from ..store.settings import Settings
+from ..store.settings import MessagingSettingsRepository
 from ..store.timers import Timers
 
 
 @dataclass(frozen=True)
-class Store:
+class Repositories:
     organizations: Organizations = field(default_factory=Organizations)
     users: Users = field(default_factory=Users)
     locations: Locations = field(default_factory=Locations)
@@ -26,7 +26,7 @@ class Store:
     jobs: Jobs = field(default_factory=Jobs)
     notes: Notes = field(default_factory=Notes)
     messages: Messages = field(default_factory=Messages)
-    settings: Settings = field(default_factory=Settings)
+    settings: MessagingSettingsRepository = field(default_factory=MessagingSettingsRepository)
     timers: Timers = field(default_factory=Timers)
     queues: Queues = field(default_factory=Queues)
     inbox: Inbox = field(default_factory=Inbox)
