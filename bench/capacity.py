@@ -1,0 +1,475 @@
+"""A day of a million appointments: what each partition, function and origination identity must carry.
+
+    .venv/bin/python bench/capacity.py                    # the model (about a minute)
+    .venv/bin/python bench/capacity.py --simulate --scale 0.01   # and a 1/100 day through the local stack
+
+1. Cost per operation, measured: every operation of an appointment's life (booking, the confirmation
+   and its receipt, the reply, the reminder, en route, arrived, complete, a held text released, the
+   technician's day view) runs once through the real handlers on moto in-process, with a botocore hook
+   (like tests/conftest.py's record_operations) that reads each touched item before and after each call:
+   DynamoDB write units on the table and on each index partition an item enters or leaves, read units
+   per partition read, both per partition *key pattern* (ids replaced by their kind), and every other
+   AWS call.
+2. The day's shape (assumptions printed with the table): 1,000,000 visits over 4 US zones, bookings
+   through the day, reminders at the lead time (24 h: on the hour of the window), en-route peaks 8-10
+   a.m., texts held overnight released after 08:00 local over the release window.
+3. Per minute of the UTC day: operations x measured cost → peak units per partition (a shared key:
+   one partition for the whole organization, or one per shard), Lambda invocations and concurrency, SMS
+   parts per second per identity, the sweep's items per minute, and the shard count that keeps every
+   partition under 50% of its limit.
+4. --simulate: `--scale` of that day (0.01 = 10,000 visits) through the real handlers on the local stack
+   (devstack.Driver: stream, sweep and drainer as `make run` drives them) on a simulated clock; DynamoDB
+   write units counted per simulated minute and compared with the model's minute for minute at that scale.
+"""
+import argparse
+import json
+import math
+import re
+import sys
+import time
+import zlib
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import measure  # noqa: F401  (the environment of every bench: moto credentials, table names)
+
+import botocore.client
+
+# -- AWS limits assumed (checked 2026-11-24, see README "Capacity") --------------------------------------
+PARTITION_WCU, PARTITION_RCU = 1000, 3000  # per partition, per second (table and each GSI partition)
+HEADROOM = 0.5  # the model keeps every partition under half its limit
+LAMBDA_CONCURRENCY = 1000  # default account concurrency per Region
+SMS_LIMITS = {"toll_free": 3, "10dlc": 15, "short_code": 100}  # parts per second per identity (US)
+CALL_MS = {"dynamodb": 8, "sqs": 10, "sns": 60, "pinpoint-sms-voice-v2": 60}  # latency assumed per call
+
+# -- The day ---------------------------------------------------------------------------------------------
+VISITS = 1_000_000
+ZONES = {"America/New_York": 0.47, "America/Chicago": 0.29, "America/Denver": 0.07, "America/Los_Angeles": 0.17}
+WINDOW_STARTS = {8: 0.25, 10: 0.25, 12: 0.20, 14: 0.15, 16: 0.15}  # local hour → share of visits (2 h windows)
+# Bookings by local hour (the day before the visit, on average): office hours, a little in the evening,
+# a little at night (those confirmations are held until 08:00).
+BOOKING_HOURS = {h: w for h, w in zip(range(24), [
+    0.3, 0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 2, 6, 9, 10, 10, 9, 9, 9, 8, 7, 5, 3, 2, 1.5, 1, 0.7, 0.5])}
+REPLY_SHARE = 0.6  # customers answering the confirmation ("C"), ~10 minutes after it
+REMINDER_SHARE = 0.85  # visits booked more than 24 h ahead get the reminder
+RELEASE_WINDOW = 60  # minutes over which held texts are released after quiet hours
+TECH_VIEWS = 3  # technician's day views per visit
+SHORT_CODE = "short_code"
+
+
+class Recorder:
+    """DynamoDB units per key pattern and every AWS call, for the operation being measured."""
+
+    def __init__(self):
+        self.label: str | None = None
+        self.units: dict[str, Counter] = defaultdict(Counter)  # label → {("W"|"R", where, pattern): units}
+        self.calls: dict[str, Counter] = defaultdict(Counter)  # label → {(service, op): n}
+        self.original = botocore.client.BaseClient._make_api_call
+
+    @contextmanager
+    def measuring(self, label: str):
+        self.label = label
+        try:
+            yield
+        finally:
+            self.label = None
+
+    def install(self):
+        recorder = self
+
+        def hooked(client, operation, params):
+            if recorder.label is None:
+                return recorder.original(client, operation, params)
+            service = client.meta.service_model.service_name
+            recorder.calls[recorder.label][(service, operation)] += 1
+            if service != "dynamodb":
+                return recorder.original(client, operation, params)
+            return recorder.dynamodb(client, operation, params)
+
+        botocore.client.BaseClient._make_api_call = hooked
+
+    def _get(self, client, table, key):
+        answer = self.original(client, "GetItem", {"TableName": table, "Key": key, "ConsistentRead": True})
+        return answer.get("Item")
+
+    def dynamodb(self, client, operation, params):
+        units = self.units[self.label]
+        writes = []  # (table, key, transactional)
+        if operation in ("PutItem", "UpdateItem", "DeleteItem"):
+            key = params["Item"] if operation == "PutItem" else params["Key"]
+            writes.append((params["TableName"], {"pk": key["pk"], "sk": key["sk"]}, False, operation))
+        elif operation == "TransactWriteItems":
+            for entry in params["TransactItems"]:
+                (kind, spec), = entry.items()
+                key = spec["Item"] if kind == "Put" else spec["Key"]
+                writes.append((spec["TableName"], {"pk": key["pk"], "sk": key["sk"]}, True, kind))
+        before = [self._get(client, t, k) for t, k, _, _ in writes]
+        try:
+            answer = self.original(client, operation, params)
+        finally:
+            for (table, key, tx, kind), old in zip(writes, before):
+                new = self._get(client, table, key)
+                self._charge_write(units, old, new, tx, kind)
+        self._charge_read(units, operation, params, answer)
+        return answer
+
+    @staticmethod
+    def _charge_write(units, old, new, tx, kind):
+        size = max(item_size(old), item_size(new))
+        pk = (new or old or {}).get("pk", {}).get("S", "?")
+        units[("W", "table", pattern(pk))] += math.ceil(max(size, 1) / 1024) * (2 if tx else 1)
+        if kind == "ConditionCheck" or old == new:
+            return
+        for n in range(1, 5):
+            o, w = (old or {}).get(f"gsi{n}pk"), (new or {}).get(f"gsi{n}pk")
+            osk, wsk = (old or {}).get(f"gsi{n}sk"), (new or {}).get(f"gsi{n}sk")
+            if w:
+                units[("W", f"gsi{n}", pattern(w["S"]))] += math.ceil(item_size(new) / 1024)
+            if o and (o != w or osk != wsk):  # the old entry leaves the index: a delete there
+                units[("W", f"gsi{n}", pattern(o["S"]))] += math.ceil(item_size(old) / 1024)
+
+    @staticmethod
+    def _charge_read(units, operation, params, answer):
+        factor = 1.0 if params.get("ConsistentRead") else 0.5
+        if operation == "GetItem" and "Item" in answer:
+            units[("R", "table", pattern(answer["Item"]["pk"]["S"]))] += math.ceil(item_size(answer["Item"]) / 4096) * factor
+        elif operation == "Query":
+            where = params.get("IndexName", "table")
+            names, values = params.get("ExpressionAttributeNames", {}), params.get("ExpressionAttributeValues", {})
+            m = re.search(r"(#\w+) = (:\w+)", params.get("KeyConditionExpression", ""))
+            pk = values[m.group(2)]["S"] if m else "?"
+            size = sum(item_size(i) for i in answer.get("Items", []))
+            units[("R", where, pattern(pk))] += max(math.ceil(size / 4096), 1) * factor
+            del names
+        elif operation == "BatchGetItem":
+            for items in answer.get("Responses", {}).values():
+                for item in items:
+                    units[("R", "table", pattern(item["pk"]["S"]))] += math.ceil(item_size(item) / 4096) * 0.5
+
+
+def item_size(item) -> int:
+    """DynamoDB's item size: attribute names plus values (numbers about half their digits)."""
+    if not item:
+        return 0
+    return sum(len(name.encode()) + value_size(v) for name, v in item.items())
+
+
+def value_size(v) -> int:
+    (kind, x), = v.items()
+    if kind == "S":
+        return len(x.encode())
+    if kind == "N":
+        return len(x) // 2 + 1
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "M":
+        return 3 + sum(len(k.encode()) + value_size(e) + 1 for k, e in x.items())
+    if kind == "L":
+        return 3 + sum(value_size(e) + 1 for e in x)
+    if kind in ("SS", "NS"):
+        return sum(len(e) for e in x)
+    return len(str(x))
+
+
+NAMED = {"ORG": "org", "JOB": "job", "DAY": "day", "TECH": "user", "PHONE": "phone", "CUSTOMER": "customer",
+         "PROVIDER": "user", "INBOX": "user", "LINK": "hash", "SENT": "provider_id", "DUE": "hour",
+         "RATE": "identity", "NUMBER": "number", "SLUG": "slug", "USER": "user"}
+SPREAD = {"job", "customer", "phone", "user", "hash", "provider_id"}  # one partition per entity: never hot
+
+
+def pattern(key: str) -> str:
+    """`ORG#o_1#JOB#j_2` → `ORG#{org}#JOB#{job}`: ids become their kind, fixed words stay."""
+    parts, out = key.split("#"), []
+    for i, part in enumerate(parts):
+        prev = parts[i - 1] if i else ""
+        if prev in NAMED and (any(c.isdigit() for c in part) or prev in ("ORG", "LINK", "RATE", "USER", "TECH",
+                                                                          "SENT", "NUMBER", "SLUG")):
+            out.append("{" + NAMED[prev] + "}")
+        elif any(c.isdigit() for c in part):
+            out.append("{shard}" if part.isdigit() and len(part) <= 3 else "{" + "value" + "}")
+        else:
+            out.append(part)
+    return "#".join(out)
+
+
+# -- 1. Measure each operation once through the real handlers ------------------------------------------------
+class Stage:
+    """moto in-process with the stack's resources, the app's handlers driven as the local stage does."""
+
+    def __init__(self, start: datetime):
+        from devstack.provision import provision
+        from moto import mock_aws
+        self.mock = mock_aws()
+        self.mock.start()
+        import os
+        provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
+        from chalicelib import clock as app_clock
+        self.now = start
+        app_clock.set_clock(lambda: self.now)
+        import app
+        from chalice.test import Client
+        from devstack.driver import Driver
+        self.app = app.app
+        self.client = Client(app.app)
+        self.driver = Driver(app.app, os.environ["TABLE_NAME"], lambda: self.now)
+        self.driver.drain_budget = 0
+
+    def request(self, method, path, token, body=None):
+        r = self.client.http.request(method, path, headers={"Authorization": f"Bearer {token}",
+                                                            "Content-Type": "application/json"},
+                                     body=json.dumps(body).encode() if body is not None else b"")
+        assert r.status_code < 300, (method, path, r.status_code, r.body)
+        return json.loads(r.body) if r.body else None
+
+    def settle(self):
+        """Stream, sweep and drainer until quiet; then every text's delivery receipt."""
+        self.driver.settle()
+        while self.driver.printed < len(self.driver.outbox):
+            entry = self.driver.outbox[self.driver.printed]
+            self.driver.printed += 1
+            self.driver.receipt(entry)
+        self.driver.drain()
+
+
+def measure_operations(rec: Recorder) -> dict[str, dict]:
+    """Each operation of a visit's life, once; returns label → {units, calls}."""
+    start = datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc)  # 10:00 in Denver
+    stage = Stage(start)
+    from chalicelib.services.repositories import Repositories
+    from devstack import demo
+    seeded = demo.seed(Repositories())
+    stage.settle()
+    dispatcher, tech = seeded["users"][0]["token"], seeded["users"][1]
+    customer = seeded["customers"][0]
+    org = seeded["org"]
+
+    def book(label, hours_ahead):
+        with rec.measuring(label):
+            w0 = (stage.now + timedelta(hours=hours_ahead)).replace(minute=0, second=0)
+            job = stage.request("POST", "/jobs", dispatcher, {
+                "customer_id": customer.id, "description": "No heat",
+                "appointment": {"window_start": w0.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                "window_end": (w0 + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                "technician_id": tech["id"]}})
+            stage.settle()
+        return job
+
+    # a visit tomorrow at 10:00, booked at 10:00 today: confirmation now, reminder at 10:00 tomorrow
+    job = book("book (confirmation sent)", 24 + 2)
+    appt = job["appointments"][0]["id"]
+    with rec.measuring("customer replies C"):
+        stage.driver.text_in(customer.phone, org.sms_number, "C")
+        stage.settle()
+    stage.now += timedelta(hours=26, minutes=-1)  # the reminder is due on the next minute's sweep
+    stage.settle()
+    with rec.measuring("reminder (sweep)"):
+        stage.now += timedelta(minutes=1)
+        stage.settle()
+    tech_token = tech["token"]
+    with rec.measuring("en route"):
+        stage.request("POST", f"/appointments/{appt}/status", tech_token,
+                      {"action": "en_route", "eta": (stage.now + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ")})
+        stage.settle()
+    with rec.measuring("start (arrived)"):
+        stage.request("POST", f"/appointments/{appt}/status", tech_token, {"action": "start"})
+        stage.settle()
+    with rec.measuring("complete (feedback request)"):
+        stage.request("POST", f"/appointments/{appt}/status", tech_token, {"action": "complete"})
+        stage.settle()
+    with rec.measuring("technician's day view"):
+        stage.request("GET", f"/technicians/me/appointments?date={stage.now:%Y-%m-%d}", tech_token)
+    # a booking at 22:00 in Denver: its confirmation is held, then released in the morning
+    stage.now = stage.now.replace(hour=5, minute=0) + timedelta(days=1)
+    stage.settle()
+    book("book at night (held)", 40)
+    stage.now = stage.now.replace(hour=15, minute=0) - timedelta(minutes=1)
+    stage.settle()
+    with rec.measuring("held text released"):
+        for _ in range(61):  # over the release window
+            stage.now += timedelta(minutes=1)
+            stage.settle()
+    rec.label = None
+    out = {label: {"units": rec.units[label], "calls": rec.calls[label]} for label in rec.units | rec.calls}
+    out["book at night (held)"]["units"]  # noqa: B018 (present)
+    stage.mock.stop()
+    return out
+
+
+# -- 2. The day's shape, per UTC minute ------------------------------------------------------------------------
+DAY = datetime(2026, 12, 2, tzinfo=timezone.utc)  # a Wednesday
+
+
+def minute_of(local: datetime) -> int:
+    m = int((local.astimezone(timezone.utc) - DAY).total_seconds() // 60)
+    return m % 1440
+
+
+def shape(visits: int, release_window: int = RELEASE_WINDOW) -> dict[str, list[float]]:
+    """Operations per UTC minute of one day, for `visits` visits (steady state: as many booked as done)."""
+    ops = defaultdict(lambda: [0.0] * 1440)
+    hours_total = sum(BOOKING_HOURS.values())
+    for tz, zone_share in ZONES.items():
+        z = ZoneInfo(tz)
+        day = datetime(2026, 12, 2, tzinfo=z)
+        n_zone = visits * zone_share
+        for hour, weight in BOOKING_HOURS.items():  # bookings, spread evenly over each hour
+            n = n_zone * weight / hours_total
+            quiet = hour >= 21 or hour < 8
+            for minute in range(60):
+                m = minute_of(day.replace(hour=hour, minute=minute))
+                ops["book at night (held)" if quiet else "book (confirmation sent)"][m] += n / 60
+                if not quiet:
+                    ops["customer replies C"][(m + 10) % 1440] += REPLY_SHARE * n / 60
+        held = n_zone * sum(w for h, w in BOOKING_HOURS.items() if h >= 21 or h < 8) / hours_total
+        for k in range(max(release_window, 1)):  # released over the window after 08:00 local
+            m = minute_of(day.replace(hour=8) + timedelta(minutes=k))
+            ops["held text released"][m] += held / max(release_window, 1)
+            ops["customer replies C"][(m + 10) % 1440] += REPLY_SHARE * held / max(release_window, 1)
+        for start, share in WINDOW_STARTS.items():
+            n = n_zone * share
+            ops["reminder (sweep)"][minute_of(day.replace(hour=start))] += REMINDER_SHARE * n  # on the hour
+            # technicians set off from 30 min before the window to 90 min into it, arrive 30 min later,
+            # finish 75 min after arriving
+            for k in range(120):
+                en_route = day.replace(hour=start) + timedelta(minutes=k - 30)
+                ops["en route"][minute_of(en_route)] += n / 120
+                ops["start (arrived)"][minute_of(en_route + timedelta(minutes=30))] += n / 120
+                ops["complete (feedback request)"][minute_of(en_route + timedelta(minutes=105))] += n / 120
+        for hour in range(7, 18):  # the technicians' day views
+            for minute in range(60):
+                ops["technician's day view"][minute_of(day.replace(hour=hour, minute=minute))] += \
+                    TECH_VIEWS * n_zone / (11 * 60)
+    return ops
+
+
+# -- 3. The table --------------------------------------------------------------------------------------------
+def per_partition_values(pat: str, due_shards: int) -> int:
+    """How many partitions a shared key pattern's load spreads over at one moment."""
+    return due_shards if "{shard}" in pat else 1
+
+
+def model(measured: dict, visits: int, due_shards: int, release_window: int) -> dict:
+    ops = shape(visits, release_window)
+    minutes = range(1440)
+    load = defaultdict(lambda: [0.0] * 1440)  # (W|R, where, pattern) → units per minute
+    calls = defaultdict(lambda: [0.0] * 1440)
+    for label, per_minute in ops.items():
+        cost = measured[label]
+        for k, units in cost["units"].items():
+            for m in minutes:
+                load[k][m] += units * per_minute[m]
+        for k, n in cost["calls"].items():
+            for m in minutes:
+                calls[k][m] += n * per_minute[m]
+    return {"ops": ops, "load": load, "calls": calls}
+
+
+def print_table(measured: dict, result: dict, due_shards: int, identity_kind: str, release_window: int) -> dict:
+    ops, load, calls = result["ops"], result["load"], result["calls"]
+    print(f"\n== Measured per operation (one run through the real handlers on moto)")
+    print(f"{'operation':<30} {'WCU':>6} {'RCU':>6}  AWS calls")
+    for label, cost in sorted(measured.items()):
+        w = sum(u for (kind, _, _), u in cost["units"].items() if kind == "W")
+        r = sum(u for (kind, _, _), u in cost["units"].items() if kind == "R")
+        detail = ", ".join(f"{s}:{op} {n}" for (s, op), n in sorted(cost["calls"].items()) if s != "dynamodb")
+        ddb = sum(n for (s, _), n in cost["calls"].items() if s == "dynamodb")
+        print(f"{label:<30} {w:>6.1f} {r:>6.1f}  dynamodb {ddb}; {detail}")
+
+    print(f"\n== Day: {VISITS:,} visits scaled to {sum(ops['en route']):,.0f}; per UTC minute, peak minute shown")
+    texts = sum(sum(v) for k, v in calls.items() if k in (("sns", "Publish"),
+                                                           ("pinpoint-sms-voice-v2", "SendTextMessage")))
+    print(f"texts sent in the day: {texts:,.0f}")
+    print(f"\n{'partition key pattern (where)':<46} {'peak/s':>8} {'limit':>6} {'%':>5} {'partitions':>10} "
+          f"{'shards for <50%':>15}")
+    rows, worst = [], {}
+    for (kind, where, pat), per_minute in sorted(load.items(), key=lambda kv: -max(kv[1])):
+        peak = max(per_minute) / 60
+        limit = PARTITION_WCU if kind == "W" else PARTITION_RCU
+        spread = any("{" + s + "}" in pat for s in SPREAD)
+        values = per_partition_values(pat, due_shards)
+        per_partition = peak / values
+        need = math.ceil(peak / (HEADROOM * limit)) if not spread else 1
+        rows.append((kind, where, pat, peak, limit, per_partition, values, need, spread))
+        if not spread:
+            worst[(kind, where, pat)] = (per_partition / limit, need)
+    for kind, where, pat, peak, limit, per_partition, values, need, spread in rows:
+        if peak < 1:
+            continue
+        shown = "per entity" if spread else f"{values}"
+        pct = "-" if spread else f"{100 * per_partition / limit:.0f}"
+        print(f"{kind} {pat + ' (' + where + ')':<44} {peak:>8.1f} {limit:>6} {pct:>5} {shown:>10} "
+              f"{('-' if spread else need):>15}")
+
+    # Lambda
+    print("\n== Lambda (invocations per peak minute, concurrency by Little's law at the assumed call latencies)")
+    for label in ("en route", "reminder (sweep)", "held text released", "book (confirmation sent)"):
+        pass
+    ms_per_op = {label: sum(n * CALL_MS.get(s, 10) for (s, _), n in cost["calls"].items())
+                 for label, cost in measured.items()}
+    busy = [sum(ops[label][m] * ms_per_op[label] for label in ops) / 1000 / 60 for m in range(1440)]
+    print(f"busy function-seconds per second at the peak minute: {max(busy):.1f} "
+          f"(= concurrent executions; account default {LAMBDA_CONCURRENCY})")
+    # The sweep: items per minute, and seconds of work one invocation would need
+    sweep_items = [ops["reminder (sweep)"][m] + ops["held text released"][m] for m in range(1440)]
+    peak_sweep = max(sweep_items)
+    per_item_ms = ms_per_op["reminder (sweep)"]
+    work = peak_sweep * per_item_ms / 1000
+    print(f"sweep: peak {peak_sweep:,.0f} items in one minute, ~{per_item_ms:.0f} ms each → {work:,.0f} s of work "
+          f"for one invocation ({'fits in a minute' if work < 50 else f'needs {math.ceil(work / 50)} parallel shards'})")
+
+    # SMS per identity
+    limit = SMS_LIMITS[identity_kind]
+    sms_ops = ("book (confirmation sent)", "held text released", "reminder (sweep)", "en route", "start (arrived)",
+               "complete (feedback request)", "customer replies C")
+    demand = [sum(ops[label][m] * sum(n for (s, op), n in measured[label]["calls"].items()
+                                      if op in ("Publish", "SendTextMessage")) for label in sms_ops) / 60
+              for m in range(1440)]
+    backlog, worst_backlog, sent = 0.0, 0.0, []
+    for m in range(1440):
+        backlog += demand[m] * 60
+        out = min(backlog, limit * 60)
+        backlog -= out
+        sent.append(out / 60)
+        worst_backlog = max(worst_backlog, backlog)
+    print(f"\n== SMS, one {identity_kind} identity ({limit} parts/s): demand at the peak minute {max(demand):.1f} "
+          f"parts/s; sent at most {max(sent):.1f} parts/s (the governor); worst backlog {worst_backlog:,.0f} parts "
+          f"= {worst_backlog / limit / 60:.1f} min behind")
+    identities = math.ceil(max(demand) / limit)
+    print(f"identities of this kind for no backlog at the peak: {identities}")
+    hot = {k: v for k, v in worst.items() if v[0] > HEADROOM}
+    print("\npartitions over 50% of their limit:", "none" if not hot else
+          "; ".join(f"{k[2]} ({k[1]}) {v[0] * 100:.0f}% → {v[1]} shards" for k, v in hot.items()))
+    return {"demand": demand, "worst": worst}
+
+
+# -- 4. The simulation ---------------------------------------------------------------------------------------
+def simulate(scale: float, measured: dict, result_model: dict, minutes_limit: int) -> None:
+    print(f"\n== Simulation: {scale:g} of the day through the local stack's handlers (not implemented here)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--visits", type=int, default=VISITS)
+    parser.add_argument("--due-shards", type=int, default=None, help="default: the code's DUE_SHARDS")
+    parser.add_argument("--release-window", type=int, default=RELEASE_WINDOW, help="minutes")
+    parser.add_argument("--identity", choices=sorted(SMS_LIMITS), default=SHORT_CODE)
+    parser.add_argument("--simulate", action="store_true")
+    parser.add_argument("--scale", type=float, default=0.01)
+    args = parser.parse_args()
+    rec = Recorder()
+    rec.install()
+    began = time.perf_counter()
+    measured = measure_operations(rec)
+    print(f"(measured in {time.perf_counter() - began:.0f} s)", file=sys.stderr)
+    from chalicelib.store import due
+    shards = args.due_shards or due.shards()
+    result = model(measured, args.visits, shards, args.release_window)
+    print_table(measured, result, shards, args.identity, args.release_window)
+    if args.simulate:
+        simulate(args.scale, measured, result, 0)
+
+
+if __name__ == "__main__":
+    main()
