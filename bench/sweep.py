@@ -22,7 +22,7 @@ def main(appointments: int, due: int) -> None:
         from chalicelib.notify import sms
         from chalicelib.services import sweep
         from chalicelib.services.repositories import Repositories
-        from chalicelib.store import keys, timers
+        from chalicelib.store import due, keys
         from chalicelib.domain.jobs import Appointment
         from chalicelib.domain.values import TimeFrame
         from chalicelib.store.jobs import _appointment_item
@@ -55,9 +55,9 @@ def main(appointments: int, due: int) -> None:
         print(f"table: {appointments:,} future appointments with a pending timer each, {due} timers due now "
               f"({2 * (appointments + due):,} items, written in {time.perf_counter() - began:.0f} s)")
 
-        timers.advance_watermark(keys.stamp(now - timedelta(minutes=1)))
+        due.advance_watermark(keys.stamp(now - timedelta(minutes=1)))
         calls.reset()
-        items, queries = timers.due_between(now - timedelta(minutes=1), now)
+        items, queries = due.due_between(now - timedelta(minutes=1), now)
         index = (calls.of("dynamodb"), calls.scanned, calls.capacity, len(items))
         calls.reset()
         found, start_key = 0, None

@@ -1,8 +1,8 @@
-"""Notes and photos on a job."""
+"""Notes and photos on a job, and its customer conversation."""
 from chalice import Blueprint
 
 from ..domain.notes import Visibility
-from ..services import notes
+from ..services import conversation, notes
 from ..store import uploads
 from . import schemas as s
 from . import views
@@ -40,11 +40,11 @@ def list_photos(call: Call, job_id: str):
 @endpoint(bp, "GET", "/jobs/{job_id}/messages", "The customer conversation, oldest first, with status",
           query=s.PageQuery, response=s.MessageOut)
 def list_messages(call: Call, job_id: str):
-    page = notes.list_messages(repos, call.caller, job_id, call.query.limit, call.query.next_token)
+    page = conversation.list_messages(repos, call.caller, job_id, call.query.limit, call.query.next_token)
     return views.page(page, views.message)
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer (sent by the stream handler)", body=s.MessageIn,
           response=s.MessageOut, status=201)
 def write_message(call: Call, job_id: str):
-    return views.message(notes.write_to_customer(repos, call.caller, job_id, call.body.body))
+    return views.message(conversation.write_to_customer(repos, call.caller, job_id, call.body.body))

@@ -1,10 +1,7 @@
 """Notes and photos: dispatchers see all; assigned technicians see their jobs'; providers, PUBLIC only."""
 from .. import clock
 from ..domain import ids
-from ..domain.errors import Forbidden, ValidationError
-from ..domain.messages import Direction, Message, MessageStatus
-from ..domain.segments import count
-from ..store.messages import message_id
+from ..domain.errors import ValidationError
 from ..domain.notes import Note, Photo, Visibility
 from ..store.pages import Page
 from .access import Caller, visible_job
@@ -48,30 +45,3 @@ def add_photo(repos: Repositories, caller: Caller, job_id: str, content_type: st
 def list_photos(repos: Repositories, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Photo]:
     job = visible_job(repos, caller, job_id)
     return repos.notes.list_photos(caller.org_id, job.id, not caller.sees_private(job), limit, next_token)
-
-
-def list_messages(repos: Repositories, caller: Caller, job_id: str, limit: int, next_token: str | None) -> Page[Message]:
-    """The customer conversation: for the dispatcher and the assigned technician, not providers."""
-    job = visible_job(repos, caller, job_id)
-    if not caller.sees_private(job):
-        raise Forbidden("only the dispatcher and the assigned technician read the customer conversation")
-    page = repos.messages.conversation(caller.org_id, job.id, limit, next_token)
-    page.items.sort(key=lambda m: (m.created_at, m.id))
-    return page
-
-
-def write_to_customer(repos: Repositories, caller: Caller, job_id: str, body: str) -> Message:
-    """Stored queued; the stream handler sends it (an API request never sends a text itself)."""
-    job = visible_job(repos, caller, job_id)
-    if not caller.sees_private(job):
-        raise Forbidden("only the dispatcher and the assigned technician write to the customer")
-    org = repos.organizations.get(caller.org_id)
-    customer = repos.customers.get(caller.org_id, job.customer_id)
-    now = clock.now()
-    key = f"free:{ids.new_id('txt')}"
-    message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
-                      direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer.phone, body=body,
-                      status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,
-                      author_id=caller.id)
-    repos.messages.claim(message, [])
-    return message

@@ -12,7 +12,7 @@ from ..domain.messages import Message, MessageStatus
 from ..domain.scenarios import ScenarioName
 from ..domain.triggers import Trigger, why_not_now
 from ..notify.sms import SmsSender
-from ..store import keys, timers
+from ..store import due, keys
 from ..store.models import MessageItem
 from . import timers as timer_service
 from .notifications import SendFailed, contexts, deliver, follow_up, log
@@ -36,11 +36,11 @@ class SweepReport:
 
 
 def run(repos: Repositories, sender: SmsSender, now: datetime) -> SweepReport:
-    mark = timers.watermark()
+    mark = due.watermark()
     start = datetime.fromisoformat(mark.replace("Z", "+00:00")) if mark else now - SAFETY
     end = min(now, start + MAX_CATCH_UP)
     report = SweepReport(since=keys.stamp(start), until=keys.stamp(end))
-    items, report.queries = timers.due_between(start, end)
+    items, report.queries = due.due_between(start, end)
     for item in items:
         report.due += 1
         kind = "held_text" if isinstance(item, MessageItem) else getattr(item, "timer_kind", "unknown")
@@ -64,7 +64,7 @@ def run(repos: Repositories, sender: SmsSender, now: datetime) -> SweepReport:
         report.kinds[kind] = report.kinds.get(kind, 0) + int(acted)
     # Lag a little behind: an item filed while this sweep ran is read again next time (acted-on items
     # have left the index, so reading again costs nothing and acts on nothing twice).
-    timers.advance_watermark(keys.stamp(max(start, end - SAFETY)))
+    due.advance_watermark(keys.stamp(max(start, end - SAFETY)))
     return report
 
 

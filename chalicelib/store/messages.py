@@ -10,9 +10,9 @@ from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.values import TimeFrame
 from . import keys
 from .db import get_or_404, page_of, transaction
+from .due import due_between, due_keys
 from .models import Entity, LinkItem, MessageItem, OutboundClaimItem, bind
 from .pages import Page
-from .timers import due_keys
 
 
 RECEIPT_WAIT = timedelta(hours=72)
@@ -99,7 +99,6 @@ class Messages:
 
     def held_between(self, start: datetime, end: datetime) -> list[Message]:
         """Texts waiting in the due index (quiet hours, a retry) to go between `start` and `end`."""
-        from .timers import due_between
         items, _ = due_between(start, end)
         return [_message(i) for i in items if isinstance(i, MessageItem) and i.status == MessageStatus.HELD.value]
 

@@ -1,0 +1,57 @@
+"""The due index: items that must be acted on at a time (held texts, timers) carry
+`gsi3pk = DUE#{hour}#{shard}` and `gsi3sk = {due}#...`, and only while pending, so the sweep reads
+what is due and nothing else: one Query per hour bucket and shard, over a range of due times. An hour
+is spread over DUE_SHARDS partitions so a busy one (the 8:00 reminders) stays cool."""
+import zlib
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import PutError
+
+from . import keys
+from .models import Entity, WatermarkItem, bind
+
+DUE_SHARDS = 4
+
+
+def _bucket(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H")
+
+
+def due_keys(due: datetime, pk: str, sk: str) -> tuple[str, str]:
+    shard = zlib.crc32(pk.encode()) % DUE_SHARDS
+    return f"DUE#{_bucket(due)}#{shard}", f"{keys.stamp(due)}#{pk}#{sk}"
+
+
+def due_between(start: datetime, end: datetime) -> tuple[list[Entity], int]:
+    """Everything pending with a due time in [start, end], in due order, and the Queries it took."""
+    bind()
+    found: list[Entity] = []
+    queries, hour = 0, start.replace(minute=0, second=0, microsecond=0)
+    while hour <= end:
+        for shard in range(DUE_SHARDS):
+            queries += 1
+            found += list(Entity.gsi3.query(f"DUE#{_bucket(hour)}#{shard}",
+                                            Entity.gsi3sk.between(keys.stamp(start), keys.stamp(end) + "~")))
+        hour += timedelta(hours=1)
+    found.sort(key=lambda i: i.gsi3sk)
+    return found, queries
+
+
+def watermark() -> str | None:
+    """The due time up to which the sweep has acted (an ISO stamp)."""
+    bind()
+    try:
+        return WatermarkItem.get("SWEEP", "WATERMARK").minute
+    except WatermarkItem.DoesNotExist:
+        return None
+
+
+def advance_watermark(to: str) -> None:
+    """Only forward: an overlapping, slower sweep never moves it back."""
+    bind()
+    try:
+        WatermarkItem(pk="SWEEP", sk="WATERMARK", minute=to).save(
+            condition=WatermarkItem.minute.does_not_exist() | (WatermarkItem.minute < to))
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
