@@ -13,6 +13,11 @@ def now() -> datetime:
     return _now().astimezone(timezone.utc).replace(microsecond=0)
 
 
+def instant() -> datetime:
+    """Now to the microsecond: for pacing sends within a second (now() is whole seconds)."""
+    return _now().astimezone(timezone.utc)
+
+
 def set_clock(source: Callable[[], datetime]) -> None:
     global _now
     _now = source

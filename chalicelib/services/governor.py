@@ -14,15 +14,19 @@ received in per-identity lanes, so a slow identity never blocks a fast one, and 
 last second is kept (store/rates.py) for the next."""
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
 from aws_lambda_powertools import Logger
 
 from .. import clock, metrics
+from ..config import environment
 from ..domain.errors import NotFound
 from ..domain.messages import Message, MessageStatus
-from ..domain.pacing import Lanes, SendWindow, Waiting, is_urgent
+from ..domain.pacing import Lanes, SendWindow, Waiting, is_urgent, release_offset
+from ..domain.scenarios import ScenarioName
+from ..domain.triggers import Trigger, why_not_now
+from ..domain.values import TimeFrame
 from ..notify import channels as channel_port
 from ..notify.queue import Entry, queue
 from ..notify.sms import SmsSender
@@ -35,7 +39,17 @@ logger = Logger(service="onmyway")
 THROTTLED = frozenset({"ThrottlingException", "Throttled", "ThrottledException", "TooManyRequestsException"})
 RETRY_AFTER = timedelta(minutes=5)
 IN_HAND = 2000  # texts one run holds at most (each is in flight in SQS until sent or given back)
+SCENARIOS = frozenset(s.value for s in ScenarioName)
 POLL_EVERY = 1.0  # seconds between looks for new urgent texts while draining
+
+
+def spread(release_at: datetime | None, key: str, window: TimeFrame | None) -> datetime | None:
+    """A held text's release: after quiet hours, at a stable offset within the release window (and in
+    the first half of what is left before its visit), so a zone's night does not all go at 08:00."""
+    if release_at is None:
+        return None
+    minutes = environment().quiet_release_minutes
+    return release_at + release_offset(key, release_at, timedelta(minutes=minutes), window and window.start)
 
 
 def governs(message: Message) -> bool:
@@ -75,6 +89,8 @@ def drain(repos: "Repositories", sender: SmsSender, budget: float, *, now: Calla
           sleep: Callable[[float], None] = time.sleep) -> DrainReport:
     """Send what is queued, each identity at its rate, for at most `budget` seconds (0: only what may go
     without waiting). What is left is given back to the queue for the next run."""
+    if not queue().configured():
+        return DrainReport()
     report, lanes, rates = DrainReport(), Lanes(), SendRates()
     windows: dict[str, SendWindow] = {}
     deadline, received = now() + budget, [0]
@@ -132,6 +148,13 @@ def _send(repos, sender: SmsSender, waiting: Waiting, window: SendWindow, t: flo
         queue().done(entry)  # sent already (a redelivery), suppressed, held again, or gone
         report.skipped += 1
         return
+    if why := _no_longer_true(repos, message):
+        message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, why, clock.now()
+        repos.messages.update(message)
+        queue().done(entry)
+        report.skipped += 1
+        logger.info("queued text dropped", extra={"message_id": message.id, "reason": why})
+        return
     try:
         message.provider_id = channel_port.send(message, sender)
     except Exception as error:
@@ -158,6 +181,19 @@ def _send(repos, sender: SmsSender, waiting: Waiting, window: SendWindow, t: flo
     report.by_identity[waiting.identity] = report.by_identity.get(waiting.identity, 0) + waiting.parts
     logger.info("sent", extra={"message_id": message.id, "job_id": message.job_id, "scenario": message.scenario,
                                "segments": message.segments})
+
+
+def _no_longer_true(repos, message: Message) -> str | None:
+    """Texts are true when they arrive: one that waited in the queue is judged again on the job as it is
+    now (an "on the way" text behind a backlog, after the technician arrived, is suppressed)."""
+    if not message.appointment_id or message.scenario not in SCENARIOS:
+        return None
+    try:
+        job = repos.jobs.get(message.org_id, message.job_id)
+    except NotFound:
+        return "the job is gone"
+    return why_not_now(Trigger(ScenarioName(message.scenario), message.key, message.appointment_id, message.window),
+                       job, clock.now())
 
 
 def _hold_for_retry(repos, message: Message, error: Exception) -> None:

@@ -25,6 +25,7 @@ from ..notify.sms import SmsSender
 from ..notify.templates import render
 from ..store.context import Contexts, RecipientContext
 from ..store.messages import message_id
+from . import governor
 from .channels import Addressed, address
 from .repositories import Repositories
 
@@ -78,7 +79,8 @@ def notify(repos: Repositories, sender: SmsSender, trigger: Trigger, job, trigge
         status, why = MessageStatus.SUPPRESSED, "customer opted out"
     elif stale := why_not_now(trigger, job, now):
         status, why = MessageStatus.SUPPRESSED, stale
-    release_at = None if scenario.urgent else ctx.settings.quiet_hours.release_at(now, ctx.time_zone)
+    release_at = None if scenario.urgent else governor.spread(ctx.settings.quiet_hours.release_at(now, ctx.time_zone),
+                                                              trigger.key, trigger.window)
     if status is MessageStatus.QUEUED and release_at:
         status = MessageStatus.HELD
 
@@ -148,6 +150,8 @@ def unsent(message: Message) -> bool:
 
 def deliver(repos: Repositories, sender: SmsSender, message: Message) -> None:
     """Send a claimed text and record the outcome; a failure is recorded, then raised for a retry."""
+    if governor.governs(message):  # SMS leaves through the rate-governed queue: the drainer sends it
+        return governor.enqueue(message)
     try:
         message.provider_id = channel_port.send(message, sender)
         message.status, message.error = MessageStatus.SENT, None
