@@ -57,6 +57,7 @@ REMINDER_SHARE = 0.85  # visits booked more than 24 h ahead get the reminder
 RELEASE_WINDOW = 60  # minutes over which held texts are released after quiet hours
 TECH_VIEWS = 3  # technician's day views per visit
 SHORT_CODE = "short_code"
+SEND = "|send"  # the part of an operation done by the drainer and the delivery receipt
 
 
 class Recorder:
@@ -64,6 +65,7 @@ class Recorder:
 
     def __init__(self):
         self.label: str | None = None
+        self.sending = False  # inside the drainer or a delivery receipt: the send stage of a text
         self.units: dict[str, Counter] = defaultdict(Counter)  # label → {("W"|"R", where, pattern): units}
         self.calls: dict[str, Counter] = defaultdict(Counter)  # label → {(service, op): n}
         self.original = botocore.client.BaseClient._make_api_call
@@ -83,11 +85,12 @@ class Recorder:
             if recorder.label is None:
                 return recorder.original(client, operation, params)
             service = client.meta.service_model.service_name
+            label = recorder.label + (SEND if recorder.sending else "")
             if service != "dynamodbstreams":  # Lambda's event source mapping reads the stream in AWS
-                recorder.calls[recorder.label][(service, operation)] += 1
+                recorder.calls[label][(service, operation)] += 1
             if service != "dynamodb":
                 return recorder.original(client, operation, params)
-            return recorder.dynamodb(client, operation, params)
+            return recorder.dynamodb(client, operation, params, label)
 
         botocore.client.BaseClient._make_api_call = hooked
 
@@ -95,8 +98,8 @@ class Recorder:
         answer = self.original(client, "GetItem", {"TableName": table, "Key": key, "ConsistentRead": True})
         return answer.get("Item")
 
-    def dynamodb(self, client, operation, params):
-        units = self.units[self.label]
+    def dynamodb(self, client, operation, params, label):
+        units = self.units[label]
         writes = []  # (table, key, transactional)
         if operation in ("PutItem", "UpdateItem", "DeleteItem"):
             key = params["Item"] if operation == "PutItem" else params["Key"]
@@ -136,7 +139,8 @@ class Recorder:
     def _charge_read(units, operation, params, answer):
         factor = 1.0 if params.get("ConsistentRead") else 0.5
         if operation == "GetItem" and "Item" in answer:
-            units[("R", "table", pattern(answer["Item"]["pk"]["S"]))] += math.ceil(item_size(answer["Item"]) / 4096) * factor
+            units[("R", "table", pattern(params["Key"]["pk"]["S"]))] += \
+                math.ceil(item_size(answer["Item"]) / 4096) * factor
         elif operation == "Query":
             where = params.get("IndexName", "table")
             names, values = params.get("ExpressionAttributeNames", {}), params.get("ExpressionAttributeValues", {})
@@ -146,9 +150,11 @@ class Recorder:
             units[("R", where, pattern(pk))] += max(math.ceil(size / 4096), 1) * factor
             del names
         elif operation == "BatchGetItem":
+            asked = [k["pk"]["S"] for spec in params["RequestItems"].values() for k in spec["Keys"]]
             for items in answer.get("Responses", {}).values():
                 for item in items:
-                    units[("R", "table", pattern(item["pk"]["S"]))] += math.ceil(item_size(item) / 4096) * 0.5
+                    pk = item["pk"]["S"] if "pk" in item else asked[0]
+                    units[("R", "table", pattern(pk))] += math.ceil(item_size(item) / 4096) * 0.5
 
 
 def item_size(item) -> int:
@@ -216,6 +222,18 @@ class Stage:
         self.app = app.app
         self.client = Client(app.app)
         self.driver = Driver(app.app, os.environ["TABLE_NAME"], lambda: self.now)
+        self.recorder: Recorder | None = None
+        invoke = self.driver.invoke
+
+        def staged(name, event):
+            if self.recorder:
+                self.recorder.sending = name in ("text_drainer", "delivery_events")
+            try:
+                return invoke(name, event)
+            finally:
+                if self.recorder:
+                    self.recorder.sending = False
+        self.driver.invoke = staged
 
     def request(self, method, path, token, body=None):
         r = self.client.http.request(method, path, headers={"Authorization": f"Bearer {token}",
@@ -246,13 +264,22 @@ def measure_operations(rec: Recorder) -> dict[str, dict]:
     """Each operation of a visit's life, once; returns label → {units, calls}."""
     start = datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc)  # 10:00 in Denver
     stage = Stage(start)
+    stage.recorder = rec
+    from chalicelib.domain.people import Role
+    from chalicelib.services import people
+    from chalicelib.services.access import Caller
     from chalicelib.services.repositories import Repositories
     from devstack import demo
-    seeded = demo.seed(Repositories())
-    stage.settle()
-    dispatcher, tech = seeded["users"][0]["token"], seeded["users"][1]
-    customer = seeded["customers"][0]
-    org = seeded["org"]
+    from devstack.tokens import mint
+    repos = Repositories()
+    org, boss = demo.create_org(repos, "Acme Home Services", "acme", "America/Denver")
+    ana = people.create_user(repos, Caller(boss), name="Ana Alvarez", email="ana@acme.example", phone="+13035550142",
+                             roles=frozenset({Role.TECHNICIAN}))
+    customer = people.create_customer(repos, Caller(boss), name="Sam Rivera", phone="+13035550177", email=None,
+                                      time_zone="America/Denver", address="1420 Larimer St, Denver, CO")
+    stage.settle(sweep=True)
+    dispatcher = mint(boss.id, org.id, [Role.DISPATCHER])
+    tech = {"id": ana.id, "token": mint(ana.id, org.id, [Role.TECHNICIAN])}
 
     def book(label, hours_ahead):
         with rec.measuring(label):
@@ -266,7 +293,7 @@ def measure_operations(rec: Recorder) -> dict[str, dict]:
         return job
 
     # a visit tomorrow at 10:00, booked at 10:00 today: confirmation now, reminder at 10:00 tomorrow
-    job = book("book (confirmation sent)", 24)
+    job = book("book (confirmation sent)", 26)
     appt = job["appointments"][0]["id"]
     with rec.measuring("customer replies C"):
         stage.driver.text_in(customer.phone, org.sms_number, "C")
@@ -300,12 +327,10 @@ def measure_operations(rec: Recorder) -> dict[str, dict]:
     # a booking at 22:00 in Denver: its confirmation is held, then released in the morning
     stage.now = stage.now.replace(hour=5, minute=0) + timedelta(days=1)
     stage.settle(sweep=True)
-    night = book("book at night (held)", 40)
-    print([(m.scenario, m.status, m.error, m.release_at) for m in __import__("chalicelib.services.repositories", fromlist=["x"]).Repositories().messages.conversation(org.id, night["id"], 50, None).items], file=sys.stderr)
-    print([e.body[:40] for e in stage.driver.outbox], file=sys.stderr)
+    book("book at night (held)", 40)
     from chalicelib.services.repositories import Repositories as R
     held = [m for m in R().messages.held_between(stage.now, stage.now + timedelta(hours=12))]
-    assert len(held) == 1, (held, stage.now, [e.body[:40] for e in stage.driver.outbox][-3:])
+    assert len(held) == 1, held
     stage.now = held[0].release_at - timedelta(minutes=1)
     stage.settle(sweep=True)
     with rec.measuring("held text released"):
@@ -372,98 +397,151 @@ def per_partition_values(pat: str, due_shards: int) -> int:
     return due_shards if "{shard}" in pat else 1
 
 
-def model(measured: dict, visits: int, due_shards: int, release_window: int) -> dict:
-    ops = shape(visits, release_window)
-    minutes = range(1440)
-    load = defaultdict(lambda: [0.0] * 1440)  # (W|R, where, pattern) → units per minute
+FIXED = ("SWEEP", "RATE#{identity}")  # written once per sweep / drainer run, not per item
+SWEPT = ("reminder (sweep)", "held text released")  # operations the sweep performs
+SWEEP_SECONDS = 50  # of each one-minute sweep run spent acting
+
+
+def per_item(measured: dict) -> dict:
+    """Each operation's own cost, in two stages: acting (API, stream, sweep) and sending (drainer and
+    delivery receipt, `|send`). The local stage runs the sweep and the drainer once per operation; in AWS
+    each runs once a minute whatever the load, so the watermark and the send-rate items are per-minute
+    costs ('sweep run', 'drainer run') as are the due index's Queries of an empty sweep; the drainer's
+    ReceiveMessage calls are one per 10 texts."""
+    empty = measured["empty sweep"]
+    out = {}
+    for label, cost in measured.items():
+        if label.startswith("empty sweep"):
+            continue
+        units = Counter({k: u for k, u in cost["units"].items() if not k[2].startswith(FIXED)})
+        calls = Counter(cost["calls"])
+        if label in SWEPT:
+            for k, u in empty["units"].items():
+                units[k] = max(units[k] - u, 0)
+            for k, n in empty["calls"].items():
+                calls[k] = max(calls[k] - n, 0)
+        calls[("sqs", "ReceiveMessage")] = 0.1 * (calls[("sqs", "DeleteMessage")])
+        out[label] = {"units": units, "calls": calls}
+    out["sweep run"] = {"units": Counter(empty["units"]),
+                        "calls": Counter({k: n for k, n in empty["calls"].items() if k[0] == "dynamodb"})}
+    out["drainer run"] = {"units": Counter({("W", "table", "RATE#{identity}"): 1, ("R", "table", "RATE#{identity}"): 0.5}),
+                          "calls": Counter({("sqs", "ReceiveMessage"): 2, ("dynamodb", "GetItem"): 1,
+                                            ("dynamodb", "UpdateItem"): 1})}
+    return out
+
+
+def texts_of(cost) -> float:
+    return sum(n for (s, op), n in cost["calls"].items() if op in ("Publish", "SendTextMessage"))
+
+
+def seconds_of(cost) -> float:
+    return sum(n * CALL_MS.get(s, 10) for (s, _), n in cost["calls"].items()) / 1000
+
+
+def model(measured: dict, visits: int, due_shards: int, release_window: int, identities: int, rate: float) -> dict:
+    """Per UTC minute: what arrives (the day's shape), what the sweep can act on (due_shards runs a minute,
+    each acting for SWEEP_SECONDS), what the identities may send; the units each stage writes and reads."""
+    demand = shape(visits, release_window)
+    acting = {k: v for k, v in measured.items() if not k.endswith(SEND)}
+    sending = {k[:-len(SEND)]: v for k, v in measured.items() if k.endswith(SEND)}
+    per_swept = {label: seconds_of(acting[label]) for label in SWEPT}
+    sweep_capacity = due_shards * SWEEP_SECONDS  # seconds of sweep work per minute
+    send_capacity = identities * rate * 60  # parts per minute
+    done = defaultdict(lambda: [0.0] * 1440)
+    sweep_backlog, sweep_lag = Counter(), [0.0] * 1440
+    sms_backlog, sent, sms_lag = 0.0, [0.0] * 1440, [0.0] * 1440
+    send_mix = Counter()  # texts waiting, by the operation that queued them
+    for m in range(1440):
+        for label, per_minute in demand.items():
+            if label in SWEPT:
+                sweep_backlog[label] += per_minute[m]
+            else:
+                done[label][m] += per_minute[m]
+        budget = sweep_capacity  # the sweep acts in due order: shares of the backlog
+        work = sum(sweep_backlog[label] * per_swept[label] for label in SWEPT)
+        share = min(1.0, budget / work) if work else 1.0
+        for label in SWEPT:
+            done[label][m] += sweep_backlog[label] * share
+            sweep_backlog[label] *= 1 - share
+        sweep_lag[m] = work / sweep_capacity if work else 0
+        for label in acting:
+            if label in sending:
+                send_mix[label] += done[label][m] * texts_of(sending[label])
+        waiting = sum(send_mix.values())
+        out = min(waiting, send_capacity)
+        sent[m] = out
+        for label in list(send_mix):
+            taken = send_mix[label] * (out / waiting if waiting else 0)
+            send_mix[label] -= taken
+            done[label + SEND][m] += taken / max(texts_of(sending[label]), 1)
+        sms_lag[m] = (waiting - out) / send_capacity
+    done["sweep run"] = [float(due_shards)] * 1440
+    done["drainer run"] = [1.0] * 1440
+    load = defaultdict(lambda: [0.0] * 1440)
     calls = defaultdict(lambda: [0.0] * 1440)
-    for label, per_minute in ops.items():
-        cost = measured[label]
+    for label, per_minute in done.items():
+        cost = measured.get(label) or {"units": {}, "calls": {}}
         for k, units in cost["units"].items():
-            for m in minutes:
+            for m in range(1440):
                 load[k][m] += units * per_minute[m]
         for k, n in cost["calls"].items():
-            for m in minutes:
+            for m in range(1440):
                 calls[k][m] += n * per_minute[m]
-    return {"ops": ops, "load": load, "calls": calls}
+    return {"demand": demand, "done": done, "load": load, "calls": calls, "sent": sent, "sms_lag": sms_lag,
+            "sweep_lag": sweep_lag, "sweep_capacity_items": sweep_capacity / max(per_swept.values())}
 
 
-def print_table(measured: dict, result: dict, due_shards: int, identity_kind: str, release_window: int) -> dict:
-    ops, load, calls = result["ops"], result["load"], result["calls"]
-    print(f"\n== Measured per operation (one run through the real handlers on moto)")
-    print(f"{'operation':<30} {'WCU':>6} {'RCU':>6}  AWS calls")
+def print_table(measured: dict, result: dict, due_shards: int, identity_kind: str, identities: int) -> dict:
+    demand, done, load, calls = result["demand"], result["done"], result["load"], result["calls"]
+    print("\n== Measured per operation (one run through the real handlers on moto in-process)")
+    print(f"{'operation':<38} {'WCU':>6} {'RCU':>6}  other AWS calls")
     for label, cost in sorted(measured.items()):
         w = sum(u for (kind, _, _), u in cost["units"].items() if kind == "W")
         r = sum(u for (kind, _, _), u in cost["units"].items() if kind == "R")
-        detail = ", ".join(f"{s}:{op} {n}" for (s, op), n in sorted(cost["calls"].items()) if s != "dynamodb")
-        ddb = sum(n for (s, _), n in cost["calls"].items() if s == "dynamodb")
-        print(f"{label:<30} {w:>6.1f} {r:>6.1f}  dynamodb {ddb}; {detail}")
-
-    print(f"\n== Day: {VISITS:,} visits scaled to {sum(ops['en route']):,.0f}; per UTC minute, peak minute shown")
-    texts = sum(sum(v) for k, v in calls.items() if k in (("sns", "Publish"),
-                                                           ("pinpoint-sms-voice-v2", "SendTextMessage")))
-    print(f"texts sent in the day: {texts:,.0f}")
-    print(f"\n{'partition key pattern (where)':<46} {'peak/s':>8} {'limit':>6} {'%':>5} {'partitions':>10} "
-          f"{'shards for <50%':>15}")
-    rows, worst = [], {}
+        detail = ", ".join(f"{op} {n:g}" for (sv, op), n in sorted(cost["calls"].items()) if sv != "dynamodb" and n)
+        ddb = sum(n for (sv, _), n in cost["calls"].items() if sv == "dynamodb")
+        print(f"{label:<38} {w:>6.1f} {r:>6.1f}  dynamodb {ddb:g}; {detail}")
+    visits = sum(demand["en route"])
+    texts = sum(result["sent"])
+    print(f"\n== The day: {visits:,.0f} visits, {texts:,.0f} texts; sweep: {due_shards} due shards, one run per "
+          f"shard a minute; SMS: {identities} {identity_kind} identit{'y' if identities == 1 else 'ies'}")
+    print(f"\n{'partition key pattern (where)':<48} {'peak/s':>8} {'limit':>6} {'% of one':>8} {'partitions':>10} "
+          f"{'for <50%':>9}")
+    hot = []
     for (kind, where, pat), per_minute in sorted(load.items(), key=lambda kv: -max(kv[1])):
         peak = max(per_minute) / 60
-        limit = PARTITION_WCU if kind == "W" else PARTITION_RCU
-        spread = any("{" + s + "}" in pat for s in SPREAD)
-        values = per_partition_values(pat, due_shards)
-        per_partition = peak / values
-        need = math.ceil(peak / (HEADROOM * limit)) if not spread else 1
-        rows.append((kind, where, pat, peak, limit, per_partition, values, need, spread))
-        if not spread:
-            worst[(kind, where, pat)] = (per_partition / limit, need)
-    for kind, where, pat, peak, limit, per_partition, values, need, spread in rows:
         if peak < 1:
             continue
-        shown = "per entity" if spread else f"{values}"
-        pct = "-" if spread else f"{100 * per_partition / limit:.0f}"
-        print(f"{kind} {pat + ' (' + where + ')':<44} {peak:>8.1f} {limit:>6} {pct:>5} {shown:>10} "
-              f"{('-' if spread else need):>15}")
-
-    # Lambda
-    print("\n== Lambda (invocations per peak minute, concurrency by Little's law at the assumed call latencies)")
-    for label in ("en route", "reminder (sweep)", "held text released", "book (confirmation sent)"):
-        pass
-    ms_per_op = {label: sum(n * CALL_MS.get(s, 10) for (s, _), n in cost["calls"].items())
-                 for label, cost in measured.items()}
-    busy = [sum(ops[label][m] * ms_per_op[label] for label in ops) / 1000 / 60 for m in range(1440)]
-    print(f"busy function-seconds per second at the peak minute: {max(busy):.1f} "
-          f"(= concurrent executions; account default {LAMBDA_CONCURRENCY})")
-    # The sweep: items per minute, and seconds of work one invocation would need
-    sweep_items = [ops["reminder (sweep)"][m] + ops["held text released"][m] for m in range(1440)]
-    peak_sweep = max(sweep_items)
-    per_item_ms = ms_per_op["reminder (sweep)"]
-    work = peak_sweep * per_item_ms / 1000
-    print(f"sweep: peak {peak_sweep:,.0f} items in one minute, ~{per_item_ms:.0f} ms each → {work:,.0f} s of work "
-          f"for one invocation ({'fits in a minute' if work < 50 else f'needs {math.ceil(work / 50)} parallel shards'})")
-
-    # SMS per identity
+        limit = PARTITION_WCU if kind == "W" else PARTITION_RCU
+        spread = any("{" + x + "}" in pat for x in SPREAD)
+        values = per_partition_values(pat, due_shards)
+        pct = 100 * peak / values / limit
+        need = math.ceil(peak / (HEADROOM * limit))
+        if not spread and pct > 100 * HEADROOM:
+            hot.append((pat, where, pct, need))
+        print(f"{kind} {pat + ' (' + where + ')':<46} {peak:>8.1f} {limit:>6} "
+              f"{('-' if spread else f'{pct:.0f}%'):>8} {('per entity' if spread else values):>10} "
+              f"{('-' if spread else need):>9}")
+    busy = [sum(done[label][m] * seconds_of(measured[label]) for label in done if label in measured) / 60
+            for m in range(1440)]
+    invocations = [sum(done[label][m] for label in done) for m in range(1440)]
+    print(f"\nLambda: peak {max(invocations):,.0f} operations a minute; busy function-seconds per second at the "
+          f"peak {max(busy):.0f} (= concurrent executions at the assumed call latencies; account default "
+          f"{LAMBDA_CONCURRENCY})")
+    swept = [sum(done[label][m] for label in SWEPT) for m in range(1440)]
+    arriving = [sum(demand[label][m] for label in SWEPT) for m in range(1440)]
+    print(f"Sweep: peak {max(arriving):,.0f} items due in one minute; it acts on up to "
+          f"{result['sweep_capacity_items']:,.0f} a minute ({due_shards} shards x {SWEEP_SECONDS} s); "
+          f"peak {max(swept):,.0f} acted in a minute; longest wait {max(result['sweep_lag']):.0f} min")
     limit = SMS_LIMITS[identity_kind]
-    sms_ops = ("book (confirmation sent)", "held text released", "reminder (sweep)", "en route", "start (arrived)",
-               "complete (feedback request)", "customer replies C")
-    demand = [sum(ops[label][m] * sum(n for (s, op), n in measured[label]["calls"].items()
-                                      if op in ("Publish", "SendTextMessage")) for label in sms_ops) / 60
-              for m in range(1440)]
-    backlog, worst_backlog, sent = 0.0, 0.0, []
-    for m in range(1440):
-        backlog += demand[m] * 60
-        out = min(backlog, limit * 60)
-        backlog -= out
-        sent.append(out / 60)
-        worst_backlog = max(worst_backlog, backlog)
-    print(f"\n== SMS, one {identity_kind} identity ({limit} parts/s): demand at the peak minute {max(demand):.1f} "
-          f"parts/s; sent at most {max(sent):.1f} parts/s (the governor); worst backlog {worst_backlog:,.0f} parts "
-          f"= {worst_backlog / limit / 60:.1f} min behind")
-    identities = math.ceil(max(demand) / limit)
-    print(f"identities of this kind for no backlog at the peak: {identities}")
-    hot = {k: v for k, v in worst.items() if v[0] > HEADROOM}
-    print("\npartitions over 50% of their limit:", "none" if not hot else
-          "; ".join(f"{k[2]} ({k[1]}) {v[0] * 100:.0f}% → {v[1]} shards" for k, v in hot.items()))
-    return {"demand": demand, "worst": worst}
+    want = [sum(done[label][m] * texts_of(measured[label + SEND]) for label in done if label + SEND in measured)
+            for m in range(1440)]
+    print(f"SMS: demand at the peak minute {max(want) / 60:,.0f} parts/s; sent at most "
+          f"{max(result['sent']) / 60 / identities:.0f} parts/s per identity (limit {limit}); longest wait in "
+          f"the queue {max(result['sms_lag']):.0f} min")
+    print("\nPartitions over 50% of their limit:", "none" if not hot else
+          "; ".join(f"{p} ({w}) {pct:.0f}% -> {n} shards" for p, w, pct, n in hot))
+    return {"hot": hot}
 
 
 # -- 4. The simulation ---------------------------------------------------------------------------------------
@@ -477,6 +555,7 @@ def main():
     parser.add_argument("--due-shards", type=int, default=None, help="default: the code's DUE_SHARDS")
     parser.add_argument("--release-window", type=int, default=RELEASE_WINDOW, help="minutes")
     parser.add_argument("--identity", choices=sorted(SMS_LIMITS), default=SHORT_CODE)
+    parser.add_argument("--identities", type=int, default=2, help="origination identities sharing the day")
     parser.add_argument("--simulate", action="store_true")
     parser.add_argument("--scale", type=float, default=0.01)
     args = parser.parse_args()
@@ -487,8 +566,9 @@ def main():
     print(f"(measured in {time.perf_counter() - began:.0f} s)", file=sys.stderr)
     from chalicelib.config import environment
     shards = args.due_shards or environment().due_shards
-    result = model(measured, args.visits, shards, args.release_window)
-    print_table(measured, result, shards, args.identity, args.release_window)
+    measured = per_item(measured)
+    result = model(measured, args.visits, shards, args.release_window, args.identities, SMS_LIMITS[args.identity])
+    print_table(measured, result, shards, args.identity, args.identities)
     if args.simulate:
         simulate(args.scale, measured, result, 0)
 
