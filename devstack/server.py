@@ -49,7 +49,7 @@ class LocalStack:
         # texts leave through the rate-governed queues, drained by text_drainer as in AWS; a local run sends
         # what its identity's rate allows at that instant and leaves the rest to the next beat
         os.environ.update(provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"]),
-                          TEXT_DRAIN_SECONDS="0")
+                          TEXT_DRAIN_SECONDS="0", SWEEP_WORKERS="1")  # one thread: the outbox is per thread
         if self.state and state.load(os.environ["TABLE_NAME"], self.state):
             routes.DEMO.update(demo.restore(Repositories()))
         else:

@@ -1,12 +1,15 @@
 """The minute sweep: everything due (held texts, timers) is read from the due index, from the stored
 watermark up to now, so after an outage it catches up minute by minute and never skips one. Each due
 item is claimed with a conditional write, so two overlapping sweeps never act twice."""
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
 from .. import metrics
+from ..config import environment
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.messages import Message, MessageStatus
 from ..domain.scenarios import ScenarioName
@@ -41,31 +44,40 @@ def run(repos: Repositories, sender: SmsSender, now: datetime) -> SweepReport:
     end = min(now, start + MAX_CATCH_UP)
     report = SweepReport(since=keys.stamp(start), until=keys.stamp(end))
     items, report.queries = due.due_between(start, end)
-    for item in items:
-        report.due += 1
-        kind = "held_text" if isinstance(item, MessageItem) else getattr(item, "timer_kind", "unknown")
-        try:
-            acted = release_held(repos, sender, item, now) if isinstance(item, MessageItem) else \
-                timer_service.fire(repos, sender, item, now)
-        except SendFailed as failure:
-            _hold_for_retry(repos, failure.message, now)
-            report.failed += 1
-            continue
-        except VersionConflict:
-            report.failed += 1  # re-filed by the action itself
-            continue
-        except Exception:  # one bad item must not stop the sweep for everyone else
-            logger.exception("due item failed", extra={"pk": item.pk, "sk": item.sk})
-            report.failed += 1
-            continue
-        report.acted += int(acted)
-        if acted and not isinstance(item, MessageItem):
-            metrics.add("TimersFired", item.org_id)
-        report.kinds[kind] = report.kinds.get(kind, 0) + int(acted)
+    # Items act independently (each is claimed by a conditional write), so a pool acts on several at once:
+    # the 8:00 reminders of a large zone are more than one thread gets through in a minute (bench/capacity.py).
+    workers = environment().sweep_workers
+    with ThreadPoolExecutor(max_workers=workers) if workers > 1 and len(items) > 1 else nullcontext() as pool:
+        outcomes = (pool.map if pool else map)(lambda item: _act(repos, sender, item, now), items)
+        for item, (kind, acted, failed) in zip(items, outcomes):
+            report.due += 1
+            report.failed += int(failed)
+            report.acted += int(acted)
+            if acted and not isinstance(item, MessageItem):
+                metrics.add("TimersFired", item.org_id)
+            if not failed:
+                report.kinds[kind] = report.kinds.get(kind, 0) + int(acted)
     # Lag a little behind: an item filed while this sweep ran is read again next time (acted-on items
     # have left the index, so reading again costs nothing and acts on nothing twice).
     due.advance_watermark(keys.stamp(max(start, end - SAFETY)))
     return report
+
+
+def _act(repos: Repositories, sender: SmsSender, item, now: datetime) -> tuple[str, bool, bool]:
+    """One due item: (its kind, whether it acted, whether it failed)."""
+    kind = "held_text" if isinstance(item, MessageItem) else getattr(item, "timer_kind", "unknown")
+    try:
+        acted = release_held(repos, sender, item, now) if isinstance(item, MessageItem) else \
+            timer_service.fire(repos, sender, item, now)
+    except SendFailed as failure:
+        _hold_for_retry(repos, failure.message, now)
+        return kind, False, True
+    except VersionConflict:
+        return kind, False, True  # re-filed by the action itself
+    except Exception:  # one bad item must not stop the sweep for everyone else
+        logger.exception("due item failed", extra={"pk": item.pk, "sk": item.sk})
+        return kind, False, True
+    return kind, bool(acted), False
 
 
 def _hold_for_retry(repos: Repositories, message: Message, now: datetime) -> None:
