@@ -199,6 +199,8 @@ def pattern(key: str) -> str:
             out.append("{shard}" if part.isdigit() and len(part) <= 3 else "{" + "value" + "}")
         else:
             out.append(part)
+    if len(out) == 4 and out[2] == "TALLY":  # shard 0 of the counters keeps the key it had before sharding
+        out.append("{shard}")
     return "#".join(out)
 
 
@@ -394,7 +396,10 @@ def shape(visits: int, release_window: int = RELEASE_WINDOW) -> dict[str, list[f
 # -- 3. The table --------------------------------------------------------------------------------------------
 def per_partition_values(pat: str, due_shards: int) -> int:
     """How many partitions a shared key pattern's load spreads over at one moment."""
-    return due_shards if "{shard}" in pat else 1
+    from chalicelib.config import environment
+    if "{shard}" not in pat:
+        return 1
+    return environment().tally_shards if "#TALLY#" in pat else due_shards
 
 
 FIXED = ("SWEEP", "RATE#{identity}")  # written once per sweep / drainer run, not per item
@@ -438,6 +443,11 @@ def seconds_of(cost) -> float:
     return sum(n * CALL_MS.get(s, 10) for (s, _), n in cost["calls"].items()) / 1000
 
 
+def model_env():
+    from chalicelib.config import environment
+    return environment()
+
+
 def model(measured: dict, visits: int, due_shards: int, release_window: int, identities: int, rate: float) -> dict:
     """Per UTC minute: what arrives (the day's shape), what the sweep can act on (due_shards runs a minute,
     each acting for SWEEP_SECONDS), what the identities may send; the units each stage writes and reads."""
@@ -445,7 +455,8 @@ def model(measured: dict, visits: int, due_shards: int, release_window: int, ide
     acting = {k: v for k, v in measured.items() if not k.endswith(SEND)}
     sending = {k[:-len(SEND)]: v for k, v in measured.items() if k.endswith(SEND)}
     per_swept = {label: seconds_of(acting[label]) for label in SWEPT}
-    sweep_capacity = due_shards * SWEEP_SECONDS  # seconds of sweep work per minute
+    env = model_env()
+    sweep_capacity = env.sweep_workers * env.sweep_seconds  # seconds of sweep work per minute (one run)
     send_capacity = identities * rate * 60  # parts per minute
     done = defaultdict(lambda: [0.0] * 1440)
     sweep_backlog, sweep_lag = Counter(), [0.0] * 1440
@@ -475,7 +486,7 @@ def model(measured: dict, visits: int, due_shards: int, release_window: int, ide
             send_mix[label] -= taken
             done[label + SEND][m] += taken / max(texts_of(sending[label]), 1)
         sms_lag[m] = (waiting - out) / send_capacity
-    done["sweep run"] = [float(due_shards)] * 1440
+    done["sweep run"] = [1.0] * 1440
     done["drainer run"] = [1.0] * 1440
     load = defaultdict(lambda: [0.0] * 1440)
     calls = defaultdict(lambda: [0.0] * 1440)
@@ -503,8 +514,10 @@ def print_table(measured: dict, result: dict, due_shards: int, identity_kind: st
         print(f"{label:<38} {w:>6.1f} {r:>6.1f}  dynamodb {ddb:g}; {detail}")
     visits = sum(demand["en route"])
     texts = sum(result["sent"])
-    print(f"\n== The day: {visits:,.0f} visits, {texts:,.0f} texts; sweep: {due_shards} due shards, one run per "
-          f"shard a minute; SMS: {identities} {identity_kind} identit{'y' if identities == 1 else 'ies'}")
+    env = model_env()
+    print(f"\n== The day: {visits:,.0f} visits, {texts:,.0f} texts; DUE_SHARDS {due_shards}, TALLY_SHARDS "
+          f"{env.tally_shards}, SWEEP_WORKERS {env.sweep_workers}; SMS: {identities} {identity_kind} "
+          f"identit{'y' if identities == 1 else 'ies'}")
     print(f"\n{'partition key pattern (where)':<48} {'peak/s':>8} {'limit':>6} {'% of one':>8} {'partitions':>10} "
           f"{'for <50%':>9}")
     hot = []
@@ -531,7 +544,8 @@ def print_table(measured: dict, result: dict, due_shards: int, identity_kind: st
     swept = [sum(done[label][m] for label in SWEPT) for m in range(1440)]
     arriving = [sum(demand[label][m] for label in SWEPT) for m in range(1440)]
     print(f"Sweep: peak {max(arriving):,.0f} items due in one minute; it acts on up to "
-          f"{result['sweep_capacity_items']:,.0f} a minute ({due_shards} shards x {SWEEP_SECONDS} s); "
+          f"{result['sweep_capacity_items']:,.0f} a minute (one run, {model_env().sweep_workers} workers x "
+          f"{model_env().sweep_seconds:.0f} s); "
           f"peak {max(swept):,.0f} acted in a minute; longest wait {max(result['sweep_lag']):.0f} min")
     limit = SMS_LIMITS[identity_kind]
     want = [sum(done[label][m] * texts_of(measured[label + SEND]) for label in done if label + SEND in measured)

@@ -23,6 +23,7 @@ class Environment:
     quiet_release_minutes: int = 60  # held texts go out over this long after quiet hours, not all at once
     due_shards: int = 4  # partitions per hour of the due index (bench/capacity.py sizes it)
     sweep_workers: int = 16  # due items the sweep acts on at once (I/O bound: threads)
+    sweep_seconds: float = 50.0  # how long one sweep run acts before leaving the rest to the next
     tally_shards: int = 4  # partitions per analytics dimension (bench/capacity.py sizes it)
 
 
@@ -44,5 +45,6 @@ def environment() -> Environment:
         quiet_release_minutes=int(env.get("QUIET_RELEASE_MINUTES", "60")),
         due_shards=int(env.get("DUE_SHARDS", "4")),
         sweep_workers=int(env.get("SWEEP_WORKERS", "16")),
+        sweep_seconds=float(env.get("SWEEP_SECONDS", "50")),
         tally_shards=int(env.get("TALLY_SHARDS", "4")),
     )

@@ -1,6 +1,7 @@
 """The minute sweep: everything due (held texts, timers) is read from the due index, from the stored
 watermark up to now, so after an outage it catches up minute by minute and never skips one. Each due
 item is claimed with a conditional write, so two overlapping sweeps never act twice."""
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class SweepReport:
     acted: int = 0
     failed: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
+    left: int = 0  # due items this run had no time for (the next run goes on)
 
 
 def run(repos: Repositories, sender: SmsSender, now: datetime) -> SweepReport:
@@ -46,10 +48,23 @@ def run(repos: Repositories, sender: SmsSender, now: datetime) -> SweepReport:
     items, report.queries = due.due_between(start, end)
     # Items act independently (each is claimed by a conditional write), so a pool acts on several at once:
     # the 8:00 reminders of a large zone are more than one thread gets through in a minute (bench/capacity.py).
-    workers = environment().sweep_workers
+    # A run acts for at most SWEEP_SECONDS; what it did not reach stays in the index, and the watermark
+    # stops before it, for the next run.
+    env = environment()
+    deadline, left = time.monotonic() + env.sweep_seconds, []
+    workers = env.sweep_workers
+
+    def act(item):
+        if time.monotonic() > deadline:
+            left.append(item.gsi3sk[:20])
+            return None
+        return _act(repos, sender, item, now)
     with ThreadPoolExecutor(max_workers=workers) if workers > 1 and len(items) > 1 else nullcontext() as pool:
-        outcomes = (pool.map if pool else map)(lambda item: _act(repos, sender, item, now), items)
-        for item, (kind, acted, failed) in zip(items, outcomes):
+        outcomes = (pool.map if pool else map)(act, items)
+        for item, outcome in zip(items, outcomes):
+            if outcome is None:
+                continue
+            kind, acted, failed = outcome
             report.due += 1
             report.failed += int(failed)
             report.acted += int(acted)
@@ -59,7 +74,9 @@ def run(repos: Repositories, sender: SmsSender, now: datetime) -> SweepReport:
                 report.kinds[kind] = report.kinds.get(kind, 0) + int(acted)
     # Lag a little behind: an item filed while this sweep ran is read again next time (acted-on items
     # have left the index, so reading again costs nothing and acts on nothing twice).
-    due.advance_watermark(keys.stamp(max(start, end - SAFETY)))
+    until = keys.stamp(max(start, end - SAFETY))
+    report.left = len(left)
+    due.advance_watermark(min([until, *left]) if left else until)
     return report
 
 
