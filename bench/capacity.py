@@ -23,6 +23,7 @@
 """
 import argparse
 import json
+import random
 import math
 import re
 import sys
@@ -209,12 +210,15 @@ class Stage:
     """moto in-process with the stack's resources, the app's handlers driven as the local stage does."""
 
     def __init__(self, start: datetime):
+        from devstack.emulator import serialize_dynamodb_writes
         from devstack.provision import provision
         from moto import mock_aws
+        serialize_dynamodb_writes()  # as make run: a transaction copies only what it touches
         self.mock = mock_aws()
         self.mock.start()
         import os
-        os.environ.update(provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"]), TEXT_DRAIN_SECONDS="0")
+        os.environ.update(provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"]), TEXT_DRAIN_SECONDS="0",
+                          SWEEP_WORKERS="1")  # as make run: its outbox is per thread
         from chalicelib import clock as app_clock
         self.now = start
         app_clock.set_clock(lambda: self.now)
@@ -396,10 +400,9 @@ def shape(visits: int, release_window: int = RELEASE_WINDOW) -> dict[str, list[f
 # -- 3. The table --------------------------------------------------------------------------------------------
 def per_partition_values(pat: str, due_shards: int) -> int:
     """How many partitions a shared key pattern's load spreads over at one moment."""
-    from chalicelib.config import environment
     if "{shard}" not in pat:
         return 1
-    return environment().tally_shards if "#TALLY#" in pat else due_shards
+    return model_env().tally_shards if "#TALLY#" in pat else due_shards
 
 
 FIXED = ("SWEEP", "RATE#{identity}")  # written once per sweep / drainer run, not per item
@@ -443,12 +446,18 @@ def seconds_of(cost) -> float:
     return sum(n * CALL_MS.get(s, 10) for (s, _), n in cost["calls"].items()) / 1000
 
 
+MODEL_ENV = []  # the settings the model is run for: the environment as the bench started
+
+
 def model_env():
-    from chalicelib.config import environment
-    return environment()
+    if not MODEL_ENV:
+        from chalicelib.config import environment
+        MODEL_ENV.append(environment())
+    return MODEL_ENV[0]
 
 
-def model(measured: dict, visits: int, due_shards: int, release_window: int, identities: int, rate: float) -> dict:
+def model(measured: dict, visits: int, due_shards: int, release_window: int, identities: int, rate: float,
+          sweep_items: float | None = None) -> dict:
     """Per UTC minute: what arrives (the day's shape), what the sweep can act on (due_shards runs a minute,
     each acting for SWEEP_SECONDS), what the identities may send; the units each stage writes and reads."""
     demand = shape(visits, release_window)
@@ -457,6 +466,8 @@ def model(measured: dict, visits: int, due_shards: int, release_window: int, ide
     per_swept = {label: seconds_of(acting[label]) for label in SWEPT}
     env = model_env()
     sweep_capacity = env.sweep_workers * env.sweep_seconds  # seconds of sweep work per minute (one run)
+    if sweep_items is not None:
+        sweep_capacity = sweep_items * max(per_swept.values())
     send_capacity = identities * rate * 60  # parts per minute
     done = defaultdict(lambda: [0.0] * 1440)
     sweep_backlog, sweep_lag = Counter(), [0.0] * 1440
@@ -559,8 +570,159 @@ def print_table(measured: dict, result: dict, due_shards: int, identity_kind: st
 
 
 # -- 4. The simulation ---------------------------------------------------------------------------------------
-def simulate(scale: float, measured: dict, result_model: dict, minutes_limit: int) -> None:
-    print(f"\n== Simulation: {scale:g} of the day through the local stack's handlers (not implemented here)")
+def counts(per_minute: list[float], scale: float, minutes: range) -> dict[int, int]:
+    """Whole operations per minute whose running total follows the model's scaled figure."""
+    out, carried = {}, 0.0
+    for m in minutes:
+        carried += per_minute[m] * scale
+        out[m] = int(carried)
+        carried -= out[m]
+    return out
+
+
+def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec: Recorder, due_shards: int,
+             identities: int, rate: float) -> None:
+    """`scale` of the day's operations in the minutes [first_minute, first_minute + minutes) of the UTC day,
+    through the real handlers (API, stream, sweep, drainer, receipts) on the local stage, the simulated
+    clock moving a second per operation within each minute; write units counted per minute."""
+    window = range(first_minute, first_minute + minutes)
+    demand = shape(VISITS)
+    plan = {label: counts(per_minute, scale, window) for label, per_minute in demand.items()}
+    day = DAY - timedelta(days=1)  # the simulated day: a Tuesday (its visits were booked the day before)
+    stage = Stage(day + timedelta(minutes=first_minute) - timedelta(hours=30))
+    stage.recorder = rec
+    from chalicelib.domain.people import Role
+    from chalicelib.services import people
+    from chalicelib.services.access import Caller
+    from chalicelib.services.repositories import Repositories
+    from devstack import demo
+    from devstack.tokens import mint
+    repos = Repositories()
+    org, boss = demo.create_org(repos, "Acme Home Services", "acme", "America/New_York")
+    dispatcher = mint(boss.id, org.id, [Role.DISPATCHER])
+    techs, customers = [], []
+    n_visits = sum(plan["en route"].values()) + 1
+    for i in range(max(n_visits // 4, 2)):
+        user = people.create_user(repos, Caller(boss), name=f"Tech {i:04d}", email=f"t{i}@acme.example",
+                                  phone=f"+1212555{i:04d}", roles=frozenset({Role.TECHNICIAN}))
+        techs.append({"id": user.id, "token": mint(user.id, org.id, [Role.TECHNICIAN])})
+    zones = list(ZONES)
+
+    def customer(i: int) -> tuple[str, str]:
+        while len(customers) <= i:
+            n = len(customers)
+            c = people.create_customer(repos, Caller(boss), name=f"Customer {n}", phone=f"+1718{n:07d}", email=None,
+                                       time_zone=zones[n % 4], address="1 Main St")
+            customers.append((c.id, c.phone))
+        return customers[i]
+
+    def book(i: int, start: datetime, tech: dict | None) -> dict:
+        return stage.request("POST", "/jobs", dispatcher, {
+            "customer_id": customer(i)[0], "description": "No heat", "appointment": {
+                "window_start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "window_end": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                **({"technician_id": tech["id"]} if tech else {})}})
+
+    began = time.perf_counter()
+    # Before the window (not counted): the visits whose technicians move in it, booked the day before;
+    # the visits whose reminders fall due in it; the night's bookings whose confirmations are held.
+    moving = []
+    for k in range(sum(plan["en route"].values()) + sum(plan["start (arrived)"].values())
+                   + sum(plan["complete (feedback request)"].values())):
+        start = day + timedelta(minutes=first_minute + 30)
+        moving.append((book(len(customers), start, techs[k % len(techs)]), techs[k % len(techs)]))
+    for m, n in plan["reminder (sweep)"].items():
+        for _ in range(n):  # booked earlier today for tomorrow: the reminder falls due at minute m
+            book(len(customers), day + timedelta(days=1, minutes=m), None)
+    stage.settle(sweep=True)
+    stage.now = (day + timedelta(minutes=first_minute)).replace(hour=3)  # 22:00 in New York: quiet hours
+    stage.settle(sweep=True)
+    for _ in range(sum(plan["held text released"].values())):
+        i = len(customers)
+        while zones[i % 4] != "America/New_York":
+            customer(i)
+            i += 1
+        book(i, day + timedelta(days=1, minutes=first_minute), None)
+    stage.now = day + timedelta(minutes=first_minute) - timedelta(minutes=1)
+    stage.settle(sweep=True)
+    print(f"(set-up: {len(customers)} customers, {len(moving)} visits under way, in "
+          f"{time.perf_counter() - began:.0f} s)", file=sys.stderr)
+
+    # The window, minute by minute.
+    began = time.perf_counter()
+    written, ops_done = {}, 0
+    en_route, started = list(moving), []
+    for m in window:
+        minute_start = day + timedelta(minutes=m)
+        stage.now = minute_start
+        rec.label, rec.units[f"sim {m}"] = f"sim {m}", Counter()
+        stage.settle(sweep=True)  # the minute's sweep run: reminders, held texts
+        todo = []
+        for label in ("book (confirmation sent)", "book at night (held)"):
+            todo += [label] * plan[label][m]
+        todo += ["customer replies C"] * plan["customer replies C"][m]
+        todo += ["en route"] * plan["en route"][m] + ["start (arrived)"] * plan["start (arrived)"][m]
+        todo += ["complete (feedback request)"] * plan["complete (feedback request)"][m]
+        todo += ["technician's day view"] * plan["technician's day view"][m]
+        random.Random(m).shuffle(todo)
+        for k, label in enumerate(todo):
+            stage.now = minute_start + timedelta(seconds=60 * k / max(len(todo), 1))
+            if label.startswith("book"):
+                i = len(customers)
+                night = label == "book at night (held)"
+                while night and zones[i % 4] != "America/Los_Angeles":
+                    customer(i)
+                    i += 1
+                book(i, minute_start + timedelta(days=2), techs[i % len(techs)])
+            elif label == "customer replies C":
+                stage.driver.text_in(customer(ops_done % max(len(customers), 1))[1], org.sms_number, "C")
+            elif label == "en route" and en_route:
+                job, tech = en_route.pop()
+                stage.request("POST", f"/appointments/{job['appointments'][0]['id']}/status", tech["token"],
+                              {"action": "en_route", "eta": (stage.now + timedelta(minutes=30)).strftime(
+                                  "%Y-%m-%dT%H:%M:%SZ")})
+                started.append((job, tech))
+            elif label == "start (arrived)" and started:
+                job, tech = started.pop(0)
+                stage.request("POST", f"/appointments/{job['appointments'][0]['id']}/status", tech["token"],
+                              {"action": "start"})
+                en_route.insert(0, (job, "started", tech))
+            elif label == "complete (feedback request)":
+                done = [x for x in en_route if len(x) == 3]
+                if done:
+                    en_route.remove(done[0])
+                    job, _, tech = done[0]
+                    stage.request("POST", f"/appointments/{job['appointments'][0]['id']}/status", tech["token"],
+                                  {"action": "complete"})
+            elif label == "technician's day view":
+                tech = techs[ops_done % len(techs)]
+                stage.request("GET", f"/technicians/me/appointments?date={minute_start:%Y-%m-%d}", tech["token"])
+            ops_done += 1
+            stage.settle()
+        written[m] = sum(u for (kind, _, _), u in rec.units[f"sim {m}"].items() if kind == "W")
+    rec.label = None
+    seconds = time.perf_counter() - began
+    stage.mock.stop()
+
+    # The local stage's sweep acts on all that is due each minute (one thread, no time limit: simulated time
+    # stands still while it works) and its texts leave from one number at that number's own rate.
+    from chalicelib.domain.pacing import default_rate
+    result = model(measured, int(VISITS * scale), due_shards, RELEASE_WINDOW, 1, default_rate(org.sms_number),
+                   sweep_items=1e12)
+    modelled = {m: sum(per_minute[m] for (kind, _, _), per_minute in result["load"].items() if kind == "W")
+                for m in window}
+    print(f"\n== Simulation: {scale:g} of the day ({int(VISITS * scale):,} visits), UTC minutes "
+          f"{first_minute // 60:02d}:{first_minute % 60:02d}+{minutes}, through the real handlers on the local stage")
+    print(f"{ops_done:,} operations in {seconds:.0f} s ({ops_done / seconds:.1f} a second; a whole day at this scale "
+          f"would take {sum(sum(counts(v, scale, range(1440)).values()) for v in demand.values()) / (ops_done / seconds) / 60:.0f} min)")
+    print(f"{'minutes':<14} {'simulated WCU':>14} {'model WCU':>10} {'difference':>10}")
+    step = 10 if minutes >= 30 else 5 if minutes >= 10 else 1
+    for b in range(first_minute, first_minute + minutes, step):
+        sim = sum(written[m] for m in range(b, min(b + step, first_minute + minutes)))
+        mod = sum(modelled[m] for m in range(b, min(b + step, first_minute + minutes)))
+        print(f"{b // 60:02d}:{b % 60:02d}+{step:<8} {sim:>14.0f} {mod:>10.0f} {100 * (sim - mod) / mod if mod else 0:>9.0f}%")
+    total_sim, total_mod = sum(written.values()), sum(modelled.values())
+    print(f"{'whole window':<14} {total_sim:>14.0f} {total_mod:>10.0f} {100 * (total_sim - total_mod) / total_mod:>9.0f}%")
 
 
 def main():
@@ -572,7 +734,10 @@ def main():
     parser.add_argument("--identities", type=int, default=2, help="origination identities sharing the day")
     parser.add_argument("--simulate", action="store_true")
     parser.add_argument("--scale", type=float, default=0.01)
+    parser.add_argument("--first-minute", type=int, default=13 * 60, help="of the UTC day (13:00: 8 a.m. in New York)")
+    parser.add_argument("--minutes", type=int, default=30)
     args = parser.parse_args()
+    model_env()  # before the local stage sets its own (one sweep thread)
     rec = Recorder()
     rec.install()
     began = time.perf_counter()
@@ -584,7 +749,8 @@ def main():
     result = model(measured, args.visits, shards, args.release_window, args.identities, SMS_LIMITS[args.identity])
     print_table(measured, result, shards, args.identity, args.identities)
     if args.simulate:
-        simulate(args.scale, measured, result, 0)
+        simulate(args.scale, args.first_minute, args.minutes, measured, rec, shards, args.identities,
+                 SMS_LIMITS[args.identity])
 
 
 if __name__ == "__main__":
