@@ -42,7 +42,7 @@ import botocore.client
 PARTITION_WCU, PARTITION_RCU = 1000, 3000  # per partition, per second (table and each GSI partition)
 HEADROOM = 0.5  # the model keeps every partition under half its limit
 LAMBDA_CONCURRENCY = 1000  # default account concurrency per Region
-SMS_LIMITS = {"toll_free": 3, "10dlc": 15, "short_code": 100}  # parts per second per identity (US)
+SMS_LIMITS = {"toll_free": 3, "10dlc": 1, "short_code": 100}  # parts per second per identity (US), AWS defaults
 CALL_MS = {"dynamodb": 8, "sqs": 10, "sns": 60, "pinpoint-sms-voice-v2": 60}  # latency assumed per call
 
 # -- The day ---------------------------------------------------------------------------------------------

@@ -11,10 +11,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-# Parts per second AWS End User Messaging grants an identity by default (US): a toll-free number 3, a
-# registered 10DLC campaign depends on its trust score (15 is a mid-tier figure), a short code 100.
+# Parts per second AWS End User Messaging grants an identity of each kind by default (US; its user guide,
+# "Message Parts per Second (MPS) limits", read 2026-11-24): a short code 100, a toll-free number 3, a 10DLC
+# number 1 until an increase is granted for its campaign (4, 40 or 75 by vetting score). An operator sets
+# what was granted: python -m chalicelib.admin set-send-rate.
 TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
-DEFAULT_PARTS_PER_SECOND = {"toll_free": 3.0, "10dlc": 15.0, "short_code": 100.0, "sender_id": 10.0}
+DEFAULT_PARTS_PER_SECOND = {"toll_free": 3.0, "10dlc": 1.0, "short_code": 100.0, "sender_id": 10.0}
 # The scenarios README's table marks not urgent; every other text (en route, delayed, arrived, still
 # assigning, auto-canceled, a reply to the customer, a person's own words) has someone waiting on it.
 ROUTINE_SCENARIOS = frozenset({"booking_confirmation", "reminder", "feedback_request", "canceled",

@@ -190,3 +190,12 @@ def test_a_refusal_other_than_rate_is_recorded_and_held_for_a_retry(aws, queues,
     held = repos.messages.claimed(m.org_id, m.job_id, m.key)
     assert held.status is MessageStatus.HELD and "ValidationException" in held.error
     assert held.release_at == seconds.moment().replace(microsecond=0) + timedelta(minutes=5)
+
+
+def test_admin_sets_an_identitys_send_rate(aws, capsys):
+    from chalicelib.admin import main
+    assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "40"]) == 0
+    assert '"parts_per_second": 40.0' in capsys.readouterr().out
+    assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "0"]) == 0
+    assert '"parts_per_second": 1.0' in capsys.readouterr().out  # back to a 10DLC number's default
+    assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "-3"]) == 1

@@ -44,7 +44,8 @@ def test_urgent_before_routine_per_identity_in_arrival_order():
 
 def test_identity_kinds_and_their_default_rates():
     assert identity_kind("+18005550100") == "toll_free" and default_rate("+18335550100") == 3
-    assert identity_kind("+13035550100") == "10dlc" and identity_kind("54321") == "short_code"
+    assert identity_kind("+13035550100") == "10dlc" and default_rate("+13035550100") == 1
+    assert identity_kind("54321") == "short_code"
     assert default_rate("54321") == 100
 
 
@@ -63,3 +64,4 @@ def test_a_text_about_a_visit_soon_after_quiet_hours_goes_early_enough():
     offsets = [release_offset(f"k{n}", EIGHT, timedelta(minutes=60), visit) for n in range(500)]
     assert max(offsets) < timedelta(minutes=15)
     assert release_offset("k", EIGHT, timedelta(minutes=60), EIGHT - timedelta(minutes=5)) == timedelta()
+
