@@ -279,6 +279,8 @@ def measure_operations(rec: Recorder) -> dict[str, dict]:
     from devstack.tokens import mint
     repos = Repositories()
     org, boss = demo.create_org(repos, "Acme Home Services", "acme", "America/Denver")
+    from chalicelib.store.rates import SendRates
+    SendRates().set_rate(org.sms_number, 100)  # a short code's rate: one operation's texts go at once
     ana = people.create_user(repos, Caller(boss), name="Ana Alvarez", email="ana@acme.example", phone="+13035550142",
                              roles=frozenset({Role.TECHNICIAN}))
     customer = people.create_customer(repos, Caller(boss), name="Sam Rivera", phone="+13035550177", email=None,
@@ -599,6 +601,8 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
     from devstack.tokens import mint
     repos = Repositories()
     org, boss = demo.create_org(repos, "Acme Home Services", "acme", "America/New_York")
+    from chalicelib.store.rates import SendRates
+    SendRates().set_rate(org.sms_number, SMS_LIMITS[SHORT_CODE])  # the model's identity: a short code
     dispatcher = mint(boss.id, org.id, [Role.DISPATCHER])
     techs, customers = [], []
     n_visits = sum(plan["en route"].values()) + 1
@@ -706,8 +710,7 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
 
     # The local stage's sweep acts on all that is due each minute (one thread, no time limit: simulated time
     # stands still while it works) and its texts leave from one number at that number's own rate.
-    from chalicelib.domain.pacing import default_rate
-    result = model(measured, int(VISITS * scale), due_shards, RELEASE_WINDOW, 1, default_rate(org.sms_number),
+    result = model(measured, int(VISITS * scale), due_shards, RELEASE_WINDOW, 1, SMS_LIMITS[SHORT_CODE],
                    sweep_items=1e12)
     modelled = {m: sum(per_minute[m] for (kind, _, _), per_minute in result["load"].items() if kind == "W")
                 for m in window}
