@@ -630,11 +630,18 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
     began = time.perf_counter()
     # Before the window (not counted): the visits whose technicians move in it, booked the day before;
     # the visits whose reminders fall due in it; the night's bookings whose confirmations are held.
-    moving = []
-    for k in range(sum(plan["en route"].values()) + sum(plan["start (arrived)"].values())
-                   + sum(plan["complete (feedback request)"].values())):
-        start = day + timedelta(minutes=first_minute + 30)
-        moving.append((book(len(customers), start, techs[k % len(techs)]), techs[k % len(techs)]))
+    # (each in the state its operation needs: booked to go en route, en route to arrive, arrived to finish)
+    moving, started, finishing = [], [], []
+    start = day + timedelta(minutes=first_minute + 30)
+    for state, n in (("booked", sum(plan["en route"].values())), ("en_route", sum(plan["start (arrived)"].values())),
+                     ("start", sum(plan["complete (feedback request)"].values()))):
+        for _ in range(n):
+            tech = techs[len(customers) % len(techs)]
+            job = book(len(customers), start, tech)
+            appointment = job["appointments"][0]["id"]
+            for action in ("en_route", "start")[:{"booked": 0, "en_route": 1, "start": 2}[state]]:
+                stage.request("POST", f"/appointments/{appointment}/status", tech["token"], {"action": action})
+            (moving if state == "booked" else started if state == "en_route" else finishing).append((job, tech))
     for m, n in plan["reminder (sweep)"].items():
         for _ in range(n):  # booked earlier today for tomorrow: the reminder falls due at minute m
             book(len(customers), day + timedelta(days=1, minutes=m), None)
@@ -649,13 +656,13 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
         book(i, day + timedelta(days=1, minutes=first_minute), None)
     stage.now = day + timedelta(minutes=first_minute) - timedelta(minutes=1)
     stage.settle(sweep=True)
-    print(f"(set-up: {len(customers)} customers, {len(moving)} visits under way, in "
+    print(f"(set-up: {len(customers)} customers, {len(moving) + len(started) + len(finishing)} visits under way, in "
           f"{time.perf_counter() - began:.0f} s)", file=sys.stderr)
 
     # The window, minute by minute.
     began = time.perf_counter()
     written, ops_done = {}, 0
-    en_route, started = list(moving), []
+    en_route = list(moving)
     for m in window:
         minute_start = day + timedelta(minutes=m)
         stage.now = minute_start
@@ -690,14 +697,11 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
                 job, tech = started.pop(0)
                 stage.request("POST", f"/appointments/{job['appointments'][0]['id']}/status", tech["token"],
                               {"action": "start"})
-                en_route.insert(0, (job, "started", tech))
-            elif label == "complete (feedback request)":
-                done = [x for x in en_route if len(x) == 3]
-                if done:
-                    en_route.remove(done[0])
-                    job, _, tech = done[0]
-                    stage.request("POST", f"/appointments/{job['appointments'][0]['id']}/status", tech["token"],
-                                  {"action": "complete"})
+                finishing.append((job, tech))
+            elif label == "complete (feedback request)" and finishing:
+                job, tech = finishing.pop(0)
+                stage.request("POST", f"/appointments/{job['appointments'][0]['id']}/status", tech["token"],
+                              {"action": "complete"})
             elif label == "technician's day view":
                 tech = techs[ops_done % len(techs)]
                 stage.request("GET", f"/technicians/me/appointments?date={minute_start:%Y-%m-%d}", tech["token"])

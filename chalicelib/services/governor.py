@@ -95,7 +95,7 @@ def drain(repos: "Repositories", sender: SmsSender, budget: float, *, now: Calla
     windows: dict[str, SendWindow] = {}
     deadline, received = now() + budget, [0]
     last_poll = _poll(lanes, received, True, now)
-    while len(lanes):
+    while len(lanes) or len(_refill(lanes, received, now)):
         t = now()
         choice, wait = None, float("inf")
         for identity in lanes.identities():
@@ -122,6 +122,12 @@ def drain(repos: "Repositories", sender: SmsSender, budget: float, *, now: Calla
     for identity, window in windows.items():
         rates.keep(identity, window, t)
     return report
+
+
+def _refill(lanes: Lanes, received: list[int], now: Callable[[], float]) -> Lanes:
+    """All in hand is sent: whatever waited beyond what one hand holds comes next."""
+    _poll(lanes, received, True, now)
+    return lanes
 
 
 def _poll(lanes: Lanes, received: list[int], routine: bool, now: Callable[[], float]) -> float:
