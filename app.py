@@ -18,11 +18,11 @@ from chalicelib.api import (
     settings,
 )
 from chalicelib.api.errors import error_middleware
-from chalicelib.handlers import inbound, stream, sweep, whatsapp
+from chalicelib.handlers import drainer, inbound, stream, sweep, whatsapp
 
 app = Chalice(app_name="onmyway")
 app.register_middleware(error_middleware, "http")
 for blueprint in (jobs.bp, people.bp, notes.bp, settings.bp, queues.bp, inbox.bp, feedback.bp, pages.bp, frames.bp,
-                  booking.bp, analytics.bp, intake.bp, channels.bp, openapi.bp, stream.bp, sweep.bp, inbound.bp,
-                  whatsapp.bp):
+                  booking.bp, analytics.bp, intake.bp, channels.bp, openapi.bp, stream.bp, sweep.bp, drainer.bp,
+                  inbound.bp, whatsapp.bp):
     app.register_blueprint(blueprint)

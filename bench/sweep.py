@@ -17,13 +17,12 @@ def main(appointments: int, due: int) -> None:
     with aws() as calls:
         import boto3
 
+        from chalicelib import bootstrap
         from chalicelib.config import environment
         from chalicelib.domain.jobs import Appointment
         from chalicelib.domain.timers import Timer, TimerKind
         from chalicelib.domain.values import TimeFrame
-        from chalicelib.notify import sms
         from chalicelib.services import sweep
-        from chalicelib.services.repositories import Repositories
         from chalicelib.store import due, keys
         from chalicelib.store.jobs import _appointment_item
         from chalicelib.store.timers import _timer_item
@@ -72,7 +71,7 @@ def main(appointments: int, due: int) -> None:
                 break
         scan = (calls.of("dynamodb"), calls.scanned, calls.capacity, found)
         calls.reset()
-        report = sweep.run(Repositories(), sms.sender(), now)
+        report = sweep.run(bootstrap.repos(), bootstrap.senders(), now)
         print(f"\n{'':<24}{'calls':>8}{'items read':>14}{'moto capacity':>16}{'due found':>12}")
         print(f"{'due index (this sweep)':<24}{index[0]:>8}{index[1]:>14,}{index[2]:>16,.1f}{index[3]:>12}")
         print(f"{'Scan-based sweep':<24}{scan[0]:>8}{scan[1]:>14,}{scan[2]:>16,.1f}{scan[3]:>12}")

@@ -1,7 +1,9 @@
-"""Admin tooling: create an organization and its first dispatcher. Prints JSON.
+"""Admin tooling: create an organization and its first dispatcher; set an origination identity's send
+rate (the parts per second the carrier granted it). Prints JSON.
 
     python -m chalicelib.admin create-org --name "Acme HVAC" --slug acme --time-zone America/Denver \
         --sms-number +13035550100 --dispatcher-name "Dana Dispatch" --dispatcher-email dana@acme.example
+    python -m chalicelib.admin set-send-rate --identity +13035550100 --parts-per-second 40
 """
 import argparse
 import json
@@ -12,6 +14,7 @@ from .api import views
 from .domain.errors import DomainError
 from .domain.values import e164, time_zone
 from .services.people import create_organization
+from .store.rates import SendRates
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +24,19 @@ def main(argv: list[str] | None = None) -> int:
     for flag in ("--name", "--slug", "--time-zone", "--sms-number", "--dispatcher-name", "--dispatcher-email"):
         org.add_argument(flag, required=True)
     org.add_argument("--dispatcher-phone")
+    rate = commands.add_parser("set-send-rate", help="the parts per second an origination identity may send")
+    rate.add_argument("--identity", required=True)
+    rate.add_argument("--parts-per-second", type=float, required=True, help="0: back to its kind's default")
     args = parser.parse_args(argv)
+    if args.command == "set-send-rate":
+        if args.parts_per_second < 0:
+            print(json.dumps({"error": {"code": "validation_error", "message": "parts_per_second: not below 0"}}),
+                  file=sys.stderr)
+            return 1
+        SendRates().set_rate(args.identity, args.parts_per_second or None)
+        window = SendRates().window(args.identity)
+        print(json.dumps({"identity": args.identity, "parts_per_second": window.parts_per_second}))
+        return 0
     try:
         organization, dispatcher = create_organization(
             bootstrap.repos(), name=args.name, slug=args.slug, time_zone=time_zone("time_zone", args.time_zone),

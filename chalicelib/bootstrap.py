@@ -12,13 +12,16 @@ What talks to AWS, and through which adapter:
 - WhatsApp: End User Messaging Social `SendWhatsAppMessage` (notify/whatsapp.py).
 - Email: SES v2 `SendEmail` (notify/email.py).
 - Voice: End User Messaging `SendVoiceMessage` for escalations (notify/voice.py).
-The four senders form one `Senders` (notify/channels.py): `senders()`.
+- SQS, the urgent and routine text queues: claimed SMS wait there for the drainer, which sends them at
+  each origination identity's rate (notify/queue.py, services/governor.py).
+The senders and the text queues form one `Senders` (notify/channels.py): `senders()`.
 The clock is wired here too: `clock.now()` reads the source installed by `use(clock=...)` (the real one
 unless a test or the local stage's simulated clock says otherwise)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from . import clock as clock_source
 
@@ -42,11 +45,12 @@ def senders() -> Senders:
     if "senders" not in _built:
         from .notify.channels import Senders
         from .notify.email import EmailSender
+        from .notify.queue import TextQueue
         from .notify.sms import configured
         from .notify.voice import VoiceCaller
         from .notify.whatsapp import WhatsAppSender
         _built["senders"] = Senders(sms=configured(), whatsapp=WhatsAppSender(), email=EmailSender(),
-                                    voice=VoiceCaller())
+                                    voice=VoiceCaller(), texts=TextQueue())
     return _built["senders"]
 
 
@@ -68,7 +72,7 @@ def idempotency(channel: str):
 
 def use(*, repos: Repositories | None = None, clock: Callable[[], datetime] | None = None, **senders_: Any) -> None:
     """Swap adapters: `repos=`, `clock=` (a function returning now), or any sender by name (`sms=`,
-    `whatsapp=`, `email=`, `voice=`), the others staying as they are."""
+    `whatsapp=`, `email=`, `voice=`, `texts=`), the others staying as they are."""
     if repos is not None:
         _built["repos"] = repos
     if clock is not None:

@@ -14,6 +14,11 @@ def now() -> datetime:
     return _now().astimezone(UTC).replace(microsecond=0)
 
 
+def instant() -> datetime:
+    """Now to the microsecond: for pacing sends within a second (now() is whole seconds)."""
+    return _now().astimezone(UTC)
+
+
 def set_clock(source: Callable[[], datetime]) -> None:
     global _now
     _now = source

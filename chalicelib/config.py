@@ -16,6 +16,15 @@ class Environment:
     sms_configuration_set: str | None
     user_pool_id: str | None  # set on a deployed stage: users are enrolled in Cognito
     email_configuration_set: str | None = None  # SES: its event destination is the onmyway-sms-events topic
+    # The send-rate governor (services/governor.py): SMS texts leave through these queues when both are set.
+    urgent_texts_queue_url: str | None = None
+    routine_texts_queue_url: str | None = None
+    text_drain_seconds: float = 50.0  # how long one drainer run sends before leaving the rest to the next
+    quiet_release_minutes: int = 60  # held texts go out over this long after quiet hours, not all at once
+    due_shards: int = 4  # partitions per hour of the due index (bench/capacity.py sizes it)
+    sweep_workers: int = 16  # due items the sweep acts on at once (I/O bound: threads)
+    sweep_seconds: float = 50.0  # how long one sweep run acts before leaving the rest to the next
+    tally_shards: int = 4  # partitions per analytics dimension (bench/capacity.py sizes it)
 
     def link_url(self, token: str) -> str:
         """The customer's page a link token opens."""
@@ -34,4 +43,12 @@ def environment() -> Environment:
         sms_configuration_set=env.get("SMS_CONFIGURATION_SET") or None,
         user_pool_id=env.get("USER_POOL_ID") or None,
         email_configuration_set=env.get("EMAIL_CONFIGURATION_SET") or None,
+        urgent_texts_queue_url=env.get("URGENT_TEXTS_QUEUE_URL") or None,
+        routine_texts_queue_url=env.get("ROUTINE_TEXTS_QUEUE_URL") or None,
+        text_drain_seconds=float(env.get("TEXT_DRAIN_SECONDS", "50")),
+        quiet_release_minutes=int(env.get("QUIET_RELEASE_MINUTES", "60")),
+        due_shards=int(env.get("DUE_SHARDS", "4")),
+        sweep_workers=int(env.get("SWEEP_WORKERS", "16")),
+        sweep_seconds=float(env.get("SWEEP_SECONDS", "50")),
+        tally_shards=int(env.get("TALLY_SHARDS", "4")),
     )

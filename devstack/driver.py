@@ -6,14 +6,15 @@ SMS and email receipts to `delivery_events`, WhatsApp statuses to `whatsapp_even
 Messaging Social, so WhatsApp sends go to a recording stand-in; emails really go to moto's SES v2."""
 import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from chalice.local import LambdaContext
 
-from chalicelib.domain.segments import count
 from chalicelib import bootstrap
+from chalicelib.domain.segments import count
 from chalicelib.notify import email
 
 from .emulator import WRITTEN, trim_stream
@@ -134,28 +135,44 @@ class Driver:
 
     def sweep(self) -> dict:
         self.last_sweep = self.clock().strftime("%Y-%m-%dT%H:%M")
-        return self.invoke("timer_sweep", {"version": "0", "detail-type": "Scheduled Event", "source": "aws.events",
-                                           "time": self.clock().strftime("%Y-%m-%dT%H:%M:%SZ"), "detail": {},
-                                           "resources": [], "id": str(uuid.uuid4()), "region": "us-east-1",
-                                           "account": "123456789012"})
+        return self.invoke("timer_sweep", self._scheduled_event())
+
+    def _scheduled_event(self) -> dict:
+        return {"version": "0", "detail-type": "Scheduled Event", "source": "aws.events",
+                "time": self.clock().strftime("%Y-%m-%dT%H:%M:%SZ"), "detail": {}, "resources": [],
+                "id": str(uuid.uuid4()), "region": "us-east-1", "account": "123456789012"}
+
+    def send_queued(self) -> dict:
+        """The outbound text queues drained by `text_drainer`, as its schedule does in AWS."""
+        return self.invoke("text_drainer", self._scheduled_event())
 
     def tick(self) -> None:
-        """One beat of the background loop: the stream, and the sweep once per simulated minute."""
+        """One beat of the background loop: the stream, the sweep once per simulated minute, the drainer."""
         with self.lock:
             self.drain()
             if self.clock().strftime("%Y-%m-%dT%H:%M") != self.last_sweep:
                 self.sweep()
                 self.drain()
+            self.send_queued()
 
     def settle(self) -> None:
-        """The stream drained, the sweep run for the current clock, until nothing more happens."""
+        """The stream drained, the sweep run for the current clock and the queued texts sent, until nothing
+        more happens. Texts beyond their identity's rate wait for the clock (a bounded number of beats)."""
         with self.lock:
             for _ in range(10):
                 self.drain()
                 report = self.sweep()
+                self._send_all()
                 if not report["due"] and not self.pump.pending():
                     break
             self.drain()
+            self._send_all()
+
+    def _send_all(self, beats: int = 200) -> None:
+        for _ in range(beats):
+            if not self.send_queued().get("given_back"):
+                return
+            time.sleep(0.05)  # the identity's second is full: let the (simulated) clock move on
 
     def text_in(self, sender: str, to: str, body: str) -> dict:
         """A text from a customer's phone, as End User Messaging publishes it to the inbound topic."""

@@ -43,6 +43,23 @@ def create_photos_bucket(bucket: str) -> None:
     s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
 
 
-def provision(table_name: str, photos_bucket: str) -> None:
+TEXT_QUEUES = {"UrgentTextsQueue": "URGENT_TEXTS_QUEUE_URL", "RoutineTextsQueue": "ROUTINE_TEXTS_QUEUE_URL"}
+
+
+def create_text_queues() -> dict[str, str]:
+    """The outbound text queues of the template; the environment that points the code at them."""
+    sqs = boto3.client("sqs")
+    queues = resources("AWS::SQS::Queue")
+    env = {}
+    for name, variable in TEXT_QUEUES.items():
+        attributes = {k: str(v) for k, v in queues[name].items() if k in ("VisibilityTimeout", "MessageRetentionPeriod")}
+        env[variable] = sqs.create_queue(QueueName=f"onmyway-{name}", Attributes=attributes)["QueueUrl"]
+    return env
+
+
+def provision(table_name: str, photos_bucket: str) -> dict[str, str]:
+    """Create the resources; returns the environment that sends texts through the rate-governed queues
+    (set it to use them: without it texts are sent by the handler that claims them)."""
     create_table(table_name)
     create_photos_bucket(photos_bucket)
+    return create_text_queues()

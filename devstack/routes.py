@@ -4,10 +4,9 @@ from datetime import timedelta
 from chalice import Blueprint, Response
 from pydantic import AwareDatetime, Field, model_validator
 
-from chalicelib import clock
+from chalicelib import bootstrap, clock
 from chalicelib.api import schemas as s
 from chalicelib.api import views
-from chalicelib import bootstrap
 from chalicelib.api.routing import Call, endpoint
 from chalicelib.domain.errors import ValidationError
 

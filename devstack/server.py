@@ -46,7 +46,10 @@ class LocalStack:
         from . import demo, provision, routes
         routes.CLOCK.start_at(self.start_at or datetime.now(UTC), self.speed)
         bootstrap.use(clock=routes.CLOCK.now)
-        provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
+        # texts leave through the rate-governed queues, drained by text_drainer as in AWS; a local run sends
+        # what its identity's rate allows at that instant and leaves the rest to the next beat
+        os.environ.update(provision.provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"]),
+                          TEXT_DRAIN_SECONDS="0", SWEEP_WORKERS="1")  # one thread: the outbox is per thread
         if self.state and state.load(os.environ["TABLE_NAME"], self.state):
             routes.DEMO.update(demo.restore(bootstrap.repos()))
         else:

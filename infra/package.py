@@ -28,7 +28,7 @@ import yaml
 # boto3.client(...) in chalicelib, PynamoDB and Powertools' idempotency (DynamoDB); sts for botocore's own
 # credential providers. (Lambda reads the table's stream itself: no function calls dynamodbstreams.)
 SERVICES = frozenset({"dynamodb", "sns", "pinpoint-sms-voice-v2", "socialmessaging", "sesv2", "s3", "cognito-idp",
-                      "sts"})
+                      "sts", "sqs"})
 NEVER_LOADED = ("phonenumbers/geodata", "phonenumbers/carrierdata", "phonenumbers/tzdata", "dns", "dateutil/zoneinfo",
                 "pydantic/v1",
                 "aws_lambda_powertools/event_handler",

@@ -2,8 +2,9 @@
 runs the view, and records the operation for the OpenAPI document."""
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from chalice import Blueprint, CognitoUserPoolAuthorizer, Response
 from pydantic import BaseModel

@@ -1,9 +1,15 @@
 """Request and response models. They validate the API and are the OpenAPI document's schemas."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator,
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    model_validator,
 )
 
 from ..domain import errors, values
@@ -48,7 +54,7 @@ def _domain(check):
 
 
 def _whole_seconds(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 Phone = Annotated[str, Field(max_length=32), _domain(values.e164)]

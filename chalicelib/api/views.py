@@ -1,12 +1,12 @@
 """Domain objects as the JSON of docs/api.md, shaped by the response models."""
 from ..domain.customers import Customer
+from ..domain.inbox import InboxItem
 from ..domain.jobs import Appointment, Job
+from ..domain.lists import Page
 from ..domain.messages import Message
 from ..domain.notes import Note, Photo
-from ..domain.inbox import InboxItem
 from ..domain.people import Location, Organization, User
 from ..domain.queues import QueueEntry
-from ..domain.lists import Page
 from . import schemas
 
 

@@ -1,11 +1,12 @@
 """What decides a customer's text, in pure Python: whether it goes now, waits for the end of quiet hours, or
 is recorded without being sent (and why), and the values its template is filled with (docs/product.md §4)."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from . import timefmt
 from .jobs import Job
 from .messages import MessageStatus
+from .pacing import release_offset
 from .recipients import RecipientContext
 from .scenarios import Scenario
 from .status import AppointmentStatus
@@ -31,7 +32,9 @@ class Decision:
         return Decision(MessageStatus.SUPPRESSED, "the customer cannot be reached on any channel", self.release_at)
 
 
-def decide(scenario: Scenario, ctx: RecipientContext, trigger: Trigger, job: Job, now: datetime) -> Decision:
+def decide(scenario: Scenario, ctx: RecipientContext, trigger: Trigger, job: Job, now: datetime,
+           release_window: timedelta = timedelta()) -> Decision:
+    """`release_window`: held texts go at a stable moment within it after quiet hours, not all at their end."""
     status, why = MessageStatus.QUEUED, None
     if not scenario.enabled:
         status, why = MessageStatus.SUPPRESSED, "scenario turned off"
@@ -40,6 +43,8 @@ def decide(scenario: Scenario, ctx: RecipientContext, trigger: Trigger, job: Job
     elif stale := why_not_now(trigger, job, now):
         status, why = MessageStatus.SUPPRESSED, stale
     release_at = None if scenario.urgent else ctx.settings.quiet_hours.release_at(now, ctx.time_zone)
+    if release_at:
+        release_at += release_offset(trigger.key, release_at, release_window, trigger.window and trigger.window.start)
     if status is MessageStatus.QUEUED and release_at:
         status = MessageStatus.HELD
     return Decision(status, why, release_at)

@@ -6,8 +6,8 @@ from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
 from .. import bootstrap, metrics
-from ..services import channel_events, inbound
 from ..domain.values import mask
+from ..services import channel_events, inbound
 
 bp = Blueprint(__name__)
 logger = Logger(service="onmyway")

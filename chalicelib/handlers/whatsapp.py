@@ -5,8 +5,8 @@ from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
 from .. import bootstrap, metrics
-from ..services import channel_events, inbound
 from ..domain.values import mask
+from ..services import channel_events, inbound
 from .inbound import once_per_message
 
 bp = Blueprint(__name__)

@@ -20,12 +20,26 @@ class VoicePort(Protocol):
     def place(self, to: str, origination: str, text: str) -> str: ...
 
 
+class TextQueuePort(Protocol):
+    """Where claimed SMS wait for the drainer, which sends them at their identity's rate (notify/queue.py)."""
+    def configured(self) -> bool: ...
+
+    def put(self, entry) -> None: ...
+
+    def receive(self, urgent: bool) -> list: ...
+
+    def done(self, entry) -> None: ...
+
+    def give_back(self, entries: list) -> None: ...
+
+
 @dataclass(frozen=True)
 class Senders:
     sms: SmsSender
     whatsapp: WhatsAppPort
     email: EmailPort
     voice: VoicePort
+    texts: TextQueuePort | None = None  # the rate-governed way out for SMS; None: SMS goes inline
 
     def send(self, message) -> str:
         """Send one claimed message; the provider's id. Raises on failure (the caller records and retries)."""

@@ -4,9 +4,9 @@ technician also gets a text, at most one per job every 15 minutes."""
 from aws_lambda_powertools import Logger
 
 from .. import clock
+from ..domain.errors import NotFound
 from ..domain.events import CustomerWrote
 from ..domain.inbox import TECHNICIAN_TEXT_EVERY, InboxItem, technician_alert
-from ..domain.errors import NotFound
 from ..domain.jobs import Job
 from ..domain.people import Role
 from ..domain.status import AppointmentStatus

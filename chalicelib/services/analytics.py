@@ -1,6 +1,6 @@
 """Analytics from counters: the stream handler counts each change once (count_change); GET /analytics
 sums the counters of the days asked for (report). Nothing here reads messages."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
@@ -38,7 +38,7 @@ def count_change(record: dict | None) -> int:
     try:
         old, new = _plain(record.get("OldImage")), _plain(record.get("NewImage"))
         created = record.get("ApproximateCreationDateTime")
-        fallback = datetime.fromtimestamp(float(created), timezone.utc) if created else clock.now()
+        fallback = datetime.fromtimestamp(float(created), UTC) if created else clock.now()
         found = facts(old, new, fallback)
         org_id = found and _org_of(new)
         if found and not org_id:

@@ -13,8 +13,8 @@ from ..domain.channels import ChainStep, channel_for, reachable
 from ..domain.jobs import Confirmation
 from ..domain.queues import QueueEntry, QueueName
 from ..domain.scenarios import ScenarioName
-from ..domain.timers import Timer, TimerKind
 from ..domain.texts import FOLLOWED_UP
+from ..domain.timers import Timer, TimerKind
 from ..domain.triggers import Trigger
 from . import notifications  # which sends the chain's texts, and starts the chain: imported as a module
 from .repositories import Repositories

@@ -4,7 +4,13 @@ import json
 from dataclasses import dataclass
 
 from ..domain.channels import (
-    FREE_TEXT, ChannelSettings, OutsideServiceWindow, channel_for, reachable, whatsapp_message, window_open,
+    FREE_TEXT,
+    ChannelSettings,
+    OutsideServiceWindow,
+    channel_for,
+    reachable,
+    whatsapp_message,
+    window_open,
 )
 from ..domain.customers import ContactChannel, Customer
 

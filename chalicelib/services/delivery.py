@@ -5,6 +5,7 @@ from .. import clock, metrics
 from ..domain.messages import Message, MessageStatus
 from ..domain.values import mask
 from ..notify.channels import Senders
+from . import governor
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -19,7 +20,10 @@ class SendFailed(Exception):
 
 
 def deliver(repos: Repositories, senders: Senders, message: Message) -> None:
-    """Send a claimed text and record the outcome; a failure is recorded, then raised for a retry."""
+    """Send a claimed text and record the outcome; a failure is recorded, then raised for a retry. SMS leaves
+    through the rate-governed queue where there is one: the drainer sends it (services/governor.py)."""
+    if governor.governs(message, senders):
+        return governor.enqueue(message, senders)
     try:
         message.provider_id = senders.send(message)
         message.status, message.error = MessageStatus.SENT, None

@@ -14,16 +14,15 @@ from ..domain.feedback import Feedback
 from ..domain.jobs import Appointment, Confirmation, Job
 from ..domain.links import Link
 from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.queues import QueueEntry, QueueName
 from ..domain.replies import MAX_BODY, Intent, read
 from ..domain.scenarios import LinkPurpose
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
-from ..domain.values import e164
+from ..domain.values import e164, mask
 from ..notify.channels import Senders
 from ..store.feedback import AlreadyGiven
 from ..store.messages import message_id
-from ..domain.queues import QueueEntry, QueueName
-from ..domain.values import mask
 from .channels import replying_on
 from .confirmations import set_confirmation
 from .notifications import send_reply

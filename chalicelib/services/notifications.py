@@ -4,6 +4,7 @@ text, sent exactly once. What a text says and whether it goes now is decided in 
 Urgent texts go at once; the others wait for the end of quiet hours in the customer's zone."""
 import json
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
@@ -54,7 +55,8 @@ def notify(repos: Repositories, senders: Senders, trigger: Trigger, job, trigger
                               job.location_id)
     scenario = ctx.settings.scenario(trigger.scenario)
     now = clock.now()
-    decision = decide(scenario, ctx, trigger, job, now)
+    decision = decide(scenario, ctx, trigger, job, now,
+                      release_window=timedelta(minutes=environment().quiet_release_minutes))
 
     links, link_text = [], "(link)"
     if scenario.link and not decision.suppressed and trigger.appointment_id:

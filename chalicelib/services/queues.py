@@ -6,8 +6,13 @@ from datetime import datetime
 from .. import clock
 from ..domain.errors import NotFound, ValidationError
 from ..domain.events import (
-    AppointmentAssigned, AppointmentCanceled, AppointmentConfirmed, AppointmentDeleted, AppointmentEvent,
-    AppointmentRescheduled, AppointmentScheduled,
+    AppointmentAssigned,
+    AppointmentCanceled,
+    AppointmentConfirmed,
+    AppointmentDeleted,
+    AppointmentEvent,
+    AppointmentRescheduled,
+    AppointmentScheduled,
 )
 from ..domain.jobs import Appointment, Confirmation
 from ..domain.lists import Page

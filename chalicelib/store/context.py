@@ -1,16 +1,25 @@
 """Everything a text needs besides the job, in one BatchGetItem."""
-from ..domain.errors import NotFound
 from ..domain.channels import ChannelSettings
+from ..domain.errors import NotFound
 from ..domain.recipients import RecipientContext
 from ..domain.scenarios import MessagingSettings
 from . import keys
+from .channels import SK as CHANNELS_SK
+from .channels import from_item as channels_from_item
 from .customers import _customer
-from .channels import SK as CHANNELS_SK, from_item as channels_from_item
 from .models import (
-    ChannelSettingsItem, CustomerItem, Entity, LocationItem, MessagingSettingsItem, OrganizationItem, UserItem, bind,
+    ChannelSettingsItem,
+    CustomerItem,
+    Entity,
+    LocationItem,
+    MessagingSettingsItem,
+    OrganizationItem,
+    UserItem,
+    bind,
 )
 from .people import _location, _org, _user
-from .settings import SK as SETTINGS_SK, MessagingSettingsRepository
+from .settings import SK as SETTINGS_SK
+from .settings import MessagingSettingsRepository
 
 
 class Contexts:

@@ -1,6 +1,6 @@
 """Shared plumbing: the bound table, conditional transactions, and their errors in domain terms."""
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite

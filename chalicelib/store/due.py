@@ -1,18 +1,23 @@
 """The due index: items that must be acted on at a time (held texts, timers) carry
 `gsi3pk = DUE#{hour}#{shard}` and `gsi3sk = {due}#...`, and only while pending, so the sweep reads
 what is due and nothing else: one Query per hour bucket and shard, over a range of due times. An hour
-is spread over DUE_SHARDS partitions so a busy one (the 8:00 reminders) stays cool."""
+is spread over DUE_SHARDS partitions (a setting, sized by bench/capacity.py) so a busy one (the 8:00
+reminders) stays cool. Raise it freely; lower it only when nothing is pending in the shards dropped,
+as the sweep reads only the shards the setting names."""
 import zlib
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError
 
+from ..config import environment
 from ..domain.messages import Message
 from ..domain.timers import Timer
 from . import keys
 from .models import Entity, MessageItem, TimerItem, WatermarkItem, bind
 
-DUE_SHARDS = 4
+
+def shards() -> int:
+    return environment().due_shards
 
 
 def _bucket(moment: datetime) -> str:
@@ -20,7 +25,7 @@ def _bucket(moment: datetime) -> str:
 
 
 def due_keys(due: datetime, pk: str, sk: str) -> tuple[str, str]:
-    shard = zlib.crc32(pk.encode()) % DUE_SHARDS
+    shard = zlib.crc32(pk.encode()) % shards()
     return f"DUE#{_bucket(due)}#{shard}", f"{keys.stamp(due)}#{pk}#{sk}"
 
 
@@ -30,7 +35,7 @@ def due_between(start: datetime, end: datetime) -> tuple[list[Entity], int]:
     found: list[Entity] = []
     queries, hour = 0, start.replace(minute=0, second=0, microsecond=0)
     while hour <= end:
-        for shard in range(DUE_SHARDS):
+        for shard in range(shards()):
             queries += 1
             found += list(Entity.gsi3.query(f"DUE#{_bucket(hour)}#{shard}",
                                             Entity.gsi3sk.between(keys.stamp(start), keys.stamp(end) + "~")))

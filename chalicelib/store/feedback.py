@@ -1,8 +1,8 @@
 """The customer's rating of a job: one per job, in the job's partition, listed by date for the dispatcher."""
 from datetime import datetime
 
-from ..domain.feedback import Feedback
 from ..domain.errors import Conflict
+from ..domain.feedback import Feedback
 from . import keys
 from .db import conditional
 from .models import Entity, FeedbackItem, bind

@@ -2,7 +2,7 @@
 
 A link never changes once issued, so a container keeps the links it resolved (by hash, bounded): the
 customer's page polls every 20 s, and its polls then read only the job and its context."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..domain.errors import NotFound
 from ..domain.links import Link, LinkExpired, digest
@@ -34,4 +34,4 @@ class Links:
         except LinkItem.DoesNotExist:
             raise NotFound("link") from None
         return Link(token_hash, item.org_id, item.job_id, item.appointment_id, LinkPurpose(item.purpose),
-                    datetime.fromtimestamp(int(item.expires_at), timezone.utc))
+                    datetime.fromtimestamp(int(item.expires_at), UTC))

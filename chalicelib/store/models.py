@@ -5,8 +5,15 @@ partition per job (`ORG#o#JOB#j`) holds the job, its appointments, notes and pho
 read whole with one Query. Three overloaded indexes serve the lists (see README "Access patterns").
 """
 from pynamodb.attributes import (
-    BooleanAttribute, DiscriminatorAttribute, ListAttribute, MapAttribute, NumberAttribute,
-    UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute, VersionAttribute,
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model

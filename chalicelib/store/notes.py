@@ -1,8 +1,8 @@
 """Notes and photos live in their job's partition, in creation order."""
 from ..domain.notes import Note, Photo, Visibility
 from . import keys
-from .models import Entity, NoteItem, PhotoItem, bind
 from .db import page_of
+from .models import Entity, NoteItem, PhotoItem, bind
 from .pages import Page
 
 

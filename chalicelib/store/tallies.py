@@ -4,13 +4,21 @@ dimension value (channel, location, technician). Read by key range, never by sca
 A counted fact writes a mark (`ORG#o#JOB#j#TALLY`, sk = the fact's key) and its increments (ADD) in one
 transaction; the mark's condition makes a replayed stream record count nothing. Marks expire after
 MARK_DAYS (the table's TTL): a stream record is redelivered for at most a day, and a reply or a
-confirmation credited to the text that asked for it comes within weeks."""
+confirmation credited to the text that asked for it comes within weeks.
+
+The counters of one organization are one item per day and dimension value: every text's statuses add
+to the same few items all day, more than one partition takes at a national operator's peak
+(bench/capacity.py). So each dimension is written over TALLY_SHARDS partitions (`...#TALLY#{dimension}`
+for shard 0, as before sharding, then `#1`, `#2`...), chosen by the fact's mark, and a report reads
+every shard and adds them up: one Query per shard and dimension."""
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from botocore.exceptions import ClientError
 from pynamodb.attributes import NumberAttribute
 
+from ..config import environment
 from . import keys
 from .models import Entity, bind
 
@@ -40,8 +48,12 @@ class Where:
                 "technician": f"{self.day}#{self.technician}"}
 
 
-def counters_pk(org_id: str, dimension: str) -> str:
-    return f"{keys.org(org_id)}#TALLY#{dimension}"
+def counters_pk(org_id: str, dimension: str, shard: int = 0) -> str:
+    return f"{keys.org(org_id)}#TALLY#{dimension}" + (f"#{shard}" if shard else "")
+
+
+def _shard(mark: str) -> int:
+    return zlib.crc32(mark.encode()) % environment().tally_shards
 
 
 def marks_pk(org_id: str, job_id: str) -> str:
@@ -70,8 +82,9 @@ def count(org_id: str, job_id: str, mark: str, where: Where, counts: dict[str, i
     values = {":kind": {"S": "tally"}, **{f":m{i}": {"N": str(int(v))} for i, v in enumerate(counts.values())}}
     update = "SET #kind = :kind ADD " + ", ".join(f"#m{i} :m{i}" for i in range(len(counts)))
     items = [{"Put": {"TableName": table, "Item": mark_item, "ConditionExpression": "attribute_not_exists(pk)"}}]
+    shard = _shard(f"{job_id}#{mark}")
     for dimension, sk in where.sort_keys().items():
-        items.append({"Update": {"TableName": table, "Key": {"pk": {"S": counters_pk(org_id, dimension)},
+        items.append({"Update": {"TableName": table, "Key": {"pk": {"S": counters_pk(org_id, dimension, shard)},
                                                              "sk": {"S": sk}},
                                  "UpdateExpression": update, "ExpressionAttributeNames": names,
                                  "ExpressionAttributeValues": values}})
@@ -118,12 +131,23 @@ def job_context(org_id: str, job_id: str) -> tuple[str | None, dict | None, list
 
 
 def read(org_id: str, dimension: str, first: date, last: date) -> list[tuple[str, dict[str, int]]]:
-    """Counter items of `dimension` from day `first` to day `last`: (sort key, {metric: n}), by key."""
+    """Counter items of `dimension` from day `first` to day `last`: (sort key, {metric: n}), by key, each
+    the sum of its shards."""
+    merged: dict[str, dict[str, int]] = {}
+    for shard in range(environment().tally_shards):
+        for sk, counts in _read_shard(counters_pk(org_id, dimension, shard), first, last):
+            total = merged.setdefault(sk, {})
+            for metric, n in counts.items():
+                total[metric] = total.get(metric, 0) + n
+    return sorted(merged.items())
+
+
+def _read_shard(pk: str, first: date, last: date) -> list[tuple[str, dict[str, int]]]:
     client, out, start = _client(), [], None
     while True:
         answer = client.query(
             TableName=bind().Meta.table_name, KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :b",
-            ExpressionAttributeValues={":pk": {"S": counters_pk(org_id, dimension)},
+            ExpressionAttributeValues={":pk": {"S": pk},
                                        ":a": {"S": first.isoformat()}, ":b": {"S": last.isoformat() + "#\uffff"}},
             **({"ExclusiveStartKey": start} if start else {}))
         for raw in answer.get("Items", []):

@@ -11,7 +11,7 @@ from chalicelib.domain.feedback import Feedback
 from chalicelib.domain.inbox import InboxItem
 from chalicelib.domain.intake import Order, OrderCustomer
 from chalicelib.domain.jobs import Confirmation, Job
-from chalicelib.domain.links import Link
+from chalicelib.domain.links import Link, LinkExpired
 from chalicelib.domain.messages import Direction, Message, MessageStatus
 from chalicelib.domain.people import Location, Organization, Role, User
 from chalicelib.domain.queues import ClosedBy, EntryState, QueueEntry, QueueName
@@ -20,7 +20,6 @@ from chalicelib.domain.timers import Timer, TimerKind
 from chalicelib.domain.values import TimeFrame
 from chalicelib.services.repositories import Repositories
 from chalicelib.store.feedback import AlreadyGiven
-from chalicelib.domain.links import LinkExpired
 from chalicelib.store.messages import RECEIPT_WAIT, message_id
 from tests.fakes import fake_repositories
 

@@ -2,7 +2,7 @@
 import itertools
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import botocore.client
 import pytest
@@ -138,8 +138,8 @@ class FakeClock:
 
 # Every end-to-end test runs on this instant unless it sets another: Tue 1 Dec 2026, 10:00 in Denver,
 # outside quiet hours. The wall clock never decides what a text says or whether it is held.
-DEFAULT_NOW = datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc)
-NIGHT = datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)  # 22:00 in Denver the evening before: quiet hours
+DEFAULT_NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+NIGHT = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)  # 22:00 in Denver the evening before: quiet hours
 
 
 @pytest.fixture(autouse=True)

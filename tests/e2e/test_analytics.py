@@ -2,7 +2,7 @@
 known replies, rejections, feedback, an auto-cancel, escalations and a no-show, equal to the figures
 computed by hand, and equal again after every stream record of the day is delivered a second time."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import boto3
 import pytest
@@ -16,7 +16,7 @@ TABLE = "onmyway-test"
 
 def at(hour: int, minute: int = 0) -> datetime:
     """A time of the scripted day, Denver (UTC-7 in December)."""
-    return datetime(2026, 12, 1, hour + 7, minute, tzinfo=timezone.utc)
+    return datetime(2026, 12, 1, hour + 7, minute, tzinfo=UTC)
 
 
 def z(moment: datetime) -> str:

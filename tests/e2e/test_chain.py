@@ -1,12 +1,12 @@
 """The confirmation chain as data: WhatsApp → SMS → voice task → hand back at the configured times, never in
 quiet hours; a changed chain applies to appointments booked after the change."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from .conftest import new_customer, sweep
 from .test_channels import PHONE_NUMBER_ID, SAM, WhatsApp, whatsapp_customer
 from .test_timers import iso, run_until
 
-EVENING = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)  # 18:00 in Denver
+EVENING = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 18:00 in Denver
 CHAIN = ["whatsapp", "wait 2h", "sms", "wait 2h", "voice_task", "wait 24h", "hand_back"]
 
 
@@ -66,7 +66,7 @@ def test_no_reply_goes_whatsapp_then_sms_then_a_voice_task_in_the_morning_then_b
 
 
 def test_a_changed_chain_applies_to_appointments_booked_after_the_change(api, org, stream, clock):
-    clock.now = datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc)  # 09:00 in Denver
+    clock.now = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)  # 09:00 in Denver
     sweep(api)
     start = clock.now + timedelta(days=5)
     before = book(api, org, stream, new_customer(api, org, "+13035550181"), start)
@@ -92,7 +92,7 @@ def test_a_bad_chain_is_refused_and_the_old_one_stays(api, org):
 
 def test_a_question_held_overnight_starts_the_chain_when_it_goes(api, org, stream, clock):
     from chalicelib.services.repositories import Repositories
-    clock.now = datetime(2026, 12, 2, 5, 0, tzinfo=timezone.utc)  # 22:00 in Denver
+    clock.now = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)  # 22:00 in Denver
     sweep(api)
     job = book(api, org, stream, new_customer(api, org, "+13035550183"), clock.now + timedelta(days=1, hours=16))
     appointment_id = job["appointments"][0]["id"]
@@ -101,7 +101,7 @@ def test_a_question_held_overnight_starts_the_chain_when_it_goes(api, org, strea
         return [t for t in Repositories().timers.of_appointment(org.id, job["id"], appointment_id)
                 if t.kind == "confirmation_followup" and t.status == "pending"]
     assert stream.texts("+13035550183") == [] and chain_timers() == []
-    run_until(api, stream, clock, datetime(2026, 12, 2, 15, 10, tzinfo=timezone.utc), step=timedelta(hours=1))
+    run_until(api, stream, clock, datetime(2026, 12, 2, 15, 10, tzinfo=UTC), step=timedelta(hours=1))
     assert len(stream.texts("+13035550183")) == 1
     (timer,) = chain_timers()
-    assert timer.due == datetime(2026, 12, 2, 17, 0, tzinfo=timezone.utc)  # 2 h after the 8am text
+    assert timer.due == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)  # 2 h after the 8am text

@@ -1,13 +1,12 @@
 """Channels (seed 003): WhatsApp through End User Messaging Social (stubbed against the real `socialmessaging`
 model), email through SES v2 (moto), chosen by the customer's preferred channel."""
 import json
-from datetime import timedelta
 
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from .conftest import new_customer, window
+from .conftest import window
 
 SAM = "+13035550177"
 PHONE_NUMBER_ID = "phone-number-id-0123456789abcdef0123456789abcdef"

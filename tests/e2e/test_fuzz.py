@@ -17,7 +17,9 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 from chalicelib.api.openapi import document
@@ -103,11 +105,11 @@ def test_every_operation_answers_as_documented_and_never_5xx(api, fuzzer, capsys
             @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
                       phases=[Phase.explicit, Phase.generate], print_blob=False,
                       suppress_health_check=list(HealthCheck))
-            def run(case):
+            def run(case):  # called within this iteration only: the loop variables are the current ones
                 nonlocal requests
-                seen[0] += 1
-                if seen[0] % 2 and case.path_parameters:  # every other case on records that exist
-                    case.path_parameters = {k: known.get(k, v) for k, v in case.path_parameters.items()}
+                seen[0] += 1  # noqa: B023
+                if seen[0] % 2 and case.path_parameters:  # noqa: B023  (every other case on records that exist)
+                    case.path_parameters = {k: known.get(k, v) for k, v in case.path_parameters.items()}  # noqa: B023
                 # An API client: the customer pages answer it in JSON (their HTML is the browser tests' part).
                 case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}",
                                 "Accept": "application/json"}
@@ -119,7 +121,7 @@ def test_every_operation_answers_as_documented_and_never_5xx(api, fuzzer, capsys
                 except FailureGroup as group:  # collected, and reported all at once below
                     for failure in group.exceptions:
                         what = f"{failure.title}: {(failure.message or '').strip()[:160]}"
-                        problems.setdefault((operation.label, response.status_code, what),
+                        problems.setdefault((operation.label, response.status_code, what),  # noqa: B023
                                             f"{case.as_curl_command()}\n    -> {response.content[:300]!r}")
             try:
                 run()

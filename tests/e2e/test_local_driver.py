@@ -58,6 +58,5 @@ def test_the_stream_keeps_only_what_is_still_to_handle(api, org, driver):
     assert shard.items and driver.pump.pending()  # read from where the trimmed stream now starts
     driver.drain()
     assert shard.items == []
-    from chalicelib import bootstrap
     from devstack import routes
     assert [m["scenario"] for m in routes.outbox_items()] == ["booking_confirmation", "en_route"]

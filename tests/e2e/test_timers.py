@@ -1,14 +1,14 @@
 """Timers through `lambda_.invoke("timer_sweep")` with an injectable clock: each fires at its time and not
 before, moves with a reschedule, disappears when it no longer belongs, and acts exactly once."""
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from .conftest import add_user, new_customer, sweep
 
 SAM = "+13035550177"
-NOON = datetime(2026, 12, 1, 19, 0, tzinfo=timezone.utc)  # noon in Denver: no quiet hours in the way
+NOON = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)  # noon in Denver: no quiet hours in the way
 
 
 def iso(moment: datetime) -> str:
@@ -219,13 +219,13 @@ def test_a_visit_booked_for_tomorrow_escalates_two_hours_after_the_question(api,
 
 
 def test_a_window_after_the_clocks_go_back_is_reminded_at_9am_local_the_day_before(api, org, stream, clock):
-    clock.now = datetime(2026, 10, 28, 18, 0, tzinfo=timezone.utc)  # noon MDT
+    clock.now = datetime(2026, 10, 28, 18, 0, tzinfo=UTC)  # noon MDT
     sweep(api)
     tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
-    start = datetime(2026, 11, 1, 16, 0, tzinfo=timezone.utc)  # Sunday 9am MST, after the change at 2am
+    start = datetime(2026, 11, 1, 16, 0, tzinfo=UTC)  # Sunday 9am MST, after the change at 2am
     job, _ = book(api, org, stream, start, tech_id)
-    run_until(api, stream, clock, datetime(2026, 10, 31, 14, 59, tzinfo=timezone.utc), step=timedelta(hours=6))
+    run_until(api, stream, clock, datetime(2026, 10, 31, 14, 59, tzinfo=UTC), step=timedelta(hours=6))
     assert "reminder" not in scenarios(api, org, job)
-    run_until(api, stream, clock, datetime(2026, 10, 31, 15, 0, tzinfo=timezone.utc), step=timedelta(minutes=1))
+    run_until(api, stream, clock, datetime(2026, 10, 31, 15, 0, tzinfo=UTC), step=timedelta(minutes=1))
     assert scenarios(api, org, job)[-1] == "reminder"  # Saturday 9am MDT, 25 hours before
     assert "Sun 1 Nov, 9-11am" in stream.texts(SAM)[-1][1]

@@ -1,6 +1,6 @@
 """Every text is true when it reaches the customer: after a sweep outage or a clock jump, a held text at
 the end of quiet hours, a late technician, an escalation call, an opted-out customer's replies."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -64,10 +64,10 @@ def test_a_confirmation_held_overnight_for_a_visit_that_starts_before_8am_is_dro
     clock.now = NIGHT  # 10pm in Denver
     sweep(api)
     tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
-    start = datetime(2026, 12, 1, 14, 0, tzinfo=timezone.utc)  # 7-9am tomorrow morning
+    start = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # 7-9am tomorrow morning
     job, _ = book(api, org, stream, start, tech_id)
     assert ledger(api, org, job)["booking_confirmation"][0][0] == "held"
-    run_until(api, stream, clock, datetime(2026, 12, 1, 15, 5, tzinfo=timezone.utc), step=timedelta(hours=1))
+    run_until(api, stream, clock, datetime(2026, 12, 1, 15, 5, tzinfo=UTC), step=timedelta(hours=1))
     assert ledger(api, org, job)["booking_confirmation"] == [("suppressed", "the window has already started")]
     assert stream.texts(SAM) == []
 
@@ -99,19 +99,19 @@ def test_the_voice_follow_up_names_the_local_day_and_waits_for_the_end_of_quiet_
     from chalicelib import bootstrap
     calls = []
     bootstrap.use(voice=SimpleNamespace(place=lambda to, origination, text: calls.append((clock.now, text))))
-    clock.now = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)  # Mon 30 Nov, 8pm in Denver
+    clock.now = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # Mon 30 Nov, 8pm in Denver
     api.put("/settings/scenarios", org.dispatcher, {"voice_origination": "+13035550199"})
     sweep(api)
     tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
-    start = datetime(2026, 12, 3, 1, 0, tzinfo=timezone.utc)  # Wed 2 Dec, 6-8pm in Denver (Thursday in UTC)
+    start = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)  # Wed 2 Dec, 6-8pm in Denver (Thursday in UTC)
     job, _ = book(api, org, stream, start, tech_id)
     assert ledger(api, org, job)["booking_confirmation"] == [("sent", None)]
     # No reply by 10pm (2 h on; 48 h before the visit was earlier): the call waits for 8am, and so does the call task.
-    run_until(api, stream, clock, datetime(2026, 12, 1, 14, 59, tzinfo=timezone.utc), step=timedelta(minutes=30))
+    run_until(api, stream, clock, datetime(2026, 12, 1, 14, 59, tzinfo=UTC), step=timedelta(minutes=30))
     assert calls == [] and api.get("/queues/escalation", org.dispatcher).body["items"] == []
-    run_until(api, stream, clock, datetime(2026, 12, 1, 15, 5, tzinfo=timezone.utc), step=timedelta(minutes=1))
+    run_until(api, stream, clock, datetime(2026, 12, 1, 15, 5, tzinfo=UTC), step=timedelta(minutes=1))
     ((at, text),) = calls
-    assert at == datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)  # 8am in Denver
+    assert at == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 8am in Denver
     assert "Wednesday 2 December, between 6 and 8pm" in text and "Thursday" not in text
     assert len(api.get("/queues/escalation", org.dispatcher).body["items"]) == 1
 

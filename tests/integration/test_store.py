@@ -1,6 +1,6 @@
 """Repositories against moto's DynamoDB, with the table built from infra/template.yaml."""
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from chalicelib.services.access import Caller
 from chalicelib.services.people import create_organization
 from chalicelib.services.repositories import Repositories
 
-NOW = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -123,10 +123,10 @@ def test_slug_and_sms_number_are_unique_across_organizations(repos, tenant):
 
 def test_access_patterns_answer_by_key(repos, tenant):
     org, dispatcher, tech = tenant
-    morning = scheduled_job(repos, org, start=datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc))
-    evening = scheduled_job(repos, org, start=datetime(2026, 12, 3, 2, 0, tzinfo=timezone.utc),  # 7pm Dec 2 in Denver
+    morning = scheduled_job(repos, org, start=datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
+    evening = scheduled_job(repos, org, start=datetime(2026, 12, 3, 2, 0, tzinfo=UTC),  # 7pm Dec 2 in Denver
                             created=NOW + timedelta(minutes=1))
-    unassigned = scheduled_job(repos, org, start=datetime(2026, 12, 2, 17, 0, tzinfo=timezone.utc), technician=None,
+    unassigned = scheduled_job(repos, org, start=datetime(2026, 12, 2, 17, 0, tzinfo=UTC), technician=None,
                                created=NOW + timedelta(minutes=2))
 
     day = job_service.technician_day(repos, tech, "2026-12-02")

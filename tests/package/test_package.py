@@ -16,7 +16,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
-FUNCTIONS = ["APIHandler", "TableChanges", "TimerSweep", "InboundSms", "DeliveryEvents", "WhatsappEvents"]
+FUNCTIONS = ["APIHandler", "TableChanges", "TimerSweep", "InboundSms", "DeliveryEvents", "WhatsappEvents",
+             "TextDrainer"]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,8 @@ IAM_OF = {("dynamodb", "TransactWriteItems"): ["dynamodb:PutItem", "dynamodb:Upd
           ("pinpoint-sms-voice-v2", "SendTextMessage"): ["sms-voice:SendTextMessage"],
           ("pinpoint-sms-voice-v2", "SendVoiceMessage"): ["sms-voice:SendVoiceMessage"],
           ("socialmessaging", "SendWhatsAppMessage"): ["social-messaging:SendWhatsAppMessage"],
-          ("sesv2", "SendEmail"): ["ses:SendEmail"]}
+          ("sesv2", "SendEmail"): ["ses:SendEmail"],
+          ("sqs", "ChangeMessageVisibilityBatch"): ["sqs:ChangeMessageVisibility"]}
 # Granted though the code does not call them itself: Lambda's event source mapping reads the stream
 # and parks failed batches in the queue, the app's S3 access goes through presigned URLs it signs,
 # and the runtime writes the logs.
@@ -155,7 +157,7 @@ def test_the_package_ships_valid_unchecked_bytecode_and_leaves_out_what_no_funct
             assert header[8:16] == importlib.util.source_hash(z.read(source)), source
     services = {n.split("/")[2] for n in names if n.startswith("botocore/data/") and n.count("/") > 2}
     assert services == {"dynamodb", "sns", "pinpoint-sms-voice-v2", "socialmessaging", "sesv2", "s3", "cognito-idp",
-                        "sts"}
+                        "sts", "sqs"}
     assert not [n for n in names if n.startswith(("phonenumbers/geodata/", "phonenumbers/carrierdata/"))]
     assert "phonenumbers/data/region_US.py" in names and "botocore/data/endpoints.json" in names
     assert (path.parent / "deployment.zip").stat().st_size <= 10_000_000
@@ -192,7 +194,7 @@ def emulated_aws():
     saved, Operations.paused = os.environ.get("AWS_ENDPOINT_URL"), True  # set-up, not the code's own calls
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     try:
-        provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
+        queues = provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
         org, dispatcher = create_organization(Repositories(), name="Smoke Services", slug="smoke", time_zone="America/Denver",
                                               sms_number="+13035550100", dispatcher_name="Dana Dispatch",
                                               dispatcher_email="dana@smoke.example")
@@ -202,7 +204,8 @@ def emulated_aws():
     env = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "smoke", "AWS_SECRET_ACCESS_KEY": "smoke",
            "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
            "TABLE_NAME": os.environ["TABLE_NAME"], "PHOTOS_BUCKET": os.environ["PHOTOS_BUCKET"],
-           "POWERTOOLS_SERVICE_NAME": "onmyway", "POWERTOOLS_LOG_LEVEL": "WARNING"}
+           "POWERTOOLS_SERVICE_NAME": "onmyway", "POWERTOOLS_LOG_LEVEL": "WARNING", "TEXT_DRAIN_SECONDS": "0",
+           **queues}
     yield env, {"sub": dispatcher.id, "custom:org_id": org.id, "cognito:groups": "dispatcher"}
     server.stop()
 
@@ -276,6 +279,10 @@ def test_each_function_imports_and_runs_from_the_unzipped_package(packaged, task
                 "messages": [{"from": "13035550142", "id": "wamid.smoke", "type": "text", "text": {"body": "C"}}],
                 "statuses": []}}]}), "messageId": "smoke-wa-1"}),
                            lambda r: r == {"outcomes": ["unknown_sender"]}),
+        "TextDrainer": ({"version": "0", "detail-type": "Scheduled Event", "source": "aws.events",
+                         "time": "2026-12-01T17:00:00Z", "detail": {}, "resources": [], "id": "smoke",
+                         "region": "us-east-1", "account": "123456789012"},
+                        lambda r: r["sent"] == 0 and r["given_back"] == 0),
     }
     assert set(smoke) == set(FUNCTIONS)
     for name, (event, expected) in smoke.items():

@@ -1,0 +1,63 @@
+"""The outbound text queues (SQS, infra/template.yaml): claimed texts wait here for the drainer, which
+sends them at their identity's rate. Two queues, urgent and routine, so the drainer can take every urgent
+text before any routine one. A queue entry names the claimed message; the ledger stays the truth about it."""
+import json
+from dataclasses import dataclass
+
+from ..config import environment
+
+
+@dataclass(frozen=True)
+class Entry:
+    org_id: str
+    job_id: str
+    key: str  # the ledger's trigger key: the claim names the message
+    identity: str  # the origination identity it leaves from
+    parts: int
+    urgent: bool
+    handle: str = ""  # SQS receipt handle, once received
+
+
+class TextQueue:
+    def __init__(self, client=None):
+        self._client = client
+
+    @property
+    def client(self):
+        if self._client is None:
+            import boto3
+            self._client = boto3.client("sqs")
+        return self._client
+
+    @staticmethod
+    def configured() -> bool:
+        s = environment()
+        return bool(s.urgent_texts_queue_url and s.routine_texts_queue_url)
+
+    @staticmethod
+    def _url(urgent: bool) -> str:
+        s = environment()
+        return s.urgent_texts_queue_url if urgent else s.routine_texts_queue_url
+
+    def put(self, entry: Entry) -> None:
+        body = {"org_id": entry.org_id, "job_id": entry.job_id, "key": entry.key, "identity": entry.identity,
+                "parts": entry.parts}
+        self.client.send_message(QueueUrl=self._url(entry.urgent), MessageBody=json.dumps(body))
+
+    def receive(self, urgent: bool) -> list[Entry]:
+        """Up to 10 entries, hidden from other readers for the queue's visibility timeout."""
+        answer = self.client.receive_message(QueueUrl=self._url(urgent), MaxNumberOfMessages=10)
+        return [Entry(**json.loads(m["Body"]), urgent=urgent, handle=m["ReceiptHandle"])
+                for m in answer.get("Messages", [])]
+
+    def done(self, entry: Entry) -> None:
+        self.client.delete_message(QueueUrl=self._url(entry.urgent), ReceiptHandle=entry.handle)
+
+    def give_back(self, entries: list[Entry]) -> None:
+        """Visible again at once, for the next drainer run (in the order the queue keeps)."""
+        for urgent in (True, False):
+            mine = [e for e in entries if e.urgent is urgent]
+            for i in range(0, len(mine), 10):
+                self.client.change_message_visibility_batch(QueueUrl=self._url(urgent), Entries=[
+                    {"Id": str(n), "ReceiptHandle": e.handle, "VisibilityTimeout": 0}
+                    for n, e in enumerate(mine[i:i + 10])])

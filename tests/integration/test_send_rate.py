@@ -1,0 +1,207 @@
+"""The send-rate governor on moto's SQS and DynamoDB, against a provider that refuses to go faster than
+its limit: a burst of texts due in the same minute all go, once each, within the identity's rate, urgent
+ones first. Time is a controllable clock: the drainer's sleeps move it, nothing waits for real."""
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib import bootstrap
+from chalicelib.domain.messages import Direction, Message, MessageStatus
+from chalicelib.notify.channels import Senders
+from chalicelib.notify.queue import Entry, TextQueue
+from chalicelib.services import delivery, governor
+from chalicelib.services.repositories import Repositories
+from chalicelib.store.messages import message_id
+from chalicelib.store.rates import SendRates
+
+START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 08:00 in Denver
+NUMBER = "+13035550100"  # a 10DLC number
+
+
+class Seconds:
+    """Simulated time: the drainer's clock, moved only by its own sleeps."""
+
+    def __init__(self):
+        self.t = START.timestamp()
+        self.slept = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds > 0
+        self.t += seconds
+        self.slept += seconds
+
+    def moment(self) -> datetime:
+        return datetime.fromtimestamp(self.t, UTC)
+
+
+class ThrottlingProvider:
+    """Accepts at most `limit` parts in any one-second window of simulated time; above it, End User
+    Messaging's ThrottlingException. Also says "too fast" now and then on its own, as a real one does."""
+
+    def __init__(self, seconds: Seconds, limit: int, spurious_every: int = 0):
+        self.seconds, self.limit, self.spurious_every = seconds, limit, spurious_every
+        self.accepted: list[tuple[float, str, int]] = []
+        self.refused = 0
+        self.calls = 0
+
+    def send(self, to: str, body: str, origination: str) -> str:
+        self.calls += 1
+        t = self.seconds.now()
+        parts = int(body.split("|")[1])
+        used = sum(p for at, _, p in self.accepted if at > t - 1.0)
+        if used + parts > self.limit or (self.spurious_every and self.calls % self.spurious_every == 0):
+            self.refused += 1
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
+                              "SendTextMessage")
+        self.accepted.append((t, to, parts))
+        return f"prov-{len(self.accepted)}"
+
+
+@pytest.fixture
+def seconds(aws):
+    s = Seconds()
+    bootstrap.use(clock=s.moment)
+    yield s
+    bootstrap.reset()
+
+
+@pytest.fixture
+def queues(aws, monkeypatch):
+    import boto3
+    sqs = boto3.client("sqs")
+    for name, env in (("texts-urgent", "URGENT_TEXTS_QUEUE_URL"), ("texts-routine", "ROUTINE_TEXTS_QUEUE_URL")):
+        monkeypatch.setenv(env, sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "300"})["QueueUrl"])
+    yield
+
+
+def via(provider) -> Senders:
+    """The sender port with `provider` as its SMS adapter and the text queues of the `queues` fixture."""
+    return Senders(sms=provider, whatsapp=None, email=None, voice=None, texts=TextQueue())
+
+
+def claimed_texts(repos: Repositories, n: int, seed: int) -> list[Message]:
+    """`n` texts claimed in the ledger as the stream and the sweep claim them: a mix of urgent (en route,
+    arrived) and routine (reminders, confirmations), of one and two SMS parts, in a shuffled order."""
+    rnd = random.Random(seed)
+    texts = []
+    for i in range(n):
+        scenario = rnd.choice(["en_route", "arrived", "reminder", "booking_confirmation", "reminder"])
+        parts = rnd.choice([1, 1, 1, 2])
+        key = f"{scenario}:appt_{i}"
+        m = Message(id=message_id("org_1", f"job_{i}", key), org_id="org_1", job_id=f"job_{i}", key=key,
+                    direction=Direction.OUTBOUND, sender=NUMBER, recipient=f"+1720555{i:04d}",
+                    body=f"text {i}|{parts}|", status=MessageStatus.QUEUED, segments=parts, created_at=START,
+                    updated_at=START, scenario=scenario, channel="sms")
+        assert repos.messages.claim(m, []) is None
+        texts.append(m)
+    return texts
+
+
+def max_parts_in_a_second(accepted) -> int:
+    return max(sum(p for at, _, p in accepted if start <= at < start + 1.0) for start, _, _ in accepted)
+
+
+def test_a_burst_of_500_texts_all_go_once_within_the_rate_urgent_first(aws, queues, seconds):
+    repos = Repositories()
+    SendRates().set_rate(NUMBER, 5)
+    provider = ThrottlingProvider(seconds, limit=5, spurious_every=37)
+    texts = claimed_texts(repos, 500, seed=18)
+    for m in texts:  # what notify / the sweep do after the claim: the one call site of the governor
+        delivery.deliver(repos, via(provider), m)
+    assert provider.calls == 0  # queued, not sent inline
+
+    report = governor.drain(repos, via(provider), budget=3600, now=seconds.now, sleep=seconds.sleep)
+
+    assert report.sent == 500 and report.failed == 0 and report.given_back == 0
+    assert report.throttled > 0  # the provider said "too fast" and nothing was lost for it
+    assert provider.refused == provider.calls // 37  # only its spurious refusals: the governor kept the rate
+    sent_to = [to for _, to, _ in provider.accepted]
+    assert sorted(sent_to) == sorted(m.recipient for m in texts)  # every one, none twice
+    assert max_parts_in_a_second(provider.accepted) <= 5
+    urgent = {m.recipient for m in texts if m.scenario in ("en_route", "arrived")}
+    order = [to in urgent for to in sent_to]
+    assert order == sorted(order, reverse=True)  # every urgent text before any routine one
+    assert all(repos.messages.claimed(m.org_id, m.job_id, m.key).status is MessageStatus.SENT for m in texts)
+    total_parts = sum(m.segments for m in texts)
+    assert seconds.slept >= total_parts / 5 - 1  # it took as long as the rate says, in simulated time
+
+
+def test_a_provider_slower_than_configured_is_backed_off_never_failed(aws, queues, seconds):
+    repos = Repositories()
+    SendRates().set_rate(NUMBER, 10)  # the operator thinks 10; the carrier grants 3
+    provider = ThrottlingProvider(seconds, limit=3)
+    texts = claimed_texts(repos, 60, seed=3)
+    for m in texts:
+        delivery.deliver(repos, via(provider), m)
+
+    report = governor.drain(repos, via(provider), budget=3600, now=seconds.now, sleep=seconds.sleep)
+
+    assert report.sent == 60 and report.failed == 0 and report.throttled > 0
+    assert sorted(to for _, to, _ in provider.accepted) == sorted(m.recipient for m in texts)
+    assert max_parts_in_a_second(provider.accepted) <= 3
+    statuses = {repos.messages.claimed(m.org_id, m.job_id, m.key).status for m in texts}
+    assert statuses == {MessageStatus.SENT}
+
+
+def test_a_redelivered_entry_finds_the_text_sent_and_sends_nothing(aws, queues, seconds):
+    repos = Repositories()
+    provider = ThrottlingProvider(seconds, limit=100)
+    (m,) = claimed_texts(repos, 1, seed=1)
+    delivery.deliver(repos, via(provider), m)
+    governor.drain(repos, via(provider), budget=60, now=seconds.now, sleep=seconds.sleep)
+    TextQueue().put(Entry(m.org_id, m.job_id, m.key, m.sender, 1, True))  # SQS delivers at least once
+
+    again = governor.drain(repos, via(provider), budget=60, now=seconds.now, sleep=seconds.sleep)
+
+    assert (again.sent, again.skipped) == (0, 1)
+    assert len(provider.accepted) == 1
+
+
+def test_what_a_run_cannot_send_in_its_time_is_left_for_the_next_within_the_rate(aws, queues, seconds):
+    repos = Repositories()
+    SendRates().set_rate(NUMBER, 3)
+    provider = ThrottlingProvider(seconds, limit=3)
+    texts = claimed_texts(repos, 40, seed=7)
+    for m in texts:
+        delivery.deliver(repos, via(provider), m)
+
+    first = governor.drain(repos, via(provider), budget=2, now=seconds.now, sleep=seconds.sleep)
+    assert 0 < first.sent < 40 and first.given_back == 40 - first.sent
+    # The next run starts within the same second: it knows what the last one sent (store/rates.py).
+    rest = governor.drain(repos, via(provider), budget=3600, now=seconds.now, sleep=seconds.sleep)
+
+    assert first.sent + rest.sent == 40
+    assert sorted(to for _, to, _ in provider.accepted) == sorted(m.recipient for m in texts)
+    assert max_parts_in_a_second(provider.accepted) <= 3
+
+
+def test_a_refusal_other_than_rate_is_recorded_and_held_for_a_retry(aws, queues, seconds):
+    repos = Repositories()
+
+    class Refusing:
+        def send(self, to, body, origination):
+            raise ClientError({"Error": {"Code": "ValidationException", "Message": "opted out at carrier"}},
+                              "SendTextMessage")
+
+    (m,) = claimed_texts(repos, 1, seed=2)
+    delivery.deliver(repos, via(Refusing()), m)
+    report = governor.drain(repos, via(Refusing()), budget=60, now=seconds.now, sleep=seconds.sleep)
+
+    assert (report.sent, report.failed) == (0, 1)
+    held = repos.messages.claimed(m.org_id, m.job_id, m.key)
+    assert held.status is MessageStatus.HELD and "ValidationException" in held.error
+    assert held.release_at == seconds.moment().replace(microsecond=0) + timedelta(minutes=5)
+
+
+def test_admin_sets_an_identitys_send_rate(aws, capsys):
+    from chalicelib.admin import main
+    assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "40"]) == 0
+    assert '"parts_per_second": 40.0' in capsys.readouterr().out
+    assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "0"]) == 0
+    assert '"parts_per_second": 1.0' in capsys.readouterr().out  # back to a 10DLC number's default
+    assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "-3"]) == 1
