@@ -54,6 +54,13 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
+def release_at_the_end_of_quiet_hours(monkeypatch):
+    """Held texts go at 08:00 sharp here: the spread over the hour after is tested on its own
+    (tests/unit/test_pacing.py, tests/e2e/test_quiet_hours.py)."""
+    monkeypatch.setenv("QUIET_RELEASE_MINUTES", "0")
+
+
+@pytest.fixture(autouse=True)
 def clock():
     fake = Clock(DEFAULT_NOW)
     bootstrap.use(clock=fake)
