@@ -642,6 +642,11 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
             for action in ("en_route", "start")[:{"booked": 0, "en_route": 1, "start": 2}[state]]:
                 stage.request("POST", f"/appointments/{appointment}/status", tech["token"], {"action": action})
             (moving if state == "booked" else started if state == "en_route" else finishing).append((job, tech))
+    asked = []  # customers asked to confirm, oldest first: they are the ones who answer "C"
+    for _ in range(sum(n for m, n in plan["customer replies C"].items() if m < first_minute + 10)):
+        i = len(customers)
+        book(i, day + timedelta(days=2, minutes=first_minute), techs[i % len(techs)])
+        asked.append(customer(i)[1])
     for m, n in plan["reminder (sweep)"].items():
         for _ in range(n):  # booked earlier today for tomorrow: the reminder falls due at minute m
             book(len(customers), day + timedelta(days=1, minutes=m), None)
@@ -685,8 +690,10 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
                     customer(i)
                     i += 1
                 book(i, minute_start + timedelta(days=2), techs[i % len(techs)])
-            elif label == "customer replies C":
-                stage.driver.text_in(customer(ops_done % max(len(customers), 1))[1], org.sms_number, "C")
+                if not night:
+                    asked.append(customer(i)[1])
+            elif label == "customer replies C" and asked:
+                stage.driver.text_in(asked.pop(0), org.sms_number, "C")
             elif label == "en route" and en_route:
                 job, tech = en_route.pop()
                 stage.request("POST", f"/appointments/{job['appointments'][0]['id']}/status", tech["token"],

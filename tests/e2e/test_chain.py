@@ -88,8 +88,9 @@ def test_a_bad_chain_is_refused_and_the_old_one_stays(api, org):
         ["sms", "wait", "voice_task", "wait", "hand_back"]
 
 
-def test_a_question_held_overnight_starts_the_chain_when_it_goes(api, org, stream, clock):
+def test_a_question_held_overnight_starts_the_chain_when_it_goes(api, org, stream, clock, monkeypatch):
     from chalicelib.services.repositories import Repositories
+    monkeypatch.setenv("QUIET_RELEASE_MINUTES", "0")  # released at 08:00 sharp (the spread: test_quiet_hours)
     clock.now = datetime(2026, 12, 2, 5, 0, tzinfo=timezone.utc)  # 22:00 in Denver
     sweep(api)
     job = book(api, org, stream, new_customer(api, org, "+13035550183"), clock.now + timedelta(days=1, hours=16))
