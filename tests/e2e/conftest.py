@@ -12,6 +12,7 @@ from chalicelib.domain.people import Role
 from chalicelib.services.people import create_organization
 from chalicelib.services.repositories import Repositories
 from devstack.tokens import mint
+from tests.fakes import FakeClock
 
 
 @pytest.fixture
@@ -122,18 +123,6 @@ class Stream:
         from moto.sns.models import sns_backends
         sent = sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages.values()
         return [(phone, body) for phone, body in sent if to is None or phone == to]
-
-
-class FakeClock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 # Every end-to-end test runs on this instant unless it sets another: Tue 1 Dec 2026, 10:00 in Denver,

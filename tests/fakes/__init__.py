@@ -1,6 +1,7 @@
 """In-memory adapters for service tests: `fake_repositories()` (the twins of every port, sharing one
 World) and a sender that records what it was asked to send."""
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from chalicelib import clock
 from chalicelib.notify.channels import Senders
@@ -41,6 +42,20 @@ def fake_repositories(world: World | None = None) -> Repositories:
         queues=FakeQueues(w), inbox=FakeInbox(w), directory=FakeDirectory(w), links=FakeLinks(w),
         feedback=FakeFeedback(w), orders=FakeOrders(w), channels=FakeChannels(w),
         classification=FakeClassification(w), uploads=FakeUploads(w))
+
+
+class FakeClock:
+    """The clock a test sets and moves (installed with `bootstrap.use(clock=...)`)."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
 
 
 def fake_senders(sms: "RecordingSender | None" = None) -> Senders:

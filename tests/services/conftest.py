@@ -25,6 +25,7 @@ from chalicelib.services import reactions, sweep
 from chalicelib.services.access import Caller
 from chalicelib.services.jobs import NewAppointment, create_job
 from chalicelib.services.people import create_organization, create_user
+from tests.fakes import FakeClock as Clock
 from tests.fakes import RecordingSender, RecordingVoice, fake_repositories, fake_senders
 
 SAM = "+13035550177"
@@ -39,18 +40,6 @@ def no_aws(monkeypatch):
     def refuse(self, operation, params):
         raise AssertionError(f"a service test called AWS: {self.meta.service_model.service_name} {operation}")
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", refuse)
-
-
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture(autouse=True)
