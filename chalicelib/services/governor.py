@@ -15,7 +15,6 @@ last second is kept (store/rates.py) for the next."""
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
@@ -29,13 +28,13 @@ from ..domain.triggers import Trigger, why_not_now
 from ..notify.channels import Senders
 from ..notify.queue import Entry
 from ..store.rates import SendRates
+from . import ledger
 
 if TYPE_CHECKING:
     from .repositories import Repositories
 
 logger = Logger(service="onmyway")
 THROTTLED = frozenset({"ThrottlingException", "Throttled", "ThrottledException", "TooManyRequestsException"})
-RETRY_AFTER = timedelta(minutes=5)
 IN_HAND = 2000  # texts one run holds at most (each is in flight in SQS until sent or given back)
 SCENARIOS = frozenset(s.value for s in ScenarioName)
 POLL_EVERY = 1.0  # seconds between looks for new urgent texts while draining
@@ -198,7 +197,6 @@ def _hold_for_retry(repos, message: Message, error: Exception) -> None:
     now = clock.now()
     message.status, message.error, message.updated_at = MessageStatus.FAILED, f"{type(error).__name__}: {error}"[:500], now
     repos.messages.update(message)
-    message.status, message.release_at = MessageStatus.HELD, now + RETRY_AFTER
-    repos.messages.update(message)
+    ledger.hold_for_retry(repos, message, now)
     metrics.add("DeliveryFailures", message.org_id)
     logger.warning("send failed; held for a retry", extra={"message_id": message.id, "reason": message.error})

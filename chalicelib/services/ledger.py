@@ -1,8 +1,12 @@
 """The message ledger's rule: a text is claimed (with its link tokens) before it is sent, so a replayed
 trigger finds the claim and sends nothing, or sends the same text again if the first try failed."""
+from datetime import datetime, timedelta
+
 from ..domain.messages import Message, MessageStatus
-from .delivery import log
+from . import delivery  # imported as a module: delivery reaches the ledger again through the governor
 from .repositories import Repositories
+
+RETRY_AFTER = timedelta(minutes=5)  # a text the provider refused is tried again this much later
 
 
 def unsent(message: Message) -> bool:
@@ -18,6 +22,12 @@ def claim(repos: Repositories, message: Message, links=()) -> tuple[Message, boo
     if earlier is not None:
         return earlier, unsent(earlier)  # a replay: never a second text
     if message.status is not MessageStatus.QUEUED:
-        log(message, "recorded without sending")
+        delivery.log(message, "recorded without sending")
         return message, False
     return message, True
+
+
+def hold_for_retry(repos: Repositories, message: Message, now: datetime) -> None:
+    """A text the provider refused goes back in the due index, RETRY_AFTER on: the sweep sends it then."""
+    message.status, message.release_at, message.updated_at = MessageStatus.HELD, now + RETRY_AFTER, now
+    repos.messages.update(message)

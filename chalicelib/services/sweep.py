@@ -17,6 +17,7 @@ from ..domain.scenarios import ScenarioName
 from ..domain.timers import Timer
 from ..domain.triggers import Trigger, why_not_now
 from ..notify.channels import Senders
+from . import ledger
 from . import timers as timer_service
 from .chain import follow_up
 from .delivery import SendFailed, deliver, log
@@ -25,7 +26,6 @@ from .repositories import Repositories
 logger = Logger(service="onmyway")
 MAX_CATCH_UP = timedelta(hours=24)  # a longer outage is caught up over the next runs
 SAFETY = timedelta(minutes=1)
-RETRY_AFTER = timedelta(minutes=5)
 
 
 @dataclass
@@ -85,7 +85,7 @@ def _act(repos: Repositories, senders: Senders, item, now: datetime) -> tuple[st
         acted = timer_service.fire(repos, senders, item, now) if isinstance(item, Timer) else \
             release_held(repos, senders, item, now)
     except SendFailed as failure:
-        _hold_for_retry(repos, failure.message, now)
+        ledger.hold_for_retry(repos, failure.message, now)
         return kind, False, True
     except VersionConflict:
         return kind, False, True  # re-filed by the action itself
@@ -97,12 +97,6 @@ def _act(repos: Repositories, senders: Senders, item, now: datetime) -> tuple[st
 
 def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _hold_for_retry(repos: Repositories, message: Message, now: datetime) -> None:
-    """A text the provider refused goes back in the due index, a few minutes on."""
-    message.status, message.release_at, message.updated_at = MessageStatus.HELD, now + RETRY_AFTER, now
-    repos.messages.update(message)
 
 
 def release_held(repos: Repositories, senders: Senders, due: Message, now: datetime) -> bool:
