@@ -9,8 +9,14 @@ to roll back a canceled transaction: seconds of CPU per transaction at 10,000 it
 the lock. `transactions_save_only_what_they_touch` keeps moto's own transaction code and swaps that
 copy for a snapshot of the items the transaction names (and each stream's length), put back on failure.
 
-moto answers every Query (of the table or an index) and Scan by sorting every item of the table first:
-`reads_reuse_the_sorted_table` keeps that sorted list until an item is added, replaced or removed.
+moto answers every Query (of the table or an index) and Scan by sorting every item of the table first,
+then comparing each one's key: `queries_read_one_partition` hands a Query only the items of the partition it
+names (the table's own, or an index partition kept up to date by every write), as DynamoDB reads them, and
+`reads_reuse_the_sorted_table` keeps the sorted table for Scans until an item is added, replaced or removed.
+
+moto writes every answer by walking the service's shapes, one attribute value at a time: most of the
+local stack's time once items are many (a stream read of a hundred images). `attribute_values_as_they_are`
+passes an attribute value that is already in its wire form straight into the JSON answer.
 
 Every write also sets `WRITTEN`, so the local stack's driver wakes on a write instead of polling."""
 import copy
@@ -18,6 +24,7 @@ import functools
 import itertools
 import threading
 
+from moto.core.serialize import BaseJSONSerializer
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -33,6 +40,8 @@ moto_transact_write_items = DynamoDBBackend.transact_write_items  # moto's own, 
 def serialize_dynamodb_writes() -> None:
     transactions_save_only_what_they_touch()  # first, so the lock wraps the snapshot too
     reads_reuse_the_sorted_table()
+    queries_read_one_partition()  # after the snapshot: a canceled transaction's restore is re-indexed too
+    attribute_values_as_they_are()
     targets = [(DynamoDBBackend, name) for name in WRITES]
     # moto applies a BatchWriteItem in its response handler, one put or delete at a time: the whole batch
     # joins the lock, so no transaction runs halfway through it.
@@ -169,6 +178,9 @@ def reads_reuse_the_sorted_table() -> None:
 
     @functools.wraps(moto_all_items)
     def all_items(self):
+        narrowed = getattr(_querying, "partition", None)
+        if narrowed is not None and narrowed[0] is self:  # a Query: only its partition (moto sorts it)
+            return list(narrowed[1])
         version = getattr(self, "emulator_version", 0)
         seen, items = getattr(self, "emulator_sorted", (None, None))
         if seen != version:
@@ -178,6 +190,168 @@ def reads_reuse_the_sorted_table() -> None:
         return list(items)  # callers may sort or trim their copy
     all_items.reuses = True
     Table.all_items = all_items
+
+
+# ---- queries that read one partition ----
+
+_querying = threading.local()
+moto_query = Table.query
+
+
+class _Partitions:
+    """Each index partition's items of one table, by (hash attribute, value) → {item key: item}, and each
+    item key's entries, so a write moves its item exactly: every write refreshes the keys it names."""
+
+    def __init__(self, table: Table):
+        self.attributes = {k["AttributeName"] for index in table.global_indexes or [] for k in index.schema
+                           if k["KeyType"] == "HASH"} - {table.hash_key_attr}
+        self.items: dict[tuple[str, DynamoType], dict] = {}
+        self.entries: dict[tuple, list] = {}
+        for stored in table.items.values():
+            for item in stored.values() if table.range_key_attr else [stored]:
+                self._enter((item.hash_key, item.range_key), item)
+
+    def _enter(self, key: tuple, item) -> None:
+        entries = []
+        for name in self.attributes:
+            value = item.attrs.get(name)
+            if value is not None and value.type in ("S", "N", "B"):
+                self.items.setdefault((name, value), {})[key] = item
+                entries.append((name, value))
+        if entries:
+            self.entries[key] = entries
+
+    def refresh(self, table: Table, hash_key: DynamoType, range_key: DynamoType | None) -> None:
+        key = (hash_key, range_key)
+        for entry in self.entries.pop(key, ()):
+            self.items[entry].pop(key, None)
+        item = table.items.get(hash_key)  # not table.get_item: that adds an empty partition
+        if range_key is not None:
+            item = (item or {}).get(range_key)
+        if item is not None:
+            self._enter(key, item)
+
+
+def _partition(table: Table, index_name: str | None, hash_key, conditions) -> list | None:
+    """The items a Query may return, or None where this cannot tell (moto then reads the whole table)."""
+    if index_name:
+        if not conditions or len(conditions) != 1:
+            return None
+        name, hash_key = conditions[0]
+        if name != table.hash_key_attr:  # a global index; a local one shares the table's partitions
+            with _lock:
+                if getattr(table, "emulator_partitions", None) is None:
+                    table.emulator_partitions = _Partitions(table)
+                if name not in table.emulator_partitions.attributes:
+                    return None
+                return list(table.emulator_partitions.items.get((name, hash_key), {}).values())
+    if hash_key is None:
+        return None
+    with _lock:
+        stored = table.items.get(hash_key)
+        if stored is None:
+            return []
+        return list(stored.values()) if table.range_key_attr else [stored]
+
+
+def _refreshing(method, keys_of):
+    """After a write (or its rollback), the index partitions of every key it names are as the table is."""
+    @functools.wraps(method)
+    def refreshing(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            for table, hash_key, range_key in keys_of(self, *args, **kwargs):
+                if (partitions := getattr(table, "emulator_partitions", None)) is not None:
+                    partitions.refresh(table, hash_key, range_key)
+    refreshing.refreshes = True
+    return refreshing
+
+
+def _key(table: Table, attributes: dict) -> tuple[DynamoType, DynamoType | None]:
+    return (DynamoType(attributes[table.hash_key_attr]),
+            DynamoType(attributes[table.range_key_attr]) if table.range_key_attr else None)
+
+
+def _named(backend: DynamoDBBackend, table_name: str, attributes: dict):
+    try:
+        table = backend.get_table(table_name)
+        return [(table, *_key(table, attributes))]
+    except Exception:  # noqa: BLE001  a malformed write: moto refuses it, nothing to refresh
+        return []
+
+
+def _put_keys(table, item_attrs, *_, **__):
+    try:
+        return [(table, *_key(table, item_attrs))]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _transaction_keys(backend, transact_items, *_, **__):
+    return [found for entry in transact_items for kind, op in entry.items()
+            for found in _named(backend, op.get("TableName", ""), op.get("Item" if kind == "Put" else "Key") or {})]
+
+
+def queries_read_one_partition() -> None:
+    if getattr(Table.query, "partitioned", False):
+        return
+    Table.put_item = _refreshing(Table.put_item, _put_keys)
+    Table.delete_item = _refreshing(Table.delete_item, lambda table, hash_key, range_key=None, *_, **__:
+                                    [(table, hash_key, range_key)])
+    DynamoDBBackend.update_item = _refreshing(DynamoDBBackend.update_item, lambda backend, table_name, key, *_, **__:
+                                              _named(backend, table_name, key))
+    DynamoDBBackend.transact_write_items = _refreshing(DynamoDBBackend.transact_write_items, _transaction_keys)
+
+    @functools.wraps(moto_query)
+    def query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_key, scan_index_forward,
+              projection_expressions, index_name=None, *args, hash_key_conditions=None, **kwargs):
+        candidates = _partition(self, index_name, hash_key, hash_key_conditions)
+        _querying.partition = None if candidates is None else (self, candidates)
+        try:
+            return moto_query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_key,
+                              scan_index_forward, projection_expressions, index_name, *args,
+                              hash_key_conditions=hash_key_conditions, **kwargs)
+        finally:
+            _querying.partition = None
+    query.partitioned = True
+    Table.query = query
+
+
+# ---- answers ----
+
+moto_serialize_structure = BaseJSONSerializer._serialize_type_structure
+_SCALARS = {"S": str, "N": str, "BOOL": bool, "NULL": bool}
+
+
+def _wire_form(value) -> bool:
+    """An attribute value exactly as DynamoDB's JSON carries it (binary aside: moto encodes that itself)."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    (kind, v), = value.items()
+    if kind in _SCALARS:
+        return type(v) is _SCALARS[kind]
+    if kind in ("SS", "NS"):
+        return isinstance(v, list) and all(type(e) is str for e in v)
+    if kind == "M":
+        return isinstance(v, dict) and all(type(k) is str and _wire_form(e) for k, e in v.items())
+    if kind == "L":
+        return isinstance(v, list) and all(_wire_form(e) for e in v)
+    return False
+
+
+def attribute_values_as_they_are() -> None:
+    if getattr(BaseJSONSerializer._serialize_type_structure, "passes", False):
+        return
+
+    @functools.wraps(moto_serialize_structure)
+    def serialize_structure(self, serialized, value, shape, key):
+        if key and shape.name == "AttributeValue" and _wire_form(value):
+            self._default_serialize(serialized, value, shape, key)
+        else:
+            moto_serialize_structure(self, serialized, value, shape, key)
+    serialize_structure.passes = True
+    BaseJSONSerializer._serialize_type_structure = serialize_structure
 
 
 # ---- the stream ----

@@ -189,3 +189,100 @@ def test_reads_reuse_the_sorted_table_and_still_see_every_change(aws, monkeypatc
         assert client.query(TableName=table.name, KeyConditionExpression="pk = :p",
                             ExpressionAttributeValues={":p": {"S": "JOB#1"}})["Items"] == [
             i for i in expected if i["pk"] == {"S": "JOB#1"}]
+
+
+def index_table(name: str):
+    """A table with a global index, like the app's gsi1..gsi4."""
+    boto3.client("dynamodb").create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk", "gpk", "gsk")],
+        GlobalSecondaryIndexes=[{"IndexName": "due", "Projection": {"ProjectionType": "ALL"},
+                                 "KeySchema": [{"AttributeName": "gpk", "KeyType": "HASH"},
+                                               {"AttributeName": "gsk", "KeyType": "RANGE"}]}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    return backend().get_table(name)
+
+
+def test_a_query_reads_its_partition_only_and_sees_every_change(aws, monkeypatch):
+    """Every kind of write (put, in-place update moving an item between index partitions, delete, batch, a
+    committed and a canceled transaction) leaves each Query answering what moto's whole-table reading
+    answers; and a Query never reads the whole table."""
+    table = index_table("partitions")
+    client = boto3.client("dynamodb")
+
+    def item(pk, sk, due=None, at="1"):
+        return {"pk": {"S": pk}, "sk": {"S": sk}, "version": {"N": "1"},
+                **({"gpk": {"S": due}, "gsk": {"S": at}} if due else {})}
+
+    for n in range(30):
+        client.put_item(TableName=table.name, Item=item(f"JOB#{n % 3}", f"T#{n}", f"DUE#{n % 4}", f"{n:03d}"))
+    move = lambda k, due: {"Update": {"TableName": table.name, "Key": {"pk": {"S": "JOB#0"}, "sk": {"S": k}},  # noqa: E731
+                                      "UpdateExpression": "SET gpk = :d", "ExpressionAttributeValues": {":d": {"S": due}}}}
+    changes = [
+        lambda: client.put_item(TableName=table.name, Item=item("JOB#0", "T#0", "DUE#9")),  # replaced, moved
+        lambda: client.update_item(TableName=table.name, Key={"pk": {"S": "JOB#1"}, "sk": {"S": "T#1"}},
+                                   UpdateExpression="SET gpk = :d", ExpressionAttributeValues={":d": {"S": "DUE#9"}}),
+        lambda: client.update_item(TableName=table.name, Key={"pk": {"S": "JOB#2"}, "sk": {"S": "T#2"}},
+                                   UpdateExpression="REMOVE gpk, gsk"),  # leaves the index
+        lambda: client.delete_item(TableName=table.name, Key={"pk": {"S": "JOB#0"}, "sk": {"S": "T#3"}}),
+        lambda: client.batch_write_item(RequestItems={table.name: [
+            {"PutRequest": {"Item": item("JOB#7", "T#1", "DUE#1", "000")}},
+            {"DeleteRequest": {"Key": {"pk": {"S": "JOB#1"}, "sk": {"S": "T#4"}}}}]}),
+        lambda: client.transact_write_items(TransactItems=[move("T#6", "DUE#8"), delete(table, "JOB#0", "T#9")]),
+        lambda: run(DynamoDBBackend.transact_write_items, [
+            move("T#12", "DUE#7"), {"Delete": {"TableName": table.name, "Key": key(table, "JOB#0", "T#15"),
+                                               "ConditionExpression": "attribute_not_exists(pk)"}}]),  # canceled
+    ]
+    whole_table_reads = []
+    real = emulator.moto_all_items
+    monkeypatch.setattr(emulator, "moto_all_items", lambda t: whole_table_reads.append(t.name) or real(t))
+
+    def everything():
+        return [i.to_json()["Attributes"] for i in real(backend().get_table(table.name))]
+
+    for change in [lambda: None, *changes]:
+        change()
+        whole_table_reads.clear()
+        for pk in ("JOB#0", "JOB#1", "JOB#2", "JOB#7", "JOB#5"):
+            got = client.query(TableName=table.name, KeyConditionExpression="pk = :p",
+                               ExpressionAttributeValues={":p": {"S": pk}})["Items"]
+            assert got == [i for i in everything() if i["pk"]["S"] == pk]
+        for due in ("DUE#0", "DUE#1", "DUE#7", "DUE#8", "DUE#9", "DUE#5"):
+            got = client.query(TableName=table.name, IndexName="due", KeyConditionExpression="gpk = :d",
+                               ExpressionAttributeValues={":d": {"S": due}})["Items"]
+            expected = sorted((i for i in everything() if i.get("gpk", {}).get("S") == due),
+                              key=lambda i: (i["gsk"]["S"], i["pk"]["S"], i["sk"]["S"]))
+            assert got == expected, due
+        assert whole_table_reads == []
+    assert client.query(TableName=table.name, IndexName="due", KeyConditionExpression="gpk = :d",
+                        ExpressionAttributeValues={":d": {"S": "DUE#7"}})["Items"] == []  # the canceled move
+    assert len(client.query(TableName=table.name, IndexName="due", KeyConditionExpression="gpk = :d",
+                            ExpressionAttributeValues={":d": {"S": "DUE#9"}})["Items"]) == 2
+
+
+def test_answers_carry_attribute_values_exactly_as_moto_writes_them(aws, monkeypatch):
+    table = make_table("answers", True)
+    client = boto3.client("dynamodb")
+    values = {"s": {"S": "é ü"}, "n": {"N": "-1.50"}, "t": {"BOOL": True}, "f": {"BOOL": False}, "z": {"NULL": True},
+              "ss": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "b": {"B": b"\x00\xff"}, "bs": {"BS": [b"\x01"]},
+              "m": {"M": {"x": {"L": [{"S": "y"}, {"N": "3"}, {"M": {}}, {"B": b"\x02"}]}, "e": {"L": []}}}}
+    client.put_item(TableName=table.name, Item={**key(table, "JOB#1", "JOB"), **values})
+    asks = [lambda: client.get_item(TableName=table.name, Key=key(table, "JOB#1", "JOB")),
+            lambda: client.query(TableName=table.name, KeyConditionExpression="pk = :p",
+                                 ExpressionAttributeValues={":p": {"S": "JOB#1"}}),
+            lambda: client.scan(TableName=table.name),
+            lambda: boto3.client("dynamodbstreams").get_records(ShardIterator=boto3.client("dynamodbstreams")
+                                                                .get_shard_iterator(
+                StreamArn=table.latest_stream_label and table.table_arn + "/stream/" + table.latest_stream_label,
+                ShardId=table.stream_shard.id, ShardIteratorType="TRIM_HORIZON")["ShardIterator"])["Records"][0]
+            ["dynamodb"]["NewImage"]]
+    ours = [ask() for ask in asks]
+    monkeypatch.setattr(emulator.BaseJSONSerializer, "_serialize_type_structure", emulator.moto_serialize_structure)
+    for mine, ask in zip(ours, asks, strict=True):
+        theirs = ask()
+        for answer in (mine, theirs):
+            if isinstance(answer, dict):
+                answer.pop("ResponseMetadata", None)
+        assert mine == theirs
+    assert ours[0]["Item"]["m"]["M"]["x"]["L"][3] == {"B": b"\x02"} and ours[0]["Item"]["n"] == {"N": "-1.50"}
