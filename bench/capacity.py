@@ -110,8 +110,9 @@ class Recorder:
                 key = spec["Item"] if kind == "Put" else spec["Key"]
                 writes.append((spec["TableName"], {"pk": key["pk"], "sk": key["sk"]}, True, kind))
         before = [self._get(client, t, k) for t, k, _, _ in writes]
-        requests = [params.get("Item")] if operation == "PutItem" else \
-            [next(iter(e.values())).get("Item") for e in params.get("TransactItems", [])] or [None]
+        requests = [params.get("Item")] if operation != "TransactWriteItems" else \
+            [next(iter(e.values())).get("Item") for e in params["TransactItems"]]
+        requests = requests[:len(writes)]  # a read writes nothing
         try:
             answer = self.original(client, operation, params)
         finally:
@@ -616,7 +617,8 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
     def customer(i: int) -> tuple[str, str]:
         while len(customers) <= i:
             n = len(customers)
-            c = people.create_customer(repos, Caller(boss), name=f"Customer {n}", phone=f"+1718{n:07d}", email=None,
+            phone = f"+1718{200 + n // 10_000}{n % 10_000:04d}"  # valid numbers: a reply from one is read
+            c = people.create_customer(repos, Caller(boss), name=f"Customer {n}", phone=phone, email=None,
                                        time_zone=zones[n % 4], address="1 Main St")
             customers.append((c.id, c.phone))
         return customers[i]
@@ -667,12 +669,12 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
 
     # The window, minute by minute.
     began = time.perf_counter()
-    written, ops_done = {}, 0
+    written, ops_done, performed = {}, 0, Counter()
     en_route = list(moving)
     for m in window:
         minute_start = day + timedelta(minutes=m)
         stage.now = minute_start
-        rec.label, rec.units[f"sim {m}"] = f"sim {m}", Counter()
+        rec.label = f"sim {m}|sweep"
         stage.settle(sweep=True)  # the minute's sweep run: reminders, held texts
         todo = []
         for label in ("book (confirmation sent)", "book at night (held)"):
@@ -683,6 +685,7 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
         todo += ["technician's day view"] * plan["technician's day view"][m]
         random.Random(m).shuffle(todo)
         for k, label in enumerate(todo):
+            rec.label = f"sim {m}|{label}"
             stage.now = minute_start + timedelta(seconds=60 * k / max(len(todo), 1))
             if label.startswith("book"):
                 i = len(customers)
@@ -713,9 +716,13 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
             elif label == "technician's day view":
                 tech = techs[ops_done % len(techs)]
                 stage.request("GET", f"/technicians/me/appointments?date={minute_start:%Y-%m-%d}", tech["token"])
+            else:
+                continue  # nothing in the state this operation needs: not done, not counted
+            performed[label] += 1
             ops_done += 1
             stage.settle()
-        written[m] = sum(u for (kind, _, _), u in rec.units[f"sim {m}"].items() if kind == "W")
+        written[m] = sum(u for name, units in rec.units.items() if name.startswith(f"sim {m}|")
+                         for (kind, _, _), u in units.items() if kind == "W")
     rec.label = None
     seconds = time.perf_counter() - began
     stage.mock.stop()
@@ -738,6 +745,35 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
         print(f"{b // 60:02d}:{b % 60:02d}+{step:<8} {sim:>14.0f} {mod:>10.0f} {100 * (sim - mod) / mod if mod else 0:>9.0f}%")
     total_sim, total_mod = sum(written.values()), sum(modelled.values())
     print(f"{'whole window':<14} {total_sim:>14.0f} {total_mod:>10.0f} {100 * (total_sim - total_mod) / total_mod:>9.0f}%")
+    compare_operations(rec, result, measured, window, performed)
+
+
+def compare_operations(rec: Recorder, result: dict, measured: dict, window: range, performed: Counter) -> None:
+    """Where simulation and model differ: each operation's write units over the window (its texts' sending
+    included), the sweep's run with what it acted on, and the once-a-run items (watermark, send rates)."""
+    def group(label: str) -> str:
+        return "sweep" if label in SWEPT or label == "sweep run" else label
+
+    simulated, modelled, done = Counter(), Counter(), Counter()
+    for name, units in rec.units.items():
+        if name.startswith("sim ") and int(name[4:name.index("|")]) in window:
+            for (kind, _, pat), u in units.items():
+                if kind == "W":
+                    label = name.split("|", 1)[1].removesuffix(SEND)
+                    simulated["runs (watermark, rates)" if pat.startswith(FIXED) else label] += u
+    for label, per_minute in result["done"].items():
+        cost = measured.get(label) or {"units": {}}
+        w = sum(u for (kind, _, _), u in cost["units"].items() if kind == "W")
+        n = sum(per_minute[m] for m in window)
+        base = label.removesuffix(SEND)
+        modelled["runs (watermark, rates)" if label == "drainer run" else group(base)] += w * n
+        if not label.endswith(SEND) and label != "drainer run":
+            done[group(base)] += n
+    print(f"\n{'operation':<30} {'done':>6} {'modelled':>9} {'simulated WCU':>14} {'model WCU':>10} {'difference':>10}")
+    for label in sorted(set(simulated) | set(modelled), key=lambda x: -modelled[x]):
+        sim, mod = simulated[label], modelled[label]
+        print(f"{label:<30} {performed.get(label, ''):>6} {done[label]:>9.0f} {sim:>14.0f} {mod:>10.0f} "
+              f"{100 * (sim - mod) / mod if mod else 0:>9.0f}%")
 
 
 def main():
