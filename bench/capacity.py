@@ -11,7 +11,8 @@
    per partition read, both per partition *key pattern* (ids replaced by their kind), and every other
    AWS call.
 2. The day's shape (assumptions printed with the table): 1,000,000 visits over 4 US zones, bookings
-   through the day, reminders at the lead time (24 h: on the hour of the window), en-route peaks 8-10
+   through the day, the customers who do not answer escalated 2 h after the question and handed back with
+   the reminder, reminders at the lead time (24 h: on the hour of the window), en-route peaks 8-10
    a.m., texts held overnight released after 08:00 local over the release window.
 3. Per minute of the UTC day: operations x measured cost → peak units per partition (a shared key:
    one partition for the whole organization, or one per shard), Lambda invocations and concurrency, SMS
@@ -53,6 +54,7 @@ WINDOW_STARTS = {8: 0.25, 10: 0.25, 12: 0.20, 14: 0.15, 16: 0.15}  # local hour 
 BOOKING_HOURS = {h: w for h, w in zip(range(24), [
     0.3, 0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 2, 6, 9, 10, 10, 9, 9, 9, 8, 7, 5, 3, 2, 1.5, 1, 0.7, 0.5], strict=True)}
 REPLY_SHARE = 0.6  # customers answering the confirmation ("C"), ~10 minutes after it
+ESCALATE_AFTER = 120  # minutes: the others are escalated (confirmation_followup_minutes), handed back 24 h ahead
 REMINDER_SHARE = 0.85  # visits booked more than 24 h ahead get the reminder
 RELEASE_WINDOW = 60  # minutes over which held texts are released after quiet hours
 TECH_VIEWS = 3  # technician's day views per visit
@@ -212,9 +214,9 @@ class Stage:
     def __init__(self, start: datetime):
         from moto import mock_aws
 
-        from devstack.emulator import serialize_dynamodb_writes
+        from devstack import emulator
         from devstack.provision import provision
-        serialize_dynamodb_writes()  # as make run: a transaction copies only what it touches
+        emulator.install()  # as make run: a transaction copies only what it touches
         self.mock = mock_aws()
         self.mock.start()
         import os
@@ -313,13 +315,36 @@ def measure_operations(rec: Recorder) -> dict[str, dict]:
     with rec.measuring("empty sweep"):
         stage.now += timedelta(minutes=1)
         stage.settle(sweep=True)
-    stage.now = datetime.fromisoformat(job["appointments"][0]["window_start"].replace("Z", "+00:00")) \
-        - timedelta(hours=24, minutes=1)
+    # a second visit whose customer never answers: the chain escalates it 2 h after the question, and
+    # hands it back when its reminder goes, 24 h before the window
+    silent = people.create_customer(repos, Caller(boss), name="Lee Chen", phone="+13035550188", email=None,
+                                    time_zone="America/Denver", address="900 Blake St, Denver, CO")
+    w2 = (stage.now + timedelta(hours=30)).replace(minute=0, second=0)
+    unanswered = stage.request("POST", "/jobs", dispatcher, {
+        "customer_id": silent.id, "description": "Noisy furnace", "appointment": {
+            "window_start": w2.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "window_end": (w2 + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"), "technician_id": tech["id"]}})
+    stage.settle()
+    appt2 = unanswered["appointments"][0]["id"]
+    window1 = datetime.fromisoformat(job["appointments"][0]["window_start"].replace("Z", "+00:00"))
+    stage.now = window1 - timedelta(hours=24, minutes=1)
     stage.settle(sweep=True)
     with rec.measuring("reminder (sweep)"):
         stage.now += timedelta(minutes=1)
         stage.settle(sweep=True)
-    stage.now += timedelta(hours=23, minutes=50)
+    followup = next(t for t in repos.timers.of_appointment(org.id, unanswered["id"], appt2)
+                    if t.kind.value == "confirmation_followup" and t.status == "pending")
+    stage.now = followup.due - timedelta(minutes=1)
+    stage.settle(sweep=True)
+    with rec.measuring("escalation (sweep)"):
+        stage.now = followup.due
+        stage.settle(sweep=True)
+    stage.now = w2 - timedelta(hours=24, minutes=1)
+    stage.settle(sweep=True)
+    with rec.measuring("reminder, unconfirmed (sweep)"):
+        stage.now += timedelta(minutes=1)
+        stage.settle(sweep=True)
+    stage.now = window1 - timedelta(minutes=10)
     stage.settle(sweep=True)
     tech_token = tech["token"]
     with rec.measuring("en route"):
@@ -363,6 +388,13 @@ def minute_of(local: datetime) -> int:
     return m % 1440
 
 
+def after_quiet_hours(local: datetime) -> datetime:
+    """A step of the confirmation chain falling in quiet hours waits for their end (08:00 local)."""
+    if local.hour >= 21:
+        return (local + timedelta(days=1)).replace(hour=8, minute=0)
+    return local.replace(hour=8, minute=0) if local.hour < 8 else local
+
+
 def shape(visits: int, release_window: int = RELEASE_WINDOW) -> dict[str, list[float]]:
     """Operations per UTC minute of one day, for `visits` visits (steady state: as many booked as done)."""
     ops = defaultdict(lambda: [0.0] * 1440)
@@ -379,14 +411,20 @@ def shape(visits: int, release_window: int = RELEASE_WINDOW) -> dict[str, list[f
                 ops["book at night (held)" if quiet else "book (confirmation sent)"][m] += n / 60
                 if not quiet:
                     ops["customer replies C"][(m + 10) % 1440] += REPLY_SHARE * n / 60
+                    asked = day.replace(hour=hour, minute=minute) + timedelta(minutes=ESCALATE_AFTER)
+                    ops["escalation (sweep)"][minute_of(after_quiet_hours(asked))] += (1 - REPLY_SHARE) * n / 60
         held = n_zone * sum(w for h, w in BOOKING_HOURS.items() if h >= 21 or h < 8) / hours_total
         for k in range(max(release_window, 1)):  # released over the window after 08:00 local
             m = minute_of(day.replace(hour=8) + timedelta(minutes=k))
             ops["held text released"][m] += held / max(release_window, 1)
             ops["customer replies C"][(m + 10) % 1440] += REPLY_SHARE * held / max(release_window, 1)
+            ops["escalation (sweep)"][(m + ESCALATE_AFTER) % 1440] += (1 - REPLY_SHARE) * held / max(release_window, 1)
         for start, share in WINDOW_STARTS.items():
             n = n_zone * share
-            ops["reminder (sweep)"][minute_of(day.replace(hour=start))] += REMINDER_SHARE * n  # on the hour
+            # on the hour; the customers who never answered are handed back by the same sweep
+            ops["reminder (sweep)"][minute_of(day.replace(hour=start))] += REPLY_SHARE * REMINDER_SHARE * n
+            ops["reminder, unconfirmed (sweep)"][minute_of(day.replace(hour=start))] += \
+                (1 - REPLY_SHARE) * REMINDER_SHARE * n
             # technicians set off from 30 min before the window to 90 min into it, arrive 30 min later,
             # finish 75 min after arriving
             for k in range(120):
@@ -410,7 +448,8 @@ def per_partition_values(pat: str, due_shards: int) -> int:
 
 
 FIXED = ("SWEEP", "RATE#{identity}")  # written once per sweep / drainer run, not per item
-SWEPT = ("reminder (sweep)", "held text released")  # operations the sweep performs
+SWEPT = ("reminder (sweep)", "reminder, unconfirmed (sweep)", "escalation (sweep)",  # operations the sweep performs
+         "held text released")
 SWEEP_SECONDS = 50  # of each one-minute sweep run spent acting
 
 
@@ -606,76 +645,134 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
     from chalicelib.store.rates import SendRates
     SendRates().set_rate(org.sms_number, SMS_LIMITS[SHORT_CODE])  # the model's identity: a short code
     dispatcher = mint(boss.id, org.id, [Role.DISPATCHER])
-    techs, customers = [], []
+    techs, made = [], Counter()
     n_visits = sum(plan["en route"].values()) + 1
     for i in range(max(n_visits // 4, 2)):
         user = people.create_user(repos, Caller(boss), name=f"Tech {i:04d}", email=f"t{i}@acme.example",
                                   phone=f"+1212555{i:04d}", roles=frozenset({Role.TECHNICIAN}))
         techs.append({"id": user.id, "token": mint(user.id, org.id, [Role.TECHNICIAN])})
-    zones = list(ZONES)
 
-    def customer(i: int) -> tuple[str, str]:
-        while len(customers) <= i:
-            n = len(customers)
+    def daytime(zone: str, at: datetime) -> bool:
+        return 8 <= at.astimezone(ZoneInfo(zone)).hour < 21
+
+    def customer(at: datetime, quiet: bool = False, zone: str | None = None) -> tuple[str, str]:
+        """A new customer in `zone`, or in a zone where `at` is in the day (or in quiet hours), made outside
+        any operation."""
+        fitting = [zone] if zone else [z for z in ZONES if daytime(z, at) != quiet] or list(ZONES)
+        n = made["customers"]
+        made["customers"] += 1
+        label, rec.label = rec.label, None
+        try:
             phone = f"+1718{200 + n // 10_000}{n % 10_000:04d}"  # valid numbers: a reply from one is read
             c = people.create_customer(repos, Caller(boss), name=f"Customer {n}", phone=phone, email=None,
-                                       time_zone=zones[n % 4], address="1 Main St")
-            customers.append((c.id, c.phone))
-        return customers[i]
+                                       time_zone=fitting[n % len(fitting)], address="1 Main St")
+        finally:
+            rec.label = label
+        return c.id, c.phone
 
-    def book(i: int, start: datetime, tech: dict | None) -> dict:
+    def book(who: tuple[str, str], start: datetime) -> tuple[dict, dict]:
+        tech = techs[made["visits"] % len(techs)]
+        made["visits"] += 1
         return stage.request("POST", "/jobs", dispatcher, {
-            "customer_id": customer(i)[0], "description": "No heat", "appointment": {
+            "customer_id": who[0], "description": "No heat", "appointment": {
                 "window_start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "window_end": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                **({"technician_id": tech["id"]} if tech else {})}})
+                "technician_id": tech["id"]}}), tech
+
+    def on_the_hour(t: datetime) -> datetime:
+        return t.replace(minute=0, second=0, microsecond=0)
 
     began = time.perf_counter()
-    # Before the window (not counted): the visits whose technicians move in it, booked the day before;
-    # the visits whose reminders fall due in it; the night's bookings whose confirmations are held.
-    # (each in the state its operation needs: booked to go en route, en route to arrive, arrived to finish)
+    # Before the window (not counted), each visit in the state its operation in the window needs, its
+    # questions asked and answered (or not) at the times the model assumes, in time order:
     moving, started, finishing = [], [], []
-    start = day + timedelta(minutes=first_minute + 30)
-    for state, n in (("booked", sum(plan["en route"].values())), ("en_route", sum(plan["start (arrived)"].values())),
-                     ("start", sum(plan["complete (feedback request)"].values()))):
-        for _ in range(n):
-            tech = techs[len(customers) % len(techs)]
-            job = book(len(customers), start, tech)
-            appointment = job["appointments"][0]["id"]
-            for action in ("en_route", "start")[:{"booked": 0, "en_route": 1, "start": 2}[state]]:
-                stage.request("POST", f"/appointments/{appointment}/status", tech["token"], {"action": action})
+    setup: list[tuple[datetime, object]] = []  # (when, what)
+    base = day - timedelta(hours=5)  # 19:00 UTC the day before: daytime in every zone
+    opening = day + timedelta(minutes=first_minute)
+
+    def under_way(state: str):
+        def act():
+            who = customer(base)
+            job, tech = book(who, opening + timedelta(minutes=30))
+            stage.settle()
+            stage.driver.text_in(who[1], org.sms_number, "C")  # confirmed, as the measured visit was
+            for action in ("en_route", "start")[:("booked", "en_route", "start").index(state)]:
+                stage.request("POST", f"/appointments/{job['appointments'][0]['id']}/status", tech["token"],
+                              {"action": action})
             (moving if state == "booked" else started if state == "en_route" else finishing).append((job, tech))
-    asked = []  # customers asked to confirm, oldest first: they are the ones who answer "C"
-    for _ in range(sum(n for m, n in plan["customer replies C"].items() if m < first_minute + 10)):
-        i = len(customers)
-        book(i, day + timedelta(days=2, minutes=first_minute), techs[i % len(techs)])
-        asked.append(customer(i)[1])
-    for m, n in plan["reminder (sweep)"].items():
-        for _ in range(n):  # booked earlier today for tomorrow: the reminder falls due at minute m
-            book(len(customers), day + timedelta(days=1, minutes=m), None)
+        return act
+
+    for state, label in (("booked", "en route"), ("en_route", "start (arrived)"),
+                         ("start", "complete (feedback request)")):
+        setup += [(base, under_way(state))] * sum(plan[label].values())
+
+    def reminded(m: int, answers: bool):
+        def act():  # the reminder (and, unanswered, the hand-back) falls due at minute m, in the day there
+            who = customer(day + timedelta(minutes=m))
+            book(who, day + timedelta(days=1, minutes=m))
+            stage.settle()
+            if answers:
+                stage.driver.text_in(who[1], org.sms_number, "C")
+        return act
+
+    for m in window:
+        setup += [(base, reminded(m, True))] * plan["reminder (sweep)"][m]
+        setup += [(base, reminded(m, False))] * plan["reminder, unconfirmed (sweep)"][m]
+
+    def escalated(at: datetime, zone: str):
+        def act():  # asked now, never answered: the chain escalates it in the window (a visit 2 days on)
+            book(customer(stage.now, zone=zone), on_the_hour(at + timedelta(hours=47)))
+        return act
+
+    def local_hour(zone: str, at: datetime) -> int:
+        return at.astimezone(ZoneInfo(zone)).hour
+
+    for m in window:
+        due = day + timedelta(minutes=m)
+        asked = due - timedelta(minutes=ESCALATE_AFTER)
+        zone = next((z for z in ZONES if daytime(z, asked) and daytime(z, due)), None)
+        if zone is None:  # at 08:00 somewhere: asked the evening before, the step put off to the morning
+            asked = due - timedelta(hours=12, minutes=30)
+            zone = next((z for z in ZONES if local_hour(z, due) == 8), "America/New_York")
+        setup += [(asked, escalated(asked, zone))] * plan["escalation (sweep)"][m]
+
+    def held(zone: str):
+        def act():  # booked in quiet hours: its confirmation is released in the window
+            book(customer(stage.now, zone=zone), on_the_hour(opening + timedelta(days=2)))
+        return act
+
+    morning = next((z for z in ZONES if local_hour(z, opening) == 8), "America/New_York")  # releasing now
+    night = opening - timedelta(hours=10)  # 22:00 there
+    setup += [(night, held(morning))] * sum(plan["held text released"].values())
+    for when, act in sorted(setup, key=lambda s: s[0]):
+        if when > stage.now:
+            stage.now = when
+            stage.settle(sweep=True)
+        else:
+            stage.now += timedelta(seconds=1)  # a visit a second: its texts never wait for the send rate
+        act()
+    stage.now = opening - timedelta(minutes=1)
     stage.settle(sweep=True)
-    stage.now = (day + timedelta(minutes=first_minute)).replace(hour=3)  # 22:00 in New York: quiet hours
-    stage.settle(sweep=True)
-    for _ in range(sum(plan["held text released"].values())):
-        i = len(customers)
-        while zones[i % 4] != "America/New_York":
-            customer(i)
-            i += 1
-        book(i, day + timedelta(days=1, minutes=first_minute), None)
-    stage.now = day + timedelta(minutes=first_minute) - timedelta(minutes=1)
-    stage.settle(sweep=True)
-    print(f"(set-up: {len(customers)} customers, {len(moving) + len(started) + len(finishing)} visits under way, in "
-          f"{time.perf_counter() - began:.0f} s)", file=sys.stderr)
+    seen = len(stage.driver.outbox)
+    print(f"(set-up: {made['customers']} customers, {len(setup)} visits, in {time.perf_counter() - began:.0f} s)",
+          file=sys.stderr)
 
     # The window, minute by minute.
     began = time.perf_counter()
     written, ops_done, performed = {}, 0, Counter()
+    asked = []  # customers asked to confirm in the window, oldest first: they are the ones who answer "C"
+
+    def note_asked(seen: int) -> int:
+        asked.extend(e.to for e in stage.driver.outbox[seen:] if "visit booked" in e.body)
+        return len(stage.driver.outbox)
+
     en_route = list(moving)
     for m in window:
         minute_start = day + timedelta(minutes=m)
         stage.now = minute_start
         rec.label = f"sim {m}|sweep"
         stage.settle(sweep=True)  # the minute's sweep run: reminders, held texts
+        seen = note_asked(seen)
         todo = []
         for label in ("book (confirmation sent)", "book at night (held)"):
             todo += [label] * plan[label][m]
@@ -688,14 +785,7 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
             rec.label = f"sim {m}|{label}"
             stage.now = minute_start + timedelta(seconds=60 * k / max(len(todo), 1))
             if label.startswith("book"):
-                i = len(customers)
-                night = label == "book at night (held)"
-                while night and zones[i % 4] != "America/Los_Angeles":
-                    customer(i)
-                    i += 1
-                book(i, minute_start + timedelta(days=2), techs[i % len(techs)])
-                if not night:
-                    asked.append(customer(i)[1])
+                book(customer(stage.now, quiet=label == "book at night (held)"), minute_start + timedelta(days=2))
             elif label == "customer replies C" and asked:
                 stage.driver.text_in(asked.pop(0), org.sms_number, "C")
             elif label == "en route" and en_route:
@@ -721,6 +811,7 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
             performed[label] += 1
             ops_done += 1
             stage.settle()
+            seen = note_asked(seen)
         written[m] = sum(u for name, units in rec.units.items() if name.startswith(f"sim {m}|")
                          for (kind, _, _), u in units.items() if kind == "W")
     rec.label = None

@@ -23,8 +23,8 @@ def main(appointments: int, seed: int) -> None:
         import app
         from chalicelib import clock
         from devstack import faults
-        from devstack.emulator import serialize_dynamodb_writes
-        serialize_dynamodb_writes()
+        from devstack import emulator
+        emulator.install()
         # Tue 1 Dec 2026, 10:00 in Denver: outside quiet hours, so every text goes at once.
         clock.set_clock(lambda: datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
         began = time.perf_counter()

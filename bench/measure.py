@@ -64,9 +64,9 @@ def aws():
     botocore.client.BaseClient._make_api_call = counted
     try:
         with mock_aws():
-            from devstack.emulator import serialize_dynamodb_writes
+            from devstack import emulator
             from devstack.provision import provision
-            serialize_dynamodb_writes()
+            emulator.install()
             provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
             calls.reset()
             yield calls

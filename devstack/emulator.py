@@ -18,6 +18,10 @@ moto writes every answer by walking the service's shapes, one attribute value at
 local stack's time once items are many (a stream read of a hundred images). `attribute_values_as_they_are`
 passes an attribute value that is already in its wire form straight into the JSON answer.
 
+moto's SQS rebuilds a queue's whole attribute map for every message a ReceiveMessage looks at, to read its
+retention period: `queues_read_their_retention_once` reads the one attribute (a backlog of a thousand texts
+made each receive take a second of CPU).
+
 Every write also sets `WRITTEN`, so the local stack's driver wakes on a write instead of polling."""
 import copy
 import functools
@@ -25,16 +29,24 @@ import itertools
 import threading
 
 from moto.core.serialize import BaseJSONSerializer
+from moto.core.utils import unix_time
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.sqs.models import SQSBackend
 
 _lock = threading.RLock()
 WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 WRITTEN = threading.Event()
 moto_transact_write_items = DynamoDBBackend.transact_write_items  # moto's own, kept for comparison
+
+
+def install() -> None:
+    """Every patch below, once per process (each is idempotent)."""
+    serialize_dynamodb_writes()
+    queues_read_their_retention_once()
 
 
 def serialize_dynamodb_writes() -> None:
@@ -352,6 +364,23 @@ def attribute_values_as_they_are() -> None:
             moto_serialize_structure(self, serialized, value, shape, key)
     serialize_structure.passes = True
     BaseJSONSerializer._serialize_type_structure = serialize_structure
+
+
+# ---- queues ----
+
+moto_retention_check = SQSBackend.is_message_valid_based_on_retention_period
+
+
+def queues_read_their_retention_once() -> None:
+    if getattr(SQSBackend.is_message_valid_based_on_retention_period, "cheap", False):
+        return
+
+    @functools.wraps(moto_retention_check)
+    def retained(self, queue_name, message) -> bool:
+        retention = self.get_queue(queue_name).message_retention_period  # what get_queue_attributes reads
+        return retention + message.sent_timestamp / 1000 > unix_time()
+    retained.cheap = True
+    SQSBackend.is_message_valid_based_on_retention_period = retained
 
 
 # ---- the stream ----

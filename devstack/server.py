@@ -11,7 +11,7 @@ from moto.server import ThreadedMotoServer
 
 from . import gateway, state
 from .driver import Driver
-from .emulator import serialize_dynamodb_writes
+from . import emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -34,7 +34,7 @@ class LocalStack:
 
     def start(self) -> dict:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
-        serialize_dynamodb_writes()
+        emulator.install()
         self.moto = ThreadedMotoServer(ip_address=HOST, port=self.moto_port, verbose=False)
         self.moto.start()
         self.moto_port = self.moto._server.server_port

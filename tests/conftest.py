@@ -83,9 +83,9 @@ def aws():
     """A fresh moto account with the table and bucket of infra/template.yaml."""
     from moto import mock_aws
 
-    from devstack.emulator import serialize_dynamodb_writes
+    from devstack import emulator
     from devstack.provision import provision
-    serialize_dynamodb_writes()
+    emulator.install()
     with mock_aws():
         Operations.paused = True  # provisioning is set-up, not the code's own calls
         try:

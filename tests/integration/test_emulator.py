@@ -286,3 +286,20 @@ def test_answers_carry_attribute_values_exactly_as_moto_writes_them(aws, monkeyp
                 answer.pop("ResponseMetadata", None)
         assert mine == theirs
     assert ours[0]["Item"]["m"]["M"]["x"]["L"][3] == {"B": b"\x02"} and ours[0]["Item"]["n"] == {"N": "-1.50"}
+
+
+def test_a_queue_keeps_a_message_exactly_as_long_as_moto_does(aws):
+    from moto.core.utils import unix_time
+    from moto.sqs.models import sqs_backends
+
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="texts", Attributes={"MessageRetentionPeriod": "60"})["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="a text")
+    sqs_backend = sqs_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    message = sqs_backend.get_queue("texts")._messages[0]
+    for age in (0, 59, 61, 3600):
+        message.sent_timestamp = int((unix_time() - age) * 1000)
+        assert sqs_backend.is_message_valid_based_on_retention_period("texts", message) == \
+            emulator.moto_retention_check(sqs_backend, "texts", message) == (age < 60)
+    message.sent_timestamp = int(unix_time() * 1000)
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == ["a text"]

@@ -184,10 +184,10 @@ def emulated_aws():
 
     from chalicelib.services.people import create_organization
     from chalicelib.services.repositories import Repositories
-    from devstack.emulator import serialize_dynamodb_writes
+    from devstack import emulator
     from devstack.provision import provision
     from tests.conftest import Operations
-    serialize_dynamodb_writes()
+    emulator.install()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{server._server.server_port}"
