@@ -22,8 +22,7 @@ def main(appointments: int, seed: int) -> None:
 
         import app
         from chalicelib import clock
-        from devstack import faults
-        from devstack import emulator
+        from devstack import emulator, faults
         emulator.install()
         # Tue 1 Dec 2026, 10:00 in Denver: outside quiet hours, so every text goes at once.
         clock.set_clock(lambda: datetime(2026, 12, 1, 17, 0, tzinfo=UTC))

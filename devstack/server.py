@@ -9,9 +9,8 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
-from . import gateway, state
+from . import emulator, gateway, state
 from .driver import Driver
-from . import emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
