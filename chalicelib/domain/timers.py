@@ -20,6 +20,9 @@ class TimerKind(StrEnum):
 
 
 DERIVED = (TimerKind.REMINDER, TimerKind.STILL_ASSIGNING, TimerKind.AUTO_CANCEL, TimerKind.DELAY_CHECK)
+# Someone waits on these: a customer whose technician is late, a visit nobody is assigned to yet. The
+# reminders and the confirmation chain can go some minutes later without anyone noticing.
+URGENT = frozenset({TimerKind.DELAY_CHECK, TimerKind.STILL_ASSIGNING, TimerKind.AUTO_CANCEL})
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from .. import metrics
 from ..config import environment
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.messages import Message, MessageStatus
+from ..domain.pacing import is_urgent
 from ..domain.scenarios import ScenarioName
-from ..domain.timers import Timer
+from ..domain.timers import URGENT, Timer
 from ..domain.triggers import Trigger, why_not_now
 from ..notify.channels import Senders
 from . import ledger
@@ -45,6 +46,7 @@ def run(repos: Repositories, senders: Senders, now: datetime) -> SweepReport:
     end = min(now, start + MAX_CATCH_UP)
     report = SweepReport(since=_stamp(start), until=_stamp(end))
     items, report.queries = repos.due.due_between(start, end)
+    items = sorted(items, key=_routine)  # stable: due order within each
     # Items act independently (each is claimed by a conditional write), so a pool acts on several at once:
     # the 8:00 reminders of a large zone are more than one thread gets through in a minute (bench/capacity.py).
     # A run acts for at most SWEEP_SECONDS; what it did not reach stays in the index, and the watermark does
@@ -76,6 +78,12 @@ def run(repos: Repositories, senders: Senders, now: datetime) -> SweepReport:
     report.left = len(left)
     repos.due.advance_watermark(start if left else max(start, end - SAFETY))
     return report
+
+
+def _routine(item: Timer | Message) -> bool:
+    """When a run has more due than time (the 8:00 reminders of a large zone), the late technician's text
+    and the unassigned visit's notice go first; the reminders after them, in a later run if need be."""
+    return item.kind not in URGENT if isinstance(item, Timer) else not is_urgent(item.scenario)
 
 
 def _act(repos: Repositories, senders: Senders, item, now: datetime) -> tuple[str, bool, bool]:

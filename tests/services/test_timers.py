@@ -313,3 +313,35 @@ def test_the_voice_follow_up_waits_for_the_end_of_quiet_hours(shop, clock, voice
     ((at, _, _, text),) = voice_calls
     assert at == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
     assert "Wednesday 2 December, between 6 and 8pm" in text and "Thursday" not in text
+
+
+def test_a_run_short_of_time_acts_on_the_late_technician_before_the_reminders_due_earlier(shop, noon, monkeypatch):
+    """The 8:00 reminders of a large zone are more than one run has time for (bench/capacity.py): the
+    delayed text of a visit whose window has just ended must not wait behind them."""
+    from chalicelib.services import sweep as sweep_service
+    shop.sweep()
+    late_end = NOON + timedelta(days=1, hours=4)  # the late visit's window ends: its delay check falls due
+    late, _ = shop.book(late_end - timedelta(hours=2), shop.tech.id)
+    reminded = []
+    for n in range(3):  # their reminders fall due a minute before the delay check
+        customer = shop.add_customer(f"c_{n}", f"+1303555{n:04d}")
+        reminded.append(shop.book(late_end - timedelta(minutes=1) + timedelta(hours=24), shop.tech.id,
+                                  customer_id=customer)[0])
+    shop.run_until(late_end - timedelta(minutes=2), step=timedelta(hours=1))
+    assert shop.scenarios(late) == ["booking_confirmation", "reminder"]
+    assert all(shop.scenarios(job) == ["booking_confirmation"] for job in reminded)
+
+    ticks = iter(range(10_000))  # each look at the clock a second on: one run has time for one item
+    monkeypatch.setattr(sweep_service.time, "monotonic", lambda: float(next(ticks)))
+    monkeypatch.setenv("SWEEP_SECONDS", "1")
+    monkeypatch.setenv("SWEEP_WORKERS", "1")
+    shop.clock.now = late_end
+    report = shop.sweep()
+    assert (report.acted, report.left) == (1, 6)  # each reminder, and each confirmation's follow-up (48 h out)
+    assert shop.scenarios(late)[-1] == "delayed"
+    assert all(shop.scenarios(job) == ["booking_confirmation"] for job in reminded)
+    for _ in range(6):  # the next runs go on with the routine items, one a run, each once
+        shop.clock.now += timedelta(minutes=1)
+        assert shop.sweep().acted == 1
+    assert all(shop.scenarios(job) == ["booking_confirmation", "reminder"] for job in reminded)
+    assert shop.sweep().due == 0
