@@ -220,8 +220,10 @@ class Stage:
         self.mock = mock_aws()
         self.mock.start()
         import os
+        # One sweep thread, as make run (its outbox is per thread), with no time limit: simulated time stands
+        # still while it acts, so a run acts on all that is due (the model's simulation runs say the same).
         os.environ.update(provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"]), TEXT_DRAIN_SECONDS="0",
-                          SWEEP_WORKERS="1")  # as make run: its outbox is per thread
+                          SWEEP_WORKERS="1", SWEEP_SECONDS="86400")
         from chalicelib import clock as app_clock
         self.now = start
         app_clock.set_clock(lambda: self.now)
@@ -256,7 +258,7 @@ class Stage:
         """Stream and drainer until quiet (the sweep only when asked: it runs once a minute whatever
         happens, so its own fixed cost is not any operation's); then every text's delivery receipt."""
         d = self.driver
-        for _ in range(10):
+        for _ in range(1000):  # until the stream is quiet: what an operation causes is counted as its own
             if sweep:
                 d.sweep()
                 sweep = False
@@ -818,8 +820,8 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
     seconds = time.perf_counter() - began
     stage.mock.stop()
 
-    # The local stage's sweep acts on all that is due each minute (one thread, no time limit: simulated time
-    # stands still while it works) and its texts leave from one number at that number's own rate.
+    # The local stage's sweep acts on all that is due each minute (see Stage) and its texts leave from one
+    # number at that number's own rate.
     result = model(measured, int(VISITS * scale), due_shards, RELEASE_WINDOW, 1, SMS_LIMITS[SHORT_CODE],
                    sweep_items=1e12)
     modelled = {m: sum(per_minute[m] for (kind, _, _), per_minute in result["load"].items() if kind == "W")

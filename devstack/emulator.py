@@ -276,7 +276,6 @@ def _refreshing(method, keys_of):
             for table, hash_key, range_key in keys_of(self, *args, **kwargs):
                 if (partitions := getattr(table, "emulator_partitions", None)) is not None:
                     partitions.refresh(table, hash_key, range_key)
-    refreshing.refreshes = True
     return refreshing
 
 
@@ -296,7 +295,7 @@ def _named(backend: DynamoDBBackend, table_name: str, attributes: dict):
 def _put_keys(table, item_attrs, *_, **__):
     try:
         return [(table, *_key(table, item_attrs))]
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001  an item without its key: moto refused it
         return []
 
 
