@@ -102,6 +102,7 @@ def main(n: int, write: bool) -> None:
 
         import app
         from chalicelib import clock
+        from chalicelib.config import environment
         from chalicelib.domain import prices
         from chalicelib.domain.people import Role
         from chalicelib.domain.segments import count
@@ -164,8 +165,8 @@ def main(n: int, write: bool) -> None:
             def sweep():
                 nonlocal sweeps
                 sweeps += 1
-                client.lambda_.invoke("timer_sweep", client.events.generate_cw_event(
-                    source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+                for shard in range(environment().due_shards):  # each shard's schedule
+                    client.lambda_.invoke("timer_sweep", {"shard": shard})
 
             botocore.client.BaseClient._make_api_call = counted
             try:
@@ -201,7 +202,7 @@ def main(n: int, write: bool) -> None:
         lambdas = sum(invocations.values())
         per = {"write_request_units": units.wru / n, "read_request_units": units.rru / n,
                "lambda_invocations": lambdas / n, "sms_segments": units.segments / n}
-        total, breakdown = prices.per_1000(per)
+        total, breakdown = prices.per_1000(per, environment().due_shards)
         print(f"{n} appointment lifecycles on moto; prices as of {prices.PRICES_AS_OF} ({prices.REGION})\n")
         print(f"per lifecycle: {units.texts / n:.1f} texts, {per['sms_segments']:.1f} SMS segments, "
               f"{per['write_request_units']:.1f} WRU, {per['read_request_units']:.1f} RRU, "
@@ -213,7 +214,7 @@ def main(n: int, write: bool) -> None:
             print(f"  {name:<9} ${breakdown[name]['usd']:>8,.2f}   "
                   + ", ".join(f"{k} {v:,}" for k, v in breakdown[name].items() if k != "usd"))
         fixed = breakdown["fixed_per_month"]
-        print(f"  plus, whatever the volume: the minute sweep, {fixed['sweep_invocations']:,} invocations a month "
+        print(f"  plus, whatever the volume: the minute sweep (a run per due shard), {fixed['sweep_invocations']:,} invocations a month "
               f"≈ ${fixed['usd']:.2f} (its DynamoDB reads for due items are in the figures above)")
         if write:
             path = ROOT / "chalicelib" / "domain" / "usage.py"

@@ -1,6 +1,6 @@
 """What `chalice local` cannot do, done for real on the local stage: the DynamoDB stream read from the
 emulator and handed to `table_changes` as Lambda would, the `timer_sweep` ticked every minute of
-simulated time, inbound texts handed to `inbound_sms` as End User Messaging would, and an outbox of
+simulated time (once per due shard), inbound texts handed to `inbound_sms` as End User Messaging would, and an outbox of
 every message sent, each answered with a simulated delivery event through the handler a real one reaches:
 SMS and email receipts to `delivery_events`, WhatsApp statuses to `whatsapp_events`. moto has no End User
 Messaging Social, so WhatsApp sends go to a recording stand-in; emails really go to moto's SES v2."""
@@ -8,6 +8,7 @@ import json
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -102,6 +103,15 @@ class RecordingEmail:
         return provider_id
 
 
+def summed(reports: list[dict]) -> dict:
+    """The shards' sweep reports of one minute as one."""
+    kinds = Counter()
+    for report in reports:
+        kinds.update(report["kinds"])
+    return {**{k: sum(r[k] for r in reports) for k in ("queries", "due", "acted", "failed", "left")},
+            "kinds": dict(kinds)}
+
+
 @dataclass
 class Driver:
     app: object
@@ -134,8 +144,10 @@ class Driver:
         self.pump.drain(lambda event: self.invoke("table_changes", event), attempts=1)
 
     def sweep(self) -> dict:
+        """One minute's sweep: each shard's rule invokes `timer_sweep` with its shard, as in AWS. The runs'
+        reports summed."""
         self.last_sweep = self.clock().strftime("%Y-%m-%dT%H:%M")
-        return self.invoke("timer_sweep", self._scheduled_event())
+        return summed([self.invoke("timer_sweep", {"shard": shard}) for shard in range(self.repos.due.shards())])
 
     def _scheduled_event(self) -> dict:
         return {"version": "0", "detail-type": "Scheduled Event", "source": "aws.events",

@@ -15,7 +15,7 @@ LAMBDA_MEMORY_GB = 128 / 1024  # Chalice's default memory size, as packaged
 # The emulator cannot measure billed Lambda time: an assumed average (most invocations wait on a few
 # DynamoDB calls and one SMS send). Say so wherever it is used.
 ASSUMED_MS_PER_INVOCATION = 150
-SWEEP_INVOCATIONS_PER_MONTH = 60 * 24 * 30  # the minute sweep runs whatever is due
+SWEEP_RUNS_PER_MONTH = 60 * 24 * 30  # per shard of the due index: the minute sweep runs whatever is due
 
 
 def lambda_usd(invocations: float) -> float:
@@ -23,9 +23,10 @@ def lambda_usd(invocations: float) -> float:
     return invocations * LAMBDA_REQUEST + gb_seconds * LAMBDA_GB_SECOND
 
 
-def per_1000(per_appointment: dict[str, float]) -> tuple[float, dict[str, dict]]:
+def per_1000(per_appointment: dict[str, float], due_shards: int) -> tuple[float, dict[str, dict]]:
     """The cost of 1,000 appointment lifecycles, and its breakdown, from what one lifecycle uses:
-    `write_request_units`, `read_request_units`, `lambda_invocations`, `sms_segments`."""
+    `write_request_units`, `read_request_units`, `lambda_invocations`, `sms_segments`; and the sweep's fixed
+    cost, a run a minute per shard of the due index."""
     n = {k: v * 1000 for k, v in per_appointment.items()}
     dynamodb = (n["write_request_units"] * DYNAMODB_WRITE_REQUEST_UNIT
                 + n["read_request_units"] * DYNAMODB_READ_REQUEST_UNIT)
@@ -37,8 +38,8 @@ def per_1000(per_appointment: dict[str, float]) -> tuple[float, dict[str, dict]]
                      "read_request_units": round(n["read_request_units"]), "usd": round(dynamodb, 4)},
         "lambda": {"invocations": round(n["lambda_invocations"]),
                    "assumed_ms_per_invocation": ASSUMED_MS_PER_INVOCATION, "usd": round(lambdas, 4)},
-        "fixed_per_month": {"sweep_invocations": SWEEP_INVOCATIONS_PER_MONTH,
-                            "usd": round(lambda_usd(SWEEP_INVOCATIONS_PER_MONTH), 4),
+        "fixed_per_month": {"sweep_invocations": SWEEP_RUNS_PER_MONTH * due_shards,
+                            "usd": round(lambda_usd(SWEEP_RUNS_PER_MONTH * due_shards), 4),
                             "note": "the minute sweep, whatever the number of appointments (not in the total)"},
     }
     return round(sms + dynamodb + lambdas, 2), breakdown

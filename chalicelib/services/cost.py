@@ -3,6 +3,7 @@ lifecycle as bench/cost.py counted them (domain/usage.py), SMS segments per appo
 organization's counters have them, priced by domain/prices.py."""
 from datetime import date
 
+from ..config import environment
 from ..domain import prices, usage
 from ..store import tallies
 
@@ -16,7 +17,7 @@ def of_organization(org_id: str, first: date, last: date) -> dict:
     counted = appointments > 0
     if counted:  # this organization's own texts: its templates, its scenarios, its customers' replies
         per_appointment["sms_segments"] = segments / appointments
-    total, breakdown = prices.per_1000(per_appointment)
+    total, breakdown = prices.per_1000(per_appointment, environment().due_shards)
     return {"per_1000_appointments_usd": total, "breakdown": breakdown, "prices_as_of": prices.PRICES_AS_OF,
             "basis": {"from": first.isoformat(), "to": last.isoformat(), "appointments": appointments,
                       "segments": segments,

@@ -85,6 +85,9 @@ class CustomerRepository(Protocol):
 
 
 class RecipientContexts(Protocol):
+    def for_run(self) -> RecipientContexts:
+        """A loader for one sweep run: what is the organization's own (not the customer) is read once."""
+
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
              location_id: str | None) -> RecipientContext:
         """NotFound if the organization or the customer is missing; defaults for missing settings."""
@@ -174,14 +177,19 @@ class TimerRepository(Protocol):
 
 
 class DueIndex(Protocol):
-    def due_between(self, start: datetime, end: datetime) -> tuple[list[Timer | Message], int]:
+    def shards(self) -> int:
+        """How many shards the index spreads each hour over: the sweep runs once a minute per shard."""
+
+    def due_between(self, start: datetime, end: datetime, shard: int | None = None) \
+            -> tuple[list[Timer | Message], int]:
         """Pending timers, held messages and sent ones awaiting a receipt due in [start, end] (whole
-        seconds), in due order; and the number of reads it took."""
+        seconds) in one shard (None: every shard), in due order; and the number of reads it took. Each item
+        is in exactly one shard."""
 
-    def watermark(self) -> datetime | None:
-        """The due time up to which the sweep has acted."""
+    def watermark(self, shard: int) -> datetime | None:
+        """The due time up to which the shard's sweep has acted."""
 
-    def advance_watermark(self, to: datetime) -> None:
+    def advance_watermark(self, to: datetime, shard: int) -> None:
         """Only forward: an older value is ignored."""
 
 

@@ -1,10 +1,10 @@
-"""The minute sweep: everything due (held texts, timers) is read from the due index, from the stored
-watermark up to now, so after an outage it catches up minute by minute and never skips one. Each due
-item is claimed with a conditional write, so two overlapping sweeps never act twice."""
+"""The minute sweep, one run per shard of the due index: everything due in the shard (held texts, timers)
+is read from the shard's watermark up to now, so after an outage it catches up minute by minute and never
+skips one. Each due item is claimed with a conditional write, so two overlapping runs never act twice."""
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
@@ -31,6 +31,7 @@ SAFETY = timedelta(minutes=1)
 
 @dataclass
 class SweepReport:
+    shard: int = 0
     since: str = ""
     until: str = ""
     queries: int = 0  # Queries on the due index
@@ -41,11 +42,14 @@ class SweepReport:
     left: int = 0  # due items this run had no time for (the next run goes on)
 
 
-def run(repos: Repositories, senders: Senders, now: datetime) -> SweepReport:
-    start = repos.due.watermark() or now - SAFETY
+def run(repos: Repositories, senders: Senders, now: datetime, shard: int) -> SweepReport:
+    if not 0 <= shard < repos.due.shards():
+        raise ValueError(f"no shard {shard}: the due index has {repos.due.shards()} (DUE_SHARDS)")
+    start = repos.due.watermark(shard) or now - SAFETY
     end = min(now, start + MAX_CATCH_UP)
-    report = SweepReport(since=_stamp(start), until=_stamp(end))
-    items, report.queries = repos.due.due_between(start, end)
+    report = SweepReport(shard=shard, since=_stamp(start), until=_stamp(end))
+    items, report.queries = repos.due.due_between(start, end, shard)
+    repos = replace(repos, contexts=repos.contexts.for_run())
     items = sorted(items, key=_routine)  # stable: due order within each
     # Items act independently (each is claimed by a conditional write), so a pool acts on several at once:
     # the 8:00 reminders of a large zone are more than one thread gets through in a minute (bench/capacity.py).
@@ -76,7 +80,7 @@ def run(repos: Repositories, senders: Senders, now: datetime) -> SweepReport:
     # Lag a little behind: an item filed while this sweep ran is read again next time (acted-on items
     # have left the index, so reading again costs nothing and acts on nothing twice).
     report.left = len(left)
-    repos.due.advance_watermark(start if left else max(start, end - SAFETY))
+    repos.due.advance_watermark(start if left else max(start, end - SAFETY), shard)
     return report
 
 

@@ -2,8 +2,10 @@
 `gsi3pk = DUE#{hour}#{shard}` and `gsi3sk = {due}#...`, and only while pending, so the sweep reads
 what is due and nothing else: one Query per hour bucket and shard, over a range of due times. An hour
 is spread over DUE_SHARDS partitions (a setting, sized by bench/capacity.py) so a busy one (the 8:00
-reminders) stays cool. Raise it freely; lower it only when nothing is pending in the shards dropped,
-as the sweep reads only the shards the setting names."""
+reminders) stays cool. The sweep runs once a minute per shard, each run reading its own shard from its own
+watermark, so the 8:00 backlog is shared between DUE_SHARDS runs. Raise it freely (with a schedule per
+shard: infra/template.yaml); lower it only when nothing is pending in the shards dropped, as only the
+shards the setting names are swept."""
 import zlib
 from datetime import datetime, timedelta
 
@@ -29,35 +31,40 @@ def due_keys(due: datetime, pk: str, sk: str) -> tuple[str, str]:
     return f"DUE#{_bucket(due)}#{shard}", f"{keys.stamp(due)}#{pk}#{sk}"
 
 
-def due_between(start: datetime, end: datetime) -> tuple[list[Entity], int]:
-    """Everything pending with a due time in [start, end], in due order, and the Queries it took."""
+def due_between(start: datetime, end: datetime, shard: int | None = None) -> tuple[list[Entity], int]:
+    """Everything pending with a due time in [start, end] in one shard (None: all), in due order, and the
+    Queries it took."""
     bind()
     found: list[Entity] = []
     queries, hour = 0, start.replace(minute=0, second=0, microsecond=0)
+    read = range(shards()) if shard is None else (shard,)
     while hour <= end:
-        for shard in range(shards()):
+        for one in read:
             queries += 1
-            found += list(Entity.gsi3.query(f"DUE#{_bucket(hour)}#{shard}",
+            found += list(Entity.gsi3.query(f"DUE#{_bucket(hour)}#{one}",
                                             Entity.gsi3sk.between(keys.stamp(start), keys.stamp(end) + "~")))
         hour += timedelta(hours=1)
     found.sort(key=lambda i: i.gsi3sk)
     return found, queries
 
 
-def watermark() -> str | None:
-    """The due time up to which the sweep has acted (an ISO stamp)."""
+def watermark(shard: int) -> str | None:
+    """The due time up to which the shard's sweep has acted (an ISO stamp). A shard without one yet starts
+    from where the single sweep of earlier versions stopped, so an upgrade skips nothing."""
     bind()
-    try:
-        return WatermarkItem.get("SWEEP", "WATERMARK").minute
-    except WatermarkItem.DoesNotExist:
-        return None
+    for sk in (f"WATERMARK#{shard}", "WATERMARK"):
+        try:
+            return WatermarkItem.get("SWEEP", sk).minute
+        except WatermarkItem.DoesNotExist:
+            continue
+    return None
 
 
-def advance_watermark(to: str) -> None:
+def advance_watermark(to: str, shard: int) -> None:
     """Only forward: an overlapping, slower sweep never moves it back."""
     bind()
     try:
-        WatermarkItem(pk="SWEEP", sk="WATERMARK", minute=to).save(
+        WatermarkItem(pk="SWEEP", sk=f"WATERMARK#{shard}", minute=to).save(
             condition=WatermarkItem.minute.does_not_exist() | (WatermarkItem.minute < to))
     except PutError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
@@ -68,17 +75,21 @@ class Due:
     """The due index for the services: what is due as domain objects (a pending Timer, a held Message, or
     a sent one still waiting for its receipt), and the sweep's watermark."""
 
-    def due_between(self, start: datetime, end: datetime) -> tuple[list[Timer | Message], int]:
+    def shards(self) -> int:
+        return shards()
+
+    def due_between(self, start: datetime, end: datetime, shard: int | None = None) \
+            -> tuple[list[Timer | Message], int]:
         from .messages import _message  # these modules file their items with due_keys: imported on use
         from .timers import timer_of
-        items, queries = due_between(start, end)
+        items, queries = due_between(start, end, shard)
         return [_message(i) if isinstance(i, MessageItem) else timer_of(i) for i in items
                 if isinstance(i, (MessageItem, TimerItem))], queries
 
-    def watermark(self) -> datetime | None:
-        """The due time up to which the sweep has acted (whole seconds, UTC)."""
-        mark = watermark()
+    def watermark(self, shard: int) -> datetime | None:
+        """The due time up to which the shard's sweep has acted (whole seconds, UTC)."""
+        mark = watermark(shard)
         return datetime.fromisoformat(mark.replace("Z", "+00:00")) if mark else None
 
-    def advance_watermark(self, to: datetime) -> None:
-        advance_watermark(keys.stamp(to))
+    def advance_watermark(self, to: datetime, shard: int) -> None:
+        advance_watermark(keys.stamp(to), shard)

@@ -289,13 +289,26 @@ def test_a_timer_already_due_is_filed_at_now_and_the_index_mixes_texts_and_timer
     assert queries >= 1
 
 
-def test_the_watermark_only_moves_forward(repos, tenant):
-    assert repos.due.watermark() is None
-    repos.due.advance_watermark(NOW)
-    repos.due.advance_watermark(NOW - timedelta(minutes=5))
-    assert repos.due.watermark() == NOW
-    repos.due.advance_watermark(NOW + timedelta(minutes=1))
-    assert repos.due.watermark() == NOW + timedelta(minutes=1)
+def test_each_shards_watermark_only_moves_forward_on_its_own(repos, tenant):
+    assert repos.due.watermark(0) is None
+    repos.due.advance_watermark(NOW, 0)
+    repos.due.advance_watermark(NOW - timedelta(minutes=5), 0)
+    assert repos.due.watermark(0) == NOW
+    repos.due.advance_watermark(NOW + timedelta(minutes=1), 0)
+    assert repos.due.watermark(0) == NOW + timedelta(minutes=1)
+    assert repos.due.watermark(1) is None  # a slow shard keeps its own place
+    repos.due.advance_watermark(NOW - timedelta(minutes=5), 1)
+    assert (repos.due.watermark(0), repos.due.watermark(1)) == (NOW + timedelta(minutes=1), NOW - timedelta(minutes=5))
+
+
+def test_every_due_item_is_in_exactly_one_shard(repos, tenant):
+    jobs = [scheduled(repos) for _ in range(12)]
+    for job in jobs:
+        repos.timers.put(timer(job), NOW)
+    everything, _ = repos.due.due_between(NOW, NOW + timedelta(hours=3))
+    by_shard = [repos.due.due_between(NOW, NOW + timedelta(hours=3), shard)[0] for shard in range(repos.due.shards())]
+    assert sorted(t.job_id for part in by_shard for t in part) == sorted(t.job_id for t in everything)
+    assert len(everything) == len(jobs) and sum(1 for part in by_shard if part) > 1
 
 
 # -- queues, inbox, feedback, settings, orders ------------------------------------------------------------

@@ -273,6 +273,7 @@ def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api,
     assert body["breakdown"]["dynamodb"]["usd"] == round(dynamodb, 4)
     assert body["per_1000_appointments_usd"] == round(8.83 + dynamodb + lambdas, 2)
     assert body["prices_as_of"] == prices.PRICES_AS_OF
+    assert body["breakdown"]["fixed_per_month"]["sweep_invocations"] == 4 * 60 * 24 * 30  # a run per due shard
 
 
 def test_the_auto_cancel_reason_counted_is_the_one_the_timers_write():

@@ -5,10 +5,12 @@ come in the adapters' order and page through every item once. What they hand out
 from DynamoDB is: changing it changes nothing stored."""
 import base64
 import json
+import zlib
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.config import environment
 from chalicelib.domain import ids
 from chalicelib.domain.channels import ChannelSettings
 from chalicelib.domain.errors import Conflict, NotFound, ValidationError, VersionConflict
@@ -77,7 +79,7 @@ class World:
     channels: dict = field(default_factory=dict)
     classification: dict = field(default_factory=dict)
     timers: dict = field(default_factory=dict)  # (org, job, appointment, kind) -> Timer
-    watermark: datetime | None = None
+    watermarks: dict = field(default_factory=dict)  # shard -> datetime
     queues: dict = field(default_factory=dict)  # (org_id, entry_id) -> QueueEntry
     inbox: dict = field(default_factory=dict)  # (org_id, user_id, item_id) -> InboxItem
     alerted: dict = field(default_factory=dict)  # (org_id, job_id, technician_id) -> datetime
@@ -196,6 +198,9 @@ class FakeCustomers(_Part):
 
 
 class FakeContexts(_Part):
+    def for_run(self) -> "FakeContexts":
+        return self  # nothing to save: the fakes read no partition
+
     def load(self, org_id, customer_id, technician_id, location_id) -> RecipientContext:
         w = self.w
         if org_id not in w.organizations or (org_id, customer_id) not in w.customers:
@@ -430,10 +435,13 @@ class FakeTimers(_Part):
 
 
 class FakeDue(_Part):
-    def due_between(self, start, end):
+    def shards(self) -> int:
+        return environment().due_shards
+
+    def due_between(self, start, end, shard=None):
         found = []
         for key, at in self.w.due_at.items():
-            if stamp(start) <= stamp(at) <= stamp(end):
+            if stamp(start) <= stamp(at) <= stamp(end) and shard in (None, _shard(key, self.shards())):
                 if key[0] == "msg":
                     item = self.w.messages[key[1:]]
                     position = f"MSG#{_message_order(item)}"
@@ -443,15 +451,20 @@ class FakeDue(_Part):
                 found.append((f"{stamp(at)}#ORG#{item.org_id}#JOB#{item.job_id}#{position}", deepcopy(item)))
         hours = int((end.replace(minute=0, second=0, microsecond=0) -
                      start.replace(minute=0, second=0, microsecond=0)) / timedelta(hours=1)) + 1
-        return [item for _, item in sorted(found, key=lambda f: f[0])], hours
+        return [item for _, item in sorted(found, key=lambda f: f[0])], hours * (self.shards() if shard is None else 1)
 
-    def watermark(self):
-        return self.w.watermark
+    def watermark(self, shard):
+        return self.w.watermarks.get(shard)
 
-    def advance_watermark(self, to) -> None:
+    def advance_watermark(self, to, shard) -> None:
         to = to.replace(microsecond=0)
-        if self.w.watermark is None or self.w.watermark < to:
-            self.w.watermark = to
+        if shard not in self.w.watermarks or self.w.watermarks[shard] < to:
+            self.w.watermarks[shard] = to
+
+
+def _shard(key: tuple, shards: int) -> int:
+    """A job's items share a shard (as the store's do): any stable spread will do for the fakes."""
+    return zlib.crc32(f"{key[1]}/{key[2]}".encode()) % shards
 
 
 def _queue_order(e: QueueEntry) -> str:

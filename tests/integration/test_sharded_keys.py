@@ -54,6 +54,31 @@ def test_raising_the_due_shards_keeps_what_was_filed_before(aws, monkeypatch):
     assert [i.gsi3sk for i in found] == sorted(i.gsi3sk for i in found)
 
 
+def test_each_shards_sweep_reads_its_own_partitions_and_together_they_read_every_item_once(aws, monkeypatch):
+    monkeypatch.setenv("DUE_SHARDS", "8")
+    repos = Repositories()
+    placed = put_timers(repos, 160, seed=4, prefix="d")
+
+    read = [due.due_between(NOW, NOW + timedelta(hours=3), shard) for shard in range(8)]
+
+    assert [queries for _, queries in read] == [4] * 8  # one Query per hour bucket: the shard's own
+    for shard, (found, _) in enumerate(read):
+        assert {i.gsi3pk.rsplit("#", 1)[1] for i in found} == {str(shard)}
+        assert [i.gsi3sk for i in found] == sorted(i.gsi3sk for i in found)
+    assert sorted(i.job_id for found, _ in read for i in found) == sorted(job for job, _ in placed)
+
+
+def test_a_shard_without_a_watermark_starts_where_the_single_sweep_stopped(aws):
+    """Before the sweep ran per shard it kept one watermark: an upgrade must not skip what it had not done."""
+    from chalicelib.store.models import WatermarkItem, bind
+    bind()
+    WatermarkItem(pk="SWEEP", sk="WATERMARK", minute="2026-12-01T14:30:00Z").save()
+    due.advance_watermark("2026-12-01T15:00:00Z", 1)
+
+    assert due.watermark(0) == "2026-12-01T14:30:00Z"
+    assert due.watermark(1) == "2026-12-01T15:00:00Z"
+
+
 @pytest.mark.parametrize("shards", [1, 4, 7])
 def test_counters_over_shards_add_up_to_every_fact_once_by_day_in_order(aws, monkeypatch, shards):
     monkeypatch.setenv("TALLY_SHARDS", str(shards))

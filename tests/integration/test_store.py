@@ -148,3 +148,37 @@ def test_access_patterns_answer_by_key(repos, tenant):
         if not (token := page.next_token):
             break
     assert sorted(seen) == sorted([morning.id, evening.id, unassigned.id])
+
+
+def test_a_sweep_runs_loader_reads_the_organizations_own_items_once_and_the_customer_every_time(repos, tenant):
+    """The 8:00 reminders of a large zone would otherwise each read the organization's profile, settings,
+    channels and technician from its one partition (bench/capacity.py)."""
+    import botocore.client
+    org, _, _ = tenant
+    repos.customers.add(Customer(id="cus_2", org_id=org.id, name="Lee", phone="+13035550188", created_at=NOW))
+    asked, original = [], botocore.client.BaseClient._make_api_call
+
+    def spy(client, operation, params):
+        if operation == "BatchGetItem":
+            asked.append(sorted(k["sk"]["S"] for t in params["RequestItems"].values() for k in t["Keys"]))
+        return original(client, operation, params)
+
+    run = repos.contexts.for_run()
+    botocore.client.BaseClient._make_api_call = spy
+    try:
+        first = run.load(org.id, "cus_1", "usr_tech", None)
+        second = run.load(org.id, "cus_2", "usr_tech", None)
+        customer = repos.customers.get(org.id, "cus_1")
+        customer.opt(True, NOW, "STOP")
+        repos.customers.save(customer)
+        third = run.load(org.id, "cus_1", "usr_tech", None)
+        plain = repos.contexts.load(org.id, "cus_2", "usr_tech", None)
+    finally:
+        botocore.client.BaseClient._make_api_call = original
+
+    assert asked[0] == ["CUST#cus_1", "PROFILE", "SETTINGS#channels", "SETTINGS#messaging", "USER#usr_tech"]
+    assert asked[1:3] == [["CUST#cus_2"], ["CUST#cus_1"]]  # the rest once a run; the customer every time
+    assert len(asked[3]) == 5  # outside a run everything is read every time
+    assert (first.customer.name, second.customer.name, first.technician.name) == ("Sam", "Lee", "Ana")
+    assert not first.customer.opted_out and third.customer.opted_out  # a STOP mid-run stops the next text
+    assert second.org == first.org and second.settings == first.settings and plain.org == first.org

@@ -48,6 +48,20 @@ def test_the_stream_reports_partial_failures_retries_boundedly_and_parks_what_fa
     assert t["Resources"]["OnMyWayTable"]["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
 
 
+def test_each_shard_of_the_due_index_is_swept_every_minute_by_a_schedule_naming_it(packaged):
+    """A shard no schedule names would never be swept: its reminders and held texts would wait forever."""
+    from chalicelib.config import Environment
+    _, t = packaged
+    shards = Environment.__dataclass_fields__["due_shards"].default
+    sweep = t["Resources"]["TimerSweep"]["Properties"]
+    assert all("DUE_SHARDS" not in t["Resources"][name]["Properties"]["Environment"]["Variables"]
+               for name in FUNCTIONS)  # every function files with the default: the schedules below cover it
+    schedules = [e["Properties"] for e in sweep["Events"].values()]
+    assert {e["Schedule"] for e in schedules} == {"rate(1 minute)"}
+    assert sorted(json.loads(e["Input"])["shard"] for e in schedules) == list(range(shards))
+    assert sweep["EventInvokeConfig"]["MaximumRetryAttempts"] == 0 and sweep["Timeout"] == 60
+
+
 def test_every_function_finds_the_table_and_the_topics_the_code_names_exist(packaged):
     from chalicelib.handlers.inbound import EVENTS_TOPIC, INBOUND_TOPIC
     from chalicelib.handlers.whatsapp import WHATSAPP_TOPIC
@@ -264,9 +278,8 @@ def test_each_function_imports_and_runs_from_the_unzipped_package(packaged, task
         "APIHandler": (api_event("/jobs", claims), lambda r: r["statusCode"] == 200
                        and json.loads(r["body"])["items"] == []),
         "TableChanges": (stream_event(env), lambda r: r == {"batchItemFailures": []}),
-        "TimerSweep": ({"version": "0", "detail-type": "Scheduled Event", "source": "aws.events",
-                        "time": "2026-12-01T17:00:00Z", "detail": {}, "resources": [], "id": "smoke",
-                        "region": "us-east-1", "account": "123456789012"}, lambda r: r["due"] == 0),
+        "TimerSweep": (json.loads(t["Resources"]["TimerSweep"]["Properties"]["Events"]["DueShard3"]["Properties"]
+                                  ["Input"]), lambda r: r["shard"] == 3 and r["due"] == 0),
         "InboundSms": (sns_event(INBOUND_TOPIC, {"originationNumber": "+13035550142",
                                                  "destinationNumber": "+13035550100", "messageBody": "C",
                                                  "inboundMessageId": "smoke-in-1"}),
