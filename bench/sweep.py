@@ -23,7 +23,8 @@ def main(appointments: int, due: int) -> None:
         from chalicelib.domain.timers import Timer, TimerKind
         from chalicelib.domain.values import TimeFrame
         from chalicelib.services import sweep
-        from chalicelib.store import due, keys
+        from chalicelib.store import due as due_index
+        from chalicelib.store import keys
         from chalicelib.store.jobs import _appointment_item
         from chalicelib.store.timers import _timer_item
 
@@ -54,11 +55,11 @@ def main(appointments: int, due: int) -> None:
         print(f"table: {appointments:,} future appointments with a pending timer each, {due} timers due now "
               f"({2 * (appointments + due):,} items, written in {time.perf_counter() - began:.0f} s)")
 
-        shards = range(due.shards())
+        shards = range(due_index.shards())
         for shard in shards:
-            due.advance_watermark(keys.stamp(now - timedelta(minutes=1)), shard)
+            due_index.advance_watermark(keys.stamp(now - timedelta(minutes=1)), shard)
         calls.reset()
-        items, queries = due.due_between(now - timedelta(minutes=1), now)
+        items, queries = due_index.due_between(now - timedelta(minutes=1), now)
         index = (calls.of("dynamodb"), calls.scanned, calls.capacity, len(items))
         calls.reset()
         found, start_key = 0, None

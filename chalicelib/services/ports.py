@@ -187,7 +187,8 @@ class DueIndex(Protocol):
         is in exactly one shard."""
 
     def watermark(self, shard: int) -> datetime | None:
-        """The due time up to which the shard's sweep has acted."""
+        """The due time up to which the shard's sweep has acted; for a shard without one yet, the slowest
+        shard's (None when no shard has one)."""
 
     def advance_watermark(self, to: datetime, shard: int) -> None:
         """Only forward: an older value is ignored."""

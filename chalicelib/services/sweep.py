@@ -45,6 +45,10 @@ class SweepReport:
 def run(repos: Repositories, senders: Senders, now: datetime, shard: int) -> SweepReport:
     if not 0 <= shard < repos.due.shards():
         raise ValueError(f"no shard {shard}: the due index has {repos.due.shards()} (DUE_SHARDS)")
+    env = environment()
+    # The time the run has counts from here: reading an 8:00 backlog takes some of it, and the function's
+    # timeout (60 s) must not stop an item between its claim and its send.
+    deadline = time.monotonic() + env.sweep_seconds
     start = repos.due.watermark(shard) or now - SAFETY
     end = min(now, start + MAX_CATCH_UP)
     report = SweepReport(shard=shard, since=_stamp(start), until=_stamp(end))
@@ -55,9 +59,7 @@ def run(repos: Repositories, senders: Senders, now: datetime, shard: int) -> Swe
     # the 8:00 reminders of a large zone are more than one thread gets through in a minute (bench/capacity.py).
     # A run acts for at most SWEEP_SECONDS; what it did not reach stays in the index, and the watermark does
     # not move past the start of this run's range, so the next run reads it again.
-    env = environment()
-    deadline, left = time.monotonic() + env.sweep_seconds, []
-    workers = env.sweep_workers
+    left, workers = [], env.sweep_workers
 
     def act(item):
         if time.monotonic() > deadline:

@@ -49,15 +49,15 @@ def due_between(start: datetime, end: datetime, shard: int | None = None) -> tup
 
 
 def watermark(shard: int) -> str | None:
-    """The due time up to which the shard's sweep has acted (an ISO stamp). A shard without one yet starts
-    from where the single sweep of earlier versions stopped, so an upgrade skips nothing."""
+    """The due time up to which the shard's sweep has acted (an ISO stamp). A shard without one yet (an
+    upgrade from the single sweep, or DUE_SHARDS raised) starts from the slowest shard's, or else from
+    where the single sweep of earlier versions stopped: whatever was filed in it since is swept."""
     bind()
-    for sk in (f"WATERMARK#{shard}", "WATERMARK"):
-        try:
-            return WatermarkItem.get("SWEEP", sk).minute
-        except WatermarkItem.DoesNotExist:
-            continue
-    return None
+    marks = {i.sk: i.minute for i in WatermarkItem.query("SWEEP", WatermarkItem.sk.startswith("WATERMARK"))}
+    if f"WATERMARK#{shard}" in marks:
+        return marks[f"WATERMARK#{shard}"]
+    shards = [m for sk, m in marks.items() if sk.startswith("WATERMARK#")]
+    return min(shards) if shards else marks.get("WATERMARK")
 
 
 def advance_watermark(to: str, shard: int) -> None:

@@ -296,9 +296,10 @@ def test_each_shards_watermark_only_moves_forward_on_its_own(repos, tenant):
     assert repos.due.watermark(0) == NOW
     repos.due.advance_watermark(NOW + timedelta(minutes=1), 0)
     assert repos.due.watermark(0) == NOW + timedelta(minutes=1)
-    assert repos.due.watermark(1) is None  # a slow shard keeps its own place
-    repos.due.advance_watermark(NOW - timedelta(minutes=5), 1)
+    assert repos.due.watermark(1) == NOW + timedelta(minutes=1)  # none of its own yet: the slowest shard's
+    repos.due.advance_watermark(NOW - timedelta(minutes=5), 1)  # a slow shard keeps its own place
     assert (repos.due.watermark(0), repos.due.watermark(1)) == (NOW + timedelta(minutes=1), NOW - timedelta(minutes=5))
+    assert repos.due.watermark(2) == NOW - timedelta(minutes=5)
 
 
 def test_every_due_item_is_in_exactly_one_shard(repos, tenant):

@@ -68,15 +68,19 @@ def test_each_shards_sweep_reads_its_own_partitions_and_together_they_read_every
     assert sorted(i.job_id for found, _ in read for i in found) == sorted(job for job, _ in placed)
 
 
-def test_a_shard_without_a_watermark_starts_where_the_single_sweep_stopped(aws):
-    """Before the sweep ran per shard it kept one watermark: an upgrade must not skip what it had not done."""
+def test_a_shard_without_a_watermark_starts_where_the_single_sweep_stopped_or_the_slowest_shard_is(aws):
+    """Before the sweep ran per shard it kept one watermark: an upgrade must not skip what it had not done.
+    A shard added later (DUE_SHARDS raised) starts from the slowest shard, not from that frozen old mark."""
     from chalicelib.store.models import WatermarkItem, bind
     bind()
-    WatermarkItem(pk="SWEEP", sk="WATERMARK", minute="2026-12-01T14:30:00Z").save()
+    assert due.watermark(0) is None  # a new deployment: the run starts a minute back
+    WatermarkItem(pk="SWEEP", sk="WATERMARK", minute="2026-08-01T14:30:00Z").save()
+    assert due.watermark(0) == "2026-08-01T14:30:00Z"  # the upgrade: every shard goes on from there
     due.advance_watermark("2026-12-01T15:00:00Z", 1)
+    due.advance_watermark("2026-12-01T14:58:00Z", 2)
 
-    assert due.watermark(0) == "2026-12-01T14:30:00Z"
     assert due.watermark(1) == "2026-12-01T15:00:00Z"
+    assert due.watermark(5) == "2026-12-01T14:58:00Z"  # a shard added later: from the slowest one
 
 
 @pytest.mark.parametrize("shards", [1, 4, 7])

@@ -59,7 +59,8 @@ def test_each_shard_of_the_due_index_is_swept_every_minute_by_a_schedule_naming_
     schedules = [e["Properties"] for e in sweep["Events"].values()]
     assert {e["Schedule"] for e in schedules} == {"rate(1 minute)"}
     assert sorted(json.loads(e["Input"])["shard"] for e in schedules) == list(range(shards))
-    assert sweep["EventInvokeConfig"]["MaximumRetryAttempts"] == 0 and sweep["Timeout"] == 60
+    assert sweep["EventInvokeConfig"] == {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}
+    assert sweep["Timeout"] == 60
 
 
 def test_every_function_finds_the_table_and_the_topics_the_code_names_exist(packaged):

@@ -346,3 +346,27 @@ def test_a_run_short_of_time_acts_on_the_late_technician_before_the_reminders_du
         assert shop.sweep().acted == 1
     assert all(shop.scenarios(job) == ["booking_confirmation", "reminder"] for job in reminded)
     assert shop.sweep().due == 0
+
+
+def test_the_time_a_run_has_counts_from_its_start_reading_the_backlog_included(shop, noon, monkeypatch):
+    """Lambda stops the function at its timeout (60 s), maybe between an item's claim and its send: a run
+    whose read of the backlog took its whole budget acts on nothing and leaves it all to the next."""
+    from chalicelib.services import sweep as sweep_service
+    monkeypatch.setenv("DUE_SHARDS", "1")
+    shop.sweep()
+    start = NOON + timedelta(hours=20)
+    job, _ = shop.book(start)
+    noon.now = start - timedelta(hours=3)  # its still-assigning notice is due
+    seconds, reading = [0.0], shop.repos.due.due_between
+
+    def slow_read(*args):
+        seconds[0] += 55
+        return reading(*args)
+    monkeypatch.setattr(sweep_service.time, "monotonic", lambda: seconds[0])
+    monkeypatch.setattr(shop.repos.due, "due_between", slow_read)
+    report = shop.sweep()
+    assert report.acted == 0 and report.left >= 1
+    monkeypatch.setattr(shop.repos.due, "due_between", reading)
+    noon.now += timedelta(minutes=1)
+    assert shop.sweep().kinds.get("still_assigning") == 1
+    assert shop.settle() == [] and shop.scenarios(job).count("still_assigning") == 1
