@@ -7,10 +7,11 @@ import pytest
 from .conftest import NIGHT, new_customer, sweep
 
 
-def test_what_one_run_has_no_time_for_is_acted_on_by_the_next_once(api, org, stream, clock, monkeypatch):
-    clock.now = NIGHT  # 22:00 in Denver: the confirmations are held until the morning
+def booked_at_night(api, org, stream, clock, numbers: range) -> list[str]:
+    """A visit for each customer booked at 22:00 in Denver: their confirmations are held until the morning."""
+    clock.now = NIGHT
     sweep(api)
-    phones = [f"+1303555{n:04d}" for n in range(400, 412)]
+    phones = [f"+1303555{n:04d}" for n in numbers]
     start = NIGHT + timedelta(hours=40)
     for phone in phones:
         api.post("/jobs", org.dispatcher, {"customer_id": new_customer(api, org, phone), "description": "x",
@@ -18,6 +19,11 @@ def test_what_one_run_has_no_time_for_is_acted_on_by_the_next_once(api, org, str
                                                            "window_end": (start + timedelta(hours=2)).strftime(
                                                                "%Y-%m-%dT%H:%M:%SZ")}})
     stream.settle()
+    return phones
+
+
+def test_what_one_run_has_no_time_for_is_acted_on_by_the_next_once(api, org, stream, clock, monkeypatch):
+    phones = booked_at_night(api, org, stream, clock, range(400, 412))
     clock.now = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)  # 09:00: all twelve are due
     monkeypatch.setenv("SWEEP_SECONDS", "0")  # a run with no time left
     report = sweep(api)
@@ -34,16 +40,7 @@ def test_what_one_run_has_no_time_for_is_acted_on_by_the_next_once(api, org, str
 
 
 def test_each_shard_is_swept_by_its_own_run_and_together_they_act_on_every_item_once(api, org, stream, clock):
-    clock.now = NIGHT
-    sweep(api)
-    phones = [f"+1303555{n:04d}" for n in range(420, 436)]
-    start = NIGHT + timedelta(hours=40)
-    for phone in phones:
-        api.post("/jobs", org.dispatcher, {"customer_id": new_customer(api, org, phone), "description": "x",
-                                           "appointment": {"window_start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                                           "window_end": (start + timedelta(hours=2)).strftime(
-                                                               "%Y-%m-%dT%H:%M:%SZ")}})
-    stream.settle()
+    phones = booked_at_night(api, org, stream, clock, range(420, 436))
     clock.now = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)  # 09:00: the held confirmations are due
 
     runs = [api.client.lambda_.invoke("timer_sweep", {"shard": shard}).payload for shard in range(4)]
