@@ -1,9 +1,9 @@
-"""What `chalice local` cannot do, done for real on the local stage: the DynamoDB stream read from the
-emulator and handed to `table_changes` as Lambda would, the `timer_sweep` ticked every minute of
-simulated time (once per due shard), inbound texts handed to `inbound_sms` as End User Messaging would,
-and an outbox of every message sent, each answered with a simulated delivery event through the handler a real one reaches:
-SMS and email receipts to `delivery_events`, WhatsApp statuses to `whatsapp_events`. moto has no End User
-Messaging Social, so WhatsApp sends go to a recording stand-in; emails really go to moto's SES v2."""
+"""What `chalice local` cannot do, done for real on the local stage: the DynamoDB stream read from the emulator and
+handed to `table_changes` as Lambda would, the `timer_sweep` ticked every minute of simulated time (once per due
+shard), inbound texts handed to `inbound_sms` as End User Messaging would, and an outbox of every message sent,
+each answered with a simulated delivery event through the handler a real one reaches: SMS and email receipts to
+`delivery_events`, WhatsApp statuses to `whatsapp_events`. moto has no End User Messaging Social, so WhatsApp
+sends go to a recording stand-in; emails really go to moto's SES v2."""
 import json
 import threading
 import time
