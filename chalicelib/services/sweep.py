@@ -1,6 +1,7 @@
 """The minute sweep, one run per shard of the due index: everything due in the shard (held texts, timers)
 is read from the shard's watermark up to now, so after an outage it catches up minute by minute and never
 skips one. Each due item is claimed with a conditional write, so two overlapping runs never act twice."""
+import itertools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -54,11 +55,12 @@ def run(repos: Repositories, senders: Senders, now: datetime, shard: int) -> Swe
     report = SweepReport(shard=shard, since=_stamp(start), until=_stamp(end))
     items, report.queries = repos.due.due_between(start, end, shard)
     repos = replace(repos, contexts=repos.contexts.for_run())
-    items = sorted(items, key=_routine)  # stable: due order within each
-    # Items act independently (each is claimed by a conditional write), so a pool acts on several at once:
-    # the 8:00 reminders of a large zone are more than one thread gets through in a minute (bench/capacity.py).
-    # A run acts for at most SWEEP_SECONDS; what it did not reach stays in the index, and the watermark does
-    # not move past the start of this run's range, so the next run reads it again.
+    # Jobs act independently (each item is claimed by a conditional write), so a pool acts on several at
+    # once: the 8:00 reminders of a large zone are more than one thread gets through in a minute
+    # (bench/capacity.py). One job's items act one after another, in order: its still-assigning notice
+    # before its auto-cancel. A run acts for at most SWEEP_SECONDS; what it did not reach stays in the
+    # index, and the watermark does not move past the start of this run's range, so the next run reads it.
+    jobs = _by_job(sorted(items, key=_routine))  # stable: due order within each
     left, workers = [], env.sweep_workers
 
     def act(item):
@@ -66,9 +68,12 @@ def run(repos: Repositories, senders: Senders, now: datetime, shard: int) -> Swe
             left.append(item)
             return None
         return _act(repos, senders, item, now)
-    with ThreadPoolExecutor(max_workers=workers) if workers > 1 and len(items) > 1 else nullcontext() as pool:
-        outcomes = (pool.map if pool else map)(act, items)
-        for item, outcome in zip(items, outcomes, strict=True):
+
+    def act_in_turn(job_items):
+        return [act(item) for item in job_items]
+    with ThreadPoolExecutor(max_workers=workers) if workers > 1 and len(jobs) > 1 else nullcontext() as pool:
+        outcomes = itertools.chain.from_iterable((pool.map if pool else map)(act_in_turn, jobs))
+        for item, outcome in zip(itertools.chain.from_iterable(jobs), outcomes, strict=True):
             if outcome is None:
                 continue
             kind, acted, failed = outcome
@@ -84,6 +89,14 @@ def run(repos: Repositories, senders: Senders, now: datetime, shard: int) -> Swe
     report.left = len(left)
     repos.due.advance_watermark(start if left else max(start, end - SAFETY), shard)
     return report
+
+
+def _by_job(items: list[Timer | Message]) -> list[list[Timer | Message]]:
+    """The items of each job, in their order; the jobs in the order of their first item."""
+    jobs: dict[tuple[str, str], list] = {}
+    for item in items:
+        jobs.setdefault((item.org_id, item.job_id), []).append(item)
+    return list(jobs.values())
 
 
 def _routine(item: Timer | Message) -> bool:

@@ -370,3 +370,31 @@ def test_the_time_a_run_has_counts_from_its_start_reading_the_backlog_included(s
     noon.now += timedelta(minutes=1)
     assert shop.sweep().kinds.get("still_assigning") == 1
     assert shop.settle() == [] and shop.scenarios(job).count("still_assigning") == 1
+
+
+def test_one_jobs_due_items_act_one_after_another_in_order_while_jobs_act_at_once(shop, noon, monkeypatch):
+    """A visit left unassigned through an outage has its still-assigning notice and its auto-cancel due in
+    the same run: the customer hears "still assigning" and then "canceled", never the other way round."""
+    import threading
+    import time
+    from chalicelib.services import sweep as sweep_service
+    monkeypatch.setenv("DUE_SHARDS", "1")
+    monkeypatch.setenv("SWEEP_WORKERS", "4")
+    shop.sweep()
+    start = NOON + timedelta(hours=20)
+    jobs = [shop.book(start + timedelta(minutes=10 * i))[0] for i in range(2)]
+    noon.now = start - timedelta(minutes=20)  # both timers of both visits are due
+    fire, acting, overlaps = sweep_service.timer_service.fire, {}, []
+
+    def slow_fire(repos, senders, timer, now):
+        if acting.setdefault(timer.job_id, threading.Lock()).locked():
+            overlaps.append(timer.job_id)
+        with acting[timer.job_id]:
+            time.sleep(0.05)  # long enough for a second worker to reach the same job's next item
+            return fire(repos, senders, timer, now)
+    monkeypatch.setattr(sweep_service.timer_service, "fire", slow_fire)
+    report = shop.sweep()
+    assert report.kinds == {"still_assigning": 2, "auto_cancel": 2} and overlaps == []
+    assert shop.settle() == []
+    for job in jobs:
+        assert [s for s in shop.scenarios(job) if s != "booking_confirmation"] == ["still_assigning", "auto_canceled"]
