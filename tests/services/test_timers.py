@@ -1,6 +1,8 @@
 """Timers (services/timers: derived, moved, removed) and the sweep (services/sweep: what is due fires once,
 the watermark, catch-up after an outage, held texts released or dropped), on the fakes. Mirrors the
 decisions of tests/e2e/test_timers.py, test_quiet_hours.py and test_true_when_sent.py."""
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +12,7 @@ from chalicelib.domain.status import AppointmentAction
 from chalicelib.domain.timers import TimerKind
 from chalicelib.domain.values import TimeFrame
 from chalicelib.services import jobs as job_service
+from chalicelib.services import sweep as sweep_service
 from chalicelib.services.sweep import MAX_CATCH_UP
 
 from .conftest import NIGHT, NOON, SAM
@@ -375,9 +378,6 @@ def test_the_time_a_run_has_counts_from_its_start_reading_the_backlog_included(s
 def test_one_jobs_due_items_act_one_after_another_in_order_while_jobs_act_at_once(shop, noon, monkeypatch):
     """A visit left unassigned through an outage has its still-assigning notice and its auto-cancel due in
     the same run: the customer hears "still assigning" and then "canceled", never the other way round."""
-    import threading
-    import time
-    from chalicelib.services import sweep as sweep_service
     monkeypatch.setenv("DUE_SHARDS", "1")
     monkeypatch.setenv("SWEEP_WORKERS", "4")
     shop.sweep()
