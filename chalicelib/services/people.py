@@ -5,6 +5,8 @@ from ..domain.customers import Customer
 from ..domain.errors import Conflict
 from ..domain.lists import Page
 from ..domain.people import GeoPosition, Location, Organization, Role, User
+from ..domain.values import e164
+from ..domain.values import time_zone as known_time_zone
 from .access import Caller
 from .repositories import Repositories
 
@@ -101,6 +103,9 @@ def create_customer(repos: Repositories, caller: Caller, *, name: str, phone: st
                     time_zone: str | None, address: str | None,
                     coordinates: tuple[float, float] | None = None, preferred_channel: str = "sms") -> Customer:
     caller.require(Role.DISPATCHER)
+    # Checked here, not only in the API's schema: every caller (intake, admin, benches) texts this number.
+    phone = e164("phone", phone)
+    time_zone = time_zone and known_time_zone("time_zone", time_zone)
     customer = Customer(id=ids.new_id("cus"), org_id=caller.org_id, name=name, phone=phone, email=email,
                         time_zone=time_zone, address=address, coordinates=coordinates, created_at=clock.now(),
                         preferred_channel=preferred_channel)
