@@ -421,11 +421,14 @@ def minute_of(local: datetime) -> int:
     return m % 1440
 
 
-def after_quiet_hours(local: datetime) -> datetime:
-    """A step of the confirmation chain falling in quiet hours waits for their end (08:00 local)."""
-    if local.hour >= 21:
-        return (local + timedelta(days=1)).replace(hour=8, minute=0)
-    return local.replace(hour=8, minute=0) if local.hour < 8 else local
+def after_quiet_hours(local: datetime, release_window: int) -> list[tuple[datetime, float]]:
+    """When a step of the confirmation chain due at `local` runs, as (moment, share): then, or, in quiet
+    hours, spread over the release window after 08:00 local (services/timers._waits_for_morning)."""
+    if 8 <= local.hour < 21:
+        return [(local, 1.0)]
+    eight = (local + timedelta(days=1) if local.hour >= 21 else local).replace(hour=8, minute=0)
+    spread = max(release_window, 1)
+    return [(eight + timedelta(minutes=k), 1 / spread) for k in range(spread)]
 
 
 def shape(visits: int, release_window: int = RELEASE_WINDOW) -> dict[str, list[float]]:
@@ -444,8 +447,9 @@ def shape(visits: int, release_window: int = RELEASE_WINDOW) -> dict[str, list[f
                 ops["book at night (held)" if quiet else "book (confirmation sent)"][m] += n / 60
                 if not quiet:
                     ops["customer replies C"][(m + 10) % 1440] += REPLY_SHARE * n / 60
-                    asked = day.replace(hour=hour, minute=minute) + timedelta(minutes=ESCALATE_AFTER)
-                    ops["escalation (sweep)"][minute_of(after_quiet_hours(asked))] += (1 - REPLY_SHARE) * n / 60
+                    due = day.replace(hour=hour, minute=minute) + timedelta(minutes=ESCALATE_AFTER)
+                    for at, share in after_quiet_hours(due, release_window):
+                        ops["escalation (sweep)"][minute_of(at)] += share * (1 - REPLY_SHARE) * n / 60
         held = n_zone * sum(w for h, w in BOOKING_HOURS.items() if h >= 21 or h < 8) / hours_total
         for k in range(max(release_window, 1)):  # released over the window after 08:00 local
             m = minute_of(day.replace(hour=8) + timedelta(minutes=k))
@@ -760,14 +764,22 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
     def local_hour(zone: str, at: datetime) -> int:
         return at.astimezone(ZoneInfo(zone)).hour
 
+    mornings = set()
     for m in window:
         due = day + timedelta(minutes=m)
         asked = due - timedelta(minutes=ESCALATE_AFTER)
         zone = next((z for z in ZONES if daytime(z, asked) and daytime(z, due)), None)
-        if zone is None:  # at 08:00 somewhere: asked the evening before, the step put off to the morning
-            asked = due - timedelta(hours=12, minutes=30)
-            zone = next((z for z in ZONES if local_hour(z, due) == 8), "America/New_York")
+        if zone is None:  # in the hour after 08:00 somewhere: a step put off from the night before
+            mornings.add(next((z for z in ZONES if local_hour(z, due) == 8), "America/New_York"))
+            continue
         setup += [(asked, escalated(asked, zone))] * plan["escalation (sweep)"][m]
+    for zone in mornings:  # the whole release window's, asked the evening before: each step's own moment in
+        # the window is a hash of its appointment, so the model's share of them falls in the simulated minutes
+        eight = opening.astimezone(ZoneInfo(zone)).replace(hour=8, minute=0).astimezone(UTC)
+        first = int((eight - day).total_seconds() // 60)
+        n = sum(counts(demand["escalation (sweep)"], scale, range(first, first + max(RELEASE_WINDOW, 1))).values())
+        asked = eight - timedelta(hours=12, minutes=30)
+        setup += [(asked, escalated(asked, zone))] * n
 
     def held(zone: str):
         def act():  # booked in quiet hours: its confirmation is released in the window

@@ -21,6 +21,13 @@ def queue(api, org, name: str) -> list[dict]:
     return api.get(f"/queues/{name}", org.dispatcher).body["items"]
 
 
+def chain_timers(org, job) -> list:
+    from chalicelib.services.repositories import Repositories
+    appointment_id = job["appointments"][0]["id"]
+    return [t for t in Repositories().timers.of_appointment(org.id, job["id"], appointment_id)
+            if t.kind == "confirmation_followup" and t.status == "pending"]
+
+
 def test_no_reply_goes_whatsapp_then_sms_then_a_voice_task_in_the_morning_then_back(api, org, stream, clock,
                                                                                       monkeypatch):
     from types import SimpleNamespace
@@ -46,15 +53,20 @@ def test_no_reply_goes_whatsapp_then_sms_then_a_voice_task_in_the_morning_then_b
         run_until(api, stream, clock, EVENING + timedelta(hours=2, minutes=10), step=timedelta(minutes=10))
         (text,) = stream.texts(SAM)  # 20:00 in Denver: the question again, by SMS
         assert "Reply C to confirm" in text[1]
-        # The voice task falls due at 22:00, in quiet hours: it waits for 08:00 (15:00 UTC).
-        run_until(api, stream, clock, EVENING + timedelta(hours=13, minutes=50), step=timedelta(minutes=30))
+        # The voice task falls due at 22:00, in quiet hours: it waits for its moment in the hour after 08:00
+        # (15:00 UTC), as a held text does.
+        run_until(api, stream, clock, EVENING + timedelta(hours=4), step=timedelta(minutes=30))
+        (morning,) = chain_timers(org, job)
+        assert EVENING + timedelta(hours=14) <= morning.due < EVENING + timedelta(hours=15)
+        run_until(api, stream, clock, morning.due - timedelta(minutes=1), step=timedelta(minutes=30))
         assert queue(api, org, "escalation") == [] and calls == []
-        run_until(api, stream, clock, EVENING + timedelta(hours=14, minutes=10), step=timedelta(minutes=10))
+        run_until(api, stream, clock, morning.due, step=timedelta(minutes=1))
         (entry,) = queue(api, org, "escalation")
         assert entry["job_id"] == job["id"] and calls == [SAM]
-        run_until(api, stream, clock, EVENING + timedelta(hours=37, minutes=50), step=timedelta(hours=2))
+        # "wait 24h" from the voice task's own moment
+        run_until(api, stream, clock, morning.due + timedelta(hours=23, minutes=50), step=timedelta(hours=2))
         assert queue(api, org, "retention") == []
-        run_until(api, stream, clock, EVENING + timedelta(hours=38, minutes=10), step=timedelta(minutes=10))
+        run_until(api, stream, clock, morning.due + timedelta(hours=24, minutes=1), step=timedelta(minutes=1))
         (back,) = queue(api, org, "retention")
         assert back["job_id"] == job["id"]
         assert api.get(f"/jobs/{job['id']}", org.dispatcher).body["appointments"][0]["confirmation"] == "unconfirmed"
@@ -91,18 +103,12 @@ def test_a_bad_chain_is_refused_and_the_old_one_stays(api, org):
 
 
 def test_a_question_held_overnight_starts_the_chain_when_it_goes(api, org, stream, clock, monkeypatch):
-    from chalicelib.services.repositories import Repositories
     monkeypatch.setenv("QUIET_RELEASE_MINUTES", "0")  # released at 08:00 sharp (the spread: test_quiet_hours)
     clock.now = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)  # 22:00 in Denver
     sweep(api)
     job = book(api, org, stream, new_customer(api, org, "+13035550183"), clock.now + timedelta(days=1, hours=16))
-    appointment_id = job["appointments"][0]["id"]
-
-    def chain_timers():
-        return [t for t in Repositories().timers.of_appointment(org.id, job["id"], appointment_id)
-                if t.kind == "confirmation_followup" and t.status == "pending"]
-    assert stream.texts("+13035550183") == [] and chain_timers() == []
+    assert stream.texts("+13035550183") == [] and chain_timers(org, job) == []
     run_until(api, stream, clock, datetime(2026, 12, 2, 15, 10, tzinfo=UTC), step=timedelta(hours=1))
     assert len(stream.texts("+13035550183")) == 1
-    (timer,) = chain_timers()
+    (timer,) = chain_timers(org, job)
     assert timer.due == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)  # 2 h after the 8am text

@@ -318,6 +318,29 @@ def test_the_voice_follow_up_waits_for_the_end_of_quiet_hours(shop, clock, voice
     assert "Wednesday 2 December, between 6 and 8pm" in text and "Thursday" not in text
 
 
+def test_a_nights_voice_follow_ups_are_spread_over_the_hour_after_quiet_hours_each_once(
+        shop, clock, voice_calls, monkeypatch):
+    """Not all in the morning's first minute: each waits for its own moment in the release window, as a held
+    text does (a voice line has its own per-second limit)."""
+    from dataclasses import replace
+    monkeypatch.setenv("QUIET_RELEASE_MINUTES", "60")
+    clock.now = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 8pm in Denver: the follow-ups fall due at 10pm
+    settings = shop.repos.settings.messaging(shop.org.id)
+    shop.repos.settings.save_messaging(shop.org.id, replace(settings, voice_origination="+13035550199"))
+    shop.sweep()
+    phones = [f"+1303555{100 + n:04d}" for n in range(20)]
+    for n, phone in enumerate(phones):
+        shop.book(datetime(2026, 12, 3, 1, 0, tzinfo=UTC), shop.tech.id, customer_id=shop.add_customer(f"c{n}", phone))
+    shop.run_until(datetime(2026, 12, 1, 14, 59, tzinfo=UTC), step=timedelta(minutes=30))
+    assert voice_calls == []
+    shop.run_until(datetime(2026, 12, 1, 16, 0, tzinfo=UTC), step=timedelta(minutes=1))
+    assert sorted(to for _, to, _, _ in voice_calls) == phones
+    moments = {at for at, _, _, _ in voice_calls}
+    assert all(datetime(2026, 12, 1, 15, 0, tzinfo=UTC) <= at <= datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
+               for at in moments)  # 16:00: the sweep of the minute after one due at 15:59:xx
+    assert len(moments) >= 10, sorted(moments)  # 20 stable hashes over 60 minutes: at 08:00 sharp, one moment
+
+
 def test_a_run_short_of_time_acts_on_the_late_technician_before_the_reminders_due_earlier(shop, noon, monkeypatch):
     """The 8:00 reminders of a large zone are more than one run has time for (bench/capacity.py): the
     delayed text of a visit whose window has just ended must not wait behind them (in its shard: one here)."""
