@@ -12,14 +12,15 @@ LAMBDA_REQUEST = 0.20 / 1_000_000
 LAMBDA_GB_SECOND = 0.0000166667  # x86
 SMS_SEGMENT = 0.00581 + 0.00302  # End User Messaging SMS to a US number (10DLC) + an average carrier fee
 LAMBDA_MEMORY_GB = 128 / 1024  # Chalice's default memory size, as packaged
+SWEEP_MEMORY_MB = 1024  # the timer sweep's, as packaged (infra/template.yaml: it holds its shard's backlog)
 # The emulator cannot measure billed Lambda time: an assumed average (most invocations wait on a few
 # DynamoDB calls and one SMS send). Say so wherever it is used.
 ASSUMED_MS_PER_INVOCATION = 150
 SWEEP_RUNS_PER_MONTH = 60 * 24 * 30  # per shard of the due index: the minute sweep runs whatever is due
 
 
-def lambda_usd(invocations: float) -> float:
-    gb_seconds = invocations * ASSUMED_MS_PER_INVOCATION / 1000 * LAMBDA_MEMORY_GB
+def lambda_usd(invocations: float, memory_gb: float = LAMBDA_MEMORY_GB) -> float:
+    gb_seconds = invocations * ASSUMED_MS_PER_INVOCATION / 1000 * memory_gb
     return invocations * LAMBDA_REQUEST + gb_seconds * LAMBDA_GB_SECOND
 
 
@@ -39,7 +40,7 @@ def per_1000(per_appointment: dict[str, float], due_shards: int) -> tuple[float,
         "lambda": {"invocations": round(n["lambda_invocations"]),
                    "assumed_ms_per_invocation": ASSUMED_MS_PER_INVOCATION, "usd": round(lambdas, 4)},
         "fixed_per_month": {"sweep_invocations": SWEEP_RUNS_PER_MONTH * due_shards,
-                            "usd": round(lambda_usd(SWEEP_RUNS_PER_MONTH * due_shards), 4),
+                            "usd": round(lambda_usd(SWEEP_RUNS_PER_MONTH * due_shards, SWEEP_MEMORY_MB / 1024), 4),
                             "note": "the minute sweep, whatever the number of appointments (not in the total)"},
     }
     return round(sms + dynamodb + lambdas, 2), breakdown

@@ -61,6 +61,8 @@ def test_each_shard_of_the_due_index_is_swept_every_minute_by_a_schedule_naming_
     assert sorted(json.loads(e["Input"])["shard"] for e in schedules) == list(range(shards))
     assert sweep["EventInvokeConfig"] == {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}
     assert sweep["Timeout"] == 60
+    from chalicelib.domain.prices import SWEEP_MEMORY_MB
+    assert sweep["MemorySize"] == SWEEP_MEMORY_MB  # what the cost figure prices is what is deployed
 
 
 def test_every_function_finds_the_table_and_the_topics_the_code_names_exist(packaged):
