@@ -1,7 +1,7 @@
 """Message scenarios (docs/product.md §4): what each text says by default, whether it may wait for the
 end of quiet hours, and which link it carries. Organizations override enabled / template / lead time."""
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -93,6 +93,12 @@ class QuietHours:
         if end <= local:
             end = datetime.combine(local.date() + timedelta(days=1), self.end, ZoneInfo(tz))
         return end.astimezone(ZoneInfo("UTC"))
+
+    def spread(self, window: timedelta) -> timedelta:
+        """The release window, no longer than the day between quiet hours: a release spread past the day's
+        end would fall in the next night and be put off to the next morning, again and again."""
+        day = (datetime.combine(date.min, self.start) - datetime.combine(date.min, self.end)) % timedelta(days=1)
+        return min(window, day) if day else window  # start == end: never quiet
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,8 @@ def decide(scenario: Scenario, ctx: RecipientContext, trigger: Trigger, job: Job
         status, why = MessageStatus.SUPPRESSED, stale
     release_at = None if scenario.urgent else ctx.settings.quiet_hours.release_at(now, ctx.time_zone)
     if release_at:
-        release_at += release_offset(trigger.key, release_at, release_window, trigger.window and trigger.window.start)
+        release_at += release_offset(trigger.key, release_at, ctx.settings.quiet_hours.spread(release_window),
+                                     trigger.window and trigger.window.start)
     if status is MessageStatus.QUEUED and release_at:
         status = MessageStatus.HELD
     return Decision(status, why, release_at)

@@ -108,7 +108,7 @@ def _waits_for_morning(repos, timer: Timer, job, now: datetime) -> bool:
     all go in the morning's first minute."""
     ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
     if release := ctx.settings.quiet_hours.release_at(now, ctx.time_zone):
-        window = timedelta(minutes=environment().quiet_release_minutes)
+        window = ctx.settings.quiet_hours.spread(timedelta(minutes=environment().quiet_release_minutes))
         release += release_offset(f"{timer.kind.value}:{timer.appointment_id}:{timer.step}", release, window,
                                   timer.window_start)
         repos.timers.put(replace(timer, due=release, status="pending"), now)

@@ -341,6 +341,27 @@ def test_a_nights_voice_follow_ups_are_spread_over_the_hour_after_quiet_hours_ea
     assert len(moments) >= 10, sorted(moments)  # 20 stable hashes over 60 minutes: at 08:00 sharp, one moment
 
 
+def test_with_a_day_shorter_than_the_release_window_held_texts_still_go_that_morning(shop, clock, monkeypatch):
+    """Quiet hours 08:30-08:00 leave a half-hour day: a release spread over the hour would put half the
+    night's texts back in quiet hours, to wait for the next morning, and the next."""
+    from dataclasses import replace
+    from datetime import time
+
+    from chalicelib.domain.scenarios import QuietHours
+    monkeypatch.setenv("QUIET_RELEASE_MINUTES", "60")
+    clock.now = NIGHT
+    settings = shop.repos.settings.messaging(shop.org.id)
+    shop.repos.settings.save_messaging(shop.org.id, replace(settings, quiet_hours=QuietHours(time(8, 30), time(8))))
+    shop.sweep()
+    phones = [f"+1303555{200 + n:04d}" for n in range(20)]
+    jobs = [shop.book(NIGHT + timedelta(days=3), customer_id=shop.add_customer(f"q{n}", phone))[0]
+            for n, phone in enumerate(phones)]
+    assert [shop.ledger(job)["booking_confirmation"][0][0] for job in jobs] == ["held"] * 20
+    shop.run_until(NIGHT + timedelta(hours=10, minutes=31), step=timedelta(minutes=1))  # 08:31 in Denver
+    assert [len(shop.sender.to(phone)) for phone in phones] == [1] * 20
+    assert [shop.scenarios(job) for job in jobs] == [["booking_confirmation"]] * 20
+
+
 def test_a_run_short_of_time_acts_on_the_late_technician_before_the_reminders_due_earlier(shop, noon, monkeypatch):
     """The 8:00 reminders of a large zone are more than one run has time for (bench/capacity.py): the
     delayed text of a visit whose window has just ended must not wait behind them (in its shard: one here)."""

@@ -1,9 +1,10 @@
 """The pacing rules (domain/pacing.py): the one-second send window, the lanes' order, the release spread."""
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from chalicelib.domain.pacing import Lanes, SendWindow, Waiting, default_rate, identity_kind, release_offset
+from chalicelib.domain.scenarios import QuietHours
 
 EIGHT = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -65,3 +66,19 @@ def test_a_text_about_a_visit_soon_after_quiet_hours_goes_early_enough():
     assert max(offsets) < timedelta(minutes=15)
     assert release_offset("k", EIGHT, timedelta(minutes=60), EIGHT - timedelta(minutes=5)) == timedelta()
 
+
+
+@pytest.mark.parametrize(("start", "end", "spread"), [
+    (time(21, 0), time(8, 0), timedelta(minutes=60)),  # the default: the hour after 08:00
+    (time(8, 30), time(8, 0), timedelta(minutes=30)),  # a half-hour day: spread over it, never into the night
+    (time(1, 0), time(5, 0), timedelta(minutes=60)),  # quiet hours within one day
+    (time(8, 0), time(8, 0), timedelta(minutes=60)),  # never quiet
+])
+def test_the_release_is_spread_over_at_most_the_day_between_quiet_hours(start, end, spread):
+    quiet = QuietHours(start, end)
+    assert quiet.spread(timedelta(minutes=60)) == spread
+    release = quiet.release_at(datetime(2026, 12, 1, 12, 0, tzinfo=UTC), "UTC") if start > end else None
+    for key in (f"k{n}" for n in range(200)):  # whatever its moment, a release is never in quiet hours again
+        if release:
+            moment = release + release_offset(key, release, quiet.spread(timedelta(minutes=60)), None)
+            assert quiet.release_at(moment, "UTC") is None, moment
