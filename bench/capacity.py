@@ -769,13 +769,13 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
         due = day + timedelta(minutes=m)
         asked = due - timedelta(minutes=ESCALATE_AFTER)
         zone = next((z for z in ZONES if daytime(z, asked) and daytime(z, due)), None)
-        if zone is None:  # in the hour after 08:00 somewhere: a step put off from the night before
-            mornings.add(next((z for z in ZONES if local_hour(z, due) == 8), "America/New_York"))
+        if zone is None:  # in the hour after 08:00 somewhere: steps put off from the night before
+            mornings |= {(z, due.astimezone(ZoneInfo(z)).replace(hour=8, minute=0).astimezone(UTC))
+                         for z in ZONES if local_hour(z, due) == 8}
             continue
         setup += [(asked, escalated(asked, zone))] * plan["escalation (sweep)"][m]
-    for zone in mornings:  # the whole release window's, asked the evening before: each step's own moment in
-        # the window is a hash of its appointment, so the model's share of them falls in the simulated minutes
-        eight = opening.astimezone(ZoneInfo(zone)).replace(hour=8, minute=0).astimezone(UTC)
+    for zone, eight in mornings:  # the whole release window's, asked the evening before: each step's own
+        # moment in it is a hash of its appointment, so the model's share of them falls in the simulated minutes
         first = int((eight - day).total_seconds() // 60)
         n = sum(counts(demand["escalation (sweep)"], scale, range(first, first + max(RELEASE_WINDOW, 1))).values())
         asked = eight - timedelta(hours=12, minutes=30)
