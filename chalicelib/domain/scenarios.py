@@ -6,6 +6,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from .errors import ValidationError
+from .pacing import release_offset
 
 
 class LinkPurpose(StrEnum):
@@ -93,6 +94,13 @@ class QuietHours:
         if end <= local:
             end = datetime.combine(local.date() + timedelta(days=1), self.end, ZoneInfo(tz))
         return end.astimezone(ZoneInfo("UTC"))
+
+    def release_moment(self, moment: datetime, tz: str, key: str, window: timedelta,
+                       before: datetime | None) -> datetime | None:
+        """When something put off by quiet hours goes (None: now): at the end of quiet hours plus its own stable
+        offset in the release window (pacing.release_offset), so a night's held work is not all at 08:00."""
+        release = self.release_at(moment, tz)
+        return None if release is None else release + release_offset(key, release, self.spread(window), before)
 
     def spread(self, window: timedelta) -> timedelta:
         """The release window, no longer than the day between quiet hours: a release spread past the day's

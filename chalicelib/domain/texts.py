@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from . import timefmt
 from .jobs import Job
 from .messages import MessageStatus
-from .pacing import release_offset
 from .recipients import RecipientContext
 from .scenarios import Scenario
 from .status import AppointmentStatus
@@ -42,10 +41,8 @@ def decide(scenario: Scenario, ctx: RecipientContext, trigger: Trigger, job: Job
         status, why = MessageStatus.SUPPRESSED, "customer opted out"
     elif stale := why_not_now(trigger, job, now):
         status, why = MessageStatus.SUPPRESSED, stale
-    release_at = None if scenario.urgent else ctx.settings.quiet_hours.release_at(now, ctx.time_zone)
-    if release_at:
-        release_at += release_offset(trigger.key, release_at, ctx.settings.quiet_hours.spread(release_window),
-                                     trigger.window and trigger.window.start)
+    release_at = None if scenario.urgent else ctx.settings.quiet_hours.release_moment(
+        now, ctx.time_zone, trigger.key, release_window, trigger.window and trigger.window.start)
     if status is MessageStatus.QUEUED and release_at:
         status = MessageStatus.HELD
     return Decision(status, why, release_at)

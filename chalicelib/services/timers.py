@@ -9,7 +9,6 @@ from ..config import environment
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.events import AppointmentEvent
 from ..domain.jobs import Confirmation, Job
-from ..domain.pacing import release_offset
 from ..domain.scenarios import MessagingSettings, ScenarioName
 from ..domain.status import AppointmentStatus
 from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_timers
@@ -107,10 +106,9 @@ def _waits_for_morning(repos, timer: Timer, job, now: datetime) -> bool:
     does, for its own moment in the release window, so a night's escalations (and their voice calls) do not
     all go in the morning's first minute."""
     ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
-    if release := ctx.settings.quiet_hours.release_at(now, ctx.time_zone):
-        window = ctx.settings.quiet_hours.spread(timedelta(minutes=environment().quiet_release_minutes))
-        release += release_offset(f"{timer.kind.value}:{timer.appointment_id}:{timer.step}", release, window,
-                                  timer.window_start)
+    if release := ctx.settings.quiet_hours.release_moment(
+            now, ctx.time_zone, f"{timer.kind.value}:{timer.appointment_id}:{timer.step}",
+            timedelta(minutes=environment().quiet_release_minutes), timer.window_start):
         repos.timers.put(replace(timer, due=release, status="pending"), now)
         return True
     return False
