@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib import bootstrap
 from chalicelib.domain.messages import Direction, Message, MessageStatus
-from chalicelib.notify.channels import Senders
+from chalicelib.notify.senders import Senders
 from chalicelib.notify.queue import Entry, TextQueue
 from chalicelib.services import delivery, governor
 from chalicelib.services.repositories import Repositories
