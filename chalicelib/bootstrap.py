@@ -43,9 +43,9 @@ def repos() -> Repositories:
 
 def senders() -> Senders:
     if "senders" not in _built:
-        from .notify.senders import Senders
         from .notify.email import EmailSender
         from .notify.queue import TextQueue
+        from .notify.senders import Senders
         from .notify.sms import configured
         from .notify.voice import VoiceCaller
         from .notify.whatsapp import WhatsAppSender
