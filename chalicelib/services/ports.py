@@ -91,8 +91,9 @@ class RecipientContexts(Protocol):
         """A loader for one sweep run: what is the organization's own (not the customer) is read once."""
 
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
-             location_id: str | None) -> RecipientContext:
-        """NotFound if the organization or the customer is missing; defaults for missing settings."""
+             location_id: str | None, *, consent: bool = False) -> RecipientContext:
+        """NotFound if the organization or the customer is missing; defaults for missing settings. With
+        `consent`, the consent records of the customer's phone and email too (oldest first)."""
 
 
 class JobRepository(Protocol):

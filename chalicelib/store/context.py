@@ -1,5 +1,5 @@
-"""Everything a text needs besides the job: in one BatchGetItem, and a Query per address of the customer for
-its consent records."""
+"""Everything a text needs besides the job, in one BatchGetItem; with `consent`, a Query per address of the
+customer for its consent records (what sending needs, and nothing else)."""
 from ..domain.channels import ChannelSettings
 from ..domain.errors import NotFound
 from ..domain.recipients import RecipientContext
@@ -38,7 +38,7 @@ class Contexts:
         return Contexts({})
 
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
-             location_id: str | None) -> RecipientContext:
+             location_id: str | None, *, consent: bool = False) -> RecipientContext:
         bind()
         customer = (keys.org(org_id), f"CUST#{customer_id}")
         wanted = [(keys.org(org_id), "PROFILE"), (keys.org(org_id), SETTINGS_SK), customer,
@@ -59,7 +59,8 @@ class Contexts:
         person = _customer(found[CustomerItem])
         return RecipientContext(
             consent=tuple(sorted((r for address in {person.phone, person.email} - {None}
-                                  for r in Consents().of_address(org_id, address)), key=lambda r: r.at)),
+                                  for r in Consents().of_address(org_id, address)), key=lambda r: r.at))
+            if consent else (),
             org=_org(found[OrganizationItem]),
             settings=MessagingSettingsRepository.from_item(settings_item) if settings_item else MessagingSettings(),
             customer=person,

@@ -229,15 +229,15 @@ class FakeContexts(_Part):
     def for_run(self) -> "FakeContexts":
         return self  # nothing to save: the fakes read no partition
 
-    def load(self, org_id, customer_id, technician_id, location_id) -> RecipientContext:
+    def load(self, org_id, customer_id, technician_id, location_id, *, consent=False) -> RecipientContext:
         w = self.w
         if org_id not in w.organizations or (org_id, customer_id) not in w.customers:
             raise NotFound("customer")
         customer = w.customers[(org_id, customer_id)]
-        consent = [r for address in {customer.phone, customer.email} - {None}
-                   for r in w.consent.get((org_id, address), [])]
+        records = [r for address in {customer.phone, customer.email} - {None}
+                   for r in w.consent.get((org_id, address), [])] if consent else []
         return RecipientContext(
-            consent=tuple(sorted(consent, key=lambda r: r.at)),
+            consent=tuple(sorted(records, key=lambda r: r.at)),
             org=deepcopy(w.organizations[org_id]),
             settings=deepcopy(w.settings.get(org_id, MessagingSettings())),
             customer=deepcopy(w.customers[(org_id, customer_id)]),
