@@ -14,7 +14,7 @@ What talks to AWS, and through which adapter:
 - Voice: End User Messaging `SendVoiceMessage` for escalations (notify/voice.py).
 - SQS, the urgent and routine text queues: claimed SMS wait there for the drainer, which sends them at
   each origination identity's rate (notify/queue.py, services/governor.py).
-The senders and the text queues form one `Senders` (notify/channels.py): `senders()`.
+The senders and the text queues form one `Senders` (notify/senders.py): `senders()`.
 The clock is wired here too: `clock.now()` reads the source installed by `use(clock=...)` (the real one
 unless a test or the local stage's simulated clock says otherwise)."""
 from __future__ import annotations
@@ -28,7 +28,7 @@ from . import clock as clock_source
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .notify.channels import Senders
+    from .notify.senders import Senders
     from .services.repositories import Repositories
 
 _built: dict[str, Any] = {}
@@ -43,9 +43,9 @@ def repos() -> Repositories:
 
 def senders() -> Senders:
     if "senders" not in _built:
-        from .notify.channels import Senders
         from .notify.email import EmailSender
         from .notify.queue import TextQueue
+        from .notify.senders import Senders
         from .notify.sms import configured
         from .notify.voice import VoiceCaller
         from .notify.whatsapp import WhatsAppSender

@@ -11,7 +11,7 @@ from ..domain.jobs import Job
 from ..domain.people import Role
 from ..domain.status import AppointmentStatus
 from ..domain.values import mask
-from ..notify.channels import Senders
+from ..notify.senders import Senders
 from .access import Caller
 from .repositories import Repositories
 

@@ -4,7 +4,7 @@ from aws_lambda_powertools import Logger
 from .. import clock, metrics
 from ..domain.messages import Message, MessageStatus
 from ..domain.values import mask
-from ..notify.channels import Senders
+from ..notify.senders import Senders
 from . import governor
 from .repositories import Repositories
 

@@ -27,7 +27,7 @@ from ..domain.scenarios import LinkPurpose
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import TimeFrame, mask
-from ..notify.channels import Senders
+from ..notify.senders import Senders
 from ..store.frames import Frames
 from ..store.messages import message_id
 from . import customer_page

@@ -25,8 +25,8 @@ from ..domain.messages import Message, MessageStatus
 from ..domain.pacing import Lanes, SendWindow, Waiting, is_urgent
 from ..domain.scenarios import ScenarioName
 from ..domain.triggers import Trigger, why_not_now
-from ..notify.channels import Senders
 from ..notify.queue import Entry
+from ..notify.senders import Senders
 from ..store.rates import SendRates
 from . import ledger
 

@@ -20,7 +20,7 @@ from ..domain.scenarios import LinkPurpose
 from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import e164, mask
-from ..notify.channels import Senders
+from ..notify.senders import Senders
 from ..store.feedback import AlreadyGiven
 from ..store.messages import message_id
 from .channels import replying_on

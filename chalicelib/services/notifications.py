@@ -20,7 +20,7 @@ from ..domain.segments import count
 from ..domain.texts import decide, variables
 from ..domain.triggers import Trigger, may_text, triggers
 from ..domain.values import mask
-from ..notify.channels import Senders
+from ..notify.senders import Senders
 from ..notify.templates import render
 from ..store.messages import message_id
 from . import chain, ledger

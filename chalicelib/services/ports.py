@@ -22,7 +22,7 @@ from ..domain.queues import EntryState, QueueEntry
 from ..domain.recipients import RecipientContext
 from ..domain.scenarios import MessagingSettings
 from ..domain.timers import Timer
-from ..store.pages import Page
+from ..store.paging import Page
 
 
 class OrganizationRepository(Protocol):

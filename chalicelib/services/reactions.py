@@ -3,7 +3,7 @@ texted. One change record in, every reaction to it; the stream handler (handlers
 from aws_lambda_powertools import Logger
 
 from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
-from ..notify.channels import Senders
+from ..notify.senders import Senders
 from ..store.changes import UnreadableRecord, events_of
 from . import alerts, analytics, frames, notifications, queues, timers
 from .repositories import Repositories

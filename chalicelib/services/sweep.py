@@ -18,7 +18,7 @@ from ..domain.pacing import is_urgent
 from ..domain.scenarios import ScenarioName
 from ..domain.timers import URGENT, Timer
 from ..domain.triggers import Trigger, why_not_now
-from ..notify.channels import Senders
+from ..notify.senders import Senders
 from . import ledger
 from . import timers as timer_service
 from .chain import follow_up

@@ -13,7 +13,7 @@ from ..domain.scenarios import MessagingSettings, ScenarioName
 from ..domain.status import AppointmentStatus
 from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_timers
 from ..domain.triggers import Trigger
-from ..notify.channels import Senders
+from ..notify.senders import Senders
 from . import chain
 from .notifications import notify
 from .repositories import Repositories

@@ -7,7 +7,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import NotFound, VersionConflict
 from .models import Entity, bind
-from .pages import Page, decode, encode
+from .paging import Page, decode, encode
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from ..domain.feedback import Feedback
 from . import keys
 from .db import conditional
 from .models import Entity, FeedbackItem, bind
-from .pages import Page, decode, encode
+from .paging import Page, decode, encode
 
 SK = "FEEDBACK"  # sorts between APPT# and JOB: the job's own Query reads it with the job
 

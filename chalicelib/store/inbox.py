@@ -7,7 +7,7 @@ from ..domain.inbox import InboxItem
 from . import keys
 from .db import conditional, get_or_404
 from .models import AlertThrottleItem, Entity, InboxEntryItem, bind
-from .pages import Page, decode, encode
+from .paging import Page, decode, encode
 
 NEVER = 10**10  # seconds: newest first under an ascending sort key
 

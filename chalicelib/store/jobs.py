@@ -10,7 +10,7 @@ from . import keys
 from .db import transaction
 from .feedback import _feedback
 from .models import AppointmentItem, CouponMap, Entity, FeedbackItem, FrameMap, JobItem, bind
-from .pages import Page, decode, encode
+from .paging import Page, decode, encode
 
 
 def _job_item(job: Job) -> JobItem:

@@ -13,7 +13,7 @@ from . import keys
 from .db import conditional, get_or_404, page_of, transaction
 from .due import due_between, due_keys
 from .models import Entity, LinkItem, MessageItem, OutboundClaimItem, bind
-from .pages import Page
+from .paging import Page
 
 RECEIPT_WAIT = timedelta(hours=72)
 

@@ -3,7 +3,7 @@ from ..domain.notes import Note, Photo, Visibility
 from . import keys
 from .db import page_of
 from .models import Entity, NoteItem, PhotoItem, bind
-from .pages import Page
+from .paging import Page
 
 
 def _note(i: NoteItem) -> Note:

@@ -4,7 +4,7 @@ from ..domain.people import GeoPosition, Location, Organization, Role, User
 from . import keys
 from .db import conditional, get_or_404, page_of, transaction
 from .models import ClaimItem, Entity, LocationItem, OrganizationItem, PositionMap, UserItem, bind
-from .pages import Page
+from .paging import Page
 
 
 def _org_item(o: Organization) -> OrganizationItem:

@@ -9,7 +9,7 @@ from ..domain.queues import EntryState, QueueEntry, QueueName, entry_id, job_id_
 from . import keys
 from .db import conditional, get_or_404
 from .models import Entity, QueueEntryItem, bind
-from .pages import Page, decode, encode
+from .paging import Page, decode, encode
 
 SK_PREFIX = "QUEUE#"
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chalicelib import clock
-from chalicelib.notify.channels import Senders
+from chalicelib.notify.senders import Senders
 from chalicelib.services.repositories import Repositories
 
 from .repositories import (

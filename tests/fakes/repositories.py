@@ -28,7 +28,7 @@ from chalicelib.domain.timers import Timer
 from chalicelib.store.feedback import AlreadyGiven
 from chalicelib.store.links import LinkExpired
 from chalicelib.store.messages import RECEIPT_WAIT
-from chalicelib.store.pages import Page
+from chalicelib.store.paging import Page
 
 NEVER = 10**10
 

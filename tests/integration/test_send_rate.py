@@ -9,8 +9,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib import bootstrap
 from chalicelib.domain.messages import Direction, Message, MessageStatus
-from chalicelib.notify.channels import Senders
 from chalicelib.notify.queue import Entry, TextQueue
+from chalicelib.notify.senders import Senders
 from chalicelib.services import delivery, governor
 from chalicelib.services.repositories import Repositories
 from chalicelib.store.messages import message_id

@@ -21,7 +21,7 @@ from chalicelib.domain.events import (
 from chalicelib.domain.messages import Direction, MessageStatus
 from chalicelib.domain.people import Role
 from chalicelib.domain.values import TimeFrame
-from chalicelib.notify.channels import Senders
+from chalicelib.notify.senders import Senders
 from chalicelib.services import reactions, sweep
 from chalicelib.services.access import Caller
 from chalicelib.services.jobs import NewAppointment, create_job
