@@ -34,7 +34,7 @@ class Contexts:
     def for_run(self) -> "Contexts":
         """A loader for one sweep run (under a minute): the organization's own items are read once for the
         run, not once per due item, so the 8:00 reminders of a large zone do not all read the organization's
-        partition (bench/capacity.py). The customer is read every time: an opt-out stops the next text."""
+        partition (bench/capacity). The customer is read every time: an opt-out stops the next text."""
         return Contexts({})
 
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
