@@ -2,7 +2,9 @@
 texted. One change record in, every reaction to it; the stream handler (handlers/stream.py) calls it per record."""
 from aws_lambda_powertools import Logger
 
+from ..domain.errors import NotFound
 from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
+from ..domain.jobs import Job
 from ..store.changes import UnreadableRecord, events_of
 from . import alerts, analytics, frames, queues, timers
 from .outbox import compose
@@ -25,13 +27,25 @@ def on_change(repos: Repositories, senders: Senders, change: dict | None, event_
 
 
 def react(repos: Repositories, senders: Senders, events: list) -> None:
-    """Every reaction to the domain events of one change, in order."""
+    """Every reaction to the domain events of one change, in order. The job as it is now is read once for
+    all of them (none of them writes it)."""
+    current: dict[tuple[str, str], Job | None] = {}
+
+    def job_of(event) -> Job | None:
+        key = (event.org_id, event.job_id)
+        if key not in current:
+            try:
+                current[key] = repos.jobs.get(*key)
+            except NotFound:
+                current[key] = None  # declined or gone
+        return current[key]
+
     for event in events:
         if isinstance(event, AppointmentEvent) and not isinstance(event, EtaChanged):
-            timers.on_event(repos, event)
+            timers.on_event(repos, event, job_of(event))
             queues.on_event(repos, event)
         if isinstance(event, CustomerWrote):
             alerts.on_customer_wrote(repos, senders, event)
         if isinstance(event, FramePicked):
             frames.tell_technician(repos, senders, event)
-        compose.on_event(repos, senders, event)
+        compose.on_event(repos, senders, event, job_of)
