@@ -8,8 +8,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.customers import Customer
 from ..domain.jobs import Job
-from .customers import _item as _customer_item
-from .jobs import _job_item
+from .mapping import customer_item, job_item
 from .models import BookingCountItem, BookingRequestItem, Entity, bind
 
 REQUEST_SK = "BOOKING"
@@ -54,8 +53,8 @@ class Bookings:
                                              BookingCountItem.kind.set(BookingCountItem)],  # readable as any item
                               condition=BookingCountItem.count.does_not_exist() | (BookingCountItem.count < limit))
                 if customer is not None:
-                    tx.save(_customer_item(customer), condition=Entity.pk.does_not_exist())
-                tx.save(_job_item(job), condition=Entity.pk.does_not_exist())
+                    tx.save(customer_item(customer), condition=Entity.pk.does_not_exist())
+                tx.save(job_item(job), condition=Entity.pk.does_not_exist())
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":
                 raise

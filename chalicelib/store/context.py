@@ -6,7 +6,7 @@ from ..domain.scenarios import MessagingSettings
 from . import keys
 from .channels import SK as CHANNELS_SK
 from .channels import from_item as channels_from_item
-from .customers import _customer
+from .mapping import customer_of, location_of, org_of, user_of
 from .models import (
     ChannelSettingsItem,
     CustomerItem,
@@ -17,7 +17,6 @@ from .models import (
     UserItem,
     bind,
 )
-from .people import _location, _org, _user
 from .settings import SK as SETTINGS_SK
 from .settings import MessagingSettingsRepository
 
@@ -55,10 +54,10 @@ class Contexts:
             raise NotFound("customer")
         settings_item = found.get(MessagingSettingsItem)
         return RecipientContext(
-            org=_org(found[OrganizationItem]),
+            org=org_of(found[OrganizationItem]),
             settings=MessagingSettingsRepository.from_item(settings_item) if settings_item else MessagingSettings(),
-            customer=_customer(found[CustomerItem]),
-            technician=_user(found[UserItem]) if UserItem in found else None,
-            location=_location(found[LocationItem]) if LocationItem in found else None,
+            customer=customer_of(found[CustomerItem]),
+            technician=user_of(found[UserItem]) if UserItem in found else None,
+            location=location_of(found[LocationItem]) if LocationItem in found else None,
             channels=channels_from_item(found[ChannelSettingsItem]) if ChannelSettingsItem in found
             else ChannelSettings())

@@ -108,8 +108,8 @@ def test_opted_out_customer_gets_nothing_and_the_log_says_suppressed(api, org, s
     repos = Repositories()
     customer = repos.customers.get(org.id, customer_id)
     customer.opted_out = True
-    from chalicelib.store.customers import _item
-    _item(customer).save()
+    from chalicelib.store.mapping import customer_item
+    customer_item(customer).save()
     job = api.post("/jobs", org.dispatcher, {"customer_id": customer_id, "description": "x",
                                              "appointment": window()}).body
     stream.settle()
