@@ -1,9 +1,15 @@
 """The customer conversation of a job: every text out and in, with its delivery status."""
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from .values import TimeFrame
+
+
+def message_id(org_id: str, job_id: str, key: str) -> str:
+    """Derived from the trigger, so a replay computes the same id."""
+    return "msg_" + hashlib.sha256(f"{org_id}|{job_id}|{key}".encode()).hexdigest()[:20]
 
 
 class Direction(StrEnum):

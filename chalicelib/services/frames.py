@@ -19,7 +19,7 @@ from ..domain.events import FramePicked
 from ..domain.frames import FrameSettings, FrameSource, FrameTaken, count_booked
 from ..domain.jobs import Appointment, Job
 from ..domain.links import Link
-from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.messages import Direction, Message, MessageStatus, message_id
 from ..domain.notes import Note, Visibility
 from ..domain.people import Role
 from ..domain.queues import QueueEntry, QueueName
@@ -29,7 +29,6 @@ from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import TimeFrame, mask
 from ..notify.senders import Senders
 from ..store.frames import Frames
-from ..store.messages import message_id
 from . import customer_page
 from .access import Caller
 from .alerts import assigned_technician

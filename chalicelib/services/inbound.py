@@ -9,11 +9,11 @@ from aws_lambda_powertools import Logger
 from .. import clock
 from ..config import environment
 from ..domain import timefmt
-from ..domain.errors import NotFound, ValidationError
+from ..domain.errors import AlreadyGiven, NotFound, ValidationError
 from ..domain.feedback import Feedback
 from ..domain.jobs import Appointment, Confirmation, Job
 from ..domain.links import Link
-from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.messages import Direction, Message, MessageStatus, message_id
 from ..domain.queues import QueueEntry, QueueName
 from ..domain.replies import MAX_BODY, Intent, read
 from ..domain.scenarios import LinkPurpose
@@ -21,8 +21,6 @@ from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import e164, mask
 from ..notify.senders import Senders
-from ..store.feedback import AlreadyGiven
-from ..store.messages import message_id
 from .channels import replying_on
 from .confirmations import set_confirmation
 from .notifications import send_reply

@@ -7,17 +7,12 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.customers import Customer
+from ..domain.errors import LimitReached
 from ..domain.jobs import Job
 from .mapping import customer_item, job_item
 from .models import BookingCountItem, BookingRequestItem, Entity, bind
 
 REQUEST_SK = "BOOKING"
-
-
-class LimitReached(Exception):
-    def __init__(self, which: str):
-        super().__init__(which)
-        self.which = which  # "phone" or "client"
 
 
 def _counts_pk(org_id: str) -> str:

@@ -1,12 +1,9 @@
 """Stream records as domain events: the only reader of DynamoDB's change-record format."""
+from ..domain.errors import UnreadableRecord
 from ..domain.events import CustomerWrote, DomainEvent, FramePicked, FreeTextWritten, appointment_events, job_events
 from ..domain.messages import Direction, MessageStatus
 from .mapping import appointment_of, job_of, message_of, note_of
 from .models import AppointmentItem, Entity, JobItem, MessageItem, NoteItem
-
-
-class UnreadableRecord(ValueError):
-    """A record that is not a change of this table's items as the code knows them."""
 
 
 def _image(raw: dict | None) -> Entity | None:

@@ -1,7 +1,7 @@
 """The customer's rating of a job: one per job, in the job's partition, listed by date for the dispatcher."""
 from datetime import datetime
 
-from ..domain.errors import Conflict
+from ..domain.errors import AlreadyGiven
 from ..domain.feedback import Feedback
 from . import keys
 from .db import conditional
@@ -15,11 +15,6 @@ SK = "FEEDBACK"  # sorts between APPT# and JOB: the job's own Query reads it wit
 def index(org_id: str) -> str:
     return f"ORG#{org_id}#FEEDBACK"
 
-
-
-class AlreadyGiven(Conflict):
-    def __init__(self):
-        super().__init__("feedback for this visit was already given")
 
 
 class Feedbacks:

@@ -1,6 +1,5 @@
 """The message ledger: a text is claimed (with its links) in one transaction before it is sent, so a
 replayed trigger finds its claim and never sends twice; held texts wait in the due index."""
-import hashlib
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
@@ -8,6 +7,7 @@ from pynamodb.exceptions import UpdateError
 from ..domain.errors import NotFound
 from ..domain.links import Link
 from ..domain.messages import Message, MessageStatus
+from ..domain.messages import message_id as message_id  # the send path's import until it takes the domain's
 from . import keys
 from .db import conditional, get_or_404, page_of, transaction
 from .due import due_between, due_keys
@@ -16,11 +16,6 @@ from .models import Entity, LinkItem, MessageItem, OutboundClaimItem, bind
 from .paging import Page
 
 RECEIPT_WAIT = timedelta(hours=72)
-
-
-def message_id(org_id: str, job_id: str, key: str) -> str:
-    """Derived from the trigger, so a replay computes the same id."""
-    return "msg_" + hashlib.sha256(f"{org_id}|{job_id}|{key}".encode()).hexdigest()[:20]
 
 
 def _sk(m: Message) -> str:

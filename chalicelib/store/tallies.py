@@ -12,13 +12,13 @@ to the same few items all day, more than one partition takes at a national opera
 for shard 0, as before sharding, then `#1`, `#2`...), chosen by the fact's mark, and a report reads
 every shard and adds them up: one Query per shard and dimension."""
 import zlib
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from botocore.exceptions import ClientError
 from pynamodb.attributes import NumberAttribute
 
 from ..config import environment
+from ..domain.analytics import Where
 from . import keys
 from .models import Entity, bind
 
@@ -33,19 +33,6 @@ class TallyItem(Entity, discriminator="tally"):
 class TallyMarkItem(Entity, discriminator="tally_mark"):
     """A fact already counted; an `asked:` mark keeps where it was counted, for the replies it gets."""
     expires_at = NumberAttribute()
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where a fact is counted: the organization's local day and the dimension values of its job."""
-    day: str  # YYYY-MM-DD in the organization's time zone
-    channel: str
-    location: str
-    technician: str
-
-    def sort_keys(self) -> dict[str, str]:
-        return {"day": self.day, "channel": f"{self.day}#{self.channel}", "location": f"{self.day}#{self.location}",
-                "technician": f"{self.day}#{self.technician}"}
 
 
 def counters_pk(org_id: str, dimension: str, shard: int = 0) -> str:

@@ -6,21 +6,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.customers import Customer
-from chalicelib.domain.errors import Conflict, NotFound, VersionConflict
+from chalicelib.domain.errors import AlreadyGiven, Conflict, LinkExpired, NotFound, VersionConflict
 from chalicelib.domain.feedback import Feedback
 from chalicelib.domain.inbox import InboxItem
 from chalicelib.domain.intake import Order, OrderCustomer
 from chalicelib.domain.jobs import Confirmation, Job
-from chalicelib.domain.links import Link, LinkExpired
-from chalicelib.domain.messages import Direction, Message, MessageStatus
+from chalicelib.domain.links import Link
+from chalicelib.domain.messages import Direction, Message, MessageStatus, message_id
 from chalicelib.domain.people import Location, Organization, Role, User
 from chalicelib.domain.queues import ClosedBy, EntryState, QueueEntry, QueueName
 from chalicelib.domain.scenarios import LinkPurpose, MessagingSettings, QuietHours, ScenarioName, ScenarioOverride
 from chalicelib.domain.timers import Timer, TimerKind
 from chalicelib.domain.values import TimeFrame
 from chalicelib.services.repositories import Repositories
-from chalicelib.store.feedback import AlreadyGiven
-from chalicelib.store.messages import RECEIPT_WAIT, message_id
+from chalicelib.store.messages import RECEIPT_WAIT
 from tests.fakes import fake_repositories
 
 NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)

@@ -205,8 +205,7 @@ def test_the_link_in_a_text_is_a_hashed_scoped_expiring_token(api, org, stream, 
     import re
     from datetime import timedelta
 
-    from chalicelib.domain.errors import NotFound
-    from chalicelib.domain.links import LinkExpired
+    from chalicelib.domain.errors import LinkExpired, NotFound
     from chalicelib.store.links import Links
     from chalicelib.store.models import LinkItem
     job, appointment_id, _ = booked

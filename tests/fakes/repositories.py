@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.config import environment
 from chalicelib.domain import ids
 from chalicelib.domain.channels import ChannelSettings
-from chalicelib.domain.errors import Conflict, NotFound, ValidationError, VersionConflict
+from chalicelib.domain.errors import AlreadyGiven, Conflict, LinkExpired, NotFound, ValidationError, VersionConflict
 from chalicelib.domain.ids import job_id_of_appointment
 from chalicelib.domain.inbox import InboxItem
 from chalicelib.domain.intake import Classification, Order, job_id_of_order
@@ -25,8 +25,6 @@ from chalicelib.domain.recipients import RecipientContext
 from chalicelib.domain.scenarios import MessagingSettings
 from chalicelib.domain.status import JobStatus
 from chalicelib.domain.timers import Timer
-from chalicelib.store.feedback import AlreadyGiven
-from chalicelib.store.links import LinkExpired
 from chalicelib.store.messages import RECEIPT_WAIT
 from chalicelib.store.paging import Page
 

@@ -8,12 +8,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib import bootstrap
-from chalicelib.domain.messages import Direction, Message, MessageStatus
+from chalicelib.domain.messages import Direction, Message, MessageStatus, message_id
 from chalicelib.notify.queue import Entry, TextQueue
 from chalicelib.notify.senders import Senders
 from chalicelib.services import delivery, governor
 from chalicelib.services.repositories import Repositories
-from chalicelib.store.messages import message_id
 from chalicelib.store.rates import SendRates
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 08:00 in Denver
