@@ -32,17 +32,18 @@ class Bookings:
         except BookingRequestItem.DoesNotExist:
             return None
 
-    def add(self, job: Job, customer: Customer | None, key: str, counters: list[tuple[str, str, int, datetime]],
-            expires: datetime) -> str | None:
+    def add(self, job: Job, customer: Customer | None, key: str,
+            counters: list[tuple[str, str, str, int, datetime]], expires: datetime) -> str | None:
         """Store the request; None if done, the earlier job id if this form was submitted before.
-        `counters`: (which, sort key, limit, when the count may be forgotten). LimitReached names the first full."""
+        `counters`: (which, value, period, limit, when the count may be forgotten). LimitReached names the
+        first full."""
         table = bind()
         try:
             with TransactWrite(connection=table._get_connection().connection) as tx:
                 tx.save(BookingRequestItem(pk=_request_pk(job.org_id, key), sk=REQUEST_SK, job_id=job.id,
                                            expires_at=int(expires.timestamp())), condition=Entity.pk.does_not_exist())
-                for _, sk, limit, until in counters:
-                    item = BookingCountItem(pk=_counts_pk(job.org_id), sk=sk)
+                for which, value, period, limit, until in counters:
+                    item = BookingCountItem(pk=_counts_pk(job.org_id), sk=f"{which}#{value}#{period}")
                     tx.update(item, actions=[BookingCountItem.count.add(1),
                                              BookingCountItem.expires_at.set(int(until.timestamp())),
                                              BookingCountItem.kind.set(BookingCountItem)],  # readable as any item
@@ -63,8 +64,4 @@ class Bookings:
             raise
         job.version = 1
         return None
-
-
-def counter_key(which: str, value: str, period: str) -> str:
-    return f"{which}#{value}#{period}"
 

@@ -2,6 +2,7 @@
 from ..domain.errors import UnreadableRecord
 from ..domain.events import CustomerWrote, DomainEvent, FramePicked, FreeTextWritten, appointment_events, job_events
 from ..domain.messages import Direction, MessageStatus
+from .db import plain
 from .mapping import appointment_of, job_of, message_of, note_of
 from .models import AppointmentItem, Entity, JobItem, MessageItem, NoteItem
 
@@ -35,3 +36,19 @@ def events_of(record: dict) -> list[DomainEvent]:
     if kind is NoteItem and old is None and new is not None and new.note_id.startswith("note_stf_"):
         return [FramePicked(new.org_id, new.job_id, 0, new.created_at, note_of(new))]  # a customer's pick
     return []  # notes, photos, users, scenario texts…: no customer text follows from them here
+
+
+def images(record: dict) -> tuple[dict | None, dict | None]:
+    """The record's old and new item images as plain values (what the analytics count from)."""
+    if not isinstance(record, dict):
+        raise UnreadableRecord("not a DynamoDB stream record")
+    try:
+        return tuple(plain(raw) if raw else None for raw in (record.get("OldImage"), record.get("NewImage")))
+    except Exception as error:  # not DynamoDB's attribute-value format
+        raise UnreadableRecord(f"cannot read the image: {error}") from None
+
+
+class Changes:
+    """The stream's records as the services read them (services/ports.ChangeReader)."""
+    events_of = staticmethod(events_of)
+    images = staticmethod(images)

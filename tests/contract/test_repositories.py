@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.bootstrap import store_repositories
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.errors import AlreadyGiven, Conflict, LinkExpired, NotFound, VersionConflict
 from chalicelib.domain.feedback import Feedback
@@ -30,7 +31,7 @@ ORG = "org_contract"
 def repos(request) -> Repositories:
     if request.param == "dynamodb":
         request.getfixturevalue("aws")
-        return Repositories()
+        return store_repositories()
     return fake_repositories()
 
 

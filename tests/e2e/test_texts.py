@@ -103,9 +103,9 @@ def test_the_same_batch_delivered_twice_sends_one_text(api, org, stream, booked)
 
 
 def test_opted_out_customer_gets_nothing_and_the_log_says_suppressed(api, org, stream):
-    from chalicelib.services.repositories import Repositories
+    from chalicelib.bootstrap import store_repositories
     customer_id = new_customer(api, org, SAM)
-    repos = Repositories()
+    repos = store_repositories()
     customer = repos.customers.get(org.id, customer_id)
     customer.opted_out = True
     from chalicelib.store.mapping import customer_item

@@ -8,9 +8,12 @@ from chalicelib.notify.senders import Senders
 from chalicelib.services.repositories import Repositories
 
 from .repositories import (
+    FakeBookings,
+    FakeChanges,
     FakeChannels,
     FakeClassification,
     FakeContexts,
+    FakeCustomerPages,
     FakeCustomers,
     FakeDirectory,
     FakeDue,
@@ -28,12 +31,13 @@ from .repositories import (
     FakeTimers,
     FakeUploads,
     FakeUsers,
+    NoTwin,
     World,
 )
 
 
 def fake_repositories(world: World | None = None) -> Repositories:
-    """Repositories() with every adapter in memory; the shared state is `repos.jobs.w` (a World)."""
+    """Repositories with every adapter in memory; the shared state is `repos.jobs.w` (a World)."""
     w = world or World()
     return Repositories(
         organizations=FakeOrganizations(w), users=FakeUsers(w), locations=FakeLocations(w),
@@ -41,7 +45,9 @@ def fake_repositories(world: World | None = None) -> Repositories:
         messages=FakeMessages(w), settings=FakeSettings(w), timers=FakeTimers(w), due=FakeDue(w),
         queues=FakeQueues(w), inbox=FakeInbox(w), directory=FakeDirectory(w), links=FakeLinks(w),
         feedback=FakeFeedback(w), orders=FakeOrders(w), channels=FakeChannels(w),
-        classification=FakeClassification(w), uploads=FakeUploads(w))
+        classification=FakeClassification(w), uploads=FakeUploads(w), bookings=FakeBookings(w),
+        customer_pages=FakeCustomerPages(w), frames=NoTwin("frames"), tallies=NoTwin("tallies"),
+        changes=FakeChanges(w))
 
 
 class FakeClock:

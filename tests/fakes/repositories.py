@@ -13,13 +13,22 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.config import environment
 from chalicelib.domain import ids
 from chalicelib.domain.channels import ChannelSettings
-from chalicelib.domain.errors import AlreadyGiven, Conflict, LinkExpired, NotFound, ValidationError, VersionConflict
+from chalicelib.domain.errors import (
+    AlreadyGiven,
+    Conflict,
+    LimitReached,
+    LinkExpired,
+    NotFound,
+    ValidationError,
+    VersionConflict,
+)
+from chalicelib.domain.events import CustomerWrote, FreeTextWritten, appointment_events, job_events
 from chalicelib.domain.ids import job_id_of_appointment
 from chalicelib.domain.inbox import InboxItem
 from chalicelib.domain.intake import Classification, Order, job_id_of_order
 from chalicelib.domain.jobs import Appointment, Job
 from chalicelib.domain.links import digest
-from chalicelib.domain.messages import Message, MessageStatus
+from chalicelib.domain.messages import Direction, Message, MessageStatus
 from chalicelib.domain.queues import EntryState, QueueEntry, entry_id, job_id_of_entry
 from chalicelib.domain.recipients import RecipientContext
 from chalicelib.domain.scenarios import MessagingSettings
@@ -84,6 +93,8 @@ class World:
     feedback: dict = field(default_factory=dict)  # (org_id, job_id) -> Feedback
     orders: dict = field(default_factory=dict)
     enrolled: list = field(default_factory=list)  # (org_id, email, roles)
+    bookings: dict = field(default_factory=dict)  # (org_id, form key) -> job_id
+    booking_counts: dict = field(default_factory=dict)  # (org_id, which, value, period) -> requests
     # What the table's stream would carry, in write order (tests/services replays it as the stream handler):
     # ("job", old job, new job, [(old appointment, new appointment), ...]) and ("message", new message).
     changes: list = field(default_factory=list)
@@ -608,3 +619,71 @@ class FakeUploads(_Part):
 
     def download_url(self, object_key: str) -> str:
         return f"https://uploads.invalid/{object_key}?method=GET"
+
+
+class FakeBookings(_Part):
+    """The booking page's requests; the counters' expiry is the table's TTL, so it is not kept here."""
+    def earlier(self, org_id, key):
+        return self.w.bookings.get((org_id, key))
+
+    def add(self, job, customer, key, counters, expires):
+        if (job.org_id, key) in self.w.bookings:
+            return self.w.bookings[(job.org_id, key)]
+        for which, value, period, limit, _ in counters:  # all checked before anything is written, as one transaction
+            if self.w.booking_counts.get((job.org_id, which, value, period), 0) >= limit:
+                raise LimitReached(which)
+        if customer is not None and (customer.org_id, customer.id) in self.w.customers:
+            raise Conflict("customer already exists")
+        for which, value, period, _, _ in counters:
+            counted = (job.org_id, which, value, period)
+            self.w.booking_counts[counted] = self.w.booking_counts.get(counted, 0) + 1
+        if customer is not None:
+            FakeCustomers(self.w).add(customer)
+        FakeJobs(self.w).save(job)  # a new job: version 1, and its change on the stream
+        self.w.bookings[(job.org_id, key)] = job.id
+        return None
+
+
+class FakeCustomerPages(_Part):
+    def job_with_conversation(self, org_id, job_id):
+        stored = self.w.jobs.get((org_id, job_id))
+        if stored is None:
+            return None
+        job = deepcopy(stored)
+        job.appointments = sorted(deepcopy(list(self.w.appointments.get((org_id, job_id), {}).values())),
+                                  key=lambda a: (a.window.start, a.id))
+        job.feedback = deepcopy(self.w.feedback.get((org_id, job_id)))
+        mine = [m for (o, j, _), m in self.w.messages.items() if (o, j) == (org_id, job_id)]
+        return job, deepcopy(sorted(mine, key=_message_order))
+
+
+class FakeChanges(_Part):
+    """World.changes' records read as the stream's: a job's with its appointments', a message's when claimed."""
+    def events_of(self, change) -> list:
+        if change[0] == "job":
+            _, old, new, appointments = change
+            found = list(job_events(old, new))
+            for before, after in appointments:
+                found += appointment_events(new.org_id, before, after)
+            return found
+        m = change[1]
+        if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and m.scenario is None:
+            return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
+        if m.direction is Direction.INBOUND:
+            return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]
+        return []
+
+    def images(self, change):
+        raise AssertionError("the fakes keep no item images: the analytics count from DynamoDB's, on moto "
+                             "(tests/e2e/test_analytics.py)")
+
+
+@dataclass
+class NoTwin:
+    """A port without an in-memory twin yet: the service tests do not reach it, and fail loudly if they do."""
+    port: str
+
+    def __getattr__(self, name):
+        if name.startswith("__"):  # copy, pickle and the like ask for these
+            raise AttributeError(name)
+        raise AssertionError(f"a service test used {self.port}.{name}, which has no in-memory twin yet")
