@@ -18,6 +18,7 @@ from .repositories import (
     FakeDirectory,
     FakeDue,
     FakeFeedback,
+    FakeFrames,
     FakeInbox,
     FakeJobs,
     FakeLinks,
@@ -28,10 +29,10 @@ from .repositories import (
     FakeOrganizations,
     FakeQueues,
     FakeSettings,
+    FakeTallies,
     FakeTimers,
     FakeUploads,
     FakeUsers,
-    NoTwin,
     World,
 )
 
@@ -46,7 +47,7 @@ def fake_repositories(world: World | None = None) -> Repositories:
         queues=FakeQueues(w), inbox=FakeInbox(w), directory=FakeDirectory(w), links=FakeLinks(w),
         feedback=FakeFeedback(w), orders=FakeOrders(w), channels=FakeChannels(w),
         classification=FakeClassification(w), uploads=FakeUploads(w), bookings=FakeBookings(w),
-        customer_pages=FakeCustomerPages(w), frames=NoTwin("frames"), tallies=NoTwin("tallies"),
+        customer_pages=FakeCustomerPages(w), frames=FakeFrames(w), tallies=FakeTallies(w),
         changes=FakeChanges(w))
 
 

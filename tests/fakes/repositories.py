@@ -23,6 +23,7 @@ from chalicelib.domain.errors import (
     VersionConflict,
 )
 from chalicelib.domain.events import CustomerWrote, FreeTextWritten, appointment_events, job_events
+from chalicelib.domain.frames import FrameSettings, FrameSlot, Withdrawn
 from chalicelib.domain.ids import job_id_of_appointment
 from chalicelib.domain.inbox import InboxItem
 from chalicelib.domain.intake import Classification, Order, job_id_of_order
@@ -32,7 +33,7 @@ from chalicelib.domain.messages import Direction, Message, MessageStatus
 from chalicelib.domain.queues import EntryState, QueueEntry, entry_id, job_id_of_entry
 from chalicelib.domain.recipients import RecipientContext
 from chalicelib.domain.scenarios import MessagingSettings
-from chalicelib.domain.status import JobStatus
+from chalicelib.domain.status import OPEN_APPOINTMENT, JobStatus
 from chalicelib.domain.timers import Timer
 from chalicelib.store.messages import RECEIPT_WAIT
 from chalicelib.store.paging import Page
@@ -95,6 +96,12 @@ class World:
     enrolled: list = field(default_factory=list)  # (org_id, email, roles)
     bookings: dict = field(default_factory=dict)  # (org_id, form key) -> job_id
     booking_counts: dict = field(default_factory=dict)  # (org_id, which, value, period) -> requests
+    frame_settings: dict = field(default_factory=dict)  # (org_id, location_id or None) -> FrameSettings
+    withdrawn: dict = field(default_factory=dict)  # (org_id, job_id) -> Withdrawn
+    slots: dict = field(default_factory=dict)  # (org_id, location_id, frame start) -> (holders, version)
+    told: set = field(default_factory=set)  # (org_id, job_id, note_id) of picks the technician was told of
+    tally_marks: dict = field(default_factory=dict)  # (org_id, job_id, mark) -> Where kept, or None
+    tallies: dict = field(default_factory=dict)  # (org_id, dimension, sort key) -> {metric: n}
     # What the table's stream would carry, in write order (tests/services replays it as the stream handler):
     # ("job", old job, new job, [(old appointment, new appointment), ...]) and ("message", new message).
     changes: list = field(default_factory=list)
@@ -678,12 +685,90 @@ class FakeChanges(_Part):
                              "(tests/e2e/test_analytics.py)")
 
 
-@dataclass
-class NoTwin:
-    """A port without an in-memory twin yet: the service tests do not reach it, and fail loudly if they do."""
-    port: str
 
-    def __getattr__(self, name):
-        if name.startswith("__"):  # copy, pickle and the like ask for these
-            raise AttributeError(name)
-        raise AssertionError(f"a service test used {self.port}.{name}, which has no in-memory twin yet")
+class FakeFrames(_Part):
+    """Working hours, withdrawn frames, and the places taken in each frame (a slot: its holders, its version)."""
+    def settings(self, org_id, location_id):
+        for where in (location_id, None) if location_id else (None,):
+            if (org_id, where) in self.w.frame_settings:
+                return deepcopy(self.w.frame_settings[(org_id, where)])
+        return FrameSettings()
+
+    def stored_settings(self, org_id, location_id):
+        return deepcopy(self.w.frame_settings.get((org_id, location_id)))
+
+    def save_settings(self, org_id, location_id, settings) -> None:
+        self.w.frame_settings[(org_id, location_id)] = deepcopy(settings)
+
+    def withdrawn(self, org_id, job_id):
+        return deepcopy(self.w.withdrawn.get((org_id, job_id), Withdrawn()))
+
+    def withdraw(self, org_id, job_id, withdrawn) -> None:
+        self.w.withdrawn[(org_id, job_id)] = deepcopy(withdrawn)
+
+    def booked(self, org_id, location_id, start, end, excluding):
+        jobs = FakeJobs(self.w)
+        visits = [a for a in jobs.appointments_starting(org_id, start, end)
+                  if a.status in OPEN_APPOINTMENT and a.id != excluding]
+        of = jobs.get_many(org_id, {a.job_id for a in visits})
+        return [(a.id, a.window) for a in visits if a.job_id in of and of[a.job_id].location_id == location_id]
+
+    def slot(self, org_id, location_id, frame, excluding):
+        holders, version = self.w.slots.get((org_id, location_id, frame.start), (frozenset(), None))
+        still = []
+        for a in sorted(holders - {excluding, None}):
+            stored = self.w.appointments.get((org_id, job_id_of_appointment(a)), {}).get(a)
+            if stored and stored.status in OPEN_APPOINTMENT and frame.start <= stored.window.start < frame.end:
+                still.append(a)
+        return FrameSlot(location_id, frame.start, frozenset(holders), version), still
+
+    def pick(self, job, slot, holders, appointment_id, withdrawn, note) -> None:
+        """Everything checked before anything is written, as the transaction does."""
+        key = (job.org_id, slot.location_id, slot.start)
+        if self.w.slots.get(key, (frozenset(), None))[1] != slot.version or \
+                any(n.id == note.id for n in self.w.notes.get((job.org_id, job.id), [])):
+            raise VersionConflict()
+        FakeJobs(self.w).save(job)  # VersionConflict (and nothing written) if the job or a visit moved on
+        self.w.slots[key] = (frozenset(holders) | {appointment_id}, (slot.version or 0) + 1)
+        self.withdraw(job.org_id, job.id, withdrawn)
+        FakeNotes(self.w).add(job.org_id, note)
+
+    def claim_told(self, org_id, job_id, note_id, now):
+        if (org_id, job_id, note_id) in self.w.told:
+            return False
+        self.w.told.add((org_id, job_id, note_id))
+        return True
+
+    def release_told(self, org_id, job_id, note_id) -> None:
+        self.w.told.discard((org_id, job_id, note_id))
+
+
+class FakeTallies(_Part):
+    """The analytics counters: per dimension value and day, each fact (its mark) counted once."""
+    def marks(self, org_id, job_id):
+        return {mark: deepcopy(where) for (o, j, mark), where in self.w.tally_marks.items() if (o, j) == (org_id, job_id)}
+
+    def job_context(self, org_id, job_id):
+        """What the counting reads of the stored job: the organization's zone, the job's channel and location,
+        each visit's technician and start."""
+        org, job = self.w.organizations.get(org_id), self.w.jobs.get((org_id, job_id))
+        visits = self.w.appointments.get((org_id, job_id), {}).values()
+        return (org.time_zone if org else None,
+                {"channel": job.channel, "location_id": job.location_id} if job else None,
+                [{"appointment_id": a.id, "technician_id": a.technician_id, "window_start": stamp(a.window.start)}
+                 for a in visits])
+
+    def count(self, org_id, job_id, mark, where, counts, at, keep_where=False):
+        if (org_id, job_id, mark) in self.w.tally_marks:
+            return False
+        self.w.tally_marks[(org_id, job_id, mark)] = where if keep_where else None
+        for dimension, sort_key in where.sort_keys().items():
+            total = self.w.tallies.setdefault((org_id, dimension, sort_key), {})
+            for metric, n in counts.items():
+                total[metric] = total.get(metric, 0) + int(n)
+        return True
+
+    def read(self, org_id, dimension, first, last):
+        low, high = first.isoformat(), last.isoformat() + "#\uffff"
+        return sorted((sort_key, dict(counts)) for (o, d, sort_key), counts in self.w.tallies.items()
+                      if (o, d) == (org_id, dimension) and low <= sort_key <= high)
