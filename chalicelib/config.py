@@ -16,7 +16,7 @@ class Environment:
     sms_configuration_set: str | None
     user_pool_id: str | None  # set on a deployed stage: users are enrolled in Cognito
     email_configuration_set: str | None = None  # SES: its event destination is the onmyway-sms-events topic
-    # The send-rate governor (services/governor.py): SMS texts leave through these queues when both are set.
+    # The send-rate governor (services/outbox/drain.py): SMS texts leave through these queues when both are set.
     urgent_texts_queue_url: str | None = None
     routine_texts_queue_url: str | None = None
     text_drain_seconds: float = 50.0  # how long one drainer run sends before leaving the rest to the next

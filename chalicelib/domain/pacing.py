@@ -81,6 +81,18 @@ class SendWindow:
         return pause
 
 
+@dataclass(frozen=True)
+class QueuedText:
+    """A claimed SMS in the outbound queue: it names the message (the ledger stays the truth about it)."""
+    org_id: str
+    job_id: str
+    key: str  # the ledger's trigger key
+    identity: str  # the origination identity it leaves from
+    parts: int
+    urgent: bool
+    handle: str = ""  # the queue's receipt handle, once received
+
+
 @dataclass
 class Waiting:
     """A text waiting to leave: what the lanes need to order it, and the queue's handle for it."""

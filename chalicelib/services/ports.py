@@ -10,6 +10,7 @@ from typing import Protocol
 
 from ..domain.analytics import Where
 from ..domain.channels import ChannelSettings
+from ..domain.consent import ConsentRecord
 from ..domain.customers import Customer
 from ..domain.events import DomainEvent
 from ..domain.feedback import Feedback
@@ -21,6 +22,7 @@ from ..domain.links import Link
 from ..domain.lists import Page
 from ..domain.messages import Message, MessageStatus
 from ..domain.notes import Note, Photo
+from ..domain.pacing import QueuedText, SendWindow
 from ..domain.people import Location, Organization, Role, User
 from ..domain.queues import EntryState, QueueEntry
 from ..domain.recipients import RecipientContext
@@ -351,3 +353,42 @@ class ChangeReader(Protocol):
     def images(self, record) -> tuple[dict | None, dict | None]:
         """The record's old and new item as plain values (None where there is none); UnreadableRecord if
         they cannot be read."""
+
+
+class TextQueue(Protocol):
+    """Where claimed SMS wait for the drainer, which sends them at their identity's rate."""
+    def configured(self) -> bool: ...
+
+    def put(self, text: QueuedText) -> None: ...
+
+    def receive(self, urgent: bool) -> list[QueuedText]:
+        """Up to 10 texts of that lane, hidden from other readers until done or given back."""
+
+    def done(self, text: QueuedText) -> None: ...
+
+    def give_back(self, texts: list[QueuedText]) -> None: ...
+
+
+class Senders(Protocol):
+    """Every way out (notify/senders.py): `send` puts a claimed message on its channel and returns the provider's
+    id, raising when the provider refuses; `voice` places calls; `texts` is the SMS queue (None: SMS go inline)."""
+    sms: object
+    voice: object
+    texts: TextQueue | None
+
+    def send(self, message: Message) -> str: ...
+
+
+class SendRates(Protocol):
+    def window(self, identity: str) -> SendWindow:
+        """What the identity may send, and what it sent in its last second (kept by the last drainer run)."""
+
+    def keep(self, identity: str, window: SendWindow, now: float) -> None: ...
+
+
+class ConsentRecords(Protocol):
+    def add(self, record: ConsentRecord) -> None:
+        """Appended after every record written before it (inbound texts reach it once: their idempotency)."""
+
+    def of_address(self, org_id: str, address: str) -> list[ConsentRecord]:
+        """Every record of the address in the organization, oldest first."""

@@ -30,6 +30,8 @@ class Repositories:
     channels: ports.ChannelSettingsStore
     classification: ports.ClassificationStore
     uploads: ports.PhotoUploads  # photo bytes: presigned S3 URLs
+    consent: ports.ConsentRecords  # every opt-in, opt-out and HELP, per address
+    rates: ports.SendRates  # what each origination identity may send
     bookings: ports.BookingRequests  # the public booking page's requests and their counters
     customer_pages: ports.CustomerPageReader
     frames: ports.FrameRepository

@@ -1,4 +1,5 @@
-"""Everything a text needs besides the job, in one BatchGetItem."""
+"""Everything a text needs besides the job: in one BatchGetItem, and a Query per address of the customer for
+its consent records."""
 from ..domain.channels import ChannelSettings
 from ..domain.errors import NotFound
 from ..domain.recipients import RecipientContext
@@ -6,6 +7,7 @@ from ..domain.scenarios import MessagingSettings
 from . import keys
 from .channels import SK as CHANNELS_SK
 from .channels import from_item as channels_from_item
+from .consent import Consents
 from .mapping import customer_of, location_of, org_of, user_of
 from .models import (
     ChannelSettingsItem,
@@ -53,10 +55,13 @@ class Contexts:
         if OrganizationItem not in found or CustomerItem not in found:
             raise NotFound("customer")
         settings_item = found.get(MessagingSettingsItem)
+        person = customer_of(found[CustomerItem])
         return RecipientContext(
+            consent=tuple(sorted((r for address in {person.phone, person.email} - {None}
+                                  for r in Consents().of_address(org_id, address)), key=lambda r: r.at)),
             org=org_of(found[OrganizationItem]),
             settings=MessagingSettingsRepository.from_item(settings_item) if settings_item else MessagingSettings(),
-            customer=customer_of(found[CustomerItem]),
+            customer=person,
             technician=user_of(found[UserItem]) if UserItem in found else None,
             location=location_of(found[LocationItem]) if LocationItem in found else None,
             channels=channels_from_item(found[ChannelSettingsItem]) if ChannelSettingsItem in found

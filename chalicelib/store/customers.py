@@ -1,7 +1,9 @@
+from ..domain.consent import given_with
 from ..domain.customers import Customer
 from ..domain.errors import Conflict, NotFound
 from . import keys
-from .db import conditional, get_or_404
+from .consent import item as consent_item
+from .db import conditional, get_or_404, transaction
 from .mapping import customer_item, customer_of
 from .models import CustomerItem, Entity, bind
 
@@ -27,6 +29,8 @@ class Customers:
             customer_item(customer).save(condition=Entity.pk.exists())
 
     def add(self, customer: Customer) -> None:
-        bind()
-        with conditional(Conflict("customer already exists")):
-            customer_item(customer).save(condition=Entity.pk.does_not_exist())
+        """With the opt-ins the customer came with (domain/consent.given_with), all or nothing."""
+        with transaction(Conflict("customer already exists")) as tx:
+            tx.save(customer_item(customer), condition=Entity.pk.does_not_exist())
+            for record in given_with(customer):
+                tx.save(consent_item(record))

@@ -135,7 +135,7 @@ def customer_item(c: Customer) -> CustomerItem:
                         else None,
                         opted_out=c.opted_out, opted_out_at=c.opted_out_at, opt_out_source=c.opt_out_source,
                         created_at=c.created_at, preferred_channel=c.preferred_channel,
-                        whatsapp_inbound_at=c.whatsapp_inbound_at,
+                        whatsapp_inbound_at=c.whatsapp_inbound_at, region=c.region,
                         gsi1pk=keys.phone_index(c.org_id, c.phone) if c.phone else None,
                         gsi1sk=f"CUST#{c.id}" if c.phone else None)
 
@@ -146,7 +146,8 @@ def customer_of(i: CustomerItem) -> Customer:
                     coordinates=(float(i.coordinates.lat), float(i.coordinates.lon)) if i.coordinates else None,
                     opted_out=bool(i.opted_out), opted_out_at=i.opted_out_at,
                     opt_out_source=i.opt_out_source, created_at=i.created_at,
-                    preferred_channel=i.preferred_channel or "sms", whatsapp_inbound_at=i.whatsapp_inbound_at)
+                    preferred_channel=i.preferred_channel or "sms", whatsapp_inbound_at=i.whatsapp_inbound_at,
+                    region=i.region)
 
 
 def org_of(i: OrganizationItem) -> Organization:

@@ -7,7 +7,6 @@ from pynamodb.exceptions import UpdateError
 from ..domain.errors import NotFound
 from ..domain.links import Link
 from ..domain.messages import Message, MessageStatus
-from ..domain.messages import message_id as message_id  # the send path's import until it takes the domain's
 from . import keys
 from .db import conditional, get_or_404, page_of, transaction
 from .due import due_between, due_keys

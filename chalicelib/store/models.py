@@ -148,6 +148,17 @@ class CustomerItem(Entity, discriminator="customer"):
     created_at = UTCDateTimeAttribute()
     preferred_channel = UnicodeAttribute(null=True)  # null on customers stored before channels: sms
     whatsapp_inbound_at = UTCDateTimeAttribute(null=True)  # their last WhatsApp message: opens the 24 h window
+    region = UnicodeAttribute(null=True)  # ISO 3166-2 (US-FL): whose quiet hours apply
+
+
+class ConsentItem(Entity, discriminator="consent"):
+    """One opt-in, opt-out or HELP of an address (pk ORG#{org}#CONSENT#{address}): appended, never changed."""
+    org_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    address = UnicodeAttribute()
+    event = UnicodeAttribute()
+    source = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
 
 
 class CouponMap(MapAttribute):

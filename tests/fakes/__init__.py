@@ -12,6 +12,7 @@ from .repositories import (
     FakeChanges,
     FakeChannels,
     FakeClassification,
+    FakeConsents,
     FakeContexts,
     FakeCustomerPages,
     FakeCustomers,
@@ -28,6 +29,7 @@ from .repositories import (
     FakeOrders,
     FakeOrganizations,
     FakeQueues,
+    FakeRates,
     FakeSettings,
     FakeTallies,
     FakeTimers,
@@ -46,8 +48,8 @@ def fake_repositories(world: World | None = None) -> Repositories:
         messages=FakeMessages(w), settings=FakeSettings(w), timers=FakeTimers(w), due=FakeDue(w),
         queues=FakeQueues(w), inbox=FakeInbox(w), directory=FakeDirectory(w), links=FakeLinks(w),
         feedback=FakeFeedback(w), orders=FakeOrders(w), channels=FakeChannels(w),
-        classification=FakeClassification(w), uploads=FakeUploads(w), bookings=FakeBookings(w),
-        customer_pages=FakeCustomerPages(w), frames=FakeFrames(w), tallies=FakeTallies(w),
+        classification=FakeClassification(w), uploads=FakeUploads(w), consent=FakeConsents(w), rates=FakeRates(w),
+        bookings=FakeBookings(w), customer_pages=FakeCustomerPages(w), frames=FakeFrames(w), tallies=FakeTallies(w),
         changes=FakeChanges(w))
 
 

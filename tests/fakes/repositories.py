@@ -6,6 +6,7 @@ from DynamoDB is: changing it changes nothing stored."""
 import base64
 import json
 import zlib
+from collections import deque
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.config import environment
 from chalicelib.domain import ids
 from chalicelib.domain.channels import ChannelSettings
+from chalicelib.domain.consent import given_with
 from chalicelib.domain.errors import (
     AlreadyGiven,
     Conflict,
@@ -30,6 +32,7 @@ from chalicelib.domain.intake import Classification, Order, job_id_of_order
 from chalicelib.domain.jobs import Appointment, Job
 from chalicelib.domain.links import digest
 from chalicelib.domain.messages import Direction, Message, MessageStatus
+from chalicelib.domain.pacing import SendWindow, default_rate
 from chalicelib.domain.queues import EntryState, QueueEntry, entry_id, job_id_of_entry
 from chalicelib.domain.recipients import RecipientContext
 from chalicelib.domain.scenarios import MessagingSettings
@@ -102,6 +105,8 @@ class World:
     told: set = field(default_factory=set)  # (org_id, job_id, note_id) of picks the technician was told of
     tally_marks: dict = field(default_factory=dict)  # (org_id, job_id, mark) -> Where kept, or None
     tallies: dict = field(default_factory=dict)  # (org_id, dimension, sort key) -> {metric: n}
+    consent: dict = field(default_factory=dict)  # (org_id, address) -> [ConsentRecord], oldest first
+    rates: dict = field(default_factory=dict)  # identity -> SendWindow kept by the last drain
     # What the table's stream would carry, in write order (tests/services replays it as the stream handler):
     # ("job", old job, new job, [(old appointment, new appointment), ...]) and ("message", new message).
     changes: list = field(default_factory=list)
@@ -211,6 +216,29 @@ class FakeCustomers(_Part):
         if (customer.org_id, customer.id) in self.w.customers:
             raise Conflict("customer already exists")
         self.w.customers[(customer.org_id, customer.id)] = deepcopy(customer)
+        for record in given_with(customer):
+            FakeConsents(self.w).add(record)
+
+
+class FakeConsents(_Part):
+    def add(self, record) -> None:
+        records = self.w.consent.setdefault((record.org_id, record.address), [])
+        records.append(record)
+        records.sort(key=lambda r: r.at)  # stable: the same instant keeps the order written
+
+    def of_address(self, org_id, address) -> list:
+        return list(self.w.consent.get((org_id, address), []))
+
+
+class FakeRates(_Part):
+    def window(self, identity):
+        kept = self.w.rates.get(identity)
+        return deepcopy(kept) if kept else SendWindow(default_rate(identity))
+
+    def keep(self, identity, window, now) -> None:
+        kept = deepcopy(window)
+        kept.recent = deque((at, parts) for at, parts in window.recent if at > now - 1.0)
+        self.w.rates[identity] = kept
 
 
 class FakeContexts(_Part):
@@ -221,7 +249,11 @@ class FakeContexts(_Part):
         w = self.w
         if org_id not in w.organizations or (org_id, customer_id) not in w.customers:
             raise NotFound("customer")
+        customer = w.customers[(org_id, customer_id)]
+        consent = [r for address in {customer.phone, customer.email} - {None}
+                   for r in w.consent.get((org_id, address), [])]
         return RecipientContext(
+            consent=tuple(sorted(consent, key=lambda r: r.at)),
             org=deepcopy(w.organizations[org_id]),
             settings=deepcopy(w.settings.get(org_id, MessagingSettings())),
             customer=deepcopy(w.customers[(org_id, customer_id)]),
