@@ -6,9 +6,11 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from ..domain.consent import given_with
 from ..domain.customers import Customer
 from ..domain.errors import LimitReached
 from ..domain.jobs import Job
+from .consent import item as consent_item
 from .mapping import customer_item, job_item
 from .models import BookingCountItem, BookingRequestItem, Entity, bind
 
@@ -48,8 +50,10 @@ class Bookings:
                                              BookingCountItem.expires_at.set(int(until.timestamp())),
                                              BookingCountItem.kind.set(BookingCountItem)],  # readable as any item
                               condition=BookingCountItem.count.does_not_exist() | (BookingCountItem.count < limit))
-                if customer is not None:
+                if customer is not None:  # with the opt-ins it came with, as store/customers.Customers.add
                     tx.save(customer_item(customer), condition=Entity.pk.does_not_exist())
+                    for record in given_with(customer):
+                        tx.save(consent_item(record))
                 tx.save(job_item(job), condition=Entity.pk.does_not_exist())
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":

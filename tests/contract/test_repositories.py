@@ -7,6 +7,7 @@ import pytest
 
 from chalicelib.bootstrap import store_repositories
 from chalicelib.domain.analytics import Where
+from chalicelib.domain.consent import given_with
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.errors import AlreadyGiven, Conflict, LimitReached, LinkExpired, NotFound, VersionConflict
 from chalicelib.domain.feedback import Feedback
@@ -439,6 +440,7 @@ def test_a_booking_form_is_stored_once_and_a_full_counter_stores_nothing(repos, 
     other, counters = booking("d", phone="hash_lee")
     assert repos.bookings.add(other, lee, "d", counters, expires) is None  # another phone, the client's third
     assert repos.customers.get(ORG, "cus_lee").name == "Lee Chen" and repos.jobs.get(ORG, other.id).version == 1
+    assert repos.consent.of_address(ORG, "+13035550178") == given_with(lee)  # the opt-ins it came with
     last, counters = booking("e", phone="hash_kim")
     with pytest.raises(LimitReached) as refused:
         repos.bookings.add(last, None, "e", counters, expires)
