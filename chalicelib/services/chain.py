@@ -78,7 +78,7 @@ def _due(steps: tuple[ChainStep, ...], index: int, messaging, now: datetime, win
 def run(repos: Repositories, job, appointment, window_start: datetime, index: int | None,
         now: datetime) -> list[Ask | Call]:
     """The chain's steps from `index` until a wait or the hand-back; what they ask for, in order."""
-    ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id, consent=True)
     asks: list[Ask | Call] = []
     steps = ctx.channels.chain_for(appointment.created_at)
     if index is None:  # a timer placed before chains were data: it stood for "escalate now"

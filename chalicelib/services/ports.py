@@ -95,8 +95,9 @@ class RecipientContexts(Protocol):
         """A loader for one sweep run: what is the organization's own (not the customer) is read once."""
 
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
-             location_id: str | None) -> RecipientContext:
-        """NotFound if the organization or the customer is missing; defaults for missing settings."""
+             location_id: str | None, *, consent: bool = False) -> RecipientContext:
+        """NotFound if the organization or the customer is missing; defaults for missing settings. With
+        `consent`, the consent records of the customer's phone and email too (oldest first)."""
 
 
 class JobRepository(Protocol):
@@ -284,10 +285,12 @@ class BookingRequests(Protocol):
         """The job an earlier submit of this form (its key) created; None if none."""
 
     def add(self, job: Job, customer: Customer | None, key: str,
-            counters: list[tuple[str, str, str, int, datetime]], expires: datetime) -> str | None:
-        """The job (and its customer, when new) once per form key: None if stored now, else the job of the
-        earlier submit. `counters`: (which, value, period, limit, until): each counts the requests per value
-        per period; LimitReached(which) for the first one full, and then nothing is stored."""
+            counters: list[tuple[str, str, str, int, datetime]], expires: datetime,
+            consent: ConsentRecord) -> str | None:
+        """The job (and its customer, when new) and the opt-in the request carries, once per form key: None if
+        stored now, else the job of the earlier submit. `counters`: (which, value, period, limit, until): each
+        counts the requests per value per period; LimitReached(which) for the first one full, and then nothing
+        is stored."""
 
 
 class CustomerPageReader(Protocol):

@@ -55,7 +55,7 @@ def run(repos: Repositories, senders: Senders, now: datetime, shard: int) -> Swe
     repos = replace(repos, contexts=repos.contexts.for_run())
     # Jobs act independently (each item is claimed by a conditional write), so a pool acts on several at
     # once: the 8:00 reminders of a large zone are more than one thread gets through in a minute
-    # (bench/capacity.py). One job's items act one after another, in order: its still-assigning notice
+    # (bench/capacity). One job's items act one after another, in order: its still-assigning notice
     # before its auto-cancel. A run acts for at most SWEEP_SECONDS; what it did not reach stays in the
     # index, and the watermark does not move past the start of this run's range, so the next run reads it.
     jobs = _by_job(sorted(items, key=_routine))  # stable: due order within each

@@ -6,7 +6,7 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from ..domain.consent import given_with
+from ..domain.consent import ConsentRecord
 from ..domain.customers import Customer
 from ..domain.errors import LimitReached
 from ..domain.jobs import Job
@@ -35,10 +35,11 @@ class Bookings:
             return None
 
     def add(self, job: Job, customer: Customer | None, key: str,
-            counters: list[tuple[str, str, str, int, datetime]], expires: datetime) -> str | None:
-        """Store the request; None if done, the earlier job id if this form was submitted before.
-        `counters`: (which, value, period, limit, when the count may be forgotten). LimitReached names the
-        first full."""
+            counters: list[tuple[str, str, str, int, datetime]], expires: datetime,
+            consent: ConsentRecord) -> str | None:
+        """Store the request and the opt-in it carries; None if done, the earlier job id if this form was
+        submitted before. `counters`: (which, value, period, limit, when the count may be forgotten).
+        LimitReached names the first full."""
         table = bind()
         try:
             with TransactWrite(connection=table._get_connection().connection) as tx:
@@ -50,11 +51,10 @@ class Bookings:
                                              BookingCountItem.expires_at.set(int(until.timestamp())),
                                              BookingCountItem.kind.set(BookingCountItem)],  # readable as any item
                               condition=BookingCountItem.count.does_not_exist() | (BookingCountItem.count < limit))
-                if customer is not None:  # with the opt-ins it came with, as store/customers.Customers.add
+                if customer is not None:
                     tx.save(customer_item(customer), condition=Entity.pk.does_not_exist())
-                    for record in given_with(customer):
-                        tx.save(consent_item(record))
                 tx.save(job_item(job), condition=Entity.pk.does_not_exist())
+                tx.save(consent_item(consent))
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":
                 raise

@@ -1,5 +1,5 @@
-"""Everything a text needs besides the job: in one BatchGetItem, and a Query per address of the customer for
-its consent records."""
+"""Everything a text needs besides the job, in one BatchGetItem; with `consent`, a Query per address of the
+customer for its consent records (what sending needs, and nothing else)."""
 from ..domain.channels import ChannelSettings
 from ..domain.errors import NotFound
 from ..domain.recipients import RecipientContext
@@ -33,11 +33,11 @@ class Contexts:
     def for_run(self) -> "Contexts":
         """A loader for one sweep run (under a minute): the organization's own items are read once for the
         run, not once per due item, so the 8:00 reminders of a large zone do not all read the organization's
-        partition (bench/capacity.py). The customer is read every time: an opt-out stops the next text."""
+        partition (bench/capacity). The customer is read every time: an opt-out stops the next text."""
         return Contexts({})
 
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
-             location_id: str | None) -> RecipientContext:
+             location_id: str | None, *, consent: bool = False) -> RecipientContext:
         bind()
         customer = (keys.org(org_id), f"CUST#{customer_id}")
         wanted = [(keys.org(org_id), "PROFILE"), (keys.org(org_id), SETTINGS_SK), customer,
@@ -58,7 +58,8 @@ class Contexts:
         person = customer_of(found[CustomerItem])
         return RecipientContext(
             consent=tuple(sorted((r for address in {person.phone, person.email} - {None}
-                                  for r in Consents().of_address(org_id, address)), key=lambda r: r.at)),
+                                  for r in Consents().of_address(org_id, address)), key=lambda r: r.at))
+            if consent else (),
             org=org_of(found[OrganizationItem]),
             settings=MessagingSettingsRepository.from_item(settings_item) if settings_item else MessagingSettings(),
             customer=person,

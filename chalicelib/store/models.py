@@ -2,7 +2,7 @@
 
 One partition per organization (`ORG#o`) holds its profile, users, customers and locations; one
 partition per job (`ORG#o#JOB#j`) holds the job, its appointments, notes and photos, so a job is
-read whole with one Query. Three overloaded indexes serve the lists (see README "Access patterns").
+read whole with one Query. Three overloaded indexes serve the lists (docs/data-and-access-patterns.md).
 """
 from pynamodb.attributes import (
     BooleanAttribute,

@@ -7,8 +7,8 @@ import pytest
 
 from chalicelib.bootstrap import store_repositories
 from chalicelib.domain.analytics import Where
-from chalicelib.domain.consent import given_with
-from chalicelib.domain.customers import Customer
+from chalicelib.domain.consent import ConsentEvent, ConsentRecord, Source
+from chalicelib.domain.customers import ContactChannel, Customer
 from chalicelib.domain.errors import AlreadyGiven, Conflict, LimitReached, LinkExpired, NotFound, VersionConflict
 from chalicelib.domain.feedback import Feedback
 from chalicelib.domain.frames import FrameSettings, Withdrawn
@@ -29,6 +29,7 @@ from tests.fakes import fake_repositories
 
 NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
 ORG = "org_contract"
+PAT, LEE, KIM = "+13035550155", "+13035550178", "+13035550166"  # booking page callers
 
 
 @pytest.fixture(params=["dynamodb", "memory"])
@@ -418,32 +419,39 @@ def booking(key: str, phone: str = "hash_sam") -> tuple[Job, list]:
                  ("client", "hash_client", "2026-12-01T17", 3, NOW + timedelta(hours=2))]
 
 
+def opt_in(phone: str, minutes: int = 0) -> ConsentRecord:
+    return ConsentRecord(ORG, ContactChannel.SMS, phone, ConsentEvent.OPT_IN, Source.BOOKING_PAGE,
+                         NOW + timedelta(minutes=minutes))
+
+
 def test_a_booking_form_is_stored_once_and_a_full_counter_stores_nothing(repos, tenant):
     expires = NOW + timedelta(days=1)
     first, counters = booking("a")
-    assert repos.bookings.add(first, None, "a", counters, expires) is None
+    assert repos.bookings.add(first, None, "a", counters, expires, opt_in(PAT)) is None
     assert first.version == 1 and repos.bookings.earlier(ORG, "a") == first.id
     again, counters = booking("a")
-    assert repos.bookings.add(again, None, "a", counters, expires) == first.id  # the same form: counts nothing
+    assert repos.bookings.add(again, None, "a", counters, expires, opt_in(PAT, 1)) == first.id  # counts nothing
     with pytest.raises(NotFound):
         repos.jobs.get(ORG, again.id)
     second, counters = booking("b")
-    assert repos.bookings.add(second, None, "b", counters, expires) is None  # the phone's second of 2
+    assert repos.bookings.add(second, None, "b", counters, expires, opt_in(PAT, 2)) is None  # the phone's 2nd of 2
+    assert repos.consent.of_address(ORG, PAT) == [opt_in(PAT), opt_in(PAT, 2)]  # the same form's opted in once
     third, counters = booking("c")
-    lee = Customer("cus_lee", ORG, "Lee Chen", "+13035550178", NOW)
+    lee = Customer("cus_lee", ORG, "Lee Chen", LEE, NOW)
     with pytest.raises(LimitReached) as refused:
-        repos.bookings.add(third, lee, "c", counters, expires)
+        repos.bookings.add(third, lee, "c", counters, expires, opt_in(LEE))
     assert refused.value.which == "phone" and repos.bookings.earlier(ORG, "c") is None
     for gone in (lambda: repos.jobs.get(ORG, third.id), lambda: repos.customers.get(ORG, "cus_lee")):
         with pytest.raises(NotFound):  # nothing of the refused request is stored
             gone()
     other, counters = booking("d", phone="hash_lee")
-    assert repos.bookings.add(other, lee, "d", counters, expires) is None  # another phone, the client's third
+    assert repos.consent.of_address(ORG, LEE) == []  # nothing of the refused request is stored
+    assert repos.bookings.add(other, lee, "d", counters, expires, opt_in(LEE, 3)) is None  # the client's third
     assert repos.customers.get(ORG, "cus_lee").name == "Lee Chen" and repos.jobs.get(ORG, other.id).version == 1
-    assert repos.consent.of_address(ORG, "+13035550178") == given_with(lee)  # the opt-ins it came with
+    assert repos.consent.of_address(ORG, LEE) == [opt_in(LEE, 3)]
     last, counters = booking("e", phone="hash_kim")
     with pytest.raises(LimitReached) as refused:
-        repos.bookings.add(last, None, "e", counters, expires)
+        repos.bookings.add(last, None, "e", counters, expires, opt_in(KIM))
     assert refused.value.which == "client"
 
 

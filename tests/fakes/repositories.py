@@ -245,15 +245,15 @@ class FakeContexts(_Part):
     def for_run(self) -> "FakeContexts":
         return self  # nothing to save: the fakes read no partition
 
-    def load(self, org_id, customer_id, technician_id, location_id) -> RecipientContext:
+    def load(self, org_id, customer_id, technician_id, location_id, *, consent=False) -> RecipientContext:
         w = self.w
         if org_id not in w.organizations or (org_id, customer_id) not in w.customers:
             raise NotFound("customer")
         customer = w.customers[(org_id, customer_id)]
-        consent = [r for address in {customer.phone, customer.email} - {None}
-                   for r in w.consent.get((org_id, address), [])]
+        records = [r for address in {customer.phone, customer.email} - {None}
+                   for r in w.consent.get((org_id, address), [])] if consent else []
         return RecipientContext(
-            consent=tuple(sorted(consent, key=lambda r: r.at)),
+            consent=tuple(sorted(records, key=lambda r: r.at)),
             org=deepcopy(w.organizations[org_id]),
             settings=deepcopy(w.settings.get(org_id, MessagingSettings())),
             customer=deepcopy(w.customers[(org_id, customer_id)]),
@@ -665,7 +665,7 @@ class FakeBookings(_Part):
     def earlier(self, org_id, key):
         return self.w.bookings.get((org_id, key))
 
-    def add(self, job, customer, key, counters, expires):
+    def add(self, job, customer, key, counters, expires, consent):
         if (job.org_id, key) in self.w.bookings:
             return self.w.bookings[(job.org_id, key)]
         for which, value, period, limit, _ in counters:  # all checked before anything is written, as one transaction
@@ -676,9 +676,10 @@ class FakeBookings(_Part):
         for which, value, period, _, _ in counters:
             counted = (job.org_id, which, value, period)
             self.w.booking_counts[counted] = self.w.booking_counts.get(counted, 0) + 1
-        if customer is not None:
-            FakeCustomers(self.w).add(customer)
+        if customer is not None:  # the request's opt-in is the customer's only one, as in the transaction
+            self.w.customers[(customer.org_id, customer.id)] = deepcopy(customer)
         FakeJobs(self.w).save(job)  # a new job: version 1, and its change on the stream
+        FakeConsents(self.w).add(consent)
         self.w.bookings[(job.org_id, key)] = job.id
         return None
 

@@ -50,7 +50,7 @@ def on_event(repos: Repositories, senders: Senders, event: DomainEvent) -> list[
 def notify(repos: Repositories, senders: Senders, trigger: Trigger, job, triggered_at) -> Outcome:
     appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
     ctx = repos.contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id,
-                              job.location_id)
+                              job.location_id, consent=True)
     scenario = ctx.settings.scenario(trigger.scenario)
     now = clock.now()
 
@@ -116,7 +116,7 @@ def send_free_text(repos: Repositories, senders: Senders, written: Message) -> O
     if not ledger.unsent(message):
         return Outcome(message, sent_now=False)  # a replay
     job = repos.jobs.get(message.org_id, message.job_id)
-    ctx = repos.contexts.load(job.org_id, job.customer_id, None, None)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, None, None, consent=True)
     if message.status is MessageStatus.QUEUED and message.channel == "sms":  # written as an SMS: on their channel
         via = address(ctx.customer, ctx.channels, ctx.org, message.body, clock.now(), values={"body": message.body},
                       consent=ctx.consent)

@@ -16,7 +16,7 @@ received in per-identity lanes, so a slow identity never blocks a fast one, and 
 last second is kept (store/rates.py) for the next."""
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from aws_lambda_powertools import Logger
 
@@ -62,6 +62,9 @@ def drain(repos: Repositories, senders: Senders, budget: float, *, now: Callable
     queue = senders.texts
     if queue is None or not queue.configured():
         return DrainReport()
+    # Each text is judged on its job and its customer, read every time; the organization's own items (its
+    # settings, channels) once a run, as the sweep reads them: a busy minute must not read its partition hot.
+    repos = replace(repos, contexts=repos.contexts.for_run())
     report, lanes, rates = DrainReport(), Lanes(), repos.rates
     windows: dict[str, SendWindow] = {}
     deadline, received = now() + budget, [0]

@@ -20,7 +20,7 @@ def again(repos: Repositories, message: Message, now: datetime) -> Verdict:
         return drop(JOB_GONE)
     appointment = next((a for a in job.appointments if a.id == message.appointment_id), None)
     ctx = repos.contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id,
-                              job.location_id)
+                              job.location_id, consent=True)
     return verdict(outbound_of(message, ctx.settings), job=job, consent=ctx.consent, customer=ctx.customer,
                    quiet_hours=ctx.quiet_hours,
                    time_zone=ctx.time_zone, now=now, release_window=release_window())
