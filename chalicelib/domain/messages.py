@@ -51,6 +51,10 @@ class Message:
     author_id: str | None = None  # the dispatcher or technician who wrote a free text
     channel: str = "sms"  # sms | whatsapp | email: `sender` and `recipient` are that channel's addresses
     payload: str | None = None  # what the channel needs besides the body (WhatsApp message, email subject), JSON
+    # The recipient's zone and region when it was written: a text that waits is judged again on them
+    # (domain/sending.py) without reading the customer once more.
+    time_zone: str | None = None
+    region: str | None = None
 
 
 def message_id(org_id: str, job_id: str, key: str) -> str:

@@ -94,6 +94,9 @@ class RecipientContexts(Protocol):
     def for_run(self) -> RecipientContexts:
         """A loader for one sweep run: what is the organization's own (not the customer) is read once."""
 
+    def settings(self, org_id: str) -> MessagingSettings:
+        """The organization's messaging settings (the defaults if none were saved), once a run for a run's loader."""
+
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
              location_id: str | None, *, consent: bool = False) -> RecipientContext:
         """NotFound if the organization or the customer is missing; defaults for missing settings. With

@@ -36,6 +36,19 @@ class Contexts:
         partition (bench/capacity). The customer is read every time: an opt-out stops the next text."""
         return Contexts({})
 
+    def settings(self, org_id: str) -> MessagingSettings:
+        """The organization's messaging settings (read once a run, as in `load`)."""
+        key = (keys.org(org_id), SETTINGS_SK)
+        if self._shared is None or key not in self._shared:
+            bind()
+            found = list(Entity.batch_get([key]))
+            item = found[0] if found else None
+            if self._shared is None:
+                return MessagingSettingsRepository.from_item(item) if item else MessagingSettings()
+            self._shared[key] = item
+        item = self._shared[key]
+        return MessagingSettingsRepository.from_item(item) if item else MessagingSettings()
+
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
              location_id: str | None, *, consent: bool = False) -> RecipientContext:
         bind()

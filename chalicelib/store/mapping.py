@@ -117,7 +117,8 @@ def message_of(i: MessageItem) -> Message:
         segments=int(i.segments), scenario=i.scenario, appointment_id=i.appointment_id,
         window=TimeFrame(i.window_start, i.window_end) if i.window_start else None, release_at=i.release_at,
         provider_id=i.provider_id, error=i.error, author_id=i.author_id, created_at=i.created_at,
-        updated_at=i.updated_at, channel=i.channel or "sms", payload=i.payload)
+        updated_at=i.updated_at, channel=i.channel or "sms", payload=i.payload, time_zone=i.time_zone,
+        region=i.region)
 
 
 def timer_of(i: TimerItem) -> Timer:

@@ -259,6 +259,8 @@ class MessageItem(Entity, discriminator="message"):
     updated_at = UTCDateTimeAttribute()
     channel = UnicodeAttribute(null=True)  # null on messages stored before channels: sms
     payload = UnicodeAttribute(null=True)
+    time_zone = UnicodeAttribute(null=True)  # the recipient's zone and region when it was written
+    region = UnicodeAttribute(null=True)
 
 
 class LinkItem(Entity, discriminator="link"):

@@ -245,6 +245,9 @@ class FakeContexts(_Part):
     def for_run(self) -> "FakeContexts":
         return self  # nothing to save: the fakes read no partition
 
+    def settings(self, org_id) -> MessagingSettings:
+        return deepcopy(self.w.settings.get(org_id, MessagingSettings()))
+
     def load(self, org_id, customer_id, technician_id, location_id, *, consent=False) -> RecipientContext:
         w = self.w
         if org_id not in w.organizations or (org_id, customer_id) not in w.customers:

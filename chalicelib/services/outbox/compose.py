@@ -77,7 +77,8 @@ def notify(repos: Repositories, senders: Senders, trigger: Trigger, job, trigger
         job.org_id, job.id, trigger.key, sender=via.sender, recipient=via.recipient, body=body, now=now,
         created_at=triggered_at, status=judgement.status, scenario=trigger.scenario.value,
         appointment_id=trigger.appointment_id, window=trigger.window, release_at=judgement.release_at,
-        error=judgement.why, channel=via.channel, payload=via.payload)
+        error=judgement.why, channel=via.channel, payload=via.payload, time_zone=ctx.time_zone,
+        region=ctx.customer.region)
     message, to_send = ledger.claim(repos, message, links)
     if not to_send:
         return Outcome(message, sent_now=False)
@@ -122,6 +123,7 @@ def send_free_text(repos: Repositories, senders: Senders, written: Message) -> O
                       consent=ctx.consent)
         message.channel, message.sender, message.recipient, message.payload = \
             via.channel, via.sender, via.recipient, via.payload
+    message.time_zone, message.region = ctx.time_zone, ctx.customer.region
     now = clock.now()
     judgement = verdict(outbound_of(message, ctx.settings), job=job, consent=ctx.consent, customer=ctx.customer,
                         quiet_hours=ctx.quiet_hours, time_zone=ctx.time_zone, now=now)
