@@ -24,7 +24,6 @@ from chalicelib.services.access import Caller  # noqa: E402
 from chalicelib.services.outbox import drain  # noqa: E402
 from chalicelib.services.people import create_organization, create_user  # noqa: E402
 from tests.fakes import FakeClock, RecordingVoice, fake_repositories  # noqa: E402
-from tests.services.conftest import events_of  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 10:00 in Denver
 
@@ -84,7 +83,7 @@ def main() -> None:
 
     def stream():
         while world.changes:
-            reactions.react(repos, provider, events_of(world.changes.pop(0)))
+            reactions.react(repos, provider, repos.changes.events_of(world.changes.pop(0)))
     stream()
     drain.drain(repos, provider, 0)
     provider.stacks.clear()

@@ -2,10 +2,9 @@
 texted. One change record in, every reaction to it; the stream handler (handlers/stream.py) calls it per record."""
 from aws_lambda_powertools import Logger
 
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, UnreadableRecord
 from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
 from ..domain.jobs import Job
-from ..store.changes import UnreadableRecord, events_of
 from . import alerts, analytics, frames, queues, timers
 from .outbox import compose
 from .ports import Senders
@@ -16,9 +15,9 @@ logger = Logger(service="onmyway")
 
 def on_change(repos: Repositories, senders: Senders, change: dict | None, event_id: str | None = None) -> None:
     """`change`: the record's `dynamodb` part (keys, new and old images), as the stream delivers it."""
-    analytics.count_change(change)  # first: it counts kinds events_of cannot read
+    analytics.count_change(repos, change)  # first: it counts kinds events_of cannot read
     try:
-        events = events_of(change)
+        events = repos.changes.events_of(change)
     except UnreadableRecord as error:
         # Retrying cannot fix it: report it in the log and let the rest of the shard go on.
         logger.error("unreadable stream record skipped", extra={"event_id": event_id, "reason": str(error)})
