@@ -77,6 +77,9 @@ class CustomerIn(In):
     address: Annotated[str, Field(max_length=500)] | None = None
     preferred_channel: one_of(ContactChannel) = "sms"
     coordinates: "CoordinatesIn | None" = None
+    region: Annotated[str, Field(pattern=r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$",
+                                 description="ISO 3166-2 subdivision of the address (US-FL): whose quiet hours apply")] \
+        | None = None
 
 
 class CoordinatesIn(In):
@@ -329,6 +332,7 @@ class CustomerOut(Out):
     opted_out: bool
     created_at: datetime
     preferred_channel: str = "sms"
+    region: str | None = None
 
 
 class FrameOut(Out):
