@@ -72,3 +72,19 @@ def test_a_florida_customers_confirmation_waits_from_8pm_a_colorado_ones_goes(ap
 def _job_of(api, org, customer) -> str:
     jobs = api.get("/jobs", org.dispatcher).body["items"]
     return next(j["id"] for j in jobs if j["customer_id"] == customer["id"])
+
+
+def test_an_organization_sets_its_own_hours_for_a_place(api, org, stream, clock):
+    clock.now = datetime(2026, 12, 2, 1, 30, tzinfo=UTC)  # 20:30 in New York
+    bad = api.put("/settings/scenarios", org.dispatcher, {"quiet_hours_by_region": {"US-ZZ": {"start": "21:00",
+                                                                                            "end": "08:00"}}})
+    assert bad.status == 400 and "quiet_hours_by_region" in bad.body["error"]["message"]
+    r = api.put("/settings/scenarios", org.dispatcher, {"quiet_hours_by_region": {"us-fl": {"start": "21:00",
+                                                                                          "end": "08:00"}}})
+    assert r.status == 200 and r.body["quiet_hours_by_region"] == {"US-FL": {"start": "21:00", "end": "08:00"}}
+    assert api.get("/settings/scenarios", org.dispatcher).body["quiet_hours_by_region"] == r.body["quiet_hours_by_region"]
+    florida = api.post("/customers", org.dispatcher, {"name": "Lee", "phone": "+13055550123", "region": "US-FL",
+                                                      "time_zone": "America/New_York"}).body
+    api.post("/jobs", org.dispatcher, {"customer_id": florida["id"], "description": "Leak", "appointment": window(days=3)})
+    stream.settle()
+    assert len(stream.texts("+13055550123")) == 1  # its counsel's hours, not the shipped rule's 8pm
