@@ -15,13 +15,13 @@ bp = Blueprint(__name__)
 DISPATCHER = (Role.DISPATCHER,)
 
 
-@endpoint(bp, "GET", "/queues/{name}", "A work queue: unassigned, escalation, retention or callback; "
-          "oldest waiting first (unassigned: soonest window first)", roles=DISPATCHER, query=s.QueueQuery,
+@endpoint(bp, "GET", "/queues/{name}", "A work queue: unassigned, escalation, retention, callback, "
+          "intake or no_show; oldest waiting first (unassigned: soonest window first); each item with its visit as it is now", roles=DISPATCHER, query=s.QueueQuery,
           response=s.QueueItemOut)
 def get_queue(call: Call, name: str):
     q = call.query
     page = queues.entries(bootstrap.repos(), call.caller, name, q.state and EntryState(q.state), q.limit, q.next_token)
-    appointments = queues.visits_of(bootstrap.repos(), call.caller, name, page.items)
+    appointments = queues.visits_of(bootstrap.repos(), call.caller, page.items)
     return views.page(page, lambda e: views.queue_entry(e, appointments.get(e.appointment_id)))
 
 
