@@ -3,10 +3,10 @@ analytics"); also the OpenAPI document's schemas."""
 from datetime import date
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from ..domain.analytics import GROUP_BY
-from .schemas import In, one_of
+from .schemas import In, Model, one_of
 
 MAX_DAYS = 366
 
@@ -48,12 +48,12 @@ class CostQuery(RangeQuery):
     """The days whose counted texts price the SMS part."""
 
 
-class FeedbackSummaryOut(BaseModel):
+class FeedbackSummaryOut(Model):
     count: int
     average: float | None
 
 
-class AnalyticsGroupOut(BaseModel):
+class AnalyticsGroupOut(Model):
     key: str = Field(description="the day, ISO week (2026-W49), channel, location id or technician id")
     texts: dict[str, dict[str, int]] = Field(description="texts by scenario, then by each status they entered")
     segments: int = Field(description="SMS segments of the texts sent")
@@ -73,7 +73,7 @@ class AnalyticsGroupOut(BaseModel):
     feedback: FeedbackSummaryOut
 
 
-class AnalyticsOut(BaseModel):
+class AnalyticsOut(Model):
     model_config = {"populate_by_name": True}
     from_: date = Field(alias="from")
     to: date
@@ -82,7 +82,7 @@ class AnalyticsOut(BaseModel):
     total: AnalyticsGroupOut
 
 
-class CostOut(BaseModel):
+class CostOut(Model):
     per_1000_appointments_usd: float
     breakdown: dict[str, dict[str, float | int | str | None]]
     prices_as_of: str

@@ -1,17 +1,20 @@
 """The public booking page `/book/{org_slug}` (docs/api.md § Customer pages): no auth, the same page rules as the
 customer's pages (no-store, strict CSP, forms that work without JavaScript, post/redirect/get)."""
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .. import bootstrap
 from ..domain import timefmt
 from ..domain.errors import DomainError, NotFound, ValidationError
-from ..services import booking as service
 from . import pages as p
 from .routing import OPERATIONS, Operation
+from .schemas import Model
+
+if TYPE_CHECKING:
+    from ..services import booking as service
 
 bp = Blueprint(__name__)
 CODES = {**p.CODES, "refused": 400, "too_many_requests": 429}
@@ -32,7 +35,7 @@ def client_address() -> str:
     return str((context.get("identity") or {}).get("sourceIp") or "unknown")
 
 
-def _frames(bp_page: service.BookingPage) -> list[dict]:
+def _frames(bp_page: "service.BookingPage") -> list[dict]:
     tz = bp_page.org.time_zone
     return [{"start": f.start.strftime("%Y-%m-%dT%H:%M:%SZ"), "end": f.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
              "text": timefmt.window(f.start, f.end, tz)} for f in bp_page.frames]
@@ -51,6 +54,7 @@ def _not_found(e: DomainError) -> Response:
 
 def _show(slug: str, status: int = 200, *, error: DomainError | None = None, values: dict | None = None,
           done: bool = False) -> Response:
+    from ..services import booking as service
     try:
         found = service.page(bootstrap.repos(), slug)
     except NotFound as e:
@@ -76,6 +80,7 @@ def booking_page(org_slug: str):
 
 @bp.route("/book/{org_slug}", methods=["POST"], content_types=p.POSTED)
 def book(org_slug: str):
+    from ..services import booking as service
     values: dict = {}
     try:
         values = p._posted()
@@ -93,7 +98,7 @@ def book(org_slug: str):
     return Response(body="", status_code=303, headers={**p.HEADERS, "Location": f"{org_slug}?done=received"})
 
 
-class BookingIn(BaseModel):
+class BookingIn(Model):
     name: Annotated[str, Field(max_length=200)]
     phone: Annotated[str, Field(max_length=32, description="a mobile number; stored as E.164")]
     address: Annotated[str, Field(max_length=500)]
@@ -101,7 +106,7 @@ class BookingIn(BaseModel):
     frame_start: str | None = Field(default=None, description="the start of one of the page's frames")
 
 
-class BookingOut(BaseModel):
+class BookingOut(Model):
     received: bool
     status: str
     offered_window: dict | None

@@ -1,21 +1,22 @@
 """Select a time frame (docs/api.md § Customer pages: /frames, /pick, /none-work) and the dispatcher's side of it:
 the frames a customer would see, the "send STF link" action, and the working hours frames are made from."""
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .. import bootstrap
 from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from ..domain.frames import LIMITS, MAX_AVAILABILITY, WEEKDAYS, FrameSource
 from ..domain.people import Role
 from ..domain.scenarios import LinkPurpose
-from ..services import customer_page
-from ..services import frames as service
 from . import pages as p
 from . import schemas as s
 from . import views
 from .routing import Call, endpoint
+
+if TYPE_CHECKING:
+    from ..services import frames as service
 
 bp = Blueprint(__name__)
 PURPOSES = (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE)  # the status page's "another time" opens the same picker
@@ -28,7 +29,7 @@ def _z(moment) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _as_json(c: service.Choice) -> dict:
+def _as_json(c: "service.Choice") -> dict:
     a = c.current
     return {"window_start": _z(a.window.start), "window_end": _z(a.window.end), "window_text": c.text(a.window),
             "status": "canceled" if c.target is None else a.status.value, "source": c.source,
@@ -42,6 +43,8 @@ def _error(e: DomainError) -> Response:
 def _picker(link, token: str, root: str, base: str, status: int = 200, *, error: DomainError | None = None,
             values: dict | None = None, done: str | None = None) -> Response:
     """The STF page: the visit as booked (or canceled), the frames soonest first, and "None of these work"."""
+    from ..services import customer_page
+    from ..services import frames as service
     try:
         c = service.choice(bootstrap.repos(), link)
     except (NotFound, LinkExpired) as e:
@@ -70,6 +73,7 @@ def stf_page(link, token: str, done: str | None) -> Response:
 
 
 def _open(token: str):
+    from ..services import customer_page
     return customer_page.open_link(bootstrap.repos(), token, PURPOSES)
 
 
@@ -106,22 +110,24 @@ def _act(token: str, run, done: str, created: bool = False) -> Response:
 
 @bp.route("/c/{token}/pick", methods=["POST"], content_types=p.POSTED)
 def pick(token: str):
+    from ..services import frames as service
     return _act(token, lambda link, v: service.pick(bootstrap.repos(), link, v.get("start")), "picked")
 
 
 @bp.route("/c/{token}/none-work", methods=["POST"], content_types=p.POSTED)
 def none_work(token: str):
+    from ..services import frames as service
     return _act(token, lambda link, v: service.none_work(bootstrap.repos(), link, v.get("availability")), "callback",
                 created=True)
 
 
-class FrameOut(BaseModel):
+class FrameOut(s.Model):
     start: str
     end: str
     text: str
 
 
-class PickerOut(BaseModel):
+class PickerOut(s.Model):
     """The visit as booked (or canceled: `status`), and the frames its customer may pick, soonest first."""
     window_start: str
     window_end: str
@@ -131,11 +137,11 @@ class PickerOut(BaseModel):
     frames: list[FrameOut]
 
 
-class PickIn(BaseModel):
+class PickIn(s.Model):
     start: str = Field(description="the start of one of the frames offered")
 
 
-class NoneWorkIn(BaseModel):
+class NoneWorkIn(s.Model):
     availability: Annotated[str, Field(max_length=MAX_AVAILABILITY)]
 
 
@@ -147,14 +153,14 @@ p._document("POST", "/c/{token}/none-work", "None of the frames work: the callba
 
 # -- the dispatcher's side -------------------------------------------------------------------------
 
-class OffersOut(BaseModel):
+class OffersOut(s.Model):
     appointment: s.AppointmentOut
     source: s.one_of(FrameSource)
     frames: list[s.FrameIn] = Field(description="what the customer's link shows now: soonest first, none full "
                                                 "or withdrawn")
 
 
-class Hours(BaseModel):
+class Hours(s.Model):
     start: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
     end: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
 
@@ -175,7 +181,7 @@ class FrameSettingsIn(s.In):
     generate: bool | None = None
 
 
-class FrameSettingsOut(BaseModel):
+class FrameSettingsOut(s.Model):
     days: list[str]
     hours: Hours
     frame_minutes: int
@@ -193,6 +199,7 @@ class LocationQuery(s.In):
 @endpoint(bp, "GET", "/appointments/{appointment_id}/offers", "The frames the customer's link shows now",
           roles=(Role.DISPATCHER,), response=OffersOut)
 def get_offers(call: Call, appointment_id: str):
+    from ..services import frames as service
     appointment, shown, source = service.preview(bootstrap.repos(), call.caller, appointment_id)
     return {"appointment": views.appointment(appointment), "source": source,
             "frames": [{"start": _z(f.start), "end": _z(f.end)} for f in shown]}
@@ -202,12 +209,14 @@ def get_offers(call: Call, appointment_id: str):
           "Text the customer a link to pick a time frame (sent by the stream handler; once a day per visit)",
           roles=(Role.DISPATCHER,), response=s.MessageOut, status=201)
 def send_time_frames(call: Call, appointment_id: str):
+    from ..services import frames as service
     return views.message(service.send_link(bootstrap.repos(), call.caller, appointment_id))
 
 
 @endpoint(bp, "GET", "/settings/time-frames", "Working hours that frames are generated from (a location's, with "
           "?location_id=)", roles=(Role.DISPATCHER,), query=LocationQuery, response=FrameSettingsOut)
 def get_frame_settings(call: Call):
+    from ..services import frames as service
     return service.settings_of(bootstrap.repos(), call.caller, call.query.location_id).as_json()
 
 
@@ -215,5 +224,6 @@ def get_frame_settings(call: Call):
           "?location_id=); fields left out take their defaults", roles=(Role.DISPATCHER,), body=FrameSettingsIn,
           query=LocationQuery, response=FrameSettingsOut)
 def put_frame_settings(call: Call):
+    from ..services import frames as service
     body = call.body.model_dump(exclude_none=True, mode="json")
     return service.set_settings(bootstrap.repos(), call.caller, call.query.location_id, body).as_json()

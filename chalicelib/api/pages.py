@@ -9,7 +9,6 @@ from .. import bootstrap, pages
 from ..domain.customer_page import POLL_SECONDS, Action, nonce
 from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from ..domain.scenarios import LinkPurpose
-from ..services import customer_page as service
 from . import schemas as s
 from .errors import STATUS, parse_json
 from .routing import OPERATIONS, Operation
@@ -57,6 +56,7 @@ def _error(e: DomainError) -> Response:
 
 def _link_problem(e: DomainError, root: str) -> Response:
     """404 for an unknown, tampered or other-purpose token; 410 with whom to call for an expired one."""
+    from ..services import customer_page as service
     if _wants_json():
         return _error(e)
     if isinstance(e, LinkExpired):
@@ -75,6 +75,7 @@ def _link_problem(e: DomainError, root: str) -> Response:
 
 def _page(link, token: str, root: str, status: int = 200, *, error: DomainError | None = None,
           values: dict | None = None, done: str | None = None) -> Response:
+    from ..services import customer_page as service
     try:
         view = service.view(service.visit(bootstrap.repos(), link))
     except NotFound as e:
@@ -106,6 +107,7 @@ def _posted() -> dict:
 def _act(token: str, action: str, run, done: str, created: bool = False) -> Response:
     """Resolve the token for this action, run it, then: JSON, or a redirect to the page (post/redirect/get)
     so a reload never posts twice; on bad input, the page again with the message and what was typed."""
+    from ..services import customer_page as service
     root = "../../"
     try:
         link = service.for_action(bootstrap.repos(), token, action)
@@ -132,6 +134,7 @@ def _act(token: str, action: str, run, done: str, created: bool = False) -> Resp
 
 @bp.route("/c/{token}", methods=["GET"])
 def customer_page(token: str):
+    from ..services import customer_page as service
     root = "../"
     try:
         link = service.open_link(bootstrap.repos(), token)
@@ -147,6 +150,7 @@ def customer_page(token: str):
 @bp.route("/c/{token}/status.json", methods=["GET"])
 def status_json(token: str):
     """What the page polls: read by key only."""
+    from ..services import customer_page as service
     try:
         link = service.open_link(bootstrap.repos(), token, (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE))
         return _json(service.view(service.visit(bootstrap.repos(), link)).as_json())
@@ -156,29 +160,34 @@ def status_json(token: str):
 
 @bp.route("/c/{token}/reply", methods=["POST"], content_types=POSTED)
 def reply(token: str):
+    from ..services import customer_page as service
     return _act(token, Action.REPLY, lambda link, v: service.reply(bootstrap.repos(), link, v.get("body"), nonce(v.get("nonce"))),
                 "replied", created=True)
 
 
 @bp.route("/c/{token}/confirm", methods=["POST"], content_types=POSTED)
 def confirm(token: str):
+    from ..services import customer_page as service
     return _act(token, Action.CONFIRM, lambda link, v: service.confirm(bootstrap.repos(), link), "confirmed")
 
 
 @bp.route("/c/{token}/cancel", methods=["POST"], content_types=POSTED)
 def cancel(token: str):
+    from ..services import customer_page as service
     return _act(token, Action.CANCEL, lambda link, v: service.cancel(bootstrap.repos(), link, v.get("reason")),
                 "canceled")
 
 
 @bp.route("/c/{token}/reschedule", methods=["POST"], content_types=POSTED)
 def reschedule(token: str):
+    from ..services import customer_page as service
     return _act(token, Action.RESCHEDULE, lambda link, v: service.request_reschedule(bootstrap.repos(), link),
                 "reschedule", created=True)
 
 
 @bp.route("/c/{token}/feedback", methods=["POST"], content_types=POSTED)
 def feedback(token: str):
+    from ..services import customer_page as service
     return _act(token, Action.FEEDBACK,
                 lambda link, v: service.leave_feedback(bootstrap.repos(), link, v.get("rating"), v.get("comment")),
                 "rated", created=True)

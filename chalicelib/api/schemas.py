@@ -64,7 +64,12 @@ Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a calend
                 _domain(lambda field, raw: values.calendar_day(field, raw).isoformat())]
 
 
-class In(BaseModel):
+class Model(BaseModel):
+    """Every model of the API: its validator is built on first use, not at import (cold start)."""
+    model_config = ConfigDict(defer_build=True)
+
+
+class In(Model):
     # defer_build: a model's validator is built on first use, not at import (cold start).
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
@@ -251,7 +256,7 @@ class ScenariosIn(In):
                                   "per job per 15 minutes; default off)")
 
 
-class ScenarioOut(BaseModel):
+class ScenarioOut(Model):
     name: str
     enabled: bool
     template: str
@@ -264,12 +269,12 @@ class ScenarioOut(BaseModel):
     characters: int
 
 
-class QuietHoursOut(BaseModel):
+class QuietHoursOut(Model):
     start: str
     end: str
 
 
-class ScenariosOut(BaseModel):
+class ScenariosOut(Model):
     scenarios: list[ScenarioOut]
     quiet_hours: QuietHoursOut
     quiet_hours_by_region: dict[str, QuietHoursOut] = {}
@@ -318,7 +323,7 @@ class DayQuery(In):
 
 # -- responses ----------------------------------------------------------------------------------------
 
-class Out(BaseModel):
+class Out(Model):
     model_config = ConfigDict(from_attributes=True, defer_build=True)
 
 
@@ -487,7 +492,7 @@ class MessageOut(Out):
     updated_at: datetime
 
 
-class QueueItemOut(BaseModel):
+class QueueItemOut(Model):
     """A queue entry; on the unassigned queue, with the appointment as it is now."""
     id: str
     job_id: str | None = Field(description="null on an intake entry whose order made no job (see `order_id`)")
@@ -530,14 +535,14 @@ class PageFeedbackIn(In):
     comment: Annotated[str, Field(max_length=MAX_COMMENT)] | None = None
 
 
-class PagePositionOut(BaseModel):
+class PagePositionOut(Model):
     lat: float
     lon: float
     updated_at: datetime
     updated: str
 
 
-class PageMessageOut(BaseModel):
+class PageMessageOut(Model):
     direction: one_of(Direction)
     from_: str = Field(serialization_alias="from")
     body: str
@@ -545,13 +550,13 @@ class PageMessageOut(BaseModel):
     when: str
 
 
-class PageFeedbackOut(BaseModel):
+class PageFeedbackOut(Model):
     rating: int
     comment: str | None
     created_at: datetime
 
 
-class CustomerStatusOut(BaseModel):
+class CustomerStatusOut(Model):
     """The visit as its customer sees it: `position` only while the technician is on the way to it."""
     company: str
     window_start: datetime
@@ -578,15 +583,15 @@ class BrandingIn(In):
     logo_url: Annotated[str, Field(max_length=500, pattern=r"^https://[^\s\"'<>]+$")] | None = None
 
 
-class BrandingOut(BaseModel):
+class BrandingOut(Model):
     brand_color: str | None
     logo_url: str | None
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     code: str
     message: str
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Model):
     error: ErrorBody

@@ -7,12 +7,12 @@ from chalice import Blueprint, Rate
 
 from .. import bootstrap, metrics
 from ..config import environment
-from ..services.outbox import drain
 
 bp = Blueprint(__name__)
 
 
 @bp.schedule(Rate(1, unit=Rate.MINUTES), name="text_drainer")
 def text_drainer(event):
+    from ..services.outbox import drain
     with metrics.flushed():
         return asdict(drain.drain(bootstrap.repos(), bootstrap.senders(), environment().text_drain_seconds))

@@ -1,10 +1,15 @@
 """Who may see and do what: the visibility matrix of docs/product.md §1."""
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..domain.errors import Forbidden, NotFound, Unauthorized, VersionConflict
-from ..domain.jobs import Job
 from ..domain.people import Role, User
-from .repositories import Repositories
+
+if TYPE_CHECKING:  # types only: every route imports this module, at cold start
+    from ..domain.jobs import Job
+    from .repositories import Repositories
 
 
 @dataclass(frozen=True)
