@@ -9,7 +9,7 @@ from ..domain.status import AppointmentAction
 from ..domain.values import TimeFrame
 from . import schemas as s
 from . import views
-from .consent_schemas import ConsentRecordOut
+from .consent_schemas import ConsentOut
 from .routing import Call, endpoint
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def get_customer(call: Call, customer_id: str):
 
 
 @endpoint(bp, "GET", "/customers/{customer_id}/consent", "Every opt-in, opt-out and HELP of the customer, oldest first",
-          roles=DISPATCHER, response=ConsentRecordOut)
+          roles=DISPATCHER, response=ConsentOut)
 def customer_consent(call: Call, customer_id: str):
     from ..services import people
     return {"items": [views.consent_record(r) for r in people.consent(bootstrap.repos(), call.caller, customer_id)]}
