@@ -21,11 +21,7 @@ from .conftest import NOON, NUMBER, SAM
 
 
 def reply(shop, body: str, sender: str = SAM, inbound_id: str | None = None) -> str:
-    text = inbound.parse(json.dumps({"originationNumber": sender, "destinationNumber": NUMBER, "messageBody": body,
-                                     "inboundMessageId": inbound_id or str(uuid.uuid4())}))
-    outcome = inbound.handle(shop.repos, shop.senders, text)
-    assert shop.settle() == []
-    return outcome
+    return shop.reply(body, sender, inbound_id)
 
 
 @pytest.fixture
