@@ -68,17 +68,31 @@ def test_a_text_about_a_visit_soon_after_quiet_hours_goes_early_enough():
 
 
 
-@pytest.mark.parametrize(("start", "end", "spread"), [
-    (time(21, 0), time(8, 0), timedelta(minutes=60)),  # the default: the hour after 08:00
-    (time(8, 30), time(8, 0), timedelta(minutes=30)),  # a half-hour day: spread over it, never into the night
-    (time(1, 0), time(5, 0), timedelta(minutes=60)),  # quiet hours within one day
-    (time(8, 0), time(8, 0), timedelta(minutes=60)),  # never quiet
+def on_1_dec(at: time) -> datetime:
+    return datetime.combine(datetime(2026, 12, 1).date(), at, UTC)
+
+
+@pytest.mark.parametrize(("start", "end", "spread", "release"), [
+    (time(21, 0), time(8, 0), timedelta(minutes=60), datetime(2026, 12, 2, 8, 0, tzinfo=UTC)),  # the default
+    # a half-hour day: spread over it, never into the night
+    (time(8, 30), time(8, 0), timedelta(minutes=30), datetime(2026, 12, 2, 8, 0, tzinfo=UTC)),
+    (time(1, 0), time(5, 0), timedelta(minutes=60), datetime(2026, 12, 1, 5, 0, tzinfo=UTC)),  # within one day
 ])
-def test_the_release_is_spread_over_at_most_the_day_between_quiet_hours(start, end, spread):
+def test_the_release_is_spread_over_at_most_the_day_between_quiet_hours(start, end, spread, release):
     quiet = QuietHours(start, end)
     assert quiet.spread(timedelta(minutes=60)) == spread
-    release = quiet.release_at(datetime(2026, 12, 1, 12, 0, tzinfo=UTC), "UTC") if start > end else None
-    for key in (f"k{n}" for n in range(200)):  # whatever its moment, a release is never in quiet hours again
-        if release:
-            moment = release + release_offset(key, release, quiet.spread(timedelta(minutes=60)), None)
-            assert quiet.release_at(moment, "UTC") is None, moment
+    written = on_1_dec(start) + timedelta(minutes=1)  # a text written just after quiet hours began
+    assert quiet.release_at(written, "UTC") == release
+    moments = {quiet.release_moment(written, "UTC", f"k{n}", timedelta(minutes=60), None) for n in range(200)}
+    assert all(release <= m < release + spread for m in moments) and len(moments) > 100
+    for moment in moments:  # whatever its moment, a release is never in quiet hours again
+        assert quiet.release_at(moment, "UTC") is None, moment
+
+
+def test_quiet_hours_that_start_where_they_end_never_hold_a_text():
+    quiet = QuietHours(time(8, 0), time(8, 0))
+    assert quiet.spread(timedelta(minutes=60)) == timedelta(minutes=60)
+    for hour in range(24):
+        written = on_1_dec(time(hour, 30))
+        assert quiet.release_at(written, "UTC") is None
+        assert quiet.release_moment(written, "UTC", "k", timedelta(minutes=60), None) is None
