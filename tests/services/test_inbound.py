@@ -3,7 +3,6 @@ START / HELP, free text to the job and the staff inbox, direct reply off, unknow
 Mirrors the decisions of tests/e2e/test_two_way.py and test_true_when_sent.py's opted-out customer."""
 import json
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
