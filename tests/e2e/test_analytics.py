@@ -52,8 +52,8 @@ def day(api, org, stream, clock):
     A7 replies C; the booking confirmation of A0 is delivered, A1's fails; 11:30 A9 is auto-canceled;
     12:00 A5 and A6 have not confirmed: two escalations; 13:00 A8 has not started: a no-show; J0 and J1
     are completed; their customers rate them 5 and 3 on the feedback page."""
-    from chalicelib.services.repositories import Repositories
-    number = Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
     ana, _ = add_user(api, org, "Ana Alvarez", "technician")
     ben, _ = add_user(api, org, "Ben Brooks", "technician")
     north = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver"}).body["id"]
@@ -177,8 +177,8 @@ def test_a_scripted_day_equals_the_figures_computed_by_hand_and_again_after_rede
 
 
 def test_an_escalation_is_counted_with_its_outcome_and_a_rejection_with_its_category(api, org, stream, clock):
-    from chalicelib.services.repositories import Repositories
-    number = Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
     sweep(api)
     ana, _ = add_user(api, org, "Ana Alvarez", "technician")
     later = {"window_start": "2026-12-03T17:00:00Z", "window_end": "2026-12-03T19:00:00Z", "technician_id": ana}

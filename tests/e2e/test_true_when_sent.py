@@ -73,8 +73,8 @@ def test_a_confirmation_held_overnight_for_a_visit_that_starts_before_8am_is_dro
 
 
 def test_a_confirmation_held_overnight_never_goes_at_8am_to_a_customer_who_texted_stop(api, org, stream, clock):
-    from chalicelib.services.repositories import Repositories
-    number = Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
     clock.now = NIGHT  # 10pm in Denver
     sweep(api)
     tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
@@ -139,10 +139,10 @@ def test_no_voice_call_to_a_customer_who_texted_stop_though_the_call_task_is_que
     from types import SimpleNamespace
 
     from chalicelib import bootstrap
-    from chalicelib.services.repositories import Repositories
+    from chalicelib.bootstrap import store_repositories
     calls = []
     bootstrap.use(voice=SimpleNamespace(place=lambda to, origination, text: calls.append(to)))
-    number = Repositories().organizations.get(org.id).sms_number
+    number = store_repositories().organizations.get(org.id).sms_number
     api.put("/settings/scenarios", org.dispatcher, {"voice_origination": "+13035550199"})
     sweep(api)
     tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
@@ -180,8 +180,8 @@ def test_a_paused_jobs_second_visit_takes_no_delay_and_the_customer_hears_nothin
 @pytest.mark.parametrize("body,outcome", [("C", "confirmed"), ("N", "rejected"), ("R", "reschedule_link"),
                                           ("HELP", "help"), ("Is 3pm still ok?", "recorded")])
 def test_an_opted_out_customer_is_heard_and_acted_on_but_gets_no_text_until_start(api, org, stream, body, outcome):
-    from chalicelib.services.repositories import Repositories
-    number = Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
     tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
     customer_id = new_customer(api, org, SAM)
     location = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver",
