@@ -51,8 +51,9 @@ chromium:
 # surviving mutant, and fails below 90% (docs/mutation-testing.md). Each run starts from a fresh copy.
 MUTATE_CHILDREN ?= 2
 mutate: $(STAMP)
-	rm -rf mutants
-	$(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) >/dev/null
+	rm -rf mutants && mkdir -p out
+	$(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) >out/mutmut.log 2>&1 || \
+	  { tr '\r' '\n' <out/mutmut.log | tail -40; exit 1; }
 	$(PY) tools/mutation_score.py
 
 bench: $(STAMP)

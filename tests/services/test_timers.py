@@ -214,12 +214,13 @@ def test_a_confirmation_held_overnight_for_a_visit_starting_before_8am_is_droppe
 def test_a_confirmation_held_overnight_never_goes_at_8am_to_a_customer_who_texted_stop(shop, clock):
     clock.now = NIGHT
     shop.sweep()
-    job, _ = shop.book(NIGHT + timedelta(hours=60), shop.tech.id)
+    lee = "+13035550188"  # a customer of tonight (Sam's opt-in is dated at the fixture's 10:00)
+    job, _ = shop.book(NIGHT + timedelta(hours=60), shop.tech.id, customer_id=shop.add_customer("cus_lee", lee))
     assert shop.ledger(job)["booking_confirmation"][0][0] == "held"
     clock.advance(hours=1)  # 23:00 in Denver
-    assert shop.reply("STOP") == "opt_out"
+    assert shop.reply("STOP", sender=lee) == "opt_out"
     shop.run_until(NIGHT + timedelta(hours=10, minutes=5), step=timedelta(hours=1))  # past 08:00
-    assert shop.texts() == [] and shop.voice.calls == []
+    assert shop.sender.to(lee) == [] and shop.voice.calls == []
     assert shop.ledger(job)["booking_confirmation"] == [("suppressed", "customer opted out")]
     assert not any(t.kind is TimerKind.CONFIRMATION_FOLLOWUP  # the chain does not run on from a text not sent
                    for t in shop.repos.timers.of_appointment(shop.org.id, job.id, job.appointments[0].id))

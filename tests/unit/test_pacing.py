@@ -109,6 +109,7 @@ def test_quiet_hours_that_start_where_they_end_never_hold_a_text():
 @pytest.mark.parametrize(("identity", "kind"), [
     ("12345", "short_code"), ("123456", "short_code"), ("+123456", "short_code"), ("1234567", "sender_id"),
     ("+18445550100", "toll_free"), ("+14155550100", "10dlc"), ("ACME", "sender_id"), ("+1ACME", "sender_id"),
+    ("XX1234", "sender_id"),  # an alphanumeric sender id ending in digits is no short code
 ])
 def test_an_identitys_kind_is_read_from_its_form(identity, kind):
     assert identity_kind(identity) == kind
@@ -133,6 +134,13 @@ def test_a_send_exactly_one_second_old_has_left_the_window_and_one_younger_has_n
     assert window.wait(0.9, 1) == 0.0  # filling the window exactly is allowed
     window.record(0.9, 1)
     assert window.wait(1.5, 1) == 0.0 and window.wait(1.5, 2) == pytest.approx(0.4)
+
+
+def test_a_long_text_waits_until_enough_of_the_window_has_left_not_just_its_oldest_send():
+    window = SendWindow(3)
+    window.record(0.0, 2)
+    window.record(0.5, 2)
+    assert window.wait(0.6, 2) == pytest.approx(0.9)  # both sends must leave: at 1.5
 
 
 def test_a_paused_identity_waits_out_its_pause_from_now():

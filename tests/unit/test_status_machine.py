@@ -92,6 +92,9 @@ def test_a_refused_move_says_what_was_refused():
     with pytest.raises(InvalidTransition) as refused:
         next_job_status(J.PAUSED, JobAction.DELETE_LAST_APPOINTMENT)
     assert str(refused.value) == "cannot delete last appointment a job that is paused"
+    with pytest.raises(InvalidTransition) as refused:
+        next_appointment_status(S.STARTED, AA.EN_ROUTE)
+    assert str(refused.value) == "cannot en route a appointment that is started"
 
 
 # -- every row through the aggregate ----------------------------------------------------------------
