@@ -157,6 +157,7 @@ def test_a_reschedule_keeps_the_technician_unless_told_to_assign():
     visit = job.appointments[0]
     job.reschedule(visit.id, LATER, window=NEXT_WEEK)
     assert visit.technician_id == "usr_tech" and visit.window == NEXT_WEEK and visit.window_set_at == LATER
+    assert visit.updated_at == job.updated_at == LATER and visit.id in job.touched
     job.reschedule(visit.id, LATER, technician_id="usr_other")  # no `assign`: nothing to assign
     assert visit.technician_id == "usr_tech"
 
