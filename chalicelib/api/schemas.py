@@ -41,7 +41,7 @@ Role = one_of(RoleName)
 Visibility = one_of(VisibilityName)
 
 
-def _domain(check):
+def domain_rule(check):
     """Run a domain value check inside Pydantic, so the error names the field like any other."""
     def validate(value):
         if value is None:
@@ -57,11 +57,11 @@ def _whole_seconds(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-Phone = Annotated[str, Field(max_length=32), _domain(values.e164)]
-TimeZone = Annotated[str, Field(max_length=64), _domain(values.time_zone)]
-Moment = Annotated[AwareDatetime, _domain(values.moment), AfterValidator(_whole_seconds)]
+Phone = Annotated[str, Field(max_length=32), domain_rule(values.e164)]
+TimeZone = Annotated[str, Field(max_length=64), domain_rule(values.time_zone)]
+Moment = Annotated[AwareDatetime, domain_rule(values.moment), AfterValidator(_whole_seconds)]
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a calendar day, 2000-01-01 to 2100-12-31"),
-                _domain(lambda field, raw: values.calendar_day(field, raw).isoformat())]
+                domain_rule(lambda field, raw: values.calendar_day(field, raw).isoformat())]
 
 
 class In(BaseModel):
@@ -387,8 +387,8 @@ class FeedbackOut(Out):
 
 class FeedbackQuery(PageQuery):
     """Days in the organization's zone (YYYY-MM-DD), `to` included; default: the last 30 days."""
-    from_: str | None = Field(default=None, alias="from")
-    to: str | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
 
 
 class DayCustomerOut(Out):
