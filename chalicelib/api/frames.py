@@ -13,9 +13,9 @@ from ..domain.people import Role
 from ..domain.scenarios import LinkPurpose
 from ..services import customer_page
 from ..services import frames as service
+from . import jobs_schemas, notes_schemas, views
 from . import pages as p
 from . import schemas as s
-from . import views
 from .routing import Call, endpoint
 
 bp = Blueprint(__name__)
@@ -149,7 +149,7 @@ p._document("POST", "/c/{token}/none-work", "None of the frames work: the callba
 # -- the dispatcher's side -------------------------------------------------------------------------
 
 class OffersOut(BaseModel):
-    appointment: s.AppointmentOut
+    appointment: jobs_schemas.AppointmentOut
     source: s.one_of(FrameSource)
     frames: list[s.FrameIn] = Field(description="what the customer's link shows now: soonest first, none full "
                                                 "or withdrawn")
@@ -201,7 +201,7 @@ def get_offers(call: Call, appointment_id: str):
 
 @endpoint(bp, "POST", "/appointments/{appointment_id}/send-time-frames",
           "Text the customer a link to pick a time frame (sent by the stream handler; once a day per visit)",
-          roles=(Role.DISPATCHER,), response=s.MessageOut, status=201)
+          roles=(Role.DISPATCHER,), response=notes_schemas.MessageOut, status=201)
 def send_time_frames(call: Call, appointment_id: str):
     return views.message(service.send_link(bootstrap.repos(), call.caller, appointment_id))
 

@@ -11,8 +11,9 @@ from ..domain.errors import DomainError, NotFound, ValidationError
 from ..domain.links import LinkExpired
 from ..domain.scenarios import LinkPurpose
 from ..services import customer_page as service
-from . import schemas as s
+from . import pages_schemas as s
 from .errors import STATUS, parse_json
+from .feedback_schemas import FeedbackOut
 from .routing import OPERATIONS, Operation
 
 bp = Blueprint(__name__)
@@ -208,4 +209,4 @@ _document("POST", "/c/{token}/cancel", "Cancel the visit; 409 cancel_cutoff from
 _document("POST", "/c/{token}/reschedule", "Ask for another time (a retention queue entry)", None,
           s.CustomerStatusOut, 201)
 _document("POST", "/c/{token}/feedback", "Rate the job 1-5 once; a second one → 409", s.PageFeedbackIn,
-          s.FeedbackOut, 201)
+          FeedbackOut, 201)
