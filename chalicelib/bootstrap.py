@@ -13,7 +13,7 @@ What talks to AWS, and through which adapter:
 - Email: SES v2 `SendEmail` (notify/email.py).
 - Voice: End User Messaging `SendVoiceMessage` for escalations (notify/voice.py).
 - SQS, the urgent and routine text queues: claimed SMS wait there for the drainer, which sends them at
-  each origination identity's rate (notify/queue.py, services/governor.py).
+  each origination identity's rate (notify/queue.py, services/outbox/drain.py).
 The senders and the text queues form one `Senders` (notify/senders.py): `senders()`.
 The clock is wired here too: `clock.now()` reads the source installed by `use(clock=...)` (the real one
 unless a test or the local stage's simulated clock says otherwise)."""

@@ -3,7 +3,7 @@ how the counters add up to the figures of GET /analytics. Pure Python: storage l
 
 Every fact has a mark, unique within its job, derived from the change itself (a message and the status
 it entered; an appointment and the version it changed to; a queue entry; a feedback item), so the same
-change delivered twice names the same mark and is counted once. Definitions (README "Analytics"):
+change delivered twice names the same mark and is counted once. Definitions (docs/analytics.md):
 
 - texts: outbound texts by scenario (`free_text` for a person's text) and by each status they entered:
   held, suppressed, sent, delivered, failed, unknown. A text counts at most once per status (a text

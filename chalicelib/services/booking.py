@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from .. import clock
 from ..domain import ids
+from ..domain.consent import ConsentEvent, ConsentRecord, Source
 from ..domain.customer_page import nonce as form_key
-from ..domain.customers import Customer
+from ..domain.customers import ContactChannel, Customer
 from ..domain.errors import DomainError, NotFound, ValidationError
 from ..domain.frames import Withdrawn, frame_start, generate
 from ..domain.jobs import Job
@@ -98,7 +99,7 @@ def request(repos: Repositories, slug: str, values: dict, client: str) -> tuple[
     customer, new = repos.customers.by_phone(org.id, phone), None
     if customer is None:
         new = customer = Customer(id=ids.new_id("cus"), org_id=org.id, name=name, phone=phone, address=address,
-                                  time_zone=org.time_zone, created_at=now)
+                                  time_zone=org.time_zone, created_at=now, consent_source=Source.BOOKING_PAGE)
     if customer.address and customer.address != address:
         description = f"{description}\n\nAddress given: {address}"  # the request's own address is never lost
     job = Job.create(org.id, customer.id, description, now, offered=True, channel="booking_page")
@@ -108,7 +109,9 @@ def request(repos: Repositories, slug: str, values: dict, client: str) -> tuple[
                 ("client", counter_key("client", _hashed(client), now.strftime("%Y-%m-%dT%H")), PER_CLIENT_PER_HOUR,
                  now + timedelta(hours=2))]
     try:
-        earlier = bookings.add(job, new, key, counters, now + timedelta(days=1))
+        # The form says "we text you about the visit": the request is the number's opt-in, new customer or not.
+        opt_in = ConsentRecord(org.id, ContactChannel.SMS, phone, ConsentEvent.OPT_IN, Source.BOOKING_PAGE, now)
+        earlier = bookings.add(job, new, key, counters, now + timedelta(days=1), opt_in)
     except LimitReached as e:
         if e.which == "phone":
             raise TooMany(f"we already have {PER_PHONE_PER_DAY} requests from this phone number today. We will be "

@@ -19,20 +19,18 @@ from ..domain.events import FramePicked
 from ..domain.frames import FrameSettings, FrameSource, FrameTaken, count_booked
 from ..domain.jobs import Appointment, Job
 from ..domain.links import Link
-from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.messages import Message, new_message
 from ..domain.notes import Note, Visibility
 from ..domain.people import Role
 from ..domain.queues import QueueEntry, QueueName
 from ..domain.scenarios import LinkPurpose
-from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import TimeFrame, mask
-from ..notify.senders import Senders
 from ..store.frames import Frames
-from ..store.messages import message_id
 from . import customer_page
 from .access import Caller
 from .alerts import assigned_technician
+from .ports import Senders
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -217,10 +215,8 @@ def send_link(repos: Repositories, caller: Caller, appointment_id: str) -> Messa
     token, link = Link.issue(job.org_id, job.id, appointment.id, LinkPurpose.RESCHEDULE, now)
     key = f"stf:{appointment.id}:{now.astimezone(ZoneInfo(org.time_zone)).date().isoformat()}"
     body = f"{org.name}: please pick a time for your visit: {environment().link_url(token)}"
-    message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
-                      direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer.phone, body=body,
-                      status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,
-                      author_id=caller.id, appointment_id=appointment.id)
+    message = new_message(org.id, job.id, key, sender=org.sms_number, recipient=customer.phone, body=body, now=now,
+                          author_id=caller.id, appointment_id=appointment.id)
     earlier = repos.messages.claim(message, [link])
     return earlier or message
 

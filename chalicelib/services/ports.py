@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..domain.channels import ChannelSettings
+from ..domain.consent import ConsentRecord
 from ..domain.customers import Customer
 from ..domain.feedback import Feedback
 from ..domain.inbox import InboxItem
@@ -17,6 +18,7 @@ from ..domain.jobs import Appointment, Job
 from ..domain.links import Link
 from ..domain.messages import Message, MessageStatus
 from ..domain.notes import Note, Photo
+from ..domain.pacing import QueuedText, SendWindow
 from ..domain.people import Location, Organization, Role, User
 from ..domain.queues import EntryState, QueueEntry
 from ..domain.recipients import RecipientContext
@@ -88,9 +90,13 @@ class RecipientContexts(Protocol):
     def for_run(self) -> RecipientContexts:
         """A loader for one sweep run: what is the organization's own (not the customer) is read once."""
 
+    def settings(self, org_id: str) -> MessagingSettings:
+        """The organization's messaging settings (the defaults if none were saved), once a run for a run's loader."""
+
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
-             location_id: str | None) -> RecipientContext:
-        """NotFound if the organization or the customer is missing; defaults for missing settings."""
+             location_id: str | None, *, consent: bool = False) -> RecipientContext:
+        """NotFound if the organization or the customer is missing; defaults for missing settings. With
+        `consent`, the consent records of the customer's phone and email too (oldest first)."""
 
 
 class JobRepository(Protocol):
@@ -270,3 +276,42 @@ class PhotoUploads(Protocol):
     def upload_url(self, object_key: str, content_type: str) -> str: ...
 
     def download_url(self, object_key: str) -> str: ...
+
+
+class TextQueue(Protocol):
+    """Where claimed SMS wait for the drainer, which sends them at their identity's rate."""
+    def configured(self) -> bool: ...
+
+    def put(self, text: QueuedText) -> None: ...
+
+    def receive(self, urgent: bool) -> list[QueuedText]:
+        """Up to 10 texts of that lane, hidden from other readers until done or given back."""
+
+    def done(self, text: QueuedText) -> None: ...
+
+    def give_back(self, texts: list[QueuedText]) -> None: ...
+
+
+class Senders(Protocol):
+    """Every way out (notify/senders.py): `send` puts a claimed message on its channel and returns the provider's
+    id, raising when the provider refuses; `voice` places calls; `texts` is the SMS queue (None: SMS go inline)."""
+    sms: object
+    voice: object
+    texts: TextQueue | None
+
+    def send(self, message: Message) -> str: ...
+
+
+class SendRates(Protocol):
+    def window(self, identity: str) -> SendWindow:
+        """What the identity may send, and what it sent in its last second (kept by the last drainer run)."""
+
+    def keep(self, identity: str, window: SendWindow, now: float) -> None: ...
+
+
+class ConsentRecords(Protocol):
+    def add(self, record: ConsentRecord) -> None:
+        """Appended after every record written before it (inbound texts reach it once: their idempotency)."""
+
+    def of_address(self, org_id: str, address: str) -> list[ConsentRecord]:
+        """Every record of the address in the organization, oldest first."""

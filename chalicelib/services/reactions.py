@@ -3,9 +3,10 @@ texted. One change record in, every reaction to it; the stream handler (handlers
 from aws_lambda_powertools import Logger
 
 from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
-from ..notify.senders import Senders
 from ..store.changes import UnreadableRecord, events_of
-from . import alerts, analytics, frames, notifications, queues, timers
+from . import alerts, analytics, frames, queues, timers
+from .outbox import compose
+from .ports import Senders
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -33,4 +34,4 @@ def react(repos: Repositories, senders: Senders, events: list) -> None:
             alerts.on_customer_wrote(repos, senders, event)
         if isinstance(event, FramePicked):
             frames.tell_technician(repos, senders, event)
-        notifications.on_event(repos, senders, event)
+        compose.on_event(repos, senders, event)

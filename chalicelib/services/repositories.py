@@ -5,6 +5,7 @@ and the default is the PynamoDB adapter from store/ (tests pass in-memory twins 
 from dataclasses import dataclass, field
 
 from ..store.channels import Channels
+from ..store.consent import Consents
 from ..store.context import Contexts
 from ..store.customers import Customers
 from ..store.directory import Directory
@@ -18,6 +19,7 @@ from ..store.messages import Messages
 from ..store.notes import Notes
 from ..store.people import Locations, Organizations, Users
 from ..store.queues import Queues
+from ..store.rates import SendRates
 from ..store.settings import MessagingSettingsRepository
 from ..store.timers import Timers
 from ..store.uploads import Uploads
@@ -46,3 +48,5 @@ class Repositories:
     channels: ports.ChannelSettingsStore = field(default_factory=Channels)
     classification: ports.ClassificationStore = field(default_factory=ClassificationSettings)
     uploads: ports.PhotoUploads = field(default_factory=Uploads)  # photo bytes: presigned S3 URLs
+    consent: ports.ConsentRecords = field(default_factory=Consents)  # every opt-in, opt-out and HELP, per address
+    rates: ports.SendRates = field(default_factory=SendRates)  # what each origination identity may send

@@ -13,9 +13,9 @@ from ..domain.scenarios import MessagingSettings, ScenarioName
 from ..domain.status import AppointmentStatus
 from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_timers
 from ..domain.triggers import Trigger
-from ..notify.senders import Senders
 from . import chain
-from .notifications import notify
+from .outbox.compose import notify, send_asked
+from .ports import Senders
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -118,7 +118,7 @@ def _follow_up(repos, senders, timer, job, appointment, now) -> bool:
     """No reply yet: the confirmation chain's next steps (services/chain.py), never in quiet hours."""
     if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(repos, timer, job, now):
         return False
-    chain.run(repos, senders, job, appointment, timer.window_start, timer.step, now)
+    send_asked(repos, senders, chain.run(repos, job, appointment, timer.window_start, timer.step, now), now)
     return True
 
 

@@ -6,8 +6,10 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from ..domain.consent import ConsentRecord
 from ..domain.customers import Customer
 from ..domain.jobs import Job
+from .consent import item as consent_item
 from .customers import _item as _customer_item
 from .jobs import _job_item
 from .models import BookingCountItem, BookingRequestItem, Entity, bind
@@ -39,9 +41,10 @@ class Bookings:
             return None
 
     def add(self, job: Job, customer: Customer | None, key: str, counters: list[tuple[str, str, int, datetime]],
-            expires: datetime) -> str | None:
-        """Store the request; None if done, the earlier job id if this form was submitted before.
-        `counters`: (which, sort key, limit, when the count may be forgotten). LimitReached names the first full."""
+            expires: datetime, consent: ConsentRecord) -> str | None:
+        """Store the request and the opt-in it carries; None if done, the earlier job id if this form was
+        submitted before. `counters`: (which, sort key, limit, when the count may be forgotten). LimitReached
+        names the first full."""
         table = bind()
         try:
             with TransactWrite(connection=table._get_connection().connection) as tx:
@@ -56,6 +59,7 @@ class Bookings:
                 if customer is not None:
                     tx.save(_customer_item(customer), condition=Entity.pk.does_not_exist())
                 tx.save(_job_item(job), condition=Entity.pk.does_not_exist())
+                tx.save(consent_item(consent))
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":
                 raise

@@ -1,7 +1,9 @@
+from ..domain.consent import given_with
 from ..domain.customers import Customer
 from ..domain.errors import Conflict, NotFound
 from . import keys
-from .db import conditional, get_or_404
+from .consent import item as consent_item
+from .db import conditional, get_or_404, transaction
 from .models import CoordinatesMap, CustomerItem, Entity, bind
 
 
@@ -11,7 +13,7 @@ def _item(c: Customer) -> CustomerItem:
                         coordinates=CoordinatesMap(lat=c.coordinates[0], lon=c.coordinates[1]) if c.coordinates else None,
                         opted_out=c.opted_out, opted_out_at=c.opted_out_at, opt_out_source=c.opt_out_source,
                         created_at=c.created_at, preferred_channel=c.preferred_channel,
-                        whatsapp_inbound_at=c.whatsapp_inbound_at,
+                        whatsapp_inbound_at=c.whatsapp_inbound_at, region=c.region,
                         gsi1pk=keys.phone_index(c.org_id, c.phone) if c.phone else None,
                         gsi1sk=f"CUST#{c.id}" if c.phone else None)
 
@@ -22,7 +24,8 @@ def _customer(i: CustomerItem) -> Customer:
                     coordinates=(float(i.coordinates.lat), float(i.coordinates.lon)) if i.coordinates else None,
                     opted_out=bool(i.opted_out), opted_out_at=i.opted_out_at,
                     opt_out_source=i.opt_out_source, created_at=i.created_at,
-                    preferred_channel=i.preferred_channel or "sms", whatsapp_inbound_at=i.whatsapp_inbound_at)
+                    preferred_channel=i.preferred_channel or "sms", whatsapp_inbound_at=i.whatsapp_inbound_at,
+                    region=i.region)
 
 
 class Customers:
@@ -46,6 +49,8 @@ class Customers:
             _item(customer).save(condition=Entity.pk.exists())
 
     def add(self, customer: Customer) -> None:
-        bind()
-        with conditional(Conflict("customer already exists")):
-            _item(customer).save(condition=Entity.pk.does_not_exist())
+        """With the opt-ins the customer came with (domain/consent.given_with), all or nothing."""
+        with transaction(Conflict("customer already exists")) as tx:
+            tx.save(_item(customer), condition=Entity.pk.does_not_exist())
+            for record in given_with(customer):
+                tx.save(consent_item(record))

@@ -1,7 +1,7 @@
 """The due index: items that must be acted on at a time (held texts, timers) carry
 `gsi3pk = DUE#{hour}#{shard}` and `gsi3sk = {due}#...`, and only while pending, so the sweep reads
 what is due and nothing else: one Query per hour bucket and shard, over a range of due times. An hour
-is spread over DUE_SHARDS partitions (a setting, sized by bench/capacity.py) so a busy one (the 8:00
+is spread over DUE_SHARDS partitions (a setting, sized by bench/capacity) so a busy one (the 8:00
 reminders) stays cool. The sweep runs once a minute per shard, each run reading its own shard from its own
 watermark, so the 8:00 backlog is shared between DUE_SHARDS runs. Raise it freely (with a schedule per
 shard: infra/template.yaml); lower it only when nothing is pending in the shards dropped, as only the

@@ -34,7 +34,8 @@ def _item(m: Message) -> MessageItem:
         segments=m.segments, scenario=m.scenario, appointment_id=m.appointment_id,
         window_start=m.window.start if m.window else None, window_end=m.window.end if m.window else None,
         release_at=m.release_at, provider_id=m.provider_id, error=m.error, author_id=m.author_id,
-        created_at=m.created_at, updated_at=m.updated_at, channel=m.channel, payload=m.payload)
+        created_at=m.created_at, updated_at=m.updated_at, channel=m.channel, payload=m.payload,
+        time_zone=m.time_zone, region=m.region)
     if m.status is MessageStatus.HELD and m.release_at:
         item.gsi3pk, item.gsi3sk = due_keys(m.release_at, item.pk, item.sk)
     if m.provider_id:  # found again by the delivery receipt; unknown if none comes in time
@@ -51,7 +52,8 @@ def _message(i: MessageItem) -> Message:
         segments=int(i.segments), scenario=i.scenario, appointment_id=i.appointment_id,
         window=TimeFrame(i.window_start, i.window_end) if i.window_start else None, release_at=i.release_at,
         provider_id=i.provider_id, error=i.error, author_id=i.author_id, created_at=i.created_at,
-        updated_at=i.updated_at, channel=i.channel or "sms", payload=i.payload)
+        updated_at=i.updated_at, channel=i.channel or "sms", payload=i.payload, time_zone=i.time_zone,
+        region=i.region)
 
 
 def _link_item(link: Link) -> LinkItem:

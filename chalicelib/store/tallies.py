@@ -8,7 +8,7 @@ confirmation credited to the text that asked for it comes within weeks.
 
 The counters of one organization are one item per day and dimension value: every text's statuses add
 to the same few items all day, more than one partition takes at a national operator's peak
-(bench/capacity.py). So each dimension is written over TALLY_SHARDS partitions (`...#TALLY#{dimension}`
+(bench/capacity). So each dimension is written over TALLY_SHARDS partitions (`...#TALLY#{dimension}`
 for shard 0, as before sharding, then `#1`, `#2`...), chosen by the fact's mark, and a report reads
 every shard and adds them up: one Query per shard and dimension."""
 import zlib

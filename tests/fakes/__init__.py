@@ -10,6 +10,7 @@ from chalicelib.services.repositories import Repositories
 from .repositories import (
     FakeChannels,
     FakeClassification,
+    FakeConsents,
     FakeContexts,
     FakeCustomers,
     FakeDirectory,
@@ -24,6 +25,7 @@ from .repositories import (
     FakeOrders,
     FakeOrganizations,
     FakeQueues,
+    FakeRates,
     FakeSettings,
     FakeTimers,
     FakeUploads,
@@ -41,7 +43,7 @@ def fake_repositories(world: World | None = None) -> Repositories:
         messages=FakeMessages(w), settings=FakeSettings(w), timers=FakeTimers(w), due=FakeDue(w),
         queues=FakeQueues(w), inbox=FakeInbox(w), directory=FakeDirectory(w), links=FakeLinks(w),
         feedback=FakeFeedback(w), orders=FakeOrders(w), channels=FakeChannels(w),
-        classification=FakeClassification(w), uploads=FakeUploads(w))
+        classification=FakeClassification(w), uploads=FakeUploads(w), consent=FakeConsents(w), rates=FakeRates(w))
 
 
 class FakeClock:

@@ -6,6 +6,7 @@ from DynamoDB is: changing it changes nothing stored."""
 import base64
 import json
 import zlib
+from collections import deque
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.config import environment
 from chalicelib.domain import ids
 from chalicelib.domain.channels import ChannelSettings
+from chalicelib.domain.consent import given_with
 from chalicelib.domain.errors import Conflict, NotFound, ValidationError, VersionConflict
 from chalicelib.domain.ids import job_id_of_appointment
 from chalicelib.domain.inbox import InboxItem
@@ -20,6 +22,7 @@ from chalicelib.domain.intake import Classification, Order, job_id_of_order
 from chalicelib.domain.jobs import Appointment, Job
 from chalicelib.domain.links import digest
 from chalicelib.domain.messages import Message, MessageStatus
+from chalicelib.domain.pacing import SendWindow, default_rate
 from chalicelib.domain.queues import EntryState, QueueEntry, entry_id, job_id_of_entry
 from chalicelib.domain.recipients import RecipientContext
 from chalicelib.domain.scenarios import MessagingSettings
@@ -86,6 +89,8 @@ class World:
     feedback: dict = field(default_factory=dict)  # (org_id, job_id) -> Feedback
     orders: dict = field(default_factory=dict)
     enrolled: list = field(default_factory=list)  # (org_id, email, roles)
+    consent: dict = field(default_factory=dict)  # (org_id, address) -> [ConsentRecord], oldest first
+    rates: dict = field(default_factory=dict)  # identity -> SendWindow kept by the last drain
     # What the table's stream would carry, in write order (tests/services replays it as the stream handler):
     # ("job", old job, new job, [(old appointment, new appointment), ...]) and ("message", new message).
     changes: list = field(default_factory=list)
@@ -195,17 +200,47 @@ class FakeCustomers(_Part):
         if (customer.org_id, customer.id) in self.w.customers:
             raise Conflict("customer already exists")
         self.w.customers[(customer.org_id, customer.id)] = deepcopy(customer)
+        for record in given_with(customer):
+            FakeConsents(self.w).add(record)
+
+
+class FakeConsents(_Part):
+    def add(self, record) -> None:
+        records = self.w.consent.setdefault((record.org_id, record.address), [])
+        records.append(record)
+        records.sort(key=lambda r: r.at)  # stable: the same instant keeps the order written
+
+    def of_address(self, org_id, address) -> list:
+        return list(self.w.consent.get((org_id, address), []))
+
+
+class FakeRates(_Part):
+    def window(self, identity):
+        kept = self.w.rates.get(identity)
+        return deepcopy(kept) if kept else SendWindow(default_rate(identity))
+
+    def keep(self, identity, window, now) -> None:
+        kept = deepcopy(window)
+        kept.recent = deque((at, parts) for at, parts in window.recent if at > now - 1.0)
+        self.w.rates[identity] = kept
 
 
 class FakeContexts(_Part):
     def for_run(self) -> "FakeContexts":
         return self  # nothing to save: the fakes read no partition
 
-    def load(self, org_id, customer_id, technician_id, location_id) -> RecipientContext:
+    def settings(self, org_id) -> MessagingSettings:
+        return deepcopy(self.w.settings.get(org_id, MessagingSettings()))
+
+    def load(self, org_id, customer_id, technician_id, location_id, *, consent=False) -> RecipientContext:
         w = self.w
         if org_id not in w.organizations or (org_id, customer_id) not in w.customers:
             raise NotFound("customer")
+        customer = w.customers[(org_id, customer_id)]
+        records = [r for address in {customer.phone, customer.email} - {None}
+                   for r in w.consent.get((org_id, address), [])] if consent else []
         return RecipientContext(
+            consent=tuple(sorted(records, key=lambda r: r.at)),
             org=deepcopy(w.organizations[org_id]),
             settings=deepcopy(w.settings.get(org_id, MessagingSettings())),
             customer=deepcopy(w.customers[(org_id, customer_id)]),

@@ -8,12 +8,18 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib import bootstrap
-from chalicelib.domain.messages import Direction, Message, MessageStatus
-from chalicelib.notify.queue import Entry, TextQueue
+from chalicelib.domain.customers import Customer
+from chalicelib.domain.jobs import Job
+from chalicelib.domain.messages import Message, MessageStatus, new_message
+from chalicelib.domain.pacing import QueuedText as Entry
+from chalicelib.domain.status import AppointmentAction
+from chalicelib.domain.values import TimeFrame
+from chalicelib.notify.queue import TextQueue
 from chalicelib.notify.senders import Senders
-from chalicelib.services import delivery, governor
+from chalicelib.services.outbox import dispatch as delivery
+from chalicelib.services.outbox import drain as governor
+from chalicelib.services.people import create_organization
 from chalicelib.services.repositories import Repositories
-from chalicelib.store.messages import message_id
 from chalicelib.store.rates import SendRates
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 08:00 in Denver
@@ -86,17 +92,30 @@ def via(provider) -> Senders:
 
 def claimed_texts(repos: Repositories, n: int, seed: int) -> list[Message]:
     """`n` texts claimed in the ledger as the stream and the sweep claim them: a mix of urgent (en route,
-    arrived) and routine (reminders, confirmations), of one and two SMS parts, in a shuffled order."""
+    arrived) and routine (reminders, confirmations), of one and two SMS parts, in a shuffled order. Each is
+    about a visit of its own customer that is as the text says (the drainer judges it on the job before it
+    goes)."""
     rnd = random.Random(seed)
+    org, dispatcher = create_organization(repos, name="Acme", slug=f"acme-{seed}", time_zone="America/Denver",
+                                          sms_number=NUMBER, dispatcher_name="Dana", dispatcher_email="d@acme.example")
     texts = []
     for i in range(n):
         scenario = rnd.choice(["en_route", "arrived", "reminder", "booking_confirmation", "reminder"])
         parts = rnd.choice([1, 1, 1, 2])
-        key = f"{scenario}:appt_{i}"
-        m = Message(id=message_id("org_1", f"job_{i}", key), org_id="org_1", job_id=f"job_{i}", key=key,
-                    direction=Direction.OUTBOUND, sender=NUMBER, recipient=f"+1720555{i:04d}",
-                    body=f"text {i}|{parts}|", status=MessageStatus.QUEUED, segments=parts, created_at=START,
-                    updated_at=START, scenario=scenario, channel="sms")
+        phone = f"+1720555{i:04d}"
+        repos.customers.add(Customer(f"cus_{i}", org.id, "Sam", phone, START, time_zone="America/Denver"))
+        job = Job.create(org.id, f"cus_{i}", "Furnace", START)
+        appointment = job.schedule(TimeFrame(START + timedelta(days=1), START + timedelta(days=1, hours=2)), START,
+                                   dispatcher.id)
+        if scenario in ("en_route", "arrived"):
+            job.change_appointment_status(appointment.id, AppointmentAction.EN_ROUTE, START)
+        if scenario == "arrived":
+            job.change_appointment_status(appointment.id, AppointmentAction.START, START)
+        repos.jobs.save(job)
+        key = f"{scenario}:{appointment.id}"
+        m = new_message(org.id, job.id, key, sender=NUMBER, recipient=phone, body=f"text {i}|{parts}|", now=START,
+                        scenario=scenario, appointment_id=appointment.id, window=appointment.window)
+        m.segments = parts
         assert repos.messages.claim(m, []) is None
         texts.append(m)
     return texts

@@ -1,4 +1,4 @@
-"""Keys written over several partitions (issue 18, sized by bench/capacity.py) still read back whole:
+"""Keys written over several partitions (issue 18, sized by bench/capacity) still read back whole:
 the due index over DUE_SHARDS partitions per hour, the analytics counters over TALLY_SHARDS per
 dimension. Every item exactly once, in order, also when the shard count is raised with items pending."""
 import random

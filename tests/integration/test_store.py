@@ -152,7 +152,7 @@ def test_access_patterns_answer_by_key(repos, tenant):
 
 def test_a_sweep_runs_loader_reads_the_organizations_own_items_once_and_the_customer_every_time(repos, tenant):
     """The 8:00 reminders of a large zone would otherwise each read the organization's profile, settings,
-    channels and technician from its one partition (bench/capacity.py)."""
+    channels and technician from its one partition (bench/capacity)."""
     import botocore.client
     org, _, _ = tenant
     repos.customers.add(Customer(id="cus_2", org_id=org.id, name="Lee", phone="+13035550188", created_at=NOW))
