@@ -34,13 +34,13 @@ def simulate(scale: float, first_minute: int, minutes: int, measured: dict, rec:
     day = DAY - timedelta(days=1)  # the simulated day: a Tuesday (its visits were booked the day before)
     stage = Stage(day + timedelta(minutes=first_minute) - timedelta(hours=30))
     stage.recorder = rec
+    from chalicelib.bootstrap import store_repositories
     from chalicelib.domain.people import Role
     from chalicelib.services import people
     from chalicelib.services.access import Caller
-    from chalicelib.services.repositories import Repositories
     from devstack import demo
     from devstack.tokens import mint
-    repos = Repositories()
+    repos = store_repositories()
     org, boss = demo.create_org(repos, "Acme Home Services", "acme", "America/New_York")
     from chalicelib.store.rates import SendRates
     SendRates().set_rate(org.sms_number, SMS_LIMITS[SHORT_CODE])  # the model's identity: a short code

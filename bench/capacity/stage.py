@@ -79,13 +79,13 @@ def measure_operations(rec: Recorder) -> dict[str, dict]:
     start = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 10:00 in Denver
     stage = Stage(start)
     stage.recorder = rec
+    from chalicelib.bootstrap import store_repositories
     from chalicelib.domain.people import Role
     from chalicelib.services import people
     from chalicelib.services.access import Caller
-    from chalicelib.services.repositories import Repositories
     from devstack import demo
     from devstack.tokens import mint
-    repos = Repositories()
+    repos = store_repositories()
     org, boss = demo.create_org(repos, "Acme Home Services", "acme", "America/Denver")
     from chalicelib.store.rates import SendRates
     SendRates().set_rate(org.sms_number, 100)  # a short code's rate: one operation's texts go at once
@@ -172,8 +172,8 @@ def measure_operations(rec: Recorder) -> dict[str, dict]:
     stage.now = stage.now.replace(hour=5, minute=0) + timedelta(days=1)
     stage.settle(sweep=True)
     book("book at night (held)", 40)
-    from chalicelib.services.repositories import Repositories as R
-    held = [m for m in R().messages.held_between(stage.now, stage.now + timedelta(hours=12))]
+    from chalicelib.bootstrap import store_repositories
+    held = [m for m in store_repositories().messages.held_between(stage.now, stage.now + timedelta(hours=12))]
     assert len(held) == 1, held
     stage.now = held[0].release_at - timedelta(minutes=1)
     stage.settle(sweep=True)

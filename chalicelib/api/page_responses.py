@@ -8,8 +8,7 @@ from chalice import Response
 
 from .. import bootstrap, pages
 from ..domain.customer_page import POLL_SECONDS
-from ..domain.errors import DomainError, NotFound, ValidationError
-from ..domain.links import LinkExpired
+from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from ..services import customer_page
 from .errors import STATUS, parse_json
 from .routing import OPERATIONS, Operation

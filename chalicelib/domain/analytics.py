@@ -36,6 +36,19 @@ GROUP_BY = ("day", "week", "channel", "location", "technician")
 _WORD = re.compile(r"[^a-z0-9_]+")
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where a fact is counted: the organization's local day and the dimension values of its job."""
+    day: str  # YYYY-MM-DD in the organization's time zone
+    channel: str
+    location: str
+    technician: str
+
+    def sort_keys(self) -> dict[str, str]:
+        return {"day": self.day, "channel": f"{self.day}#{self.channel}", "location": f"{self.day}#{self.location}",
+                "technician": f"{self.day}#{self.technician}"}
+
+
 class UnreadableChange(ValueError):
     """An image of a counted kind that lacks what counting needs."""
 

@@ -11,7 +11,7 @@ from ..config import environment
 from ..domain import timefmt
 from ..domain.consent import ConsentEvent, ConsentRecord, Source
 from ..domain.customers import ContactChannel
-from ..domain.errors import NotFound, ValidationError
+from ..domain.errors import AlreadyGiven, NotFound, ValidationError
 from ..domain.feedback import Feedback
 from ..domain.jobs import Appointment, Confirmation, Job
 from ..domain.links import Link
@@ -21,7 +21,6 @@ from ..domain.replies import MAX_BODY, Intent, read
 from ..domain.scenarios import LinkPurpose
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import e164, mask
-from ..store.feedback import AlreadyGiven
 from .channels import replying_on
 from .confirmations import set_confirmation
 from .outbox.compose import send_reply

@@ -39,12 +39,9 @@ def _desired(repos: Repositories, job: Job, appointment_id: str) -> tuple[dict[T
     return derived_timers(appointment, ctx.time_zone, policy(ctx.settings)), appointment
 
 
-def on_event(repos: Repositories, event: AppointmentEvent) -> None:
-    """Recompute an appointment's derived timers: new ones created, moved ones moved, obsolete ones removed."""
-    try:
-        job = repos.jobs.get(event.org_id, event.job_id)
-    except NotFound:
-        job = None
+def on_event(repos: Repositories, event: AppointmentEvent, job: Job | None) -> None:
+    """Recompute an appointment's derived timers: new ones created, moved ones moved, obsolete ones removed.
+    `job`: as it is now (None: declined or gone)."""
     desired, appointment = _desired(repos, job, event.appointment.id) if job else ({}, None)
     existing = {t.kind: t for t in repos.timers.of_appointment(event.org_id, event.job_id, event.appointment.id)}
     for kind in DERIVED:

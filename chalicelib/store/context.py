@@ -8,7 +8,7 @@ from . import keys
 from .channels import SK as CHANNELS_SK
 from .channels import from_item as channels_from_item
 from .consent import Consents
-from .customers import _customer
+from .mapping import customer_of, location_of, org_of, user_of
 from .models import (
     ChannelSettingsItem,
     CustomerItem,
@@ -19,7 +19,6 @@ from .models import (
     UserItem,
     bind,
 )
-from .people import _location, _org, _user
 from .settings import SK as SETTINGS_SK
 from .settings import MessagingSettingsRepository
 
@@ -69,15 +68,15 @@ class Contexts:
         if OrganizationItem not in found or CustomerItem not in found:
             raise NotFound("customer")
         settings_item = found.get(MessagingSettingsItem)
-        person = _customer(found[CustomerItem])
+        person = customer_of(found[CustomerItem])
         return RecipientContext(
             consent=tuple(sorted((r for address in {person.phone, person.email} - {None}
                                   for r in Consents().of_address(org_id, address)), key=lambda r: r.at))
             if consent else (),
-            org=_org(found[OrganizationItem]),
+            org=org_of(found[OrganizationItem]),
             settings=MessagingSettingsRepository.from_item(settings_item) if settings_item else MessagingSettings(),
             customer=person,
-            technician=_user(found[UserItem]) if UserItem in found else None,
-            location=_location(found[LocationItem]) if LocationItem in found else None,
+            technician=user_of(found[UserItem]) if UserItem in found else None,
+            location=location_of(found[LocationItem]) if LocationItem in found else None,
             channels=channels_from_item(found[ChannelSettingsItem]) if ChannelSettingsItem in found
             else ChannelSettings())

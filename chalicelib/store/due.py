@@ -15,6 +15,7 @@ from ..config import environment
 from ..domain.messages import Message
 from ..domain.timers import Timer
 from . import keys
+from .mapping import message_of, timer_of
 from .models import Entity, MessageItem, TimerItem, WatermarkItem, bind
 
 
@@ -80,10 +81,8 @@ class Due:
 
     def due_between(self, start: datetime, end: datetime, shard: int | None = None) \
             -> tuple[list[Timer | Message], int]:
-        from .messages import _message  # these modules file their items with due_keys: imported on use
-        from .timers import timer_of
         items, queries = due_between(start, end, shard)
-        return [_message(i) if isinstance(i, MessageItem) else timer_of(i) for i in items
+        return [message_of(i) if isinstance(i, MessageItem) else timer_of(i) for i in items
                 if isinstance(i, (MessageItem, TimerItem))], queries
 
     def watermark(self, shard: int) -> datetime | None:

@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib import bootstrap
+from chalicelib.bootstrap import store_repositories
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.jobs import Job
 from chalicelib.domain.messages import Message, MessageStatus, new_message
@@ -126,7 +127,7 @@ def max_parts_in_a_second(accepted) -> int:
 
 
 def test_a_burst_of_500_texts_all_go_once_within_the_rate_urgent_first(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
     SendRates().set_rate(NUMBER, 5)
     provider = ThrottlingProvider(seconds, limit=5, spurious_every=37)
     texts = claimed_texts(repos, 500, seed=18)
@@ -151,7 +152,7 @@ def test_a_burst_of_500_texts_all_go_once_within_the_rate_urgent_first(aws, queu
 
 
 def test_a_provider_slower_than_configured_is_backed_off_never_failed(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
     SendRates().set_rate(NUMBER, 10)  # the operator thinks 10; the carrier grants 3
     provider = ThrottlingProvider(seconds, limit=3)
     texts = claimed_texts(repos, 60, seed=3)
@@ -168,7 +169,7 @@ def test_a_provider_slower_than_configured_is_backed_off_never_failed(aws, queue
 
 
 def test_a_redelivered_entry_finds_the_text_sent_and_sends_nothing(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
     provider = ThrottlingProvider(seconds, limit=100)
     (m,) = claimed_texts(repos, 1, seed=1)
     delivery.deliver(repos, via(provider), m)
@@ -182,7 +183,7 @@ def test_a_redelivered_entry_finds_the_text_sent_and_sends_nothing(aws, queues, 
 
 
 def test_what_a_run_cannot_send_in_its_time_is_left_for_the_next_within_the_rate(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
     SendRates().set_rate(NUMBER, 3)
     provider = ThrottlingProvider(seconds, limit=3)
     texts = claimed_texts(repos, 40, seed=7)
@@ -200,7 +201,7 @@ def test_what_a_run_cannot_send_in_its_time_is_left_for_the_next_within_the_rate
 
 
 def test_a_refusal_other_than_rate_is_recorded_and_held_for_a_retry(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
 
     class Refusing:
         def send(self, to, body, origination):

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.bootstrap import store_repositories
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.errors import Conflict, InvalidTransition, NotFound, VersionConflict
 from chalicelib.domain.jobs import Job
@@ -13,14 +14,13 @@ from chalicelib.domain.values import TimeFrame
 from chalicelib.services import jobs as job_service
 from chalicelib.services.access import Caller
 from chalicelib.services.people import create_organization
-from chalicelib.services.repositories import Repositories
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def repos(aws):
-    return Repositories()
+    return store_repositories()
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from chalicelib.bootstrap import store_repositories
 from chalicelib.config import environment
-from chalicelib.services.repositories import Repositories
 from chalicelib.store import due
 
 from .test_sharded_keys import NOW, put_timers
@@ -36,7 +36,7 @@ def test_the_sweeps_memory_holds_the_runtime_and_its_shards_backlog_at_the_busie
                            "[boto3.client(s, region_name='us-east-1') for s in ('dynamodb', 'sqs', 'sns')]; "
                            "print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 1024)")
     monkeypatch.setenv("DUE_SHARDS", "1")
-    put_timers(Repositories(), 1000, seed=7, prefix="m")
+    put_timers(store_repositories(), 1000, seed=7, prefix="m")
     tracemalloc.start()
     try:
         found, _ = due.due_between(NOW, NOW + timedelta(hours=3), 0)

@@ -38,7 +38,7 @@ from chalicelib.services.outbox import drain
 from chalicelib.services.people import create_organization, create_user
 from tests.fakes import FakeClock, RecordingVoice, fake_repositories
 
-from .conftest import DEFAULT_NOW, NUMBER, events_of
+from .conftest import DEFAULT_NOW, NUMBER
 
 TZ = "America/Denver"
 QUIET = QuietHours()  # the organization's default: 21:00-08:00 in the customer's zone
@@ -193,7 +193,7 @@ class SendPath(RuleBasedStateMachine):
         while self.world.changes:
             change = self.world.changes[0]
             try:
-                reactions.react(self.repos, self.provider, events_of(change))
+                reactions.react(self.repos, self.provider, self.repos.changes.events_of(change))
             except Exception:
                 self.failed_changes += 1
                 return
@@ -203,7 +203,7 @@ class SendPath(RuleBasedStateMachine):
     @rule(data=st.data())
     def redelivery(self, data):
         """At least once: a change the stream handled comes again."""
-        reactions.react(self.repos, self.provider, events_of(data.draw(st.sampled_from(self.handled))))
+        reactions.react(self.repos, self.provider, self.repos.changes.events_of(data.draw(st.sampled_from(self.handled))))
 
     @rule()
     def a_minute_of_the_cloud(self):

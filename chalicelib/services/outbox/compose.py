@@ -9,12 +9,11 @@ from aws_lambda_powertools import Logger
 from ... import clock, metrics
 from ...config import environment
 from ...domain.channels import whatsapp_message
-from ...domain.errors import NotFound
 from ...domain.events import DomainEvent, FreeTextWritten
 from ...domain.links import Link
 from ...domain.messages import Message, MessageStatus, new_message
 from ...domain.scenarios import DEFAULTS
-from ...domain.sending import Outbound, drop, outbound_of, verdict
+from ...domain.sending import JOB_GONE, Outbound, drop, outbound_of, verdict
 from ...domain.texts import variables
 from ...domain.triggers import Trigger, may_text, triggers
 from ...domain.values import mask
@@ -35,15 +34,15 @@ class Outcome:
     sent_now: bool
 
 
-def on_event(repos: Repositories, senders: Senders, event: DomainEvent) -> list[Outcome]:
+def on_event(repos: Repositories, senders: Senders, event: DomainEvent, job_of) -> list[Outcome]:
+    """`job_of(event)`: the event's job as it is now, or None (declined or gone: nobody to tell)."""
     if isinstance(event, FreeTextWritten):
-        return [send_free_text(repos, senders, event.message)]
+        return [send_free_text(repos, senders, event.message, job_of(event))]
     if not may_text(event):
         return []
-    try:
-        job = repos.jobs.get(event.org_id, event.job_id)
-    except NotFound:
-        return []  # declined or gone: nobody to tell
+    job = job_of(event)
+    if job is None:
+        return []
     return [notify(repos, senders, trigger, job, event.at) for trigger in triggers(event, job)]
 
 
@@ -111,12 +110,14 @@ def call(repos: Repositories, senders: Senders, call: "chain.Call", now) -> None
     senders.voice.place(call.to, call.origination, call.text)
 
 
-def send_free_text(repos: Repositories, senders: Senders, written: Message) -> Outcome:
+def send_free_text(repos: Repositories, senders: Senders, written: Message, job) -> Outcome:
     """A person's text goes as written, at once (a person chose the moment), unless the rule says no."""
     message = repos.messages.claimed(written.org_id, written.job_id, written.key)
     if not ledger.unsent(message):
         return Outcome(message, sent_now=False)  # a replay
-    job = repos.jobs.get(message.org_id, message.job_id)
+    if job is None:
+        ledger.judged(repos, message, drop(JOB_GONE), clock.now())
+        return Outcome(message, sent_now=False)
     ctx = repos.contexts.load(job.org_id, job.customer_id, None, None, consent=True)
     if message.status is MessageStatus.QUEUED and message.channel == "sms":  # written as an SMS: on their channel
         via = address(ctx.customer, ctx.channels, ctx.org, message.body, clock.now(), values={"body": message.body},
