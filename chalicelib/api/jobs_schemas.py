@@ -23,6 +23,7 @@ from .schemas import (
     Out,
     PageQuery,
     Phone,
+    Region,
     Text,
     TimeZone,
     in_order,
@@ -38,6 +39,7 @@ class CustomerIn(In):
     address: Annotated[str, Field(max_length=500)] | None = None
     preferred_channel: one_of(ContactChannel) = "sms"
     coordinates: "CoordinatesIn | None" = None
+    region: Region | None = None
 
 
 class AppointmentIn(In):
@@ -114,6 +116,7 @@ class CustomerOut(Out):
     opted_out: bool
     created_at: datetime
     preferred_channel: str = "sms"
+    region: str | None = None
 
 
 class AppointmentOut(Out):

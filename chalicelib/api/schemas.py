@@ -55,6 +55,10 @@ class In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
+Region = Annotated[str, Field(pattern=r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$",
+                              description="ISO 3166-2 subdivision of the address (US-FL): whose quiet hours apply")]
+
+
 class CoordinatesIn(In):
     """Where the address is: the customer's page shows how far the technician is."""
     lat: Annotated[float, Field(ge=-90, le=90)]

@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from ..domain.scenarios import ScenarioName
-from .schemas import In, Phone, one_of
+from .schemas import In, Phone, Region, one_of
 
 ScenarioKey = one_of(ScenarioName)
 HourMinute = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
@@ -28,6 +28,9 @@ class ScenariosIn(In):
     out but not null."""
     scenarios: dict[ScenarioKey, ScenarioPatch] = {}
     quiet_hours: QuietHoursIn = None
+    quiet_hours_by_region: dict[Region, QuietHoursIn] = Field(
+        default=None, description="the organization's own quiet hours for places (ISO 3166-2), over the shipped "
+                                  "rules of docs/quiet-hours.md; the whole map is replaced")
     confirmation_followup_minutes: Annotated[int, Field(ge=15, le=24 * 60)] = None
     voice_origination: Phone | None = None
     escalate_before_hours: Annotated[int, Field(ge=1, le=24 * 14)] = Field(
@@ -60,6 +63,7 @@ class QuietHoursOut(BaseModel):
 class ScenariosOut(BaseModel):
     scenarios: list[ScenarioOut]
     quiet_hours: QuietHoursOut
+    quiet_hours_by_region: dict[str, QuietHoursOut] = {}
     confirmation_followup_minutes: int
     voice_origination: str | None
     escalate_before_hours: int

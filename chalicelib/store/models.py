@@ -280,6 +280,7 @@ class MessagingSettingsItem(Entity, discriminator="messaging_settings"):
     escalate_before_hours = NumberAttribute(default=48)
     hand_back_before_hours = NumberAttribute(default=24)
     technician_sms_alerts = BooleanAttribute(default=False)
+    quiet_hours_by_region = MapAttribute(default=dict)  # ISO 3166-2 -> {start, end}: the organization's own
 
 
 class WatermarkItem(Entity, discriminator="watermark"):

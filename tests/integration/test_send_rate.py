@@ -91,7 +91,7 @@ def via(provider) -> Senders:
     return Senders(sms=provider, whatsapp=None, email=None, voice=None, texts=TextQueue())
 
 
-def claimed_texts(repos: Repositories, n: int, seed: int) -> list[Message]:
+def claimed_texts(repos: Repositories, n: int, seed: int, scenarios: list[str] | None = None) -> list[Message]:
     """`n` texts claimed in the ledger as the stream and the sweep claim them: a mix of urgent (en route,
     arrived) and routine (reminders, confirmations), of one and two SMS parts, in a shuffled order. Each is
     about a visit of its own customer that is as the text says (the drainer judges it on the job before it
@@ -101,7 +101,8 @@ def claimed_texts(repos: Repositories, n: int, seed: int) -> list[Message]:
                                           sms_number=NUMBER, dispatcher_name="Dana", dispatcher_email="d@acme.example")
     texts = []
     for i in range(n):
-        scenario = rnd.choice(["en_route", "arrived", "reminder", "booking_confirmation", "reminder"])
+        scenario = scenarios[i] if scenarios else rnd.choice(["en_route", "arrived", "reminder",
+                                                              "booking_confirmation", "reminder"])
         parts = rnd.choice([1, 1, 1, 2])
         phone = f"+1720555{i:04d}"
         repos.customers.add(Customer(f"cus_{i}", org.id, "Sam", phone, START, time_zone="America/Denver"))
@@ -115,7 +116,8 @@ def claimed_texts(repos: Repositories, n: int, seed: int) -> list[Message]:
         repos.jobs.save(job)
         key = f"{scenario}:{appointment.id}"
         m = new_message(org.id, job.id, key, sender=NUMBER, recipient=phone, body=f"text {i}|{parts}|", now=START,
-                        scenario=scenario, appointment_id=appointment.id, window=appointment.window)
+                        scenario=scenario, appointment_id=appointment.id, window=appointment.window,
+                        time_zone="America/Denver")
         m.segments = parts
         assert repos.messages.claim(m, []) is None
         texts.append(m)
@@ -225,3 +227,28 @@ def test_admin_sets_an_identitys_send_rate(aws, capsys):
     assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "0"]) == 0
     assert '"parts_per_second": 1.0' in capsys.readouterr().out  # back to a 10DLC number's default
     assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "-3"]) == 1
+
+
+def test_a_text_judged_again_at_the_provider_door_is_dropped_after_a_stop_and_held_in_quiet_hours(aws, queues,
+                                                                                               seconds):
+    """The one rule right before the provider call: a STOP that came while the text waited in the queue drops
+    it (recorded with the reason); a routine text whose turn comes at 21:00 in the customer's zone goes back
+    to held, until its moment after 08:00."""
+    from chalicelib.domain.consent import ConsentEvent, ConsentRecord
+    repos = store_repositories()
+    provider = ThrottlingProvider(seconds, limit=100)
+    stopped, late = claimed_texts(repos, 2, seed=4, scenarios=["en_route", "reminder"])
+    for m in (stopped, late):
+        delivery.deliver(repos, via(provider), m)
+    repos.consent.add(ConsentRecord(stopped.org_id, "sms", stopped.recipient, ConsentEvent.OPT_OUT, "sms:in-1",
+                                    seconds.moment()))
+    seconds.t = datetime(2026, 12, 2, 4, 0, tzinfo=UTC).timestamp()  # 21:00 in Denver
+
+    report = governor.drain(repos, via(provider), budget=60, now=seconds.now, sleep=seconds.sleep)
+
+    assert provider.accepted == [] and (report.sent, report.skipped) == (0, 2)
+    dropped = repos.messages.claimed(stopped.org_id, stopped.job_id, stopped.key)
+    assert (dropped.status, dropped.error) == (MessageStatus.SUPPRESSED, "customer opted out")
+    held = repos.messages.claimed(late.org_id, late.job_id, late.key)
+    assert held.status is MessageStatus.HELD
+    assert datetime(2026, 12, 2, 15, 0, tzinfo=UTC) <= held.release_at < datetime(2026, 12, 2, 16, 0, tzinfo=UTC)
