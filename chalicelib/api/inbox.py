@@ -4,16 +4,17 @@ from chalice import Blueprint
 from .. import bootstrap
 from ..domain.people import Role
 from ..services import alerts
-from . import schemas as s
+from . import inbox_schemas as s
 from . import views
 from .routing import Call, endpoint
+from .schemas import PageQuery
 
 bp = Blueprint(__name__)
 STAFF = (Role.DISPATCHER, Role.TECHNICIAN)
 
 
 @endpoint(bp, "GET", "/inbox", "Customers' messages for the caller, unread first, newest first", roles=STAFF,
-          query=s.PageQuery, response=s.InboxItemOut)
+          query=PageQuery, response=s.InboxItemOut)
 def get_inbox(call: Call):
     return views.page(alerts.inbox(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token), views.inbox_item)
 

@@ -6,7 +6,7 @@ from ..domain.people import Role
 from ..domain.status import AppointmentAction
 from ..domain.values import TimeFrame
 from ..services import jobs, people
-from . import schemas as s
+from . import jobs_schemas as s
 from . import views
 from .consent_schemas import ConsentOut
 from .routing import Call, endpoint
