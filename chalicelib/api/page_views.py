@@ -9,7 +9,7 @@ from .. import clock
 from ..domain import customer_page as rules
 from ..domain import timefmt
 from ..domain.feedback import Feedback
-from ..domain.messages import Direction, Message
+from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.recipients import RecipientContext
 from ..domain.scenarios import LinkPurpose
 from ..domain.status import AppointmentStatus, JobStatus
@@ -23,6 +23,7 @@ class Line:
     body: str
     created_at: datetime
     when: str
+    goes_at: datetime | None = None  # a held text: when it will be sent
 
 
 @dataclass
@@ -57,7 +58,7 @@ class PageView:
             "technician_first_name": self.technician_first_name, "eta": _z(self.eta), "eta_text": self.eta_text,
             "position": self.position, "distance_text": self.distance_text, "maps_url": self.maps_url,
             "messages": [{"direction": m.direction, "from": m.sender, "body": m.body, "created_at": _z(m.created_at),
-                          "when": m.when} for m in self.messages],
+                          "when": m.when, "goes_at": _z(m.goes_at)} for m in self.messages],
             "actions": self.actions, "live": self.live, "poll_seconds": rules.POLL_SECONDS,
             "feedback": {"rating": self.feedback.rating, "comment": self.feedback.comment,
                          "created_at": _z(self.feedback.created_at)} if self.feedback else None,
@@ -102,5 +103,9 @@ def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) ->
         sender = f"{technician}, {ctx.org.name}"
     else:
         sender = ctx.org.name
+    if m.status is MessageStatus.HELD and m.release_at:
+        return Line(m.direction.value, sender, m.body, m.created_at,
+                    f"to be sent {timefmt.day(m.release_at, tz)}, {timefmt.clock_time(m.release_at, tz)}, "
+                    f"after quiet hours", m.release_at)
     return Line(m.direction.value, sender, m.body, m.created_at,
                 f"{timefmt.day(m.created_at, tz)}, {timefmt.clock_time(m.created_at, tz)}")

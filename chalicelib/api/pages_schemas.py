@@ -38,6 +38,7 @@ class PageMessageOut(BaseModel):
     body: str
     created_at: datetime
     when: str
+    goes_at: datetime | None = Field(default=None, description="a text held for the end of quiet hours: when it goes")
 
 
 class PageFeedbackOut(BaseModel):
