@@ -57,6 +57,7 @@ function Console() {
   useEffect(() => {
     const onHash = () => setWhere(route());
     window.addEventListener('hashchange', onHash);
+    onHash(); // a change between the first render and now
     team().then((users) => {
       const mine = users.find((u) => u.id === claims().sub);
       setMe(mine ? mine.name : claims()['cognito:username']);

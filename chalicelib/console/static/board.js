@@ -9,7 +9,7 @@ import {
 } from './ui.js';
 
 const REFRESH_MS = 30000;
-const ROW_REM = 7.25;
+const ROW_REM = 8.25;
 // The confirmation state, short enough for a block.
 const BRIEF = { pending: 'Pending', confirmed: 'Confirmed', rejected: 'Rejected', unconfirmed: 'Unconfirmed' };
 
@@ -53,10 +53,18 @@ function Block({ visit, from, span, row, techs, onPick, busy }) {
     <p class="visit-head"><span class="status">${status}</span>
       ${visit.late && html` <span class="late" title="The technician is past the window">Late</span>`}</p>
     <p><a href=${`#/job/${visit.job.id}`}>${name}</a></p>
-    <p class="muted">${time(visit.window_start)}–${time(visit.window_end)}</p>
-    <p>${BRIEF[visit.confirmation] || visit.confirmation}${visit.eta ? html` · <strong>ETA ${time(visit.eta)}</strong>` : ''}</p>
+    <p class="muted">${span_(visit.window_start, visit.window_end)}</p>
+    <p>${BRIEF[visit.confirmation] || visit.confirmation}</p>
+    ${visit.eta && html`<p><strong>ETA ${time(visit.eta)}</strong></p>`}
     ${visit.editable && html`<${AssignMenu} visit=${visit} techs=${techs} onPick=${onPick} busy=${busy} />`}
   </div>`;
+}
+
+/** "12:00–2:00 PM": the first half's AM/PM left out when both halves share it, so a block's line fits. */
+function span_(start, end) {
+  const [a, b] = [time(start), time(end)];
+  const same = a.slice(-2) === b.slice(-2);
+  return `${same ? a.slice(0, -3) : a}–${b}`;
 }
 
 /** Visits of one lane in sub-rows, so that overlapping windows never hide each other. */
@@ -150,7 +158,7 @@ export function Board({ day, changed }) {
           onChange=${(e) => { if (e.target.value) location.hash = `#/board/${e.target.value}`; }} /></label>
       </div>
     </div>
-    <p class="muted">${data.items.length} visits · times in ${data.time_zone} · refreshes every 30 seconds</p>
+    <p class="muted">${data.items.length} ${data.items.length === 1 ? 'visit' : 'visits'} · times in ${data.time_zone} · refreshes every 30 seconds</p>
     ${error && html`<${Problem} error=${error} />`}
     ${saveError && html`<${Problem} error=${saveError} />`}
     <div class="board" role="region" aria-label="Visits by technician">

@@ -28,7 +28,7 @@ function Reschedule({ visit, done }) {
     `Rescheduled to ${dayTime(frame.start)}–${time(frame.end)}.`);
     if (ok !== undefined) done();
   }
-  return html`<form class="panel" onSubmit=${book}>
+  return html`<form class="panel" novalidate onSubmit=${book}>
     <fieldset><legend>The customer's time frames (as their link shows them, soonest first)</legend>
       ${offers.frames.length === 0 && html`<p>No time frame is free: set the window by hand below.</p>`}
       ${offers.frames.map((f) => html`<label class="choice" key=${f.start}>
@@ -50,7 +50,7 @@ function Delay({ visit, done }) {
       { action: 'delay', eta: eta ? zonedToIso(day, eta) : null }, { ifMatch: visit.version }), 'The new ETA is saved.');
     if (ok !== undefined) done();
   }
-  return html`<form class="inline" onSubmit=${submit}>
+  return html`<form class="inline" novalidate onSubmit=${submit}>
     <${Field} label="New ETA" name="eta" type="time" value=${eta} onInput=${setEta} error=${save.error} required />
     <button type="submit" disabled=${save.busy}>Save ETA</button><${FormError} error=${save.error} fields=${['eta']} /></form>`;
 }
@@ -84,7 +84,7 @@ function Visit({ visit, users, reload }) {
         onClick=${() => setOpen(open === 'reschedule' ? null : 'reschedule')}>Reschedule (time-frame preview)</button>
         <button type="button" disabled=${save.busy} onClick=${link}>Send time-frame link</button>`}
     </div>
-    ${visit.editable && html`<form class="inline" onSubmit=${assign}>
+    ${visit.editable && html`<form class="inline" novalidate onSubmit=${assign}>
       <label for=${`tech-${visit.id}`}>Technician</label>
       <select id=${`tech-${visit.id}`} value=${tech} onChange=${(e) => setTech(e.target.value)}>
         <option value="">Not assigned</option>
@@ -109,7 +109,7 @@ function AddVisit({ job, users, reload }) {
       'The visit is booked.');
     if (ok !== undefined) reload();
   }
-  return html`<form class="panel" onSubmit=${submit}><h3>Book a visit</h3>
+  return html`<form class="panel" novalidate onSubmit=${submit}><h3>Book a visit</h3>
     <div class="row">
       <${Field} label="Day" name="day" type="date" value=${f.day} onInput=${set('day')} required />
       <${Field} label="From" name="window_start" type="time" value=${f.start} onInput=${set('start')} error=${save.error} required />
@@ -134,7 +134,7 @@ function Cancel({ job, reload }) {
       { ifMatch: job.version }), coupon ? 'The job is canceled; the customer gets the coupon code.' : 'The job is canceled.');
     if (ok !== undefined) reload();
   }
-  return html`<form class="panel danger" onSubmit=${submit}><h2>Cancel as ops</h2>
+  return html`<form class="panel danger" novalidate onSubmit=${submit}><h2>Cancel as ops</h2>
     <${Field} label="Why is it canceled?" name="reason" value=${reason} onInput=${setReason} error=${save.error} required />
     ${job.coupon ? html`<p>This job already has a discount (${job.coupon.code}, ${job.coupon.percent}%): no new coupon.</p>`
       : html`<label class="choice"><input type="checkbox" checked=${coupon} onChange=${(e) => setCoupon(e.target.checked)} />
@@ -158,7 +158,7 @@ function Notes({ job, notes, users, reload }) {
     <ul class="notes">${notes.map((n) => html`<li key=${n.id}><span class=${`tag ${n.visibility}`}>${n.visibility.toUpperCase()}</span>
       ${n.text} <span class="muted">— ${nameOf(users, n.author_id)}, ${dayTime(n.created_at)}</span></li>`)}
       ${notes.length === 0 && html`<li class="muted">No notes yet.</li>`}</ul>
-    <form onSubmit=${submit}>
+    <form novalidate onSubmit=${submit}>
       <${Field} label="New note" name="text" type="textarea" value=${text} onInput=${setText} error=${save.error} required />
       <fieldset class="inline"><legend>Who may see it</legend>
         ${['private', 'public'].map((v) => html`<label class="choice" key=${v}><input type="radio" name="visibility"
@@ -181,7 +181,7 @@ function Conversation({ job, messages, reload }) {
       <p>${m.body}</p><p class="muted">${m.direction === 'inbound' ? 'Customer' : (m.scenario || 'You')} ·
         ${dayTime(m.created_at)} · ${m.status}</p></li>`)}
       ${messages.length === 0 && html`<li class="muted">No messages yet.</li>`}</ol>
-    <form onSubmit=${submit}>
+    <form novalidate onSubmit=${submit}>
       <${Field} label="Reply to the customer" name="body" type="textarea" value=${body} onInput=${setBody} error=${save.error} required />
       <${FormError} error=${save.error} fields=${['body']} />
       <button type="submit" class="primary" disabled=${save.busy}>Send reply</button></form></section>`;

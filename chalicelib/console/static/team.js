@@ -10,7 +10,8 @@ export function team(fresh = false) {
   }
   return cached;
 }
-export const technicians = (users) => users.filter((u) => u.roles.includes('technician') && u.active);
+export const technicians = (users) => users.filter((u) => u.roles.includes('technician') && u.active)
+  .sort((a, b) => a.name.localeCompare(b.name));
 export function nameOf(users, id) {
   const u = users.find((x) => x.id === id);
   return u ? u.name : 'someone else';

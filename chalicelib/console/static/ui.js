@@ -72,7 +72,11 @@ export function announce(text) {
   region.textContent = '';
   setTimeout(() => { region.textContent = text; }, 50);
   const toast = document.getElementById('toast');
-  if (toast) toast.textContent = text;
+  if (toast) {
+    toast.textContent = text;
+    clearTimeout(announce.timer);
+    announce.timer = setTimeout(() => { toast.textContent = ''; }, 8000);
+  }
 }
 
 export function Loading({ what }) {

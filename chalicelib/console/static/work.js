@@ -43,7 +43,7 @@ function Resolve({ name, entry, done }) {
       `Resolved: ${OUTCOMES[f.outcome].split(' (')[0].toLowerCase()}.`);
     if (ok !== undefined) done();
   }
-  return html`<form class="panel" onSubmit=${submit} aria-label="Resolve">
+  return html`<form class="panel" novalidate onSubmit=${submit} aria-label="Resolve">
     <fieldset><legend>Outcome</legend>${choices.map((o) => html`<label class="choice" key=${o}>
       <input type="radio" name=${`outcome-${entry.id}`} value=${o} checked=${f.outcome === o}
         onChange=${() => set('outcome')(o)} /> ${OUTCOMES[o]}</label>`)}</fieldset>
