@@ -48,6 +48,7 @@ chromium:
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	echo "== bench/capacity"; $(PY) -m bench.capacity  # a package: `python -m bench.capacity`
 
 clean:
 	rm -rf $(VENV) .pytest_cache out .ruff_cache .import_linter_cache .grimp_cache

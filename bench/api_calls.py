@@ -31,9 +31,9 @@ def measure(label, client, method, path, token, body=None):
 def main():
     global calls
     with aws() as calls:
-        from chalicelib.services.repositories import Repositories
+        from chalicelib.bootstrap import store_repositories
         from devstack import demo
-        seeded = demo.seed(Repositories())
+        seeded = demo.seed(store_repositories())
         import app
         dispatcher = seeded["users"][0]["token"]
         tech_user = seeded["users"][1]

@@ -102,16 +102,16 @@ def main(n: int, write: bool) -> None:
 
         import app
         from chalicelib import clock
+        from chalicelib.bootstrap import store_repositories
         from chalicelib.config import environment
         from chalicelib.domain import prices
         from chalicelib.domain.people import Role
         from chalicelib.domain.segments import count
         from chalicelib.services import people
-        from chalicelib.services.repositories import Repositories
         from devstack.streams import StreamPump
         from devstack.tokens import mint
 
-        repos = Repositories()
+        repos = store_repositories()
         org, dispatcher = people.create_organization(
             repos, name="Acme Home Services", slug="acme", time_zone="America/Denver", sms_number="+13035550100",
             dispatcher_name="Dana", dispatcher_email="dana@acme.example")

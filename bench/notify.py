@@ -21,15 +21,15 @@ def main(n: int) -> None:
 
         import app
         from chalicelib import clock
+        from chalicelib.bootstrap import store_repositories
         from chalicelib.domain.people import Role
         from chalicelib.domain.scenarios import DEFAULTS
         from chalicelib.domain.values import TimeFrame
         from chalicelib.notify.templates import SAMPLE, check
         from chalicelib.services import jobs, people
         from chalicelib.services.access import Caller
-        from chalicelib.services.repositories import Repositories
         from devstack.streams import StreamPump
-        repos = Repositories()
+        repos = store_repositories()
         org, dispatcher = people.create_organization(
             repos, name="Acme Home Services", slug="acme", time_zone="America/Denver", sms_number="+13035550100",
             dispatcher_name="Dana", dispatcher_email="dana@acme.example")

@@ -30,13 +30,13 @@ def main():
         from moto.sns.models import sns_backends
 
         from chalicelib import clock
-        from chalicelib.services.repositories import Repositories
+        from chalicelib.bootstrap import store_repositories
         from devstack import demo
         from devstack.streams import StreamPump
         moment = [datetime(2026, 12, 1, 17, 0, tzinfo=UTC)]  # 10:00 in Denver: texts go at once
         clock.set_clock(lambda: moment[0])
         now = moment[0]
-        seeded = demo.seed(Repositories())
+        seeded = demo.seed(store_repositories())
         import app
         dispatcher, tech = seeded["users"][0]["token"], seeded["users"][1]
         with Client(app.app) as client:

@@ -26,7 +26,7 @@ def main(appointments: int, due: int) -> None:
         from chalicelib.services import sweep
         from chalicelib.store import due as due_index
         from chalicelib.store import keys
-        from chalicelib.store.jobs import _appointment_item
+        from chalicelib.store.mapping import appointment_item
         from chalicelib.store.timers import _timer_item
 
         now = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -47,7 +47,7 @@ def main(appointments: int, due: int) -> None:
         for i in range(appointments + due):
             job, appointment = f"job_{i:08x}", f"apt_{i:08x}_a"
             start = now + timedelta(days=2 + i % 30, hours=i % 10)
-            put(_appointment_item("org_bench", Appointment(appointment, job, TimeFrame(start, start + timedelta(hours=2)),
+            put(appointment_item("org_bench", Appointment(appointment, job, TimeFrame(start, start + timedelta(hours=2)),
                                                            now, now, technician_id="usr_bench", version=1)).serialize())
             timer = Timer("org_bench", job, appointment, TimerKind.REMINDER,
                           now - timedelta(seconds=30) if i >= appointments else start - timedelta(hours=24), 1, start)

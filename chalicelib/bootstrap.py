@@ -13,7 +13,7 @@ What talks to AWS, and through which adapter:
 - Email: SES v2 `SendEmail` (notify/email.py).
 - Voice: End User Messaging `SendVoiceMessage` for escalations (notify/voice.py).
 - SQS, the urgent and routine text queues: claimed SMS wait there for the drainer, which sends them at
-  each origination identity's rate (notify/queue.py, services/governor.py).
+  each origination identity's rate (notify/queue.py, services/outbox/drain.py).
 The senders and the text queues form one `Senders` (notify/senders.py): `senders()`.
 The clock is wired here too: `clock.now()` reads the source installed by `use(clock=...)` (the real one
 unless a test or the local stage's simulated clock says otherwise)."""
@@ -36,9 +36,45 @@ _built: dict[str, Any] = {}
 
 def repos() -> Repositories:
     if "repos" not in _built:
-        from .services.repositories import Repositories
-        _built["repos"] = Repositories()
+        _built["repos"] = store_repositories()
     return _built["repos"]
+
+
+def store_repositories() -> Repositories:
+    """Every port on its store/ adapter (PynamoDB on TABLE_NAME, S3, Cognito): what `repos()` holds unless a
+    test or the local stage swapped it. The adapters are stateless and connect on first use."""
+    from .services.repositories import Repositories
+    from .store.booking import Bookings
+    from .store.changes import Changes
+    from .store.channels import Channels
+    from .store.consent import Consents
+    from .store.context import Contexts
+    from .store.customer_page import CustomerPages
+    from .store.customers import Customers
+    from .store.directory import Directory
+    from .store.due import Due
+    from .store.feedback import Feedbacks
+    from .store.frames import Frames
+    from .store.inbox import Inbox
+    from .store.intake import ClassificationSettings, Orders
+    from .store.jobs import Jobs
+    from .store.links import Links
+    from .store.messages import Messages
+    from .store.notes import Notes
+    from .store.people import Locations, Organizations, Users
+    from .store.queues import Queues
+    from .store.rates import SendRates
+    from .store.settings import MessagingSettingsRepository
+    from .store.tallies import Tallies
+    from .store.timers import Timers
+    from .store.uploads import Uploads
+    return Repositories(
+        organizations=Organizations(), users=Users(), locations=Locations(), customers=Customers(),
+        contexts=Contexts(), jobs=Jobs(), notes=Notes(), messages=Messages(), settings=MessagingSettingsRepository(),
+        timers=Timers(), due=Due(), queues=Queues(), inbox=Inbox(), directory=Directory(), links=Links(),
+        feedback=Feedbacks(), orders=Orders(), channels=Channels(), classification=ClassificationSettings(),
+        uploads=Uploads(), consent=Consents(), rates=SendRates(), bookings=Bookings(), customer_pages=CustomerPages(),
+        frames=Frames(), tallies=Tallies(), changes=Changes())
 
 
 def senders() -> Senders:

@@ -16,16 +16,16 @@ class Environment:
     sms_configuration_set: str | None
     user_pool_id: str | None  # set on a deployed stage: users are enrolled in Cognito
     email_configuration_set: str | None = None  # SES: its event destination is the onmyway-sms-events topic
-    # The send-rate governor (services/governor.py): SMS texts leave through these queues when both are set.
+    # The send-rate governor (services/outbox/drain.py): SMS texts leave through these queues when both are set.
     urgent_texts_queue_url: str | None = None
     routine_texts_queue_url: str | None = None
     text_drain_seconds: float = 50.0  # how long one drainer run sends before leaving the rest to the next
     quiet_release_minutes: int = 60  # held texts go out over this long after quiet hours, not all at once
-    due_shards: int = 4  # partitions per hour of the due index (bench/capacity.py sizes it)
+    due_shards: int = 4  # partitions per hour of the due index (bench/capacity sizes it)
     sweep_workers: int = 12  # due items a sweep run acts on at once (I/O bound: threads); more, and the
-    # 8:00 burst reads the organization's partition past half its limit (bench/capacity.py)
+    # 8:00 burst reads the organization's partition past half its limit (bench/capacity)
     sweep_seconds: float = 50.0  # how long one sweep run acts before leaving the rest to the next
-    tally_shards: int = 4  # partitions per analytics dimension (bench/capacity.py sizes it)
+    tally_shards: int = 4  # partitions per analytics dimension (bench/capacity sizes it)
 
     def link_url(self, token: str) -> str:
         """The customer's page a link token opens."""

@@ -9,7 +9,8 @@ bytecode, so a cold start neither reads nor compiles what it does not need.
   loaded only by its short-number checks): the code only parses, validates, formats.
 - dnspython (email-validator loads it only for deliverability checks, which Pydantic turns off),
   dateutil's copy of the tz database (only `dateutil.tz.gettz` falls back to it; nothing shipped calls it),
-  Pydantic's v1 compatibility layer, and the Powertools parts no function imports (the event handler
+  Pydantic's v1 compatibility layer, its mypy plugin and experimental pipeline API, urllib3's browser
+  (Emscripten) back end (imported only on that platform), and the Powertools parts no function imports (the event handler
   framework: the app is Chalice; utilities other than batch, idempotency, data classes and the parser
   models that batch loads).
 - every module compiled by the Lambda runtime's Python, with unchecked-hash invalidation: /var/task is
@@ -30,7 +31,7 @@ import yaml
 SERVICES = frozenset({"dynamodb", "sns", "pinpoint-sms-voice-v2", "socialmessaging", "sesv2", "s3", "cognito-idp",
                       "sts", "sqs"})
 NEVER_LOADED = ("phonenumbers/geodata", "phonenumbers/carrierdata", "phonenumbers/tzdata", "dns", "dateutil/zoneinfo",
-                "pydantic/v1",
+                "pydantic/v1", "pydantic/mypy.py", "pydantic/experimental", "urllib3/contrib/emscripten",
                 "aws_lambda_powertools/event_handler",
                 *(f"aws_lambda_powertools/utilities/{name}" for name in (
                     "auth_alpha", "circuit_breaker", "data_masking", "feature_flags", "kafka", "metadata",

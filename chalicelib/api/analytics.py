@@ -34,11 +34,11 @@ def _days(call: Call) -> tuple[date, date]:
           response=s.AnalyticsOut)
 def get_analytics(call: Call):
     first, last = _days(call)
-    return analytics.report(call.caller.org_id, first, last, call.query.group_by)
+    return analytics.report(bootstrap.repos(), call.caller.org_id, first, last, call.query.group_by)
 
 
 @endpoint(bp, "GET", "/analytics/cost", "AWS cost per 1,000 appointments, from counted use and dated unit prices",
           roles=(Role.DISPATCHER,), query=s.CostQuery, response=s.CostOut)
 def get_cost(call: Call):
     first, last = _days(call)
-    return cost.of_organization(call.caller.org_id, first, last)
+    return cost.of_organization(bootstrap.repos(), call.caller.org_id, first, last)

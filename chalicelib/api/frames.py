@@ -6,9 +6,8 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, Field
 
 from .. import bootstrap
-from ..domain.errors import DomainError, NotFound, ValidationError
+from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from ..domain.frames import LIMITS, MAX_AVAILABILITY, WEEKDAYS, FrameSource
-from ..domain.links import LinkExpired
 from ..domain.people import Role
 from ..domain.scenarios import LinkPurpose
 from ..services import customer_page

@@ -8,6 +8,7 @@ from ..domain.values import TimeFrame
 from ..services import jobs, people
 from . import schemas as s
 from . import views
+from .consent_schemas import ConsentRecordOut
 from .routing import Call, endpoint
 
 bp = Blueprint(__name__)
@@ -22,12 +23,18 @@ def create_customer(call: Call):
                                                  time_zone=b.time_zone, address=b.address,
                                                  coordinates=(b.coordinates.lat, b.coordinates.lon)
                                                  if b.coordinates else None,
-                                                 preferred_channel=b.preferred_channel))
+                                                 preferred_channel=b.preferred_channel, region=b.region))
 
 
 @endpoint(bp, "GET", "/customers/{customer_id}", "One customer", roles=DISPATCHER, response=s.CustomerOut)
 def get_customer(call: Call, customer_id: str):
     return views.customer(people.get_customer(bootstrap.repos(), call.caller, customer_id))
+
+
+@endpoint(bp, "GET", "/customers/{customer_id}/consent", "Every opt-in, opt-out and HELP of the customer, oldest first",
+          roles=DISPATCHER, response=ConsentRecordOut)
+def customer_consent(call: Call, customer_id: str):
+    return {"items": [views.consent_record(r) for r in people.consent(bootstrap.repos(), call.caller, customer_id)]}
 
 
 def _new_appointment(a: s.AppointmentIn | None) -> jobs.NewAppointment | None:

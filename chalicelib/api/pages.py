@@ -7,8 +7,7 @@ from chalice import Blueprint, Response
 
 from .. import bootstrap, pages
 from ..domain.customer_page import POLL_SECONDS, Action, nonce
-from ..domain.errors import DomainError, NotFound, ValidationError
-from ..domain.links import LinkExpired
+from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from ..domain.scenarios import LinkPurpose
 from ..services import customer_page as service
 from . import schemas as s

@@ -69,6 +69,10 @@ class In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
+Region = Annotated[str, Field(pattern=r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$",
+                              description="ISO 3166-2 subdivision of the address (US-FL): whose quiet hours apply")]
+
+
 class CustomerIn(In):
     name: Text
     phone: Phone
@@ -77,6 +81,7 @@ class CustomerIn(In):
     address: Annotated[str, Field(max_length=500)] | None = None
     preferred_channel: one_of(ContactChannel) = "sms"
     coordinates: "CoordinatesIn | None" = None
+    region: Region | None = None
 
 
 class CoordinatesIn(In):
@@ -232,6 +237,9 @@ class ScenariosIn(In):
     out but not null."""
     scenarios: dict[ScenarioKey, ScenarioPatch] = {}
     quiet_hours: QuietHoursIn = None
+    quiet_hours_by_region: dict[Region, QuietHoursIn] = Field(
+        default=None, description="the organization's own quiet hours for places (ISO 3166-2), over the shipped "
+                                  "rules of docs/quiet-hours.md; the whole map is replaced")
     confirmation_followup_minutes: Annotated[int, Field(ge=15, le=24 * 60)] = None
     voice_origination: Phone | None = None
     escalate_before_hours: Annotated[int, Field(ge=1, le=24 * 14)] = Field(
@@ -264,6 +272,7 @@ class QuietHoursOut(BaseModel):
 class ScenariosOut(BaseModel):
     scenarios: list[ScenarioOut]
     quiet_hours: QuietHoursOut
+    quiet_hours_by_region: dict[str, QuietHoursOut] = {}
     confirmation_followup_minutes: int
     voice_origination: str | None
     escalate_before_hours: int
@@ -329,6 +338,7 @@ class CustomerOut(Out):
     opted_out: bool
     created_at: datetime
     preferred_channel: str = "sms"
+    region: str | None = None
 
 
 class FrameOut(Out):

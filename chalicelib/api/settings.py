@@ -6,6 +6,7 @@ from chalice import Blueprint
 from .. import bootstrap
 from ..domain.people import Role
 from ..domain.scenarios import QuietHours
+from ..domain.values import subdivision
 from ..services import people, settings
 from . import schemas as s
 from .routing import Call, endpoint
@@ -28,6 +29,11 @@ def put_scenarios(call: Call):
         if b.quiet_hours else None
     extra = b.model_dump(include={"confirmation_followup_minutes", "voice_origination", "escalate_before_hours",
                                   "hand_back_before_hours", "technician_sms_alerts"}, exclude_unset=True)
+    if b.quiet_hours_by_region is not None:
+        extra["quiet_hours_by_region"] = {
+            subdivision(f"quiet_hours_by_region.{region}", region):
+                QuietHours(time.fromisoformat(h.start), time.fromisoformat(h.end))
+            for region, h in b.quiet_hours_by_region.items()}
     return settings.describe(settings.update_messaging(bootstrap.repos(), call.caller, changes, quiet, extra))
 
 

@@ -1,4 +1,5 @@
 """Domain objects as the JSON of docs/api.md, shaped by the response models."""
+from ..domain.consent import ConsentRecord
 from ..domain.customers import Customer
 from ..domain.inbox import InboxItem
 from ..domain.jobs import Appointment, Job
@@ -8,6 +9,7 @@ from ..domain.notes import Note, Photo
 from ..domain.people import Location, Organization, User
 from ..domain.queues import QueueEntry
 from . import schemas
+from .consent_schemas import ConsentRecordOut
 
 
 def _dump(model) -> dict:
@@ -38,6 +40,10 @@ def message(m: Message) -> dict:
 def customer(c: Customer) -> dict:
     where = {"lat": c.coordinates[0], "lon": c.coordinates[1]} if c.coordinates else None
     return _dump(schemas.CustomerOut.model_validate({**vars(c), "coordinates": where}))
+
+
+def consent_record(r: ConsentRecord) -> dict:
+    return _dump(ConsentRecordOut.model_validate(r))
 
 
 def note(n: Note) -> dict:

@@ -3,7 +3,7 @@ how the counters add up to the figures of GET /analytics. Pure Python: storage l
 
 Every fact has a mark, unique within its job, derived from the change itself (a message and the status
 it entered; an appointment and the version it changed to; a queue entry; a feedback item), so the same
-change delivered twice names the same mark and is counted once. Definitions (README "Analytics"):
+change delivered twice names the same mark and is counted once. Definitions (docs/analytics.md):
 
 - texts: outbound texts by scenario (`free_text` for a person's text) and by each status they entered:
   held, suppressed, sent, delivered, failed, unknown. A text counts at most once per status (a text
@@ -34,6 +34,19 @@ TEXT_STATUSES = ("held", "suppressed", "sent", "delivered", "failed", "unknown")
 AUTO_CANCEL_REASON = "no technician was available"  # services/timers.AUTO_CANCEL_REASON (a test holds them equal)
 GROUP_BY = ("day", "week", "channel", "location", "technician")
 _WORD = re.compile(r"[^a-z0-9_]+")
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a fact is counted: the organization's local day and the dimension values of its job."""
+    day: str  # YYYY-MM-DD in the organization's time zone
+    channel: str
+    location: str
+    technician: str
+
+    def sort_keys(self) -> dict[str, str]:
+        return {"day": self.day, "channel": f"{self.day}#{self.channel}", "location": f"{self.day}#{self.location}",
+                "technician": f"{self.day}#{self.technician}"}
 
 
 class UnreadableChange(ValueError):

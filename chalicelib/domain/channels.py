@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from .consent import Standing, standing
 from .customers import ContactChannel, Customer
 from .errors import ValidationError
 
@@ -92,23 +93,38 @@ class ChannelSettings:
         return chain
 
 
-def reachable(customer: Customer, channel: str, settings: ChannelSettings) -> bool:
+def reachable(customer: Customer, channel: str, settings: ChannelSettings, consent=()) -> bool:
+    """Whether a text can reach the customer there: the address and the set-up exist, and they have not opted
+    out of that channel (`consent`: their records, domain/consent.py)."""
+    if opted_out(customer, channel, consent):
+        return False
     if channel == ContactChannel.WHATSAPP:  # only who chose it, or has written to us on it, is known to have it
-        return bool(customer.phone and settings.whatsapp_phone_number_id and not customer.opted_out
+        return bool(customer.phone and settings.whatsapp_phone_number_id
                     and (customer.preferred_channel == ContactChannel.WHATSAPP or customer.whatsapp_inbound_at))
     if channel == ContactChannel.SMS:
-        return bool(customer.phone and not customer.opted_out)
+        return bool(customer.phone)
     if channel == ContactChannel.EMAIL:
         return bool(customer.email and settings.email_from)
     return False
 
 
-def channel_for(customer: Customer, settings: ChannelSettings, first: str | None = None) -> str:
+def opted_out(customer: Customer, channel: str, consent) -> bool:
+    """By the records of that channel; for SMS, the customer's own `opted_out` counts too."""
+    if channel == ContactChannel.SMS and customer.opted_out:
+        return True
+    address = customer.email if channel == ContactChannel.EMAIL else customer.phone
+    return standing(consent, channel, address) is Standing.OPTED_OUT
+
+
+def channel_for(customer: Customer, settings: ChannelSettings, first: str | None = None, consent=()) -> str:
     """The channel a text goes on: `first` (a chain step) or the customer's preferred one if they can be
-    reached there, else SMS, else email as the last written fallback. SMS when nothing reaches them (the
-    message is then recorded suppressed, as for an opted-out customer)."""
-    for channel in (first or customer.preferred_channel, ContactChannel.SMS, ContactChannel.EMAIL):
-        if reachable(customer, channel, settings):
+    reached there, else SMS, else email as the last written fallback. A STOP is never routed around: opted out
+    of the first choice, the text stays there (and is recorded suppressed). SMS when nothing reaches them."""
+    choice = first or customer.preferred_channel
+    if opted_out(customer, choice, consent):
+        return choice
+    for channel in (choice, ContactChannel.SMS, ContactChannel.EMAIL):
+        if reachable(customer, channel, settings, consent):
             return channel
     return ContactChannel.SMS
 

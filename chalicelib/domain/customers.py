@@ -26,6 +26,8 @@ class Customer:
     opt_out_source: str | None = None
     preferred_channel: str = ContactChannel.SMS
     whatsapp_inbound_at: datetime | None = None  # their last WhatsApp message: opens the 24-hour window
+    region: str | None = None  # ISO 3166-2 of the address (US-FL): whose quiet hours apply (domain/quiet_hours.py)
+    consent_source: str = "dispatcher"  # how the customer came to us: the opt-in recorded with them
 
     def opt(self, out: bool, now: datetime, source: str) -> None:
         self.opted_out, self.opted_out_at, self.opt_out_source = out, now, source

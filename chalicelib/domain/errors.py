@@ -50,3 +50,33 @@ class VersionConflict(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+# Raised by the store, caught by the services (which say what each means to the caller).
+
+class AlreadyGiven(Conflict):
+    """A second feedback for a job: the first stays as given."""
+
+    def __init__(self):
+        super().__init__("feedback for this visit was already given")
+
+
+class LinkExpired(DomainError):
+    code = "gone"
+
+    def __init__(self, message: str, org_id: str | None = None):
+        super().__init__(message)
+        self.org_id = org_id  # whom the customer should call instead
+
+
+class LimitReached(DomainError):
+    """A booking counter is full: `which` names it ("phone" or "client"); nothing was stored."""
+    code = "too_many_requests"
+
+    def __init__(self, which: str):
+        super().__init__(f"the {which} booking limit is reached")
+        self.which = which
+
+
+class UnreadableRecord(ValueError):
+    """A stream record that is not a change of this table's items as the code knows them."""

@@ -5,7 +5,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .errors import DomainError
 from .scenarios import LinkPurpose
 
 LIFETIME = {LinkPurpose.STATUS: timedelta(days=14), LinkPurpose.RESCHEDULE: timedelta(days=30),
@@ -31,11 +30,3 @@ class Link:
         """The token for the text, and the record to store (which never holds the token itself)."""
         token = secrets.token_urlsafe(16)  # 128 bits, 22 characters
         return token, cls(digest(token), org_id, job_id, appointment_id, purpose, now + LIFETIME[purpose])
-
-
-class LinkExpired(DomainError):
-    code = "gone"
-
-    def __init__(self, message: str, org_id: str | None = None):
-        super().__init__(message)
-        self.org_id = org_id  # whom the customer should call instead

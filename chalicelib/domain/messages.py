@@ -1,8 +1,10 @@
 """The customer conversation of a job: every text out and in, with its delivery status."""
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from .segments import count
 from .values import TimeFrame
 
 
@@ -49,3 +51,22 @@ class Message:
     author_id: str | None = None  # the dispatcher or technician who wrote a free text
     channel: str = "sms"  # sms | whatsapp | email: `sender` and `recipient` are that channel's addresses
     payload: str | None = None  # what the channel needs besides the body (WhatsApp message, email subject), JSON
+    # The recipient's zone and region when it was written: a text that waits is judged again on them
+    # (domain/sending.py) without reading the customer once more.
+    time_zone: str | None = None
+    region: str | None = None
+
+
+def message_id(org_id: str, job_id: str, key: str) -> str:
+    """Derived from the trigger, so a replay computes the same id."""
+    return "msg_" + hashlib.sha256(f"{org_id}|{job_id}|{key}".encode()).hexdigest()[:20]
+
+
+def new_message(org_id: str, job_id: str, key: str, *, sender: str, recipient: str, body: str, now: datetime,
+                direction: Direction = Direction.OUTBOUND, status: MessageStatus = MessageStatus.QUEUED,
+                created_at: datetime | None = None, **details) -> Message:
+    """The one way a message is made: its id from its trigger key, its segments from its body. `details`: the
+    optional fields of Message (scenario, appointment_id, window, channel, payload, author_id, error, ...)."""
+    return Message(id=message_id(org_id, job_id, key) if job_id else "", org_id=org_id, job_id=job_id, key=key,
+                   direction=direction, sender=sender, recipient=recipient, body=body, status=status,
+                   segments=count(body).segments, created_at=created_at or now, updated_at=now, **details)

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 # what was granted: python -m chalicelib.admin set-send-rate.
 TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
 DEFAULT_PARTS_PER_SECOND = {"toll_free": 3.0, "10dlc": 1.0, "short_code": 100.0, "sender_id": 10.0}
-# The scenarios README's table marks not urgent; every other text (en route, delayed, arrived, still
-# assigning, auto-canceled, a reply to the customer, a person's own words) has someone waiting on it.
+# The scenarios docs/texts-and-timers.md's table marks not urgent; every other text (en route, delayed,
+# arrived, still assigning, auto-canceled, a reply to the customer, a person's own words) has someone waiting on it.
 ROUTINE_SCENARIOS = frozenset({"booking_confirmation", "reminder", "feedback_request", "canceled",
                                "booking_received"})
 
@@ -79,6 +79,18 @@ class SendWindow:
         pause = min(0.5 * 2 ** attempt, 30.0)
         self.paused_until = now + pause
         return pause
+
+
+@dataclass(frozen=True)
+class QueuedText:
+    """A claimed SMS in the outbound queue: it names the message (the ledger stays the truth about it)."""
+    org_id: str
+    job_id: str
+    key: str  # the ledger's trigger key
+    identity: str  # the origination identity it leaves from
+    parts: int
+    urgent: bool
+    handle: str = ""  # the queue's receipt handle, once received
 
 
 @dataclass

@@ -78,14 +78,22 @@ DEFAULTS: dict[ScenarioName, Scenario] = {s.name: s for s in [
 ]}
 
 
+RELEASE_MARGIN = timedelta(minutes=5)  # a held text's moment is this long before the day ends, at the latest
+
+
 @dataclass(frozen=True)
 class QuietHours:
+    """When non-urgent texts wait: every night from `start` to `end`, or, where a place's law differs by day
+    (`weekly`, Monday first), outside each day's allowed hours (None: no texts that day)."""
     start: time = time(21, 0)
     end: time = time(8, 0)
+    weekly: tuple[tuple[time, time] | None, ...] | None = None
 
     def release_at(self, moment: datetime, tz: str) -> datetime | None:
         """When a non-urgent text written at `moment` may go: None if now, else the end of quiet hours."""
         local = moment.astimezone(ZoneInfo(tz))
+        if self.weekly is not None:
+            return self._next_allowed(local)
         t = local.time()
         quiet = (self.start <= t or t < self.end) if self.start > self.end else (self.start <= t < self.end)
         if not quiet:
@@ -95,6 +103,19 @@ class QuietHours:
             end = datetime.combine(local.date() + timedelta(days=1), self.end, ZoneInfo(tz))
         return end.astimezone(ZoneInfo("UTC"))
 
+    def _next_allowed(self, local: datetime) -> datetime | None:
+        for days in range(8):
+            day = local.date() + timedelta(days=days)
+            hours = self.weekly[day.weekday()]
+            if hours is None:
+                continue
+            opens, closes = (datetime.combine(day, h, local.tzinfo) for h in hours)
+            if local < opens:
+                return opens.astimezone(ZoneInfo("UTC"))
+            if local < closes:
+                return None
+        return None  # a week with no allowed hour is no rule at all: refused where it is set
+
     def release_moment(self, moment: datetime, tz: str, key: str, window: timedelta,
                        before: datetime | None) -> datetime | None:
         """When something put off by quiet hours goes (None: now): at the end of quiet hours plus its own stable
@@ -103,10 +124,15 @@ class QuietHours:
         return None if release is None else release + release_offset(key, release, self.spread(window), before)
 
     def spread(self, window: timedelta) -> timedelta:
-        """The release window, no longer than the day between quiet hours: a release spread past the day's
-        end would fall in the next night and be put off to the next morning, again and again."""
-        day = (datetime.combine(date.min, self.start) - datetime.combine(date.min, self.end)) % timedelta(days=1)
-        return min(window, day) if day else window  # start == end: never quiet
+        """The release window, shorter than the day between quiet hours by a margin: a release spread past the
+        day's end would fall in the next night and be put off to the next morning, again and again; and the
+        sweep that releases a text runs up to a couple of minutes after its moment."""
+        if self.weekly is not None:
+            days = [datetime.combine(date.min, c) - datetime.combine(date.min, o) for o, c in filter(None, self.weekly)]
+        else:
+            day = (datetime.combine(date.min, self.start) - datetime.combine(date.min, self.end)) % timedelta(days=1)
+            days = [day] if day else []  # start == end: never quiet
+        return max(min([window, *(d - RELEASE_MARGIN for d in days)]), timedelta())
 
 
 @dataclass(frozen=True)
@@ -126,6 +152,7 @@ class MessagingSettings:
     escalate_before_hours: int = 48  # ...but not before this long ahead of the window (a visit weeks away)
     hand_back_before_hours: int = 24  # still no answer this long ahead: back to the sales channel
     technician_sms_alerts: bool = False  # text the assigned technician when the customer writes
+    quiet_hours_by_region: dict[str, QuietHours] = field(default_factory=dict)  # the organization's own, by place
 
     def escalation_due(self, asked_at: datetime, window_start: datetime) -> datetime:
         """No reply: escalate after the threshold, or `escalate_before_hours` ahead of the window,

@@ -31,6 +31,22 @@ def time_zone(field: str, name: str) -> str:
     return name
 
 
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split())
+
+
+def subdivision(field: str, raw: str) -> str:
+    """A country's subdivision as ISO 3166-2 (US-FL, CA-QC): where a customer lives, for the rules of the place."""
+    code = raw.strip().upper()
+    country, _, part = code.partition("-")
+    if not (len(country) == 2 and country.isalpha() and 1 <= len(part) <= 3 and part.isalnum()):
+        raise ValidationError(field, "must be an ISO 3166-2 subdivision, like US-FL")
+    if country == "US" and part not in US_STATES:
+        raise ValidationError(field, f"{code} is not a US state or territory")
+    return code
+
+
 # Times a visit can be about. Beyond them, arithmetic on a date overflows (year 1 at +14:00 has no UTC
 # moment, the day after 9999-12-31 none at all), so they are refused where they come in.
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -2,20 +2,9 @@
 sends them at their identity's rate. Two queues, urgent and routine, so the drainer can take every urgent
 text before any routine one. A queue entry names the claimed message; the ledger stays the truth about it."""
 import json
-from dataclasses import dataclass
 
 from ..config import environment
-
-
-@dataclass(frozen=True)
-class Entry:
-    org_id: str
-    job_id: str
-    key: str  # the ledger's trigger key: the claim names the message
-    identity: str  # the origination identity it leaves from
-    parts: int
-    urgent: bool
-    handle: str = ""  # SQS receipt handle, once received
+from ..domain.pacing import QueuedText
 
 
 class TextQueue:
@@ -39,21 +28,21 @@ class TextQueue:
         s = environment()
         return s.urgent_texts_queue_url if urgent else s.routine_texts_queue_url
 
-    def put(self, entry: Entry) -> None:
+    def put(self, entry: QueuedText) -> None:
         body = {"org_id": entry.org_id, "job_id": entry.job_id, "key": entry.key, "identity": entry.identity,
                 "parts": entry.parts}
         self.client.send_message(QueueUrl=self._url(entry.urgent), MessageBody=json.dumps(body))
 
-    def receive(self, urgent: bool) -> list[Entry]:
+    def receive(self, urgent: bool) -> list[QueuedText]:
         """Up to 10 entries, hidden from other readers for the queue's visibility timeout."""
         answer = self.client.receive_message(QueueUrl=self._url(urgent), MaxNumberOfMessages=10)
-        return [Entry(**json.loads(m["Body"]), urgent=urgent, handle=m["ReceiptHandle"])
+        return [QueuedText(**json.loads(m["Body"]), urgent=urgent, handle=m["ReceiptHandle"])
                 for m in answer.get("Messages", [])]
 
-    def done(self, entry: Entry) -> None:
+    def done(self, entry: QueuedText) -> None:
         self.client.delete_message(QueueUrl=self._url(entry.urgent), ReceiptHandle=entry.handle)
 
-    def give_back(self, entries: list[Entry]) -> None:
+    def give_back(self, entries: list[QueuedText]) -> None:
         """Visible again at once, for the next drainer run (in the order the queue keeps)."""
         for urgent in (True, False):
             mine = [e for e in entries if e.urgent is urgent]

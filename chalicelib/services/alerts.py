@@ -11,8 +11,8 @@ from ..domain.jobs import Job
 from ..domain.people import Role
 from ..domain.status import AppointmentStatus
 from ..domain.values import mask
-from ..notify.senders import Senders
 from .access import Caller
+from .ports import Senders
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")

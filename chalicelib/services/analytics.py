@@ -6,20 +6,10 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools import Logger
 
 from .. import clock
-from ..domain.analytics import Fact, Report, UnreadableChange, facts
-from ..store import tallies
-from ..store.tallies import Where
+from ..domain.analytics import Fact, Report, UnreadableChange, Where, facts
+from .repositories import Repositories
 
 logger = Logger(service="onmyway")
-
-
-def _plain(raw) -> dict | None:
-    if not raw:
-        return None
-    try:
-        return tallies._plain(raw)
-    except Exception as error:  # not DynamoDB's attribute-value format
-        raise UnreadableChange(f"cannot read the image: {error}") from None
 
 
 def _org_of(image: dict) -> str | None:
@@ -29,14 +19,14 @@ def _org_of(image: dict) -> str | None:
     return pk.split("#")[1] if pk.startswith("ORG#") and pk.count("#") >= 1 else None
 
 
-def count_change(record: dict | None) -> int:
+def count_change(repos: Repositories, record: dict | None) -> int:
     """Count the facts of one stream record (its `dynamodb` part) once; the number newly counted.
     A record that cannot be read is logged and skipped (retrying cannot fix it); a failed write raises,
     and the redelivered record counts what was not counted yet."""
     if not isinstance(record, dict):
         return 0
     try:
-        old, new = _plain(record.get("OldImage")), _plain(record.get("NewImage"))
+        old, new = repos.changes.images(record)
         created = record.get("ApproximateCreationDateTime")
         fallback = datetime.fromtimestamp(float(created), UTC) if created else clock.now()
         found = facts(old, new, fallback)
@@ -48,7 +38,7 @@ def count_change(record: dict | None) -> int:
         return 0
     if not found:
         return 0
-    counted = tallies.marks(org_id, found[0].job_id)  # a redelivered record stops here, having read once
+    counted = repos.tallies.marks(org_id, found[0].job_id)  # a redelivered record stops here, having read once
     todo: list[tuple[Fact, str, Where | None]] = []
     for fact in found:
         if fact.for_asked:  # credited to each ask of the job (of its appointment) not yet credited
@@ -59,8 +49,8 @@ def count_change(record: dict | None) -> int:
     todo = [t for t in todo if t[1] not in counted]
     if not todo:
         return 0
-    context = tallies.job_context(org_id, found[0].job_id)
-    return sum(tallies.count(org_id, fact.job_id, mark, where or where_of(fact, *context), fact.counts, fact.at,
+    context = repos.tallies.job_context(org_id, found[0].job_id)
+    return sum(repos.tallies.count(org_id, fact.job_id, mark, where or where_of(fact, *context), fact.counts, fact.at,
                              keep_where=fact.keep_where) for fact, mark, where in todo)
 
 
@@ -80,10 +70,10 @@ def where_of(fact: Fact, time_zone: str | None, job: dict | None, appointments: 
                  technician=str((visit or {}).get("technician_id") or "unassigned"))
 
 
-def report(org_id: str, first: date, last: date, group_by: str) -> dict:
+def report(repos: Repositories, org_id: str, first: date, last: date, group_by: str) -> dict:
     """GET /analytics: the counters of the days from `first` to `last` (the organization's days)."""
     dimension = "day" if group_by in ("day", "week") else group_by
     r = Report(group_by, first, last)
-    for sort_key, counters in tallies.read(org_id, dimension, first, last):
+    for sort_key, counters in repos.tallies.read(org_id, dimension, first, last):
         r.add(sort_key, counters)
     return r.body()

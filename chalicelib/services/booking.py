@@ -9,15 +9,14 @@ from zoneinfo import ZoneInfo
 
 from .. import clock
 from ..domain import ids
+from ..domain.consent import ConsentEvent, ConsentRecord, Source
 from ..domain.customer_page import nonce as form_key
-from ..domain.customers import Customer
-from ..domain.errors import DomainError, NotFound, ValidationError
+from ..domain.customers import ContactChannel, Customer
+from ..domain.errors import DomainError, LimitReached, NotFound, ValidationError
 from ..domain.frames import Withdrawn, frame_start, generate
 from ..domain.jobs import Job
 from ..domain.people import Organization
 from ..domain.values import TimeFrame, e164
-from ..store.booking import Bookings, LimitReached, counter_key
-from .frames import frames_store
 from .frames import open_frames as open_frames_of
 from .repositories import Repositories
 
@@ -25,7 +24,6 @@ PER_PHONE_PER_DAY = 3
 PER_CLIENT_PER_HOUR = 3
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LIMITS = {"name": 200, "address": 500, "description": 2000}
-bookings = Bookings()
 
 
 class Refused(DomainError):
@@ -51,14 +49,14 @@ def organization(repos: Repositories, slug: str) -> Organization:
 
 def page(repos: Repositories, slug: str) -> BookingPage:
     org = organization(repos, slug)
-    return BookingPage(org, open_frames(org, clock.now()))
+    return BookingPage(org, open_frames(repos, org, clock.now()))
 
 
-def open_frames(org: Organization, now: datetime) -> list[TimeFrame]:
+def open_frames(repos: Repositories, org: Organization, now: datetime) -> list[TimeFrame]:
     """The organization's generated frames that still have a place, soonest first."""
-    settings = frames_store.settings(org.id, None)
+    settings = repos.frames.settings(org.id, None)
     found = generate(settings, org.time_zone, now) if settings.generate else []
-    return open_frames_of(org.id, None, found, settings, now=now, current=None, withdrawn=Withdrawn(), excluding=None)
+    return open_frames_of(repos, org.id, None, found, settings, now=now, current=None, withdrawn=Withdrawn(), excluding=None)
 
 
 def _text(field: str, value) -> str:
@@ -89,26 +87,27 @@ def request(repos: Repositories, slug: str, values: dict, client: str) -> tuple[
             start = frame_start(values["frame_start"])
         except ValidationError:
             raise ValidationError("frame_start", "is not one of the times offered") from None
-        frame = next((f for f in open_frames(org, now) if f.start == start), None)
+        frame = next((f for f in open_frames(repos, org, now) if f.start == start), None)
         if frame is None:
             raise ValidationError("frame_start", "that time is no longer available: please pick another")
     key = form_key(values.get("nonce")) or _hashed("|".join((phone, name, address, description, str(frame))))
-    if earlier := bookings.earlier(org.id, key):
+    if earlier := repos.bookings.earlier(org.id, key):
         return repos.jobs.get(org.id, earlier), False
     customer, new = repos.customers.by_phone(org.id, phone), None
     if customer is None:
         new = customer = Customer(id=ids.new_id("cus"), org_id=org.id, name=name, phone=phone, address=address,
-                                  time_zone=org.time_zone, created_at=now)
+                                  time_zone=org.time_zone, created_at=now, consent_source=Source.BOOKING_PAGE)
     if customer.address and customer.address != address:
         description = f"{description}\n\nAddress given: {address}"  # the request's own address is never lost
     job = Job.create(org.id, customer.id, description, now, offered=True, channel="booking_page")
     job.offered_window = frame
     day = now.astimezone(ZoneInfo(org.time_zone)).date().isoformat()
-    counters = [("phone", counter_key("phone", _hashed(phone), day), PER_PHONE_PER_DAY, now + timedelta(days=2)),
-                ("client", counter_key("client", _hashed(client), now.strftime("%Y-%m-%dT%H")), PER_CLIENT_PER_HOUR,
-                 now + timedelta(hours=2))]
+    counters = [("phone", _hashed(phone), day, PER_PHONE_PER_DAY, now + timedelta(days=2)),
+                ("client", _hashed(client), now.strftime("%Y-%m-%dT%H"), PER_CLIENT_PER_HOUR, now + timedelta(hours=2))]
     try:
-        earlier = bookings.add(job, new, key, counters, now + timedelta(days=1))
+        # The form says "we text you about the visit": the request is the number's opt-in, new customer or not.
+        opt_in = ConsentRecord(org.id, ContactChannel.SMS, phone, ConsentEvent.OPT_IN, Source.BOOKING_PAGE, now)
+        earlier = repos.bookings.add(job, new, key, counters, now + timedelta(days=1), opt_in)
     except LimitReached as e:
         if e.which == "phone":
             raise TooMany(f"we already have {PER_PHONE_PER_DAY} requests from this phone number today. We will be "

@@ -5,7 +5,11 @@ ask again on another channel, wait, a call to make (voice task), hand back to th
 A channel step is skipped when the customer can't be reached there or was already asked there; a wait
 places the chain's timer (a bare `wait` uses the organization's visit-relative figures, so the default
 chain is today's SMS → voice → hand back). The sweep runs no step in quiet hours, and an appointment
-keeps the chain in force when it was booked."""
+keeps the chain in force when it was booked.
+
+The chain sends nothing itself: it returns what it asks for (texts as triggers, calls), and the send path
+(services/outbox/compose.py) sends them through the one rule."""
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain import timefmt
@@ -16,31 +20,49 @@ from ..domain.scenarios import ScenarioName
 from ..domain.texts import FOLLOWED_UP
 from ..domain.timers import Timer, TimerKind
 from ..domain.triggers import Trigger
-from . import notifications  # which sends the chain's texts, and starts the chain: imported as a module
 from .repositories import Repositories
 
 CHANNELS = ("sms", "whatsapp", "email")
 CHAIN_KEY = "chain:"
 
 
-def follow_up(repos: Repositories, senders, message, now: datetime) -> None:
+@dataclass(frozen=True)
+class Ask:
+    """A text the chain wants sent."""
+    trigger: Trigger
+    job: object
+
+
+@dataclass(frozen=True)
+class Call:
+    """A voice message the chain wants placed (the escalation's), with the number's consent records."""
+    key: str
+    to: str
+    origination: str
+    text: str
+    consent: tuple = ()
+    customer: object = None
+
+
+def follow_up(repos: Repositories, message, now: datetime) -> list[Ask | Call]:
     """A confirmation or reminder waits for a reply: the confirmation chain runs on from it."""
     if message.scenario in FOLLOWED_UP and message.appointment_id and message.window:
-        start(repos, senders, message, now)
+        return start(repos, message, now)
+    return []
 
 
-def start(repos: Repositories, senders, message, now: datetime) -> None:
+def start(repos: Repositories, message, now: datetime) -> list[Ask | Call]:
     """The question went: run the chain from its second step. A reminder asking again while the chain is
     under way for the same window does not start it over."""
     if message.key.startswith(CHAIN_KEY):
-        return
+        return []
     if any(t.kind in (TimerKind.CONFIRMATION_FOLLOWUP, TimerKind.CONFIRMATION_ESCALATED) and t.status == "pending"
            and t.window_start == message.window.start
            for t in repos.timers.of_appointment(message.org_id, message.job_id, message.appointment_id)):
-        return
+        return []
     job = repos.jobs.get(message.org_id, message.job_id)
     appointment = job.appointment(message.appointment_id)
-    run(repos, senders, job, appointment, message.window.start, 1, now)
+    return run(repos, job, appointment, message.window.start, 1, now)
 
 
 def _due(steps: tuple[ChainStep, ...], index: int, messaging, now: datetime, window_start: datetime) -> datetime:
@@ -53,42 +75,47 @@ def _due(steps: tuple[ChainStep, ...], index: int, messaging, now: datetime, win
     return messaging.escalation_due(now, window_start)
 
 
-def run(repos: Repositories, senders, job, appointment, window_start: datetime, index: int | None, now: datetime) -> None:
-    ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
+def run(repos: Repositories, job, appointment, window_start: datetime, index: int | None,
+        now: datetime) -> list[Ask | Call]:
+    """The chain's steps from `index` until a wait or the hand-back; what they ask for, in order."""
+    ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id, consent=True)
+    asks: list[Ask | Call] = []
     steps = ctx.channels.chain_for(appointment.created_at)
     if index is None:  # a timer placed before chains were data: it stood for "escalate now"
         index = next(i for i, s in enumerate(steps) if s.action == "wait") + 1
-    asked_on = channel_for(ctx.customer, ctx.channels)
+    asked_on = channel_for(ctx.customer, ctx.channels, consent=ctx.consent)
     while index < len(steps):
         step = steps[index]
         if step.action == "wait":
             repos.timers.put(Timer(job.org_id, job.id, appointment.id, TimerKind.CONFIRMATION_FOLLOWUP,
                                    _due(steps, index, ctx.settings, now, window_start), 0, window_start,
                                    step=index + 1), now)
-            return
+            return asks
         if step.action in CHANNELS:
-            if step.action != asked_on and reachable(ctx.customer, step.action, ctx.channels):
-                notifications.notify(repos, senders, Trigger(ScenarioName.BOOKING_CONFIRMATION,
-                                              f"{CHAIN_KEY}{appointment.id}:{window_start:%Y%m%dT%H%M}:{index}",
-                                              appointment.id, appointment.window, channel=step.action), job, now)
+            if step.action != asked_on and reachable(ctx.customer, step.action, ctx.channels, ctx.consent):
+                asks.append(Ask(Trigger(ScenarioName.BOOKING_CONFIRMATION,
+                                        f"{CHAIN_KEY}{appointment.id}:{window_start:%Y%m%dT%H%M}:{index}",
+                                        appointment.id, appointment.window, channel=step.action), job))
         elif step.action == "voice_task":
-            _voice_task(repos, senders, ctx, job, appointment, window_start, now)
+            asks += _voice_task(repos, ctx, job, appointment, window_start, now)
         elif step.action == "hand_back":
             hand_back(repos, job, appointment, window_start, now)
-            return
+            return asks
         index += 1
+    return asks
 
 
-def _voice_task(repos: Repositories, senders, ctx, job, appointment, window_start: datetime, now: datetime) -> None:
+def _voice_task(repos: Repositories, ctx, job, appointment, window_start: datetime, now: datetime) -> list[Call]:
     """A call to make (escalation queue), and a voice message where the organization has a voice number."""
+    key = f"escalation:{appointment.id}:{window_start.isoformat()}"
     added = repos.queues.add(QueueEntry(job.org_id, QueueName.ESCALATION, job.id, appointment.id,
-                                        "no reply to the confirmation request", now),
-                             f"escalation:{appointment.id}:{window_start.isoformat()}")
-    if added and ctx.settings.voice_origination and ctx.customer.phone and not ctx.customer.opted_out:
-        senders.voice.place(ctx.customer.phone, ctx.settings.voice_origination,
-                            f"Hello from {ctx.org.name}. Please confirm your visit on "
-                            f"{timefmt.spoken_window(appointment.window.start, appointment.window.end, ctx.time_zone)}: "
-                            f"reply C to our text, or call us back.")
+                                        "no reply to the confirmation request", now), key)
+    if not (added and ctx.settings.voice_origination and ctx.customer.phone):
+        return []
+    return [Call(key, ctx.customer.phone, ctx.settings.voice_origination,
+                 f"Hello from {ctx.org.name}. Please confirm your visit on "
+                 f"{timefmt.spoken_window(appointment.window.start, appointment.window.end, ctx.time_zone)}: "
+                 f"reply C to our text, or call us back.", ctx.consent, ctx.customer)]
 
 
 def hand_back(repos: Repositories, job, appointment, window_start: datetime, now: datetime) -> None:

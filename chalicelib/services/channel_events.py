@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from .. import clock, metrics
 from ..domain.channels import reply_text
+from ..domain.consent import ConsentEvent, ConsentRecord, Source, Standing, standing
+from ..domain.customers import ContactChannel
 from ..domain.errors import NotFound, ValidationError
 from ..domain.messages import MessageStatus
-from ..domain.replies import MAX_BODY
+from ..domain.replies import MAX_BODY, Intent, read
 from ..domain.values import e164
 from .inbound import BadInbound, InboundText
 from .repositories import Repositories
@@ -65,12 +67,18 @@ def parse(raw: str) -> WhatsAppEvent:
 
 
 def opened_window(repos: Repositories, text: InboundText) -> None:
-    """The customer wrote on WhatsApp: free-form answers may go for 24 hours."""
+    """The customer wrote on WhatsApp: free-form answers may go for 24 hours, and, unless they said STOP
+    there, writing to us there is their opt-in to it (kept as a consent record)."""
     try:
         org_id = repos.organizations.id_for_number(text.destination)
     except NotFound:
         return
     customer = repos.customers.by_phone(org_id, text.origination)
+    records = repos.consent.of_address(org_id, text.origination)
+    if customer is not None and read(text.body).intent is not Intent.OPT_OUT \
+            and standing(records, ContactChannel.WHATSAPP, text.origination) is Standing.NONE:
+        repos.consent.add(ConsentRecord(org_id, ContactChannel.WHATSAPP, text.origination, ConsentEvent.OPT_IN,
+                                        Source.WHATSAPP, clock.now()))
     if customer is not None and (customer.whatsapp_inbound_at is None or customer.whatsapp_inbound_at < clock.now()):
         customer.whatsapp_inbound_at = clock.now()
         repos.customers.save(customer)

@@ -8,6 +8,7 @@ from ..domain.channels import (
     ChannelSettings,
     OutsideServiceWindow,
     channel_for,
+    opted_out,
     reachable,
     whatsapp_message,
     window_open,
@@ -28,10 +29,10 @@ class Addressed:
 
 
 def address(customer: Customer, channels: ChannelSettings, org, body: str, now, *, scenario: str | None = None,
-            values: dict | None = None, first: str | None = None) -> Addressed:
+            values: dict | None = None, first: str | None = None, consent=()) -> Addressed:
     """The message as it goes: on `first` (a chain step) or the preferred channel, else SMS, else email.
     WhatsApp outside the service window needs the scenario's template; without one it goes by SMS."""
-    channel = channel_for(customer, channels, first)
+    channel = channel_for(customer, channels, first, consent)
     if channel == ContactChannel.WHATSAPP:
         try:
             message = whatsapp_message(customer.phone.lstrip("+"), body, scenario=scenario, values=values,
@@ -39,12 +40,13 @@ def address(customer: Customer, channels: ChannelSettings, org, body: str, now, 
                                        template=channels.whatsapp_templates.get(scenario or FREE_TEXT))
             return Addressed(channel, channels.whatsapp_phone_number_id, customer.phone, json.dumps(message))
         except OutsideServiceWindow:
-            channel = channel_for(customer, channels, ContactChannel.SMS)
+            channel = channel_for(customer, channels, ContactChannel.SMS, consent)
     if channel == ContactChannel.EMAIL:
         subject = f"{org.name}: {SUBJECTS.get(scenario or '', 'a message about your visit')}"
         return Addressed(channel, channels.email_from, customer.email, json.dumps({"subject": subject}))
     return Addressed(ContactChannel.SMS, org.sms_number, customer.phone or customer.email or "",
-                     reachable=reachable(customer, ContactChannel.SMS, channels) or customer.opted_out)
+                     reachable=reachable(customer, ContactChannel.SMS, channels, consent)
+                     or opted_out(customer, ContactChannel.SMS, consent))
 
 
 def replying_on(repos, org, customer: Customer, channel: str) -> Addressed | None:

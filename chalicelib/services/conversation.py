@@ -4,9 +4,7 @@ from .. import clock
 from ..domain import ids
 from ..domain.errors import Forbidden
 from ..domain.lists import Page
-from ..domain.messages import Direction, Message, MessageStatus
-from ..domain.segments import count
-from ..store.messages import message_id
+from ..domain.messages import Message, new_message
 from .access import Caller, visible_job
 from .repositories import Repositories
 
@@ -29,10 +27,7 @@ def write_to_customer(repos: Repositories, caller: Caller, job_id: str, body: st
     org = repos.organizations.get(caller.org_id)
     customer = repos.customers.get(caller.org_id, job.customer_id)
     now = clock.now()
-    key = f"free:{ids.new_id('txt')}"
-    message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
-                      direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer.phone, body=body,
-                      status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,
-                      author_id=caller.id)
+    message = new_message(org.id, job.id, f"free:{ids.new_id('txt')}", sender=org.sms_number,
+                          recipient=customer.phone, body=body, now=now, author_id=caller.id)
     repos.messages.claim(message, [])
     return message

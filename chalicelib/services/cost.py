@@ -5,12 +5,12 @@ from datetime import date
 
 from ..config import environment
 from ..domain import prices, usage
-from ..store import tallies
+from .repositories import Repositories
 
 
-def of_organization(org_id: str, first: date, last: date) -> dict:
+def of_organization(repos: Repositories, org_id: str, first: date, last: date) -> dict:
     appointments = segments = 0
-    for _, counters in tallies.read(org_id, "day", first, last):
+    for _, counters in repos.tallies.read(org_id, "day", first, last):
         appointments += counters.get("appointments", 0)
         segments += counters.get("segments", 0)
     per_appointment = dict(usage.PER_APPOINTMENT)

@@ -24,7 +24,6 @@ from ..domain.queues import QueueEntry, QueueName
 from ..domain.recipients import RecipientContext
 from ..domain.scenarios import LinkPurpose
 from ..domain.status import AppointmentStatus, JobStatus
-from ..store.customer_page import CustomerPages
 from . import inbound
 from .repositories import Repositories
 
@@ -34,7 +33,6 @@ PURPOSE_ACTIONS = {
     LinkPurpose.RESCHEDULE: {Action.RESCHEDULE},
     LinkPurpose.FEEDBACK: {Action.FEEDBACK},
 }
-pages = CustomerPages()
 
 
 class CancelCutoff(DomainError):
@@ -128,7 +126,7 @@ class Visit:
 
 def visit(repos: Repositories, link: Link) -> Visit:
     """Three reads by key: the link (already done), the job's partition range, and one BatchGetItem."""
-    found = pages.job_with_conversation(link.org_id, link.job_id)
+    found = repos.customer_pages.job_with_conversation(link.org_id, link.job_id)
     if found is None:
         raise NotFound("link")  # the job is gone (a declined offer): nothing to show
     job, messages = found

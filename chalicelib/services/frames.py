@@ -19,24 +19,20 @@ from ..domain.events import FramePicked
 from ..domain.frames import FrameSettings, FrameSource, FrameTaken, count_booked
 from ..domain.jobs import Appointment, Job
 from ..domain.links import Link
-from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.messages import Message, new_message
 from ..domain.notes import Note, Visibility
 from ..domain.people import Role
 from ..domain.queues import QueueEntry, QueueName
 from ..domain.scenarios import LinkPurpose
-from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import TimeFrame, mask
-from ..notify.senders import Senders
-from ..store.frames import Frames
-from ..store.messages import message_id
 from . import customer_page
 from .access import Caller
 from .alerts import assigned_technician
+from .ports import Senders
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
-frames_store = Frames()
 PICKED_NOTE = "note_stf"  # notes written by a pick: the stream texts the technician about them
 CUSTOMER = "customer"  # a note's author when the customer did it on a page
 
@@ -89,7 +85,7 @@ def _zone_of_location(repos: Repositories, job: Job) -> str:
 def candidates(repos: Repositories, job: Job, offered: list[TimeFrame], now: datetime) -> tuple[list[TimeFrame], str,
                                                                                          FrameSettings]:
     """The dispatcher's offered frames, else frames generated from the location's working hours."""
-    settings = frames_store.settings(job.org_id, job.location_id)
+    settings = repos.frames.settings(job.org_id, job.location_id)
     if offered:
         return list(offered), FrameSource.OFFERED, settings
     if settings.generate:
@@ -104,11 +100,11 @@ def offer(repos: Repositories, job: Job, appointment: Appointment, now: datetime
     found, source, settings = candidates(repos, job, offered, now)
     if not found:
         return [], source
-    return open_frames(job.org_id, job.location_id, found, settings, now=now, current=moving and moving.window,
-                       withdrawn=frames_store.withdrawn(job.org_id, job.id), excluding=moving and moving.id), source
+    return open_frames(repos, job.org_id, job.location_id, found, settings, now=now, current=moving and moving.window,
+                       withdrawn=repos.frames.withdrawn(job.org_id, job.id), excluding=moving and moving.id), source
 
 
-def open_frames(org_id: str, location_id: str | None, found: list[TimeFrame], settings: FrameSettings, *,
+def open_frames(repos: Repositories, org_id: str, location_id: str | None, found: list[TimeFrame], settings: FrameSettings, *,
                 now: datetime, current: TimeFrame | None, withdrawn: rules.Withdrawn,
                 excluding: str | None) -> list[TimeFrame]:
     """The first MAX_SHOWN frames with a place, soonest first. Bookings are counted a UTC day at a time (the
@@ -119,7 +115,7 @@ def open_frames(org_id: str, location_id: str | None, found: list[TimeFrame], se
     while left and len(shown) < rules.MAX_SHOWN:
         day = [f for f in left if f.start.date() == left[0].start.date()]
         left = left[len(day):]
-        booked = frames_store.booked(org_id, location_id, day[0].start, max(f.end for f in day), excluding)
+        booked = repos.frames.booked(org_id, location_id, day[0].start, max(f.end for f in day), excluding)
         shown += rules.available(day, now=now, current=current, withdrawn=withdrawn,
                                  booked=count_booked(day, [w for _, w in booked]), capacity=settings.visits_per_frame)
     return shown[:rules.MAX_SHOWN]
@@ -145,13 +141,13 @@ def pick(repos: Repositories, link: Link, start_value) -> Appointment:
             return moving  # a double submit: already done
         offered = (moving or v.appointment).offers or v.appointment.offers
         found, _, settings = candidates(repos, job, offered, now)
-        withdrawn = frames_store.withdrawn(job.org_id, job.id)
+        withdrawn = repos.frames.withdrawn(job.org_id, job.id)
         frame = next((f for f in found if f.start == start and f.start > now and withdrawn.keeps(f)
                       and not (moving and f == moving.window)), None)
         if frame is None:
             raise ValidationError("start", "is not one of the times offered: please pick another")
-        slot, holders = frames_store.slot(job.org_id, job.location_id, frame, moving and moving.id)
-        indexed = {a for a, w in frames_store.booked(job.org_id, job.location_id, frame.start, frame.end,
+        slot, holders = repos.frames.slot(job.org_id, job.location_id, frame, moving and moving.id)
+        indexed = {a for a, w in repos.frames.booked(job.org_id, job.location_id, frame.start, frame.end,
                                                      moving and moving.id)}
         if len(indexed | set(holders)) >= settings.visits_per_frame:
             raise FrameTaken("that time was just taken: please pick another")
@@ -168,7 +164,7 @@ def pick(repos: Repositories, link: Link, start_value) -> Appointment:
         note = Note(id=f"{PICKED_NOTE}_{once}", job_id=job.id, author_id=CUSTOMER, text=text,
                     visibility=Visibility.PRIVATE, created_at=now)
         try:
-            frames_store.pick(job, slot, holders, moved.id, withdrawn.after_pick(frame), note)
+            repos.frames.pick(job, slot, holders, moved.id, withdrawn.after_pick(frame), note)
             return moved
         except VersionConflict:
             if attempt == 2:
@@ -182,7 +178,7 @@ def none_work(repos: Repositories, link: Link, availability) -> QueueEntry:
     words = rules.availability_text(availability)
     c = choice(repos, link)
     job, now = c.visit.job, clock.now()
-    frames_store.withdraw(job.org_id, job.id, frames_store.withdrawn(job.org_id, job.id).after_decline(c.frames))
+    repos.frames.withdraw(job.org_id, job.id, repos.frames.withdrawn(job.org_id, job.id).after_decline(c.frames))
     current = c.current
     entry = QueueEntry(job.org_id, QueueName.CALLBACK, job.id, current.id,
                        f"None of the offered times work. Customer's availability: {words}", now,
@@ -217,10 +213,8 @@ def send_link(repos: Repositories, caller: Caller, appointment_id: str) -> Messa
     token, link = Link.issue(job.org_id, job.id, appointment.id, LinkPurpose.RESCHEDULE, now)
     key = f"stf:{appointment.id}:{now.astimezone(ZoneInfo(org.time_zone)).date().isoformat()}"
     body = f"{org.name}: please pick a time for your visit: {environment().link_url(token)}"
-    message = Message(id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key,
-                      direction=Direction.OUTBOUND, sender=org.sms_number, recipient=customer.phone, body=body,
-                      status=MessageStatus.QUEUED, segments=count(body).segments, created_at=now, updated_at=now,
-                      author_id=caller.id, appointment_id=appointment.id)
+    message = new_message(org.id, job.id, key, sender=org.sms_number, recipient=customer.phone, body=body, now=now,
+                          author_id=caller.id, appointment_id=appointment.id)
     earlier = repos.messages.claim(message, [link])
     return earlier or message
 
@@ -228,15 +222,15 @@ def send_link(repos: Repositories, caller: Caller, appointment_id: str) -> Messa
 def settings_of(repos: Repositories, caller: Caller, location_id: str | None) -> FrameSettings:
     caller.require(Role.DISPATCHER)
     _location(repos, caller, location_id)
-    return frames_store.stored_settings(caller.org_id, location_id) or (
-        frames_store.settings(caller.org_id, None) if location_id else FrameSettings())
+    return repos.frames.stored_settings(caller.org_id, location_id) or (
+        repos.frames.settings(caller.org_id, None) if location_id else FrameSettings())
 
 
 def set_settings(repos: Repositories, caller: Caller, location_id: str | None, body: dict) -> FrameSettings:
     caller.require(Role.DISPATCHER)
     _location(repos, caller, location_id)
     settings = FrameSettings.parse(body)
-    frames_store.save_settings(caller.org_id, location_id, settings)
+    repos.frames.save_settings(caller.org_id, location_id, settings)
     return settings
 
 
@@ -264,13 +258,13 @@ def tell_technician(repos: Repositories, senders: Senders, event: FramePicked) -
     technician = ctx.technician
     if not (technician and technician.active and technician.phone):
         return
-    if not frames_store.claim_told(job.org_id, job.id, note.id, clock.now()):
+    if not repos.frames.claim_told(job.org_id, job.id, note.id, clock.now()):
         return  # a redelivered record: told already
     body = f"{ctx.org.name}: {note.text} Job details in the app."
     try:
         senders.sms.send(technician.phone, body, ctx.org.sms_number)
     except Exception:
-        frames_store.release_told(job.org_id, job.id, note.id)  # let the redelivery try again
+        repos.frames.release_told(job.org_id, job.id, note.id)  # let the redelivery try again
         raise
     logger.info("technician told of a pick", extra={"job_id": job.id, "to": mask(technician.phone)})
 

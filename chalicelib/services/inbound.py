@@ -9,23 +9,22 @@ from aws_lambda_powertools import Logger
 from .. import clock
 from ..config import environment
 from ..domain import timefmt
-from ..domain.errors import NotFound, ValidationError
+from ..domain.consent import ConsentEvent, ConsentRecord, Source
+from ..domain.customers import ContactChannel
+from ..domain.errors import AlreadyGiven, NotFound, ValidationError
 from ..domain.feedback import Feedback
 from ..domain.jobs import Appointment, Confirmation, Job
 from ..domain.links import Link
-from ..domain.messages import Direction, Message, MessageStatus
+from ..domain.messages import Direction, MessageStatus, new_message
 from ..domain.queues import QueueEntry, QueueName
 from ..domain.replies import MAX_BODY, Intent, read
 from ..domain.scenarios import LinkPurpose
-from ..domain.segments import count
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import e164, mask
-from ..notify.senders import Senders
-from ..store.feedback import AlreadyGiven
-from ..store.messages import message_id
 from .channels import replying_on
 from .confirmations import set_confirmation
-from .notifications import send_reply
+from .outbox.compose import send_reply
+from .ports import Senders
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -82,10 +81,10 @@ def handle(repos: Repositories, senders: Senders, text: InboundText) -> str:
                         f"{org.sms_number}.")
         return "unknown_sender"
     reply = read(text.body)
+    if reply.intent in (Intent.OPT_OUT, Intent.OPT_IN, Intent.HELP):
+        _record_consent(repos, org.id, customer, text, reply.intent, now)
     if reply.intent in (Intent.OPT_OUT, Intent.OPT_IN):
-        customer.opt(reply.intent is Intent.OPT_OUT, now, f"sms:{text.inbound_id}")
-        repos.customers.save(customer)  # the carrier sends the confirmation: we send none
-        return reply.intent.value
+        return reply.intent.value  # the carrier sends the confirmation: we send none
     jobs = repos.jobs.of_customer(org.id, customer.id)
     job = _current_job(repos, org.id, jobs)
     appointment = _next_open(job, now) if job else None
@@ -95,9 +94,8 @@ def handle(repos: Repositories, senders: Senders, text: InboundText) -> str:
     def answer(body: str, links=(), on: Job | None = None):
         # Until START, an opted-out customer's words are recorded and acted on, but answered by no text.
         return send_reply(repos, senders, org=org, customer_phone=customer.phone, body=body, key=key, job=on or job,
-                          appointment_id=None if on else appointment and appointment.id, links=links,
-                          opted_out=customer.opted_out,
-                          via=via)
+                          appointment_id=None if on else appointment and appointment.id, links=links, via=via,
+                          customer=customer)
 
     if reply.intent is Intent.RATE:
         return _rate(repos, org, jobs, customer, text, reply.rating, answer, now)
@@ -177,12 +175,22 @@ def _next_open(job: Job, now: datetime) -> Appointment | None:
     return min(upcoming, key=lambda a: a.window.start) if upcoming else None
 
 
+def _record_consent(repos: Repositories, org_id: str, customer, text: InboundText, intent: Intent,
+                    now: datetime) -> None:
+    """STOP, START and HELP are kept as consent records of the number, on the channel they came on; SMS's
+    state also shows on the customer (`opted_out`)."""
+    event = {Intent.OPT_OUT: ConsentEvent.OPT_OUT, Intent.OPT_IN: ConsentEvent.OPT_IN, Intent.HELP: ConsentEvent.HELP}
+    source = Source.START if intent is Intent.OPT_IN else f"{text.channel}:{text.inbound_id}"
+    repos.consent.add(ConsentRecord(org_id, text.channel, text.origination, event[intent], source, now))
+    if intent is not Intent.HELP and text.channel == ContactChannel.SMS:
+        customer.opt(intent is Intent.OPT_OUT, now, f"sms:{text.inbound_id}")
+        repos.customers.save(customer)
+
+
 def _record_inbound(repos: Repositories, org, job: Job, phone: str, text: InboundText, now: datetime) -> None:
-    key = f"inbound:{text.inbound_id}"
-    repos.messages.claim(Message(
-        id=message_id(org.id, job.id, key), org_id=org.id, job_id=job.id, key=key, direction=Direction.INBOUND,
-        sender=phone, recipient=org.sms_number, body=text.body, status=MessageStatus.RECEIVED,
-        segments=count(text.body).segments, created_at=now, updated_at=now, channel=text.channel), [])
+    repos.messages.claim(new_message(org.id, job.id, f"inbound:{text.inbound_id}", direction=Direction.INBOUND,
+                                     sender=phone, recipient=org.sms_number, body=text.body, now=now,
+                                     status=MessageStatus.RECEIVED, channel=text.channel), [])
 
 
 # -- the customer's page (services/customer_page.py) takes these same paths -------------------------

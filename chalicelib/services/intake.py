@@ -5,6 +5,7 @@ classifies, or what is not eligible, waits in the `intake` queue for a person.""
 from dataclasses import replace
 
 from .. import clock
+from ..domain.consent import Source
 from ..domain.customers import Customer
 from ..domain.errors import Conflict, NotFound, ValidationError, VersionConflict
 from ..domain.intake import Classification, Order, OrderStatus, classify, ineligible, job_id_of_order
@@ -64,7 +65,8 @@ def _customer(repos: Repositories, order: Order, now) -> Customer:
     if c.phone and (found := repos.customers.by_phone(order.org_id, c.phone)):
         return found
     customer = Customer(id="cus_" + order.id.removeprefix("ord_"), org_id=order.org_id, name=c.name, phone=c.phone,
-                        email=c.email, address=order.address, created_at=now, preferred_channel=c.channel or "sms")
+                        email=c.email, address=order.address, created_at=now, preferred_channel=c.channel or "sms",
+                        consent_source=Source.ORDER_INTAKE)
     try:
         repos.customers.add(customer)
     except Conflict:

@@ -1,11 +1,12 @@
 """Organizations, users, locations, customers: the dispatcher's settings and address book."""
 from .. import clock
 from ..domain import ids
+from ..domain.consent import ConsentRecord, Source
 from ..domain.customers import Customer
 from ..domain.errors import Conflict
 from ..domain.lists import Page
 from ..domain.people import GeoPosition, Location, Organization, Role, User
-from ..domain.values import e164
+from ..domain.values import e164, subdivision
 from ..domain.values import time_zone as known_time_zone
 from .access import Caller
 from .repositories import Repositories
@@ -101,16 +102,29 @@ def list_locations(repos: Repositories, caller: Caller, limit: int, next_token: 
 
 def create_customer(repos: Repositories, caller: Caller, *, name: str, phone: str, email: str | None,
                     time_zone: str | None, address: str | None,
-                    coordinates: tuple[float, float] | None = None, preferred_channel: str = "sms") -> Customer:
+                    coordinates: tuple[float, float] | None = None, preferred_channel: str = "sms",
+                    region: str | None = None) -> Customer:
+    """Entered by a dispatcher for the service the customer asked for: their phone (and email) come with that
+    opt-in, recorded with them (domain/consent.given_with)."""
     caller.require(Role.DISPATCHER)
     # Checked here, not only in the API's schema: every caller (intake, admin, benches) texts this number.
     phone = e164("phone", phone)
     time_zone = time_zone and known_time_zone("time_zone", time_zone)
+    region = region and subdivision("region", region)
     customer = Customer(id=ids.new_id("cus"), org_id=caller.org_id, name=name, phone=phone, email=email,
                         time_zone=time_zone, address=address, coordinates=coordinates, created_at=clock.now(),
-                        preferred_channel=preferred_channel)
+                        preferred_channel=preferred_channel, region=region, consent_source=Source.DISPATCHER)
     repos.customers.add(customer)
     return customer
+
+
+def consent(repos: Repositories, caller: Caller, customer_id: str) -> list[ConsentRecord]:
+    """Every opt-in, opt-out and HELP of the customer's phone and email, oldest first."""
+    caller.require(Role.DISPATCHER)
+    customer = repos.customers.get(caller.org_id, customer_id)
+    records = [r for address in dict.fromkeys(a for a in (customer.phone, customer.email) if a)
+               for r in repos.consent.of_address(caller.org_id, address)]
+    return sorted(records, key=lambda r: r.at)
 
 
 def get_customer(repos: Repositories, caller: Caller, customer_id: str) -> Customer:

@@ -1,28 +1,34 @@
 """The ports the services depend on: what each repository promises, in domain terms only.
 
-The PynamoDB adapters in store/ implement them (the defaults of services/repositories.Repositories);
+The PynamoDB adapters in store/ implement them (bootstrap.store_repositories() bundles them);
 tests/fakes holds an in-memory twin of each, and tests/contract runs the same tests against both. A
 promise that matters to the services is written in the docstring: the twin must keep it too."""
 from __future__ import annotations  # `list` is also a method name in these classes
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from ..domain.analytics import Where
 from ..domain.channels import ChannelSettings
+from ..domain.consent import ConsentRecord
 from ..domain.customers import Customer
+from ..domain.events import DomainEvent
 from ..domain.feedback import Feedback
+from ..domain.frames import FrameSettings, FrameSlot, Withdrawn
 from ..domain.inbox import InboxItem
 from ..domain.intake import Classification, Order
 from ..domain.jobs import Appointment, Job
 from ..domain.links import Link
+from ..domain.lists import Page
 from ..domain.messages import Message, MessageStatus
 from ..domain.notes import Note, Photo
+from ..domain.pacing import QueuedText, SendWindow
 from ..domain.people import Location, Organization, Role, User
 from ..domain.queues import EntryState, QueueEntry
 from ..domain.recipients import RecipientContext
 from ..domain.scenarios import MessagingSettings
 from ..domain.timers import Timer
-from ..store.paging import Page
+from ..domain.values import TimeFrame
 
 
 class OrganizationRepository(Protocol):
@@ -88,9 +94,13 @@ class RecipientContexts(Protocol):
     def for_run(self) -> RecipientContexts:
         """A loader for one sweep run: what is the organization's own (not the customer) is read once."""
 
+    def settings(self, org_id: str) -> MessagingSettings:
+        """The organization's messaging settings (the defaults if none were saved), once a run for a run's loader."""
+
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
-             location_id: str | None) -> RecipientContext:
-        """NotFound if the organization or the customer is missing; defaults for missing settings."""
+             location_id: str | None, *, consent: bool = False) -> RecipientContext:
+        """NotFound if the organization or the customer is missing; defaults for missing settings. With
+        `consent`, the consent records of the customer's phone and email too (oldest first)."""
 
 
 class JobRepository(Protocol):
@@ -270,3 +280,121 @@ class PhotoUploads(Protocol):
     def upload_url(self, object_key: str, content_type: str) -> str: ...
 
     def download_url(self, object_key: str) -> str: ...
+
+
+class BookingRequests(Protocol):
+    """Requests from the public booking page, each stored with its counters or not at all."""
+    def earlier(self, org_id: str, key: str) -> str | None:
+        """The job an earlier submit of this form (its key) created; None if none."""
+
+    def add(self, job: Job, customer: Customer | None, key: str,
+            counters: list[tuple[str, str, str, int, datetime]], expires: datetime,
+            consent: ConsentRecord) -> str | None:
+        """The job (and its customer, when new) and the opt-in the request carries, once per form key: None if
+        stored now, else the job of the earlier submit. `counters`: (which, value, period, limit, until): each
+        counts the requests per value per period; LimitReached(which) for the first one full, and then nothing
+        is stored."""
+
+
+class CustomerPageReader(Protocol):
+    def job_with_conversation(self, org_id: str, job_id: str) -> tuple[Job, list[Message]] | None:
+        """The job with its appointments and feedback, and its messages oldest first, in one read; None if
+        there is no such job."""
+
+
+class FrameRepository(Protocol):
+    """Time frames: working hours, what a job's links withdrew, and who took a place in a frame."""
+    def settings(self, org_id: str, location_id: str | None) -> FrameSettings:
+        """The location's own working hours, else the organization's, else the defaults."""
+
+    def stored_settings(self, org_id: str, location_id: str | None) -> FrameSettings | None:
+        """Only what was saved for this location (or, with None, the organization)."""
+
+    def save_settings(self, org_id: str, location_id: str | None, settings: FrameSettings) -> None: ...
+
+    def withdrawn(self, org_id: str, job_id: str) -> Withdrawn: ...
+
+    def withdraw(self, org_id: str, job_id: str, withdrawn: Withdrawn) -> None: ...
+
+    def booked(self, org_id: str, location_id: str | None, start: datetime, end: datetime,
+               excluding: str | None) -> list[tuple[str, TimeFrame]]:
+        """Ids and windows of the location's open visits starting in [start, end), but `excluding`."""
+
+    def slot(self, org_id: str, location_id: str | None, frame: TimeFrame,
+             excluding: str | None) -> tuple[FrameSlot, list[str]]:
+        """The frame's slot, and the visits a pick put there that are still in it (but `excluding`)."""
+
+    def pick(self, job: Job, slot: FrameSlot, holders: list[str], appointment_id: str, withdrawn: Withdrawn,
+             note: Note) -> None:
+        """The moved visit, the place taken, the withdrawal and the note, all or nothing: VersionConflict if
+        the job or the slot changed since read."""
+
+    def claim_told(self, org_id: str, job_id: str, note_id: str, now: datetime) -> bool:
+        """Once per pick: False if the technician was told already."""
+
+    def release_told(self, org_id: str, job_id: str, note_id: str) -> None: ...
+
+
+class Tallies(Protocol):
+    """The analytics counters, each fact counted once (its mark)."""
+    def marks(self, org_id: str, job_id: str) -> dict[str, Where | None]:
+        """The job's facts counted so far; an `asked:` mark with where it was counted."""
+
+    def job_context(self, org_id: str, job_id: str) -> tuple[str | None, dict | None, list[dict]]:
+        """The organization's time zone, and the job and its appointments as stored (plain values)."""
+
+    def count(self, org_id: str, job_id: str, mark: str, where: Where, counts: dict[str, int], at: datetime,
+              keep_where: bool = False) -> bool:
+        """Add `counts` to the counters of `where` unless `mark` was counted before (then False)."""
+
+    def read(self, org_id: str, dimension: str, first: date, last: date) -> list[tuple[str, dict[str, int]]]:
+        """The counters of `dimension` from day `first` to day `last`: (sort key, {metric: n}), by key."""
+
+
+class ChangeReader(Protocol):
+    """The stream's change records, read: its record format is the adapter's."""
+    def events_of(self, record) -> list[DomainEvent]:
+        """The domain events in one change record; UnreadableRecord if it is not one of this table's."""
+
+    def images(self, record) -> tuple[dict | None, dict | None]:
+        """The record's old and new item as plain values (None where there is none); UnreadableRecord if
+        they cannot be read."""
+
+
+class TextQueue(Protocol):
+    """Where claimed SMS wait for the drainer, which sends them at their identity's rate."""
+    def configured(self) -> bool: ...
+
+    def put(self, text: QueuedText) -> None: ...
+
+    def receive(self, urgent: bool) -> list[QueuedText]:
+        """Up to 10 texts of that lane, hidden from other readers until done or given back."""
+
+    def done(self, text: QueuedText) -> None: ...
+
+    def give_back(self, texts: list[QueuedText]) -> None: ...
+
+
+class Senders(Protocol):
+    """Every way out (notify/senders.py): `send` puts a claimed message on its channel and returns the provider's
+    id, raising when the provider refuses; `voice` places calls; `texts` is the SMS queue (None: SMS go inline)."""
+    sms: object
+    voice: object
+    texts: TextQueue | None
+
+    def send(self, message: Message) -> str: ...
+
+
+class SendRates(Protocol):
+    def window(self, identity: str) -> SendWindow:
+        """What the identity may send, and what it sent in its last second (kept by the last drainer run)."""
+
+    def keep(self, identity: str, window: SendWindow, now: float) -> None: ...
+
+
+class ConsentRecords(Protocol):
+    def add(self, record: ConsentRecord) -> None:
+        """Appended after every record written before it (inbound texts reach it once: their idempotency)."""
+
+    def of_address(self, org_id: str, address: str) -> list[ConsentRecord]:
+        """Every record of the address in the organization, oldest first."""

@@ -2,10 +2,12 @@
 texted. One change record in, every reaction to it; the stream handler (handlers/stream.py) calls it per record."""
 from aws_lambda_powertools import Logger
 
+from ..domain.errors import NotFound, UnreadableRecord
 from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
-from ..notify.senders import Senders
-from ..store.changes import UnreadableRecord, events_of
-from . import alerts, analytics, frames, notifications, queues, timers
+from ..domain.jobs import Job
+from . import alerts, analytics, frames, queues, timers
+from .outbox import compose
+from .ports import Senders
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -13,9 +15,9 @@ logger = Logger(service="onmyway")
 
 def on_change(repos: Repositories, senders: Senders, change: dict | None, event_id: str | None = None) -> None:
     """`change`: the record's `dynamodb` part (keys, new and old images), as the stream delivers it."""
-    analytics.count_change(change)  # first: it counts kinds events_of cannot read
+    analytics.count_change(repos, change)  # first: it counts kinds events_of cannot read
     try:
-        events = events_of(change)
+        events = repos.changes.events_of(change)
     except UnreadableRecord as error:
         # Retrying cannot fix it: report it in the log and let the rest of the shard go on.
         logger.error("unreadable stream record skipped", extra={"event_id": event_id, "reason": str(error)})
@@ -24,13 +26,25 @@ def on_change(repos: Repositories, senders: Senders, change: dict | None, event_
 
 
 def react(repos: Repositories, senders: Senders, events: list) -> None:
-    """Every reaction to the domain events of one change, in order."""
+    """Every reaction to the domain events of one change, in order. The job as it is now is read once for
+    all of them (none of them writes it)."""
+    current: dict[tuple[str, str], Job | None] = {}
+
+    def job_of(event) -> Job | None:
+        key = (event.org_id, event.job_id)
+        if key not in current:
+            try:
+                current[key] = repos.jobs.get(*key)
+            except NotFound:
+                current[key] = None  # declined or gone
+        return current[key]
+
     for event in events:
         if isinstance(event, AppointmentEvent) and not isinstance(event, EtaChanged):
-            timers.on_event(repos, event)
+            timers.on_event(repos, event, job_of(event))
             queues.on_event(repos, event)
         if isinstance(event, CustomerWrote):
             alerts.on_customer_wrote(repos, senders, event)
         if isinstance(event, FramePicked):
             frames.tell_technician(repos, senders, event)
-        notifications.on_event(repos, senders, event)
+        compose.on_event(repos, senders, event, job_of)

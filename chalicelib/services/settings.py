@@ -42,7 +42,12 @@ def describe(s: MessagingSettings) -> dict:
                     "variables": sorted(scenario.variables), "customized": name in s.overrides,
                     "segments": size.segments, "encoding": size.encoding, "characters": size.units})
     q = s.quiet_hours
-    return {"scenarios": out, "quiet_hours": {"start": q.start.strftime("%H:%M"), "end": q.end.strftime("%H:%M")},
+    return {"scenarios": out, "quiet_hours": _hours(q),
+            "quiet_hours_by_region": {region: _hours(h) for region, h in sorted(s.quiet_hours_by_region.items())},
             "confirmation_followup_minutes": s.confirmation_followup_minutes,
             "voice_origination": s.voice_origination, "escalate_before_hours": s.escalate_before_hours,
             "hand_back_before_hours": s.hand_back_before_hours, "technician_sms_alerts": s.technician_sms_alerts}
+
+
+def _hours(q: QuietHours) -> dict:
+    return {"start": q.start.strftime("%H:%M"), "end": q.end.strftime("%H:%M")}

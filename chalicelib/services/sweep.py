@@ -12,17 +12,15 @@ from aws_lambda_powertools import Logger
 
 from .. import metrics
 from ..config import environment
-from ..domain.errors import NotFound, VersionConflict
-from ..domain.messages import Message, MessageStatus
+from ..domain.errors import VersionConflict
+from ..domain.messages import Message
 from ..domain.pacing import is_urgent
-from ..domain.scenarios import ScenarioName
 from ..domain.timers import URGENT, Timer
-from ..domain.triggers import Trigger, why_not_now
-from ..notify.senders import Senders
-from . import ledger
 from . import timers as timer_service
-from .chain import follow_up
-from .delivery import SendFailed, deliver, log
+from .outbox import ledger
+from .outbox.dispatch import SendFailed
+from .outbox.release import release_held
+from .ports import Senders
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -57,7 +55,7 @@ def run(repos: Repositories, senders: Senders, now: datetime, shard: int) -> Swe
     repos = replace(repos, contexts=repos.contexts.for_run())
     # Jobs act independently (each item is claimed by a conditional write), so a pool acts on several at
     # once: the 8:00 reminders of a large zone are more than one thread gets through in a minute
-    # (bench/capacity.py). One job's items act one after another, in order: its still-assigning notice
+    # (bench/capacity). One job's items act one after another, in order: its still-assigning notice
     # before its auto-cancel. A run acts for at most SWEEP_SECONDS; what it did not reach stays in the
     # index, and the watermark does not move past the start of this run's range, so the next run reads it.
     jobs = _by_job(sorted(items, key=_routine))  # stable: due order within each
@@ -124,41 +122,3 @@ def _act(repos: Repositories, senders: Senders, item, now: datetime) -> tuple[st
 
 def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def release_held(repos: Repositories, senders: Senders, due: Message, now: datetime) -> bool:
-    """Send a held text (quiet hours, or a retry), unless it is no longer true or the customer opted out.
-    A sent text still in the index has had no delivery receipt for 72 hours: its delivery is unknown."""
-    if due.status is MessageStatus.SENT:
-        return repos.messages.receipt(due, MessageStatus.UNKNOWN,
-                                      "no delivery receipt within 72 hours", now)
-    message = repos.messages.take_held(due)
-    if message is None:
-        return False  # another sweep has it
-    try:
-        job = repos.jobs.get(message.org_id, message.job_id)
-    except NotFound:
-        job = None
-    appointment = job and next((a for a in job.appointments if a.id == message.appointment_id), None)
-    ctx = job and repos.contexts.load(job.org_id, job.customer_id, appointment and appointment.technician_id,
-                                job.location_id)
-    why = _reason_to_drop(job, ctx, message, now)
-    if why:
-        message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, why, now
-        repos.messages.update(message)
-        log(message, "held text dropped")
-        return True
-    deliver(repos, senders, message)
-    follow_up(repos, senders, message, now)
-    return True
-
-
-def _reason_to_drop(job, ctx, message: Message, now: datetime) -> str | None:
-    if job is None:
-        return "the job is gone"
-    scenario = ScenarioName(message.scenario)
-    if ctx.customer.opted_out:
-        return "customer opted out"
-    if not ctx.settings.scenario(scenario).enabled:
-        return "scenario turned off"
-    return why_not_now(Trigger(scenario, message.key, message.appointment_id, message.window), job, now)

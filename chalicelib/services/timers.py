@@ -13,9 +13,9 @@ from ..domain.scenarios import MessagingSettings, ScenarioName
 from ..domain.status import AppointmentStatus
 from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_timers
 from ..domain.triggers import Trigger
-from ..notify.senders import Senders
 from . import chain
-from .notifications import notify
+from .outbox.compose import notify, send_asked
+from .ports import Senders
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
@@ -39,12 +39,9 @@ def _desired(repos: Repositories, job: Job, appointment_id: str) -> tuple[dict[T
     return derived_timers(appointment, ctx.time_zone, policy(ctx.settings)), appointment
 
 
-def on_event(repos: Repositories, event: AppointmentEvent) -> None:
-    """Recompute an appointment's derived timers: new ones created, moved ones moved, obsolete ones removed."""
-    try:
-        job = repos.jobs.get(event.org_id, event.job_id)
-    except NotFound:
-        job = None
+def on_event(repos: Repositories, event: AppointmentEvent, job: Job | None) -> None:
+    """Recompute an appointment's derived timers: new ones created, moved ones moved, obsolete ones removed.
+    `job`: as it is now (None: declined or gone)."""
     desired, appointment = _desired(repos, job, event.appointment.id) if job else ({}, None)
     existing = {t.kind: t for t in repos.timers.of_appointment(event.org_id, event.job_id, event.appointment.id)}
     for kind in DERIVED:
@@ -106,7 +103,7 @@ def _waits_for_morning(repos, timer: Timer, job, now: datetime) -> bool:
     does, for its own moment in the release window, so a night's escalations (and their voice calls) do not
     all go in the morning's first minute."""
     ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
-    if release := ctx.settings.quiet_hours.release_moment(
+    if release := ctx.quiet_hours.release_moment(
             now, ctx.time_zone, f"{timer.kind.value}:{timer.appointment_id}:{timer.step}",
             timedelta(minutes=environment().quiet_release_minutes), timer.window_start):
         repos.timers.put(replace(timer, due=release, status="pending"), now)
@@ -118,7 +115,7 @@ def _follow_up(repos, senders, timer, job, appointment, now) -> bool:
     """No reply yet: the confirmation chain's next steps (services/chain.py), never in quiet hours."""
     if not _awaiting_reply(timer, appointment, now) or _waits_for_morning(repos, timer, job, now):
         return False
-    chain.run(repos, senders, job, appointment, timer.window_start, timer.step, now)
+    send_asked(repos, senders, chain.run(repos, job, appointment, timer.window_start, timer.step, now), now)
     return True
 
 

@@ -1,1 +1,1 @@
-"""DynamoDB persistence: the only package that knows DynamoDB. Access patterns in README.md."""
+"""DynamoDB persistence: the only package that knows DynamoDB. Access patterns in docs/data-and-access-patterns.md."""

@@ -6,19 +6,15 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from ..domain.consent import ConsentRecord
 from ..domain.customers import Customer
+from ..domain.errors import LimitReached
 from ..domain.jobs import Job
-from .customers import _item as _customer_item
-from .jobs import _job_item
+from .consent import item as consent_item
+from .mapping import customer_item, job_item
 from .models import BookingCountItem, BookingRequestItem, Entity, bind
 
 REQUEST_SK = "BOOKING"
-
-
-class LimitReached(Exception):
-    def __init__(self, which: str):
-        super().__init__(which)
-        self.which = which  # "phone" or "client"
 
 
 def _counts_pk(org_id: str) -> str:
@@ -38,24 +34,27 @@ class Bookings:
         except BookingRequestItem.DoesNotExist:
             return None
 
-    def add(self, job: Job, customer: Customer | None, key: str, counters: list[tuple[str, str, int, datetime]],
-            expires: datetime) -> str | None:
-        """Store the request; None if done, the earlier job id if this form was submitted before.
-        `counters`: (which, sort key, limit, when the count may be forgotten). LimitReached names the first full."""
+    def add(self, job: Job, customer: Customer | None, key: str,
+            counters: list[tuple[str, str, str, int, datetime]], expires: datetime,
+            consent: ConsentRecord) -> str | None:
+        """Store the request and the opt-in it carries; None if done, the earlier job id if this form was
+        submitted before. `counters`: (which, value, period, limit, when the count may be forgotten).
+        LimitReached names the first full."""
         table = bind()
         try:
             with TransactWrite(connection=table._get_connection().connection) as tx:
                 tx.save(BookingRequestItem(pk=_request_pk(job.org_id, key), sk=REQUEST_SK, job_id=job.id,
                                            expires_at=int(expires.timestamp())), condition=Entity.pk.does_not_exist())
-                for _, sk, limit, until in counters:
-                    item = BookingCountItem(pk=_counts_pk(job.org_id), sk=sk)
+                for which, value, period, limit, until in counters:
+                    item = BookingCountItem(pk=_counts_pk(job.org_id), sk=f"{which}#{value}#{period}")
                     tx.update(item, actions=[BookingCountItem.count.add(1),
                                              BookingCountItem.expires_at.set(int(until.timestamp())),
                                              BookingCountItem.kind.set(BookingCountItem)],  # readable as any item
                               condition=BookingCountItem.count.does_not_exist() | (BookingCountItem.count < limit))
                 if customer is not None:
-                    tx.save(_customer_item(customer), condition=Entity.pk.does_not_exist())
-                tx.save(_job_item(job), condition=Entity.pk.does_not_exist())
+                    tx.save(customer_item(customer), condition=Entity.pk.does_not_exist())
+                tx.save(job_item(job), condition=Entity.pk.does_not_exist())
+                tx.save(consent_item(consent))
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":
                 raise
@@ -69,8 +68,4 @@ class Bookings:
             raise
         job.version = 1
         return None
-
-
-def counter_key(which: str, value: str, period: str) -> str:
-    return f"{which}#{value}#{period}"
 

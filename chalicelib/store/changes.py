@@ -1,14 +1,10 @@
 """Stream records as domain events: the only reader of DynamoDB's change-record format."""
+from ..domain.errors import UnreadableRecord
 from ..domain.events import CustomerWrote, DomainEvent, FramePicked, FreeTextWritten, appointment_events, job_events
 from ..domain.messages import Direction, MessageStatus
-from .jobs import _appointment, _job
-from .messages import _message
+from .db import plain
+from .mapping import appointment_of, job_of, message_of, note_of
 from .models import AppointmentItem, Entity, JobItem, MessageItem, NoteItem
-from .notes import _note
-
-
-class UnreadableRecord(ValueError):
-    """A record that is not a change of this table's items as the code knows them."""
 
 
 def _image(raw: dict | None) -> Entity | None:
@@ -27,16 +23,32 @@ def events_of(record: dict) -> list[DomainEvent]:
     old, new = _image(record.get("OldImage")), _image(record.get("NewImage"))
     kind = type(new or old)
     if kind is JobItem:
-        return job_events(old and _job(old, []), new and _job(new, []))
+        return job_events(old and job_of(old), new and job_of(new))
     if kind is AppointmentItem:
         org_id = (new or old).org_id
-        return appointment_events(org_id, old and _appointment(old), new and _appointment(new))
+        return appointment_events(org_id, old and appointment_of(old), new and appointment_of(new))
     if kind is MessageItem and old is None and new is not None:
-        m = _message(new)
+        m = message_of(new)
         if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and m.scenario is None:
             return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
         if m.direction is Direction.INBOUND:
             return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]
     if kind is NoteItem and old is None and new is not None and new.note_id.startswith("note_stf_"):
-        return [FramePicked(new.org_id, new.job_id, 0, new.created_at, _note(new))]  # a customer's pick
+        return [FramePicked(new.org_id, new.job_id, 0, new.created_at, note_of(new))]  # a customer's pick
     return []  # notes, photos, users, scenario texts…: no customer text follows from them here
+
+
+def images(record: dict) -> tuple[dict | None, dict | None]:
+    """The record's old and new item images as plain values (what the analytics count from)."""
+    if not isinstance(record, dict):
+        raise UnreadableRecord("not a DynamoDB stream record")
+    try:
+        return tuple(plain(raw) if raw else None for raw in (record.get("OldImage"), record.get("NewImage")))
+    except Exception as error:  # not DynamoDB's attribute-value format
+        raise UnreadableRecord(f"cannot read the image: {error}") from None
+
+
+class Changes:
+    """The stream's records as the services read them (services/ports.ChangeReader)."""
+    events_of = staticmethod(events_of)
+    images = staticmethod(images)

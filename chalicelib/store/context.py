@@ -1,4 +1,5 @@
-"""Everything a text needs besides the job, in one BatchGetItem."""
+"""Everything a text needs besides the job, in one BatchGetItem; with `consent`, a Query per address of the
+customer for its consent records (what sending needs, and nothing else)."""
 from ..domain.channels import ChannelSettings
 from ..domain.errors import NotFound
 from ..domain.recipients import RecipientContext
@@ -6,7 +7,8 @@ from ..domain.scenarios import MessagingSettings
 from . import keys
 from .channels import SK as CHANNELS_SK
 from .channels import from_item as channels_from_item
-from .customers import _customer
+from .consent import Consents
+from .mapping import customer_of, location_of, org_of, user_of
 from .models import (
     ChannelSettingsItem,
     CustomerItem,
@@ -17,7 +19,6 @@ from .models import (
     UserItem,
     bind,
 )
-from .people import _location, _org, _user
 from .settings import SK as SETTINGS_SK
 from .settings import MessagingSettingsRepository
 
@@ -32,11 +33,24 @@ class Contexts:
     def for_run(self) -> "Contexts":
         """A loader for one sweep run (under a minute): the organization's own items are read once for the
         run, not once per due item, so the 8:00 reminders of a large zone do not all read the organization's
-        partition (bench/capacity.py). The customer is read every time: an opt-out stops the next text."""
+        partition (bench/capacity). The customer is read every time: an opt-out stops the next text."""
         return Contexts({})
 
+    def settings(self, org_id: str) -> MessagingSettings:
+        """The organization's messaging settings (read once a run, as in `load`)."""
+        key = (keys.org(org_id), SETTINGS_SK)
+        if self._shared is None or key not in self._shared:
+            bind()
+            found = list(Entity.batch_get([key]))
+            item = found[0] if found else None
+            if self._shared is None:
+                return MessagingSettingsRepository.from_item(item) if item else MessagingSettings()
+            self._shared[key] = item
+        item = self._shared[key]
+        return MessagingSettingsRepository.from_item(item) if item else MessagingSettings()
+
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
-             location_id: str | None) -> RecipientContext:
+             location_id: str | None, *, consent: bool = False) -> RecipientContext:
         bind()
         customer = (keys.org(org_id), f"CUST#{customer_id}")
         wanted = [(keys.org(org_id), "PROFILE"), (keys.org(org_id), SETTINGS_SK), customer,
@@ -54,11 +68,15 @@ class Contexts:
         if OrganizationItem not in found or CustomerItem not in found:
             raise NotFound("customer")
         settings_item = found.get(MessagingSettingsItem)
+        person = customer_of(found[CustomerItem])
         return RecipientContext(
-            org=_org(found[OrganizationItem]),
+            consent=tuple(sorted((r for address in {person.phone, person.email} - {None}
+                                  for r in Consents().of_address(org_id, address)), key=lambda r: r.at))
+            if consent else (),
+            org=org_of(found[OrganizationItem]),
             settings=MessagingSettingsRepository.from_item(settings_item) if settings_item else MessagingSettings(),
-            customer=_customer(found[CustomerItem]),
-            technician=_user(found[UserItem]) if UserItem in found else None,
-            location=_location(found[LocationItem]) if LocationItem in found else None,
+            customer=person,
+            technician=user_of(found[UserItem]) if UserItem in found else None,
+            location=location_of(found[LocationItem]) if LocationItem in found else None,
             channels=channels_from_item(found[ChannelSettingsItem]) if ChannelSettingsItem in found
             else ChannelSettings())

@@ -2,9 +2,7 @@
 from ..domain.jobs import Job
 from ..domain.messages import Message
 from . import keys
-from .feedback import _feedback
-from .jobs import _appointment, assemble
-from .messages import _message
+from .mapping import appointment_of, feedback_of, job_of, message_of
 from .models import AppointmentItem, Entity, FeedbackItem, JobItem, MessageItem, bind
 
 # APPT#… < FEEDBACK < JOB < MSG#…: one key range of the job's partition, and nothing else of it
@@ -20,11 +18,11 @@ class CustomerPages:
             if isinstance(item, JobItem):
                 job_item = item
             elif isinstance(item, AppointmentItem):
-                appointments.append(_appointment(item))
+                appointments.append(appointment_of(item))
             elif isinstance(item, FeedbackItem):
-                feedback = _feedback(item)
+                feedback = feedback_of(item)
             elif isinstance(item, MessageItem):
-                messages.append(_message(item))
+                messages.append(message_of(item))
         if job_item is None:
             return None
-        return assemble(job_item, appointments, feedback), messages  # messages in key order: oldest first
+        return job_of(job_item, appointments, feedback), messages  # messages in key order: oldest first

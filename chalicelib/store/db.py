@@ -48,3 +48,10 @@ def page_of(model, pk: str, sk_prefix: str, convert, limit: int, next_token: str
     result = model.query(pk, Entity.sk.startswith(sk_prefix), filter_condition=filter_condition, limit=limit,
                          last_evaluated_key=decode(next_token, ("pk", pk), "sk", begins_with=sk_prefix))
     return Page([convert(i) for i in result], encode(result.last_evaluated_key))
+
+
+def plain(raw: dict) -> dict:
+    """An item in DynamoDB's attribute-value format (a Query's answer, a stream image) as plain values."""
+    from boto3.dynamodb.types import TypeDeserializer
+    d = TypeDeserializer()
+    return {k: d.deserialize(v) for k, v in raw.items()}

@@ -1,7 +1,7 @@
 """The due index: items that must be acted on at a time (held texts, timers) carry
 `gsi3pk = DUE#{hour}#{shard}` and `gsi3sk = {due}#...`, and only while pending, so the sweep reads
 what is due and nothing else: one Query per hour bucket and shard, over a range of due times. An hour
-is spread over DUE_SHARDS partitions (a setting, sized by bench/capacity.py) so a busy one (the 8:00
+is spread over DUE_SHARDS partitions (a setting, sized by bench/capacity) so a busy one (the 8:00
 reminders) stays cool. The sweep runs once a minute per shard, each run reading its own shard from its own
 watermark, so the 8:00 backlog is shared between DUE_SHARDS runs. Raise it freely (with a schedule per
 shard: infra/template.yaml); lower it only when nothing is pending in the shards dropped, as only the
@@ -15,6 +15,7 @@ from ..config import environment
 from ..domain.messages import Message
 from ..domain.timers import Timer
 from . import keys
+from .mapping import message_of, timer_of
 from .models import Entity, MessageItem, TimerItem, WatermarkItem, bind
 
 
@@ -80,10 +81,8 @@ class Due:
 
     def due_between(self, start: datetime, end: datetime, shard: int | None = None) \
             -> tuple[list[Timer | Message], int]:
-        from .messages import _message  # these modules file their items with due_keys: imported on use
-        from .timers import timer_of
         items, queries = due_between(start, end, shard)
-        return [_message(i) if isinstance(i, MessageItem) else timer_of(i) for i in items
+        return [message_of(i) if isinstance(i, MessageItem) else timer_of(i) for i in items
                 if isinstance(i, (MessageItem, TimerItem))], queries
 
     def watermark(self, shard: int) -> datetime | None:

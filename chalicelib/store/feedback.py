@@ -1,10 +1,11 @@
 """The customer's rating of a job: one per job, in the job's partition, listed by date for the dispatcher."""
 from datetime import datetime
 
-from ..domain.errors import Conflict
+from ..domain.errors import AlreadyGiven
 from ..domain.feedback import Feedback
 from . import keys
 from .db import conditional
+from .mapping import feedback_of
 from .models import Entity, FeedbackItem, bind
 from .paging import Page, decode, encode
 
@@ -14,14 +15,6 @@ SK = "FEEDBACK"  # sorts between APPT# and JOB: the job's own Query reads it wit
 def index(org_id: str) -> str:
     return f"ORG#{org_id}#FEEDBACK"
 
-
-def _feedback(i: FeedbackItem) -> Feedback:
-    return Feedback(i.org_id, i.job_id, i.appointment_id, int(i.rating), i.comment, i.created_at)
-
-
-class AlreadyGiven(Conflict):
-    def __init__(self):
-        super().__init__("feedback for this visit was already given")
 
 
 class Feedbacks:
@@ -42,5 +35,5 @@ class Feedbacks:
         hash_key = index(org_id)
         result = Entity.gsi2.query(hash_key, Entity.gsi2sk.between(keys.stamp(start), keys.stamp(end)), limit=limit,
                                    last_evaluated_key=decode(next_token, ("gsi2pk", hash_key), "gsi2sk"))
-        found = [_feedback(i) for i in result if isinstance(i, FeedbackItem) and i.created_at < end]
+        found = [feedback_of(i) for i in result if isinstance(i, FeedbackItem) and i.created_at < end]
         return Page(found, encode(result.last_evaluated_key))

@@ -15,7 +15,8 @@ from ..domain.status import OPEN_APPOINTMENT
 from ..domain.values import TimeFrame
 from . import keys
 from .db import conditional, transaction
-from .jobs import Jobs, _appointment, _appointment_item, _job_item
+from .jobs import Jobs
+from .mapping import appointment_item, appointment_of, job_item
 from .models import (
     AlertThrottleItem,
     AppointmentItem,
@@ -102,7 +103,7 @@ class Frames:
         holders = sorted((item.holders or set()) - {excluding} - {None})
         keys_ = [(keys.job(org_id, job_id_of_appointment(a)), keys.APPOINTMENT_SK_PREFIX + a) for a in holders]
         still = [i.appointment_id for i in AppointmentItem.batch_get(keys_, consistent_read=True)
-                 if _appointment(i).status in OPEN_APPOINTMENT and frame.start <= i.window_start < frame.end] \
+                 if appointment_of(i).status in OPEN_APPOINTMENT and frame.start <= i.window_start < frame.end] \
             if keys_ else []
         return FrameSlot(location_id, frame.start, frozenset(item.holders or ()), item.version), still
 
@@ -110,14 +111,14 @@ class Frames:
              withdrawn: Withdrawn, note: Note) -> None:
         """Move the visit and take the place, or nothing (VersionConflict: someone wrote first, the slot's
         version included)."""
-        job_item = _job_item(job)
-        touched = [_appointment_item(job.org_id, a) for a in job.appointments if a.id in job.touched]
+        written = job_item(job)
+        touched = [appointment_item(job.org_id, a) for a in job.appointments if a.id in job.touched]
         slot_item = FrameSlotItem(pk=_slot_pk(job.org_id, slot.location_id), sk=keys.stamp(slot.start),
                                   holders=set(holders) | {appointment_id})
         if slot.version is not None:
             slot_item.version = slot.version
         with transaction() as tx:
-            tx.save(job_item)
+            tx.save(written)
             for item in touched:
                 tx.save(item)
             tx.save(slot_item)
@@ -126,7 +127,7 @@ class Frames:
                              org_id=job.org_id, job_id=job.id, note_id=note.id, author_id=note.author_id,
                              text=note.text, visibility=note.visibility.value, created_at=note.created_at),
                     condition=Entity.pk.does_not_exist())
-        job.version = job_item.version
+        job.version = written.version
         by_id = {i.appointment_id: i.version for i in touched}
         for a in job.appointments:
             a.version = by_id.get(a.id, a.version)

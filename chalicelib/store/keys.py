@@ -46,6 +46,10 @@ def phone_index(org_id: str, phone: str) -> str:
     return f"ORG#{org_id}#PHONE#{phone}"
 
 
+def consent(org_id: str, address: str) -> str:
+    return f"ORG#{org_id}#CONSENT#{address}"
+
+
 def customer_jobs_index(org_id: str, customer_id: str) -> str:
     return f"ORG#{org_id}#CUSTOMER#{customer_id}"
 

@@ -4,8 +4,8 @@ A link never changes once issued, so a container keeps the links it resolved (by
 customer's page polls every 20 s, and its polls then read only the job and its context."""
 from datetime import UTC, datetime
 
-from ..domain.errors import NotFound
-from ..domain.links import Link, LinkExpired, digest
+from ..domain.errors import LinkExpired, NotFound
+from ..domain.links import Link, digest
 from ..domain.scenarios import LinkPurpose
 from .models import LinkItem, bind
 

@@ -1,26 +1,20 @@
 """The message ledger: a text is claimed (with its links) in one transaction before it is sent, so a
 replayed trigger finds its claim and never sends twice; held texts wait in the due index."""
-import hashlib
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
 from ..domain.errors import NotFound
 from ..domain.links import Link
-from ..domain.messages import Direction, Message, MessageStatus
-from ..domain.values import TimeFrame
+from ..domain.messages import Message, MessageStatus
 from . import keys
 from .db import conditional, get_or_404, page_of, transaction
 from .due import due_between, due_keys
+from .mapping import message_of
 from .models import Entity, LinkItem, MessageItem, OutboundClaimItem, bind
 from .paging import Page
 
 RECEIPT_WAIT = timedelta(hours=72)
-
-
-def message_id(org_id: str, job_id: str, key: str) -> str:
-    """Derived from the trigger, so a replay computes the same id."""
-    return "msg_" + hashlib.sha256(f"{org_id}|{job_id}|{key}".encode()).hexdigest()[:20]
 
 
 def _sk(m: Message) -> str:
@@ -34,7 +28,8 @@ def _item(m: Message) -> MessageItem:
         segments=m.segments, scenario=m.scenario, appointment_id=m.appointment_id,
         window_start=m.window.start if m.window else None, window_end=m.window.end if m.window else None,
         release_at=m.release_at, provider_id=m.provider_id, error=m.error, author_id=m.author_id,
-        created_at=m.created_at, updated_at=m.updated_at, channel=m.channel, payload=m.payload)
+        created_at=m.created_at, updated_at=m.updated_at, channel=m.channel, payload=m.payload,
+        time_zone=m.time_zone, region=m.region)
     if m.status is MessageStatus.HELD and m.release_at:
         item.gsi3pk, item.gsi3sk = due_keys(m.release_at, item.pk, item.sk)
     if m.provider_id:  # found again by the delivery receipt; unknown if none comes in time
@@ -42,16 +37,6 @@ def _item(m: Message) -> MessageItem:
         if m.status is MessageStatus.SENT:
             item.gsi3pk, item.gsi3sk = due_keys(m.updated_at + RECEIPT_WAIT, item.pk, item.sk)
     return item
-
-
-def _message(i: MessageItem) -> Message:
-    return Message(
-        id=i.message_id, org_id=i.org_id, job_id=i.job_id, key=i.key, direction=Direction(i.direction),
-        sender=i.sender, recipient=i.recipient, body=i.body, status=MessageStatus(i.status),
-        segments=int(i.segments), scenario=i.scenario, appointment_id=i.appointment_id,
-        window=TimeFrame(i.window_start, i.window_end) if i.window_start else None, release_at=i.release_at,
-        provider_id=i.provider_id, error=i.error, author_id=i.author_id, created_at=i.created_at,
-        updated_at=i.updated_at, channel=i.channel or "sms", payload=i.payload)
 
 
 def _link_item(link: Link) -> LinkItem:
@@ -78,7 +63,7 @@ class Messages:
 
     def claimed(self, org_id: str, job_id: str, key: str) -> Message:
         claim = get_or_404(OutboundClaimItem, keys.job(org_id, job_id), f"OUT#{key}", "message claim")
-        return _message(get_or_404(MessageItem, claim.pk, claim.message_sk, "message"))
+        return message_of(get_or_404(MessageItem, claim.pk, claim.message_sk, "message"))
 
     def update(self, message: Message) -> None:
         """A new status for a claimed message (it leaves the due index unless still held)."""
@@ -98,17 +83,17 @@ class Messages:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 return None
             raise
-        return _message(item)
+        return message_of(item)
 
     def held_between(self, start: datetime, end: datetime) -> list[Message]:
         """Texts waiting in the due index (quiet hours, a retry) to go between `start` and `end`."""
         items, _ = due_between(start, end)
-        return [_message(i) for i in items if isinstance(i, MessageItem) and i.status == MessageStatus.HELD.value]
+        return [message_of(i) for i in items if isinstance(i, MessageItem) and i.status == MessageStatus.HELD.value]
 
     def by_provider_id(self, provider_id: str) -> Message | None:
         bind()
         for item in Entity.gsi4.query(keys.provider_message_index(provider_id), limit=1):
-            return _message(item)
+            return message_of(item)
         return None
 
     def receipt(self, message: Message, status: MessageStatus, error: str | None, now: datetime,
@@ -128,7 +113,7 @@ class Messages:
         return True
 
     def conversation(self, org_id: str, job_id: str, limit: int, next_token: str | None) -> Page[Message]:
-        return page_of(MessageItem, keys.job(org_id, job_id), "MSG#", _message, limit, next_token)
+        return page_of(MessageItem, keys.job(org_id, job_id), "MSG#", message_of, limit, next_token)
 
 
 class _Claimed(Exception):

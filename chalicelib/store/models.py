@@ -2,7 +2,7 @@
 
 One partition per organization (`ORG#o`) holds its profile, users, customers and locations; one
 partition per job (`ORG#o#JOB#j`) holds the job, its appointments, notes and photos, so a job is
-read whole with one Query. Three overloaded indexes serve the lists (see README "Access patterns").
+read whole with one Query. Three overloaded indexes serve the lists (docs/data-and-access-patterns.md).
 """
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -148,6 +148,17 @@ class CustomerItem(Entity, discriminator="customer"):
     created_at = UTCDateTimeAttribute()
     preferred_channel = UnicodeAttribute(null=True)  # null on customers stored before channels: sms
     whatsapp_inbound_at = UTCDateTimeAttribute(null=True)  # their last WhatsApp message: opens the 24 h window
+    region = UnicodeAttribute(null=True)  # ISO 3166-2 (US-FL): whose quiet hours apply
+
+
+class ConsentItem(Entity, discriminator="consent"):
+    """One opt-in, opt-out or HELP of an address (pk ORG#{org}#CONSENT#{address}): appended, never changed."""
+    org_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    address = UnicodeAttribute()
+    event = UnicodeAttribute()
+    source = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
 
 
 class CouponMap(MapAttribute):
@@ -248,6 +259,8 @@ class MessageItem(Entity, discriminator="message"):
     updated_at = UTCDateTimeAttribute()
     channel = UnicodeAttribute(null=True)  # null on messages stored before channels: sms
     payload = UnicodeAttribute(null=True)
+    time_zone = UnicodeAttribute(null=True)  # the recipient's zone and region when it was written
+    region = UnicodeAttribute(null=True)
 
 
 class LinkItem(Entity, discriminator="link"):
@@ -267,6 +280,7 @@ class MessagingSettingsItem(Entity, discriminator="messaging_settings"):
     escalate_before_hours = NumberAttribute(default=48)
     hand_back_before_hours = NumberAttribute(default=24)
     technician_sms_alerts = BooleanAttribute(default=False)
+    quiet_hours_by_region = MapAttribute(default=dict)  # ISO 3166-2 -> {start, end}: the organization's own
 
 
 class WatermarkItem(Entity, discriminator="watermark"):

@@ -2,13 +2,9 @@
 from ..domain.notes import Note, Photo, Visibility
 from . import keys
 from .db import page_of
+from .mapping import note_of
 from .models import Entity, NoteItem, PhotoItem, bind
 from .paging import Page
-
-
-def _note(i: NoteItem) -> Note:
-    return Note(id=i.note_id, job_id=i.job_id, author_id=i.author_id, text=i.text,
-                visibility=Visibility(i.visibility), created_at=i.created_at)
 
 
 def _photo(i: PhotoItem) -> Photo:
@@ -33,7 +29,7 @@ class Notes:
 
     def list(self, org_id: str, job_id: str, public_only: bool, limit: int, next_token: str | None) -> Page[Note]:
         public = NoteItem.visibility == Visibility.PUBLIC.value if public_only else None
-        return page_of(NoteItem, keys.job(org_id, job_id), "NOTE#", _note, limit, next_token, public)
+        return page_of(NoteItem, keys.job(org_id, job_id), "NOTE#", note_of, limit, next_token, public)
 
     def list_photos(self, org_id: str, job_id: str, public_only: bool, limit: int,
                     next_token: str | None) -> Page[Photo]:

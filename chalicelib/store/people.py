@@ -1,8 +1,9 @@
 """Organizations (with their unique slug and SMS number), locations and users."""
 from ..domain.errors import Conflict, NotFound
-from ..domain.people import GeoPosition, Location, Organization, Role, User
+from ..domain.people import Location, Organization, User
 from . import keys
 from .db import conditional, get_or_404, page_of, transaction
+from .mapping import location_of, org_of, user_of
 from .models import ClaimItem, Entity, LocationItem, OrganizationItem, PositionMap, UserItem, bind
 from .paging import Page
 
@@ -12,11 +13,6 @@ def _org_item(o: Organization) -> OrganizationItem:
                             time_zone=o.time_zone, sms_number=o.sms_number, created_at=o.created_at,
                             brand_color=o.brand_color, logo_url=o.logo_url)
 
-
-def _org(i: OrganizationItem) -> Organization:
-    return Organization(id=i.org_id, name=i.name, slug=i.slug, time_zone=i.time_zone,
-                        sms_number=i.sms_number, created_at=i.created_at, brand_color=i.brand_color,
-                        logo_url=i.logo_url)
 
 
 def _user_item(u: User) -> UserItem:
@@ -29,23 +25,12 @@ def _user_item(u: User) -> UserItem:
                     if p else None)
 
 
-def _user(i: UserItem) -> User:
-    p = i.last_position
-    return User(id=i.user_id, org_id=i.org_id, name=i.name, email=i.email, phone=i.phone,
-                roles=frozenset(Role(r) for r in i.roles), active=i.active, created_at=i.created_at,
-                last_position=GeoPosition(lat=float(p.lat), lon=float(p.lon), at=p.at, heading=p.heading,
-                                          speed=p.speed) if p else None)
-
 
 def _location_item(loc: Location) -> LocationItem:
     return LocationItem(pk=keys.org(loc.org_id), sk=f"LOC#{loc.id}", org_id=loc.org_id, location_id=loc.id,
                         name=loc.name, time_zone=loc.time_zone, direct_reply_enabled=loc.direct_reply_enabled,
                         created_at=loc.created_at)
 
-
-def _location(i: LocationItem) -> Location:
-    return Location(id=i.location_id, org_id=i.org_id, name=i.name, time_zone=i.time_zone,
-                    direct_reply_enabled=i.direct_reply_enabled, created_at=i.created_at)
 
 
 class Organizations:
@@ -58,7 +43,7 @@ class Organizations:
                 tx.save(ClaimItem(pk=claim, sk="CLAIM", org_id=org.id), condition=Entity.pk.does_not_exist())
 
     def get(self, org_id: str) -> Organization:
-        return _org(get_or_404(OrganizationItem, keys.org(org_id), "PROFILE", "organization"))
+        return org_of(get_or_404(OrganizationItem, keys.org(org_id), "PROFILE", "organization"))
 
     def save(self, org: Organization) -> None:
         bind()
@@ -75,7 +60,7 @@ class Organizations:
 
 class Users:
     def get(self, org_id: str, user_id: str) -> User:
-        return _user(get_or_404(UserItem, keys.org(org_id), f"USER#{user_id}", "user"))
+        return user_of(get_or_404(UserItem, keys.org(org_id), f"USER#{user_id}", "user"))
 
     def org_of(self, user_id: str) -> str:
         """The organization a user id belongs to (admin and local tooling: tokens carry it otherwise)."""
@@ -95,17 +80,17 @@ class Users:
             _user_item(user).save(condition=Entity.pk.exists())
 
     def list(self, org_id: str, limit: int, next_token: str | None) -> Page[User]:
-        return page_of(UserItem, keys.org(org_id), "USER#", _user, limit, next_token)
+        return page_of(UserItem, keys.org(org_id), "USER#", user_of, limit, next_token)
 
     def of_org(self, org_id: str) -> "list[User]":
         """Every user of the organization (one Query over its partition's users)."""
         bind()
-        return [_user(i) for i in UserItem.query(keys.org(org_id), Entity.sk.startswith("USER#"))]
+        return [user_of(i) for i in UserItem.query(keys.org(org_id), Entity.sk.startswith("USER#"))]
 
 
 class Locations:
     def get(self, org_id: str, location_id: str) -> Location:
-        return _location(get_or_404(LocationItem, keys.org(org_id), f"LOC#{location_id}", "location"))
+        return location_of(get_or_404(LocationItem, keys.org(org_id), f"LOC#{location_id}", "location"))
 
     def add(self, location: Location) -> None:
         bind()
@@ -118,4 +103,4 @@ class Locations:
             _location_item(location).save(condition=Entity.pk.exists())
 
     def list(self, org_id: str, limit: int, next_token: str | None) -> Page[Location]:
-        return page_of(LocationItem, keys.org(org_id), "LOC#", _location, limit, next_token)
+        return page_of(LocationItem, keys.org(org_id), "LOC#", location_of, limit, next_token)

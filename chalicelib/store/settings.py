@@ -27,7 +27,10 @@ class MessagingSettingsRepository:
                                                        time.fromisoformat(item.quiet_end)),
                                  int(item.confirmation_followup_minutes), item.voice_origination,
                                  int(item.escalate_before_hours), int(item.hand_back_before_hours),
-                                 bool(item.technician_sms_alerts))
+                                 bool(item.technician_sms_alerts),
+                                 {region: QuietHours(time.fromisoformat(q["start"]), time.fromisoformat(q["end"]))
+                                  for region, q in (item.quiet_hours_by_region or {}).as_dict().items()}
+                                 if item.quiet_hours_by_region else {})
 
     def save_messaging(self, org_id: str, s: MessagingSettings) -> None:
         bind()
@@ -37,4 +40,6 @@ class MessagingSettingsRepository:
                               confirmation_followup_minutes=s.confirmation_followup_minutes,
                               voice_origination=s.voice_origination, escalate_before_hours=s.escalate_before_hours,
                               hand_back_before_hours=s.hand_back_before_hours,
-                              technician_sms_alerts=s.technician_sms_alerts).save()
+                              technician_sms_alerts=s.technician_sms_alerts,
+                              quiet_hours_by_region={region: {"start": _hhmm(q.start), "end": _hhmm(q.end)}
+                                                     for region, q in s.quiet_hours_by_region.items()}).save()

@@ -8,18 +8,19 @@ confirmation credited to the text that asked for it comes within weeks.
 
 The counters of one organization are one item per day and dimension value: every text's statuses add
 to the same few items all day, more than one partition takes at a national operator's peak
-(bench/capacity.py). So each dimension is written over TALLY_SHARDS partitions (`...#TALLY#{dimension}`
+(bench/capacity). So each dimension is written over TALLY_SHARDS partitions (`...#TALLY#{dimension}`
 for shard 0, as before sharding, then `#1`, `#2`...), chosen by the fact's mark, and a report reads
 every shard and adds them up: one Query per shard and dimension."""
 import zlib
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from botocore.exceptions import ClientError
 from pynamodb.attributes import NumberAttribute
 
 from ..config import environment
+from ..domain.analytics import Where
 from . import keys
+from .db import plain
 from .models import Entity, bind
 
 DIMENSIONS = ("day", "channel", "location", "technician")
@@ -33,19 +34,6 @@ class TallyItem(Entity, discriminator="tally"):
 class TallyMarkItem(Entity, discriminator="tally_mark"):
     """A fact already counted; an `asked:` mark keeps where it was counted, for the replies it gets."""
     expires_at = NumberAttribute()
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where a fact is counted: the organization's local day and the dimension values of its job."""
-    day: str  # YYYY-MM-DD in the organization's time zone
-    channel: str
-    location: str
-    technician: str
-
-    def sort_keys(self) -> dict[str, str]:
-        return {"day": self.day, "channel": f"{self.day}#{self.channel}", "location": f"{self.day}#{self.location}",
-                "technician": f"{self.day}#{self.technician}"}
 
 
 def counters_pk(org_id: str, dimension: str, shard: int = 0) -> str:
@@ -62,12 +50,6 @@ def marks_pk(org_id: str, job_id: str) -> str:
 
 def _client():
     return bind()._get_connection().connection.client
-
-
-def _plain(raw: dict) -> dict:
-    from boto3.dynamodb.types import TypeDeserializer
-    d = TypeDeserializer()
-    return {k: d.deserialize(v) for k, v in raw.items()}
 
 
 def count(org_id: str, job_id: str, mark: str, where: Where, counts: dict[str, int], at: datetime,
@@ -108,7 +90,7 @@ def marks(org_id: str, job_id: str) -> dict[str, Where | None]:
                               ExpressionAttributeValues={":pk": {"S": marks_pk(org_id, job_id)}},
                               **({"ExclusiveStartKey": start} if start else {}))
         for raw in answer.get("Items", []):
-            m = _plain(raw)
+            m = plain(raw)
             out[m["sk"]] = Where(m["day"], m["channel"], m["location"], m["technician"]) if "day" in m else None
         start = answer.get("LastEvaluatedKey")
         if not start:
@@ -125,9 +107,9 @@ def job_context(org_id: str, job_id: str) -> tuple[str | None, dict | None, list
         TableName=table, ConsistentRead=True, KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :j",
         ExpressionAttributeValues={":pk": {"S": keys.job(org_id, job_id)}, ":a": {"S": keys.APPOINTMENT_SK_PREFIX},
                                    ":j": {"S": keys.JOB_SK}})
-    items = [_plain(i) for i in answer.get("Items", [])]
+    items = [plain(i) for i in answer.get("Items", [])]
     job = next((i for i in items if i.get("sk") == keys.JOB_SK), None)
-    return (_plain(profile).get("time_zone") if profile else None), job, [i for i in items if i is not job]
+    return (plain(profile).get("time_zone") if profile else None), job, [i for i in items if i is not job]
 
 
 def read(org_id: str, dimension: str, first: date, last: date) -> list[tuple[str, dict[str, int]]]:
@@ -151,9 +133,17 @@ def _read_shard(pk: str, first: date, last: date) -> list[tuple[str, dict[str, i
                                        ":a": {"S": first.isoformat()}, ":b": {"S": last.isoformat() + "#\uffff"}},
             **({"ExclusiveStartKey": start} if start else {}))
         for raw in answer.get("Items", []):
-            item = _plain(raw)
+            item = plain(raw)
             sk = item.pop("sk")
             out.append((sk, {k: int(v) for k, v in item.items() if k not in ("pk", "kind")}))
         start = answer.get("LastEvaluatedKey")
         if not start:
             return out
+
+
+class Tallies:
+    """The counters as the services reach them (services/ports.Tallies)."""
+    marks = staticmethod(marks)
+    job_context = staticmethod(job_context)
+    count = staticmethod(count)
+    read = staticmethod(read)

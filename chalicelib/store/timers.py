@@ -4,10 +4,11 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
-from ..domain.timers import Timer, TimerKind
+from ..domain.timers import Timer
 from . import keys
 from .db import conditional
 from .due import due_keys
+from .mapping import timer_of
 from .models import Entity, TimerItem, bind
 
 
@@ -22,11 +23,6 @@ def _timer_item(t: Timer, not_before: datetime | None = None) -> TimerItem:
         item.gsi3pk, item.gsi3sk = due_keys(max(t.due, not_before) if not_before else t.due, pk, item.sk)
     return item
 
-
-def timer_of(i: TimerItem) -> Timer:
-    return Timer(org_id=i.org_id, job_id=i.job_id, appointment_id=i.appointment_id, kind=TimerKind(i.timer_kind),
-                 due=i.due, appointment_version=int(i.appointment_version), window_start=i.window_start,
-                 status=i.status, step=int(i.step) if i.step is not None else None)
 
 
 class Timers:

@@ -1,37 +1,42 @@
 """One contract, two adapters: every test runs against the PynamoDB adapters (on moto, tables from
 infra/) and against their in-memory twins (tests/fakes), so a service test on the twins means what it
 would mean on DynamoDB. Each test states a promise a service relies on (services/ports.py)."""
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain.customers import Customer
-from chalicelib.domain.errors import Conflict, NotFound, VersionConflict
+from chalicelib.bootstrap import store_repositories
+from chalicelib.domain.analytics import Where
+from chalicelib.domain.consent import ConsentEvent, ConsentRecord, Source
+from chalicelib.domain.customers import ContactChannel, Customer
+from chalicelib.domain.errors import AlreadyGiven, Conflict, LimitReached, LinkExpired, NotFound, VersionConflict
 from chalicelib.domain.feedback import Feedback
+from chalicelib.domain.frames import FrameSettings, Withdrawn
 from chalicelib.domain.inbox import InboxItem
 from chalicelib.domain.intake import Order, OrderCustomer
 from chalicelib.domain.jobs import Confirmation, Job
-from chalicelib.domain.links import Link, LinkExpired
-from chalicelib.domain.messages import Direction, Message, MessageStatus
+from chalicelib.domain.links import Link
+from chalicelib.domain.messages import Direction, Message, MessageStatus, message_id
+from chalicelib.domain.notes import Note, Visibility
 from chalicelib.domain.people import Location, Organization, Role, User
 from chalicelib.domain.queues import ClosedBy, EntryState, QueueEntry, QueueName
 from chalicelib.domain.scenarios import LinkPurpose, MessagingSettings, QuietHours, ScenarioName, ScenarioOverride
 from chalicelib.domain.timers import Timer, TimerKind
 from chalicelib.domain.values import TimeFrame
 from chalicelib.services.repositories import Repositories
-from chalicelib.store.feedback import AlreadyGiven
-from chalicelib.store.messages import RECEIPT_WAIT, message_id
+from chalicelib.store.messages import RECEIPT_WAIT
 from tests.fakes import fake_repositories
 
 NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
 ORG = "org_contract"
+PAT, LEE, KIM = "+13035550155", "+13035550178", "+13035550166"  # booking page callers
 
 
 @pytest.fixture(params=["dynamodb", "memory"])
 def repos(request) -> Repositories:
     if request.param == "dynamodb":
         request.getfixturevalue("aws")
-        return Repositories()
+        return store_repositories()
     return fake_repositories()
 
 
@@ -403,3 +408,133 @@ def test_photo_urls_name_the_object_and_the_way_it_moves(repos):
     upload = repos.uploads.upload_url("org_contract/job_1/pho_1.jpg", "image/jpeg")
     download = repos.uploads.download_url("org_contract/job_1/pho_1.jpg")
     assert "pho_1.jpg" in upload and "pho_1.jpg" in download and upload != download
+
+
+# -- the booking page, the customer's page, time frames, the analytics counters ----------------------
+
+def booking(key: str, phone: str = "hash_sam") -> tuple[Job, list]:
+    """A request from the booking page, and its counters: 2 per phone a day, 3 per client address an hour."""
+    job = Job.create(ORG, "cus_1", f"request {key}", NOW, offered=True, channel="booking_page")
+    return job, [("phone", phone, "2026-12-01", 2, NOW + timedelta(days=2)),
+                 ("client", "hash_client", "2026-12-01T17", 3, NOW + timedelta(hours=2))]
+
+
+def opt_in(phone: str, minutes: int = 0) -> ConsentRecord:
+    return ConsentRecord(ORG, ContactChannel.SMS, phone, ConsentEvent.OPT_IN, Source.BOOKING_PAGE,
+                         NOW + timedelta(minutes=minutes))
+
+
+def test_a_booking_form_is_stored_once_and_a_full_counter_stores_nothing(repos, tenant):
+    expires = NOW + timedelta(days=1)
+    first, counters = booking("a")
+    assert repos.bookings.add(first, None, "a", counters, expires, opt_in(PAT)) is None
+    assert first.version == 1 and repos.bookings.earlier(ORG, "a") == first.id
+    again, counters = booking("a")
+    assert repos.bookings.add(again, None, "a", counters, expires, opt_in(PAT, 1)) == first.id  # counts nothing
+    with pytest.raises(NotFound):
+        repos.jobs.get(ORG, again.id)
+    second, counters = booking("b")
+    assert repos.bookings.add(second, None, "b", counters, expires, opt_in(PAT, 2)) is None  # the phone's 2nd of 2
+    assert repos.consent.of_address(ORG, PAT) == [opt_in(PAT), opt_in(PAT, 2)]  # the same form's opted in once
+    third, counters = booking("c")
+    lee = Customer("cus_lee", ORG, "Lee Chen", LEE, NOW)
+    with pytest.raises(LimitReached) as refused:
+        repos.bookings.add(third, lee, "c", counters, expires, opt_in(LEE))
+    assert refused.value.which == "phone" and repos.bookings.earlier(ORG, "c") is None
+    for gone in (lambda: repos.jobs.get(ORG, third.id), lambda: repos.customers.get(ORG, "cus_lee")):
+        with pytest.raises(NotFound):  # nothing of the refused request is stored
+            gone()
+    other, counters = booking("d", phone="hash_lee")
+    assert repos.consent.of_address(ORG, LEE) == []  # nothing of the refused request is stored
+    assert repos.bookings.add(other, lee, "d", counters, expires, opt_in(LEE, 3)) is None  # the client's third
+    assert repos.customers.get(ORG, "cus_lee").name == "Lee Chen" and repos.jobs.get(ORG, other.id).version == 1
+    assert repos.consent.of_address(ORG, LEE) == [opt_in(LEE, 3)]
+    last, counters = booking("e", phone="hash_kim")
+    with pytest.raises(LimitReached) as refused:
+        repos.bookings.add(last, None, "e", counters, expires, opt_in(KIM))
+    assert refused.value.which == "client"
+
+
+def test_the_customer_page_reads_the_job_its_visit_its_feedback_and_the_conversation_oldest_first(repos, tenant):
+    job = scheduled(repos)
+    repos.messages.claim(text(job, "later", created=NOW + timedelta(minutes=5)), [])
+    repos.messages.claim(text(job, "sooner", created=NOW + timedelta(minutes=1)), [])
+    repos.feedback.add(Feedback(ORG, job.id, job.appointments[0].id, 4, "on time", NOW))
+    found, conversation = repos.customer_pages.job_with_conversation(ORG, job.id)
+    assert (found.id, [a.id for a in found.appointments], found.feedback.rating) == \
+        (job.id, [job.appointments[0].id], 4)
+    assert found.appointments[0].technician_id == "usr_ana"
+    assert [m.key for m in conversation] == ["sooner", "later"]
+    assert repos.customer_pages.job_with_conversation(ORG, "job_missing") is None
+
+
+def test_working_hours_fall_back_from_the_location_to_the_organization_to_the_defaults(repos, tenant):
+    assert repos.frames.settings(ORG, "loc_n") == FrameSettings() and repos.frames.stored_settings(ORG, None) is None
+    hours = FrameSettings(frame_minutes=180, visits_per_frame=1)
+    repos.frames.save_settings(ORG, None, hours)
+    assert repos.frames.settings(ORG, "loc_n") == hours and repos.frames.stored_settings(ORG, "loc_n") is None
+    north = FrameSettings(days=("sat",), generate=False)
+    repos.frames.save_settings(ORG, "loc_n", north)
+    assert (repos.frames.settings(ORG, "loc_n"), repos.frames.settings(ORG, None)) == (north, hours)
+    assert repos.frames.withdrawn(ORG, "job_1") == Withdrawn()
+    repos.frames.withdraw(ORG, "job_1", Withdrawn(NOW + timedelta(days=3)))
+    assert repos.frames.withdrawn(ORG, "job_1") == Withdrawn(NOW + timedelta(days=3))
+
+
+def picked(job: Job, frame: TimeFrame) -> tuple[str, Note]:
+    moved = job.reschedule(job.appointments[0].id, NOW, window=frame)
+    return moved.id, Note(f"note_stf_{job.id[-6:]}", job.id, "customer", "picked", Visibility.PRIVATE, NOW)
+
+
+def test_a_pick_takes_a_place_and_a_rival_on_the_same_slot_version_writes_nothing(repos, tenant):
+    frame = TimeFrame(NOW + timedelta(days=3), NOW + timedelta(days=3, hours=2))
+    mine, rival = scheduled(repos), scheduled(repos, start=NOW + timedelta(days=2))
+    slot, holders = repos.frames.slot(ORG, None, frame, None)
+    assert (slot.holders, slot.version, holders) == (frozenset(), None, [])
+    moved, note = picked(mine, frame)
+    repos.frames.pick(mine, slot, holders, moved, Withdrawn(frame.start), note)
+    taken, holders = repos.frames.slot(ORG, None, frame, None)
+    assert taken.holders == {moved} and holders == [moved] and taken.version is not None
+    assert repos.frames.slot(ORG, None, frame, moved)[1] == []  # the visit itself does not count against it
+    assert repos.frames.booked(ORG, None, frame.start, frame.end, None) == [(moved, frame)]
+    assert repos.jobs.get(ORG, mine.id).appointments[0].window == frame
+    assert repos.frames.withdrawn(ORG, mine.id) == Withdrawn(frame.start)
+    assert [n.id for n in repos.notes.list(ORG, mine.id, False, 10, None).items] == [note.id]
+    late, note = picked(rival, frame)
+    with pytest.raises(VersionConflict):  # it read the slot before the first pick
+        repos.frames.pick(rival, slot, [], late, Withdrawn(frame.start), note)
+    assert repos.jobs.get(ORG, rival.id).appointments[0].window.start == NOW + timedelta(days=2)
+    assert repos.notes.list(ORG, rival.id, False, 10, None).items == []
+    assert repos.frames.withdrawn(ORG, rival.id) == Withdrawn()
+    assert repos.frames.slot(ORG, None, frame, None)[0].holders == {moved}
+
+
+def test_the_technician_is_told_of_a_pick_once_unless_the_claim_is_released(repos, tenant):
+    assert repos.frames.claim_told(ORG, "job_1", "note_stf_1", NOW)
+    assert not repos.frames.claim_told(ORG, "job_1", "note_stf_1", NOW)
+    repos.frames.release_told(ORG, "job_1", "note_stf_1")
+    assert repos.frames.claim_told(ORG, "job_1", "note_stf_1", NOW)
+
+
+def test_a_fact_counts_once_and_the_counters_add_up_by_day_and_dimension(repos, tenant):
+    where = Where("2026-12-01", "phone", "loc_1", "usr_ana")
+    assert repos.tallies.count(ORG, "job_1", "sent:m1", where, {"sent": 1, "segments": 2}, NOW)
+    assert not repos.tallies.count(ORG, "job_1", "sent:m1", where, {"sent": 1, "segments": 2}, NOW)  # a replay
+    assert repos.tallies.count(ORG, "job_1", "asked:apt_1", where, {"asked": 1}, NOW, keep_where=True)
+    later = Where("2026-12-02", "web", "none", "unassigned")
+    assert repos.tallies.count(ORG, "job_2", "sent:m2", later, {"sent": 1, "segments": 1}, NOW)
+    assert repos.tallies.marks(ORG, "job_1") == {"sent:m1": None, "asked:apt_1": where}
+    assert repos.tallies.marks(ORG, "job_3") == {}
+    assert repos.tallies.read(ORG, "day", date(2026, 12, 1), date(2026, 12, 2)) == [
+        ("2026-12-01", {"sent": 1, "segments": 2, "asked": 1}), ("2026-12-02", {"sent": 1, "segments": 1})]
+    assert repos.tallies.read(ORG, "channel", date(2026, 12, 2), date(2026, 12, 2)) == [
+        ("2026-12-02#web", {"sent": 1, "segments": 1})]
+    assert repos.tallies.read(ORG, "technician", date(2026, 12, 3), date(2026, 12, 9)) == []
+
+
+def test_the_counting_reads_the_zone_the_channel_and_each_visits_technician(repos, tenant):
+    job = scheduled(repos)
+    zone, stored, visits = repos.tallies.job_context(ORG, job.id)
+    assert (zone, stored["channel"], stored.get("location_id")) == ("America/Denver", job.channel, None)
+    assert [(v["appointment_id"], v["technician_id"]) for v in visits] == [(job.appointments[0].id, "usr_ana")]
+    assert repos.tallies.job_context(ORG, "job_none") == ("America/Denver", None, [])

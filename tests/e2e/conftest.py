@@ -8,10 +8,10 @@ import botocore.client
 import pytest
 from chalice.test import Client
 
+from chalicelib.bootstrap import store_repositories
 from chalicelib.config import environment
 from chalicelib.domain.people import Role
 from chalicelib.services.people import create_organization
-from chalicelib.services.repositories import Repositories
 from devstack.driver import summed
 from devstack.tokens import mint
 from tests.fakes import FakeClock
@@ -85,7 +85,7 @@ _numbers = itertools.count(100)  # an SMS number per organization a test creates
 
 def new_org(slug: str) -> Org:
     org, dispatcher = create_organization(
-        Repositories(), name=f"{slug} Services", slug=slug, time_zone="America/Denver",
+        store_repositories(), name=f"{slug} Services", slug=slug, time_zone="America/Denver",
         sms_number=f"+1303555{next(_numbers) % 10000:04d}", dispatcher_name="Dana Dispatch",
         dispatcher_email=f"dana@{slug}.example")
     return Org(org.id, mint(dispatcher.id, org.id, [Role.DISPATCHER]), dispatcher.id)

@@ -77,8 +77,8 @@ def day(api, org, stream, clock, recorded):
     A7 replies C; the booking confirmation of A0 is delivered, A1's fails; 11:30 A9 is auto-canceled;
     12:00 A5 and A6 have not confirmed: two escalations; 13:00 A8 has not started: a no-show; J0 is
     completed; feedback 5 for J0 and 3 for J1."""
-    from chalicelib.services.repositories import Repositories
-    number = Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
     ana, _ = add_user(api, org, "Ana Alvarez", "technician")
     ben, _ = add_user(api, org, "Ben Brooks", "technician")
     north = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver"}).body["id"]

@@ -91,8 +91,8 @@ def test_bad_requests_are_explained_and_store_nothing(api, org, frames):
     assert fetch(api, "POST", "/book/acme", body=[1]).status == 400
     assert fetch(api, "GET", "/book/nobody").status == 404 and fetch(api, "GET", "/book/..%2F").status == 404
     assert jobs_offered(api, org) == []
-    from chalicelib.services.repositories import Repositories
-    assert Repositories().customers.by_phone(org.id, LEE) is None
+    from chalicelib.bootstrap import store_repositories
+    assert store_repositories().customers.by_phone(org.id, LEE) is None
 
 
 def test_an_opted_out_customer_is_not_texted_but_the_request_is_kept(api, org, stream):

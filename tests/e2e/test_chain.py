@@ -22,9 +22,9 @@ def queue(api, org, name: str) -> list[dict]:
 
 
 def chain_timers(org, job) -> list:
-    from chalicelib.services.repositories import Repositories
+    from chalicelib.bootstrap import store_repositories
     appointment_id = job["appointments"][0]["id"]
-    return [t for t in Repositories().timers.of_appointment(org.id, job["id"], appointment_id)
+    return [t for t in store_repositories().timers.of_appointment(org.id, job["id"], appointment_id)
             if t.kind == "confirmation_followup" and t.status == "pending"]
 
 

@@ -71,8 +71,8 @@ def whatsapp_org(api, org, **extra):
                                      "parameters": ["customer_first_name", "window", "link"]},
             "free_text": {"name": "message_from_us", "language": "en_US", "parameters": ["body"]}}, **extra})
     assert r.status == 200, r.body
-    from chalicelib.services.repositories import Repositories
-    return Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    return store_repositories().organizations.get(org.id).sms_number
 
 
 def whatsapp_customer(api, org) -> str:

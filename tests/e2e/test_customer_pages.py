@@ -141,18 +141,18 @@ def test_a_page_reply_lands_on_the_job_like_a_text_even_where_direct_reply_is_of
 
 
 def _org_number(org) -> str:
-    from chalicelib.services.repositories import Repositories
-    return Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    return store_repositories().organizations.get(org.id).sms_number
 
 
 def test_confirm_has_the_effect_of_replying_c_and_a_double_submit_does_one_thing(api, org, visit):
-    from chalicelib.services.repositories import Repositories
+    from chalicelib.bootstrap import store_repositories
     job_id, appointment_id = visit["job"]["id"], visit["appointment"]
-    assert [t for t in Repositories().timers.of_appointment(org.id, job_id, appointment_id) if t.kind == "confirmation_followup"]
+    assert [t for t in store_repositories().timers.of_appointment(org.id, job_id, appointment_id) if t.kind == "confirmation_followup"]
     assert fetch(api, "POST", f"/c/{visit['token']}/confirm", form={"nonce": "abcdefgh1"}).status == 303
     after = job_now(api, org, visit)
     assert after["appointments"][0]["confirmation"] == "confirmed"
-    assert not [t for t in Repositories().timers.of_appointment(org.id, job_id, appointment_id)
+    assert not [t for t in store_repositories().timers.of_appointment(org.id, job_id, appointment_id)
                 if t.kind == "confirmation_followup"]
     again = fetch(api, "POST", f"/c/{visit['token']}/confirm", body={})
     assert again.status == 200 and again.json()["status_text"] == "Confirmed" and "confirm" not in again.json()["actions"]

@@ -12,8 +12,8 @@ ANA_PHONE = "+13035550142"  # add_user gives every user this phone
 
 @pytest.fixture
 def job_with_ana(api, org, stream):
-    from chalicelib.services.repositories import Repositories
-    number = Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
     tech_id, tech = add_user(api, org, "Ana Alvarez", "technician")
     _, bo = add_user(api, org, "Bo Busy", "technician")
     customer_id = new_customer(api, org, SAM)

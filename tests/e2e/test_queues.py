@@ -57,9 +57,9 @@ def test_a_dispatcher_claims_the_call_and_resolves_it_confirmed(api, org, stream
 
 
 def test_the_customer_confirming_by_text_closes_the_open_call_by_itself(api, org, stream, escalated):
-    from chalicelib.services.repositories import Repositories
+    from chalicelib.bootstrap import store_repositories
     job, _, entry = escalated
-    number = Repositories().organizations.get(org.id).sms_number
+    number = store_repositories().organizations.get(org.id).sms_number
     api.post(f"/queues/escalation/{entry['id']}/claim", org.dispatcher)
     assert inbound(api, number, "C")["outcome"] == "confirmed"
     stream.settle()
@@ -119,18 +119,18 @@ def test_an_unassigned_visit_waits_in_its_queue_until_assigned(api, org, stream,
 
 
 def test_a_no_in_words_is_a_rejection_with_its_category(api, org, stream, escalated):
-    from chalicelib.services.repositories import Repositories
+    from chalicelib.bootstrap import store_repositories
     job, _, _ = escalated
-    number = Repositories().organizations.get(org.id).sms_number
+    number = store_repositories().organizations.get(org.id).sms_number
     assert inbound(api, number, "No - we sold the house")["outcome"] == "rejected"
     visit = appointment_of(api, org, job)
     assert (visit["rejection_reason"], visit["rejection_category"]) == ("we sold the house", "no_longer_needed")
 
 
 def test_paging_a_250_entry_queue_returns_every_entry_once_oldest_first(api, org, noon):
+    from chalicelib.bootstrap import store_repositories
     from chalicelib.domain.queues import QueueEntry, QueueName
-    from chalicelib.services.repositories import Repositories
-    repos = Repositories()
+    repos = store_repositories()
     for i in range(250):  # added in a shuffled order of waiting time
         created = NOON - timedelta(minutes=(i * 7919) % 250)
         repos.queues.add(QueueEntry(org.id, QueueName.CALLBACK, f"job_{i:016x}", None, f"call back #{i}", created),

@@ -103,13 +103,13 @@ def test_the_same_batch_delivered_twice_sends_one_text(api, org, stream, booked)
 
 
 def test_opted_out_customer_gets_nothing_and_the_log_says_suppressed(api, org, stream):
-    from chalicelib.services.repositories import Repositories
+    from chalicelib.bootstrap import store_repositories
     customer_id = new_customer(api, org, SAM)
-    repos = Repositories()
+    repos = store_repositories()
     customer = repos.customers.get(org.id, customer_id)
     customer.opted_out = True
-    from chalicelib.store.customers import _item
-    _item(customer).save()
+    from chalicelib.store.mapping import customer_item
+    customer_item(customer).save()
     job = api.post("/jobs", org.dispatcher, {"customer_id": customer_id, "description": "x",
                                              "appointment": window()}).body
     stream.settle()
@@ -205,8 +205,7 @@ def test_the_link_in_a_text_is_a_hashed_scoped_expiring_token(api, org, stream, 
     import re
     from datetime import timedelta
 
-    from chalicelib.domain.errors import NotFound
-    from chalicelib.domain.links import LinkExpired
+    from chalicelib.domain.errors import LinkExpired, NotFound
     from chalicelib.store.links import Links
     from chalicelib.store.models import LinkItem
     job, appointment_id, _ = booked

@@ -75,8 +75,8 @@ def test_r_then_a_pick_moves_the_visit_tells_the_technician_and_confirms(api, or
 
 
 def org_name(org) -> str:
-    from chalicelib.services.repositories import Repositories
-    return Repositories().organizations.get(org.id).name
+    from chalicelib.bootstrap import store_repositories
+    return store_repositories().organizations.get(org.id).name
 
 
 def test_offered_frames_come_first_and_the_dispatcher_sees_and_sends_them(api, org, stream, visit):
@@ -101,7 +101,7 @@ def test_offered_frames_come_first_and_the_dispatcher_sees_and_sends_them(api, o
 
 
 def test_two_customers_race_for_the_last_place_in_a_frame_exactly_one_gets_it(api, org, stream, visit, monkeypatch):
-    from chalicelib.services import frames as service
+    from chalicelib import bootstrap
     assert api.put("/settings/time-frames", org.dispatcher, {"visits_per_frame": 1}).status == 200
     lee = api.post("/customers", org.dispatcher, {"name": "Lee Chen", "phone": "+13035550178"}).body
     lee_job = api.post("/jobs", org.dispatcher, {"customer_id": lee["id"], "description": "AC",
@@ -113,14 +113,15 @@ def test_two_customers_race_for_the_last_place_in_a_frame_exactly_one_gets_it(ap
     assert frame in frames_of(api, lee_token)
 
     # Lee's pick has read everything (the frame had a place); before its write, Sam's pick lands.
-    original, raced = service.frames_store.pick, []
+    frames = bootstrap.repos().frames
+    original, raced = frames.pick, []
 
     def rival_first(*args, **kwargs):
         if not raced:
             raced.append(None)  # Sam's own pick writes unhindered
             raced[0] = fetch(api, "POST", f"/c/{sam_token}/pick", body={"start": frame["start"]})
         return original(*args, **kwargs)
-    monkeypatch.setattr(service.frames_store, "pick", rival_first)
+    monkeypatch.setattr(frames, "pick", rival_first)
     lost = fetch(api, "POST", f"/c/{lee_token}/pick", body={"start": frame["start"]})
     assert raced[0].status == 200 and raced[0].json()["window_start"] == frame["start"]
     assert lost.status == 409 and lost.json()["error"]["code"] == "frame_taken"

@@ -120,8 +120,8 @@ def test_the_voice_follow_up_names_the_local_day_and_waits_for_the_end_of_quiet_
 @pytest.mark.parametrize("body,outcome", [("C", "confirmed"), ("N", "rejected"), ("R", "reschedule_link"),
                                           ("HELP", "help"), ("Is 3pm still ok?", "recorded")])
 def test_an_opted_out_customer_is_heard_and_acted_on_but_gets_no_text_until_start(api, org, stream, body, outcome):
-    from chalicelib.services.repositories import Repositories
-    number = Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
     tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
     customer_id = new_customer(api, org, SAM)
     location = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver",

@@ -20,8 +20,8 @@ def inbound(api, org_number: str, body: str, sender: str = SAM, inbound_id: str 
 
 @pytest.fixture
 def setup(api, org, stream):
-    from chalicelib.services.repositories import Repositories
-    number = Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
     tech_id, tech = add_user(api, org, "Ana Alvarez", "technician")
     customer_id = new_customer(api, org, SAM)
     job = api.post("/jobs", org.dispatcher, {"customer_id": customer_id, "description": "Leak",
@@ -35,14 +35,14 @@ def conversation(api, org, job):
 
 
 def test_c_confirms_the_next_appointment_and_clears_the_follow_up(api, org, stream, setup):
-    from chalicelib.services.repositories import Repositories
+    from chalicelib.bootstrap import store_repositories
     number, job, appointment_id, _, _ = setup
-    assert [t.kind for t in Repositories().timers.of_appointment(org.id, job["id"], appointment_id)
+    assert [t.kind for t in store_repositories().timers.of_appointment(org.id, job["id"], appointment_id)
             if t.kind == "confirmation_followup"]
     assert inbound(api, number, " yes ")["outcome"] == "confirmed"
     assert api.get(f"/jobs/{job['id']}", org.dispatcher).body["appointments"][0]["confirmation"] == "confirmed"
     assert "is confirmed" in stream.texts(SAM)[-1][1]
-    assert not [t for t in Repositories().timers.of_appointment(org.id, job["id"], appointment_id)
+    assert not [t for t in store_repositories().timers.of_appointment(org.id, job["id"], appointment_id)
                 if t.kind == "confirmation_followup"]
     assert [m["direction"] for m in conversation(api, org, job)].count("inbound") == 1
 

@@ -8,13 +8,18 @@ from chalicelib.notify.senders import Senders
 from chalicelib.services.repositories import Repositories
 
 from .repositories import (
+    FakeBookings,
+    FakeChanges,
     FakeChannels,
     FakeClassification,
+    FakeConsents,
     FakeContexts,
+    FakeCustomerPages,
     FakeCustomers,
     FakeDirectory,
     FakeDue,
     FakeFeedback,
+    FakeFrames,
     FakeInbox,
     FakeJobs,
     FakeLinks,
@@ -24,7 +29,9 @@ from .repositories import (
     FakeOrders,
     FakeOrganizations,
     FakeQueues,
+    FakeRates,
     FakeSettings,
+    FakeTallies,
     FakeTimers,
     FakeUploads,
     FakeUsers,
@@ -33,7 +40,7 @@ from .repositories import (
 
 
 def fake_repositories(world: World | None = None) -> Repositories:
-    """Repositories() with every adapter in memory; the shared state is `repos.jobs.w` (a World)."""
+    """Repositories with every adapter in memory; the shared state is `repos.jobs.w` (a World)."""
     w = world or World()
     return Repositories(
         organizations=FakeOrganizations(w), users=FakeUsers(w), locations=FakeLocations(w),
@@ -41,7 +48,9 @@ def fake_repositories(world: World | None = None) -> Repositories:
         messages=FakeMessages(w), settings=FakeSettings(w), timers=FakeTimers(w), due=FakeDue(w),
         queues=FakeQueues(w), inbox=FakeInbox(w), directory=FakeDirectory(w), links=FakeLinks(w),
         feedback=FakeFeedback(w), orders=FakeOrders(w), channels=FakeChannels(w),
-        classification=FakeClassification(w), uploads=FakeUploads(w))
+        classification=FakeClassification(w), uploads=FakeUploads(w), consent=FakeConsents(w), rates=FakeRates(w),
+        bookings=FakeBookings(w), customer_pages=FakeCustomerPages(w), frames=FakeFrames(w), tallies=FakeTallies(w),
+        changes=FakeChanges(w))
 
 
 class FakeClock:

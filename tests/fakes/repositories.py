@@ -6,6 +6,7 @@ from DynamoDB is: changing it changes nothing stored."""
 import base64
 import json
 import zlib
+from collections import deque
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -13,20 +14,30 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.config import environment
 from chalicelib.domain import ids
 from chalicelib.domain.channels import ChannelSettings
-from chalicelib.domain.errors import Conflict, NotFound, ValidationError, VersionConflict
+from chalicelib.domain.consent import given_with
+from chalicelib.domain.errors import (
+    AlreadyGiven,
+    Conflict,
+    LimitReached,
+    LinkExpired,
+    NotFound,
+    ValidationError,
+    VersionConflict,
+)
+from chalicelib.domain.events import CustomerWrote, FreeTextWritten, appointment_events, job_events
+from chalicelib.domain.frames import FrameSettings, FrameSlot, Withdrawn
 from chalicelib.domain.ids import job_id_of_appointment
 from chalicelib.domain.inbox import InboxItem
 from chalicelib.domain.intake import Classification, Order, job_id_of_order
 from chalicelib.domain.jobs import Appointment, Job
 from chalicelib.domain.links import digest
-from chalicelib.domain.messages import Message, MessageStatus
+from chalicelib.domain.messages import Direction, Message, MessageStatus
+from chalicelib.domain.pacing import SendWindow, default_rate
 from chalicelib.domain.queues import EntryState, QueueEntry, entry_id, job_id_of_entry
 from chalicelib.domain.recipients import RecipientContext
 from chalicelib.domain.scenarios import MessagingSettings
-from chalicelib.domain.status import JobStatus
+from chalicelib.domain.status import OPEN_APPOINTMENT, JobStatus
 from chalicelib.domain.timers import Timer
-from chalicelib.store.feedback import AlreadyGiven
-from chalicelib.store.links import LinkExpired
 from chalicelib.store.messages import RECEIPT_WAIT
 from chalicelib.store.paging import Page
 
@@ -86,6 +97,16 @@ class World:
     feedback: dict = field(default_factory=dict)  # (org_id, job_id) -> Feedback
     orders: dict = field(default_factory=dict)
     enrolled: list = field(default_factory=list)  # (org_id, email, roles)
+    bookings: dict = field(default_factory=dict)  # (org_id, form key) -> job_id
+    booking_counts: dict = field(default_factory=dict)  # (org_id, which, value, period) -> requests
+    frame_settings: dict = field(default_factory=dict)  # (org_id, location_id or None) -> FrameSettings
+    withdrawn: dict = field(default_factory=dict)  # (org_id, job_id) -> Withdrawn
+    slots: dict = field(default_factory=dict)  # (org_id, location_id, frame start) -> (holders, version)
+    told: set = field(default_factory=set)  # (org_id, job_id, note_id) of picks the technician was told of
+    tally_marks: dict = field(default_factory=dict)  # (org_id, job_id, mark) -> Where kept, or None
+    tallies: dict = field(default_factory=dict)  # (org_id, dimension, sort key) -> {metric: n}
+    consent: dict = field(default_factory=dict)  # (org_id, address) -> [ConsentRecord], oldest first
+    rates: dict = field(default_factory=dict)  # identity -> SendWindow kept by the last drain
     # What the table's stream would carry, in write order (tests/services replays it as the stream handler):
     # ("job", old job, new job, [(old appointment, new appointment), ...]) and ("message", new message).
     changes: list = field(default_factory=list)
@@ -195,17 +216,47 @@ class FakeCustomers(_Part):
         if (customer.org_id, customer.id) in self.w.customers:
             raise Conflict("customer already exists")
         self.w.customers[(customer.org_id, customer.id)] = deepcopy(customer)
+        for record in given_with(customer):
+            FakeConsents(self.w).add(record)
+
+
+class FakeConsents(_Part):
+    def add(self, record) -> None:
+        records = self.w.consent.setdefault((record.org_id, record.address), [])
+        records.append(record)
+        records.sort(key=lambda r: r.at)  # stable: the same instant keeps the order written
+
+    def of_address(self, org_id, address) -> list:
+        return list(self.w.consent.get((org_id, address), []))
+
+
+class FakeRates(_Part):
+    def window(self, identity):
+        kept = self.w.rates.get(identity)
+        return deepcopy(kept) if kept else SendWindow(default_rate(identity))
+
+    def keep(self, identity, window, now) -> None:
+        kept = deepcopy(window)
+        kept.recent = deque((at, parts) for at, parts in window.recent if at > now - 1.0)
+        self.w.rates[identity] = kept
 
 
 class FakeContexts(_Part):
     def for_run(self) -> "FakeContexts":
         return self  # nothing to save: the fakes read no partition
 
-    def load(self, org_id, customer_id, technician_id, location_id) -> RecipientContext:
+    def settings(self, org_id) -> MessagingSettings:
+        return deepcopy(self.w.settings.get(org_id, MessagingSettings()))
+
+    def load(self, org_id, customer_id, technician_id, location_id, *, consent=False) -> RecipientContext:
         w = self.w
         if org_id not in w.organizations or (org_id, customer_id) not in w.customers:
             raise NotFound("customer")
+        customer = w.customers[(org_id, customer_id)]
+        records = [r for address in {customer.phone, customer.email} - {None}
+                   for r in w.consent.get((org_id, address), [])] if consent else []
         return RecipientContext(
+            consent=tuple(sorted(records, key=lambda r: r.at)),
             org=deepcopy(w.organizations[org_id]),
             settings=deepcopy(w.settings.get(org_id, MessagingSettings())),
             customer=deepcopy(w.customers[(org_id, customer_id)]),
@@ -610,3 +661,150 @@ class FakeUploads(_Part):
 
     def download_url(self, object_key: str) -> str:
         return f"https://uploads.invalid/{object_key}?method=GET"
+
+
+class FakeBookings(_Part):
+    """The booking page's requests; the counters' expiry is the table's TTL, so it is not kept here."""
+    def earlier(self, org_id, key):
+        return self.w.bookings.get((org_id, key))
+
+    def add(self, job, customer, key, counters, expires, consent):
+        if (job.org_id, key) in self.w.bookings:
+            return self.w.bookings[(job.org_id, key)]
+        for which, value, period, limit, _ in counters:  # all checked before anything is written, as one transaction
+            if self.w.booking_counts.get((job.org_id, which, value, period), 0) >= limit:
+                raise LimitReached(which)
+        if customer is not None and (customer.org_id, customer.id) in self.w.customers:
+            raise Conflict("customer already exists")
+        for which, value, period, _, _ in counters:
+            counted = (job.org_id, which, value, period)
+            self.w.booking_counts[counted] = self.w.booking_counts.get(counted, 0) + 1
+        if customer is not None:  # the request's opt-in is the customer's only one, as in the transaction
+            self.w.customers[(customer.org_id, customer.id)] = deepcopy(customer)
+        FakeJobs(self.w).save(job)  # a new job: version 1, and its change on the stream
+        FakeConsents(self.w).add(consent)
+        self.w.bookings[(job.org_id, key)] = job.id
+        return None
+
+
+class FakeCustomerPages(_Part):
+    def job_with_conversation(self, org_id, job_id):
+        stored = self.w.jobs.get((org_id, job_id))
+        if stored is None:
+            return None
+        job = deepcopy(stored)
+        job.appointments = sorted(deepcopy(list(self.w.appointments.get((org_id, job_id), {}).values())),
+                                  key=lambda a: (a.window.start, a.id))
+        job.feedback = deepcopy(self.w.feedback.get((org_id, job_id)))
+        mine = [m for (o, j, _), m in self.w.messages.items() if (o, j) == (org_id, job_id)]
+        return job, deepcopy(sorted(mine, key=_message_order))
+
+
+class FakeChanges(_Part):
+    """World.changes' records read as the stream's: a job's with its appointments', a message's when claimed."""
+    def events_of(self, change) -> list:
+        if change[0] == "job":
+            _, old, new, appointments = change
+            found = list(job_events(old, new))
+            for before, after in appointments:
+                found += appointment_events(new.org_id, before, after)
+            return found
+        m = change[1]
+        if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and m.scenario is None:
+            return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
+        if m.direction is Direction.INBOUND:
+            return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]
+        return []
+
+    def images(self, change):
+        raise AssertionError("the fakes keep no item images: the analytics count from DynamoDB's, on moto "
+                             "(tests/e2e/test_analytics.py)")
+
+
+
+class FakeFrames(_Part):
+    """Working hours, withdrawn frames, and the places taken in each frame (a slot: its holders, its version)."""
+    def settings(self, org_id, location_id):
+        for where in (location_id, None) if location_id else (None,):
+            if (org_id, where) in self.w.frame_settings:
+                return deepcopy(self.w.frame_settings[(org_id, where)])
+        return FrameSettings()
+
+    def stored_settings(self, org_id, location_id):
+        return deepcopy(self.w.frame_settings.get((org_id, location_id)))
+
+    def save_settings(self, org_id, location_id, settings) -> None:
+        self.w.frame_settings[(org_id, location_id)] = deepcopy(settings)
+
+    def withdrawn(self, org_id, job_id):
+        return deepcopy(self.w.withdrawn.get((org_id, job_id), Withdrawn()))
+
+    def withdraw(self, org_id, job_id, withdrawn) -> None:
+        self.w.withdrawn[(org_id, job_id)] = deepcopy(withdrawn)
+
+    def booked(self, org_id, location_id, start, end, excluding):
+        jobs = FakeJobs(self.w)
+        visits = [a for a in jobs.appointments_starting(org_id, start, end)
+                  if a.status in OPEN_APPOINTMENT and a.id != excluding]
+        of = jobs.get_many(org_id, {a.job_id for a in visits})
+        return [(a.id, a.window) for a in visits if a.job_id in of and of[a.job_id].location_id == location_id]
+
+    def slot(self, org_id, location_id, frame, excluding):
+        holders, version = self.w.slots.get((org_id, location_id, frame.start), (frozenset(), None))
+        still = []
+        for a in sorted(holders - {excluding, None}):
+            stored = self.w.appointments.get((org_id, job_id_of_appointment(a)), {}).get(a)
+            if stored and stored.status in OPEN_APPOINTMENT and frame.start <= stored.window.start < frame.end:
+                still.append(a)
+        return FrameSlot(location_id, frame.start, frozenset(holders), version), still
+
+    def pick(self, job, slot, holders, appointment_id, withdrawn, note) -> None:
+        """Everything checked before anything is written, as the transaction does."""
+        key = (job.org_id, slot.location_id, slot.start)
+        if self.w.slots.get(key, (frozenset(), None))[1] != slot.version or \
+                any(n.id == note.id for n in self.w.notes.get((job.org_id, job.id), [])):
+            raise VersionConflict()
+        FakeJobs(self.w).save(job)  # VersionConflict (and nothing written) if the job or a visit moved on
+        self.w.slots[key] = (frozenset(holders) | {appointment_id}, (slot.version or 0) + 1)
+        self.withdraw(job.org_id, job.id, withdrawn)
+        FakeNotes(self.w).add(job.org_id, note)
+
+    def claim_told(self, org_id, job_id, note_id, now):
+        if (org_id, job_id, note_id) in self.w.told:
+            return False
+        self.w.told.add((org_id, job_id, note_id))
+        return True
+
+    def release_told(self, org_id, job_id, note_id) -> None:
+        self.w.told.discard((org_id, job_id, note_id))
+
+
+class FakeTallies(_Part):
+    """The analytics counters: per dimension value and day, each fact (its mark) counted once."""
+    def marks(self, org_id, job_id):
+        return {mark: deepcopy(where) for (o, j, mark), where in self.w.tally_marks.items() if (o, j) == (org_id, job_id)}
+
+    def job_context(self, org_id, job_id):
+        """What the counting reads of the stored job: the organization's zone, the job's channel and location,
+        each visit's technician and start."""
+        org, job = self.w.organizations.get(org_id), self.w.jobs.get((org_id, job_id))
+        visits = self.w.appointments.get((org_id, job_id), {}).values()
+        return (org.time_zone if org else None,
+                {"channel": job.channel, "location_id": job.location_id} if job else None,
+                [{"appointment_id": a.id, "technician_id": a.technician_id, "window_start": stamp(a.window.start)}
+                 for a in visits])
+
+    def count(self, org_id, job_id, mark, where, counts, at, keep_where=False):
+        if (org_id, job_id, mark) in self.w.tally_marks:
+            return False
+        self.w.tally_marks[(org_id, job_id, mark)] = where if keep_where else None
+        for dimension, sort_key in where.sort_keys().items():
+            total = self.w.tallies.setdefault((org_id, dimension, sort_key), {})
+            for metric, n in counts.items():
+                total[metric] = total.get(metric, 0) + int(n)
+        return True
+
+    def read(self, org_id, dimension, first, last):
+        low, high = first.isoformat(), last.isoformat() + "#\uffff"
+        return sorted((sort_key, dict(counts)) for (o, d, sort_key), counts in self.w.tallies.items()
+                      if (o, d) == (org_id, dimension) and low <= sort_key <= high)

@@ -8,12 +8,19 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib import bootstrap
-from chalicelib.domain.messages import Direction, Message, MessageStatus
-from chalicelib.notify.queue import Entry, TextQueue
+from chalicelib.bootstrap import store_repositories
+from chalicelib.domain.customers import Customer
+from chalicelib.domain.jobs import Job
+from chalicelib.domain.messages import Message, MessageStatus, new_message
+from chalicelib.domain.pacing import QueuedText as Entry
+from chalicelib.domain.status import AppointmentAction
+from chalicelib.domain.values import TimeFrame
+from chalicelib.notify.queue import TextQueue
 from chalicelib.notify.senders import Senders
-from chalicelib.services import delivery, governor
+from chalicelib.services.outbox import dispatch as delivery
+from chalicelib.services.outbox import drain as governor
+from chalicelib.services.people import create_organization
 from chalicelib.services.repositories import Repositories
-from chalicelib.store.messages import message_id
 from chalicelib.store.rates import SendRates
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 08:00 in Denver
@@ -84,19 +91,34 @@ def via(provider) -> Senders:
     return Senders(sms=provider, whatsapp=None, email=None, voice=None, texts=TextQueue())
 
 
-def claimed_texts(repos: Repositories, n: int, seed: int) -> list[Message]:
+def claimed_texts(repos: Repositories, n: int, seed: int, scenarios: list[str] | None = None) -> list[Message]:
     """`n` texts claimed in the ledger as the stream and the sweep claim them: a mix of urgent (en route,
-    arrived) and routine (reminders, confirmations), of one and two SMS parts, in a shuffled order."""
+    arrived) and routine (reminders, confirmations), of one and two SMS parts, in a shuffled order. Each is
+    about a visit of its own customer that is as the text says (the drainer judges it on the job before it
+    goes)."""
     rnd = random.Random(seed)
+    org, dispatcher = create_organization(repos, name="Acme", slug=f"acme-{seed}", time_zone="America/Denver",
+                                          sms_number=NUMBER, dispatcher_name="Dana", dispatcher_email="d@acme.example")
     texts = []
     for i in range(n):
-        scenario = rnd.choice(["en_route", "arrived", "reminder", "booking_confirmation", "reminder"])
+        scenario = scenarios[i] if scenarios else rnd.choice(["en_route", "arrived", "reminder",
+                                                              "booking_confirmation", "reminder"])
         parts = rnd.choice([1, 1, 1, 2])
-        key = f"{scenario}:appt_{i}"
-        m = Message(id=message_id("org_1", f"job_{i}", key), org_id="org_1", job_id=f"job_{i}", key=key,
-                    direction=Direction.OUTBOUND, sender=NUMBER, recipient=f"+1720555{i:04d}",
-                    body=f"text {i}|{parts}|", status=MessageStatus.QUEUED, segments=parts, created_at=START,
-                    updated_at=START, scenario=scenario, channel="sms")
+        phone = f"+1720555{i:04d}"
+        repos.customers.add(Customer(f"cus_{i}", org.id, "Sam", phone, START, time_zone="America/Denver"))
+        job = Job.create(org.id, f"cus_{i}", "Furnace", START)
+        appointment = job.schedule(TimeFrame(START + timedelta(days=1), START + timedelta(days=1, hours=2)), START,
+                                   dispatcher.id)
+        if scenario in ("en_route", "arrived"):
+            job.change_appointment_status(appointment.id, AppointmentAction.EN_ROUTE, START)
+        if scenario == "arrived":
+            job.change_appointment_status(appointment.id, AppointmentAction.START, START)
+        repos.jobs.save(job)
+        key = f"{scenario}:{appointment.id}"
+        m = new_message(org.id, job.id, key, sender=NUMBER, recipient=phone, body=f"text {i}|{parts}|", now=START,
+                        scenario=scenario, appointment_id=appointment.id, window=appointment.window,
+                        time_zone="America/Denver")
+        m.segments = parts
         assert repos.messages.claim(m, []) is None
         texts.append(m)
     return texts
@@ -107,7 +129,7 @@ def max_parts_in_a_second(accepted) -> int:
 
 
 def test_a_burst_of_500_texts_all_go_once_within_the_rate_urgent_first(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
     SendRates().set_rate(NUMBER, 5)
     provider = ThrottlingProvider(seconds, limit=5, spurious_every=37)
     texts = claimed_texts(repos, 500, seed=18)
@@ -132,7 +154,7 @@ def test_a_burst_of_500_texts_all_go_once_within_the_rate_urgent_first(aws, queu
 
 
 def test_a_provider_slower_than_configured_is_backed_off_never_failed(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
     SendRates().set_rate(NUMBER, 10)  # the operator thinks 10; the carrier grants 3
     provider = ThrottlingProvider(seconds, limit=3)
     texts = claimed_texts(repos, 60, seed=3)
@@ -149,7 +171,7 @@ def test_a_provider_slower_than_configured_is_backed_off_never_failed(aws, queue
 
 
 def test_a_redelivered_entry_finds_the_text_sent_and_sends_nothing(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
     provider = ThrottlingProvider(seconds, limit=100)
     (m,) = claimed_texts(repos, 1, seed=1)
     delivery.deliver(repos, via(provider), m)
@@ -163,7 +185,7 @@ def test_a_redelivered_entry_finds_the_text_sent_and_sends_nothing(aws, queues, 
 
 
 def test_what_a_run_cannot_send_in_its_time_is_left_for_the_next_within_the_rate(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
     SendRates().set_rate(NUMBER, 3)
     provider = ThrottlingProvider(seconds, limit=3)
     texts = claimed_texts(repos, 40, seed=7)
@@ -181,7 +203,7 @@ def test_what_a_run_cannot_send_in_its_time_is_left_for_the_next_within_the_rate
 
 
 def test_a_refusal_other_than_rate_is_recorded_and_held_for_a_retry(aws, queues, seconds):
-    repos = Repositories()
+    repos = store_repositories()
 
     class Refusing:
         def send(self, to, body, origination):
@@ -205,3 +227,28 @@ def test_admin_sets_an_identitys_send_rate(aws, capsys):
     assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "0"]) == 0
     assert '"parts_per_second": 1.0' in capsys.readouterr().out  # back to a 10DLC number's default
     assert main(["set-send-rate", "--identity", "+13035550100", "--parts-per-second", "-3"]) == 1
+
+
+def test_a_text_judged_again_at_the_provider_door_is_dropped_after_a_stop_and_held_in_quiet_hours(aws, queues,
+                                                                                               seconds):
+    """The one rule right before the provider call: a STOP that came while the text waited in the queue drops
+    it (recorded with the reason); a routine text whose turn comes at 21:00 in the customer's zone goes back
+    to held, until its moment after 08:00."""
+    from chalicelib.domain.consent import ConsentEvent, ConsentRecord
+    repos = store_repositories()
+    provider = ThrottlingProvider(seconds, limit=100)
+    stopped, late = claimed_texts(repos, 2, seed=4, scenarios=["en_route", "reminder"])
+    for m in (stopped, late):
+        delivery.deliver(repos, via(provider), m)
+    repos.consent.add(ConsentRecord(stopped.org_id, "sms", stopped.recipient, ConsentEvent.OPT_OUT, "sms:in-1",
+                                    seconds.moment()))
+    seconds.t = datetime(2026, 12, 2, 4, 0, tzinfo=UTC).timestamp()  # 21:00 in Denver
+
+    report = governor.drain(repos, via(provider), budget=60, now=seconds.now, sleep=seconds.sleep)
+
+    assert provider.accepted == [] and (report.sent, report.skipped) == (0, 2)
+    dropped = repos.messages.claimed(stopped.org_id, stopped.job_id, stopped.key)
+    assert (dropped.status, dropped.error) == (MessageStatus.SUPPRESSED, "customer opted out")
+    held = repos.messages.claimed(late.org_id, late.job_id, late.key)
+    assert held.status is MessageStatus.HELD
+    assert datetime(2026, 12, 2, 15, 0, tzinfo=UTC) <= held.release_at < datetime(2026, 12, 2, 16, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Keys written over several partitions (issue 18, sized by bench/capacity.py) still read back whole:
+"""Keys written over several partitions (issue 18, sized by bench/capacity) still read back whole:
 the due index over DUE_SHARDS partitions per hour, the analytics counters over TALLY_SHARDS per
 dimension. Every item exactly once, in order, also when the shard count is raised with items pending."""
 import random
@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from chalicelib.bootstrap import store_repositories
 from chalicelib.domain.timers import Timer, TimerKind
-from chalicelib.services.repositories import Repositories
 from chalicelib.store import due, tallies
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -30,7 +30,7 @@ def keys_stamp(moment: datetime) -> str:
 
 def test_the_due_index_over_16_shards_returns_every_item_once_in_due_order(aws, monkeypatch):
     monkeypatch.setenv("DUE_SHARDS", "16")
-    repos = Repositories()
+    repos = store_repositories()
     placed = put_timers(repos, 240, seed=1, prefix="a")
 
     found, queries = due.due_between(NOW, NOW + timedelta(hours=3))
@@ -42,7 +42,7 @@ def test_the_due_index_over_16_shards_returns_every_item_once_in_due_order(aws, 
 
 
 def test_raising_the_due_shards_keeps_what_was_filed_before(aws, monkeypatch):
-    repos = Repositories()
+    repos = store_repositories()
     monkeypatch.setenv("DUE_SHARDS", "4")
     before = put_timers(repos, 60, seed=2, prefix="b")
     monkeypatch.setenv("DUE_SHARDS", "12")
@@ -56,7 +56,7 @@ def test_raising_the_due_shards_keeps_what_was_filed_before(aws, monkeypatch):
 
 def test_each_shards_sweep_reads_its_own_partitions_and_together_they_read_every_item_once(aws, monkeypatch):
     monkeypatch.setenv("DUE_SHARDS", "8")
-    repos = Repositories()
+    repos = store_repositories()
     placed = put_timers(repos, 160, seed=4, prefix="d")
 
     read = [due.due_between(NOW, NOW + timedelta(hours=3), shard) for shard in range(8)]

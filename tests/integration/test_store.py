@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.bootstrap import store_repositories
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.errors import Conflict, InvalidTransition, NotFound, VersionConflict
 from chalicelib.domain.jobs import Job
@@ -13,14 +14,13 @@ from chalicelib.domain.values import TimeFrame
 from chalicelib.services import jobs as job_service
 from chalicelib.services.access import Caller
 from chalicelib.services.people import create_organization
-from chalicelib.services.repositories import Repositories
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def repos(aws):
-    return Repositories()
+    return store_repositories()
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_access_patterns_answer_by_key(repos, tenant):
 
 def test_a_sweep_runs_loader_reads_the_organizations_own_items_once_and_the_customer_every_time(repos, tenant):
     """The 8:00 reminders of a large zone would otherwise each read the organization's profile, settings,
-    channels and technician from its one partition (bench/capacity.py)."""
+    channels and technician from its one partition (bench/capacity)."""
     import botocore.client
     org, _, _ = tenant
     repos.customers.add(Customer(id="cus_2", org_id=org.id, name="Lee", phone="+13035550188", created_at=NOW))

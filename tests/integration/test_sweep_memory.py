@@ -1,5 +1,5 @@
 """A sweep run holds its shard's whole due read in memory (store/due.due_between). At the busiest minute of a
-million-visit day (bench/capacity.py) that is ~29,000 items a shard, more than Chalice's default 128 MB can
+million-visit day (bench/capacity/day.py) that is ~29,000 items a shard, more than Chalice's default 128 MB can
 hold with the runtime: every run would be killed and the shard never swept. The memory the template gives
 the sweep must hold both, each measured here on the same code."""
 import os
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from chalicelib.bootstrap import store_repositories
 from chalicelib.config import environment
-from chalicelib.services.repositories import Repositories
 from chalicelib.store import due
 
 from .test_sharded_keys import NOW, put_timers
@@ -29,14 +29,14 @@ def measured(code: str) -> float:
 
 
 def test_the_sweeps_memory_holds_the_runtime_and_its_shards_backlog_at_the_busiest_minute(aws, monkeypatch):
-    peak_due = measured("import sys; sys.path.insert(0, 'bench'); import capacity as c; d = c.shape(c.VISITS); "
+    peak_due = measured("from bench.capacity import day as c; d = c.shape(c.VISITS); "
                         "print(max(sum(d[k][m] for k in c.SWEPT) for m in range(1440)))")
     # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child of this test would count pytest's
     runtime_mib = measured("import re, app, boto3; from chalicelib.services import sweep; "
                            "[boto3.client(s, region_name='us-east-1') for s in ('dynamodb', 'sqs', 'sns')]; "
                            "print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 1024)")
     monkeypatch.setenv("DUE_SHARDS", "1")
-    put_timers(Repositories(), 1000, seed=7, prefix="m")
+    put_timers(store_repositories(), 1000, seed=7, prefix="m")
     tracemalloc.start()
     try:
         found, _ = due.due_between(NOW, NOW + timedelta(hours=3), 0)

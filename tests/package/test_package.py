@@ -199,8 +199,8 @@ def emulated_aws():
     """moto on loopback with the table and bucket of infra/, and one organization with its dispatcher."""
     from moto.server import ThreadedMotoServer
 
+    from chalicelib.bootstrap import store_repositories
     from chalicelib.services.people import create_organization
-    from chalicelib.services.repositories import Repositories
     from devstack import emulator
     from devstack.provision import provision
     from tests.conftest import Operations
@@ -212,7 +212,7 @@ def emulated_aws():
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     try:
         queues = provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
-        org, dispatcher = create_organization(Repositories(), name="Smoke Services", slug="smoke", time_zone="America/Denver",
+        org, dispatcher = create_organization(store_repositories(), name="Smoke Services", slug="smoke", time_zone="America/Denver",
                                               sms_number="+13035550100", dispatcher_name="Dana Dispatch",
                                               dispatcher_email="dana@smoke.example")
     finally:

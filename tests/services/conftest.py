@@ -12,13 +12,7 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.domain.customers import Customer
-from chalicelib.domain.events import (
-    CustomerWrote,
-    FreeTextWritten,
-    appointment_events,
-    job_events,
-)
-from chalicelib.domain.messages import Direction, MessageStatus
+from chalicelib.domain.messages import MessageStatus
 from chalicelib.domain.people import Role
 from chalicelib.domain.values import TimeFrame
 from chalicelib.notify.senders import Senders
@@ -58,22 +52,6 @@ def clock():
     bootstrap.reset()
 
 
-def events_of(change) -> list:
-    """The domain events a fake write stands for (store/changes.events_of reads the same from a stream record)."""
-    if change[0] == "job":
-        _, old, new, appointments = change
-        found = list(job_events(old, new))
-        for before, after in appointments:
-            found += appointment_events(new.org_id, before, after)
-        return found
-    m = change[1]
-    if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and m.scenario is None:
-        return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
-    if m.direction is Direction.INBOUND:
-        return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]
-    return []
-
-
 @dataclass
 class Shop:
     """One organization (acme Services, Denver), its dispatcher, a technician and the customer Sam."""
@@ -104,7 +82,7 @@ class Shop:
         while self.world.changes:
             change = self.world.changes[0]
             try:
-                reactions.react(self.repos, self.senders, events_of(change))
+                reactions.react(self.repos, self.senders, self.repos.changes.events_of(change))
             except Exception as error:
                 return [error]
             self.world.changes.pop(0)

@@ -13,7 +13,7 @@ from chalicelib.domain.status import AppointmentAction
 from chalicelib.domain.values import TimeFrame
 from chalicelib.services import jobs as job_service
 from chalicelib.services.conversation import write_to_customer
-from chalicelib.services.delivery import SendFailed
+from chalicelib.services.outbox.dispatch import SendFailed
 
 from .conftest import NIGHT, SAM
 

@@ -363,7 +363,7 @@ def test_with_a_day_shorter_than_the_release_window_held_texts_still_go_that_mor
 
 
 def test_a_run_short_of_time_acts_on_the_late_technician_before_the_reminders_due_earlier(shop, noon, monkeypatch):
-    """The 8:00 reminders of a large zone are more than one run has time for (bench/capacity.py): the
+    """The 8:00 reminders of a large zone are more than one run has time for (bench/capacity): the
     delayed text of a visit whose window has just ended must not wait behind them (in its shard: one here)."""
     from chalicelib.services import sweep as sweep_service
     monkeypatch.setenv("DUE_SHARDS", "1")

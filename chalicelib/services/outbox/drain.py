@@ -1,10 +1,12 @@
-"""The send-rate governor: claimed SMS texts leave through the outbound queues, drained at each origination
-identity's parts per second, urgent texts first.
+"""The drainer: claimed SMS texts leave through the outbound queues at each origination identity's parts per
+second, urgent texts first, each judged again by the one rule right before the provider call (a text that
+waited behind a backlog goes only if it still may: not after a STOP, not in quiet hours, not untrue).
 
-Exactly once across the queue: a text is claimed in the ledger before it is queued (notifications.py);
-the drainer reads the ledger before sending (a text already sent, suppressed or gone is dropped from the
-queue), sends, marks it sent, and only then deletes the queue entry. A redelivered entry finds the text
-sent and does nothing. The provider's "too fast" (End User Messaging ThrottlingException, SNS Throttled)
+Exactly once across the queue: a text is claimed in the ledger before it is queued (compose.py); the
+drainer reads the ledger before sending (a text already sent, suppressed or gone is dropped from the
+queue), asks the rule (dropped: recorded suppressed; quiet hours: held again until its moment), sends,
+marks it sent, and only then deletes the queue entry. A redelivered entry finds the text sent and does
+nothing. The provider's "too fast" (End User Messaging ThrottlingException, SNS Throttled)
 is neither a failure nor a retry of the stream: the text goes back to the head of its lane and its
 identity pauses with a growing back-off. Any other refusal is recorded `failed` and the text is held for
 a retry a few minutes on, as the sweep does for a text it could not send.
@@ -14,42 +16,22 @@ received in per-identity lanes, so a slow identity never blocks a fast one, and 
 last second is kept (store/rates.py) for the next."""
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
 
 from aws_lambda_powertools import Logger
 
-from .. import clock, metrics
-from ..domain.errors import NotFound
-from ..domain.messages import Message, MessageStatus
-from ..domain.pacing import Lanes, SendWindow, Waiting, is_urgent
-from ..domain.scenarios import ScenarioName
-from ..domain.triggers import Trigger, why_not_now
-from ..notify.queue import Entry
-from ..notify.senders import Senders
-from ..store.rates import SendRates
-from . import ledger
-
-if TYPE_CHECKING:
-    from .repositories import Repositories
+from ... import clock
+from ...domain.errors import NotFound
+from ...domain.messages import MessageStatus
+from ...domain.pacing import Lanes, QueuedText, SendWindow, Waiting
+from ..ports import Senders
+from ..repositories import Repositories
+from . import judge, ledger
 
 logger = Logger(service="onmyway")
 THROTTLED = frozenset({"ThrottlingException", "Throttled", "ThrottledException", "TooManyRequestsException"})
 IN_HAND = 2000  # texts one run holds at most (each is in flight in SQS until sent or given back)
-SCENARIOS = frozenset(s.value for s in ScenarioName)
 POLL_EVERY = 1.0  # seconds between looks for new urgent texts while draining
-
-
-def governs(message: Message, senders: Senders) -> bool:
-    """SMS is what carriers rate-limit per identity; WhatsApp and email go straight out."""
-    return message.channel == "sms" and senders.texts is not None and senders.texts.configured()
-
-
-def enqueue(message: Message, senders: Senders) -> None:
-    senders.texts.put(Entry(message.org_id, message.job_id, message.key, message.sender, max(message.segments, 1),
-                      is_urgent(message.scenario)))
-    logger.info("text queued", extra={"message_id": message.id, "job_id": message.job_id,
-                                      "scenario": message.scenario, "urgent": is_urgent(message.scenario)})
 
 
 @dataclass
@@ -73,14 +55,20 @@ def _seconds() -> float:
     return clock.instant().timestamp()
 
 
-def drain(repos: "Repositories", senders: Senders, budget: float, *, now: Callable[[], float] = _seconds,
+def drain(repos: Repositories, senders: Senders, budget: float, *, now: Callable[[], float] = _seconds,
           sleep: Callable[[float], None] = time.sleep) -> DrainReport:
     """Send what is queued, each identity at its rate, for at most `budget` seconds (0: only what may go
     without waiting). What is left is given back to the queue for the next run."""
     queue = senders.texts
     if queue is None or not queue.configured():
         return DrainReport()
-    report, lanes, rates = DrainReport(), Lanes(), SendRates()
+    # Each text is judged on its job and on its recipient's consent records, read every time; the
+    # organization's settings once a run, as the sweep reads them (bench/capacity).
+    repos = replace(repos, contexts=repos.contexts.for_run())
+    # Each text is judged on its job and its customer, read every time; the organization's own items (its
+    # settings, channels) once a run, as the sweep reads them: a busy minute must not read its partition hot.
+    repos = replace(repos, contexts=repos.contexts.for_run())
+    report, lanes, rates = DrainReport(), Lanes(), repos.rates
     windows: dict[str, SendWindow] = {}
     deadline, received = now() + budget, [0]
     last_poll = _poll(queue, lanes, received, True, now)
@@ -134,7 +122,7 @@ def _poll(queue, lanes: Lanes, received: list[int], routine: bool, now: Callable
 
 def _send(repos, senders: Senders, waiting: Waiting, window: SendWindow, t: float, lanes: Lanes,
           report: DrainReport) -> None:
-    entry: Entry = waiting.ref[1]
+    entry: QueuedText = waiting.ref[1]
     try:
         message = repos.messages.claimed(entry.org_id, entry.job_id, entry.key)
     except NotFound:
@@ -143,15 +131,13 @@ def _send(repos, senders: Senders, waiting: Waiting, window: SendWindow, t: floa
         senders.texts.done(entry)  # sent already (a redelivery), suppressed, held again, or gone
         report.skipped += 1
         return
-    if why := _no_longer_true(repos, message):
-        message.status, message.error, message.updated_at = MessageStatus.SUPPRESSED, why, clock.now()
-        repos.messages.update(message)
-        senders.texts.done(entry)
+    moment = clock.now()
+    if not ledger.judged(repos, message, judge.again(repos, message, moment), moment):
+        senders.texts.done(entry)  # suppressed, or held again for the end of quiet hours: the sweep has it
         report.skipped += 1
-        logger.info("queued text dropped", extra={"message_id": message.id, "reason": why})
         return
     try:
-        message.provider_id = senders.send(message)
+        provider_id = senders.send(message)
     except Exception as error:
         if throttling(error):
             report.throttled += 1
@@ -161,42 +147,15 @@ def _send(repos, senders: Senders, waiting: Waiting, window: SendWindow, t: floa
             logger.warning("provider throttled; retrying", extra={"message_id": message.id,
                                                                    "attempt": waiting.attempts})
             return
-        _hold_for_retry(repos, message, error)
+        moment = clock.now()
+        ledger.failed(repos, message, error, moment)  # then back in the due index for the sweep to retry
+        ledger.hold_for_retry(repos, message, moment)
         senders.texts.done(entry)
         report.failed += 1
         return
     window.record(t, waiting.parts)
-    message.status, message.error, message.release_at = MessageStatus.SENT, None, None
-    message.updated_at = clock.now()
-    repos.messages.update(message)
+    ledger.sent(repos, message, provider_id, clock.now())
     senders.texts.done(entry)
-    metrics.text_sent(message.org_id, message.segments)
     report.sent += 1
     report.parts += waiting.parts
     report.by_identity[waiting.identity] = report.by_identity.get(waiting.identity, 0) + waiting.parts
-    logger.info("sent", extra={"message_id": message.id, "job_id": message.job_id, "scenario": message.scenario,
-                               "segments": message.segments})
-
-
-def _no_longer_true(repos, message: Message) -> str | None:
-    """Texts are true when they arrive: one that waited in the queue is judged again on the job as it is
-    now (an "on the way" text behind a backlog, after the technician arrived, is suppressed)."""
-    if not message.appointment_id or message.scenario not in SCENARIOS:
-        return None
-    try:
-        job = repos.jobs.get(message.org_id, message.job_id)
-    except NotFound:
-        return "the job is gone"
-    return why_not_now(Trigger(ScenarioName(message.scenario), message.key, message.appointment_id, message.window),
-                       job, clock.now())
-
-
-def _hold_for_retry(repos, message: Message, error: Exception) -> None:
-    """Refused for another reason than rate: recorded failed, then back in the due index for the sweep
-    (as services/sweep.py does with a text it could not send)."""
-    now = clock.now()
-    message.status, message.error, message.updated_at = MessageStatus.FAILED, f"{type(error).__name__}: {error}"[:500], now
-    repos.messages.update(message)
-    ledger.hold_for_retry(repos, message, now)
-    metrics.add("DeliveryFailures", message.org_id)
-    logger.warning("send failed; held for a retry", extra={"message_id": message.id, "reason": message.error})
