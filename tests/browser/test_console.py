@@ -122,8 +122,18 @@ def test_a_dispatcher_signs_in_books_a_job_and_assigns_it_from_the_keyboard(stac
     page.goto(base + "/console")
     expect(page.get_by_role("heading", name="OnMyWay dispatcher console")).to_be_visible()
     shoot(page, tmp_path, "1-sign-in")
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.method + " " + r.url.removeprefix(base)))
     page.get_by_role("button", name="Sign in as Dana Dispatch").click()
     expect(page.get_by_role("heading", name=re.compile("Day board Tuesday, December 1, 2026"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^New offers")).locator(".count")).to_have_text("0 waiting")
+    # The board's first draw: the day and the people, once each (bench/console.py measures these two);
+    # then the navigation's counts. Nothing else.
+    api = sorted(r for r in requested if not r.startswith("GET /console"))
+    assert api == sorted(["GET /appointments", "GET /users?limit=100", "GET /inbox?limit=100",
+                          "GET /jobs?status=new_offer&limit=100",
+                          *(f"GET /queues/{q}?limit=100" for q in ("unassigned", "escalation", "retention", "callback",
+                                                                  "intake"))]), api
     for lane in ("Ana Alvarez", "Ben Okafor", "Unassigned"):
         expect(page.get_by_role("region", name=lane)).to_be_visible()
     ben = page.get_by_role("region", name="Ben Okafor")
@@ -318,7 +328,7 @@ def test_a_user_deactivated_in_another_session_is_signed_out_on_their_next_call(
     assert call(base, "PATCH", f"/users/{ben['id']}", {"active": False}, token)[0] == 200
     try:
         page.get_by_role("link", name=re.compile("^Inbox")).click()
-        expect(page.get_by_text("Your account has been deactivated: you are signed out.")).to_be_visible()
+        expect(page.locator(".notice")).to_have_text("Your account has been deactivated: you are signed out.")
         expect(page.get_by_role("button", name="Sign in as Dana Dispatch")).to_be_visible()
         assert page.evaluate("sessionStorage.length") == 0
         shoot(page, tmp_path, "12-signed-out")
@@ -331,7 +341,7 @@ def test_sign_out_forgets_the_token(stack, desk):
     expect(desk.get_by_text("Signed in as Dana Dispatch")).to_be_visible()
     assert desk.evaluate("sessionStorage.length") == 1
     desk.get_by_role("button", name="Sign out").click()
-    expect(desk.get_by_text("You are signed out.").first).to_be_visible()
+    expect(desk.locator(".notice")).to_have_text("You are signed out.")
     assert desk.evaluate("sessionStorage.length") == 0
     desk.reload()
     expect(desk.get_by_role("button", name="Sign in as Dana Dispatch")).to_be_visible()

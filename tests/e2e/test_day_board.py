@@ -42,13 +42,13 @@ def test_the_day_is_one_call_in_window_order_in_the_organizations_zone(api, org,
     assert r.status == 200, r.body
     assert (r.body["date"], r.body["time_zone"], r.body["now"]) == ("2026-12-01", "America/Denver", "2026-12-01T17:00:00Z")
     assert [v["id"] for v in r.body["items"]] == [day["noon"][1], day["three"][1], day["late_evening"][1]]
-    noon = r.body["items"][0]
-    assert noon["job"]["id"] == day["noon"][0] and noon["job"]["status"] == "scheduled" and noon["job"]["version"] >= 1
-    assert noon["customer"]["name"] == "Sam Rivera" and noon["customer"]["phone_masked"] == "+1******0177"
+    first = r.body["items"][0]
+    assert first["job"]["id"] == day["noon"][0] and first["job"]["status"] == "scheduled" and first["job"]["version"] >= 1
+    assert first["customer"]["name"] == "Sam Rivera" and first["customer"]["phone_masked"] == "+1******0177"
     assert SAM not in str(r.body)  # the board never carries a whole number
-    assert (noon["technician_id"], noon["status"], noon["confirmation"]) == (day["ana"], "scheduled", "pending")
-    assert noon["actions"] == ["en_route", "start", "complete", "delay"] and noon["editable"] is True
-    assert noon["late"] is False
+    assert (first["technician_id"], first["status"], first["confirmation"]) == (day["ana"], "scheduled", "pending")
+    assert first["actions"] == ["en_route", "start", "complete", "delay"] and first["editable"] is True
+    assert first["late"] is False
     assert r.body["items"][1]["technician_id"] is None and r.body["next_token"] is None
     # by key and query only: the day index, one batch of jobs and one of customers (and the caller, the org)
     assert {op for _, op in aws_calls} <= {"GetItem", "Query", "BatchGetItem"}
@@ -107,8 +107,8 @@ def test_another_organizations_day_is_not_seen(api, org, other_org, day):
 
 
 def test_inbox_items_say_who_wrote_with_the_number_masked(api, org, stream, day):
-    from chalicelib.services.repositories import Repositories
-    number = Repositories().organizations.get(org.id).sms_number
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
     stream.settle()
     assert inbound(api, number, "Gate code is 4321", sender=SAM)["outcome"] == "recorded"
     stream.settle()

@@ -69,7 +69,7 @@ function LocalUsers({ onSignedIn }) {
 export function SignIn({ reason, onSignedIn }) {
   return html`<main id="main" class="sign-in" tabindex="-1">
     <h1>OnMyWay dispatcher console</h1>
-    ${reason && html`<p class="notice" role="status">${reason}</p>`}
+    ${reason && html`<p class="notice">${reason}</p>`}
     ${config.mode === 'local'
       ? html`<${LocalUsers} onSignedIn=${onSignedIn} />`
       : html`<button type="button" class="primary" onClick=${hostedSignIn}>Sign in</button>`}
