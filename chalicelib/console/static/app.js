@@ -70,7 +70,8 @@ function Console() {
     const heading = document.querySelector('main h1');
     if (heading) heading.focus();
   }, [where.screen, where.arg]);
-  const changed = () => refreshCounts();
+  // After a change: the counts now, and again once the stream has moved the queues (a second or two later).
+  const changed = () => { refreshCounts(); setTimeout(refreshCounts, 3000); };
   const { screen, arg } = where;
   let body;
   if (screen === 'job' && arg) body = html`<${JobScreen} id=${arg} changed=${changed} />`;
