@@ -5,7 +5,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from .schemas import AppointmentOut, DayQuery, In, InboxItemOut, Out, PageQuery  # noqa: F401 (PageQuery: for views)
+from .schemas import AppointmentOut, DayQuery, In, InboxItemOut, Out, PageQuery  # noqa: F401 (PageQuery: inbox.py takes its schemas from here)
 
 
 class BoardQuery(DayQuery):

@@ -4,7 +4,6 @@ const KEY = 'onmyway.console.token';
 export const base = new URL('.', location.href); // /console → /, /api/console → /api/ (the stage's prefix)
 let token = sessionStorage.getItem(KEY);
 let onSignOut = () => {};
-export const stats = { calls: 0 };
 
 export class ApiError extends Error {
   constructor(status, code, message, field) {
@@ -40,7 +39,6 @@ function fieldOf(message) {
 }
 
 export async function api(method, path, body, { ifMatch, auth = true } = {}) {
-  stats.calls += 1;
   const headers = {};
   if (auth && token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';

@@ -4,7 +4,7 @@
 import { all, api } from './api.js';
 import { nameOf, team, technicians } from './team.js';
 import {
-  ACTIONS, CONFIRMATION, STATUS, Field, FormError, Loading, Problem, announce, dayTime, html, time, tone,
+  ACTIONS, CONFIRMATION, STATUS, Field, FormError, Loading, Problem, dayTime, html, time, tone,
   useEffect, useSave, useState, window_, zonedToIso, getZone,
 } from './ui.js';
 

@@ -3,7 +3,7 @@
 import { api, claims } from './api.js';
 import { nameOf, team } from './team.js';
 import {
-  CONFIRMATION, Field, FormError, Loading, Problem, QUEUES, announce, dayTime, html, time, useEffect, useSave,
+  CONFIRMATION, Field, FormError, Loading, Problem, QUEUES, dayTime, html, time, useEffect, useSave,
   useState, window_, zonedToIso,
 } from './ui.js';
 
