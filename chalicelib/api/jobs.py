@@ -6,9 +6,9 @@ from ..domain.people import Role
 from ..domain.status import AppointmentAction
 from ..domain.values import TimeFrame
 from ..services import jobs, people
-from . import schemas as s
+from . import jobs_schemas as s
 from . import views
-from .consent_schemas import ConsentRecordOut
+from .consent_schemas import ConsentOut
 from .routing import Call, endpoint
 
 bp = Blueprint(__name__)
@@ -32,7 +32,7 @@ def get_customer(call: Call, customer_id: str):
 
 
 @endpoint(bp, "GET", "/customers/{customer_id}/consent", "Every opt-in, opt-out and HELP of the customer, oldest first",
-          roles=DISPATCHER, response=ConsentRecordOut)
+          roles=DISPATCHER, response=ConsentOut)
 def customer_consent(call: Call, customer_id: str):
     return {"items": [views.consent_record(r) for r in people.consent(bootstrap.repos(), call.caller, customer_id)]}
 
