@@ -1,15 +1,13 @@
 """What a text is filled with and whether it goes (domain/texts.py), on a job built with the aggregate."""
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.jobs import Job
-from chalicelib.domain.messages import MessageStatus
 from chalicelib.domain.people import Organization
 from chalicelib.domain.recipients import RecipientContext
-from chalicelib.domain.scenarios import DEFAULTS, MessagingSettings
+from chalicelib.domain.scenarios import MessagingSettings
 from chalicelib.domain.status import AppointmentAction as AA
-from chalicelib.domain.texts import Decision, decide, variables
+from chalicelib.domain.texts import variables
 from chalicelib.domain.triggers import Trigger
 from chalicelib.domain.values import TimeFrame
 
@@ -50,16 +48,3 @@ def test_an_eta_is_said_only_while_it_is_ahead():
     assert variables(context(), job, visit, trigger, "", NOON)["on_the_way"] is True
 
 
-def test_a_held_text_waits_for_a_moment_before_the_visit_and_an_unreachable_customer_gets_nothing():
-    job, visit = booked()
-    soon = TimeFrame(datetime(2026, 12, 2, 15, 10, tzinfo=UTC), datetime(2026, 12, 2, 17, 0, tzinfo=UTC))  # 8:10
-    visit.window = soon
-    trigger = Trigger("booking_confirmation", "booking_confirmation:k", visit.id, soon)
-    held = decide(DEFAULTS["booking_confirmation"], context(), trigger, job, NIGHT, timedelta(minutes=60))
-    assert held.status is MessageStatus.HELD
-    assert datetime(2026, 12, 2, 15, 0, tzinfo=UTC) <= held.release_at < datetime(2026, 12, 2, 15, 5, tzinfo=UTC)
-    assert held.unreachable() == Decision(MessageStatus.SUPPRESSED, "the customer cannot be reached on any channel",
-                                          held.release_at)
-    off = replace(DEFAULTS["booking_confirmation"], enabled=False)
-    dropped = decide(off, context(), trigger, job, NIGHT)
-    assert dropped.unreachable() is dropped and dropped.why == "scenario turned off"
