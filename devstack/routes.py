@@ -6,13 +6,14 @@ from chalice import Blueprint, Response
 from pydantic import AwareDatetime, Field, model_validator
 
 from chalicelib import bootstrap, clock
+from chalicelib.api import errors, views
 from chalicelib.api import schemas as s
-from chalicelib.api import views
 from chalicelib.api.routing import Call, endpoint
 from chalicelib.domain.errors import ValidationError
 
 from . import demo, pages
 from .clock import SimulatedClock
+from .driver import NotSettled
 from .tokens import mint
 
 bp = Blueprint(__name__)
@@ -119,7 +120,10 @@ def dev_whatsapp(call: Call):
 
 @endpoint(bp, "POST", "/dev/settle", "Returns once the stream is drained and due timers have run", public=True)
 def dev_settle(call: Call):
-    DRIVER["driver"].settle()
+    try:
+        DRIVER["driver"].settle()
+    except NotSettled as stuck:  # the stage's own failure, said as such (not "something went wrong")
+        return errors.error(500, "not_settled", str(stuck))
     return {"now": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 

@@ -3,23 +3,19 @@ analytics"); also the OpenAPI document's schemas."""
 from datetime import date
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
+from ..domain import values
 from ..domain.analytics import GROUP_BY
-from .schemas import In, Model, one_of
+from .schemas import In, Model, domain_rule, one_of
 
 MAX_DAYS = 366
 
 
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError("must be a date, YYYY-MM-DD") from None
-
-
-Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a day of the organization, YYYY-MM-DD"),
-                AfterValidator(_day)]
+# In the API's sane range (2000-2100): a day at the calendar's edge cannot be stepped from (30 days back).
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                           description="a day of the organization, YYYY-MM-DD, 2000-01-01 to 2100-12-31"),
+                domain_rule(values.calendar_day)]
 
 
 class RangeQuery(In):

@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
-from . import schemas as s
+from . import feedback_schemas as s
 from .routing import Call, endpoint
 
 bp = Blueprint(__name__)

@@ -10,9 +10,10 @@ from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from ..domain.frames import LIMITS, MAX_AVAILABILITY, WEEKDAYS, FrameSource
 from ..domain.people import Role
 from ..domain.scenarios import LinkPurpose
-from . import pages as p
+from . import jobs_schemas, notes_schemas, page_views, views
 from . import schemas as s
-from . import views
+from .page_responses import CODES as PAGE_CODES
+from .page_responses import HEADERS, POSTED, document, html_answer, json_answer, link_problem, posted, wants_json
 from .routing import Call, endpoint
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 bp = Blueprint(__name__)
 PURPOSES = (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE)  # the status page's "another time" opens the same picker
-CODES = {**p.CODES, "frame_taken": 409}
+CODES = {**PAGE_CODES, "frame_taken": 409}
 
 
 # -- the customer's pages --------------------------------------------------------------------------
@@ -37,7 +38,7 @@ def _as_json(c: "service.Choice") -> dict:
 
 
 def _error(e: DomainError) -> Response:
-    return p._json({"error": {"code": e.code, "message": e.message}}, CODES.get(e.code, 400))
+    return json_answer({"error": {"code": e.code, "message": e.message}}, CODES.get(e.code, 400))
 
 
 def _picker(link, token: str, root: str, base: str, status: int = 200, *, error: DomainError | None = None,
@@ -48,23 +49,23 @@ def _picker(link, token: str, root: str, base: str, status: int = 200, *, error:
     try:
         c = service.choice(bootstrap.repos(), link)
     except (NotFound, LinkExpired) as e:
-        return p._link_problem(e, root)
+        return link_problem(bp.current_request, e, root)
     except service.NotMovable as e:
-        if p._wants_json():
+        if wants_json(bp.current_request):
             return _error(e)
         org = customer_page.company(bootstrap.repos(), link.org_id)
-        return p._html("problem.html", 409, root=root, page=None, heading="This visit can no longer be moved online",
-                       company=org.name, phone=org.sms_number,
-                       text=f"It is under way or done. To change anything, please call {org.name}.")
-    if p._wants_json():
-        return _error(error) if error else p._json(_as_json(c), status)
+        return html_answer("problem.html", 409, root=root, page=None,
+                           heading="This visit can no longer be moved online", company=org.name, phone=org.sms_number,
+                           text=f"It is under way or done. To change anything, please call {org.name}.")
+    if wants_json(bp.current_request):
+        return _error(error) if error else json_answer(_as_json(c), status)
     field = error.field if isinstance(error, ValidationError) else None
     message = error.message.removeprefix(f"{field}: ") if error and field else (error and error.message)
     message = message and message[0].upper() + message[1:]
     body = _as_json(c)
     stf = {"frames": body["frames"], "current_text": body["window_text"], "rebook": c.target is None}
-    return p._html("frames.html", status, root=root, base=base, token=token, page=customer_page.view(c.visit),
-                   stf=stf, error=message, error_field=field, values=values or {}, done=done)
+    return html_answer("frames.html", status, root=root, base=base, token=token, page=page_views.view(c.visit),
+                       stf=stf, error=message, error_field=field, values=values or {}, done=done)
 
 
 def stf_page(link, token: str, done: str | None) -> Response:
@@ -83,7 +84,7 @@ def frames(token: str):
     try:
         link = _open(token)
     except (NotFound, LinkExpired) as e:
-        return p._link_problem(e, root)
+        return link_problem(bp.current_request, e, root)
     return _picker(link, token, root, "")
 
 
@@ -93,28 +94,28 @@ def _act(token: str, run, done: str, created: bool = False) -> Response:
     try:
         link = _open(token)
     except (NotFound, LinkExpired) as e:
-        return p._link_problem(e, root)
+        return link_problem(bp.current_request, e, root)
     values: dict = {}
     try:
-        values = p._posted()
+        values = posted(bp.current_request)
         run(link, values)
     except (NotFound, LinkExpired) as e:
-        return p._link_problem(e, root)
+        return link_problem(bp.current_request, e, root)
     except DomainError as e:
         kept = {k: v for k, v in values.items() if isinstance(v, str)}
         return _picker(link, token, root, "", CODES.get(e.code, 400), error=e, values=kept)
-    if p._wants_json():
+    if wants_json(bp.current_request):
         return _picker(link, token, root, "", 201 if created else 200)
-    return Response(body="", status_code=303, headers={**p.HEADERS, "Location": f"../{token}?done={done}"})
+    return Response(body="", status_code=303, headers={**HEADERS, "Location": f"../{token}?done={done}"})
 
 
-@bp.route("/c/{token}/pick", methods=["POST"], content_types=p.POSTED)
+@bp.route("/c/{token}/pick", methods=["POST"], content_types=POSTED)
 def pick(token: str):
     from ..services import frames as service
     return _act(token, lambda link, v: service.pick(bootstrap.repos(), link, v.get("start")), "picked")
 
 
-@bp.route("/c/{token}/none-work", methods=["POST"], content_types=p.POSTED)
+@bp.route("/c/{token}/none-work", methods=["POST"], content_types=POSTED)
 def none_work(token: str):
     from ..services import frames as service
     return _act(token, lambda link, v: service.none_work(bootstrap.repos(), link, v.get("availability")), "callback",
@@ -145,16 +146,16 @@ class NoneWorkIn(s.Model):
     availability: Annotated[str, Field(max_length=MAX_AVAILABILITY)]
 
 
-p._document("GET", "/c/{token}/frames", "Time frames the customer may pick, soonest first (HTML; JSON on Accept)",
-            response=PickerOut)
-p._document("POST", "/c/{token}/pick", "Move the visit to a frame; 409 frame_taken", PickIn, PickerOut)
-p._document("POST", "/c/{token}/none-work", "None of the frames work: the callback queue", NoneWorkIn, PickerOut, 201)
+document("GET", "/c/{token}/frames", "Time frames the customer may pick, soonest first (HTML; JSON on Accept)",
+         response=PickerOut)
+document("POST", "/c/{token}/pick", "Move the visit to a frame; 409 frame_taken", PickIn, PickerOut)
+document("POST", "/c/{token}/none-work", "None of the frames work: the callback queue", NoneWorkIn, PickerOut, 201)
 
 
 # -- the dispatcher's side -------------------------------------------------------------------------
 
 class OffersOut(s.Model):
-    appointment: s.AppointmentOut
+    appointment: jobs_schemas.AppointmentOut
     source: s.one_of(FrameSource)
     frames: list[s.FrameIn] = Field(description="what the customer's link shows now: soonest first, none full "
                                                 "or withdrawn")
@@ -207,7 +208,7 @@ def get_offers(call: Call, appointment_id: str):
 
 @endpoint(bp, "POST", "/appointments/{appointment_id}/send-time-frames",
           "Text the customer a link to pick a time frame (sent by the stream handler; once a day per visit)",
-          roles=(Role.DISPATCHER,), response=s.MessageOut, status=201)
+          roles=(Role.DISPATCHER,), response=notes_schemas.MessageOut, status=201)
 def send_time_frames(call: Call, appointment_id: str):
     from ..services import frames as service
     return views.message(service.send_link(bootstrap.repos(), call.caller, appointment_id))

@@ -7,7 +7,7 @@ from .. import bootstrap
 from ..domain.people import Role
 from ..domain.status import AppointmentAction
 from ..domain.values import TimeFrame
-from . import schemas as s
+from . import jobs_schemas as s
 from . import views
 from .consent_schemas import ConsentOut
 from .routing import Call, endpoint

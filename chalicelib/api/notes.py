@@ -3,14 +3,15 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.notes import Visibility
-from . import schemas as s
+from . import notes_schemas as s
 from . import views
 from .routing import Call, endpoint
+from .schemas import PageQuery
 
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "GET", "/jobs/{job_id}/notes", "Notes the caller may see, oldest first", query=s.PageQuery,
+@endpoint(bp, "GET", "/jobs/{job_id}/notes", "Notes the caller may see, oldest first", query=PageQuery,
           response=s.NoteOut)
 def list_notes(call: Call, job_id: str):
     from ..services import notes
@@ -33,7 +34,7 @@ def add_photo(call: Call, job_id: str):
     return views.photo(photo, upload_url=url)
 
 
-@endpoint(bp, "GET", "/jobs/{job_id}/photos", "Photos the caller may see, with download URLs", query=s.PageQuery,
+@endpoint(bp, "GET", "/jobs/{job_id}/photos", "Photos the caller may see, with download URLs", query=PageQuery,
           response=s.PhotoOut)
 def list_photos(call: Call, job_id: str):
     from ..services import notes
@@ -42,7 +43,7 @@ def list_photos(call: Call, job_id: str):
 
 
 @endpoint(bp, "GET", "/jobs/{job_id}/messages", "The customer conversation, oldest first, with status",
-          query=s.PageQuery, response=s.MessageOut)
+          query=PageQuery, response=s.MessageOut)
 def list_messages(call: Call, job_id: str):
     from ..services import conversation
     page = conversation.list_messages(bootstrap.repos(), call.caller, job_id, call.query.limit, call.query.next_token)

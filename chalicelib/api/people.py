@@ -3,15 +3,16 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
-from . import schemas as s
+from . import people_schemas as s
 from . import views
 from .routing import Call, endpoint
+from .schemas import PageQuery
 
 bp = Blueprint(__name__)
 DISPATCHER = (Role.DISPATCHER,)
 
 
-@endpoint(bp, "GET", "/users", "Users of the organization", roles=DISPATCHER, query=s.PageQuery, response=s.UserOut)
+@endpoint(bp, "GET", "/users", "Users of the organization", roles=DISPATCHER, query=PageQuery, response=s.UserOut)
 def list_users(call: Call):
     from ..services import people
     return views.page(people.list_users(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token), views.user)
@@ -50,7 +51,7 @@ def report_position(call: Call):
     return s.PositionOut.model_validate(position).model_dump(mode="json")
 
 
-@endpoint(bp, "GET", "/settings/locations", "Locations (branches)", roles=DISPATCHER, query=s.PageQuery,
+@endpoint(bp, "GET", "/settings/locations", "Locations (branches)", roles=DISPATCHER, query=PageQuery,
           response=s.LocationOut)
 def list_locations(call: Call):
     from ..services import people

@@ -6,7 +6,7 @@ from .. import bootstrap
 from ..domain.people import Role
 from ..domain.queues import EntryState, Outcome
 from ..domain.values import TimeFrame
-from . import schemas as s
+from . import queues_schemas as s
 from . import views
 from .routing import Call, endpoint
 

@@ -7,7 +7,7 @@ from .. import bootstrap
 from ..domain.people import Role
 from ..domain.scenarios import QuietHours
 from ..domain.values import subdivision
-from . import schemas as s
+from . import settings_schemas as s
 from .routing import Call, endpoint
 
 bp = Blueprint(__name__)

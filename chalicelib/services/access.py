@@ -49,8 +49,8 @@ def authenticate(repos: Repositories, org_id: str | None, user_id: str | None) -
         user = repos.users.get(org_id, user_id)
     except NotFound:
         raise Unauthorized("unknown user") from None
-    if not user.active:
-        raise Forbidden("this user is deactivated")
+    if not user.active:  # as a bad token: the console and the app sign them out (docs/api.md)
+        raise Unauthorized("this user is deactivated")
     return Caller(user)
 
 

@@ -49,11 +49,10 @@ def entries(repos: Repositories, caller: Caller, name: str, state: EntryState | 
 
 
 def visits_of(repos: Repositories, caller: Caller, name: str, listed: list[QueueEntry]) -> dict[str, Appointment]:
-    """The unassigned queue's visits as they are now, by appointment id, to assign them from the list;
-    nothing for the other queues."""
+    """The entries' visits as they are now, by appointment id (one batch read): to assign them from the
+    unassigned list, to see the window an escalation or retention call is about."""
     caller.require(Role.DISPATCHER)
-    if queue_name(name) != QueueName.UNASSIGNED:
-        return {}
+    queue_name(name)
     return repos.jobs.appointments_by_id(caller.org_id, {e.appointment_id for e in listed})
 
 

@@ -334,3 +334,28 @@ def test_what_the_functions_load_lazily_works_from_the_unzipped_package(task, em
     assert result["text"] == "Acme: Ana is on the way"
     assert result["phones"] == ["+13035550142", "+447911123456"]
     assert set(result["clients"]) == SERVICES and "X-Amz-Signature=" in result["upload"]
+
+
+def test_the_console_ships_in_the_package_and_signs_in_with_the_hosted_sign_in_and_pkce(packaged):
+    """GET /console serves files of chalicelib/console: they must be in the zip. Deployed, the console signs in
+    by Cognito's hosted sign-in (code flow, a public client: PKCE) and learns where from the API's environment."""
+    path, t = packaged
+    from chalicelib import console
+    with zipfile.ZipFile(path.parent / "deployment.zip") as z:
+        names = set(z.namelist())
+    shipped = {f"chalicelib/console/static/{name}" for name in console.assets()} | {"chalicelib/console/index.html"}
+    assert shipped <= names, shipped - names
+    assert {"chalicelib/console/vendor/htm-3.1.1.LICENSE", "chalicelib/console/vendor/preact.LICENSE"} <= names
+    r = t["Resources"]
+    client = r["ConsoleAppClient"]["Properties"]
+    assert client["GenerateSecret"] is False and client["AllowedOAuthFlows"] == ["code"]
+    assert client["AllowedOAuthFlowsUserPoolClient"] is True and "openid" in client["AllowedOAuthScopes"]
+    assert client["CallbackURLs"] == client["LogoutURLs"] == [{"Ref": "ConsoleUrl"}]
+    assert "custom:org_id" in client["ReadAttributes"] and "custom:org_id" not in client["WriteAttributes"]
+    assert r["ConsoleSignInDomain"]["Properties"] == {"Domain": {"Ref": "ConsoleDomainPrefix"},
+                                                      "UserPoolId": {"Ref": "UserPool"}}
+    variables = r["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["CONSOLE_CLIENT_ID"] == {"Ref": "ConsoleAppClient"}
+    assert "${ConsoleSignInDomain}.auth.${AWS::Region}.amazoncognito.com" in variables["COGNITO_DOMAIN"]["Fn::Sub"]
+    routes = t["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    assert "/console" in routes and "/console/{version}/{name}" in routes
