@@ -1,5 +1,6 @@
 """The message ledger (services/outbox/ledger.py) on the twins: each outcome of a send is recorded as it
 happened, counted in the metrics, and logged with the ids to find it by and the number masked."""
+import logging
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,12 @@ from chalicelib.domain.sending import GO, Verdict, drop
 from chalicelib.services.outbox import ledger
 
 from .conftest import SAM
+
+
+@pytest.fixture(autouse=True)
+def info_logged(caplog):
+    """What the ledger logs at INFO, whatever level an earlier test left the service's logger at."""
+    caplog.set_level(logging.INFO, logger="onmyway")
 
 
 @pytest.fixture
