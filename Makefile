@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PORT ?= 8000
 ARGS ?=
 
-.PHONY: install run test lint bench clean package deploy chromium
+.PHONY: install run test lint bench clean package deploy chromium mutate
 
 install: $(STAMP)
 
@@ -46,12 +46,22 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Chromium is not installed: run \`apt-get install -y chromium\` as root; the browser tests fail without it"; fi; }
 
+# Mutation testing of the rules that matter most (the modules: [tool.mutmut] in pyproject.toml), against the
+# fast unit and service suites; slow, so never part of `make test`. Prints each module's score and every
+# surviving mutant, and fails below 90% (docs/mutation-testing.md). Each run starts from a fresh copy.
+MUTATE_CHILDREN ?= 2
+mutate: $(STAMP)
+	rm -rf mutants && mkdir -p out
+	$(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) >out/mutmut.log 2>&1 || \
+	  { tr '\r' '\n' <out/mutmut.log | tail -40; exit 1; }
+	$(PY) tools/mutation_score.py
+
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 	echo "== bench/capacity"; $(PY) -m bench.capacity  # a package: `python -m bench.capacity`
 
 clean:
-	rm -rf $(VENV) .pytest_cache out .ruff_cache .import_linter_cache .grimp_cache
+	rm -rf $(VENV) .pytest_cache out mutants .ruff_cache .import_linter_cache .grimp_cache
 
 package: $(STAMP)
 	rm -rf out && AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package --stage dev \

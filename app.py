@@ -5,6 +5,8 @@ from chalicelib.api import (
     analytics,
     booking,
     channels,
+    console,
+    day,
     feedback,
     frames,
     inbox,
@@ -23,6 +25,6 @@ from chalicelib.handlers import drainer, inbound, stream, sweep, whatsapp
 app = Chalice(app_name="onmyway")
 app.register_middleware(error_middleware, "http")
 for blueprint in (jobs.bp, people.bp, notes.bp, settings.bp, queues.bp, inbox.bp, feedback.bp, pages.bp, frames.bp,
-                  booking.bp, analytics.bp, intake.bp, channels.bp, openapi.bp, stream.bp, sweep.bp, drainer.bp,
+                  booking.bp, analytics.bp, day.bp, console.bp, intake.bp, channels.bp, openapi.bp, stream.bp, sweep.bp, drainer.bp,
                   inbound.bp, whatsapp.bp):
     app.register_blueprint(blueprint)

@@ -1,10 +1,12 @@
-"""Cold start: time to `import app` in a fresh interpreter, against `import boto3` alone, same run; then,
+"""Cold start: time to `import app` in a fresh interpreter, against `import boto3` alone, in pairs of one run; then,
 if `make package` has run, the deployment package: its zipped size, and `import app` from the unzipped
 package in an interpreter that sees nothing else (as Lambda's /var/task), with the bytecode it ships and
 with none (compiled from source on every cold start, as a read-only /var/task does).
 
     .venv/bin/python bench/cold_start.py [runs] [deployment.zip]     (default 7 out/deployment.zip)
 """
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,16 +54,34 @@ def package(runs: int, zipped: Path) -> None:
               f"{(timed(code, runs, *alone, cwd=task) - baseline) * 1000:7.0f} ms")
 
 
+def cpu(code: str) -> float:
+    """The CPU seconds (user + system) of one fresh interpreter: what a loaded machine does not stretch."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def paired(runs: int, measure) -> tuple[float, float, float, float]:
+    """`pass`, `import boto3` and `import app` one after the other, `runs` times: each round sees the same
+    load on the machine, so the ratio (median of the rounds' ratios) holds when the absolute times do not."""
+    rounds = [(measure("pass"), measure("import boto3"), measure("import app")) for _ in range(runs)]
+    baseline = statistics.median(r[0] for r in rounds)
+    boto3 = statistics.median(b - p for p, b, _ in rounds)
+    app = statistics.median(a - p for p, _, a in rounds)
+    return baseline, boto3, app, statistics.median((a - p) / (b - p) for p, b, a in rounds)
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     zipped = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "out" / "deployment.zip"
-    baseline = timed("pass", runs)
-    boto3 = timed("import boto3", runs) - baseline
-    app = timed("import app", runs) - baseline
+    print(f"{runs} rounds of fresh interpreters (pass, import boto3, import app), interpreter start subtracted; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for label, measure in (("wall clock", lambda code: timed(code, 1)), ("CPU time  ", cpu)):
+        baseline, boto3, app, ratio = paired(runs, measure)
+        print(f"{label}: import boto3 {boto3 * 1000:5.0f} ms, import app {app * 1000:5.0f} ms (medians; start "
+              f"{baseline * 1000:.0f} ms)   ratio app/boto3 = {ratio:.2f} (median of the rounds)")
     created = subprocess.run([sys.executable, "-c", CHECK], cwd=ROOT).returncode
-    print(f"median of {runs} fresh interpreters, interpreter start ({baseline * 1000:.0f} ms) subtracted")
-    print(f"import boto3      {boto3 * 1000:7.0f} ms")
-    print(f"import app        {app * 1000:7.0f} ms   ratio app/boto3 = {app / boto3:.2f}")
     print(f"AWS clients created while importing app: {'none' if created == 0 else 'SOME (regression)'}")
     if zipped.exists():
         package(runs, zipped)

@@ -19,6 +19,8 @@ class Environment:
     # The send-rate governor (services/outbox/drain.py): SMS texts leave through these queues when both are set.
     urgent_texts_queue_url: str | None = None
     routine_texts_queue_url: str | None = None
+    # An urgent text queued rings this queue, whose event source starts the drainer if none is running.
+    text_bell_queue_url: str | None = None
     text_drain_seconds: float = 50.0  # how long one drainer run sends before leaving the rest to the next
     quiet_release_minutes: int = 60  # held texts go out over this long after quiet hours, not all at once
     due_shards: int = 4  # partitions per hour of the due index (bench/capacity sizes it)
@@ -46,6 +48,7 @@ def environment() -> Environment:
         email_configuration_set=env.get("EMAIL_CONFIGURATION_SET") or None,
         urgent_texts_queue_url=env.get("URGENT_TEXTS_QUEUE_URL") or None,
         routine_texts_queue_url=env.get("ROUTINE_TEXTS_QUEUE_URL") or None,
+        text_bell_queue_url=env.get("TEXT_BELL_QUEUE_URL") or None,
         text_drain_seconds=float(env.get("TEXT_DRAIN_SECONDS", "50")),
         quiet_release_minutes=int(env.get("QUIET_RELEASE_MINUTES", "60")),
         due_shards=int(env.get("DUE_SHARDS", "4")),

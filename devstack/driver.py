@@ -10,16 +10,24 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from chalice.local import LambdaContext
 
 from chalicelib import bootstrap
 from chalicelib.domain.segments import count
 from chalicelib.notify import email
+from chalicelib.services.sweep import MAX_CATCH_UP, SAFETY
 
 from .emulator import WRITTEN, trim_stream
 from .streams import StreamPump
+
+# A year of simulated time caught up at MAX_CATCH_UP per run, and room for runs that had more due than time.
+SETTLE_ROUNDS = timedelta(days=366) // MAX_CATCH_UP + 50
+
+
+class NotSettled(RuntimeError):
+    """The sweep did not catch up with the clock within SETTLE_ROUNDS runs."""
 
 
 @dataclass
@@ -168,17 +176,31 @@ class Driver:
             self.send_queued()
 
     def settle(self) -> None:
-        """The stream drained, the sweep run for the current clock and the queued texts sent, until nothing
-        more happens. Texts beyond their identity's rate wait for the clock (a bounded number of beats)."""
+        """The stream drained and every timer due by now run (the queued texts sent): sweep runs until every
+        shard's watermark has reached the clock, a run found nothing due and the stream is empty. A run
+        catches up at most MAX_CATCH_UP from its shard's watermark, so a clock moved 30 days ahead takes
+        30 runs. Texts beyond their identity's rate wait for the clock (a bounded number of beats)."""
         with self.lock:
-            for _ in range(10):
+            for _ in range(SETTLE_ROUNDS):
                 self.drain()
+                now = self.clock()
                 report = self.sweep()
                 self._send_all()
-                if not report["due"] and not self.pump.pending():
+                if not report["due"] and not self.pump.pending() and self._caught_up(now):
                     break
+            else:
+                raise NotSettled(f"still catching up after {SETTLE_ROUNDS} sweep runs (watermarks "
+                                 f"{self._watermarks()}, now {self.clock():%Y-%m-%dT%H:%M:%SZ})")
             self.drain()
             self._send_all()
+
+    def _watermarks(self) -> list[datetime | None]:
+        return [self.repos.due.watermark(shard) for shard in range(self.repos.due.shards())]
+
+    def _caught_up(self, now: datetime) -> bool:
+        """Whether every shard's sweep has acted up to `now` (less the lag it keeps; marks are whole seconds)."""
+        reached = (now - SAFETY).replace(microsecond=0)
+        return all(mark is not None and mark >= reached for mark in self._watermarks())
 
     def _send_all(self, beats: int = 200) -> None:
         for _ in range(beats):

@@ -1,17 +1,19 @@
 """/dev/* routes: only the local stage registers this blueprint (the deployed app.py never imports it)."""
 from datetime import timedelta
+from typing import ClassVar
 
 from chalice import Blueprint, Response
 from pydantic import AwareDatetime, Field, model_validator
 
 from chalicelib import bootstrap, clock
+from chalicelib.api import errors, views
 from chalicelib.api import schemas as s
-from chalicelib.api import views
 from chalicelib.api.routing import Call, endpoint
 from chalicelib.domain.errors import ValidationError
 
 from . import demo, pages
 from .clock import SimulatedClock
+from .driver import NotSettled
 from .tokens import mint
 
 bp = Blueprint(__name__)
@@ -24,6 +26,9 @@ class OrgIn(s.In):
     name: s.Text
     slug: s.Text = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")
     time_zone: s.TimeZone
+    # The number's send rate, as an operator sets it when the carrier grants more (bench/e2e_latency.py
+    # measures the stack on an identity whose rate is not the bound); none: its kind's default.
+    parts_per_second: float | None = Field(default=None, gt=0, le=1000)
 
 
 class TokenIn(s.In):
@@ -41,6 +46,8 @@ def dev_demo(call: Call):
 def dev_orgs(call: Call):
     b = call.body
     org, dispatcher = demo.create_org(bootstrap.repos(), b.name, b.slug, b.time_zone)
+    if b.parts_per_second:
+        bootstrap.repos().rates.set_rate(org.sms_number, b.parts_per_second)
     return {"org": views.organization(org),
             "dispatcher": {**views.user(dispatcher), "token": mint(dispatcher.id, org.id, dispatcher.roles)}}
 
@@ -113,13 +120,16 @@ def dev_whatsapp(call: Call):
 
 @endpoint(bp, "POST", "/dev/settle", "Returns once the stream is drained and due timers have run", public=True)
 def dev_settle(call: Call):
-    DRIVER["driver"].settle()
+    try:
+        DRIVER["driver"].settle()
+    except NotSettled as stuck:  # the stage's own failure, said as such (not "something went wrong")
+        return errors.error(500, "not_settled", str(stuck))
     return {"now": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
-def outbox_items() -> list[dict]:
+def outbox_items(since: int = 0) -> list[dict]:
     items = []
-    for entry in list(DRIVER["driver"].outbox):
+    for entry in DRIVER["driver"].outbox[since:]:
         if entry.scenario is None:
             message = bootstrap.repos().messages.by_provider_id(entry.message_id)
             entry.scenario = (message.scenario or "free_text") if message else "reply"
@@ -144,9 +154,15 @@ def dev_held_json(call: Call):
     return {"items": held_items()}
 
 
-@endpoint(bp, "GET", "/dev/outbox.json", "Every message sent (SMS, WhatsApp, email), newest last", public=True)
+class OutboxQuery(s.In):
+    listed: ClassVar[bool] = False  # the whole outbox, or its tail: not a page of a list
+    since: int = Field(default=0, ge=0, description="leave out the first `since` messages (a poller's place)")
+
+
+@endpoint(bp, "GET", "/dev/outbox.json", "Every message sent (SMS, WhatsApp, email), newest last", public=True,
+          query=OutboxQuery)
 def dev_outbox_json(call: Call):
-    return {"items": outbox_items()}
+    return {"items": outbox_items(call.query.since)}
 
 
 @endpoint(bp, "GET", "/dev/outbox", "Every text sent, as a page whose rows refresh themselves (JSON on Accept)",

@@ -8,7 +8,6 @@ from chalice import Blueprint
 from .. import bootstrap, clock
 from ..domain.errors import ValidationError
 from ..domain.people import Role
-from ..services import analytics, cost, people
 from . import analytics_schemas as s
 from .routing import Call, endpoint
 
@@ -18,6 +17,7 @@ DEFAULT_DAYS = 30
 
 def _days(call: Call) -> tuple[date, date]:
     """The query's days, by default the organization's last 30 (today included)."""
+    from ..services import people
     q = call.query
     if q.from_ and q.to:
         return q.from_, q.to
@@ -33,6 +33,7 @@ def _days(call: Call) -> tuple[date, date]:
           "week, channel, location or technician", roles=(Role.DISPATCHER,), query=s.AnalyticsQuery,
           response=s.AnalyticsOut)
 def get_analytics(call: Call):
+    from ..services import analytics
     first, last = _days(call)
     return analytics.report(bootstrap.repos(), call.caller.org_id, first, last, call.query.group_by)
 
@@ -40,5 +41,6 @@ def get_analytics(call: Call):
 @endpoint(bp, "GET", "/analytics/cost", "AWS cost per 1,000 appointments, from counted use and dated unit prices",
           roles=(Role.DISPATCHER,), query=s.CostQuery, response=s.CostOut)
 def get_cost(call: Call):
+    from ..services import cost
     first, last = _days(call)
     return cost.of_organization(bootstrap.repos(), call.caller.org_id, first, last)

@@ -3,23 +3,19 @@ analytics"); also the OpenAPI document's schemas."""
 from datetime import date
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
+from ..domain import values
 from ..domain.analytics import GROUP_BY
-from .schemas import In, one_of
+from .schemas import In, Model, domain_rule, one_of
 
 MAX_DAYS = 366
 
 
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError("must be a date, YYYY-MM-DD") from None
-
-
-Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a day of the organization, YYYY-MM-DD"),
-                AfterValidator(_day)]
+# In the API's sane range (2000-2100): a day at the calendar's edge cannot be stepped from (30 days back).
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                           description="a day of the organization, YYYY-MM-DD, 2000-01-01 to 2100-12-31"),
+                domain_rule(values.calendar_day)]
 
 
 class RangeQuery(In):
@@ -48,12 +44,12 @@ class CostQuery(RangeQuery):
     """The days whose counted texts price the SMS part."""
 
 
-class FeedbackSummaryOut(BaseModel):
+class FeedbackSummaryOut(Model):
     count: int
     average: float | None
 
 
-class AnalyticsGroupOut(BaseModel):
+class AnalyticsGroupOut(Model):
     key: str = Field(description="the day, ISO week (2026-W49), channel, location id or technician id")
     name: str | None = Field(None, description="group_by=technician: the technician's name (null: `unassigned`)")
     texts: dict[str, dict[str, int]] = Field(description="texts by scenario, then by each status they entered")
@@ -74,7 +70,7 @@ class AnalyticsGroupOut(BaseModel):
     feedback: FeedbackSummaryOut
 
 
-class AnalyticsOut(BaseModel):
+class AnalyticsOut(Model):
     model_config = {"populate_by_name": True}
     from_: date = Field(alias="from")
     to: date
@@ -83,7 +79,7 @@ class AnalyticsOut(BaseModel):
     total: AnalyticsGroupOut
 
 
-class CostOut(BaseModel):
+class CostOut(Model):
     per_1000_appointments_usd: float
     breakdown: dict[str, dict[str, float | int | str | None]]
     prices_as_of: str

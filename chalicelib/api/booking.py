@@ -1,20 +1,24 @@
 """The public booking page `/book/{org_slug}` (docs/api.md § Customer pages): no auth, the same page rules as the
 customer's pages (no-store, strict CSP, forms that work without JavaScript, post/redirect/get)."""
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .. import bootstrap
 from ..domain import timefmt
 from ..domain.errors import DomainError, NotFound, ValidationError
-from ..services import booking as service
-from . import pages as p
+from .page_responses import CODES as PAGE_CODES
+from .page_responses import HEADERS, POSTED, html_answer, json_answer, posted, wants_json
 from .routing import OPERATIONS, Operation
+from .schemas import Model
+
+if TYPE_CHECKING:
+    from ..services import booking as service
 
 bp = Blueprint(__name__)
-CODES = {**p.CODES, "refused": 400, "too_many_requests": 429}
+CODES = {**PAGE_CODES, "refused": 400, "too_many_requests": 429}
 
 
 @dataclass
@@ -32,41 +36,42 @@ def client_address() -> str:
     return str((context.get("identity") or {}).get("sourceIp") or "unknown")
 
 
-def _frames(bp_page: service.BookingPage) -> list[dict]:
+def _frames(bp_page: "service.BookingPage") -> list[dict]:
     tz = bp_page.org.time_zone
     return [{"start": f.start.strftime("%Y-%m-%dT%H:%M:%SZ"), "end": f.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
              "text": timefmt.window(f.start, f.end, tz)} for f in bp_page.frames]
 
 
 def _error(e: DomainError) -> Response:
-    return p._json({"error": {"code": e.code, "message": e.message}}, CODES.get(e.code, 400))
+    return json_answer({"error": {"code": e.code, "message": e.message}}, CODES.get(e.code, 400))
 
 
 def _not_found(e: DomainError) -> Response:
-    if p._wants_json():
+    if wants_json(bp.current_request):
         return _error(e)
-    return p._html("problem.html", 404, root="../", page=None, heading="This booking page does not exist",
-                   phone=None, text="Please check the address of the page.")
+    return html_answer("problem.html", 404, root="../", page=None, heading="This booking page does not exist",
+                       phone=None, text="Please check the address of the page.")
 
 
 def _show(slug: str, status: int = 200, *, error: DomainError | None = None, values: dict | None = None,
           done: bool = False) -> Response:
+    from ..services import booking as service
     try:
         found = service.page(bootstrap.repos(), slug)
     except NotFound as e:
         return _not_found(e)
     org = found.org
     look = Look(org.name, org.sms_number, org.brand_color, org.logo_url)
-    if p._wants_json():
-        return _error(error) if error else p._json({"company": org.name, "frames": _frames(found)}, status)
+    if wants_json(bp.current_request):
+        return _error(error) if error else json_answer({"company": org.name, "frames": _frames(found)}, status)
     if error is not None and error.code == "too_many_requests":
-        return p._html("problem.html", 429, root="../", page=look, heading="Too many requests", company=org.name,
-                       phone=org.sms_number, text=error.message[0].upper() + error.message[1:] + ".")
+        return html_answer("problem.html", 429, root="../", page=look, heading="Too many requests", company=org.name,
+                           phone=org.sms_number, text=error.message[0].upper() + error.message[1:] + ".")
     field = error.field if isinstance(error, ValidationError) else None
     message = error.message.removeprefix(f"{field}: ") if error and field else (error and error.message)
     message = message and message[0].upper() + message[1:]
-    return p._html("book.html", status, root="../", page=look, slug=slug, frames=_frames(found), error=message,
-                   error_field=field, values=values or {}, done=done)
+    return html_answer("book.html", status, root="../", page=look, slug=slug, frames=_frames(found), error=message,
+                       error_field=field, values=values or {}, done=done)
 
 
 @bp.route("/book/{org_slug}", methods=["GET"])
@@ -74,26 +79,27 @@ def booking_page(org_slug: str):
     return _show(org_slug, done=(bp.current_request.query_params or {}).get("done") == "received")
 
 
-@bp.route("/book/{org_slug}", methods=["POST"], content_types=p.POSTED)
+@bp.route("/book/{org_slug}", methods=["POST"], content_types=POSTED)
 def book(org_slug: str):
+    from ..services import booking as service
     values: dict = {}
     try:
-        values = p._posted()
+        values = posted(bp.current_request)
         job, _ = service.request(bootstrap.repos(), org_slug, values, client_address())
     except NotFound as e:
         return _not_found(e)
     except DomainError as e:
         kept = {k: v for k, v in values.items() if isinstance(v, str) and k not in ("nonce", "website")}
         return _show(org_slug, CODES.get(e.code, 400), error=e, values=kept)
-    if p._wants_json():
+    if wants_json(bp.current_request):
         window = job.offered_window
-        return p._json({"received": True, "status": job.status.value, "offered_window": window and {
+        return json_answer({"received": True, "status": job.status.value, "offered_window": window and {
             "start": window.start.strftime("%Y-%m-%dT%H:%M:%SZ"), "end": window.end.strftime("%Y-%m-%dT%H:%M:%SZ")}},
             201)
-    return Response(body="", status_code=303, headers={**p.HEADERS, "Location": f"{org_slug}?done=received"})
+    return Response(body="", status_code=303, headers={**HEADERS, "Location": f"{org_slug}?done=received"})
 
 
-class BookingIn(BaseModel):
+class BookingIn(Model):
     name: Annotated[str, Field(max_length=200)]
     phone: Annotated[str, Field(max_length=32, description="a mobile number; stored as E.164")]
     address: Annotated[str, Field(max_length=500)]
@@ -101,7 +107,7 @@ class BookingIn(BaseModel):
     frame_start: str | None = Field(default=None, description="the start of one of the page's frames")
 
 
-class BookingOut(BaseModel):
+class BookingOut(Model):
     received: bool
     status: str
     offered_window: dict | None

@@ -2,11 +2,10 @@
 from typing import Annotated
 
 from chalice import Blueprint
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import EmailStr, Field
 
 from .. import bootstrap
 from ..domain.people import Role
-from ..services import channel_settings
 from . import schemas as s
 from .routing import Call, endpoint
 
@@ -30,7 +29,7 @@ class ChannelsIn(s.In):
                                          "applies to appointments booked after the change")
 
 
-class ChannelsOut(BaseModel):
+class ChannelsOut(s.Model):
     whatsapp_phone_number_id: str | None
     email_from: str | None
     whatsapp_templates: dict
@@ -40,12 +39,14 @@ class ChannelsOut(BaseModel):
 @endpoint(bp, "GET", "/settings/channels", "WhatsApp, email and the confirmation chain", roles=(Role.DISPATCHER,),
           response=ChannelsOut)
 def get_channels(call: Call):
+    from ..services import channel_settings
     return channel_settings.describe(channel_settings.get(bootstrap.repos(), call.caller))
 
 
 @endpoint(bp, "PUT", "/settings/channels", "Change WhatsApp, email or the confirmation chain (given fields only)",
           roles=(Role.DISPATCHER,), body=ChannelsIn, response=ChannelsOut)
 def put_channels(call: Call):
+    from ..services import channel_settings
     given = call.body.model_fields_set  # the fields sent, each whole (with its defaults)
     fields = {k: v for k, v in call.body.model_dump().items() if k in given}
     return channel_settings.describe(channel_settings.update(bootstrap.repos(), call.caller, fields))

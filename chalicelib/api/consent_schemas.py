@@ -10,3 +10,7 @@ class ConsentRecordOut(Out):
     event: str  # opt_in | opt_out | help
     source: str  # an opt-in's origin (dispatcher, booking_page, order_intake, start, whatsapp); else the message
     at: datetime
+
+
+class ConsentOut(Out):
+    items: list[ConsentRecordOut]  # oldest first

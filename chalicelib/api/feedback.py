@@ -3,8 +3,7 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
-from ..services import feedback
-from . import schemas as s
+from . import feedback_schemas as s
 from .routing import Call, endpoint
 
 bp = Blueprint(__name__)
@@ -13,6 +12,7 @@ bp = Blueprint(__name__)
 @endpoint(bp, "GET", "/feedback", "Ratings given on the feedback page, oldest first (?from=&to= days)",
           roles=(Role.DISPATCHER,), query=s.FeedbackQuery, response=s.FeedbackOut)
 def list_feedback(call: Call):
+    from ..services import feedback
     q = call.query
     page = feedback.ratings(bootstrap.repos(), call.caller, q.from_, q.to, q.limit, q.next_token)
     return {"items": [{"job_id": f.job_id, "rating": f.rating, "comment": f.comment,

@@ -1,25 +1,27 @@
 """Select a time frame (docs/api.md § Customer pages: /frames, /pick, /none-work) and the dispatcher's side of it:
 the frames a customer would see, the "send STF link" action, and the working hours frames are made from."""
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .. import bootstrap
 from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from ..domain.frames import LIMITS, MAX_AVAILABILITY, WEEKDAYS, FrameSource
 from ..domain.people import Role
 from ..domain.scenarios import LinkPurpose
-from ..services import customer_page
-from ..services import frames as service
-from . import pages as p
+from . import jobs_schemas, notes_schemas, page_views, views
 from . import schemas as s
-from . import views
+from .page_responses import CODES as PAGE_CODES
+from .page_responses import HEADERS, POSTED, document, html_answer, json_answer, link_problem, posted, wants_json
 from .routing import Call, endpoint
+
+if TYPE_CHECKING:
+    from ..services import frames as service
 
 bp = Blueprint(__name__)
 PURPOSES = (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE)  # the status page's "another time" opens the same picker
-CODES = {**p.CODES, "frame_taken": 409}
+CODES = {**PAGE_CODES, "frame_taken": 409}
 
 
 # -- the customer's pages --------------------------------------------------------------------------
@@ -28,7 +30,7 @@ def _z(moment) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _as_json(c: service.Choice) -> dict:
+def _as_json(c: "service.Choice") -> dict:
     a = c.current
     return {"window_start": _z(a.window.start), "window_end": _z(a.window.end), "window_text": c.text(a.window),
             "status": "canceled" if c.target is None else a.status.value, "source": c.source,
@@ -36,32 +38,34 @@ def _as_json(c: service.Choice) -> dict:
 
 
 def _error(e: DomainError) -> Response:
-    return p._json({"error": {"code": e.code, "message": e.message}}, CODES.get(e.code, 400))
+    return json_answer({"error": {"code": e.code, "message": e.message}}, CODES.get(e.code, 400))
 
 
 def _picker(link, token: str, root: str, base: str, status: int = 200, *, error: DomainError | None = None,
             values: dict | None = None, done: str | None = None) -> Response:
     """The STF page: the visit as booked (or canceled), the frames soonest first, and "None of these work"."""
+    from ..services import customer_page
+    from ..services import frames as service
     try:
         c = service.choice(bootstrap.repos(), link)
     except (NotFound, LinkExpired) as e:
-        return p._link_problem(e, root)
+        return link_problem(bp.current_request, e, root)
     except service.NotMovable as e:
-        if p._wants_json():
+        if wants_json(bp.current_request):
             return _error(e)
         org = customer_page.company(bootstrap.repos(), link.org_id)
-        return p._html("problem.html", 409, root=root, page=None, heading="This visit can no longer be moved online",
-                       company=org.name, phone=org.sms_number,
-                       text=f"It is under way or done. To change anything, please call {org.name}.")
-    if p._wants_json():
-        return _error(error) if error else p._json(_as_json(c), status)
+        return html_answer("problem.html", 409, root=root, page=None,
+                           heading="This visit can no longer be moved online", company=org.name, phone=org.sms_number,
+                           text=f"It is under way or done. To change anything, please call {org.name}.")
+    if wants_json(bp.current_request):
+        return _error(error) if error else json_answer(_as_json(c), status)
     field = error.field if isinstance(error, ValidationError) else None
     message = error.message.removeprefix(f"{field}: ") if error and field else (error and error.message)
     message = message and message[0].upper() + message[1:]
     body = _as_json(c)
     stf = {"frames": body["frames"], "current_text": body["window_text"], "rebook": c.target is None}
-    return p._html("frames.html", status, root=root, base=base, token=token, page=customer_page.view(c.visit),
-                   stf=stf, error=message, error_field=field, values=values or {}, done=done)
+    return html_answer("frames.html", status, root=root, base=base, token=token, page=page_views.view(c.visit),
+                       stf=stf, error=message, error_field=field, values=values or {}, done=done)
 
 
 def stf_page(link, token: str, done: str | None) -> Response:
@@ -70,6 +74,7 @@ def stf_page(link, token: str, done: str | None) -> Response:
 
 
 def _open(token: str):
+    from ..services import customer_page
     return customer_page.open_link(bootstrap.repos(), token, PURPOSES)
 
 
@@ -79,7 +84,7 @@ def frames(token: str):
     try:
         link = _open(token)
     except (NotFound, LinkExpired) as e:
-        return p._link_problem(e, root)
+        return link_problem(bp.current_request, e, root)
     return _picker(link, token, root, "")
 
 
@@ -89,39 +94,41 @@ def _act(token: str, run, done: str, created: bool = False) -> Response:
     try:
         link = _open(token)
     except (NotFound, LinkExpired) as e:
-        return p._link_problem(e, root)
+        return link_problem(bp.current_request, e, root)
     values: dict = {}
     try:
-        values = p._posted()
+        values = posted(bp.current_request)
         run(link, values)
     except (NotFound, LinkExpired) as e:
-        return p._link_problem(e, root)
+        return link_problem(bp.current_request, e, root)
     except DomainError as e:
         kept = {k: v for k, v in values.items() if isinstance(v, str)}
         return _picker(link, token, root, "", CODES.get(e.code, 400), error=e, values=kept)
-    if p._wants_json():
+    if wants_json(bp.current_request):
         return _picker(link, token, root, "", 201 if created else 200)
-    return Response(body="", status_code=303, headers={**p.HEADERS, "Location": f"../{token}?done={done}"})
+    return Response(body="", status_code=303, headers={**HEADERS, "Location": f"../{token}?done={done}"})
 
 
-@bp.route("/c/{token}/pick", methods=["POST"], content_types=p.POSTED)
+@bp.route("/c/{token}/pick", methods=["POST"], content_types=POSTED)
 def pick(token: str):
+    from ..services import frames as service
     return _act(token, lambda link, v: service.pick(bootstrap.repos(), link, v.get("start")), "picked")
 
 
-@bp.route("/c/{token}/none-work", methods=["POST"], content_types=p.POSTED)
+@bp.route("/c/{token}/none-work", methods=["POST"], content_types=POSTED)
 def none_work(token: str):
+    from ..services import frames as service
     return _act(token, lambda link, v: service.none_work(bootstrap.repos(), link, v.get("availability")), "callback",
                 created=True)
 
 
-class FrameOut(BaseModel):
+class FrameOut(s.Model):
     start: str
     end: str
     text: str
 
 
-class PickerOut(BaseModel):
+class PickerOut(s.Model):
     """The visit as booked (or canceled: `status`), and the frames its customer may pick, soonest first."""
     window_start: str
     window_end: str
@@ -131,30 +138,30 @@ class PickerOut(BaseModel):
     frames: list[FrameOut]
 
 
-class PickIn(BaseModel):
+class PickIn(s.Model):
     start: str = Field(description="the start of one of the frames offered")
 
 
-class NoneWorkIn(BaseModel):
+class NoneWorkIn(s.Model):
     availability: Annotated[str, Field(max_length=MAX_AVAILABILITY)]
 
 
-p._document("GET", "/c/{token}/frames", "Time frames the customer may pick, soonest first (HTML; JSON on Accept)",
-            response=PickerOut)
-p._document("POST", "/c/{token}/pick", "Move the visit to a frame; 409 frame_taken", PickIn, PickerOut)
-p._document("POST", "/c/{token}/none-work", "None of the frames work: the callback queue", NoneWorkIn, PickerOut, 201)
+document("GET", "/c/{token}/frames", "Time frames the customer may pick, soonest first (HTML; JSON on Accept)",
+         response=PickerOut)
+document("POST", "/c/{token}/pick", "Move the visit to a frame; 409 frame_taken", PickIn, PickerOut)
+document("POST", "/c/{token}/none-work", "None of the frames work: the callback queue", NoneWorkIn, PickerOut, 201)
 
 
 # -- the dispatcher's side -------------------------------------------------------------------------
 
-class OffersOut(BaseModel):
-    appointment: s.AppointmentOut
+class OffersOut(s.Model):
+    appointment: jobs_schemas.AppointmentOut
     source: s.one_of(FrameSource)
     frames: list[s.FrameIn] = Field(description="what the customer's link shows now: soonest first, none full "
                                                 "or withdrawn")
 
 
-class Hours(BaseModel):
+class Hours(s.Model):
     start: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
     end: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
 
@@ -175,7 +182,7 @@ class FrameSettingsIn(s.In):
     generate: bool | None = None
 
 
-class FrameSettingsOut(BaseModel):
+class FrameSettingsOut(s.Model):
     days: list[str]
     hours: Hours
     frame_minutes: int
@@ -193,6 +200,7 @@ class LocationQuery(s.In):
 @endpoint(bp, "GET", "/appointments/{appointment_id}/offers", "The frames the customer's link shows now",
           roles=(Role.DISPATCHER,), response=OffersOut)
 def get_offers(call: Call, appointment_id: str):
+    from ..services import frames as service
     appointment, shown, source = service.preview(bootstrap.repos(), call.caller, appointment_id)
     return {"appointment": views.appointment(appointment), "source": source,
             "frames": [{"start": _z(f.start), "end": _z(f.end)} for f in shown]}
@@ -200,14 +208,16 @@ def get_offers(call: Call, appointment_id: str):
 
 @endpoint(bp, "POST", "/appointments/{appointment_id}/send-time-frames",
           "Text the customer a link to pick a time frame (sent by the stream handler; once a day per visit)",
-          roles=(Role.DISPATCHER,), response=s.MessageOut, status=201)
+          roles=(Role.DISPATCHER,), response=notes_schemas.MessageOut, status=201)
 def send_time_frames(call: Call, appointment_id: str):
+    from ..services import frames as service
     return views.message(service.send_link(bootstrap.repos(), call.caller, appointment_id))
 
 
 @endpoint(bp, "GET", "/settings/time-frames", "Working hours that frames are generated from (a location's, with "
           "?location_id=)", roles=(Role.DISPATCHER,), query=LocationQuery, response=FrameSettingsOut)
 def get_frame_settings(call: Call):
+    from ..services import frames as service
     return service.settings_of(bootstrap.repos(), call.caller, call.query.location_id).as_json()
 
 
@@ -215,5 +225,6 @@ def get_frame_settings(call: Call):
           "?location_id=); fields left out take their defaults", roles=(Role.DISPATCHER,), body=FrameSettingsIn,
           query=LocationQuery, response=FrameSettingsOut)
 def put_frame_settings(call: Call):
+    from ..services import frames as service
     body = call.body.model_dump(exclude_none=True, mode="json")
     return service.set_settings(bootstrap.repos(), call.caller, call.query.location_id, body).as_json()

@@ -3,21 +3,31 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
-from ..services import alerts
-from . import schemas as s
+from ..domain.values import mask
+from . import inbox_schemas as s
 from . import views
+from .day_schemas import InboxEntryOut
 from .routing import Call, endpoint
+from .schemas import PageQuery
 
 bp = Blueprint(__name__)
 STAFF = (Role.DISPATCHER, Role.TECHNICIAN)
 
 
-@endpoint(bp, "GET", "/inbox", "Customers' messages for the caller, unread first, newest first", roles=STAFF,
-          query=s.PageQuery, response=s.InboxItemOut)
+@endpoint(bp, "GET", "/inbox", "Customers' messages for the caller, unread first, newest first, with who wrote",
+          roles=STAFF, query=PageQuery, response=InboxEntryOut)
 def get_inbox(call: Call):
-    return views.page(alerts.inbox(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token), views.inbox_item)
+    from ..services import alerts, day
+    page = alerts.inbox(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token)
+    senders = day.customers_of_jobs(bootstrap.repos(), call.caller, {i.job_id for i in page.items})
+
+    def entry(i) -> dict:
+        c = senders.get(i.job_id)
+        return {**views.inbox_item(i), "customer_name": c and c.name, "customer_phone_masked": c and mask(c.phone)}
+    return views.page(page, entry)
 
 
 @endpoint(bp, "POST", "/inbox/{item_id}/read", "Mark an inbox item read", roles=STAFF, response=s.InboxItemOut)
 def read_inbox_item(call: Call, item_id: str):
+    from ..services import alerts
     return views.inbox_item(alerts.mark_read(bootstrap.repos(), call.caller, item_id))

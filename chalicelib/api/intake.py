@@ -2,7 +2,7 @@
 from typing import Annotated
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from pydantic import EmailStr, Field, model_validator
 
 from .. import bootstrap
 from ..domain.customers import ContactChannel
@@ -20,7 +20,6 @@ from ..domain.intake import (
 from ..domain.people import Role
 from ..domain.queues import QueueName
 from ..domain.values import TimeFrame
-from ..services import intake
 from . import schemas as s
 from .routing import Call, endpoint
 
@@ -62,7 +61,7 @@ class OrderIn(s.In):
     windows: Annotated[list[s.FrameIn], Field(max_length=10)] = []
 
 
-class OrderOut(BaseModel):
+class OrderOut(s.Model):
     id: str
     job_id: str | None
     status: s.one_of(OrderStatus)
@@ -93,10 +92,10 @@ class EligibilityIn(s.In):
 
 class ClassificationIn(s.In):
     rules: Annotated[list[RuleIn], Field(max_length=100)] = []
-    eligibility: EligibilityIn = EligibilityIn()
+    eligibility: EligibilityIn = Field(default_factory=EligibilityIn)  # not an instance: built on first use
 
 
-class ClassificationOut(BaseModel):
+class ClassificationOut(s.Model):
     rules: list[dict]
     eligibility: dict
 
@@ -109,6 +108,7 @@ def _order_out(o: Order) -> dict:
 @endpoint(bp, "POST", "/orders", "An order from a sales channel: classified, checked, and a job when eligible",
           roles=(Role.DISPATCHER, Role.INTAKE), body=OrderIn, response=OrderOut, status=201)
 def post_order(call: Call):
+    from ..services import intake
     b = call.body
     order = Order(org_id="", channel=b.channel, reference=b.reference,
                   customer=OrderCustomer(b.customer.name, b.customer.phone, b.customer.email, b.customer.channel),
@@ -132,12 +132,14 @@ def _classification_out(c: Classification) -> dict:
 @endpoint(bp, "GET", "/settings/classification", "The intake rules: classification (first match wins) and eligibility",
           roles=(Role.DISPATCHER,), response=ClassificationOut)
 def get_classification(call: Call):
+    from ..services import intake
     return _classification_out(intake.classification(bootstrap.repos(), call.caller))
 
 
 @endpoint(bp, "PUT", "/settings/classification", "Replace the intake rules", roles=(Role.DISPATCHER,),
           body=ClassificationIn, response=ClassificationOut)
 def put_classification(call: Call):
+    from ..services import intake
     b = call.body
     rules = Classification(
         tuple(Rule(Match(r.match.service_type, r.match.customer_type, r.match.region, tuple(r.match.words)),

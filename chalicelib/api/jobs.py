@@ -1,15 +1,19 @@
 """Customers, jobs and appointments."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
 from ..domain.status import AppointmentAction
 from ..domain.values import TimeFrame
-from ..services import jobs, people
-from . import schemas as s
+from . import jobs_schemas as s
 from . import views
-from .consent_schemas import ConsentRecordOut
+from .consent_schemas import ConsentOut
 from .routing import Call, endpoint
+
+if TYPE_CHECKING:
+    from ..services import jobs
 
 bp = Blueprint(__name__)
 DISPATCHER = (Role.DISPATCHER,)
@@ -18,6 +22,7 @@ DISPATCHER = (Role.DISPATCHER,)
 @endpoint(bp, "POST", "/customers", "Create a customer", roles=DISPATCHER, body=s.CustomerIn,
           response=s.CustomerOut, status=201)
 def create_customer(call: Call):
+    from ..services import people
     b = call.body
     return views.customer(people.create_customer(bootstrap.repos(), call.caller, name=b.name, phone=b.phone, email=b.email,
                                                  time_zone=b.time_zone, address=b.address,
@@ -28,22 +33,26 @@ def create_customer(call: Call):
 
 @endpoint(bp, "GET", "/customers/{customer_id}", "One customer", roles=DISPATCHER, response=s.CustomerOut)
 def get_customer(call: Call, customer_id: str):
+    from ..services import people
     return views.customer(people.get_customer(bootstrap.repos(), call.caller, customer_id))
 
 
 @endpoint(bp, "GET", "/customers/{customer_id}/consent", "Every opt-in, opt-out and HELP of the customer, oldest first",
-          roles=DISPATCHER, response=ConsentRecordOut)
+          roles=DISPATCHER, response=ConsentOut)
 def customer_consent(call: Call, customer_id: str):
+    from ..services import people
     return {"items": [views.consent_record(r) for r in people.consent(bootstrap.repos(), call.caller, customer_id)]}
 
 
-def _new_appointment(a: s.AppointmentIn | None) -> jobs.NewAppointment | None:
+def _new_appointment(a: s.AppointmentIn | None) -> "jobs.NewAppointment | None":
+    from ..services import jobs
     return a and jobs.NewAppointment(TimeFrame.of(a.window_start, a.window_end), a.technician_id)
 
 
 @endpoint(bp, "POST", "/jobs", "Create a job (a provider's job starts as new_offer)",
           roles=(Role.DISPATCHER, Role.PROVIDER), body=s.JobIn, response=s.JobOut, status=201)
 def create_job(call: Call):
+    from ..services import jobs
     b = call.body
     return views.job(jobs.create_job(bootstrap.repos(), call.caller, b.customer_id, b.description, priority=b.priority,
                                      location_id=b.location_id, appointment=_new_appointment(b.appointment),
@@ -52,6 +61,7 @@ def create_job(call: Call):
 
 @endpoint(bp, "GET", "/jobs", "Jobs the caller may see, newest first", query=s.JobsQuery, response=s.JobOut)
 def list_jobs(call: Call):
+    from ..services import jobs
     q = call.query
     page = jobs.list_jobs(bootstrap.repos(), call.caller, status=q.status, day=q.date, limit=q.limit, next_token=q.next_token)
     return views.page(page, lambda j: views.job(j, with_appointments=False))
@@ -59,29 +69,34 @@ def list_jobs(call: Call):
 
 @endpoint(bp, "GET", "/jobs/{job_id}", "A job with its appointments", response=s.JobOut)
 def get_job(call: Call, job_id: str):
+    from ..services import jobs
     return views.job(jobs.get_job(bootstrap.repos(), call.caller, job_id))
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/accept", "Accept an offered job", roles=DISPATCHER, response=s.JobOut)
 def accept_job(call: Call, job_id: str):
+    from ..services import jobs
     return views.job(jobs.accept(bootstrap.repos(), call.caller, job_id, call.if_match))
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/decline", "Decline an offered job: it is gone for the organization",
           roles=DISPATCHER, status=204)
 def decline_job(call: Call, job_id: str):
+    from ..services import jobs
     jobs.decline(bootstrap.repos(), call.caller, job_id, call.if_match)
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/cancel", "Cancel a job and its open appointments", roles=DISPATCHER,
           body=s.CancelIn, response=s.JobOut)
 def cancel_job(call: Call, job_id: str):
+    from ..services import jobs
     return views.job(jobs.cancel(bootstrap.repos(), call.caller, job_id, call.body.reason, call.body.offer_coupon, call.if_match))
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/appointments", "Schedule an appointment", roles=DISPATCHER,
           body=s.AppointmentIn, response=s.AppointmentOut, status=201)
 def add_appointment(call: Call, job_id: str):
+    from ..services import jobs
     _, appointment = jobs.add_appointment(bootstrap.repos(), call.caller, job_id, _new_appointment(call.body), call.if_match)
     return views.appointment(appointment)
 
@@ -89,6 +104,7 @@ def add_appointment(call: Call, job_id: str):
 @endpoint(bp, "PATCH", "/appointments/{appointment_id}", "Reschedule and/or (un)assign", roles=DISPATCHER,
           body=s.AppointmentPatch, response=s.AppointmentOut)
 def update_appointment(call: Call, appointment_id: str):
+    from ..services import jobs
     b = call.body
     window = TimeFrame.of(b.window_start, b.window_end) if b.window_start else None
     return views.appointment(jobs.update_appointment(
@@ -99,12 +115,14 @@ def update_appointment(call: Call, appointment_id: str):
 @endpoint(bp, "DELETE", "/appointments/{appointment_id}", "Remove an appointment; the last one unschedules",
           roles=DISPATCHER, response=s.JobOut)
 def delete_appointment(call: Call, appointment_id: str):
+    from ..services import jobs
     return views.job(jobs.delete_appointment(bootstrap.repos(), call.caller, appointment_id, call.if_match))
 
 
 @endpoint(bp, "POST", "/appointments/{appointment_id}/status", "On my way, start, pause, complete, delay",
           roles=(Role.DISPATCHER, Role.TECHNICIAN), body=s.StatusIn, response=s.AppointmentOut)
 def change_status(call: Call, appointment_id: str):
+    from ..services import jobs
     b = call.body
     _, appointment = jobs.change_status(bootstrap.repos(), call.caller, appointment_id, AppointmentAction(b.action), eta=b.eta,
                                         reason=b.reason, if_match=call.if_match)
@@ -114,6 +132,7 @@ def change_status(call: Call, appointment_id: str):
 @endpoint(bp, "POST", "/appointments/{appointment_id}/offers", "Offer time frames to the customer",
           roles=DISPATCHER, body=s.OffersIn, response=s.AppointmentOut)
 def offer_time_frames(call: Call, appointment_id: str):
+    from ..services import jobs
     frames = [TimeFrame.of(f.start, f.end, "frame") for f in call.body.frames]
     return views.appointment(jobs.offer_time_frames(bootstrap.repos(), call.caller, appointment_id, frames, call.if_match))
 
@@ -121,5 +140,6 @@ def offer_time_frames(call: Call, appointment_id: str):
 @endpoint(bp, "GET", "/technicians/me/appointments", "The technician's day in route order",
           roles=(Role.TECHNICIAN,), query=s.DayQuery, response=s.DayEntryOut)
 def technician_day(call: Call):
+    from ..services import jobs
     day = jobs.technician_day(bootstrap.repos(), call.caller, call.query.date)
     return {"items": [views.day_entry(a, j, c) for a, j, c in day], "next_token": None}

@@ -3,44 +3,49 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.notes import Visibility
-from ..services import conversation, notes
-from . import schemas as s
+from . import notes_schemas as s
 from . import views
 from .routing import Call, endpoint
+from .schemas import PageQuery
 
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "GET", "/jobs/{job_id}/notes", "Notes the caller may see, oldest first", query=s.PageQuery,
+@endpoint(bp, "GET", "/jobs/{job_id}/notes", "Notes the caller may see, oldest first", query=PageQuery,
           response=s.NoteOut)
 def list_notes(call: Call, job_id: str):
+    from ..services import notes
     return views.page(notes.list_notes(bootstrap.repos(), call.caller, job_id, call.query.limit, call.query.next_token),
                       views.note)
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/notes", "Add a note", body=s.NoteIn, response=s.NoteOut, status=201)
 def add_note(call: Call, job_id: str):
+    from ..services import notes
     return views.note(notes.add_note(bootstrap.repos(), call.caller, job_id, call.body.text, Visibility(call.body.visibility)))
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/photos", "Add a photo: returns a presigned upload URL", body=s.PhotoIn,
           response=s.PhotoOut, status=201)
 def add_photo(call: Call, job_id: str):
+    from ..services import notes
     photo, url = notes.add_photo(bootstrap.repos(), call.caller, job_id, call.body.content_type,
                                  Visibility(call.body.visibility))
     return views.photo(photo, upload_url=url)
 
 
-@endpoint(bp, "GET", "/jobs/{job_id}/photos", "Photos the caller may see, with download URLs", query=s.PageQuery,
+@endpoint(bp, "GET", "/jobs/{job_id}/photos", "Photos the caller may see, with download URLs", query=PageQuery,
           response=s.PhotoOut)
 def list_photos(call: Call, job_id: str):
+    from ..services import notes
     page = notes.list_photos(bootstrap.repos(), call.caller, job_id, call.query.limit, call.query.next_token)
     return views.page(page, lambda p: views.photo(p[0], download_url=p[1]))
 
 
 @endpoint(bp, "GET", "/jobs/{job_id}/messages", "The customer conversation, oldest first, with status",
-          query=s.PageQuery, response=s.MessageOut)
+          query=PageQuery, response=s.MessageOut)
 def list_messages(call: Call, job_id: str):
+    from ..services import conversation
     page = conversation.list_messages(bootstrap.repos(), call.caller, job_id, call.query.limit, call.query.next_token)
     return views.page(page, views.message)
 
@@ -48,4 +53,5 @@ def list_messages(call: Call, job_id: str):
 @endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer (sent by the stream handler)", body=s.MessageIn,
           response=s.MessageOut, status=201)
 def write_message(call: Call, job_id: str):
+    from ..services import conversation
     return views.message(conversation.write_to_customer(bootstrap.repos(), call.caller, job_id, call.body.body))

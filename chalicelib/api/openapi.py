@@ -3,7 +3,6 @@ import re
 from functools import cache
 
 from chalice import Blueprint
-from pydantic.json_schema import models_json_schema
 
 from . import schemas
 from .routing import OPERATIONS, Call, endpoint
@@ -23,6 +22,8 @@ def _list_of(ref: dict) -> dict:
 
 @cache
 def document() -> dict:
+    from pydantic.json_schema import models_json_schema  # with the first request for the document
+
     # Requests are described as they are validated, responses as they are serialized (with aliases: `from`).
     requests = {(op.body, "validation") for op in OPERATIONS if op.body}
     responses = {(m, "serialization") for m in {op.response for op in OPERATIONS if op.response} | {schemas.ErrorOut}}

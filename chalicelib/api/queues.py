@@ -6,8 +6,7 @@ from .. import bootstrap
 from ..domain.people import Role
 from ..domain.queues import EntryState, Outcome
 from ..domain.values import TimeFrame
-from ..services import queues
-from . import schemas as s
+from . import queues_schemas as s
 from . import views
 from .routing import Call, endpoint
 
@@ -19,21 +18,24 @@ DISPATCHER = (Role.DISPATCHER,)
           "intake or no_show; oldest waiting first (unassigned: soonest window first); each item with its visit as it is now", roles=DISPATCHER, query=s.QueueQuery,
           response=s.QueueItemOut)
 def get_queue(call: Call, name: str):
+    from ..services import queues
     q = call.query
     page = queues.entries(bootstrap.repos(), call.caller, name, q.state and EntryState(q.state), q.limit, q.next_token)
-    appointments = queues.visits_of(bootstrap.repos(), call.caller, page.items)
+    appointments = queues.visits_of(bootstrap.repos(), call.caller, name, page.items)
     return views.page(page, lambda e: views.queue_entry(e, appointments.get(e.appointment_id)))
 
 
 @endpoint(bp, "POST", "/queues/{name}/{entry_id}/claim", "Take an entry to work on it", roles=DISPATCHER,
           response=s.QueueItemOut)
 def claim_entry(call: Call, name: str, entry_id: str):
+    from ..services import queues
     return views.queue_entry(queues.claim(bootstrap.repos(), call.caller, name, entry_id))
 
 
 @endpoint(bp, "POST", "/queues/{name}/{entry_id}/release", "Give an entry back to the queue", roles=DISPATCHER,
           response=s.QueueItemOut)
 def release_entry(call: Call, name: str, entry_id: str):
+    from ..services import queues
     return views.queue_entry(queues.release(bootstrap.repos(), call.caller, name, entry_id))
 
 
@@ -41,6 +43,7 @@ def release_entry(call: Call, name: str, entry_id: str):
           "rejected with a reason, reschedule with a new window, no_answer, done)", roles=DISPATCHER,
           body=s.ResolveIn, response=s.QueueItemOut)
 def resolve_entry(call: Call, name: str, entry_id: str):
+    from ..services import queues
     b = call.body
     window = TimeFrame.of(b.window_start, b.window_end) if b.window_start else None
     return views.queue_entry(queues.resolve(bootstrap.repos(), call.caller, name, entry_id, Outcome(b.outcome), note=b.note,

@@ -7,8 +7,7 @@ from .. import bootstrap
 from ..domain.people import Role
 from ..domain.scenarios import QuietHours
 from ..domain.values import subdivision
-from ..services import people, settings
-from . import schemas as s
+from . import settings_schemas as s
 from .routing import Call, endpoint
 
 bp = Blueprint(__name__)
@@ -17,12 +16,14 @@ bp = Blueprint(__name__)
 @endpoint(bp, "GET", "/settings/scenarios", "Message scenarios with their segments on sample values",
           roles=(Role.DISPATCHER,), response=s.ScenariosOut)
 def get_scenarios(call: Call):
+    from ..services import settings
     return settings.describe(settings.messaging(bootstrap.repos(), call.caller))
 
 
 @endpoint(bp, "PUT", "/settings/scenarios", "Turn scenarios on or off, change templates, lead times, quiet hours",
           roles=(Role.DISPATCHER,), body=s.ScenariosIn, response=s.ScenariosOut)
 def put_scenarios(call: Call):
+    from ..services import settings
     b = call.body
     changes = {name: patch.model_dump(exclude_unset=True) for name, patch in b.scenarios.items()}
     quiet = QuietHours(time.fromisoformat(b.quiet_hours.start), time.fromisoformat(b.quiet_hours.end)) \
@@ -40,6 +41,7 @@ def put_scenarios(call: Call):
 @endpoint(bp, "GET", "/settings/branding", "How the customer's pages look", roles=(Role.DISPATCHER,),
           response=s.BrandingOut)
 def get_branding(call: Call):
+    from ..services import people
     org = people.organization(bootstrap.repos(), call.caller)
     return {"brand_color": org.brand_color, "logo_url": org.logo_url}
 
@@ -47,5 +49,6 @@ def get_branding(call: Call):
 @endpoint(bp, "PUT", "/settings/branding", "Colour (#RRGGBB) and https logo of the customer's pages",
           roles=(Role.DISPATCHER,), body=s.BrandingIn, response=s.BrandingOut)
 def put_branding(call: Call):
+    from ..services import people
     org = people.set_branding(bootstrap.repos(), call.caller, call.body.brand_color, call.body.logo_url)
     return {"brand_color": org.brand_color, "logo_url": org.logo_url}

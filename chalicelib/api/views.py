@@ -8,7 +8,7 @@ from ..domain.messages import Message
 from ..domain.notes import Note, Photo
 from ..domain.people import Location, Organization, User
 from ..domain.queues import QueueEntry
-from . import schemas
+from . import inbox_schemas, jobs_schemas, notes_schemas, people_schemas, queues_schemas
 from .consent_schemas import ConsentRecordOut
 
 
@@ -17,11 +17,11 @@ def _dump(model) -> dict:
 
 
 def appointment(a: Appointment) -> dict:
-    return _dump(schemas.AppointmentOut.model_validate(a))
+    return _dump(jobs_schemas.AppointmentOut.model_validate(a))
 
 
 def job(j: Job, with_appointments: bool = True) -> dict:
-    out = _dump(schemas.JobOut.model_validate(j))
+    out = _dump(jobs_schemas.JobOut.model_validate(j))
     if not with_appointments:
         out["appointments"] = None
     return out
@@ -30,16 +30,16 @@ def job(j: Job, with_appointments: bool = True) -> dict:
 def day_entry(a: Appointment, j: Job, c: Customer) -> dict:
     """One stop of the technician's day: the visit, its job and where to go."""
     return {**appointment(a), "job": job(j, with_appointments=False),
-            "customer": _dump(schemas.DayCustomerOut.model_validate(c))}
+            "customer": _dump(jobs_schemas.DayCustomerOut.model_validate(c))}
 
 
 def message(m: Message) -> dict:
-    return schemas.MessageOut.model_validate(m).model_dump(mode="json", by_alias=True)
+    return notes_schemas.MessageOut.model_validate(m).model_dump(mode="json", by_alias=True)
 
 
 def customer(c: Customer) -> dict:
     where = {"lat": c.coordinates[0], "lon": c.coordinates[1]} if c.coordinates else None
-    return _dump(schemas.CustomerOut.model_validate({**vars(c), "coordinates": where}))
+    return _dump(jobs_schemas.CustomerOut.model_validate({**vars(c), "coordinates": where}))
 
 
 def consent_record(r: ConsentRecord) -> dict:
@@ -47,36 +47,36 @@ def consent_record(r: ConsentRecord) -> dict:
 
 
 def note(n: Note) -> dict:
-    return _dump(schemas.NoteOut.model_validate(n))
+    return _dump(notes_schemas.NoteOut.model_validate(n))
 
 
 def photo(p: Photo, **urls: str) -> dict:
-    return _dump(schemas.PhotoOut(**schemas.PhotoOut.model_validate(p).model_dump(exclude=set(urls)), **urls))
+    return _dump(notes_schemas.PhotoOut(**notes_schemas.PhotoOut.model_validate(p).model_dump(exclude=set(urls)), **urls))
 
 
 def user(u: User) -> dict:
-    return _dump(schemas.UserOut(id=u.id, name=u.name, email=u.email, phone=u.phone, roles=sorted(u.roles),
+    return _dump(people_schemas.UserOut(id=u.id, name=u.name, email=u.email, phone=u.phone, roles=sorted(u.roles),
                                  active=u.active, last_position=u.last_position and
-                                 schemas.PositionOut.model_validate(u.last_position)))
+                                 people_schemas.PositionOut.model_validate(u.last_position)))
 
 
 def location(loc: Location) -> dict:
-    return _dump(schemas.LocationOut.model_validate(loc))
+    return _dump(people_schemas.LocationOut.model_validate(loc))
 
 
 def organization(o: Organization) -> dict:
-    return _dump(schemas.OrganizationOut.model_validate(o))
+    return _dump(people_schemas.OrganizationOut.model_validate(o))
 
 
 def queue_entry(e: QueueEntry, visit: Appointment | None = None) -> dict:
-    return {**_dump(schemas.QueueItemOut(
+    return {**_dump(queues_schemas.QueueItemOut(
         id=e.id, job_id=e.job_id, order_id=e.order_id, appointment_id=e.appointment_id, queue=e.queue.value, reason=e.reason,
         state=e.state.value, created_at=e.created_at, updated_at=e.updated_at, claimed_by=e.claimed_by,
         outcome=e.outcome, note=e.note, closed_by=e.closed_by)), "appointment": visit and appointment(visit)}
 
 
 def inbox_item(i: InboxItem) -> dict:
-    return _dump(schemas.InboxItemOut.model_validate(i))
+    return _dump(inbox_schemas.InboxItemOut.model_validate(i))
 
 
 def page(p: Page, present) -> dict:

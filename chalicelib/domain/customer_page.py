@@ -17,7 +17,9 @@ MAX_REPLY = 1600  # what a long text may hold
 MAX_REASON = 500
 POLL_SECONDS = 20
 # Outbound texts the customer actually received (or that were meant for them and failed to arrive).
-SHOWN = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNKNOWN, MessageStatus.FAILED})
+# Held texts too: the customer sees what will come and when (after quiet hours), not a gap.
+SHOWN = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNKNOWN, MessageStatus.FAILED,
+                   MessageStatus.HELD})
 LIVE = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE, AppointmentStatus.PAUSED})
 
 

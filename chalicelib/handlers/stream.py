@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint
 
 from .. import bootstrap, metrics
-from ..services import reactions
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -16,6 +15,7 @@ STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/onmyway/stream/set-b
 
 
 def handle_record(record: "DynamoDBRecord") -> None:
+    from ..services import reactions
     reactions.on_change(bootstrap.repos(), bootstrap.senders(), record.raw_event.get("dynamodb"), record.event_id)
 
 

@@ -6,13 +6,13 @@ from dataclasses import asdict
 from chalice import Blueprint
 
 from .. import bootstrap, clock, metrics
-from ..services import sweep
 
 bp = Blueprint(__name__)
 
 
 @bp.lambda_function(name="timer_sweep")
 def timer_sweep(event, context):
+    from ..services import sweep
     shard = event.get("shard") if isinstance(event, dict) else None
     if type(shard) is not int:
         raise ValueError(f'the sweep is invoked with {{"shard": <int>}}, not {str(event)[:200]}')

@@ -32,6 +32,9 @@ class TextQueue:
         body = {"org_id": entry.org_id, "job_id": entry.job_id, "key": entry.key, "identity": entry.identity,
                 "parts": entry.parts}
         self.client.send_message(QueueUrl=self._url(entry.urgent), MessageBody=json.dumps(body))
+        bell = environment().text_bell_queue_url
+        if entry.urgent and bell:  # the drainer now, not at its next minute (docs/latency.md)
+            self.client.send_message(QueueUrl=bell, MessageBody="{}")
 
     def receive(self, urgent: bool) -> list[QueuedText]:
         """Up to 10 entries, hidden from other readers for the queue's visibility timeout."""

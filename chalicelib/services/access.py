@@ -1,10 +1,15 @@
 """Who may see and do what: the visibility matrix of docs/product.md §1."""
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..domain.errors import Forbidden, NotFound, Unauthorized, VersionConflict
-from ..domain.jobs import Job
 from ..domain.people import Role, User
-from .repositories import Repositories
+
+if TYPE_CHECKING:  # types only: every route imports this module, at cold start
+    from ..domain.jobs import Job
+    from .repositories import Repositories
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,8 @@ def authenticate(repos: Repositories, org_id: str | None, user_id: str | None) -
         user = repos.users.get(org_id, user_id)
     except NotFound:
         raise Unauthorized("unknown user") from None
-    if not user.active:
-        raise Forbidden("this user is deactivated")
+    if not user.active:  # as a bad token: the console and the app sign them out (docs/api.md)
+        raise Unauthorized("this user is deactivated")
     return Caller(user)
 
 

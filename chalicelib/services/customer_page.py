@@ -7,23 +7,21 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote
 
 from .. import clock
 from ..domain import customer_page as rules
 from ..domain import feedback as feedback_rules
-from ..domain import timefmt
 from ..domain.customer_page import Action
 from ..domain.errors import Conflict, DomainError, NotFound, VersionConflict
 from ..domain.feedback import Feedback
 from ..domain.jobs import Appointment, Confirmation, Job
 from ..domain.links import Link
 from ..domain.messages import Direction, Message
-from ..domain.people import Organization
+from ..domain.people import GeoPosition, Organization
 from ..domain.queues import QueueEntry, QueueName
 from ..domain.recipients import RecipientContext
 from ..domain.scenarios import LinkPurpose
-from ..domain.status import AppointmentStatus, JobStatus
+from ..domain.status import AppointmentStatus
 from . import inbound
 from .repositories import Repositories
 
@@ -64,58 +62,6 @@ def for_action(repos: Repositories, token: str, action: str) -> Link:
 
 
 @dataclass
-class Line:
-    direction: str
-    sender: str
-    body: str
-    created_at: datetime
-    when: str
-
-
-@dataclass
-class PageView:
-    """Everything a customer's page shows: nothing internal, nothing of another customer."""
-    purpose: LinkPurpose
-    company: str
-    company_phone: str
-    brand_color: str | None
-    logo_url: str | None
-    window_start: datetime
-    window_end: datetime
-    window_text: str
-    status: str
-    status_text: str
-    technician_first_name: str | None
-    eta: datetime | None
-    eta_text: str | None
-    position: dict | None
-    distance_text: str | None
-    maps_url: str | None
-    messages: list[Line]
-    actions: list[str]
-    live: bool
-    inside_cutoff: bool
-    feedback: Feedback | None
-
-    def as_json(self) -> dict:
-        return {
-            "company": self.company, "window_start": _z(self.window_start), "window_end": _z(self.window_end),
-            "window_text": self.window_text, "status": self.status, "status_text": self.status_text,
-            "technician_first_name": self.technician_first_name, "eta": _z(self.eta), "eta_text": self.eta_text,
-            "position": self.position, "distance_text": self.distance_text, "maps_url": self.maps_url,
-            "messages": [{"direction": m.direction, "from": m.sender, "body": m.body, "created_at": _z(m.created_at),
-                          "when": m.when} for m in self.messages],
-            "actions": self.actions, "live": self.live, "poll_seconds": rules.POLL_SECONDS,
-            "feedback": {"rating": self.feedback.rating, "comment": self.feedback.comment,
-                         "created_at": _z(self.feedback.created_at)} if self.feedback else None,
-        }
-
-
-def _z(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
-@dataclass
 class Visit:
     link: Link
     job: Job
@@ -137,54 +83,32 @@ def visit(repos: Repositories, link: Link) -> Visit:
     return Visit(link, job, appointment, messages, ctx)
 
 
-def view(v: Visit) -> PageView:
-    now, tz, a, ctx = clock.now(), v.ctx.time_zone, v.appointment, v.ctx
-    technician = rules.first_name(ctx.technician.name) if ctx.technician else None
-    position = distance = maps = None
-    last = ctx.technician.last_position if ctx.technician else None
-    # Where the technician is: only while on the way to this very visit, never before or after (a position
-    # older than the visit's last change may be from before setting off: wait for the app's next one).
-    if a.status is AppointmentStatus.EN_ROUTE and last is not None and last.at >= a.updated_at:
-        position = {"lat": round(last.lat, 5), "lon": round(last.lon, 5), "updated_at": _z(last.at),
-                    "updated": rules.ago(last.at, now)}
-        maps = f"https://www.google.com/maps/search/?api=1&query={quote(f'{last.lat:.5f},{last.lon:.5f}')}"
-        if ctx.customer.coordinates:
-            km = rules.distance_km(last.lat, last.lon, *ctx.customer.coordinates)
-            distance = f"{km / 1.609344:.1f} mi ({km:.1f} km) away"
-    actions = rules.actions(v.job, a, now) if v.link.purpose is not LinkPurpose.FEEDBACK else []
-    if v.link.purpose is LinkPurpose.FEEDBACK and v.job.feedback is None:
-        actions = [Action.FEEDBACK]
-    actions = [x for x in actions if x in PURPOSE_ACTIONS[v.link.purpose]]
-    return PageView(
-        purpose=v.link.purpose, company=ctx.org.name, company_phone=ctx.org.sms_number,
-        brand_color=ctx.org.brand_color, logo_url=ctx.org.logo_url, window_start=a.window.start,
-        window_end=a.window.end, window_text=timefmt.window(a.window.start, a.window.end, tz),
-        status="canceled" if v.job.status is JobStatus.CANCELED else a.status.value,
-        status_text=rules.status_words(v.job, a), technician_first_name=technician,
-        eta=a.eta if a.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE) else None,
-        eta_text=timefmt.clock_time(a.eta, tz) if a.eta and a.status in (
-            AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE) else None,
-        position=position, distance_text=distance, maps_url=maps,
-        messages=[_line(m, ctx, technician, tz) for m in _in_order(v.messages) if rules.visible(m)]
-        if v.link.purpose is not LinkPurpose.FEEDBACK else [],
-        actions=actions, live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
-        inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback)
+def shown_position(v: Visit) -> GeoPosition | None:
+    """Where the technician is: only while on the way to this very visit, never before or after (a position
+    older than the visit's last change may be from before setting off: wait for the app's next one)."""
+    last = v.ctx.technician.last_position if v.ctx.technician else None
+    if v.appointment.status is AppointmentStatus.EN_ROUTE and last is not None and last.at >= v.appointment.updated_at:
+        return last
+    return None
 
 
-def _in_order(messages: list[Message]) -> list[Message]:
-    """Oldest first; within one second (the ledger's resolution) the customer's words before our answer."""
-    return sorted(messages, key=lambda m: (m.created_at, m.direction is not Direction.INBOUND))
-
-
-def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) -> Line:
-    if m.direction is Direction.INBOUND:
-        sender = "You"
-    elif technician and ctx.technician and m.author_id == ctx.technician.id:
-        sender = f"{technician}, {ctx.org.name}"
+def offered_actions(v: Visit, now: datetime) -> list[Action]:
+    """What the page offers now: what the visit allows, of what the link is for (a feedback link: rating,
+    once)."""
+    if v.link.purpose is LinkPurpose.FEEDBACK:
+        actions = [Action.FEEDBACK] if v.job.feedback is None else []
     else:
-        sender = ctx.org.name
-    return Line(m.direction.value, sender, m.body, m.created_at,
-                f"{timefmt.day(m.created_at, tz)}, {timefmt.clock_time(m.created_at, tz)}")
+        actions = rules.actions(v.job, v.appointment, now)
+    return [x for x in actions if x in PURPOSE_ACTIONS[v.link.purpose]]
+
+
+def conversation(v: Visit) -> list[Message]:
+    """The messages the customer may read, oldest first (none on a feedback link); within one second (the
+    ledger's resolution) the customer's words before our answer."""
+    if v.link.purpose is LinkPurpose.FEEDBACK:
+        return []
+    return sorted((m for m in v.messages if rules.visible(m)),
+                  key=lambda m: (m.created_at, m.direction is not Direction.INBOUND))
 
 
 # -- actions --------------------------------------------------------------------------------------

@@ -54,10 +54,11 @@ def entries(repos: Repositories, caller: Caller, name: str, state: EntryState | 
     return repos.queues.list(caller.org_id, queue_name(name).value, state, limit, next_token)
 
 
-def visits_of(repos: Repositories, caller: Caller, listed: list[QueueEntry]) -> dict[str, Appointment]:
-    """The visits the listed entries are about, as they are now, by appointment id (one batch read): to
-    assign, call or review them from the list."""
+def visits_of(repos: Repositories, caller: Caller, name: str, listed: list[QueueEntry]) -> dict[str, Appointment]:
+    """The entries' visits as they are now, by appointment id (one batch read): to assign them from the
+    unassigned list, to see the window an escalation or retention call is about."""
     caller.require(Role.DISPATCHER)
+    queue_name(name)
     return repos.jobs.appointments_by_id(caller.org_id, {e.appointment_id for e in listed})
 
 

@@ -124,7 +124,7 @@ def _waits_for_morning(repos, timer: Timer, job, now: datetime) -> bool:
     does, for its own moment in the release window, so a night's escalations (and their voice calls) do not
     all go in the morning's first minute."""
     ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
-    if release := ctx.settings.quiet_hours.release_moment(
+    if release := ctx.quiet_hours.release_moment(
             now, ctx.time_zone, f"{timer.kind.value}:{timer.appointment_id}:{timer.step}",
             timedelta(minutes=environment().quiet_release_minutes), timer.window_start):
         repos.timers.put(replace(timer, due=release, status="pending"), now)

@@ -133,7 +133,78 @@ def test_a_recipient_context_has_everything_a_text_needs_with_defaults(repos, te
         repos.contexts.load(ORG, "cus_missing", None, None)
 
 
+def test_an_organization_is_saved_only_once_created_and_its_numbers_key_moves_with_it(repos, tenant):
+    from dataclasses import replace
+    repos.organizations.save(replace(tenant, name="Acme Plumbing", brand_color="#123456"))
+    assert repos.organizations.get(ORG) == replace(tenant, name="Acme Plumbing", brand_color="#123456")
+    assert repos.organizations.id_for_number("+13035550100") == ORG
+    with pytest.raises(NotFound):
+        repos.organizations.save(Organization("org_never", "Never", "never", "UTC", "+13035550109", NOW))
+    with pytest.raises(NotFound):
+        repos.organizations.get("org_never")
+
+
+def test_a_user_is_read_back_as_saved_and_its_organization_is_found_by_its_id_alone(repos, tenant):
+    ana = repos.users.get(ORG, "usr_ana")
+    assert (ana.name, ana.roles, ana.active) == ("Ana", frozenset({Role.TECHNICIAN}), True)
+    ana.active, ana.roles = False, frozenset({Role.TECHNICIAN, Role.DISPATCHER})
+    repos.users.save(ana)
+    assert repos.users.get(ORG, "usr_ana") == ana
+    assert repos.users.org_of("usr_ana") == repos.users.org_of("usr_dana") == ORG
+    with pytest.raises(NotFound):
+        repos.users.org_of("usr_ghost")
+    with pytest.raises(NotFound):
+        repos.users.get(ORG, "usr_ghost")
+    with pytest.raises(NotFound):
+        repos.users.get("org_other", "usr_ana")  # nothing crosses organizations
+
+
+def test_a_location_is_read_saved_and_listed_every_one_once(repos, tenant):
+    for n in range(5):
+        repos.locations.add(Location(f"loc_{n}", ORG, f"Branch {n}", "America/Denver", True, NOW))
+    north = repos.locations.get(ORG, "loc_3")
+    assert (north.name, north.time_zone, north.direct_reply_enabled) == ("Branch 3", "America/Denver", True)
+    north.direct_reply_enabled, north.name = False, "North"
+    repos.locations.save(north)
+    assert repos.locations.get(ORG, "loc_3") == north
+    listed = drain(lambda limit, token: repos.locations.list(ORG, limit, token), 2)
+    assert sorted(loc.id for loc in listed) == [f"loc_{n}" for n in range(5)]
+    assert [loc.name for loc in listed if loc.id == "loc_3"] == ["North"]
+    with pytest.raises(NotFound):
+        repos.locations.get(ORG, "loc_9")
+    with pytest.raises(NotFound):
+        repos.locations.get("org_other", "loc_3")
+
+
+def test_a_sweep_runs_loader_loads_what_the_plain_loader_loads(repos, tenant):
+    repos.locations.add(Location("loc_n", ORG, "North", "America/Chicago", False, NOW))
+    repos.customers.add(Customer("cus_2", ORG, "Pat Lee", "+13035550178", NOW, time_zone="America/Chicago"))
+    run = repos.contexts.for_run()
+    for customer, technician, location in [("cus_1", "usr_ana", None), ("cus_2", None, "loc_n"),
+                                           ("cus_1", None, "loc_n")]:
+        assert run.load(ORG, customer, technician, location) == repos.contexts.load(ORG, customer, technician,
+                                                                                    location)
+    assert run.load(ORG, "cus_2", None, "loc_n").customer.name == "Pat Lee"
+    with pytest.raises(NotFound):
+        run.load(ORG, "cus_missing", None, None)
+
+
 # -- jobs -------------------------------------------------------------------------------------------------
+
+def test_a_providers_offers_are_listed_to_it_alone_every_one_once(repos, tenant):
+    offered = []
+    for n in range(5):
+        job = Job.create(ORG, "cus_1", f"offer {n}", NOW + timedelta(minutes=n), provider_id="usr_brand",
+                         offered=True)
+        repos.jobs.save(job)
+        offered.append(job.id)
+    other = Job.create(ORG, "cus_1", "someone else's", NOW, provider_id="usr_other", offered=True)
+    repos.jobs.save(other)
+    scheduled(repos)  # the organization's own job: no provider
+    listed = drain(lambda limit, token: repos.jobs.list_offered_by(ORG, "usr_brand", limit, token), 2)
+    assert sorted(j.id for j in listed) == sorted(offered) and len(listed) == 5
+    assert [j.id for j in repos.jobs.list_offered_by(ORG, "usr_other", 10, None).items] == [other.id]
+    assert repos.jobs.list_offered_by(ORG, "usr_nobody", 10, None).items == []
 
 def test_a_job_round_trips_with_its_appointments_in_window_order_and_versions(repos, tenant):
     job = scheduled(repos)
@@ -317,6 +388,29 @@ def test_every_due_item_is_in_exactly_one_shard(repos, tenant):
     assert len(everything) == len(jobs) and sum(1 for part in by_shard if part) > 1
 
 
+# -- notes and photos -------------------------------------------------------------------------------------
+
+def test_notes_and_photos_list_oldest_first_every_one_once_and_public_ones_alone_when_asked(repos, tenant):
+    from chalicelib.domain.notes import Note, Photo, Visibility
+    job, elsewhere = scheduled(repos), scheduled(repos)
+    for n in range(5):
+        seen = Visibility.PUBLIC if n % 2 == 0 else Visibility.PRIVATE
+        repos.notes.add(ORG, Note(f"not_{n}", job.id, "usr_ana", f"note {n}", seen, NOW + timedelta(minutes=5 - n)))
+        repos.notes.add_photo(ORG, Photo(f"pho_{n}", job.id, "usr_ana", "image/jpeg", seen,
+                                         f"{ORG}/{job.id}/pho_{n}.jpg", NOW + timedelta(minutes=n)))
+    repos.notes.add(ORG, Note("not_x", elsewhere.id, "usr_ana", "another job's", Visibility.PUBLIC, NOW))
+    notes = drain(lambda limit, token: repos.notes.list(ORG, job.id, False, limit, token), 2)
+    assert [n.id for n in notes] == ["not_4", "not_3", "not_2", "not_1", "not_0"]  # by when written
+    assert notes[0] == Note("not_4", job.id, "usr_ana", "note 4", Visibility.PUBLIC, NOW + timedelta(minutes=1))
+    public = drain(lambda limit, token: repos.notes.list(ORG, job.id, True, limit, token), 2)
+    assert [n.id for n in public] == ["not_4", "not_2", "not_0"]
+    photos = drain(lambda limit, token: repos.notes.list_photos(ORG, job.id, False, limit, token), 2)
+    assert [p.id for p in photos] == [f"pho_{n}" for n in range(5)]
+    assert photos[1].object_key == f"{ORG}/{job.id}/pho_1.jpg" and photos[1].content_type == "image/jpeg"
+    assert [p.id for p in repos.notes.list_photos(ORG, job.id, True, 10, None).items] == ["pho_0", "pho_2", "pho_4"]
+    assert [n.id for n in repos.notes.list(ORG, elsewhere.id, False, 10, None).items] == ["not_x"]
+
+
 # -- queues, inbox, feedback, settings, orders ------------------------------------------------------------
 
 def entry(job_id: str, created=NOW, queue=QueueName.ESCALATION) -> QueueEntry:
@@ -391,6 +485,13 @@ def test_settings_come_back_as_saved_or_as_defaults(repos, tenant):
     assert repos.classification.get(ORG) == Classification()
     repos.channels.save(ORG, ChannelSettings(email_from="desk@acme.example"))
     assert repos.channels.get(ORG).email_from == "desk@acme.example"
+    from chalicelib.domain.intake import Eligibility, Match, Rule
+    rules = Classification((Rule(Match(service_type="repair", words=("leak", "burst")), "emergency", "loc_n",
+                                 "dispatch"), Rule(Match(region="north"), queue="intake")),
+                           Eligibility(regions=("north", "south"), required=("customer.email",)))
+    repos.classification.save(ORG, rules)
+    assert repos.classification.get(ORG) == rules
+    assert repos.classification.get("org_other") == Classification()
 
 
 def test_an_order_is_claimed_once_and_a_resend_gets_the_first(repos, tenant):
@@ -402,6 +503,22 @@ def test_an_order_is_claimed_once_and_a_resend_gets_the_first(repos, tenant):
     assert repos.orders.claim(first) is None
     again = repos.orders.claim(order("resent"))
     assert again.description == "first" and again.id == first_id
+    from chalicelib.domain.intake import OrderStatus
+    first.status, first.job_id, first.priority, first.reasons = OrderStatus.ACCEPTED, "job_1", "high", ["rule 1"]
+    repos.orders.save(first)  # the outcome: a resend now gets it
+    outcome = repos.orders.claim(order("resent again"))
+    assert (outcome.status, outcome.job_id, outcome.priority, outcome.reasons, outcome.description) == (
+        OrderStatus.ACCEPTED, "job_1", "high", ["rule 1"], "first")
+
+
+def test_the_directory_enrolls_each_sign_in_with_a_new_user_id_and_follows_roles_and_activity(repos, tenant):
+    roles = frozenset({Role.TECHNICIAN})
+    first = repos.directory.enroll(ORG, "new1@acme.example", roles)
+    second = repos.directory.enroll(ORG, "new2@acme.example", roles)
+    assert first.startswith("usr_") and second.startswith("usr_") and first != second
+    repos.directory.set_roles("new1@acme.example", roles, roles | {Role.DISPATCHER})
+    repos.directory.set_active("new1@acme.example", False)
+    repos.directory.set_active("new1@acme.example", True)
 
 
 def test_photo_urls_name_the_object_and_the_way_it_moves(repos):

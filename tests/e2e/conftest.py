@@ -119,6 +119,13 @@ class Stream:
     def settle(self, attempts: int = 3) -> list[str]:
         return self.pump.drain(self.invoke, attempts)
 
+    def redeliver(self) -> list[str]:
+        """Lambda delivers at least once: every record still in the stream, handled or not, offered again
+        from the stream's start."""
+        self.pump.checkpoints.clear()
+        assert self.pump.pending(), "nothing in the stream to redeliver"
+        return self.settle()
+
     @staticmethod
     def texts(to: str | None = None) -> list[tuple[str, str]]:
         from moto.core import DEFAULT_ACCOUNT_ID

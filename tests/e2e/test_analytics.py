@@ -1,17 +1,18 @@
 """GET /analytics from the counters the stream handler keeps: a scripted day of ten appointments with
 known replies, rejections, feedback, an auto-cancel, escalations and a no-show, equal to the figures
-computed by hand, and equal again after every stream record of the day is delivered a second time."""
+computed by hand, and equal again after every stream record of the day is delivered a second time.
+Every record counted is one the store wrote: the feedback from the customer's page, the escalation
+resolved in its queue, the rejection's category from the customer's words."""
+import copy
 import json
 from datetime import UTC, datetime
 
-import boto3
 import pytest
 
 from .conftest import add_user, sweep
+from .test_customer_pages import fetch, token_in
 
 DAY = "2026-12-01"  # the clock fixture's day in Denver: 10:00 there is 17:00Z
-COUNTED_KINDS = ("message", "appointment", "queue_entry", "feedback")
-TABLE = "onmyway-test"
 
 
 def at(hour: int, minute: int = 0) -> datetime:
@@ -36,53 +37,26 @@ def receipt(api, provider_id: str, status: str) -> dict:
     return api.client.lambda_.invoke("delivery_events", event).payload
 
 
-def stream_record(event_id: str, name: str, new: dict, old: dict | None = None) -> dict:
-    """A Lambda-shaped stream record built by hand (for item kinds another branch writes)."""
-    serialize = boto3.dynamodb.types.TypeSerializer().serialize
-    ddb = {"Keys": {k: serialize(new[k]) for k in ("pk", "sk")}, "NewImage": {k: serialize(v) for k, v in new.items()},
-           "SequenceNumber": str(abs(hash(event_id)) % 10**20), "SizeBytes": 200,
-           "StreamViewType": "NEW_AND_OLD_IMAGES"}
-    if old is not None:
-        ddb["OldImage"] = {k: serialize(v) for k, v in old.items()}
-    return {"eventID": event_id, "eventName": name, "eventVersion": "1.1", "eventSource": "aws:dynamodb",
-            "awsRegion": "us-east-1", "dynamodb": ddb,
-            "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/onmyway-test/stream/x"}
-
-
-def feedback_record(org_id: str, job_id: str, rating, when: datetime, event_id: str) -> dict:
-    """A feedback item's INSERT as the feedback branch (issue 12) writes it: kind `feedback`, `rating`."""
-    return stream_record(event_id, "INSERT", {
-        "pk": f"ORG#{org_id}#JOB#{job_id}", "sk": "FEEDBACK", "kind": "feedback", "org_id": org_id,
-        "job_id": job_id, "rating": rating, "comment": "thanks", "created_at": when.strftime("%Y-%m-%dT%H:%M:%S.%f+0000")})
+def rate(api, stream, phone: str, rating: int) -> None:
+    """The customer rates the job on the page behind the feedback request's link."""
+    link = [body for to, body in stream.texts(phone) if "/c/" in body][-1]
+    assert fetch(api, "POST", f"/c/{token_in(link)}/feedback", body={"rating": rating}).status == 201
+    assert stream.settle() == []
 
 
 @pytest.fixture
-def recorded(stream):
-    """Every record the stream delivers, kept for delivering all of them again."""
-    delivered: list[dict] = []
-    original = stream.invoke
-
-    def invoke(event):
-        delivered.extend(event["Records"])
-        return original(event)
-    stream.invoke = invoke
-    return delivered
-
-
-@pytest.fixture
-def day(api, org, stream, clock, recorded):
+def day(api, org, stream, clock):
     """The scripted day. At 10:00 ten visits are booked (A0-A6 Ana's and A7-A8 Ben's at the North
     location, A8 today 11:00-13:00; A9 unassigned today 12:30-14:30; the rest on 3 Dec); J0-J4 came by
     phone, J5-J9 from the web. Then: 10:30 A0-A2 reply C, A3 and A4 reply N, A5 asks a question; 11:00
     A7 replies C; the booking confirmation of A0 is delivered, A1's fails; 11:30 A9 is auto-canceled;
-    12:00 A5 and A6 have not confirmed: two escalations; 13:00 A8 has not started: a no-show; J0 is
-    completed; feedback 5 for J0 and 3 for J1."""
+    12:00 A5 and A6 have not confirmed: two escalations; 13:00 A8 has not started: a no-show; J0 and J1
+    are completed; their customers rate them 5 and 3 on the feedback page."""
     from chalicelib.bootstrap import store_repositories
     number = store_repositories().organizations.get(org.id).sms_number
     ana, _ = add_user(api, org, "Ana Alvarez", "technician")
     ben, _ = add_user(api, org, "Ben Brooks", "technician")
     north = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver"}).body["id"]
-    table = boto3.client("dynamodb")
     later = {"window_start": "2026-12-03T17:00:00Z", "window_end": "2026-12-03T19:00:00Z"}
     jobs, phones = [], []
     for i in range(10):
@@ -97,16 +71,11 @@ def day(api, org, stream, clock, recorded):
         body = {"customer_id": customer, "description": f"visit {i}", "appointment": visit}
         if i in (7, 8):
             body["location_id"] = north
+        body["channel"] = "phone" if i < 5 else "web"
         jobs.append(api.post("/jobs", org.dispatcher, body).body)
         phones.append(phone)
 
     def settle():
-        # The job's order channel as the intake branch records it: attribute `channel` of the job item
-        # (this branch's JobItem does not declare it yet, so a job write drops it: set it again).
-        for i, job in enumerate(jobs):
-            table.update_item(TableName=TABLE, Key={"pk": {"S": f"ORG#{org.id}#JOB#{job['id']}"}, "sk": {"S": "JOB"}},
-                              UpdateExpression="SET channel = :c",
-                              ExpressionAttributeValues={":c": {"S": "phone" if i < 5 else "web"}})
         assert stream.settle() == []
     settle()
 
@@ -124,12 +93,14 @@ def day(api, org, stream, clock, recorded):
         clock.now = at(hour, minute)
         sweep(api)
         settle()
-    a0 = jobs[0]["appointments"][0]["id"]
-    assert api.post(f"/appointments/{a0}/status", org.dispatcher, {"action": "complete"}).status == 200
+    for i in (0, 1):
+        visit = jobs[i]["appointments"][0]["id"]
+        assert api.post(f"/appointments/{visit}/status", org.dispatcher, {"action": "complete"}).status == 200
     settle()
-    feedback = [feedback_record(org.id, jobs[0]["id"], 5, at(13, 10), "fb-0"),
-                feedback_record(org.id, jobs[1]["id"], 3, at(13, 20), "fb-1")]
-    assert stream.invoke({"Records": feedback}) == {"batchItemFailures": []}
+    clock.now = at(13, 10)
+    rate(api, stream, phones[0], 5)
+    clock.now = at(13, 20)
+    rate(api, stream, phones[1], 3)
     return jobs, ana, ben, north
 
 
@@ -146,9 +117,9 @@ def sent_segments(api, org, jobs) -> int:
 
 
 # By hand: 10 booking confirmations (A0 delivered, A1 failed); thanks for 4 confirmations and "sorry"
-# for 2 rejections (auto_reply); the auto-cancel text; the late text; the feedback request.
+# for 2 rejections (auto_reply); the auto-cancel text; the late text; two feedback requests.
 TEXTS = {"booking_confirmation": {"sent": 10, "delivered": 1, "failed": 1}, "auto_reply": {"sent": 6},
-         "auto_canceled": {"sent": 1}, "delayed": {"sent": 1}, "feedback_request": {"sent": 1}}
+         "auto_canceled": {"sent": 1}, "delayed": {"sent": 1}, "feedback_request": {"sent": 2}}
 DAY_FIGURES = {
     "appointments": 10, "asked": 10, "replied": 7, "reply_rate": 0.7, "inbound": 7, "confirmed": 4,
     "confirmation_rate": 0.4, "time_to_confirm_minutes": 37.5,  # (30 + 30 + 30 + 60) / 4
@@ -161,7 +132,7 @@ def check_day(api, org, jobs, ana, ben, north):
     (group,) = analytics(api, org)["groups"]
     assert group["key"] == DAY
     assert {k: group[k] for k in DAY_FIGURES} == DAY_FIGURES
-    assert group["segments"] == sent_segments(api, org, jobs) == 19  # 19 texts, each one segment
+    assert group["segments"] == sent_segments(api, org, jobs) == 20  # 20 texts, each one segment
 
     by_tech = {g["key"]: g for g in analytics(api, org, "technician")["groups"]}
     assert set(by_tech) == {ana, ben, "unassigned"}
@@ -193,40 +164,58 @@ def check_day(api, org, jobs, ana, ben, north):
 
 
 def test_a_scripted_day_equals_the_figures_computed_by_hand_and_again_after_redelivery(api, org, stream, day,
-                                                                                       recorded, aws_calls):
+                                                                                       aws_calls):
     jobs, ana, ben, north = day
     check_day(api, org, jobs, ana, ben, north)
     assert not [c for c in aws_calls if c[1] == "Scan"]
-
-    # Every record of the day that counts something, delivered a second time, in batches as Lambda would.
-    again = [r for r in recorded if r["dynamodb"].get("NewImage", {}).get("kind", {}).get("S") in COUNTED_KINDS]
-    assert {r["dynamodb"]["NewImage"]["kind"]["S"] for r in again} == set(COUNTED_KINDS)
-    for start in range(0, len(again), 100):
-        assert stream.invoke({"Records": again[start:start + 100]}) == {"batchItemFailures": []}
+    # Every record of the day delivered a second time, in batches as Lambda would.
+    stream.pump.checkpoints.clear()
+    kinds = {r["dynamodb"].get("NewImage", {}).get("kind", {}).get("S") for rs in stream.pump.pending().values()
+             for r in rs}
+    assert {"message", "appointment", "queue_entry", "feedback"} <= kinds  # what the figures count
+    assert stream.settle() == []
     check_day(api, org, jobs, ana, ben, north)
 
 
-def test_an_escalation_is_counted_with_its_outcome_and_a_rejection_with_its_category(api, org, stream):
-    """Queue-entry states and rejection categories come from the lead's branch: records of their shape."""
-    pk = f"ORG#{org.id}#JOB#j_1"
-    opened = {"pk": pk, "sk": "QUEUE#escalation#q1", "kind": "queue_entry", "org_id": org.id, "queue": "escalation",
-              "job_id": "j_1", "appointment_id": "j_1-a1", "reason": "no reply", "state": "open",
-              "created_at": "2026-12-01T18:00:00.000000+0000"}
-    done = {**opened, "state": "done", "outcome": "confirmed", "closed_at": "2026-12-01T19:00:00.000000+0000"}
-    appointment = {"pk": pk, "sk": "APPT#j_1-a1", "kind": "appointment", "org_id": org.id, "job_id": "j_1",
-                   "appointment_id": "j_1-a1", "status": "scheduled", "confirmation": "pending", "version": 2,
-                   "updated_at": "2026-12-01T19:30:00.000000+0000"}
-    rejected = {**appointment, "confirmation": "rejected", "rejection_category": "price", "version": 3}
-    records = [stream_record("e1", "INSERT", opened), stream_record("e2", "MODIFY", done, opened),
-               stream_record("e3", "MODIFY", rejected, appointment),
-               feedback_record(org.id, "j_1", 7, at(12), "bad-rating"),  # not 1-5: logged, not counted
-               feedback_record(org.id, "j_1", 4, at(12), "fb")]
-    for _ in range(2):
-        assert stream.invoke({"Records": records}) == {"batchItemFailures": []}
+def test_an_escalation_is_counted_with_its_outcome_and_a_rejection_with_its_category(api, org, stream, clock):
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
+    sweep(api)
+    ana, _ = add_user(api, org, "Ana Alvarez", "technician")
+    later = {"window_start": "2026-12-03T17:00:00Z", "window_end": "2026-12-03T19:00:00Z", "technician_id": ana}
+    jobs, phones = [], ["+13035550301", "+13035550302", "+13035550303"]
+    for n, phone in enumerate(phones):
+        customer = api.post("/customers", org.dispatcher, {"name": f"Customer {n}", "phone": phone,
+                                                           "time_zone": "America/Denver"}).body["id"]
+        jobs.append(api.post("/jobs", org.dispatcher, {"customer_id": customer, "description": "x",
+                                                       "appointment": later}).body)
+    assert stream.settle() == []
+    assert inbound(api, number, phones[1], "NO - too expensive", "in-1")["outcome"] == "rejected"
+    assert inbound(api, number, phones[2], "C", "in-2")["outcome"] == "confirmed"
+    visit = jobs[2]["appointments"][0]["id"]
+    assert api.post(f"/appointments/{visit}/status", org.dispatcher, {"action": "complete"}).status == 200
+    assert stream.settle() == []
+    clock.now = at(12)  # two hours after the question, no answer from the first customer: the call to make
+    sweep(api)
+    assert stream.settle() == []
+    (entry,) = api.get("/queues/escalation", org.dispatcher).body["items"]
+    assert api.post(f"/queues/escalation/{entry['id']}/claim", org.dispatcher).status == 200
+    assert api.post(f"/queues/escalation/{entry['id']}/resolve", org.dispatcher, {"outcome": "confirmed"}).status == 200
+    assert stream.settle() == []
+
+    # The feedback's record as the store writes it, first seen with a rating no page allows: logged, not counted.
+    link = [body for to, body in stream.texts(phones[2]) if "/c/" in body][-1]
+    assert fetch(api, "POST", f"/c/{token_in(link)}/feedback", body={"rating": 4}).status == 201
+    (written,) = [r for rs in stream.pump.pending().values() for r in rs
+                  if r["dynamodb"]["NewImage"].get("kind") == {"S": "feedback"}]
+    bad = copy.deepcopy(written)
+    bad["eventID"], bad["dynamodb"]["NewImage"]["rating"] = "bad-rating", {"N": "7"}
+    assert stream.invoke({"Records": [bad]}) == {"batchItemFailures": []}
+    assert stream.settle() == []
+    assert stream.redeliver() == []  # and every record of it all, again
     (group,) = analytics(api, org)["groups"]
     assert (group["escalations"], group["escalation_outcomes"], group["rejections"], group["feedback"]) == (
         1, {"confirmed": 1}, {"price": 1}, {"count": 1, "average": 4.0})
-    assert analytics(api, org, "channel")["groups"][0]["key"] == "unknown"  # a job not found: counted all the same
 
 
 BAD_QUERIES = [
@@ -254,10 +243,11 @@ def test_analytics_is_for_dispatchers_and_defaults_to_the_last_30_days(api, org)
 
 
 def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api, org, stream):
-    from chalicelib.domain import prices, usage
+    """The figures by hand, from the prices of 2025-01-15 (domain/prices.py) and the bench's measured
+    lifecycle (domain/usage.py: 246.2 write and 77.9 read units, 27.4 invocations, 6 segments)."""
     r = api.get("/analytics/cost?from=2026-12-01&to=2026-12-01", org.dispatcher)
     assert r.status == 200 and r.body["basis"]["appointments"] == 0  # nothing yet: the bench's texts
-    assert r.body["breakdown"]["sms"]["segments"] == round(usage.PER_APPOINTMENT["sms_segments"] * 1000)
+    assert r.body["breakdown"]["sms"] == {"segments": 6000, "usd": 52.98}  # 6,000 x $0.00883
     customer = api.post("/customers", org.dispatcher, {"name": "Pat", "phone": "+13035550190"}).body["id"]
     for days in (2, 3):
         start = f"2026-12-0{1 + days}T17:00:00Z"
@@ -267,14 +257,15 @@ def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api,
     body = api.get("/analytics/cost?from=2026-12-01&to=2026-12-01", org.dispatcher).body
     # Two appointments booked, two one-segment confirmations: 1 segment per appointment, 1,000 per 1,000.
     assert (body["basis"]["appointments"], body["basis"]["segments"]) == (2, 2)
-    assert body["breakdown"]["sms"] == {"segments": 1000, "usd": round(1000 * (0.00581 + 0.00302), 4)}
-    per = usage.PER_APPOINTMENT
-    dynamodb = 1000 * (per["write_request_units"] * 0.625 + per["read_request_units"] * 0.125) / 1_000_000
-    lambdas = 1000 * per["lambda_invocations"] * (0.2 / 1_000_000 + 0.150 * 0.125 * 0.0000166667)
-    assert body["breakdown"]["dynamodb"]["usd"] == round(dynamodb, 4)
-    assert body["per_1000_appointments_usd"] == round(8.83 + dynamodb + lambdas, 2)
-    assert body["prices_as_of"] == prices.PRICES_AS_OF
-    assert body["breakdown"]["fixed_per_month"]["sweep_invocations"] == 4 * 60 * 24 * 30  # a run per due shard
+    assert body["breakdown"]["sms"] == {"segments": 1000, "usd": 8.83}  # $0.00581 + a $0.00302 carrier fee
+    # 246,200 x $0.625 + 77,900 x $0.125 per million request units = $0.153875 + $0.0097375
+    assert body["breakdown"]["dynamodb"] == {"write_request_units": 246200, "read_request_units": 77900,
+                                             "usd": 0.1636}
+    # 27,400 x $0.20 per million requests + 27,400 x 0.15 s x 0.125 GB x $0.0000166667 = $0.00548 + $0.00856
+    assert body["breakdown"]["lambda"]["usd"] == 0.014 and body["breakdown"]["lambda"]["invocations"] == 27400
+    assert body["per_1000_appointments_usd"] == 9.01  # 8.83 + 0.1636 + 0.0140
+    assert body["prices_as_of"] == "2025-01-15"
+    assert body["breakdown"]["fixed_per_month"]["sweep_invocations"] == 172_800  # a run a minute per due shard (4)
 
 
 def test_the_auto_cancel_reason_counted_is_the_one_the_timers_write():

@@ -88,3 +88,25 @@ def test_an_organization_sets_its_own_hours_for_a_place(api, org, stream, clock)
     api.post("/jobs", org.dispatcher, {"customer_id": florida["id"], "description": "Leak", "appointment": window(days=3)})
     stream.settle()
     assert len(stream.texts("+13055550123")) == 1  # its counsel's hours, not the shipped rule's 8pm
+
+
+def test_the_customers_page_shows_a_held_text_and_when_it_will_go(api, org, stream, clock):
+    from .test_customer_pages import fetch, last_token
+    customer = api.post("/customers", org.dispatcher, {"name": "Sam Rivera", "phone": SAM,
+                                                       "time_zone": "America/Denver"}).body
+    job = api.post("/jobs", org.dispatcher, {"customer_id": customer["id"], "description": "Leak",
+                                             "appointment": window(days=2)}).body
+    stream.settle()
+    token = last_token(stream)
+    clock.now = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)  # 22:00 in Denver
+    appointment = job["appointments"][0]
+    moved = {"window_start": appointment["window_start"].replace(":00:00Z", ":30:00Z"),
+             "window_end": appointment["window_end"].replace(":00:00Z", ":30:00Z")}
+    assert api.patch(f"/appointments/{appointment['id']}", org.dispatcher, moved).status == 200
+    stream.settle()
+    status = fetch(api, "GET", f"/c/{token}/status.json", accept="application/json").json()
+    held = [m for m in status["messages"] if m["goes_at"]]
+    assert len(held) == 1 and "after quiet hours" in held[0]["when"] and held[0]["when"].startswith("to be sent Wed 2 Dec, 8")
+    assert "2026-12-02T15:" in held[0]["goes_at"] or "2026-12-02T14:" in held[0]["goes_at"]
+    page = fetch(api, "GET", f"/c/{token}").text
+    assert 'class="outbound held"' in page and held[0]["when"] in page

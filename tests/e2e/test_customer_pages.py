@@ -2,6 +2,7 @@
 import json
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
@@ -30,6 +31,25 @@ def fetch(api, method: str, path: str, *, form: dict | None = None, body=None, a
     elif body is not None:
         headers["Content-Type"], data = "application/json", json.dumps(body).encode()
     return Page(api.client.http.request(method, path, headers=headers, body=data))
+
+
+class Rows(HTMLParser):
+    """The classes of each element of the page's live card, by its first class (eta, where): a hidden row
+    is still in the HTML (page.js shows it when status.json says so), with the class `hidden`."""
+    def __init__(self, text: str):
+        super().__init__()
+        self.classes: dict[str, list[set[str]]] = {}
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if classes:
+            self.classes.setdefault(classes[0], []).append(set(classes))
+
+    def shown(self, row: str) -> bool:
+        (first, *others) = self.classes[row]
+        assert all(c == first for c in others), f"the {row} row is half shown"
+        return "hidden" not in first
 
 
 def token_in(text: str) -> str:
@@ -100,11 +120,14 @@ def test_status_json_is_the_contract_and_shows_the_position_only_while_en_route(
     assert moving["distance_text"].endswith("km) away") and "39.72000%2C-104.97000" in moving["maps_url"]
     html = fetch(api, "GET", f"/c/{token}").text
     assert "Position updated 2 min ago" in html and "Open in maps" in html and "10:20am" in html
+    assert Rows(html).shown("eta") and Rows(html).shown("where")
 
     assert api.post(f"/appointments/{visit['appointment']}/status", tech, {"action": "start"}).status == 200
     started = fetch(api, "GET", f"/c/{token}/status.json").json()
     assert started["position"] is None and started["maps_url"] is None and started["live"] is False
-    assert "Open in maps" not in fetch(api, "GET", f"/c/{token}").text.split("hidden", 1)[0]
+    html = fetch(api, "GET", f"/c/{token}").text
+    assert not Rows(html).shown("eta") and not Rows(html).shown("where")  # arrived: no ETA, no position
+    assert "10:20am" not in html and "Position updated" not in html
 
 
 def test_a_page_reply_lands_on_the_job_like_a_text_even_where_direct_reply_is_off(api, org, stream, visit, clock):

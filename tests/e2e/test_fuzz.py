@@ -1,17 +1,23 @@
-"""Schemathesis over every operation of the app's own /openapi.json, in process, on moto.
+"""Schemathesis over every operation of the app's own /openapi.json, in process, on moto; then every
+query string of the document fuzzed with the calendar's edges.
 
 Each operation gets valid and invalid requests generated from its schema (a bounded, derandomized
 number, so the run is the same on every machine), sent with a dispatcher's token through the same
 local gateway as `make run`. Every answer must be: no 5xx, a status and body the document declares,
-and on every 4xx the house error format. The figures are printed; the test fails listing each problem."""
+and on every 4xx the house error format. The figures are printed; the test fails listing each problem.
+A schema's pattern (`^\\d{4}-\\d{2}-\\d{2}$`) makes Schemathesis' days random digits, nearly never a real day
+at the calendar's edge: the second test puts those days (and times at offsets of ±14:00) in every query."""
 import json
 import os
+import re
 from collections import Counter
-from urllib.parse import quote
+from datetime import date
+from urllib.parse import quote, urlencode
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -133,3 +139,69 @@ def test_every_operation_answers_as_documented_and_never_5xx(api, fuzzer, capsys
               f"{dict(sorted(statuses.items()))}, {statuses['5xx']} answers 5xx, {len(problems)} distinct problems")
     assert not problems, "\n".join(f"{op} {status}: {what}\n    {curl}"
                                    for (op, status, what), curl in problems.items())
+
+
+# Days and times at the calendar's edges: the first and last day Python knows, leap days (2000 is one,
+# 2100 is not), the API's sane range (2000-2100) and a step past it, and the widest UTC offsets.
+EDGE_DAYS = ("0001-01-01", "9999-12-31", "2000-02-29", "2100-02-29", "2024-02-29", "2023-02-29", "1999-12-31",
+             "2000-01-01", "2100-12-31", "2101-01-01")
+EDGE_OFFSETS = ("+14:00", "-14:00", "Z", "+00:00", "-12:00")
+QUERY_EXAMPLES = int(os.environ.get("FUZZ_QUERY_EXAMPLES", "20"))  # per operation, besides the edges: ~600 requests
+days = st.one_of(st.sampled_from(EDGE_DAYS), st.dates().map(date.isoformat))
+moments = st.builds(lambda day, time, offset: f"{day}T{time}{offset}", days,
+                    st.sampled_from(("00:00:00", "23:59:59", "12:00:00.000001")), st.sampled_from(EDGE_OFFSETS))
+query_values = st.one_of(days, moments, st.integers().map(str), st.text(max_size=30), st.just(""))
+
+
+def query_operations() -> list[tuple[str, str, list[str]]]:
+    """(method, path, query parameter names) of each operation that declares a query string."""
+    return [(method.upper(), path, [p["name"] for p in op.get("parameters", []) if p["in"] == "query"])
+            for path, methods in document()["paths"].items() for method, op in methods.items()
+            if any(p["in"] == "query" for p in op.get("parameters", []))]
+
+
+def test_every_query_string_at_the_calendars_edges_is_answered_or_refused_naming_its_field(api, fuzzer, capsys):
+    """Each edge day and time in each query parameter alone, and generated query strings (several
+    parameters, days, times with offsets, numbers, text): no 5xx, a declared status, and a 400 is a
+    `validation_error` in the error format that names one of the query's fields."""
+    token, ids = fuzzer
+    operations = query_operations()
+    assert {path for _, path, _ in operations} >= {"/analytics", "/analytics/cost", "/jobs", "/feedback",
+                                                   "/technicians/me/appointments"}
+    statuses, problems, requests = Counter(), {}, 0
+    for method, path, names in operations:
+        known = ids()
+        url = re.sub(r"{(\w+)}", lambda m: known[m.group(1)], path)  # noqa: B023
+        declared = set(document()["paths"][path][method.lower()]["responses"])
+
+        @settings(max_examples=QUERY_EXAMPLES, derandomize=True, database=None, deadline=None,
+                  phases=[Phase.explicit, Phase.generate], print_blob=False, suppress_health_check=list(HealthCheck))
+        @given(query=st.dictionaries(st.sampled_from(names), query_values, min_size=1, max_size=len(names)))
+        def run(query):
+            nonlocal requests
+            target = f"{url}?{urlencode(query)}"  # noqa: B023
+            r = api.get(target, token, headers={"Accept": "application/json"})
+            requests += 1
+            statuses[f"{r.status // 100}xx"] += 1
+            problem = None
+            if r.status >= 500 or str(r.status) not in declared:  # noqa: B023
+                problem = f"{r.status} {r.body}"
+            elif 400 <= r.status < 500 and not (isinstance(r.body, dict) and set(r.body) == {"error"}):
+                problem = f"{r.status} not in the error format: {r.body}"
+            elif r.status == 400:
+                field = r.body["error"]["message"].split(":")[0]
+                if r.error != "validation_error" or field not in {*names, "query"}:  # noqa: B023
+                    problem = f"400 not naming a query field: {r.body['error']}"
+            if problem:
+                problems.setdefault((method, path, problem), target)  # noqa: B023
+        for name in names:  # the edges, each in each field, always tried first
+            for value in EDGE_DAYS + tuple(f"{day}T00:00:00{offset}" for day in ("2000-01-01", "2100-12-31")
+                                           for offset in EDGE_OFFSETS):
+                run = example(query={name: value})(run)
+        run()
+
+    with capsys.disabled():
+        print(f"\nquery fuzz: {len(operations)} operations, {requests} requests, by status class "
+              f"{dict(sorted(statuses.items()))}, {len(problems)} distinct problems")
+    assert not problems, "\n".join(f"{method} {path}: {problem}\n    GET {target}"
+                                   for (method, path, problem), target in problems.items())

@@ -64,8 +64,10 @@ def test_r_then_a_pick_moves_the_visit_tells_the_technician_and_confirms(api, or
     told = [b for to, b in stream.texts(ANA_PHONE) if "picked" in b]
     assert told == [f"{org_name(org)}: Sam picked Tue 1 Dec, 2-4pm on the time-frame page (was Thu 3 Dec, 10am-12pm). "
                     "Job details in the app."]
-    stream.settle()
-    assert len([b for to, b in stream.texts(ANA_PHONE) if "picked" in b]) == 1  # once, even when redelivered
+    sent = stream.texts()
+    assert stream.redeliver() == []  # the pick's records (and every other) delivered again
+    assert stream.texts() == sent  # once, even when redelivered: the technician's text and the confirmation
+    assert len(api.get(f"/jobs/{visit['job']}/notes", visit["tech"]).body["items"]) == 1
 
     # A new link: the frame behind the chosen one is withdrawn; the chosen one is the visit itself now.
     again = [f["text"] for f in frames_of(api, reschedule_link(api, org, stream))]

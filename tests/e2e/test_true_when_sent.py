@@ -95,6 +95,24 @@ def test_a_confirmation_held_overnight_for_a_visit_that_starts_before_8am_is_dro
     assert stream.texts(SAM) == []
 
 
+def test_a_confirmation_held_overnight_never_goes_at_8am_to_a_customer_who_texted_stop(api, org, stream, clock):
+    from chalicelib.bootstrap import store_repositories
+    number = store_repositories().organizations.get(org.id).sms_number
+    clock.now = NIGHT  # 10pm in Denver
+    sweep(api)
+    tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
+    job, _ = book(api, org, stream, NIGHT + timedelta(hours=60), tech_id)
+    assert ledger(api, org, job)["booking_confirmation"] == [("held", None)]
+    clock.now += timedelta(hours=1)
+    assert inbound(api, number, "STOP")["outcome"] == "opt_out"
+    stream.settle()
+    # Swept each hour, and each minute of the release window 08:00-09:00 in Denver.
+    run_until(api, stream, clock, datetime(2026, 12, 1, 15, 0, tzinfo=UTC), step=timedelta(hours=1))
+    run_until(api, stream, clock, datetime(2026, 12, 1, 16, 1, tzinfo=UTC), step=timedelta(minutes=1))
+    assert stream.texts(SAM) == []
+    assert ledger(api, org, job)["booking_confirmation"] == [("suppressed", "customer opted out")]
+
+
 def test_en_route_with_an_eta_past_the_window_is_one_apology_and_a_passed_eta_is_never_repeated(
         api, org, stream, noon):
     sweep(api)
@@ -138,6 +156,48 @@ def test_the_voice_follow_up_names_the_local_day_and_waits_for_the_end_of_quiet_
     assert datetime(2026, 12, 1, 15, 0, tzinfo=UTC) <= at <= datetime(2026, 12, 1, 16, 0, tzinfo=UTC)  # 8-9am
     assert "Wednesday 2 December, between 6 and 8pm" in text and "Thursday" not in text
     assert len(api.get("/queues/escalation", org.dispatcher).body["items"]) == 1
+
+
+def test_no_voice_call_to_a_customer_who_texted_stop_though_the_call_task_is_queued(api, org, stream, noon):
+    from types import SimpleNamespace
+
+    from chalicelib import bootstrap
+    from chalicelib.bootstrap import store_repositories
+    calls = []
+    bootstrap.use(voice=SimpleNamespace(place=lambda to, origination, text: calls.append(to)))
+    number = store_repositories().organizations.get(org.id).sms_number
+    api.put("/settings/scenarios", org.dispatcher, {"voice_origination": "+13035550199"})
+    sweep(api)
+    tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
+    start = NOON + timedelta(days=3)
+    job, appointment_id = book(api, org, stream, start, tech_id)
+    assert ledger(api, org, job)["booking_confirmation"] == [("sent", None)]
+    assert inbound(api, number, "STOP")["outcome"] == "opt_out"
+    stream.settle()
+    run_until(api, stream, clock=noon, until=start - timedelta(hours=47, minutes=50), step=timedelta(hours=1))
+    (entry,) = api.get("/queues/escalation", org.dispatcher).body["items"]
+    assert entry["appointment_id"] == appointment_id  # a person may still call
+    assert calls == []
+
+
+def test_a_paused_jobs_second_visit_takes_no_delay_and_the_customer_hears_nothing(api, org, stream):
+    tech_id, tech = add_user(api, org, "Ana Alvarez", "technician")
+    job, first = book(api, org, stream, NOON + timedelta(days=1), tech_id)
+    later = NOON + timedelta(days=8)
+    second = api.post(f"/jobs/{job['id']}/appointments", org.dispatcher,
+                      {"window_start": iso(later), "window_end": iso(later + timedelta(hours=2)),
+                       "technician_id": tech_id}).body["id"]
+    for action in ("start", "pause"):
+        assert api.post(f"/appointments/{first}/status", tech, {"action": action}).status == 200
+    stream.settle()
+    sent = len(stream.texts(SAM))
+    refused = api.post(f"/appointments/{second}/status", tech, {"action": "delay", "eta": iso(later + timedelta(hours=3))})
+    assert (refused.status, refused.error) == (409, "invalid_transition")
+    stream.settle()
+    after = api.get(f"/jobs/{job['id']}", org.dispatcher).body
+    assert after["status"] == "paused"
+    assert [(a["status"], a["eta"]) for a in after["appointments"] if a["id"] == second] == [("scheduled", None)]
+    assert len(stream.texts(SAM)) == sent
 
 
 @pytest.mark.parametrize("body,outcome", [("C", "confirmed"), ("N", "rejected"), ("R", "reschedule_link"),

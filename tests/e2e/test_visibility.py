@@ -107,7 +107,7 @@ def test_deactivated_user_is_refused_on_the_next_request_and_reactivation_restor
     assert api.get(f"/jobs/{world['job']}", world["tech"]).status == 200
     assert api.patch(f"/users/{world['tech_id']}", d, {"active": False}).body["active"] is False
     r = api.get(f"/jobs/{world['job']}", world["tech"])  # the token is still "valid"
-    assert r.status == 403 and r.body["error"]["code"] == "forbidden"
+    assert r.status == 401 and r.body["error"] == {"code": "unauthorized", "message": "this user is deactivated"}
     assert api.get(f"/jobs/{world['job']}", d).body["appointments"][0]["technician_id"] == world["tech_id"]
     api.patch(f"/users/{world['tech_id']}", d, {"active": True})
     assert api.get(f"/jobs/{world['job']}", world["tech"]).status == 200

@@ -252,3 +252,30 @@ def test_a_text_judged_again_at_the_provider_door_is_dropped_after_a_stop_and_he
     held = repos.messages.claimed(late.org_id, late.job_id, late.key)
     assert held.status is MessageStatus.HELD
     assert datetime(2026, 12, 2, 15, 0, tzinfo=UTC) <= held.release_at < datetime(2026, 12, 2, 16, 0, tzinfo=UTC)
+
+
+def test_an_urgent_text_queued_behind_500_routine_ones_goes_first(aws, queues, seconds):
+    repos = store_repositories()
+    SendRates().set_rate(NUMBER, 1)  # the demo's unraised 10DLC number: the backlog is 500 seconds long
+    provider = ThrottlingProvider(seconds, limit=1)
+    *routine, en_route = claimed_texts(repos, 501, seed=31, scenarios=["reminder"] * 500 + ["en_route"])
+    for m in [*routine, en_route]:  # the en-route text queued last, behind the whole backlog
+        delivery.deliver(repos, via(provider), m)
+
+    report = governor.drain(repos, via(provider), budget=5, now=seconds.now, sleep=seconds.sleep)
+
+    assert provider.accepted[0][1] == en_route.recipient
+    assert repos.messages.claimed(en_route.org_id, en_route.job_id, en_route.key).status is MessageStatus.SENT
+    assert report.sent <= 6 and report.given_back == 501 - report.sent  # the rest waits at 1 part/s
+
+
+def test_an_urgent_text_rings_the_drainers_bell_and_a_routine_one_does_not(aws, queues, monkeypatch):
+    import boto3
+    sqs = boto3.client("sqs")
+    bell = sqs.create_queue(QueueName="texts-bell")["QueueUrl"]
+    monkeypatch.setenv("TEXT_BELL_QUEUE_URL", bell)
+    queue = TextQueue()
+    queue.put(Entry("org_1", "job_1", "reminder:apt_1", NUMBER, 1, urgent=False))
+    assert "Messages" not in sqs.receive_message(QueueUrl=bell)
+    queue.put(Entry("org_1", "job_1", "en_route:apt_1", NUMBER, 1, urgent=True))
+    assert len(sqs.receive_message(QueueUrl=bell, MaxNumberOfMessages=10)["Messages"]) == 1

@@ -65,6 +65,26 @@ def test_each_shard_of_the_due_index_is_swept_every_minute_by_a_schedule_naming_
     assert sweep["MemorySize"] == SWEEP_MEMORY_MB  # what the cost figure prices is what is deployed
 
 
+def test_an_urgent_text_starts_the_one_drainer_at_once_and_the_minute_still_does(packaged):
+    """docs/latency.md: the bell's event source starts the drainer when an urgent text is queued (p95 <= 5 s
+    instead of a minute's wait); reserved concurrency keeps it to one run, the one that paces each identity."""
+    _, t = packaged
+    drainer = t["Resources"]["TextDrainer"]["Properties"]
+    assert drainer["ReservedConcurrentExecutions"] == 1
+    events = {e["Type"]: e["Properties"] for e in drainer["Events"].values()}
+    assert events["Schedule"]["Schedule"] == "rate(1 minute)"
+    bell = events["SQS"]
+    assert bell["Queue"] == {"Fn::GetAtt": ["TextBellQueue", "Arn"]}
+    assert bell["MaximumBatchingWindowInSeconds"] == 0 and bell["ScalingConfig"] == {"MaximumConcurrency": 2}
+    assert t["Resources"]["TextBellQueue"]["Properties"]["VisibilityTimeout"] >= drainer["Timeout"]
+    ringing = {name for name in FUNCTIONS
+               if "URGENT_TEXTS_QUEUE_URL" in t["Resources"][name]["Properties"]["Environment"]["Variables"]}
+    assert ringing - {"TextDrainer"}  # whoever queues a text can ring
+    for name in ringing - {"TextDrainer"}:
+        assert t["Resources"][name]["Properties"]["Environment"]["Variables"]["TEXT_BELL_QUEUE_URL"] == {
+            "Ref": "TextBellQueue"}
+
+
 def test_every_function_finds_the_table_and_the_topics_the_code_names_exist(packaged):
     from chalicelib.handlers.inbound import EVENTS_TOPIC, INBOUND_TOPIC
     from chalicelib.handlers.whatsapp import WHATSAPP_TOPIC
@@ -118,11 +138,11 @@ IAM_OF = {("dynamodb", "TransactWriteItems"): ["dynamodb:PutItem", "dynamodb:Upd
           ("socialmessaging", "SendWhatsAppMessage"): ["social-messaging:SendWhatsAppMessage"],
           ("sesv2", "SendEmail"): ["ses:SendEmail"],
           ("sqs", "ChangeMessageVisibilityBatch"): ["sqs:ChangeMessageVisibility"]}
-# Granted though the code does not call them itself: Lambda's event source mapping reads the stream
-# and parks failed batches in the queue, the app's S3 access goes through presigned URLs it signs,
+# Granted though the code does not call them itself: Lambda's event source mappings read the stream
+# (parking failed batches in the queue) and the drainer's bell queue, the app's S3 access goes through presigned URLs it signs,
 # and the runtime writes the logs.
 GRANTED_FOR_OTHERS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-                      "dynamodb:ListStreams", "sqs:SendMessage", "s3:PutObject", "s3:GetObject",
+                      "dynamodb:ListStreams", "sqs:SendMessage", "sqs:GetQueueAttributes", "s3:PutObject", "s3:GetObject",
                       "logs:CreateLogStream", "logs:PutLogEvents"}
 
 
@@ -314,3 +334,28 @@ def test_what_the_functions_load_lazily_works_from_the_unzipped_package(task, em
     assert result["text"] == "Acme: Ana is on the way"
     assert result["phones"] == ["+13035550142", "+447911123456"]
     assert set(result["clients"]) == SERVICES and "X-Amz-Signature=" in result["upload"]
+
+
+def test_the_console_ships_in_the_package_and_signs_in_with_the_hosted_sign_in_and_pkce(packaged):
+    """GET /console serves files of chalicelib/console: they must be in the zip. Deployed, the console signs in
+    by Cognito's hosted sign-in (code flow, a public client: PKCE) and learns where from the API's environment."""
+    path, t = packaged
+    from chalicelib import console
+    with zipfile.ZipFile(path.parent / "deployment.zip") as z:
+        names = set(z.namelist())
+    shipped = {f"chalicelib/console/static/{name}" for name in console.assets()} | {"chalicelib/console/index.html"}
+    assert shipped <= names, shipped - names
+    assert {"chalicelib/console/vendor/htm-3.1.1.LICENSE", "chalicelib/console/vendor/preact.LICENSE"} <= names
+    r = t["Resources"]
+    client = r["ConsoleAppClient"]["Properties"]
+    assert client["GenerateSecret"] is False and client["AllowedOAuthFlows"] == ["code"]
+    assert client["AllowedOAuthFlowsUserPoolClient"] is True and "openid" in client["AllowedOAuthScopes"]
+    assert client["CallbackURLs"] == client["LogoutURLs"] == [{"Ref": "ConsoleUrl"}]
+    assert "custom:org_id" in client["ReadAttributes"] and "custom:org_id" not in client["WriteAttributes"]
+    assert r["ConsoleSignInDomain"]["Properties"] == {"Domain": {"Ref": "ConsoleDomainPrefix"},
+                                                      "UserPoolId": {"Ref": "UserPool"}}
+    variables = r["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["CONSOLE_CLIENT_ID"] == {"Ref": "ConsoleAppClient"}
+    assert "${ConsoleSignInDomain}.auth.${AWS::Region}.amazoncognito.com" in variables["COGNITO_DOMAIN"]["Fn::Sub"]
+    routes = t["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    assert "/console" in routes and "/console/{version}/{name}" in routes

@@ -3,6 +3,8 @@ through moto, taken here in milliseconds. No test here reaches AWS: a botocore c
 
 The stream is replayed from what the fakes wrote (World.changes), dispatched to the services as
 handlers/stream.handle_record does; the sweep is services/sweep.run on the fake clock."""
+import json
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -16,7 +18,7 @@ from chalicelib.domain.messages import MessageStatus
 from chalicelib.domain.people import Role
 from chalicelib.domain.values import TimeFrame
 from chalicelib.notify.senders import Senders
-from chalicelib.services import reactions, sweep
+from chalicelib.services import inbound, reactions, sweep
 from chalicelib.services.access import Caller
 from chalicelib.services.jobs import NewAppointment, create_job
 from chalicelib.services.people import create_organization, create_user
@@ -131,6 +133,14 @@ class Shop:
 
     def texts(self) -> list[str]:
         return self.sender.to(SAM)
+
+    def reply(self, body: str, sender: str = SAM, inbound_id: str | None = None) -> str:
+        """A text from the customer, as the inbound topic delivers it (services/inbound), the stream settled."""
+        text = inbound.parse(json.dumps({"originationNumber": sender, "destinationNumber": NUMBER,
+                                         "messageBody": body, "inboundMessageId": inbound_id or str(uuid.uuid4())}))
+        outcome = inbound.handle(self.repos, self.senders, text)
+        assert self.settle() == []
+        return outcome
 
     def add_customer(self, customer_id: str, phone: str, **kw) -> str:
         self.repos.customers.add(Customer(customer_id, self.org.id, "Sam Rivera", phone, self.clock.now,

@@ -3,7 +3,6 @@ START / HELP, free text to the job and the staff inbox, direct reply off, unknow
 Mirrors the decisions of tests/e2e/test_two_way.py and test_true_when_sent.py's opted-out customer."""
 import json
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -21,11 +20,7 @@ from .conftest import NOON, NUMBER, SAM
 
 
 def reply(shop, body: str, sender: str = SAM, inbound_id: str | None = None) -> str:
-    text = inbound.parse(json.dumps({"originationNumber": sender, "destinationNumber": NUMBER, "messageBody": body,
-                                     "inboundMessageId": inbound_id or str(uuid.uuid4())}))
-    outcome = inbound.handle(shop.repos, shop.senders, text)
-    assert shop.settle() == []
-    return outcome
+    return shop.reply(body, sender, inbound_id)
 
 
 @pytest.fixture

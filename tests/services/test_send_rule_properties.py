@@ -88,7 +88,7 @@ class Provider:
     opted_out: object  # (channel, address) -> bool, now
     went: list = field(default_factory=list)  # (when, channel, to, job_id, key, scenario, opted out then)
     throttle: int = 0  # how many of the next SMS sends are refused for rate
-    refuse: int = 0  # how many of the next SMS sends are refused outright
+    refuse: int = 0  # how many of the next sends (any channel) are refused outright
     voice: RecordingVoice = field(default_factory=RecordingVoice)
     sms: object = None
     texts: FakeTextQueue = field(default_factory=FakeTextQueue)
@@ -97,7 +97,7 @@ class Provider:
         if message.channel == "sms" and self.throttle:
             self.throttle -= 1
             raise THROTTLED
-        if message.channel == "sms" and self.refuse:
+        if self.refuse:
             self.refuse -= 1
             raise ConnectionError("provider refused")
         self.went.append((self.clock.now, message.channel, message.recipient, message.job_id, message.key,
@@ -127,6 +127,7 @@ class SendPath(RuleBasedStateMachine):
         self.appointments: list[str] = []
         self.handled: list = []  # stream changes delivered once: a redelivery replays one of them
         self.failed_changes = 0
+        self.inbound_again: list = []  # inbound texts whose handler failed: SNS delivers them again
 
     def teardown(self):
         bootstrap.reset()
@@ -176,12 +177,29 @@ class SendPath(RuleBasedStateMachine):
     @rule(who=st.sampled_from(sorted(PHONES)), word=st.sampled_from(["STOP", "START", "HELP", "quit", "C", "hi"]),
           on=st.sampled_from(["sms", "whatsapp"]))
     def customer_writes(self, who, word, on):
-        text = inbound.InboundText(str(uuid.uuid4()), PHONES[who], NUMBER, word, channel=on)
-        if on == "whatsapp":
-            opened_window(self.repos, text)
-        inbound.handle(self.repos, self.provider, text)
+        self._inbound(inbound.InboundText(str(uuid.uuid4()), PHONES[who], NUMBER, word, channel=on))
+
+    def _inbound(self, text):
+        """As the inbound topic's Lambda: a failure (an answer the provider refused) is delivered again."""
+        try:
+            if text.channel == "whatsapp":
+                opened_window(self.repos, text)
+            inbound.handle(self.repos, self.provider, text)
+        except Exception:
+            self.inbound_again.append(text)
+
+    @precondition(lambda self: self.inbound_again)
+    @rule()
+    def sns_redelivers(self):
+        self._inbound(self.inbound_again.pop(0))
 
     # -- what the cloud does -------------------------------------------------------------------------
+
+    @rule(n=st.integers(1, 2))
+    def the_provider_refuses(self, n):
+        """The next sends fail, whatever the channel: WhatsApp's inline in the stream (its record is retried),
+        SMS's at the drainer (held for a retry)."""
+        self.provider.refuse = n
 
     @rule(minutes=st.sampled_from([1, 7, 30, 59, 60 * 3, 60 * 11, 60 * 24]))
     def time_passes(self, minutes):
@@ -230,7 +248,7 @@ class SendPath(RuleBasedStateMachine):
         def wait(s: float) -> None:
             self.clock.now += timedelta(seconds=s)
         drain.drain(self.repos, self.provider, budget, now=seconds, sleep=wait)
-        self.provider.throttle = self.provider.refuse = 0
+        self.provider.throttle = 0
         assert self.clock.now - start <= timedelta(seconds=budget + 31)
 
     # -- the promises --------------------------------------------------------------------------------
@@ -273,7 +291,7 @@ class SendPath(RuleBasedStateMachine):
                 case MessageStatus.QUEUED:
                     assert (job_id, key) in queued or self.world.changes, f"{key} queued, in no queue"
                 case MessageStatus.FAILED:
-                    assert self.world.changes, f"{key} failed and nothing will retry it"
+                    assert self.world.changes or self.inbound_again, f"{key} failed and nothing will retry it"
                 case _:
                     assert m.status in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNKNOWN), key
 

@@ -211,6 +211,21 @@ def test_a_confirmation_held_overnight_for_a_visit_starting_before_8am_is_droppe
     assert shop.texts() == []
 
 
+def test_a_confirmation_held_overnight_never_goes_at_8am_to_a_customer_who_texted_stop(shop, clock):
+    clock.now = NIGHT
+    shop.sweep()
+    lee = "+13035550188"  # a customer of tonight (Sam's opt-in is dated at the fixture's 10:00)
+    job, _ = shop.book(NIGHT + timedelta(hours=60), shop.tech.id, customer_id=shop.add_customer("cus_lee", lee))
+    assert shop.ledger(job)["booking_confirmation"][0][0] == "held"
+    clock.advance(hours=1)  # 23:00 in Denver
+    assert shop.reply("STOP", sender=lee) == "opt_out"
+    shop.run_until(NIGHT + timedelta(hours=10, minutes=5), step=timedelta(hours=1))  # past 08:00
+    assert shop.sender.to(lee) == [] and shop.voice.calls == []
+    assert shop.ledger(job)["booking_confirmation"] == [("suppressed", "customer opted out")]
+    assert not any(t.kind is TimerKind.CONFIRMATION_FOLLOWUP  # the chain does not run on from a text not sent
+                   for t in shop.repos.timers.of_appointment(shop.org.id, job.id, job.appointments[0].id))
+
+
 def test_a_refused_held_text_is_held_again_for_a_retry_and_then_sent(shop, clock):
     clock.now = NIGHT
     shop.sweep()
@@ -358,6 +373,22 @@ def test_no_reply_escalates_48h_before_then_hands_back_24h_before(shop, noon, vo
     assert shop.job(job.id).appointments[0].confirmation == "unconfirmed"
     (retention,) = shop.repos.queues.list(shop.org.id, "retention", None, 10, None).items
     assert retention.reason == "no response to confirmation" and len(voice_calls) == 1
+
+
+def test_no_voice_call_to_a_customer_who_texted_stop_after_the_question_though_the_call_task_is_queued(
+        shop, noon, voice_calls):
+    from dataclasses import replace
+    settings = shop.repos.settings.messaging(shop.org.id)
+    shop.repos.settings.save_messaging(shop.org.id, replace(settings, voice_origination="+13035550199"))
+    shop.sweep()
+    start = NOON + timedelta(days=3)
+    job, appointment_id = shop.book(start, shop.tech.id)
+    assert shop.ledger(job)["booking_confirmation"] == [("sent", None)]
+    assert shop.reply("STOP") == "opt_out"
+    shop.run_until(start - timedelta(hours=47, minutes=50), step=timedelta(minutes=30))
+    (entry,) = shop.repos.queues.list(shop.org.id, "escalation", None, 10, None).items
+    assert (entry.job_id, entry.appointment_id) == (job.id, appointment_id)  # a person may still call
+    assert voice_calls == []
 
 
 def test_the_voice_follow_up_waits_for_the_end_of_quiet_hours(shop, clock, voice_calls):

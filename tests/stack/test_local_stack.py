@@ -19,12 +19,12 @@ READY_WITHIN = 90  # seconds, bounded
 START = "2026-12-01T17:00:00Z"  # Tue 1 Dec, 10:00 in Denver: the stack's simulated clock starts here
 
 
-def call(base, method, path, body=None, token=None):
+def call(base, method, path, body=None, token=None, timeout=30):
     req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json",
                                           **({"Authorization": f"Bearer {token}"} if token else {})})
     try:
-        with urllib.request.urlopen(req, timeout=30) as r:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
             raw = r.read()
             return r.status, json.loads(raw) if raw and "json" in r.headers.get("Content-Type", "") else raw
     except urllib.error.HTTPError as e:

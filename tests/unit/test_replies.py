@@ -1,6 +1,6 @@
 import pytest
 
-from chalicelib.domain.replies import OPT_OUT, Intent, read
+from chalicelib.domain.replies import Intent, Reply, read
 
 
 @pytest.mark.parametrize("body,intent,reason", [
@@ -17,9 +17,20 @@ def test_reply_keywords(body, intent, reason):
     assert read(body) == (intent, reason) or (read(body).intent, read(body).reason) == (intent, reason)
 
 
-def test_no_opt_out_word_is_a_command_word():
-    for word in OPT_OUT:
-        assert read(word).intent is Intent.OPT_OUT
+# The US/Canada carrier words, as docs/architecture.md lists them (AWS End User Messaging's own).
+CARRIER_OPT_OUT = ["ARRET", "CANCEL", "END", "OPT-OUT", "OPTOUT", "QUIT", "REMOVE", "STOP", "TD", "UNSUBSCRIBE"]
+CARRIER_OPT_IN = ["START", "UNSTOP"]
+
+
+@pytest.mark.parametrize("word", CARRIER_OPT_OUT)
+def test_no_opt_out_word_is_a_command_word(word):
+    for body in (word, word.lower(), f" {word.capitalize()}! "):
+        assert read(body) == Reply(Intent.OPT_OUT), body
+
+
+@pytest.mark.parametrize("word", CARRIER_OPT_IN)
+def test_the_opt_in_words_opt_back_in(word):
+    assert read(word) == read(word.lower()) == Reply(Intent.OPT_IN)
 
 
 @pytest.mark.parametrize("body,rating", [("RATE 4", 4), ("rate5", 5), (" Rate 1 ", 1)])

@@ -182,3 +182,39 @@ def test_every_shipped_rule_names_its_source_and_allows_some_hours_each_week():
     for rule in PLACES.values():
         assert rule.source and rule.read and len(rule.hours) == 7 and any(rule.hours), rule.region
         assert all(h is None or h[0] < h[1] for h in rule.hours), rule.region
+
+
+def test_a_written_message_is_judged_under_its_own_key_and_a_gone_job_says_so():
+    job, trigger = booked()
+    for scenario in ("booking_confirmation", None):
+        message = new_message("org", job.id, "the-key", sender="+13035550100", recipient=PHONE, body="x", now=NOON,
+                              scenario=scenario, appointment_id=trigger.appointment_id, window=trigger.window)
+        out = outbound_of(message, DEFAULT_SETTINGS)
+        assert (out.key, out.address) == ("the-key", PHONE)
+    gone = verdict(Outbound(trigger.key, "sms", PHONE, DEFAULT_SETTINGS.scenario(S.REMINDER), trigger), job=None,
+                   consent=(IN,), now=NOON, quiet_hours=FEDERAL, time_zone=DENVER)
+    assert (gone.status, gone.why) == (MessageStatus.SUPPRESSED, "the job is gone")
+
+
+def test_a_text_that_may_wait_needs_both_its_quiet_hours_and_its_zone():
+    job, trigger = booked()
+    out = Outbound(trigger.key, "sms", PHONE, DEFAULT_SETTINGS.scenario(S.BOOKING_CONFIRMATION), trigger)
+    for quiet, zone in [(FEDERAL, None), (None, DENVER)]:
+        with pytest.raises(ValueError, match="^a text that may wait needs its recipient's quiet hours and time zone$"):
+            verdict(out, job=job, consent=(IN,), now=NOON, quiet_hours=quiet, time_zone=zone)
+
+
+def test_a_held_text_about_an_early_visit_goes_within_the_first_half_of_the_time_left():
+    job = Job.create("org", "cus", "Furnace", NOON - timedelta(days=1))
+    early = TimeFrame(datetime(2026, 12, 2, 15, 10, tzinfo=UTC), datetime(2026, 12, 2, 17, 0, tzinfo=UTC))  # 8:10
+    a = job.schedule(early, NOON - timedelta(days=1))
+    releases = set()
+    for n in range(20):
+        trigger = Trigger(S.BOOKING_CONFIRMATION, f"booking_confirmation:{a.id}:v{n}", a.id, early)
+        held = verdict(Outbound(trigger.key, "sms", PHONE, DEFAULT_SETTINGS.scenario(S.BOOKING_CONFIRMATION), trigger),
+                       job=job, consent=(IN,), now=NIGHT, quiet_hours=FEDERAL, time_zone=DENVER,
+                       release_window=timedelta(minutes=60))
+        assert held.waits
+        releases.add(held.release_at)
+    start = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # 08:00 in Denver
+    assert all(start <= r < start + timedelta(minutes=5) for r in releases) and len(releases) > 5

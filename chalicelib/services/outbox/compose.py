@@ -78,7 +78,7 @@ def notify(repos: Repositories, senders: Senders, trigger: Trigger, job, trigger
         appointment_id=trigger.appointment_id, window=trigger.window, release_at=judgement.release_at,
         error=judgement.why, channel=via.channel, payload=via.payload, time_zone=ctx.time_zone,
         region=ctx.customer.region)
-    message, to_send = ledger.claim(repos, message, links)
+    message, to_send = ledger.claim(repos, message, links, judgement)
     if not to_send:
         return Outcome(message, sent_now=False)
     dispatch.deliver(repos, senders, message)
@@ -169,7 +169,7 @@ def send_reply(repos: Repositories, senders: Senders, *, org, customer_phone: st
         metrics.text_sent(org.id, message.segments)
         logger.info("reply sent", extra={"to": mask(customer_phone), "scenario": scenario})
         return None
-    message, to_send = ledger.claim(repos, message, [] if judgement.dropped else links)
+    message, to_send = ledger.claim(repos, message, [] if judgement.dropped else links, judgement)
     if to_send:
         dispatch.deliver(repos, senders, message)
     return message

@@ -62,9 +62,6 @@ def drain(repos: Repositories, senders: Senders, budget: float, *, now: Callable
     queue = senders.texts
     if queue is None or not queue.configured():
         return DrainReport()
-    # Each text is judged on its job and on its recipient's consent records, read every time; the
-    # organization's settings once a run, as the sweep reads them (bench/capacity).
-    repos = replace(repos, contexts=repos.contexts.for_run())
     # Each text is judged on its job and its customer, read every time; the organization's own items (its
     # settings, channels) once a run, as the sweep reads them: a busy minute must not read its partition hot.
     repos = replace(repos, contexts=repos.contexts.for_run())

@@ -7,7 +7,7 @@ from aws_lambda_powertools import Logger
 
 from ... import metrics
 from ...domain.messages import Message, MessageStatus
-from ...domain.sending import Verdict
+from ...domain.sending import GO, Verdict
 from ...domain.values import mask
 from ..repositories import Repositories
 
@@ -22,11 +22,12 @@ def unsent(message: Message) -> bool:
                                                       and not message.provider_id)
 
 
-def claim(repos: Repositories, message: Message, links=()) -> tuple[Message, bool]:
-    """The message as the ledger holds it, and whether it is to be sent now."""
+def claim(repos: Repositories, message: Message, links=(), verdict: Verdict = GO) -> tuple[Message, bool]:
+    """The message as the ledger holds it, and whether it is to be sent now. `verdict`: the one rule's, now. A
+    replay never sends a second text; one whose first try failed goes again only if the rule still says so."""
     earlier = repos.messages.claim(message, list(links))
     if earlier is not None:
-        return earlier, unsent(earlier)  # a replay: never a second text
+        return earlier, unsent(earlier) and judged(repos, earlier, verdict, message.updated_at)
     if message.status is not MessageStatus.QUEUED:
         log(message, "recorded without sending")
         return message, False

@@ -1,0 +1,68 @@
+"""Request and response models of the customer's pages (api/pages.py), validated by
+domain/customer_page.py for forms and JSON alike; also the OpenAPI document's schemas."""
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from ..domain.customer_page import MAX_REASON, MAX_REPLY, Action
+from ..domain.feedback import MAX_COMMENT
+from ..domain.messages import Direction
+from .schemas import In, Model, one_of
+
+
+class PageReplyIn(In):
+    body: Annotated[str, Field(min_length=1, max_length=MAX_REPLY)]
+    nonce: Annotated[str, Field(description="the form's one-time key: a double submit sends one message")] | None = None
+
+
+class PageCancelIn(In):
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON)]
+
+
+class PageFeedbackIn(In):
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, Field(max_length=MAX_COMMENT)] | None = None
+
+
+class PagePositionOut(Model):
+    lat: float
+    lon: float
+    updated_at: datetime
+    updated: str
+
+
+class PageMessageOut(Model):
+    direction: one_of(Direction)
+    from_: str = Field(serialization_alias="from")
+    body: str
+    created_at: datetime
+    when: str
+    goes_at: datetime | None = Field(default=None, description="a text held for the end of quiet hours: when it goes")
+
+
+class PageFeedbackOut(Model):
+    rating: int
+    comment: str | None
+    created_at: datetime
+
+
+class CustomerStatusOut(Model):
+    """The visit as its customer sees it: `position` only while the technician is on the way to it."""
+    company: str
+    window_start: datetime
+    window_end: datetime
+    window_text: str
+    status: str
+    status_text: str
+    technician_first_name: str | None
+    eta: datetime | None
+    eta_text: str | None
+    position: PagePositionOut | None
+    distance_text: str | None
+    maps_url: str | None
+    messages: list[PageMessageOut]
+    actions: list[one_of(Action)]
+    live: bool
+    poll_seconds: int
+    feedback: PageFeedbackOut | None

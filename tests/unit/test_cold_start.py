@@ -1,0 +1,55 @@
+"""What `import app` may cost: every function's cold start pays it before its first request or event. Routes
+are registered with their models, unbuilt; what a view or handler runs is imported when it first runs."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Modules no registration needs: the services, stores and senders behind the views, template engines,
+# validators' data, Powertools (logging, metrics, batch, idempotency, parser), the AWS SDK's clients.
+NOT_AT_IMPORT = ("jinja2", "phonenumbers", "email_validator", "dns", "aws_lambda_powertools", "boto3", "pynamodb",
+                 "chalicelib.store", "chalicelib.notify", "chalicelib.services.outbox", "chalicelib.services.ports",
+                 "chalicelib.services.repositories")
+# Of the services, only who the caller is (every route authenticates).
+SERVICES_AT_IMPORT = {"chalicelib.services", "chalicelib.services.access"}
+
+PROBE = """
+import json, sys
+import pydantic._internal._generate_schema as generate
+built = []
+original = generate.GenerateSchema.generate_schema
+generate.GenerateSchema.generate_schema = lambda self, obj, *a, **k: built.append(repr(obj)[:80]) or original(
+    self, obj, *a, **k)
+import app
+print(json.dumps({"modules": sorted(sys.modules), "built": built, "routes": sorted(app.app.routes)}))
+"""
+
+
+def imported() -> dict:
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def test_import_app_registers_every_route_without_loading_what_only_a_request_or_event_needs():
+    seen = imported()
+    assert {"/jobs/{job_id}", "/openapi.json", "/c/{token}"} <= set(seen["routes"])
+    loaded = [m for m in seen["modules"] if m.split(".")[0] in NOT_AT_IMPORT or m.startswith(NOT_AT_IMPORT)]
+    assert loaded == []
+    services = {m for m in seen["modules"] if m.startswith("chalicelib.services")}
+    assert services <= SERVICES_AT_IMPORT
+
+
+def test_import_app_builds_no_pydantic_schema():
+    assert imported()["built"] == []
+
+
+def test_a_deferred_model_still_validates_and_describes_itself_on_first_use():
+    code = ("import app\n"
+            "from chalicelib.api import jobs_schemas as schemas, openapi\n"
+            "assert not schemas.CancelIn.__pydantic_complete__\n"
+            "assert schemas.CancelIn.model_validate({'reason': ' no one home '}).reason == 'no one home'\n"
+            "assert schemas.CancelIn.__pydantic_complete__\n"
+            "assert '/jobs/{job_id}' in openapi.document()['paths']\n")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
