@@ -165,7 +165,7 @@ def dev_outbox_json(call: Call):
     return {"items": outbox_items(call.query.since)}
 
 
-@endpoint(bp, "GET", "/dev/outbox", "Every text sent, as a page that refreshes itself (JSON on Accept)",
+@endpoint(bp, "GET", "/dev/outbox", "Every text sent, as a page whose rows refresh themselves (JSON on Accept)",
           public=True)
 def dev_outbox(call: Call):
     if "application/json" in (call.request.headers.get("accept") or ""):

@@ -51,6 +51,7 @@ class FeedbackSummaryOut(Model):
 
 class AnalyticsGroupOut(Model):
     key: str = Field(description="the day, ISO week (2026-W49), channel, location id or technician id")
+    name: str | None = Field(None, description="group_by=technician: the technician's name (null: `unassigned`)")
     texts: dict[str, dict[str, int]] = Field(description="texts by scenario, then by each status they entered")
     segments: int = Field(description="SMS segments of the texts sent")
     appointments: int = Field(description="appointments booked")

@@ -14,8 +14,8 @@ bp = Blueprint(__name__)
 DISPATCHER = (Role.DISPATCHER,)
 
 
-@endpoint(bp, "GET", "/queues/{name}", "A work queue: unassigned, escalation, retention or callback; "
-          "oldest waiting first (unassigned: soonest window first)", roles=DISPATCHER, query=s.QueueQuery,
+@endpoint(bp, "GET", "/queues/{name}", "A work queue: unassigned, escalation, retention, callback, "
+          "intake or no_show; oldest waiting first (unassigned: soonest window first); each item with its visit as it is now", roles=DISPATCHER, query=s.QueueQuery,
           response=s.QueueItemOut)
 def get_queue(call: Call, name: str):
     from ..services import queues

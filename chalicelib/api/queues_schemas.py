@@ -32,7 +32,7 @@ class ResolveIn(In):
 
 
 class QueueItemOut(Model):
-    """A queue entry; on the unassigned queue, with the appointment as it is now."""
+    """A queue entry; in a list, with the appointment it is about as it is now."""
     id: str
     job_id: str | None = Field(description="null on an intake entry whose order made no job (see `order_id`)")
     order_id: str | None = None

@@ -1,6 +1,7 @@
 """The dispatchers' work queues (docs/product.md §8, seed 003): each entry says why it is there and since when,
 and is worked open → claimed → done with an outcome. An entry also closes by itself when what it waits
-for happens (the customer confirms, the visit is assigned, moved or canceled)."""
+for happens (the customer confirms, the visit is assigned, moved or canceled), or when the visit's window
+is over and it can no longer be worked (then a no-show review takes its place)."""
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ class QueueName(StrEnum):
     RETENTION = "retention"  # rejected or unconfirmed: win the customer back, learn why
     CALLBACK = "callback"  # the customer asked to be called back
     INTAKE = "intake"  # orders no rule classified, or not eligible: a person assigns or handles them
+    NO_SHOW = "no_show"  # visits whose window passed with nobody there, or whose customer was never told
 
 
 class EntryState(StrEnum):
@@ -39,6 +41,7 @@ class ClosedBy(StrEnum):
     ASSIGNED = "assigned"
     MOVED = "moved"
     CANCELED = "canceled"
+    WINDOW_PASSED = "window_passed"  # the visit's window is over: nothing left to confirm or assign
 
 
 SYSTEM = "system"  # `closed_by` when the entry closed by itself

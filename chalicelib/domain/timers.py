@@ -25,6 +25,20 @@ DERIVED = (TimerKind.REMINDER, TimerKind.STILL_ASSIGNING, TimerKind.AUTO_CANCEL,
 URGENT = frozenset({TimerKind.DELAY_CHECK, TimerKind.STILL_ASSIGNING, TimerKind.AUTO_CANCEL})
 
 
+# A visit not started this long after its window's end (or its last ETA, if later) is a no-show to review:
+# no "running late" text goes any more (domain/triggers.too_late), a dispatcher looks at it instead.
+NO_SHOW_AFTER = timedelta(hours=1)
+
+
+def late_from(a: Appointment) -> datetime:
+    """When a visit not started becomes late: its window's end, or its ETA if that is later."""
+    return max(a.window.end, a.eta) if a.eta else a.window.end
+
+
+def visit_overdue(a: Appointment, now: datetime) -> bool:
+    return now >= late_from(a) + NO_SHOW_AFTER
+
+
 @dataclass(frozen=True)
 class TimerPolicy:
     """An organization's lead times (None: that timer is off)."""
@@ -59,7 +73,7 @@ def derived_timers(appointment: Appointment, tz: str, policy: TimerPolicy) -> di
     if a.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE):
         # Not started by the window's end: late. A customer already told of a later ETA hears again only
         # if that ETA passes too.
-        due[TimerKind.DELAY_CHECK] = max(a.window.end, a.eta) if a.eta else a.window.end
+        due[TimerKind.DELAY_CHECK] = late_from(a)
     return due
 
 

@@ -15,6 +15,7 @@ from .events import (
 from .jobs import Appointment, Job
 from .scenarios import ScenarioName
 from .status import AppointmentStatus, JobStatus
+from .timers import visit_overdue
 from .values import TimeFrame
 
 S = ScenarioName
@@ -98,7 +99,9 @@ def _last(job: Job, status: AppointmentStatus) -> Appointment | None:
 
 SUPERSEDED = "superseded by a later change"
 WINDOW_STARTED = "the window has already started"
-BEFORE_THE_WINDOW = (S.BOOKING_CONFIRMATION, S.REMINDER, S.STILL_ASSIGNING)  # only true before the visit
+LONG_PAST = "the visit is long past its window: a no-show for the dispatcher to review"
+# Only true before the visit: an auto-cancel told once the window has started is news of a visit missed.
+BEFORE_THE_WINDOW = (S.BOOKING_CONFIRMATION, S.REMINDER, S.STILL_ASSIGNING, S.AUTO_CANCELED)
 
 
 def why_not_now(trigger: Trigger, job: Job, now: datetime) -> str | None:
@@ -106,8 +109,17 @@ def why_not_now(trigger: Trigger, job: Job, now: datetime) -> str | None:
     that is late (a held text, a replay, a timer after an outage or a clock jump) goes only if still true."""
     if not still_true(trigger, job):
         return SUPERSEDED
+    return too_late(trigger, job, now)
+
+
+def too_late(trigger: Trigger, job: Job, now: datetime) -> str | None:
+    """The clock's part of the rule: a text about the visit that its moment has passed. The timers ask it
+    too, to hand the dispatcher what the customer is no longer told (services/timers.py)."""
     if trigger.scenario in BEFORE_THE_WINDOW and trigger.window and trigger.window.start <= now:
         return WINDOW_STARTED
+    appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
+    if trigger.scenario is S.DELAYED and appointment is not None and visit_overdue(appointment, now):
+        return LONG_PAST  # "will be with you soon" an hour after the window (or the last ETA) is not true
     return None
 
 

@@ -76,4 +76,9 @@ def report(repos: Repositories, org_id: str, first: date, last: date, group_by: 
     r = Report(group_by, first, last)
     for sort_key, counters in repos.tallies.read(org_id, dimension, first, last):
         r.add(sort_key, counters)
-    return r.body()
+    body = r.body()
+    if group_by == "technician":  # the console and the app show a person, not a user id
+        names = {u.id: u.name for u in repos.users.of_org(org_id)}
+        for group in body["groups"]:
+            group["name"] = names.get(group["key"])
+    return body

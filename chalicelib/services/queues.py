@@ -24,15 +24,21 @@ from .access import Caller, visible_job
 from .confirmations import set_confirmation
 from .repositories import Repositories
 
-# What each queue waits for: the appointment events that close its open entries by themselves.
+# What each queue waits for: the appointment events that close its open entries by themselves. A no-show
+# review outlives the visit's cancel (the late auto-cancel files one as it cancels): a dispatcher closes it,
+# or moves the visit.
 CLOSED_BY = {
     AppointmentAssigned: {QueueName.UNASSIGNED: ClosedBy.ASSIGNED},
-    AppointmentRescheduled: {QueueName.ESCALATION: ClosedBy.MOVED, QueueName.CALLBACK: ClosedBy.MOVED},
+    AppointmentRescheduled: {QueueName.ESCALATION: ClosedBy.MOVED, QueueName.CALLBACK: ClosedBy.MOVED,
+                             QueueName.NO_SHOW: ClosedBy.MOVED},
     AppointmentConfirmed: {QueueName.ESCALATION: ClosedBy.CUSTOMER_CONFIRMED,
                            QueueName.RETENTION: ClosedBy.CUSTOMER_CONFIRMED},
-    AppointmentCanceled: {q: ClosedBy.CANCELED for q in QueueName},
-    AppointmentDeleted: {q: ClosedBy.CANCELED for q in QueueName},
+    AppointmentCanceled: {q: ClosedBy.CANCELED for q in QueueName if q is not QueueName.NO_SHOW},
+    AppointmentDeleted: {q: ClosedBy.CANCELED for q in QueueName if q is not QueueName.NO_SHOW},
 }
+# Once the window is over there is no visit left to confirm or to assign: those entries close by themselves.
+OVER_WITH_THE_WINDOW = (QueueName.ESCALATION, QueueName.UNASSIGNED)
+NOBODY_ASSIGNED = "its window ended with nobody assigned: call the customer to rebook"
 
 
 def queue_name(name: str) -> QueueName:
@@ -54,6 +60,25 @@ def visits_of(repos: Repositories, caller: Caller, name: str, listed: list[Queue
     caller.require(Role.DISPATCHER)
     queue_name(name)
     return repos.jobs.appointments_by_id(caller.org_id, {e.appointment_id for e in listed})
+
+
+def window_over(repos: Repositories, job, appointment: Appointment, now: datetime,
+                review: str | None = None) -> None:
+    """The visit's window is over (its delay check, or a late auto-cancel): the entries that waited on it
+    close by themselves, and a no-show review opens, once per window, saying why: `review`, or that
+    nobody was assigned when an unassigned entry closed (the visit moves where it can still be worked)."""
+    closed = []
+    for entry in repos.queues.of_job(job.org_id, job.id):
+        if entry.appointment_id == appointment.id and entry.queue in OVER_WITH_THE_WINDOW \
+                and entry.close(ClosedBy.WINDOW_PASSED, now):
+            repos.queues.save(entry)
+            closed.append(entry.queue)
+    review = review or (NOBODY_ASSIGNED if QueueName.UNASSIGNED in closed else None)
+    if review:
+        why = f"{review} (closed: {', '.join(q.value for q in closed)})" if closed else review
+        repos.queues.add(QueueEntry(job.org_id, QueueName.NO_SHOW, job.id, appointment.id, why, now,
+                                    order_at=appointment.window.start),
+                         f"no_show:{appointment.id}:{appointment.window.start:%Y%m%dT%H%M}")
 
 
 def claim(repos: Repositories, caller: Caller, name: str, entry_id: str) -> QueueEntry:

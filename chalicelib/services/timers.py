@@ -12,8 +12,8 @@ from ..domain.jobs import Confirmation, Job
 from ..domain.scenarios import MessagingSettings, ScenarioName
 from ..domain.status import AppointmentStatus
 from ..domain.timers import DERIVED, Timer, TimerKind, TimerPolicy, derived_timers
-from ..domain.triggers import Trigger
-from . import chain
+from ..domain.triggers import Trigger, too_late
+from . import chain, queues
 from .outbox.compose import notify, send_asked
 from .ports import Senders
 from .repositories import Repositories
@@ -79,8 +79,17 @@ def _text(scenario: ScenarioName, key: str):
     return act
 
 
+MISSED = ("nobody was assigned and the auto-cancel ran after the window had started: the customer was not "
+          "told; call them to rebook")
+NO_SHOW = "not started an hour after its window (or its last ETA): did anyone go? call the customer"
+
+
 def _auto_cancel(repos, senders, timer, job, appointment, now) -> bool:
-    """Still unassigned an hour before: cancel through the domain's own path, then tell the customer."""
+    """Still unassigned an hour before: cancel through the domain's own path, then tell the customer. Late
+    (after an outage, a clock jump), the visit is canceled all the same, but once its window has started the
+    text is no longer true (the rule drops it): the dispatcher gets the missed visit to review instead."""
+    trigger = Trigger(ScenarioName.AUTO_CANCELED, f"auto_canceled:{appointment.id}", appointment.id,
+                      appointment.window)
     job.cancel_appointment(appointment.id, AUTO_CANCEL_REASON, now, offer_coupon=True)
     try:
         repos.jobs.save(job)
@@ -88,8 +97,20 @@ def _auto_cancel(repos, senders, timer, job, appointment, now) -> bool:
         repos.timers.put(Timer(timer.org_id, timer.job_id, timer.appointment_id, timer.kind, timer.due,
                                timer.appointment_version, timer.window_start), now)
         raise
-    notify(repos, senders, Trigger(ScenarioName.AUTO_CANCELED, f"auto_canceled:{appointment.id}", appointment.id,
-                                  appointment.window), job, timer.due)
+    notify(repos, senders, trigger, job, timer.due)
+    if too_late(trigger, job, now):
+        queues.window_over(repos, job, appointment, now, review=MISSED)
+    return True
+
+
+def _delay_check(repos, senders, timer, job, appointment, now) -> bool:
+    """Not started by the window's end: nothing is left to confirm or assign (those entries close). The
+    customer hears the technician is late while that is still news; long past it, the rule drops the text
+    and the dispatcher gets a no-show review instead."""
+    trigger = Trigger(ScenarioName.DELAYED, f"delay_check:{appointment.id}:{timer.due:%Y%m%dT%H%M}", appointment.id,
+                      appointment.window)
+    notify(repos, senders, trigger, job, timer.due)
+    queues.window_over(repos, job, appointment, now, review=NO_SHOW if too_late(trigger, job, now) else None)
     return True
 
 
@@ -130,7 +151,7 @@ def _hand_back(repos, senders, timer, job, appointment, now) -> bool:
 ACTIONS = {
     TimerKind.REMINDER: _text(ScenarioName.REMINDER, "reminder:{a.id}:{t.window_start:%Y%m%dT%H%M}"),
     TimerKind.STILL_ASSIGNING: _text(ScenarioName.STILL_ASSIGNING, "still_assigning:{a.id}:{t.window_start:%Y%m%dT%H%M}"),
-    TimerKind.DELAY_CHECK: _text(ScenarioName.DELAYED, "delay_check:{a.id}:{t.due:%Y%m%dT%H%M}"),
+    TimerKind.DELAY_CHECK: _delay_check,
     TimerKind.AUTO_CANCEL: _auto_cancel,
     TimerKind.CONFIRMATION_FOLLOWUP: _follow_up,
     TimerKind.CONFIRMATION_ESCALATED: _hand_back,

@@ -119,3 +119,45 @@ def test_broken_and_expired_links_are_pages_a_person_understands(stack, phone, t
     assert response.status == 404 and phone.get_by_role("heading", name="This link does not work").is_visible()
     assert response.headers["cache-control"] == "no-store"
     shoot(phone, tmp_path, "not-found")
+
+
+def test_the_outbox_refreshes_its_rows_without_losing_what_is_typed_and_remembers_the_sender(
+        stack, browser, tmp_path):
+    base = stack
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/dev/outbox")
+    page.evaluate("window.notReloaded = true")
+    typed = page.get_by_label("message", exact=True)
+    typed.fill("")
+    typed.press_sequentially("Is 3pm still")  # halfway through a sentence when the rows refresh
+    page.get_by_label("from", exact=True).fill(PAT)
+    # A new text while the page is open: it shows without a reload, and the form keeps what was typed.
+    _, customer = call(base, "POST", "/customers", {"name": "Quinn Page", "phone": "+13035550163",
+                                                   "time_zone": "America/Denver"}, dispatcher)
+    call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Outbox", "appointment": {
+        "window_start": "2026-12-03T19:00:00Z", "window_end": "2026-12-03T21:00:00Z"}}, dispatcher)
+    expect(page.locator("#rows tr", has_text="+13035550163")).to_have_count(1, timeout=20_000)
+    page.wait_for_timeout(3_500)  # and past one more refresh
+    assert page.evaluate("window.notReloaded") is True
+    expect(typed).to_have_value("Is 3pm still")
+    expect(page.get_by_label("from", exact=True)).to_have_value(PAT)
+    # Links in the texts are links.
+    link = page.locator("#rows tr").last.get_by_role("link")
+    expect(link).to_have_attribute("href", re.compile(r"^https?://\S+/c/[A-Za-z0-9_-]{22}$"))
+    typed.press_sequentially(" ok?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#outcome")).not_to_have_text("")
+    shoot(page, tmp_path, "outbox")
+    # Newest first, remembered with the last sender across a reload. (Whether Pat's text gets an answer
+    # depends on what earlier tests left of Pat's visit, so the order is read from the outbox itself.)
+    newest = call(base, "GET", "/dev/outbox.json")[1]["items"][-1]
+    page.get_by_label("newest first").check()
+    expect(page.locator("#rows tr").first).to_contain_text(newest["sent_at"])
+    page.reload()
+    expect(page.get_by_label("from", exact=True)).to_have_value(PAT)
+    expect(page.get_by_label("newest first")).to_be_checked()
+    expect(page.locator("#rows tr").first).to_contain_text(newest["sent_at"])
+    context.close()

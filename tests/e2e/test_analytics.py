@@ -136,6 +136,7 @@ def check_day(api, org, jobs, ana, ben, north):
 
     by_tech = {g["key"]: g for g in analytics(api, org, "technician")["groups"]}
     assert set(by_tech) == {ana, ben, "unassigned"}
+    assert [by_tech[k]["name"] for k in (ana, ben, "unassigned")] == ["Ana Alvarez", "Ben Brooks", None]
     assert {k: by_tech[ana][k] for k in ("appointments", "asked", "replied", "confirmed", "rejections",
                                          "escalations", "no_shows", "feedback")} == {
         "appointments": 7, "asked": 7, "replied": 6, "confirmed": 3, "rejections": {"uncategorized": 2},

@@ -41,9 +41,13 @@ def test_after_a_ten_hour_jump_a_still_assigning_notice_for_a_started_window_is_
     texts = ledger(api, org, job)
     assert texts["still_assigning"] == [("suppressed", "the window has already started")]
     assert not [b for _, b in stream.texts(SAM) if "still assigning" in b]
-    # The auto-cancel is still true (the visit was never assigned): it happens, and the customer is told.
+    # The visit was never assigned: it is canceled, but its window is over, so the customer is not told
+    # "canceled, 15% off" the night after; a dispatcher gets the missed visit, with the visit, to call them.
     assert api.get(f"/jobs/{job['id']}", org.dispatcher).body["status"] == "canceled"
-    assert texts["auto_canceled"] == [("sent", None)]
+    assert texts["auto_canceled"] == [("suppressed", "the window has already started")]
+    (review,) = api.get("/queues/no_show", org.dispatcher).body["items"]
+    assert review["job_id"] == job["id"] and "the customer was not told" in review["reason"]
+    assert review["appointment"]["window_start"] == iso(start)
 
 
 def test_a_reminder_for_a_visit_already_over_is_never_sent(api, org, stream, noon):
@@ -51,13 +55,32 @@ def test_a_reminder_for_a_visit_already_over_is_never_sent(api, org, stream, noo
     tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
     start = NOON + timedelta(days=2)
     job, _ = book(api, org, stream, start, tech_id)
-    catch_up(api, stream, noon, start + timedelta(hours=3))  # the sweep was down from before the reminder
+    catch_up(api, stream, noon, start + timedelta(hours=2, minutes=30))  # down from before the reminder
     texts = ledger(api, org, job)
     assert texts["reminder"] == [("suppressed", "the window has already started")]
     assert not [b for _, b in stream.texts(SAM) if "reminder" in b]
     # What is true is said: the technician never came, and no ETA is known.
     (delayed,) = [b for _, b in stream.texts(SAM) if "running late" in b]
     assert "we will text you when they are on the way" in delayed and "None" not in delayed
+
+
+def test_a_delay_check_a_day_late_is_a_no_show_review_with_its_visit_and_the_confirmation_call_closes(
+        api, org, stream, noon):
+    sweep(api)
+    tech_id, _ = add_user(api, org, "Ana Alvarez", "technician")
+    start = NOON + timedelta(days=3)
+    job, appointment_id = book(api, org, stream, start, tech_id)
+    run_until(api, stream, noon, start - timedelta(hours=47), step=timedelta(hours=6))
+    (call,) = api.get("/queues/escalation", org.dispatcher).body["items"]
+    assert call["appointment"]["id"] == appointment_id  # the list carries the visit on every queue
+    catch_up(api, stream, noon, start + timedelta(days=1))  # the sweep was down through the visit
+    texts = ledger(api, org, job)
+    assert texts["delayed"][0][0] == "suppressed" and "long past its window" in texts["delayed"][0][1]
+    assert not [b for _, b in stream.texts(SAM) if "running late" in b]
+    (review,) = api.get("/queues/no_show", org.dispatcher).body["items"]
+    assert review["appointment"]["id"] == appointment_id and "did anyone go" in review["reason"]
+    (closed,) = api.get("/queues/escalation?state=done", org.dispatcher).body["items"]
+    assert (closed["outcome"], closed["closed_by"]) == ("window_passed", "system")
 
 
 def test_a_confirmation_held_overnight_for_a_visit_that_starts_before_8am_is_dropped(api, org, stream, clock):

@@ -249,31 +249,89 @@ def test_a_sent_text_without_a_receipt_for_72_hours_is_unknown(shop, noon):
 
 # -- true when sent (tests/e2e/test_true_when_sent.py) ------------------------------------------------------
 
-def test_after_a_ten_hour_jump_still_assigning_for_a_started_window_is_suppressed_but_auto_cancel_happens(
-        shop, noon):
+def test_after_a_ten_hour_jump_the_unassigned_visit_is_canceled_untold_and_a_dispatcher_reviews_it(shop, noon):
     shop.sweep()
     start = NOON + timedelta(hours=6)
-    job, _ = shop.book(start)
-    noon.now = NOON + timedelta(hours=10)
+    job, appointment_id = shop.book(start)
+    noon.now = NOON + timedelta(hours=10)  # 10pm: the 3pm still-assigning notice and the 5pm auto-cancel are late
     for _ in range(5):
         shop.sweep()
         assert shop.settle() == []
     texts = shop.ledger(job)
     assert texts["still_assigning"] == [("suppressed", "the window has already started")]
-    assert shop.job(job.id).status == "canceled" and texts["auto_canceled"] == [("sent", None)]
+    # The visit was never assigned: it is canceled all the same, but "visit canceled, 15% off" after the
+    # window is no news to tell; the dispatcher gets the missed visit instead, and the cancel leaves it open.
+    assert shop.job(job.id).status == "canceled"
+    assert texts["auto_canceled"] == [("suppressed", "the window has already started")]
+    assert not [b for b in shop.texts() if "canceled" in b]
+    (review,) = shop.repos.queues.list(shop.org.id, "no_show", None, 10, None).items
+    assert (review.job_id, review.appointment_id, review.state) == (job.id, appointment_id, "open")
+    assert "the customer was not told" in review.reason
+    (unassigned,) = [e for e in shop.repos.queues.of_job(shop.org.id, job.id) if e.queue == "unassigned"]
+    assert (unassigned.state, unassigned.outcome) == ("done", "window_passed")
+
+
+def test_an_auto_cancel_late_but_before_the_window_still_tells_the_customer(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=6)
+    job, _ = shop.book(start)
+    noon.now = start - timedelta(minutes=20)  # the 5pm auto-cancel runs 40 minutes late, before the window
+    shop.sweep()
+    assert shop.settle() == []
+    assert shop.ledger(job)["auto_canceled"] == [("sent", None)] and "visit canceled" in shop.texts()[-1]
+    assert shop.repos.queues.list(shop.org.id, "no_show", None, 10, None).items == []
 
 
 def test_a_reminder_for_a_visit_already_over_is_never_sent_and_the_delay_says_what_is_true(shop, noon):
     shop.sweep()
     start = NOON + timedelta(days=2)
     job, _ = shop.book(start, shop.tech.id)
-    noon.now = start + timedelta(hours=3)
+    noon.now = start + timedelta(hours=2, minutes=30)  # half an hour past the window's end
     for _ in range(5):
         shop.sweep()
         assert shop.settle() == []
     assert shop.ledger(job)["reminder"] == [("suppressed", "the window has already started")]
     (delayed,) = [b for b in shop.texts() if "running late" in b]
     assert "we will text you when they are on the way" in delayed and "None" not in delayed
+    assert shop.repos.queues.list(shop.org.id, "no_show", None, 10, None).items == []
+
+
+def test_a_delay_check_a_day_late_is_a_no_show_review_not_a_text(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(days=2)
+    job, appointment_id = shop.book(start, shop.tech.id)
+    noon.now = start + timedelta(days=1)  # "running late, with you soon" a day after the window is absurd
+    for _ in range(5):
+        shop.sweep()
+        assert shop.settle() == []
+    ((status, why),) = shop.ledger(job)["delayed"]
+    assert status == "suppressed" and "long past its window" in why
+    assert not [b for b in shop.texts() if "running late" in b]
+    (review,) = shop.repos.queues.list(shop.org.id, "no_show", None, 10, None).items
+    assert (review.appointment_id, review.state) == (appointment_id, "open") and "did anyone go" in review.reason
+
+
+def test_a_late_eta_still_ahead_is_told_however_late_the_window(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(hours=1)
+    job, appointment_id = shop.book(start, shop.tech.id)
+    noon.now = start + timedelta(hours=4)  # two hours past the window, the technician sets out: ETA in 30 min
+    job_service.change_status(shop.repos, shop.tech, appointment_id, AppointmentAction.EN_ROUTE,
+                              eta=noon.now + timedelta(minutes=30))
+    assert shop.settle() == []
+    assert "running late" in shop.texts()[-1] and "New ETA" in shop.texts()[-1]
+
+
+def test_at_the_window_end_the_confirmation_call_closes_by_itself_with_its_reason(shop, noon):
+    shop.sweep()
+    start = NOON + timedelta(days=3)
+    job, appointment_id = shop.book(start, shop.tech.id)
+    shop.run_until(start - timedelta(hours=47), step=timedelta(hours=2))
+    (call,) = shop.repos.queues.list(shop.org.id, "escalation", None, 10, None).items
+    assert call.state == "open"
+    shop.run_until(start + timedelta(hours=2, minutes=10), step=timedelta(hours=2))
+    (call,) = [e for e in shop.repos.queues.of_job(shop.org.id, job.id) if e.queue == "escalation"]
+    assert (call.state, call.outcome, call.closed_by) == ("done", "window_passed", "system")
 
 
 def test_an_eta_past_the_window_is_one_apology_and_a_passed_eta_is_never_repeated(shop, noon):

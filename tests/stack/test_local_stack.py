@@ -327,13 +327,33 @@ def test_the_readme_walkthrough_works_verbatim_at_0530_utc():
     try:
         result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env={**os.environ, "B": base},
                                 capture_output=True, text=True, timeout=180)
+        outbox = call(base, "GET", "/dev/outbox.json")[1]["items"]
+        sent = {m["scenario"]: datetime.fromisoformat(m["sent_at"].replace("Z", "+00:00"))
+                for m in outbox if m["to"] == "+13035550160"}
+        dispatcher = call(base, "GET", "/dev/demo")[1]["users"][0]["token"]
+        reviews = call(base, "GET", "/queues/no_show", token=dispatcher)[1]["items"]
     finally:
         stop(process)
     assert result.returncode == 0, result.stdout + result.stderr
+    # The jump to 9am came after the seeded unassigned visit's window (its auto-cancel due at 4am) and Ben's
+    # late visit (its delay check due at 2:30am): neither customer is told anything untrue; both visits wait
+    # in the dispatcher's no-show review, with their appointment.
+    assert not [m for m in outbox if m["scenario"] in ("auto_canceled", "delayed")], outbox
+    assert {r["reason"].split(":")[0] for r in reviews} == {
+        "nobody was assigned and the auto-cancel ran after the window had started",
+        "not started an hour after its window (or its last ETA)"}
+    assert all(r["appointment"] and r["appointment"]["id"] == r["appointment_id"] for r in reviews)
+    # Time passes in the visit as it would: on the way 9:45, there 10:15, done 11:45.
+    # (the simulated clock also runs on by itself, seconds at a time)
+    assert timedelta(minutes=30) <= sent["arrived"] - sent["en_route"] < timedelta(minutes=31)
+    assert timedelta(minutes=90) <= sent["feedback_request"] - sent["arrived"] < timedelta(minutes=91)
     out = result.stdout
     assert '"now":"2026-12-01T16:00:00Z"' in out.replace(" ", "")  # 9am in Denver
     assert "visit booked for Wed 2 Dec, 10am-12pm" in out and '"outcome": "confirmed"' in out.replace('":"', '": "')
     assert "reminder: Ana Alvarez visits Wed 2 Dec" in out
+    assert "Confirm visit\nCancel this visit\n" in out  # the booking link's page, opened while still scheduled
+    conversation = out.strip().splitlines()[-1]
+    assert "'received')" in conversation and "'delivered')" in conversation
     assert "en_route: Acme Home Services: Ana Alvarez is on the way, ETA 10:15am. Track: http" in out
     scenarios = [line.split(":")[0] for line in out.splitlines() if line.split(":")[0] in (
         "booking_confirmation", "reply", "auto_reply", "reminder", "en_route", "arrived", "feedback_request")]
