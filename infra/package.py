@@ -84,8 +84,8 @@ def finish(zipped: Path, sam: Path) -> tuple[int, int]:
                 name = path.relative_to(task).as_posix()
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.external_attr = modes.get(name, 0o644 << 16)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, path.read_bytes())
+                # A hand-made ZipInfo does not take the archive's level: without it each entry is deflated at 6.
+                z.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
         os.replace(fresh, zipped)
     return before, zipped.stat().st_size
 
