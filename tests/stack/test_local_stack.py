@@ -39,9 +39,9 @@ def own_clock() -> dict:
     return env | ({"LD_PRELOAD": " ".join(preload)} if preload else {})
 
 
-def start(*args):
+def start(*args, env: dict | None = None):
     process = subprocess.Popen([sys.executable, "-m", "devstack", "--port", "0", "--start", START, *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env=own_clock())
+                               stderr=subprocess.STDOUT, text=True, env=own_clock() | (env or {}))
     base, deadline, lines = None, time.monotonic() + READY_WITHIN, []
     while base is None and time.monotonic() < deadline and process.poll() is None:
         line = process.stdout.readline()
