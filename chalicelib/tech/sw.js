@@ -1,7 +1,6 @@
 // The technician's app's service worker: the shell and this version's assets are kept on the phone, so the
 // app opens with no signal. The shell is asked of the network first (it names the newest version), the
-// versioned assets of the cache first (they never change). API calls are never cached here: the app itself
-// keeps the last day it read and queues what is done offline.
+// versioned assets of the cache first (they never change). API calls are never cached here.
 const VERSION = '{{version}}';
 const ASSETS = {{assets}};
 const CACHE = `onmyway-tech-${VERSION}`;
