@@ -43,6 +43,7 @@ class PageView:
     status: str
     status_text: str
     technician_first_name: str | None
+    visit_code: str | None  # from the visit's day on (domain/customer_page.visit_code)
     eta: datetime | None
     eta_text: str | None
     position: dict | None
@@ -58,6 +59,7 @@ class PageView:
         return {
             "company": self.company, "window_start": _z(self.window_start), "window_end": _z(self.window_end),
             "window_text": self.window_text, "status": self.status, "status_text": self.status_text,
+            "visit_code": self.visit_code,
             "technician_first_name": self.technician_first_name, "eta": _z(self.eta), "eta_text": self.eta_text,
             "position": self.position, "distance_text": self.distance_text, "maps_url": self.maps_url,
             "messages": [{"direction": m.direction, "from": m.sender, "body": m.body, "created_at": _z(m.created_at),
@@ -92,6 +94,7 @@ def view(v: "service.Visit") -> PageView:
         window_end=a.window.end, window_text=timefmt.window(a.window.start, a.window.end, tz),
         status="canceled" if v.job.status is JobStatus.CANCELED else a.status.value,
         status_text=rules.status_words(v.job, a), technician_first_name=technician,
+        visit_code=service.visit_code(v, now),
         eta=a.eta if on_the_way else None,
         eta_text=timefmt.clock_time(a.eta, tz) if a.eta and on_the_way else None,
         position=position, distance_text=distance, maps_url=maps,

@@ -56,6 +56,9 @@ class CustomerStatusOut(Model):
     status: str
     status_text: str
     technician_first_name: str | None
+    visit_code: str | None = Field(default=None, description="four digits the technician gives at the door (the "
+                                   "same the technician's app shows); null before the visit's day, in the "
+                                   "customer's zone")
     eta: datetime | None
     eta_text: str | None
     position: PagePositionOut | None

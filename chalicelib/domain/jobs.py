@@ -82,6 +82,7 @@ class Appointment:
     rejection_reason: str | None = None  # the customer's words, when the confirmation is rejected
     rejection_category: str | None = None  # RejectionCategory, for the retention report (seed 003)
     window_set_at: datetime | None = None  # when this window was booked: no reminder if inside the lead time
+    visit_code: str | None = None  # asked for at the door (domain/customer_page.visit_code); never in a text
     version: int | None = None  # None until stored
 
     def __post_init__(self):
@@ -166,7 +167,8 @@ class Job:
     def schedule(self, window: TimeFrame, now: datetime, technician_id: str | None = None) -> Appointment:
         self._move(JobAction.ADD_APPOINTMENT, now)
         appointment = Appointment(id=ids.new_appointment_id(self.id), job_id=self.id, window=window,
-                                  technician_id=technician_id, created_at=now, updated_at=now)
+                                  technician_id=technician_id, created_at=now, updated_at=now,
+                                  visit_code=ids.new_visit_code())
         self.appointments.append(appointment)
         self.touched.add(appointment.id)
         return appointment
@@ -290,5 +292,7 @@ class Job:
 
     def _touch(self, appointment: Appointment, now: datetime) -> None:
         appointment.updated_at = now
+        if appointment.visit_code is None:  # stored before visits had codes: it gets one with its next change
+            appointment.visit_code = ids.new_visit_code()
         self.updated_at = now
         self.touched.add(appointment.id)

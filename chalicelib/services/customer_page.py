@@ -92,6 +92,12 @@ def shown_position(v: Visit) -> GeoPosition | None:
     return None
 
 
+def visit_code(v: Visit, now: datetime) -> str | None:
+    """The code to ask for at the door, on a status link from the visit's day on (the technician's day shows
+    the same, services/jobs.technician_day)."""
+    return rules.visit_code(v.appointment, now, v.ctx.time_zone) if v.link.purpose is LinkPurpose.STATUS else None
+
+
 def offered_actions(v: Visit, now: datetime) -> list[Action]:
     """What the page offers now: what the visit allows, of what the link is for (a feedback link: rating,
     once)."""

@@ -63,6 +63,7 @@ def appointment_item(org_id: str, a: Appointment) -> AppointmentItem:
     item = AppointmentItem(
         pk=keys.job(org_id, a.job_id), sk=keys.APPOINTMENT_SK_PREFIX + a.id, org_id=org_id, job_id=a.job_id,
         appointment_id=a.id, window_start=a.window.start, window_end=a.window.end,
+        visit_code=a.visit_code,
         technician_id=a.technician_id, status=a.status.value, eta=a.eta, confirmation=a.confirmation.value,
         offers=[FrameMap(start=f.start, end=f.end) for f in a.offers], status_reason=a.status_reason,
         rejection_reason=a.rejection_reason, rejection_category=a.rejection_category, window_set_at=a.window_set_at,
@@ -91,6 +92,7 @@ def job_of(i: JobItem, appointments: Iterable[Appointment] = (), feedback: Feedb
 
 def appointment_of(i: AppointmentItem) -> Appointment:
     return Appointment(id=i.appointment_id, job_id=i.job_id, window=TimeFrame(i.window_start, i.window_end),
+                       visit_code=i.visit_code,
                        technician_id=i.technician_id, status=AppointmentStatus(i.status), eta=i.eta,
                        confirmation=Confirmation(i.confirmation),
                        offers=[TimeFrame(f.start, f.end) for f in i.offers], status_reason=i.status_reason,

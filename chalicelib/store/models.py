@@ -205,6 +205,7 @@ class AppointmentItem(Entity, discriminator="appointment"):
     rejection_reason = UnicodeAttribute(null=True)
     rejection_category = UnicodeAttribute(null=True)
     window_set_at = UTCDateTimeAttribute(null=True)
+    visit_code = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
