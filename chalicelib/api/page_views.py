@@ -54,6 +54,7 @@ class PageView:
     live: bool
     inside_cutoff: bool
     feedback: Feedback | None
+    calendar_url: str | None  # the visit's calendar file (not on a feedback link)
 
     def as_json(self) -> dict:
         return {
@@ -67,6 +68,7 @@ class PageView:
             "actions": self.actions, "live": self.live, "poll_seconds": rules.POLL_SECONDS,
             "feedback": {"rating": self.feedback.rating, "comment": self.feedback.comment,
                          "created_at": _z(self.feedback.created_at)} if self.feedback else None,
+            "calendar_url": self.calendar_url,
         }
 
 
@@ -74,7 +76,8 @@ def _z(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
-def view(v: "service.Visit") -> PageView:
+def view(v: "service.Visit", token: str) -> PageView:
+    from ..config import environment
     from ..services import customer_page as service
     now, tz, a, ctx = clock.now(), v.ctx.time_zone, v.appointment, v.ctx
     technician = rules.first_name(ctx.technician.name) if ctx.technician else None
@@ -100,7 +103,9 @@ def view(v: "service.Visit") -> PageView:
         position=position, distance_text=distance, maps_url=maps,
         messages=[_line(m, ctx, technician, tz) for m in service.conversation(v)],
         actions=service.offered_actions(v, now), live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
-        inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback)
+        inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback,
+        calendar_url=None if v.link.purpose is LinkPurpose.FEEDBACK
+        else f"{environment().link_url(token)}/calendar.ics")
 
 
 def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) -> Line:

@@ -69,3 +69,5 @@ class CustomerStatusOut(Model):
     live: bool
     poll_seconds: int
     feedback: PageFeedbackOut | None
+    calendar_url: str | None = Field(default=None, description="the visit's calendar file (GET /c/{token}/"
+                                     "calendar.ics); null on a feedback link")

@@ -83,6 +83,7 @@ class Appointment:
     rejection_category: str | None = None  # RejectionCategory, for the retention report (seed 003)
     window_set_at: datetime | None = None  # when this window was booked: no reminder if inside the lead time
     visit_code: str | None = None  # asked for at the door (domain/customer_page.visit_code); never in a text
+    reschedules: int = 0  # times the window moved: the calendar file's SEQUENCE (domain/calendar.py)
     version: int | None = None  # None until stored
 
     def __post_init__(self):
@@ -180,6 +181,7 @@ class Job:
         if window is not None and window != appointment.window:
             appointment.window = window
             appointment.window_set_at = now
+            appointment.reschedules += 1
             appointment.confirmation = Confirmation.PENDING  # a new window needs a new yes
             appointment.eta = None
         if assign:
