@@ -92,3 +92,10 @@ def test_a_bad_expired_or_feedback_token_gets_the_pages_error_and_changes_nothin
     page = fetch(api, "GET", f"/c/{token}/calendar.ics")
     assert page.status == 410 and "This link has expired" in page.text and page.headers["cache-control"] == "no-store"
     assert job_now(api, org, visit) == done
+
+
+def test_the_openapi_document_lists_the_calendar_file_and_its_url(api):
+    doc = api.get("/openapi.json").body
+    ok = doc["paths"]["/c/{token}/calendar.ics"]["get"]["responses"]["200"]
+    assert list(ok["content"]) == ["text/calendar"]
+    assert "calendar_url" in doc["components"]["schemas"]["CustomerStatusOut"]["properties"]
