@@ -83,6 +83,8 @@ class Appointment:
     rejection_reason: str | None = None  # the customer's words, when the confirmation is rejected
     rejection_category: str | None = None  # RejectionCategory, for the retention report (seed 003)
     window_set_at: datetime | None = None  # when this window was booked: no reminder if inside the lead time
+    visit_code: str | None = None  # asked for at the door (domain/customer_page.visit_code); never in a text
+    reschedules: int = 0  # times the window moved: the calendar file's SEQUENCE (domain/calendar.py)
     version: int | None = None  # None until stored
 
     def __post_init__(self):
@@ -167,7 +169,8 @@ class Job:
     def schedule(self, window: TimeFrame, now: datetime, technician_id: str | None = None) -> Appointment:
         self._move(JobAction.ADD_APPOINTMENT, now)
         appointment = Appointment(id=ids.new_appointment_id(self.id), job_id=self.id, window=window,
-                                  technician_id=technician_id, created_at=now, updated_at=now)
+                                  technician_id=technician_id, created_at=now, updated_at=now,
+                                  visit_code=ids.new_visit_code())
         self.appointments.append(appointment)
         self.touched.add(appointment.id)
         return appointment
@@ -179,6 +182,7 @@ class Job:
         if window is not None and window != appointment.window:
             appointment.window = window
             appointment.window_set_at = now
+            appointment.reschedules += 1
             appointment.confirmation = Confirmation.PENDING  # a new window needs a new yes
             appointment.eta = None
             appointment.expected = None  # narrowed inside the old window: no longer said
@@ -304,5 +308,7 @@ class Job:
 
     def _touch(self, appointment: Appointment, now: datetime) -> None:
         appointment.updated_at = now
+        if appointment.visit_code is None:  # stored before visits had codes: it gets one with its next change
+            appointment.visit_code = ids.new_visit_code()
         self.updated_at = now
         self.touched.add(appointment.id)

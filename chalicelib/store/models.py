@@ -206,6 +206,8 @@ class AppointmentItem(Entity, discriminator="appointment"):
     rejection_reason = UnicodeAttribute(null=True)
     rejection_category = UnicodeAttribute(null=True)
     window_set_at = UTCDateTimeAttribute(null=True)
+    visit_code = UnicodeAttribute(null=True)
+    reschedules = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
