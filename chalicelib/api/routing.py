@@ -34,6 +34,7 @@ class Operation:
     status: int
     public: bool
     name: str = field(default="")
+    media: str | None = None  # a response that is not JSON (the calendar file): its content type
 
 
 OPERATIONS: list[Operation] = []
