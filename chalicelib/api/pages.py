@@ -8,8 +8,6 @@ from ..domain.customer_page import Action, nonce
 from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from ..domain.scenarios import LinkPurpose
 from . import page_views
-from . import pages_schemas as s
-from .feedback_schemas import FeedbackOut
 from .frames import stf_page
 from .page_responses import (
     CODES,
@@ -149,14 +147,14 @@ def asset(name: str):
 
 
 document("GET", "/c/{token}", "The customer's page for the link's purpose (HTML; JSON on Accept)",
-         response=s.CustomerStatusOut)
-document("GET", "/c/{token}/status.json", "What the status page polls", response=s.CustomerStatusOut)
+         response="pages_schemas.CustomerStatusOut")
+document("GET", "/c/{token}/status.json", "What the status page polls", response="pages_schemas.CustomerStatusOut")
 document("POST", "/c/{token}/reply", "Write to the company: an inbound message on the job",
-         s.PageReplyIn, s.CustomerStatusOut, 201)
-document("POST", "/c/{token}/confirm", "Confirm the visit (as replying C)", None, s.CustomerStatusOut)
+         "pages_schemas.PageReplyIn", "pages_schemas.CustomerStatusOut", 201)
+document("POST", "/c/{token}/confirm", "Confirm the visit (as replying C)", None, "pages_schemas.CustomerStatusOut")
 document("POST", "/c/{token}/cancel", "Cancel the visit; 409 cancel_cutoff from 1 h before the window",
-         s.PageCancelIn, s.CustomerStatusOut)
+         "pages_schemas.PageCancelIn", "pages_schemas.CustomerStatusOut")
 document("POST", "/c/{token}/reschedule", "Ask for another time (a retention queue entry)", None,
-         s.CustomerStatusOut, 201)
+         "pages_schemas.CustomerStatusOut", 201)
 document("POST", "/c/{token}/feedback", "Rate the job 1-5 once; a second one → 409",
-         s.PageFeedbackIn, FeedbackOut, 201)
+         "pages_schemas.PageFeedbackIn", "feedback_schemas.FeedbackOut", 201)
