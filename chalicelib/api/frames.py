@@ -61,7 +61,7 @@ def _picker(link, token: str, root: str, base: str, status: int = 200, *, error:
     message = message and message[0].upper() + message[1:]
     body = _as_json(c)
     stf = {"frames": body["frames"], "current_text": body["window_text"], "rebook": c.target is None}
-    return html_answer("frames.html", status, root=root, base=base, token=token, page=page_views.view(c.visit),
+    return html_answer("frames.html", status, root=root, base=base, token=token, page=page_views.view(c.visit, token),
                        stf=stf, error=message, error_field=field, values=values or {}, done=done)
 
 

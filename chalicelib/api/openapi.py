@@ -56,6 +56,8 @@ def document() -> dict:
             ref = refs[(response, "serialization")]
             listed = op.method in LISTED and query is not None and getattr(query, "listed", True)
             ok["content"] = {"application/json": {"schema": _list_of(ref) if listed else ref}}
+        if op.media:
+            ok["content"] = {op.media: {"schema": {"type": "string"}}}
         entry["responses"][str(op.status)] = ok
         for code, text in ERRORS.items():
             entry["responses"][code] = {"description": text, "content": {"application/json": {

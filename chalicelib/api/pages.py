@@ -12,6 +12,7 @@ from .frames import stf_page
 from .page_responses import (
     CODES,
     HEADERS,
+    JSON_POLICY,
     POSTED,
     document,
     error_answer,
@@ -21,8 +22,10 @@ from .page_responses import (
     posted,
     wants_json,
 )
+from .routing import OPERATIONS, Operation
 
 bp = Blueprint(__name__)
+BOOKED = (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE)  # the links of a visit: status.json, the calendar file
 DONE = {"replied": "Message sent. We answer here and by text.", "confirmed": "Thank you, your visit is confirmed.",
         "canceled": "Your visit is canceled.", "reschedule": "Thanks: we will contact you to find another time.",
         "rated": "Thank you for your rating!", "picked": "Done: your visit is booked for the time you picked. "
@@ -33,7 +36,7 @@ def _page(link, token: str, root: str, status: int = 200, *, error: DomainError 
           values: dict | None = None, done: str | None = None) -> Response:
     from ..services import customer_page as service
     try:
-        view = page_views.view(service.visit(bootstrap.repos(), link))
+        view = page_views.view(service.visit(bootstrap.repos(), link), token)
     except NotFound as e:
         return link_problem(bp.current_request, e, root)
     if wants_json(bp.current_request):
@@ -93,10 +96,26 @@ def status_json(token: str):
     """What the page polls: read by key only."""
     from ..services import customer_page as service
     try:
-        link = service.open_link(bootstrap.repos(), token, (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE))
-        return json_answer(page_views.view(service.visit(bootstrap.repos(), link)).as_json())
+        link = service.open_link(bootstrap.repos(), token, BOOKED)
+        return json_answer(page_views.view(service.visit(bootstrap.repos(), link), token).as_json())
     except (NotFound, LinkExpired) as e:
         return error_answer(e)
+
+
+@bp.route("/c/{token}/calendar.ics", methods=["GET"])
+def calendar_file(token: str):
+    """The visit for the customer's calendar (RFC 5545): the same UID each time, a higher SEQUENCE after each
+    move, so a calendar that imports it again updates the event it holds."""
+    from ..domain import calendar
+    from ..services import customer_page as service
+    try:
+        link = service.open_link(bootstrap.repos(), token, BOOKED)
+        events = service.calendar_events(bootstrap.repos(), link)
+    except (NotFound, LinkExpired) as e:
+        return link_problem(bp.current_request, e, "../../")
+    return Response(body=calendar.document(events), status_code=200, headers={
+        **HEADERS, "Content-Type": "text/calendar; charset=utf-8", "Content-Security-Policy": JSON_POLICY,
+        "Content-Disposition": 'attachment; filename="visit.ics"'})
 
 
 @bp.route("/c/{token}/reply", methods=["POST"], content_types=POSTED)
@@ -149,6 +168,9 @@ def asset(name: str):
 document("GET", "/c/{token}", "The customer's page for the link's purpose (HTML; JSON on Accept)",
          response="pages_schemas.CustomerStatusOut")
 document("GET", "/c/{token}/status.json", "What the status page polls", response="pages_schemas.CustomerStatusOut")
+OPERATIONS.append(Operation("GET", "/c/{token}/calendar.ics", "The visit as a calendar file (text/calendar, RFC 5545): "
+                            "a stable UID, SEQUENCE grows with each reschedule, STATUS:CANCELLED once canceled", (),
+                            None, None, None, 200, True, "page_calendar_ics", "text/calendar"))
 document("POST", "/c/{token}/reply", "Write to the company: an inbound message on the job",
          "pages_schemas.PageReplyIn", "pages_schemas.CustomerStatusOut", 201)
 document("POST", "/c/{token}/confirm", "Confirm the visit (as replying C)", None, "pages_schemas.CustomerStatusOut")

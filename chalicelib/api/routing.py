@@ -38,10 +38,11 @@ class Operation:
     roles: tuple[Role, ...]
     body: ModelName | None
     query: ModelName | None
-    response: Any
+    response: ModelName | None
     status: int
     public: bool
     name: str = field(default="")
+    media: str | None = None  # a response that is not JSON (the calendar file): its content type
 
 
 OPERATIONS: list[Operation] = []

@@ -28,7 +28,8 @@ def put_scenarios(call: Call):
     quiet = QuietHours(time.fromisoformat(b.quiet_hours.start), time.fromisoformat(b.quiet_hours.end)) \
         if b.quiet_hours else None
     extra = b.model_dump(include={"confirmation_followup_minutes", "voice_origination", "escalate_before_hours",
-                                  "hand_back_before_hours", "technician_sms_alerts"}, exclude_unset=True)
+                                  "hand_back_before_hours", "technician_sms_alerts", "travel_minutes"},
+                         exclude_unset=True)
     if b.quiet_hours_by_region is not None:
         extra["quiet_hours_by_region"] = {
             subdivision(f"quiet_hours_by_region.{region}", region):

@@ -36,7 +36,9 @@ def job(j: Job, with_appointments: bool = True) -> dict:
 def day_entry(a: Appointment, j: Job, c: Customer) -> dict:
     """One stop of the technician's day: the visit, its job and where to go."""
     from . import jobs_schemas
-    return {**appointment(a), "job": job(j, with_appointments=False),
+    return {**appointment(a),
+            "visit_code": a.visit_code,  # only here: the assigned technician's own day, never a provider's view
+            "job": job(j, with_appointments=False),
             "customer": _dump(jobs_schemas.DayCustomerOut.model_validate(c))}
 
 
