@@ -77,6 +77,11 @@ def main() -> None:
     zipped = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "out" / "deployment.zip"
     print(f"{runs} rounds of fresh interpreters (pass, import boto3, import app), interpreter start subtracted; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    # boto3's bytecode was written when it was installed; the project's is written by the first round unless
+    # PYTHONDONTWRITEBYTECODE is set: then every round compiles each module `import app` loads (the package
+    # ships bytecode: its figures below).
+    print("the project's modules: " + ("compiled from source in every round (PYTHONDONTWRITEBYTECODE)"
+                                       if os.environ.get("PYTHONDONTWRITEBYTECODE") else "bytecode after the first round"))
     for label, measure in (("wall clock", lambda code: timed(code, 1)), ("CPU time  ", cpu)):
         baseline, boto3, app, ratio = paired(runs, measure)
         print(f"{label}: import boto3 {boto3 * 1000:5.0f} ms, import app {app * 1000:5.0f} ms (medians; start "
