@@ -7,8 +7,7 @@ from chalice import Blueprint, Response
 from .. import bootstrap
 from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from ..domain.people import Role
-from ..domain.scenarios import LinkPurpose
-from . import page_views, views
+from . import views
 from .page_responses import CODES as PAGE_CODES
 from .page_responses import HEADERS, POSTED, document, html_answer, json_answer, link_problem, posted, wants_json
 from .routing import Call, endpoint
@@ -17,7 +16,6 @@ if TYPE_CHECKING:
     from ..services import frames as service
 
 bp = Blueprint(__name__)
-PURPOSES = (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE)  # the status page's "another time" opens the same picker
 CODES = {**PAGE_CODES, "frame_taken": 409}
 
 
@@ -43,6 +41,7 @@ def _picker(link, token: str, root: str, base: str, status: int = 200, *, error:
     """The STF page: the visit as booked (or canceled), the frames soonest first, and "None of these work"."""
     from ..services import customer_page
     from ..services import frames as service
+    from . import page_views
     try:
         c = service.choice(bootstrap.repos(), link)
     except (NotFound, LinkExpired) as e:
@@ -71,8 +70,10 @@ def stf_page(link, token: str, done: str | None) -> Response:
 
 
 def _open(token: str):
+    from ..domain.scenarios import LinkPurpose
     from ..services import customer_page
-    return customer_page.open_link(bootstrap.repos(), token, PURPOSES)
+    # the status page's "another time" opens the same picker
+    return customer_page.open_link(bootstrap.repos(), token, (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE))
 
 
 @bp.route("/c/{token}/frames", methods=["GET"])

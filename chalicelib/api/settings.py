@@ -5,7 +5,6 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
-from ..domain.scenarios import QuietHours
 from ..domain.values import subdivision
 from .routing import Call, endpoint
 
@@ -22,6 +21,7 @@ def get_scenarios(call: Call):
 @endpoint(bp, "PUT", "/settings/scenarios", "Turn scenarios on or off, change templates, lead times, quiet hours",
           roles=(Role.DISPATCHER,), body="settings_schemas.ScenariosIn", response="settings_schemas.ScenariosOut")
 def put_scenarios(call: Call):
+    from ..domain.scenarios import QuietHours
     from ..services import settings
     b = call.body
     changes = {name: patch.model_dump(exclude_unset=True) for name, patch in b.scenarios.items()}

@@ -8,12 +8,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # Modules no registration needs: the services, stores and senders behind the views, template engines,
-# validators' data, Powertools (logging, metrics, batch, idempotency, parser), the AWS SDK's clients, Pydantic and
+# validators' data, Powertools (logging, metrics, batch, idempotency, parser), the AWS SDK's clients, Pydantic,
 # the request and response models (a route names its models: api/routing.py).
 NOT_AT_IMPORT = ("jinja2", "phonenumbers", "email_validator", "dns", "aws_lambda_powertools", "boto3", "pynamodb",
                  "pydantic", "pydantic_core", "annotated_types",
                  "chalicelib.store", "chalicelib.notify", "chalicelib.services.outbox", "chalicelib.services.ports",
-                 "chalicelib.services.repositories", "chalicelib.api.schemas")
+                 "chalicelib.services.repositories", "chalicelib.api.schemas",
+                 # what a page shows, and the domain's larger modules: a view imports them when it runs
+                 "chalicelib.api.page_views", "chalicelib.domain.customer_page", "chalicelib.domain.scenarios",
+                 "chalicelib.domain.jobs", "chalicelib.domain.messages")
 MODELS = "_schemas"  # chalicelib/api/<module>_schemas.py
 # Of the services, only who the caller is (every route authenticates).
 SERVICES_AT_IMPORT = {"chalicelib.services", "chalicelib.services.access"}
