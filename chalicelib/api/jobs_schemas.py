@@ -168,5 +168,7 @@ class DayCustomerOut(Out):
 
 
 class DayEntryOut(AppointmentOut):
+    visit_code: str | None = Field(default=None, description="four digits the customer may ask for at the door "
+                                   "(their page shows them from the visit's day on)")
     job: JobOut
     customer: DayCustomerOut

@@ -56,6 +56,9 @@ class CustomerStatusOut(Model):
     status: str
     status_text: str
     technician_first_name: str | None
+    visit_code: str | None = Field(default=None, description="four digits the technician gives at the door (the "
+                                   "same the technician's app shows); null before the visit's day, in the "
+                                   "customer's zone")
     eta: datetime | None
     eta_text: str | None
     position: PagePositionOut | None
@@ -66,3 +69,5 @@ class CustomerStatusOut(Model):
     live: bool
     poll_seconds: int
     feedback: PageFeedbackOut | None
+    calendar_url: str | None = Field(default=None, description="the visit's calendar file (GET /c/{token}/"
+                                     "calendar.ics); null on a feedback link")
