@@ -16,6 +16,7 @@ from .test_console import DESK, _page, demo, dispatcher_token, shoot, sign_in
 
 KIM = "+13035550190"
 EVE = "+13035550191"
+COMMENT = "Quick and tidy, thank you"
 STATUSES = ["held", "suppressed", "sent", "delivered", "failed", "unknown"]
 BY = {"day": "Day", "week": "Week", "channel": "Channel", "location": "Location", "technician": "Technician"}
 
@@ -24,7 +25,8 @@ BY = {"day": "Day", "week": "Week", "channel": "Channel", "location": "Location"
 def stack():
     base, process = start()
     # The demo's day, lived: two new visits tomorrow, Kim confirms hers by text and Eve rejects hers as too
-    # expensive; four and a half hours on, the demo's unassigned AC tune-up is auto-canceled (T-1h).
+    # expensive; Lee rates the heater install; four and a half hours on, the demo's unassigned AC tune-up is
+    # auto-canceled (T-1h).
     people, token = demo(base), dispatcher_token(base)
     org_number = people["org"]["sms_number"]
     tomorrow = datetime.fromisoformat(call(base, "GET", "/dev/clock")[1]["now"].replace("Z", "+00:00")) + \
@@ -37,7 +39,16 @@ def stack():
                   "technician_id": next(u["id"] for u in people["users"] if u["name"] == technician)}
         assert call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Furnace check",
                                             "appointment": window}, token)[0] == 201
+    # Ben finishes Lee's heater install, and Lee rates it on the feedback page.
+    heater = next(j for j in people["jobs"] if j["description"] == "Install tankless water heater")
+    ben = next(u for u in people["users"] if u["name"] == "Ben Okafor")["token"]
+    for action in ("start", "complete"):
+        assert call(base, "POST", f"/appointments/{heater['appointments'][0]['id']}/status", {"action": action},
+                    ben)[0] == 200
     assert call(base, "POST", "/dev/settle", {})[0] == 200
+    link = next(re.search(r"/c/[A-Za-z0-9_-]{22}", m["body"]).group(0)
+                for m in call(base, "GET", "/dev/outbox.json")[1]["items"] if m["scenario"] == "feedback_request")
+    assert call(base, "POST", f"{link}/feedback", {"rating": 4, "comment": COMMENT})[0] == 201
     assert call(base, "POST", "/dev/sms", {"from": KIM, "to": org_number, "body": "C"})[1] == {"outcome": "confirmed"}
     assert call(base, "POST", "/dev/sms", {"from": EVE, "to": org_number, "body": "N - too expensive"})[1][
         "outcome"] == "rejected"
@@ -151,10 +162,13 @@ def test_a_dispatcher_sees_the_demo_week_as_charts_whose_tables_and_csv_hold_the
     day = next(g for g in report["groups"] if g["key"] == "2026-12-01")
     assert day["texts"]["booking_confirmation"]["sent"] >= 4 and day["confirmed"] == 1 and day["auto_cancels"] == 1
     assert day["replied"] == 2 and day["rejections"] == {"price": 1}
+    assert day["feedback"] == {"count": 1, "average": 4.0}
     assert [g["key"] for g in report["groups"]] == [f"2026-11-{d}" for d in range(25, 31)] + ["2026-12-01"]
     for figure, rows in tables.items():
         assert table_of(page, figure) == [[shown(v) for v in row] for row in rows], figure
+    expect(page.locator("#fig-feedback .comments li")).to_have_text(re.compile(f"^4 of 5 “{COMMENT}”"))
     shoot(page, tmp_path, "analytics-week-by-day")
+    page.screenshot(path=str(tmp_path / "analytics-first-view.png"))  # what 1280×800 shows first (the README's)
 
     for figure, rows in tables.items():
         name, parsed = csv_of(page, figure, tmp_path)
