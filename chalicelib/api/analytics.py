@@ -30,12 +30,13 @@ def _days(call: Call) -> tuple[date, date]:
 
 
 @endpoint(bp, "GET", "/analytics", "Texts, replies, confirmations, escalations, rejections, feedback: by day, "
-          "week, channel, location or technician", roles=(Role.DISPATCHER,), query="analytics_schemas.AnalyticsQuery",
-          response="analytics_schemas.AnalyticsOut")
+          "week, channel, location or technician (a day or week split by one of the three)", roles=(Role.DISPATCHER,),
+          query="analytics_schemas.AnalyticsQuery", response="analytics_schemas.AnalyticsOut")
 def get_analytics(call: Call):
     from ..services import analytics
     first, last = _days(call)
-    return analytics.report(bootstrap.repos(), call.caller.org_id, first, last, call.query.group_by)
+    return analytics.report(bootstrap.repos(), call.caller.org_id, first, last, call.query.group_by,
+                            call.query.split)
 
 
 @endpoint(bp, "GET", "/analytics/cost", "AWS cost per 1,000 appointments, from counted use and dated unit prices",
