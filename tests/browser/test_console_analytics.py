@@ -123,6 +123,22 @@ def expected(report: dict, cost: dict) -> dict[str, list[list]]:
     }
 
 
+def expected_split(report: dict) -> dict[str, list[list]]:
+    """The split figures' tables: a column per technician counted in the range, then the group's own figure."""
+    parts = sorted(report["total"]["split"], key=lambda p: p["name"] or "Unassigned")  # by name, as shown
+    names = [p["name"] or "Unassigned" for p in parts]
+
+    def table(figure, empty):
+        def row(label, g):
+            mine = {p["key"]: p for p in g["split"]}
+            return [label, *(figure(mine[p["key"]]) if p["key"] in mine else empty for p in parts), figure(g)]
+        return [["Day", *names, "All technicians"], *(row(g["key"], g) for g in report["groups"]),
+                row("Total", report["total"])]
+    return {"split-sent": table(lambda g: sum(t.get("sent", 0) for t in g["texts"].values()), 0),
+            "split-booked": table(lambda g: g["appointments"], 0),
+            "split-confirmation": table(lambda g: percent(g["confirmation_rate"]), None)}
+
+
 def table_of(page, figure: str) -> list[list[str]]:
     return page.locator(f"#fig-{figure} table").evaluate(
         "t => [...t.rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
@@ -185,6 +201,23 @@ def test_a_dispatcher_sees_the_demo_week_as_charts_whose_tables_and_csv_hold_the
     for figure, rows in expected(report, cost).items():
         assert table_of(page, figure) == [[shown(v) for v in row] for row in rows], figure
     shoot(page, tmp_path, "analytics-week-by-technician")
+
+    # By day, split by technician: a column per person in each split figure, then all of them.
+    page.get_by_label("Group by", exact=True).select_option("day")
+    page.get_by_label("Split by", exact=True).select_option("technician")
+    page.get_by_role("button", name="Show", exact=True).click()
+    expect(page).to_have_url(re.compile(r"group_by=day&split=technician$"))
+    expect(page.locator("#fig-split-sent table")).to_be_visible()
+    report = call(base, "GET", f"/analytics?{range_}&group_by=day&split=technician", token=token)[1]
+    tables = expected_split(report)
+    assert tables["split-sent"][0] == ["Day", "Ana Alvarez", "Ben Okafor", "Unassigned", "All technicians"]
+    assert tables["split-booked"][-1][1:] == [2, 2, 1, 5]  # Kim's and the furnace; Eve's and the heater; the AC
+    for figure, rows in tables.items():
+        assert table_of(page, figure) == [[shown(v) for v in row] for row in rows], figure
+    name, parsed = csv_of(page, "split-confirmation", tmp_path)
+    assert name == "onmyway-split-confirmation_2026-11-25_2026-12-01_day_technician.csv"
+    assert parsed == [["" if v in (None, "") else shown(v) for v in row] for row in tables["split-confirmation"]]
+    shoot(page, tmp_path, "analytics-week-by-day-split-by-technician")
 
 
 def test_a_range_the_api_refuses_is_said_in_words(stack, desk):

@@ -6,6 +6,8 @@ import { Bars, Lines } from './chart.js';
 import { Loading, Problem, addDays, announce, dayTime, html, useEffect, useState } from './ui.js';
 
 const BY = { day: 'Day', week: 'Week', channel: 'Channel', location: 'Location', technician: 'Technician' };
+const PERIODS = ['day', 'week'];
+const SPLITS = ['channel', 'location', 'technician']; // a day or week split by one of these (GET /analytics?split=)
 const STATUSES = ['held', 'suppressed', 'sent', 'delivered', 'failed', 'unknown'];
 const DEFAULT_DAYS = 7;
 
@@ -15,9 +17,11 @@ const percent = (rate) => (rate === null || rate === undefined ? null : Math.rou
 /** What the hash asks for: `from`, `to`, `group_by` (missing ones: the defaults, once today is known). */
 function asked(arg) {
   const q = new URLSearchParams(arg || '');
-  return { from: q.get('from'), to: q.get('to'), group_by: BY[q.get('group_by')] ? q.get('group_by') : 'day' };
+  const groupBy = BY[q.get('group_by')] ? q.get('group_by') : 'day';
+  const split = PERIODS.includes(groupBy) && SPLITS.includes(q.get('split')) ? q.get('split') : '';
+  return { from: q.get('from'), to: q.get('to'), group_by: groupBy, split };
 }
-const hashOf = (r) => `#/analytics/${new URLSearchParams(r).toString()}`;
+const hashOf = ({ split, ...r }) => `#/analytics/${new URLSearchParams(split ? { ...r, split } : r).toString()}`;
 
 // -- CSV --------------------------------------------------------------------------------------------------
 
@@ -42,9 +46,9 @@ function download(name, columns, rows) {
 // -- the figures: each a table (columns, rows) and the chart drawn from the same rows ----------------------
 
 /** The row label of a group: days and weeks as the API writes them; people and places by name. */
-function labelOf(groupBy, group, places) {
-  if (groupBy === 'technician') return group.name || (group.key === 'unassigned' ? 'Unassigned' : group.key);
-  if (groupBy === 'location') return group.key === 'none' ? 'No location' : (places[group.key] || group.key);
+function labelOf(dimension, group, places) {
+  if (dimension === 'technician') return group.name || (group.key === 'unassigned' ? 'Unassigned' : group.key);
+  if (dimension === 'location') return group.key === 'none' ? 'No location' : (places[group.key] || group.key);
   return group.key;
 }
 
@@ -72,12 +76,43 @@ function seriesOf(columns, rows, indexes) {
   return indexes.map((i) => ({ name: columns[i], values: body.map((r) => r[i]) }));
 }
 
+const sentOf = (g) => Object.values(g.texts).reduce((n, statuses) => n + (statuses.sent || 0), 0);
+
+/** With a split: a few figures by group and by each value of the split (a column each, then all of them). */
+function splitFigures(report, labels, ticks, places) {
+  const by = report.group_by;
+  const head = BY[by];
+  const part = BY[report.split].toLowerCase();
+  const named = report.total.split.map((p) => [p.key, labelOf(report.split, p, places)])
+    .sort((a, b) => a[1].localeCompare(b[1])); // columns by name: people and places, not their ids
+  const values = named.map(([key]) => key);
+  const names = named.map(([, name]) => name);
+  const rowsOf = (figure) => perGroup(report, labels, (g) => {
+    const parts = Object.fromEntries(g.split.map((p) => [p.key, p]));
+    return [...values.map((v) => (parts[v] ? figure(parts[v]) : figure(null))), figure(g)];
+  });
+  const made = [
+    ['sent', 'Texts sent', (p) => (p ? sentOf(p) : 0), true, ''],
+    ['booked', 'Appointments booked', (p) => (p ? p.appointments : 0), true, ''],
+    ['confirmation', 'Confirmation rate (%)', (p) => (p ? percent(p.confirmation_rate) : null), false, '%'],
+  ];
+  return made.map(([id, what, figure, stacked, unit]) => {
+    const columns = [head, ...names, `All ${part}s`];
+    const rows = rowsOf(figure);
+    const Chart = stacked ? Bars : Lines;
+    return { id: `split-${id}`, title: `${what} by ${head.toLowerCase()} and ${part}`, columns, rows,
+      chart: html`<${Chart} title=${`${what} by ${head.toLowerCase()}, ${stacked ? 'stacked' : 'a line'} by ${part}`}
+        stacked=${stacked} max=${unit ? 100 : undefined} unit=${unit} labels=${ticks}
+        series=${seriesOf(columns, rows, names.map((_, i) => i + 1))} />` };
+  });
+}
+
 export function figures(report, cost, places) {
   const by = report.group_by;
   const head = BY[by];
   const labels = report.groups.map((g) => labelOf(by, g, places));
   const ticks = labels.map((l) => tick(by, l));
-  const range = `${report.from}_${report.to}_${by}`;
+  const range = `${report.from}_${report.to}_${by}${report.split ? `_${report.split}` : ''}`;
   const out = [];
 
   const t = report.total.texts;
@@ -163,6 +198,7 @@ export function figures(report, cost, places) {
       chart: html`<${Bars} title="Cost per 1,000 appointments by part, in USD" labels=${rows.slice(0, -1).map((r) => r[0])}
         series=${[{ name: 'USD per 1,000 appointments', values: rows.slice(0, -1).map((r) => r[2]) }]} unit="" />` });
   }
+  if (report.split) out.splice(2, 0, ...splitFigures(report, labels, ticks, places)); // what was asked for, early
   return out.map((f) => ({ ...f, totalled: f.id !== 'texts-by-status', file: `onmyway-${f.id}_${range}.csv` }));
 }
 
@@ -205,9 +241,11 @@ function Comments({ items }) {
 
 function RangeForm({ range, onShow }) {
   const [draft, setDraft] = useState(range);
-  useEffect(() => setDraft(range), [range.from, range.to, range.group_by]);
+  useEffect(() => setDraft(range), [range.from, range.to, range.group_by, range.split]);
   const set = (k) => (e) => setDraft({ ...draft, [k]: e.target.value });
-  return html`<form class="range" onSubmit=${(e) => { e.preventDefault(); onShow(draft); }}>
+  // A split is of days or weeks only (GET /analytics refuses it with another grouping).
+  const show = () => onShow(PERIODS.includes(draft.group_by) ? draft : { ...draft, split: '' });
+  return html`<form class="range" onSubmit=${(e) => { e.preventDefault(); show(); }}>
     <span><label for="range-from">From</label>
       <input id="range-from" type="date" name="from" value=${draft.from} onInput=${set('from')} required /></span>
     <span><label for="range-to">To</label>
@@ -215,6 +253,10 @@ function RangeForm({ range, onShow }) {
     <span><label for="range-by">Group by</label>
       <select id="range-by" name="group_by" value=${draft.group_by} onChange=${set('group_by')}>
       ${Object.entries(BY).map(([k, v]) => html`<option key=${k} value=${k}>${v}</option>`)}</select></span>
+    ${PERIODS.includes(draft.group_by) && html`<span><label for="range-split">Split by</label>
+      <select id="range-split" name="split" value=${draft.split} onChange=${set('split')}>
+      <option value="">Nothing</option>
+      ${SPLITS.map((k) => html`<option key=${k} value=${k}>${BY[k]}</option>`)}</select></span>`}
     <button type="submit" class="primary">Show</button>
   </form>`;
 }
@@ -224,7 +266,7 @@ export function Analytics({ arg }) {
   const [data, setData] = useState(null);
   const [comments, setComments] = useState(null);
   const [error, setError] = useState(null);
-  const key = `${want.from}|${want.to}|${want.group_by}`;
+  const key = `${want.from}|${want.to}|${want.group_by}|${want.split}`;
 
   async function load() {
     setError(null);
@@ -233,14 +275,14 @@ export function Analytics({ arg }) {
     try {
       if (!want.from || !want.to) { // the organization's today: the API's default range ends there
         const { to } = await api('GET', '/analytics?group_by=week');
-        location.replace(hashOf({ from: addDays(to, 1 - DEFAULT_DAYS), to, group_by: want.group_by }));
+        location.replace(hashOf({ ...want, from: addDays(to, 1 - DEFAULT_DAYS), to }));
         return;
       }
       const q = `from=${want.from}&to=${want.to}`;
       const [report, cost, places] = await Promise.all([
-        api('GET', `/analytics?${q}&group_by=${want.group_by}`),
+        api('GET', `/analytics?${q}&group_by=${want.group_by}${want.split ? `&split=${want.split}` : ''}`),
         api('GET', `/analytics/cost?${q}`),
-        want.group_by === 'location' ? all('/settings/locations?limit=100') : Promise.resolve([]),
+        [want.group_by, want.split].includes('location') ? all('/settings/locations?limit=100') : Promise.resolve([]),
       ]);
       const names = Object.fromEntries(places.map((p) => [p.id, p.name]));
       setData({ report, cost, figures: figures(report, cost, names) });
@@ -258,6 +300,6 @@ export function Analytics({ arg }) {
     <${Problem} error=${error} retry=${load} />
     ${!data && !error && html`<${Loading} what="the analytics" />`}
     ${data && html`<p class="range-said">${`${data.report.from} to ${data.report.to}, by ${BY[data.report.group_by]
-    .toLowerCase()}: ${data.report.total.appointments} appointments booked.`}</p>
+    .toLowerCase()}${data.report.split ? ` and ${data.report.split}` : ''}: ${data.report.total.appointments} appointments booked.`}</p>
       ${data.figures.map((f) => html`<${Figure} key=${f.id} f=${f} comments=${comments} />`)}`}`;
 }
