@@ -26,7 +26,7 @@ def stack():
     base, process = start()
     # The demo's day, lived: two new visits tomorrow, Kim confirms hers by text and Eve rejects hers as too
     # expensive; Lee rates the heater install; four and a half hours on, the demo's unassigned AC tune-up is
-    # auto-canceled (T-1h).
+    # auto-canceled (T-1h) and an escalation call ends in a confirmation.
     people, token = demo(base), dispatcher_token(base)
     org_number = people["org"]["sms_number"]
     tomorrow = datetime.fromisoformat(call(base, "GET", "/dev/clock")[1]["now"].replace("Z", "+00:00")) + \
@@ -54,6 +54,11 @@ def stack():
         "outcome"] == "rejected"
     later = tomorrow - timedelta(days=1) + timedelta(hours=4, minutes=30)
     call(base, "POST", "/dev/clock", {"set": later.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    assert call(base, "POST", "/dev/settle", {})[0] == 200
+    # The chain escalated a visit nobody confirmed: the dispatcher calls and it is confirmed.
+    (entry,) = call(base, "GET", "/queues/escalation", token=token)[1]["items"]
+    for step, body in (("claim", None), ("resolve", {"outcome": "confirmed"})):
+        assert call(base, "POST", f"/queues/escalation/{entry['id']}/{step}", body, token)[0] == 200
     assert call(base, "POST", "/dev/settle", {})[0] == 200
     yield base
     stop(process)
@@ -167,6 +172,7 @@ def test_a_dispatcher_sees_the_demo_week_as_charts_whose_tables_and_csv_hold_the
     expect(page).to_have_url(re.compile(r"#/analytics/from=2026-11-25&to=2026-12-01&group_by=day$"))
     expect(page.get_by_label("From", exact=True)).to_have_value("2026-11-25")
     expect(page.get_by_label("To", exact=True)).to_have_value("2026-12-01")
+    expect(page.get_by_role("heading", name="Analytics", exact=True)).to_be_focused()
     expect(page.locator("#fig-cost table")).to_be_visible()
     assert [u for u in requested if u.endswith("/analytics.js")]
 
@@ -174,11 +180,12 @@ def test_a_dispatcher_sees_the_demo_week_as_charts_whose_tables_and_csv_hold_the
     report = call(base, "GET", f"/analytics?{range_}&group_by=day", token=token)[1]
     cost = call(base, "GET", f"/analytics/cost?{range_}", token=token)[1]
     tables = expected(report, cost)
-    # The lived day shows: texts sent, a confirmation by reply, an auto-cancel (a test of nothing proves nothing).
+    # The lived day shows: texts sent, confirmations (a reply, a call), an auto-cancel (else it proves nothing).
     day = next(g for g in report["groups"] if g["key"] == "2026-12-01")
-    assert day["texts"]["booking_confirmation"]["sent"] >= 4 and day["confirmed"] == 1 and day["auto_cancels"] == 1
+    assert day["texts"]["booking_confirmation"]["sent"] >= 4 and day["confirmed"] == 2 and day["auto_cancels"] == 1
     assert day["replied"] == 2 and day["rejections"] == {"price": 1}
     assert day["feedback"] == {"count": 1, "average": 4.0}
+    assert (day["escalations"], day["escalation_outcomes"]) == (1, {"confirmed": 1})
     assert [g["key"] for g in report["groups"]] == [f"2026-11-{d}" for d in range(25, 31)] + ["2026-12-01"]
     for figure, rows in tables.items():
         assert table_of(page, figure) == [[shown(v) for v in row] for row in rows], figure

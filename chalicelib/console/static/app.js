@@ -26,6 +26,10 @@ function LazyAnalytics({ arg }) {
     import('./analytics.js').then((m) => setScreen(() => m.Analytics),
       () => setError(new Error('The analytics could not be loaded. Check the connection and reload the page.')));
   }, []);
+  useEffect(() => { // the screen's own heading replaces the placeholder's: the focus follows it
+    const heading = document.querySelector('main h1');
+    if (screen && heading) heading.focus();
+  }, [screen]);
   if (error) return html`<h1 tabindex="-1">Analytics</h1><${Problem} error=${error} />`;
   return screen ? html`<${screen} arg=${arg} />` : html`<h1 tabindex="-1">Analytics</h1><${Loading} what="the analytics" />`;
 }
