@@ -97,3 +97,16 @@ def test_a_canceled_next_visit_hears_nothing(api, org, stream, clock, day):
     complete_the_first(api, stream, clock, tech, first)
     assert narrowed(stream) == []
     assert api.get(f"/jobs/{lee_job}", org.dispatcher).body["appointments"][0]["expected"] is None
+
+
+def test_the_travel_allowance_is_a_setting_and_the_scenario_is_listed(api, org, stream, clock, day):
+    tech, [(_, first), (lee_job, _)] = day
+    r = api.put("/settings/scenarios", org.dispatcher, {"travel_minutes": 90})
+    assert r.status == 200 and r.body["travel_minutes"] == 90
+    (scenario,) = [s for s in r.body["scenarios"] if s["name"] == "window_narrowed"]
+    assert (scenario["enabled"], scenario["urgent"], scenario["segments"]) == (True, False, 1)
+    assert {"technician_first_name", "expected_start", "expected_end"} <= set(scenario["variables"])
+    assert api.put("/settings/scenarios", org.dispatcher, {"travel_minutes": 0}).error == "validation_error"
+    complete_the_first(api, stream, clock, tech, first)  # done at 11am, 90 minutes' drive: there at 12:30
+    assert [b.split(". http")[0] for b in narrowed(stream)] == [
+        "acme Services: Ana should now arrive between 12pm and 1pm"]
