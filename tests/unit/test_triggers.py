@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.domain.errors import InvalidTransition
 from chalicelib.domain.events import EtaChanged, JobStatusChanged, TechnicianArrived, TechnicianEnRoute
 from chalicelib.domain.jobs import Job
 from chalicelib.domain.status import AppointmentAction as AA
@@ -121,6 +122,7 @@ def test_a_narrowed_window_is_keyed_by_itself_and_true_while_it_is_the_one_told_
     from copy import deepcopy
 
     from chalicelib.domain.events import ArrivalNarrowed, appointment_events
+    from chalicelib.domain.scenarios import ScenarioName
     from chalicelib.domain.triggers import EXPECTED_PASSED, too_late
     job = booked()
     a = job.appointments[0]
@@ -133,12 +135,16 @@ def test_a_narrowed_window_is_keyed_by_itself_and_true_while_it_is_the_one_told_
     assert trigger == Trigger("window_narrowed", key, a.id, told) and may_text(event)
     assert still_true(trigger, job) and too_late(trigger, job, told.end - timedelta(minutes=1)) is None
     assert too_late(trigger, job, told.end) == EXPECTED_PASSED
+    assert too_late(Trigger(ScenarioName.WINDOW_NARROWED, "k", "apt_gone", told), job, told.end) == EXPECTED_PASSED
     job.narrow(a.id, TimeFrame(told.start + timedelta(hours=1), told.end + timedelta(hours=1)), NOW)
     assert not still_true(trigger, job)  # a later window superseded it
-    job.narrow(a.id, told, NOW)
-    job.change_appointment_status(a.id, AA.EN_ROUTE, NOW)
+    job.narrow(a.id, told, NOW + timedelta(minutes=30))
+    assert a.updated_at == job.updated_at == NOW + timedelta(minutes=30)  # a change the stream will see
+    job.change_appointment_status(a.id, AA.EN_ROUTE, NOW + timedelta(minutes=40))
     assert still_true(trigger, job)
     job.change_appointment_status(a.id, AA.START, NOW)
     assert not still_true(trigger, job)  # there: nothing left to expect
-    with pytest.raises(Exception, match="narrow"):
-        job.narrow(a.id, told, NOW)
+    with pytest.raises(InvalidTransition) as refused:
+        job.narrow(a.id, told, NOW + timedelta(hours=1))
+    assert str(refused.value) == "cannot narrow the arrival window of a appointment that is started"
+    assert refused.value.status is S.STARTED
