@@ -47,8 +47,10 @@ def expected_window(arrival: datetime, *, now: datetime, day: TimeFrame,
                     not_before: datetime | None = None) -> TimeFrame | None:
     """The arrival ± HALF_WIDTH, cut so that it never starts before now (nor before `not_before`, the booked
     window's start when the technician waits for it) and stays inside `day`. None when no true window exists:
-    the arrival is past, or falls outside the day (the delay texts speak then, not this one)."""
-    if arrival < now or not day.start <= arrival < day.end:
+    the arrival is past, or falls outside the day (the delay texts speak then, not this one), or the day has not
+    come (a visit closed days before its own says nothing about the road to the next one; half an hour before
+    midnight is the night shift's)."""
+    if arrival < now or not day.start <= arrival < day.end or now < day.start - HALF_WIDTH:
         return None
     start = max(arrival - HALF_WIDTH, now, day.start, not_before or now)
     end = min(arrival + HALF_WIDTH, day.end)

@@ -53,6 +53,9 @@ def test_the_window_is_the_arrival_plus_or_minus_half_an_hour_cut_to_what_is_tru
     assert arrival.expected_window(at(10), now=at(10.5), day=day) is None  # an arrival gone by
     assert arrival.expected_window(at(24), now=at(23.5), day=day) is None  # midnight is the next day's
     assert arrival.expected_window(at(1 / 6), now=at(-1 / 6), day=day) == TimeFrame(at(0), at(1 / 6 + 0.5))  # 00:00
+    # a visit closed two days early (the dispatcher tidying up): the day has not come, nothing to narrow
+    assert arrival.expected_window(at(10), now=at(-38), day=day, not_before=at(10)) is None
+    assert arrival.expected_window(at(10), now=at(-0.75), day=day, not_before=at(10)) is None
 
 
 def test_news_only_when_an_edge_moves_half_an_hour():
@@ -115,7 +118,8 @@ def test_a_window_told_is_inside_the_day_never_before_now_and_holds_the_arrival(
     day = arrival.day_of(booked, zone)
     window = arrival.expected_window(expected, now=now, day=day, not_before=booked.start if waits else None)
     if window is None:
-        assert not day.start <= expected < day.end  # only when the arrival itself falls outside the day
+        # only when the arrival itself falls outside the day, or the day has not come
+        assert not day.start <= expected < day.end or now < day.start - arrival.HALF_WIDTH
         return
     assert day.start <= window.start < window.end <= day.end
     assert window.start >= now and window.start <= expected <= window.end
