@@ -6,6 +6,8 @@ import math
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .jobs import Appointment
+from .status import AppointmentStatus
 from .values import TimeFrame
 
 HALF_WIDTH = timedelta(minutes=30)  # the window told: the predicted arrival ± this
@@ -58,3 +60,12 @@ def expected_window(arrival: datetime, *, now: datetime, day: TimeFrame,
 def moved(told: TimeFrame | None, new: TimeFrame) -> bool:
     """Whether `new` is news after `told` (None: nothing told yet): either edge moved by MOVES or more."""
     return told is None or abs(new.start - told.start) >= MOVES or abs(new.end - told.end) >= MOVES
+
+
+def shown(appointment: Appointment, now: datetime) -> TimeFrame | None:
+    """The window told, while it still says something: the technician not yet there and the window not over."""
+    told = appointment.expected
+    if told is None or told.end <= now or appointment.status not in (AppointmentStatus.SCHEDULED,
+                                                                     AppointmentStatus.EN_ROUTE):
+        return None
+    return told

@@ -16,8 +16,8 @@ def variables(ctx: RecipientContext, job: Job, appointment, trigger: Trigger, li
     tz = ctx.time_zone
     window = trigger.window or (appointment and appointment.window)
     eta = appointment.eta if appointment and appointment.eta and appointment.eta > now else None  # never one gone by
-    # window_narrowed's trigger carries the expected window it tells (domain/triggers.py)
-    expected = trigger.window if trigger.scenario is ScenarioName.WINDOW_NARROWED else appointment and appointment.expected
+    # window_narrowed's trigger carries the expected window it tells (domain/triggers.py); no other scenario has it
+    expected = trigger.window if trigger.scenario == ScenarioName.WINDOW_NARROWED else None
     return {
         "company": ctx.org.name, "company_phone": ctx.org.sms_number,
         "customer_name": ctx.customer.name, "customer_first_name": ctx.customer.name.split()[0],

@@ -40,6 +40,7 @@ def test_on_the_way_the_eta_while_it_is_ahead_else_the_drive():
     assert arrival.arrival_on_the_way(at(10), at(10.75), timedelta(minutes=30)) == at(10.75)
     assert arrival.arrival_on_the_way(at(10), at(9.5), timedelta(minutes=30)) == at(10.5)  # an ETA gone by
     assert arrival.arrival_on_the_way(at(10), None, timedelta(minutes=30)) == at(10.5)
+    assert arrival.arrival_on_the_way(at(10), at(10), timedelta(minutes=30)) == at(10.5)  # "now" is gone as it is read
 
 
 def test_the_window_is_the_arrival_plus_or_minus_half_an_hour_cut_to_what_is_true():
@@ -50,6 +51,8 @@ def test_the_window_is_the_arrival_plus_or_minus_half_an_hour_cut_to_what_is_tru
     assert arrival.expected_window(at(23.75), now=at(23), day=day) == TimeFrame(at(23.25), at(24))  # the day's end
     assert arrival.expected_window(at(24.25), now=at(23.5), day=day) is None  # tomorrow: nothing true to say today
     assert arrival.expected_window(at(10), now=at(10.5), day=day) is None  # an arrival gone by
+    assert arrival.expected_window(at(24), now=at(23.5), day=day) is None  # midnight is the next day's
+    assert arrival.expected_window(at(1 / 6), now=at(-1 / 6), day=day) == TimeFrame(at(0), at(1 / 6 + 0.5))  # 00:00
 
 
 def test_news_only_when_an_edge_moves_half_an_hour():
@@ -59,6 +62,38 @@ def test_news_only_when_an_edge_moves_half_an_hour():
     assert not arrival.moved(told, TimeFrame(at(10.5) + 29 * MIN, at(11.5) + 29 * MIN))
     assert arrival.moved(told, TimeFrame(at(11), at(12)))
     assert arrival.moved(told, TimeFrame(at(10.5), at(11)))  # cut short by the day's end, or by now
+    assert arrival.moved(told, TimeFrame(at(11), at(11.5)))  # the start alone, by exactly 30 minutes
+
+
+def test_shown_while_the_technician_is_expected_and_the_window_not_over():
+    from chalicelib.domain.jobs import Job
+    from chalicelib.domain.status import AppointmentAction
+    job = Job.create("org_1", "cus_1", "Leak", at(8))
+    visit = job.schedule(BOOKED, at(8), "usr_ana")
+    assert arrival.shown(visit, at(10)) is None  # nothing told yet
+    told = TimeFrame(at(10.5), at(11.5))
+    job.narrow(visit.id, told, at(10))
+    assert arrival.shown(visit, at(10)) == told and arrival.shown(visit, at(11.5) - MIN) == told
+    assert arrival.shown(visit, at(11.5)) is None  # over
+    job.change_appointment_status(visit.id, AppointmentAction.EN_ROUTE, at(10.75))
+    assert arrival.shown(visit, at(11)) == told
+    job.change_appointment_status(visit.id, AppointmentAction.START, at(11))
+    assert arrival.shown(visit, at(11)) is None  # there
+
+
+def test_moving_or_reassigning_the_visit_forgets_the_window_and_a_change_of_nothing_keeps_it():
+    from chalicelib.domain.jobs import Job
+    job = Job.create("org_1", "cus_1", "Leak", at(8))
+    visit = job.schedule(BOOKED, at(8), "usr_ana")
+    told = TimeFrame(at(10.5), at(11.5))
+    job.narrow(visit.id, told, at(10))
+    job.reschedule(visit.id, at(10), window=BOOKED, technician_id="usr_ana", assign=True)  # the same: kept
+    assert visit.expected == told
+    job.reschedule(visit.id, at(10), technician_id="usr_ben", assign=True)
+    assert visit.expected is None
+    job.narrow(visit.id, told, at(10))
+    job.reschedule(visit.id, at(10), window=TimeFrame(at(12), at(14)))
+    assert visit.expected is None
 
 
 moments = st.integers(min_value=0, max_value=3 * 24 * 60).map(lambda m: DAY - timedelta(days=1) + m * MIN)
