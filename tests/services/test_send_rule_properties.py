@@ -9,10 +9,10 @@ After every step:
 - every trigger is sent, held (with a time), suppressed (with a reason), or waiting where it will be picked up
   (in the SMS queue; failed with its stream record still to be redelivered): none is lost."""
 import itertools
+import secrets
 import uuid
 from collections import deque
 from dataclasses import dataclass, field, replace
-import secrets
 from datetime import timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from chalicelib import bootstrap
+from chalicelib.domain import ids
 from chalicelib.domain.channels import ChannelSettings
 from chalicelib.domain.consent import ConsentEvent
-from chalicelib.domain import ids
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.ids import job_id_of_appointment
