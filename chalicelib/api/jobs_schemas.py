@@ -127,6 +127,9 @@ class AppointmentOut(Out):
     technician_id: str | None
     status: str
     eta: datetime | None
+    expected: FrameOut | None = Field(default=None, description="the narrowed arrival window the customer was told "
+                                      "(scenario window_narrowed); null until then, and again once the visit is "
+                                      "moved or reassigned")
     confirmation: str
     offers: list[FrameOut]
     status_reason: str | None
@@ -168,6 +171,8 @@ class DayCustomerOut(Out):
 
 
 class DayEntryOut(AppointmentOut):
+    visit_code: str | None = Field(default=None, description="four digits the customer may ask for at the door "
+                                   "(their page shows them from the visit's day on)")
     job: JobOut
     customer: DayCustomerOut
     actions: list[str] = Field(description="the status actions the machine allows now (POST /appointments/{id}/status)")

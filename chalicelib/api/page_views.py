@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .. import clock
+from ..domain import arrival, timefmt
 from ..domain import customer_page as rules
-from ..domain import timefmt
 from ..domain.feedback import Feedback
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.recipients import RecipientContext
@@ -43,8 +43,11 @@ class PageView:
     status: str
     status_text: str
     technician_first_name: str | None
+    visit_code: str | None  # from the visit's day on (domain/customer_page.visit_code)
     eta: datetime | None
     eta_text: str | None
+    expected: dict | None  # the narrowed arrival window (domain/arrival.shown)
+    expected_text: str | None
     position: dict | None
     distance_text: str | None
     maps_url: str | None
@@ -53,18 +56,22 @@ class PageView:
     live: bool
     inside_cutoff: bool
     feedback: Feedback | None
+    calendar_url: str | None  # the visit's calendar file (not on a feedback link)
 
     def as_json(self) -> dict:
         return {
             "company": self.company, "window_start": _z(self.window_start), "window_end": _z(self.window_end),
             "window_text": self.window_text, "status": self.status, "status_text": self.status_text,
+            "visit_code": self.visit_code,
             "technician_first_name": self.technician_first_name, "eta": _z(self.eta), "eta_text": self.eta_text,
+            "expected": self.expected, "expected_text": self.expected_text,
             "position": self.position, "distance_text": self.distance_text, "maps_url": self.maps_url,
             "messages": [{"direction": m.direction, "from": m.sender, "body": m.body, "created_at": _z(m.created_at),
                           "when": m.when, "goes_at": _z(m.goes_at)} for m in self.messages],
             "actions": self.actions, "live": self.live, "poll_seconds": rules.POLL_SECONDS,
             "feedback": {"rating": self.feedback.rating, "comment": self.feedback.comment,
                          "created_at": _z(self.feedback.created_at)} if self.feedback else None,
+            "calendar_url": self.calendar_url,
         }
 
 
@@ -72,7 +79,8 @@ def _z(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
-def view(v: "service.Visit") -> PageView:
+def view(v: "service.Visit", token: str) -> PageView:
+    from ..config import environment
     from ..services import customer_page as service
     now, tz, a, ctx = clock.now(), v.ctx.time_zone, v.appointment, v.ctx
     technician = rules.first_name(ctx.technician.name) if ctx.technician else None
@@ -86,18 +94,25 @@ def view(v: "service.Visit") -> PageView:
             km = rules.distance_km(last.lat, last.lon, *ctx.customer.coordinates)
             distance = f"{km / 1.609344:.1f} mi ({km:.1f} km) away"
     on_the_way = a.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE)
+    expected = arrival.shown(a, now)
     return PageView(
         purpose=v.link.purpose, company=ctx.org.name, company_phone=ctx.org.sms_number,
         brand_color=ctx.org.brand_color, logo_url=ctx.org.logo_url, window_start=a.window.start,
         window_end=a.window.end, window_text=timefmt.window(a.window.start, a.window.end, tz),
         status="canceled" if v.job.status is JobStatus.CANCELED else a.status.value,
         status_text=rules.status_words(v.job, a), technician_first_name=technician,
+        visit_code=service.visit_code(v, now),
         eta=a.eta if on_the_way else None,
         eta_text=timefmt.clock_time(a.eta, tz) if a.eta and on_the_way else None,
+        expected=expected and {"start": _z(expected.start), "end": _z(expected.end)},
+        expected_text=expected and f"between {timefmt.clock_time(expected.start, tz)} and "
+                                   f"{timefmt.clock_time(expected.end, tz)}",
         position=position, distance_text=distance, maps_url=maps,
         messages=[_line(m, ctx, technician, tz) for m in service.conversation(v)],
         actions=service.offered_actions(v, now), live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
-        inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback)
+        inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback,
+        calendar_url=None if v.link.purpose is LinkPurpose.FEEDBACK
+        else f"{environment().link_url(token)}/calendar.ics")
 
 
 def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) -> Line:

@@ -47,6 +47,11 @@ class PageFeedbackOut(Model):
     created_at: datetime
 
 
+class PageExpectedOut(Model):
+    start: datetime
+    end: datetime
+
+
 class CustomerStatusOut(Model):
     """The visit as its customer sees it: `position` only while the technician is on the way to it."""
     company: str
@@ -56,8 +61,16 @@ class CustomerStatusOut(Model):
     status: str
     status_text: str
     technician_first_name: str | None
+    visit_code: str | None = Field(default=None, description="four digits the technician gives at the door (the "
+                                   "same the technician's app shows); null before the visit's day, in the "
+                                   "customer's zone")
     eta: datetime | None
     eta_text: str | None
+    expected: PageExpectedOut | None = Field(default=None, description="the narrowed arrival window told the "
+                                             "customer (scenario window_narrowed), until the technician arrives or "
+                                             "it is over")
+    expected_text: str | None = Field(default=None, description='"between 10:30am and 11:30am", in the customer\'s '
+                                      "zone")
     position: PagePositionOut | None
     distance_text: str | None
     maps_url: str | None
@@ -66,3 +79,5 @@ class CustomerStatusOut(Model):
     live: bool
     poll_seconds: int
     feedback: PageFeedbackOut | None
+    calendar_url: str | None = Field(default=None, description="the visit's calendar file (GET /c/{token}/"
+                                     "calendar.ics); null on a feedback link")

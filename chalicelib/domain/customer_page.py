@@ -6,6 +6,7 @@ import math
 import re
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from .errors import ValidationError
 from .jobs import Appointment, Confirmation, Job
@@ -79,6 +80,16 @@ def actions(job: Job, appointment: Appointment, now: datetime) -> list[str]:
 def live(appointment: Appointment) -> bool:
     """Whether the page keeps polling: not once the visit has started, ended or been called off."""
     return appointment.status in LIVE
+
+
+def visit_code(appointment: Appointment, now: datetime, time_zone: str) -> str | None:
+    """The code the technician gives at the door: from the visit's day on in the customer's zone (a link
+    forwarded or glimpsed days before tells nothing), never for a canceled visit."""
+    if appointment.visit_code is None or appointment.status is AppointmentStatus.CANCELED:
+        return None
+    zone = ZoneInfo(time_zone)
+    return appointment.visit_code if now.astimezone(zone).date() >= appointment.window.start.astimezone(zone).date() \
+        else None
 
 
 def first_name(name: str | None) -> str | None:

@@ -3,6 +3,8 @@ import secrets
 
 from .errors import NotFound
 
+MAX_ID = 100  # the longest id a request may name; the ids issued are far shorter
+
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(8)}"
@@ -29,3 +31,8 @@ COUPON_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud
 
 def new_coupon_code() -> str:
     return "OMW-" + "".join(secrets.choice(COUPON_ALPHABET) for _ in range(6))
+
+
+def new_visit_code() -> str:
+    """Four random digits the customer asks for at the door: drawn, never derived from an id."""
+    return f"{secrets.randbelow(10_000):04d}"

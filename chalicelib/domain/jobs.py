@@ -76,12 +76,15 @@ class Appointment:
     technician_id: str | None = None
     status: AppointmentStatus = AppointmentStatus.SCHEDULED
     eta: datetime | None = None
+    expected: TimeFrame | None = None  # the narrowed arrival window the customer was told (domain/arrival.py)
     confirmation: Confirmation = Confirmation.PENDING
     offers: list[TimeFrame] = field(default_factory=list)
     status_reason: str | None = None
     rejection_reason: str | None = None  # the customer's words, when the confirmation is rejected
     rejection_category: str | None = None  # RejectionCategory, for the retention report (seed 003)
     window_set_at: datetime | None = None  # when this window was booked: no reminder if inside the lead time
+    visit_code: str | None = None  # asked for at the door (domain/customer_page.visit_code); never in a text
+    reschedules: int = 0  # times the window moved: the calendar file's SEQUENCE (domain/calendar.py)
     version: int | None = None  # None until stored
 
     def __post_init__(self):
@@ -166,7 +169,8 @@ class Job:
     def schedule(self, window: TimeFrame, now: datetime, technician_id: str | None = None) -> Appointment:
         self._move(JobAction.ADD_APPOINTMENT, now)
         appointment = Appointment(id=ids.new_appointment_id(self.id), job_id=self.id, window=window,
-                                  technician_id=technician_id, created_at=now, updated_at=now)
+                                  technician_id=technician_id, created_at=now, updated_at=now,
+                                  visit_code=ids.new_visit_code())
         self.appointments.append(appointment)
         self.touched.add(appointment.id)
         return appointment
@@ -178,9 +182,13 @@ class Job:
         if window is not None and window != appointment.window:
             appointment.window = window
             appointment.window_set_at = now
+            appointment.reschedules += 1
             appointment.confirmation = Confirmation.PENDING  # a new window needs a new yes
             appointment.eta = None
+            appointment.expected = None  # narrowed inside the old window: no longer said
         if assign:
+            if technician_id != appointment.technician_id:
+                appointment.expected = None  # it came from the other technician's route
             appointment.technician_id = technician_id
         self._touch(appointment, now)
         return appointment
@@ -228,6 +236,16 @@ class Job:
             appointment.eta = eta
         if reason is not None:
             appointment.status_reason = reason
+        self._touch(appointment, now)
+        return appointment
+
+    def narrow(self, appointment_id: str, expected: TimeFrame, now: datetime) -> Appointment:
+        """The arrival window the customer is told on the visit day (domain/arrival.py): only for a visit the
+        technician has not yet reached."""
+        appointment = self.appointment(appointment_id)
+        if appointment.status not in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE):
+            raise InvalidTransition(appointment.status, "narrow the arrival window of", "appointment")
+        appointment.expected = expected
         self._touch(appointment, now)
         return appointment
 
@@ -290,5 +308,7 @@ class Job:
 
     def _touch(self, appointment: Appointment, now: datetime) -> None:
         appointment.updated_at = now
+        if appointment.visit_code is None:  # stored before visits had codes: it gets one with its next change
+            appointment.visit_code = ids.new_visit_code()
         self.updated_at = now
         self.touched.add(appointment.id)

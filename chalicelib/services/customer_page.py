@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .. import clock
+from ..domain import calendar, timefmt
 from ..domain import customer_page as rules
 from ..domain import feedback as feedback_rules
 from ..domain.customer_page import Action
@@ -90,6 +91,25 @@ def shown_position(v: Visit) -> GeoPosition | None:
     if v.appointment.status is AppointmentStatus.EN_ROUTE and last is not None and last.at >= v.appointment.updated_at:
         return last
     return None
+
+
+def visit_code(v: Visit, now: datetime) -> str | None:
+    """The code to ask for at the door, on a status link from the visit's day on (the technician's day shows
+    the same, services/jobs.technician_day)."""
+    return rules.visit_code(v.appointment, now, v.ctx.time_zone) if v.link.purpose is LinkPurpose.STATUS else None
+
+
+def calendar_events(repos: Repositories, link: Link) -> list[calendar.Event]:
+    """The link's visit for the customer's calendar and, once it is canceled, the visits booked on the job
+    since (a rebooking through the link's picker): the canceled one stays in the file, as CANCELLED."""
+    v = visit(repos, link)
+    a = v.appointment
+    shown = [a] + ([b for b in v.job.appointments if b.id != a.id and b.created_at >= a.updated_at]
+                   if a.status is AppointmentStatus.CANCELED else [])
+    org, tz = v.ctx.org, v.ctx.time_zone
+    return [calendar.visit_event(v.job, b, company=org.name, company_phone=org.sms_number,
+                                 address=v.ctx.customer.address,
+                                 window_text=timefmt.window(b.window.start, b.window.end, tz)) for b in shown]
 
 
 def offered_actions(v: Visit, now: datetime) -> list[Action]:

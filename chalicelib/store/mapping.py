@@ -63,14 +63,17 @@ def appointment_item(org_id: str, a: Appointment) -> AppointmentItem:
     item = AppointmentItem(
         pk=keys.job(org_id, a.job_id), sk=keys.APPOINTMENT_SK_PREFIX + a.id, org_id=org_id, job_id=a.job_id,
         appointment_id=a.id, window_start=a.window.start, window_end=a.window.end,
+        visit_code=a.visit_code,
         technician_id=a.technician_id, status=a.status.value, eta=a.eta, confirmation=a.confirmation.value,
         offers=[FrameMap(start=f.start, end=f.end) for f in a.offers], status_reason=a.status_reason,
         rejection_reason=a.rejection_reason, rejection_category=a.rejection_category, window_set_at=a.window_set_at,
-        created_at=a.created_at, updated_at=a.updated_at,
+        reschedules=a.reschedules, created_at=a.created_at, updated_at=a.updated_at,
         gsi2pk=keys.day_index(org_id, a.window.start.strftime("%Y-%m-%d")), gsi2sk=order,
     )
     if a.version is not None:
         item.version = a.version
+    if a.expected:
+        item.expected = FrameMap(start=a.expected.start, end=a.expected.end)
     if a.technician_id:
         item.gsi1pk, item.gsi1sk = keys.technician_index(org_id, a.technician_id), order
     return item
@@ -91,12 +94,14 @@ def job_of(i: JobItem, appointments: Iterable[Appointment] = (), feedback: Feedb
 
 def appointment_of(i: AppointmentItem) -> Appointment:
     return Appointment(id=i.appointment_id, job_id=i.job_id, window=TimeFrame(i.window_start, i.window_end),
+                       visit_code=i.visit_code,
                        technician_id=i.technician_id, status=AppointmentStatus(i.status), eta=i.eta,
+                       expected=TimeFrame(i.expected.start, i.expected.end) if i.expected else None,
                        confirmation=Confirmation(i.confirmation),
                        offers=[TimeFrame(f.start, f.end) for f in i.offers], status_reason=i.status_reason,
                        rejection_reason=i.rejection_reason, rejection_category=i.rejection_category,
-                       window_set_at=i.window_set_at, created_at=i.created_at, updated_at=i.updated_at,
-                       version=i.version)
+                       window_set_at=i.window_set_at, reschedules=int(i.reschedules or 0),
+                       created_at=i.created_at, updated_at=i.updated_at, version=i.version)
 
 
 def feedback_of(i: FeedbackItem) -> Feedback:

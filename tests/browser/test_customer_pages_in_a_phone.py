@@ -1,13 +1,16 @@
 """A customer follows the links in their texts on a phone (390x844, Chromium), against `make run`'s stack:
 follows the technician, writes to the company, confirms, is refused a cancel inside the cutoff, rates the job."""
 import re
+from datetime import UTC, datetime
+from pathlib import Path
 
+import icalendar
 import pytest
 from playwright.sync_api import expect
 
 from tests.stack.test_local_stack import call, start, stop, wait_for
 
-from .conftest import serious_violations
+from .conftest import PHONE, serious_violations
 
 PAT = "+13035550161"
 HOME = {"lat": 39.7392, "lon": -104.9903}
@@ -35,7 +38,20 @@ def shoot(page, tmp_path, name: str) -> None:
     assert serious_violations(page) == [], name
 
 
-def test_a_customer_follows_writes_confirms_is_refused_a_late_cancel_and_rates(stack, phone, tmp_path):
+def calendar_event(browser, link: str):
+    """"Add to calendar" on the page with JavaScript off: the file it downloads, parsed."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    page.goto(link)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add to calendar").click()
+    text = Path(download.value.path()).read_text()
+    context.close()
+    (event,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    return event
+
+
+def test_a_customer_follows_writes_confirms_is_refused_a_late_cancel_and_rates(stack, browser, phone, tmp_path):
     base = stack
     _, demo = call(base, "GET", "/dev/demo")
     dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
@@ -56,6 +72,9 @@ def test_a_customer_follows_writes_confirms_is_refused_a_late_cancel_and_rates(s
     expect(phone.get_by_text("Tue 1 Dec, 12-2pm", exact=True)).to_be_visible()
     expect(phone.get_by_text("Ana", exact=True)).to_be_visible()
     shoot(phone, tmp_path, "1-status")
+    event = calendar_event(browser, link_of(base, "booking_confirmation"))
+    assert event.decoded("DTSTART") == datetime(2026, 12, 1, 19, tzinfo=UTC) and str(event["SUMMARY"]).endswith("No heat")
+    assert str(event["LOCATION"]) == "1600 Glenarm Pl, Denver" and event["SEQUENCE"] == 0
     phone.get_by_role("button", name="Confirm visit").click()
     expect(phone.get_by_text("Thank you, your visit is confirmed.")).to_be_visible()
     assert call(base, "GET", f"/jobs/{job['id']}", token=dispatcher)[1]["appointments"][0]["confirmation"] == "confirmed"

@@ -2,7 +2,10 @@
 R → the link from the outbox → frames soonest first → pick; two customers race for a frame's last place;
 "None of these work" → the callback queue; a new customer books on /book/{slug}, within the limits."""
 import re
+from datetime import UTC, datetime
+from pathlib import Path
 
+import icalendar
 import pytest
 from playwright.sync_api import expect
 
@@ -89,6 +92,10 @@ def test_r_the_link_frames_soonest_first_pick_the_second(shop, phone, tmp_path):
     expect(phone.get_by_text("booked for the time you picked", exact=False)).to_be_visible()
     expect(phone.locator("#current-window")).to_have_text("Tue 1 Dec, 2-4pm")
     shoot(phone, tmp_path, "2-picked")
+    with phone.expect_download() as download:  # the booking confirmation on the page: the moved visit's file
+        phone.get_by_role("link", name="Add to calendar").click()
+    (event,) = icalendar.Calendar.from_ical(Path(download.value.path()).read_text()).walk("VEVENT")
+    assert event.decoded("DTSTART") == datetime(2026, 12, 1, 21, tzinfo=UTC) and event["SEQUENCE"] == 1
 
     (a,) = call(base, "GET", f"/jobs/{job['id']}", token=dispatcher)[1]["appointments"]
     assert (a["window_start"], a["window_end"]) == ("2026-12-01T21:00:00Z", "2026-12-01T23:00:00Z")

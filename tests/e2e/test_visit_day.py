@@ -1,0 +1,52 @@
+"""The visit day on moto: the code the customer asks for at the door (status.json and the page from the visit's
+day, the technician's day always, a provider never)."""
+import json
+import re
+from datetime import UTC, datetime
+
+from .conftest import add_user, new_customer
+from .test_customer_pages import fetch, last_token
+from .test_customer_pages import visit as visit  # noqa: F401 - the booked visit with Ana, 2 days out
+
+VISIT_DAY = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)  # midnight in Denver on Thu 3 Dec, the visit's day
+
+
+def status(api, token: str) -> dict:
+    r = fetch(api, "GET", f"/c/{token}/status.json", accept="application/json")
+    assert r.status == 200, r.text
+    return r.json()
+
+
+def test_the_code_is_null_the_day_before_and_on_the_page_on_the_day(api, visit, clock):
+    assert status(api, visit["token"])["visit_code"] is None
+    clock.now = datetime(2026, 12, 3, 6, 59, tzinfo=UTC)  # 23:59 on Wed in Denver
+    assert status(api, visit["token"])["visit_code"] is None
+    assert '<p class="code hidden">Ask for the code at the door: <strong data-field="visit_code"></strong>' in \
+        fetch(api, "GET", f"/c/{visit['token']}").text  # the row page.js shows when the day comes
+    clock.now = VISIT_DAY
+    code = status(api, visit["token"])["visit_code"]
+    assert re.fullmatch(r"\d{4}", code)
+    page = fetch(api, "GET", f"/c/{visit['token']}").text
+    assert re.search(rf'<p class="code">Ask for the code at the door: <strong data-field="visit_code">{code}</strong>',
+                     page)
+    day = api.get("/technicians/me/appointments?date=2026-12-03", visit["tech"]).body["items"]
+    assert [(a["id"], a["visit_code"]) for a in day] == [(visit["appointment"], code)]
+
+
+def test_a_provider_never_sees_the_code(api, org, stream, clock):
+    tech_id, tech = add_user(api, org, "Ana Alvarez", "technician")
+    _, provider = add_user(api, org, "Brand Portal", "provider")
+    offered = api.post("/jobs", provider, {"customer_id": new_customer(api, org), "description": "Warranty"}).body
+    assert api.post(f"/jobs/{offered['id']}/accept", org.dispatcher).status == 200
+    r = api.post(f"/jobs/{offered['id']}/appointments", org.dispatcher,
+                 {"window_start": "2026-12-03T17:00:00Z", "window_end": "2026-12-03T19:00:00Z", "technician_id": tech_id})
+    assert r.status == 201, r.body
+    stream.settle()
+    clock.now = VISIT_DAY
+    code = status(api, last_token(stream))["visit_code"]
+    (mine,) = api.get("/technicians/me/appointments?date=2026-12-03", tech).body["items"]
+    assert mine["visit_code"] == code
+    seen = [api.get(f"/jobs/{offered['id']}", provider), api.get("/jobs", provider),
+            api.get(f"/jobs/{offered['id']}", org.dispatcher), r]
+    assert all(s.status == 200 for s in seen[:3])
+    assert not [s for s in seen if "visit_code" in json.dumps(s.body) or f'"{code}"' in json.dumps(s.body)]
