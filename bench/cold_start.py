@@ -3,6 +3,11 @@ if `make package` has run, the deployment package: its zipped size, and `import 
 package in an interpreter that sees nothing else (as Lambda's /var/task), with the bytecode it ships and
 with none (compiled from source on every cold start, as a read-only /var/task does).
 
+The pairs run with a bytecode cache of their own (PYTHONPYCACHEPREFIX), so neither the caller's
+PYTHONDONTWRITEBYTECODE nor the __pycache__ folders a tree happens to have change what is measured: first
+both from bytecode (as deployed: the package ships the project's, the runtime has boto3's), then `import app`
+compiled from source against boto3 from bytecode (a fresh clone where bytecode is never written).
+
     .venv/bin/python bench/cold_start.py [runs] [deployment.zip]     (default 7 out/deployment.zip)
 """
 import os
@@ -24,12 +29,12 @@ CHECK = ("import sys, botocore.client\n"
          "sys.exit(1 if made else 0)\n")
 
 
-def timed(code: str, runs: int, *flags: str, cwd: Path = ROOT) -> float:
+def timed(code: str, runs: int, *flags: str, cwd: Path = ROOT, env: dict | None = None) -> float:
     samples = []
     for _ in range(runs):
         begin = time.perf_counter()
         # -B: the package's folder is read-only on Lambda, so nothing is cached between cold starts.
-        subprocess.run([sys.executable, *flags, "-c", code], cwd=cwd, check=True)
+        subprocess.run([sys.executable, *flags, "-c", code], cwd=cwd, check=True, env=env)
         samples.append(time.perf_counter() - begin)
     return statistics.median(samples)
 
@@ -54,10 +59,10 @@ def package(runs: int, zipped: Path) -> None:
               f"{(timed(code, runs, *alone, cwd=task) - baseline) * 1000:7.0f} ms")
 
 
-def cpu(code: str) -> float:
+def cpu(code: str, env: dict) -> float:
     """The CPU seconds (user + system) of one fresh interpreter: what a loaded machine does not stretch."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
@@ -72,15 +77,37 @@ def paired(runs: int, measure) -> tuple[float, float, float, float]:
     return baseline, boto3, app, statistics.median((a - p) / (b - p) for p, b, a in rounds)
 
 
+def caches(folder: Path) -> list[tuple[str, dict]]:
+    """The two settings of the pairs, each with its own bytecode cache, filled before the first round."""
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    deployed = {**base, "PYTHONPYCACHEPREFIX": str(folder / "deployed")}
+    subprocess.run([sys.executable, "-c", "import boto3, app"], cwd=ROOT, check=True, env=deployed)
+    fresh = {**base, "PYTHONPYCACHEPREFIX": str(folder / "fresh")}
+    subprocess.run([sys.executable, "-c", "import boto3, app"], cwd=ROOT, check=True, env=fresh)
+    mirror = folder / "fresh" / ROOT.relative_to(ROOT.anchor)
+    for compiled in mirror.iterdir():  # keep the standard library's and the installed packages' (.venv)
+        if compiled.is_dir() and compiled.name != ".venv":
+            shutil.rmtree(compiled)
+        elif compiled.is_file():
+            compiled.unlink()
+    return [("both from bytecode (as deployed):", deployed),
+            ("import app compiled from source, boto3 from bytecode (a clone that writes no bytecode):",
+             {**fresh, "PYTHONDONTWRITEBYTECODE": "1"})]
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     zipped = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "out" / "deployment.zip"
     print(f"{runs} rounds of fresh interpreters (pass, import boto3, import app), interpreter start subtracted; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    for label, measure in (("wall clock", lambda code: timed(code, 1)), ("CPU time  ", cpu)):
-        baseline, boto3, app, ratio = paired(runs, measure)
-        print(f"{label}: import boto3 {boto3 * 1000:5.0f} ms, import app {app * 1000:5.0f} ms (medians; start "
-              f"{baseline * 1000:.0f} ms)   ratio app/boto3 = {ratio:.2f} (median of the rounds)")
+    with tempfile.TemporaryDirectory() as cache:
+        for label, env in caches(Path(cache)):
+            print(label)
+            for clock, measure in (("wall clock", lambda code, env=env: timed(code, 1, env=env)),
+                                   ("CPU time  ", lambda code, env=env: cpu(code, env))):
+                baseline, boto3, app, ratio = paired(runs, measure)
+                print(f"  {clock}: import boto3 {boto3 * 1000:5.0f} ms, import app {app * 1000:5.0f} ms (medians; "
+                      f"start {baseline * 1000:.0f} ms)   ratio app/boto3 = {ratio:.2f} (median of the rounds)")
     created = subprocess.run([sys.executable, "-c", CHECK], cwd=ROOT).returncode
     print(f"AWS clients created while importing app: {'none' if created == 0 else 'SOME (regression)'}")
     if zipped.exists():

@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar
 from pydantic import Field, ValidationInfo, field_validator
 
 from ..domain import values
-from ..domain.analytics import GROUP_BY
+from ..domain.analytics import GROUP_BY, SPLIT_BY
 from .schemas import In, Model, domain_rule, one_of
 
 MAX_DAYS = 366
@@ -38,6 +38,15 @@ class RangeQuery(In):
 
 class AnalyticsQuery(RangeQuery):
     group_by: one_of(GROUP_BY) = "day"
+    split: one_of(SPLIT_BY) | None = Field(None, description="with group_by day or week: each group split by "
+                                                                "channel, location or technician too")
+
+    @field_validator("split")
+    @classmethod
+    def _split(cls, split: str | None, info: ValidationInfo):
+        if split is not None and info.data.get("group_by") not in ("day", "week"):
+            raise ValueError("may be given only with group_by day or week")
+        return split
 
 
 class CostQuery(RangeQuery):
@@ -49,9 +58,10 @@ class FeedbackSummaryOut(Model):
     average: float | None
 
 
-class AnalyticsGroupOut(Model):
+class AnalyticsFiguresOut(Model):
     key: str = Field(description="the day, ISO week (2026-W49), channel, location id or technician id")
-    name: str | None = Field(None, description="group_by=technician: the technician's name (null: `unassigned`)")
+    name: str | None = Field(None, description="a technician's group (or split part): the technician's name "
+                                               "(null: `unassigned`)")
     texts: dict[str, dict[str, int]] = Field(description="texts by scenario, then by each status they entered")
     segments: int = Field(description="SMS segments of the texts sent")
     appointments: int = Field(description="appointments booked")
@@ -70,11 +80,17 @@ class AnalyticsGroupOut(Model):
     feedback: FeedbackSummaryOut
 
 
+class AnalyticsGroupOut(AnalyticsFiguresOut):
+    split: list[AnalyticsFiguresOut] | None = Field(
+        None, description="with `split`: the group's figures by each channel, location or technician counted in it")
+
+
 class AnalyticsOut(Model):
     model_config = {"populate_by_name": True}
     from_: date = Field(alias="from")
     to: date
     group_by: str
+    split: str | None = None
     groups: list[AnalyticsGroupOut]
     total: AnalyticsGroupOut
 

@@ -1,10 +1,9 @@
 """The public booking page `/book/{org_slug}` (docs/api.md § Customer pages): no auth, the same page rules as the
 customer's pages (no-store, strict CSP, forms that work without JavaScript, post/redirect/get)."""
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Response
-from pydantic import Field
 
 from .. import bootstrap
 from ..domain import timefmt
@@ -12,7 +11,6 @@ from ..domain.errors import DomainError, NotFound, ValidationError
 from .page_responses import CODES as PAGE_CODES
 from .page_responses import HEADERS, POSTED, html_answer, json_answer, posted, wants_json
 from .routing import OPERATIONS, Operation
-from .schemas import Model
 
 if TYPE_CHECKING:
     from ..services import booking as service
@@ -99,21 +97,7 @@ def book(org_slug: str):
     return Response(body="", status_code=303, headers={**HEADERS, "Location": f"{org_slug}?done=received"})
 
 
-class BookingIn(Model):
-    name: Annotated[str, Field(max_length=200)]
-    phone: Annotated[str, Field(max_length=32, description="a mobile number; stored as E.164")]
-    address: Annotated[str, Field(max_length=500)]
-    description: Annotated[str, Field(max_length=2000)]
-    frame_start: str | None = Field(default=None, description="the start of one of the page's frames")
-
-
-class BookingOut(Model):
-    received: bool
-    status: str
-    offered_window: dict | None
-
-
 OPERATIONS.append(Operation("GET", "/book/{org_slug}", "The organization's public booking page (HTML; JSON on "
                             "Accept: its frames)", (), None, None, None, 200, True, "booking_page"))
 OPERATIONS.append(Operation("POST", "/book/{org_slug}", "Request service: a new_offer job; 429 over the limits", (),
-                            BookingIn, None, BookingOut, 201, True, "book"))
+                            "booking_schemas.BookingIn", None, "booking_schemas.BookingOut", 201, True, "book"))

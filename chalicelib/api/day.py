@@ -7,7 +7,6 @@ from chalice import Blueprint
 from .. import bootstrap
 from ..domain.people import Role
 from ..domain.values import mask
-from . import day_schemas as s
 from . import views
 from .routing import Call, endpoint
 
@@ -29,7 +28,7 @@ def _visit(v: "day.Visit", with_job: bool) -> dict:
 
 @endpoint(bp, "GET", "/appointments", "The organization's day: every visit whose window starts that day (default "
           "today, in the organization's zone), with its job, customer and allowed actions, in window order",
-          roles=(Role.DISPATCHER,), query=s.BoardQuery, response=s.BoardOut)
+          roles=(Role.DISPATCHER,), query="day_schemas.BoardQuery", response="day_schemas.BoardOut")
 def board(call: Call):
     from ..services import day
     date, zone, now, visits = day.org_day(bootstrap.repos(), call.caller, call.query.date)
@@ -38,7 +37,7 @@ def board(call: Call):
 
 
 @endpoint(bp, "GET", "/jobs/{job_id}/appointments", "A job's appointments, each with the status actions allowed now",
-          roles=(Role.DISPATCHER,), query=s.NoQuery, response=s.VisitOut)
+          roles=(Role.DISPATCHER,), query="day_schemas.NoQuery", response="day_schemas.VisitOut")
 def job_appointments(call: Call, job_id: str):
     from ..services import day
     return {"items": [_visit(v, False) for v in day.job_visits(bootstrap.repos(), call.caller, job_id)],

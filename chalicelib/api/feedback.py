@@ -3,14 +3,13 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
-from . import feedback_schemas as s
 from .routing import Call, endpoint
 
 bp = Blueprint(__name__)
 
 
 @endpoint(bp, "GET", "/feedback", "Ratings given on the feedback page, oldest first (?from=&to= days)",
-          roles=(Role.DISPATCHER,), query=s.FeedbackQuery, response=s.FeedbackOut)
+          roles=(Role.DISPATCHER,), query="feedback_schemas.FeedbackQuery", response="feedback_schemas.FeedbackOut")
 def list_feedback(call: Call):
     from ..services import feedback
     q = call.query

@@ -1,17 +1,13 @@
 """Select a time frame (docs/api.md § Customer pages: /frames, /pick, /none-work) and the dispatcher's side of it:
 the frames a customer would see, the "send STF link" action, and the working hours frames are made from."""
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Response
-from pydantic import Field
 
 from .. import bootstrap
 from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
-from ..domain.frames import LIMITS, MAX_AVAILABILITY, WEEKDAYS, FrameSource
 from ..domain.people import Role
-from ..domain.scenarios import LinkPurpose
-from . import jobs_schemas, notes_schemas, page_views, views
-from . import schemas as s
+from . import views
 from .page_responses import CODES as PAGE_CODES
 from .page_responses import HEADERS, POSTED, document, html_answer, json_answer, link_problem, posted, wants_json
 from .routing import Call, endpoint
@@ -20,7 +16,6 @@ if TYPE_CHECKING:
     from ..services import frames as service
 
 bp = Blueprint(__name__)
-PURPOSES = (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE)  # the status page's "another time" opens the same picker
 CODES = {**PAGE_CODES, "frame_taken": 409}
 
 
@@ -46,6 +41,7 @@ def _picker(link, token: str, root: str, base: str, status: int = 200, *, error:
     """The STF page: the visit as booked (or canceled), the frames soonest first, and "None of these work"."""
     from ..services import customer_page
     from ..services import frames as service
+    from . import page_views
     try:
         c = service.choice(bootstrap.repos(), link)
     except (NotFound, LinkExpired) as e:
@@ -74,8 +70,10 @@ def stf_page(link, token: str, done: str | None) -> Response:
 
 
 def _open(token: str):
+    from ..domain.scenarios import LinkPurpose
     from ..services import customer_page
-    return customer_page.open_link(bootstrap.repos(), token, PURPOSES)
+    # the status page's "another time" opens the same picker
+    return customer_page.open_link(bootstrap.repos(), token, (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE))
 
 
 @bp.route("/c/{token}/frames", methods=["GET"])
@@ -122,83 +120,18 @@ def none_work(token: str):
                 created=True)
 
 
-class FrameOut(s.Model):
-    start: str
-    end: str
-    text: str
-
-
-class PickerOut(s.Model):
-    """The visit as booked (or canceled: `status`), and the frames its customer may pick, soonest first."""
-    window_start: str
-    window_end: str
-    window_text: str
-    status: str
-    source: s.one_of(FrameSource)
-    frames: list[FrameOut]
-
-
-class PickIn(s.Model):
-    start: str = Field(description="the start of one of the frames offered")
-
-
-class NoneWorkIn(s.Model):
-    availability: Annotated[str, Field(max_length=MAX_AVAILABILITY)]
-
-
 document("GET", "/c/{token}/frames", "Time frames the customer may pick, soonest first (HTML; JSON on Accept)",
-         response=PickerOut)
-document("POST", "/c/{token}/pick", "Move the visit to a frame; 409 frame_taken", PickIn, PickerOut)
-document("POST", "/c/{token}/none-work", "None of the frames work: the callback queue", NoneWorkIn, PickerOut, 201)
+         response="frames_schemas.PickerOut")
+document("POST", "/c/{token}/pick", "Move the visit to a frame; 409 frame_taken", "frames_schemas.PickIn",
+         "frames_schemas.PickerOut")
+document("POST", "/c/{token}/none-work", "None of the frames work: the callback queue", "frames_schemas.NoneWorkIn",
+         "frames_schemas.PickerOut", 201)
 
 
 # -- the dispatcher's side -------------------------------------------------------------------------
 
-class OffersOut(s.Model):
-    appointment: jobs_schemas.AppointmentOut
-    source: s.one_of(FrameSource)
-    frames: list[s.FrameIn] = Field(description="what the customer's link shows now: soonest first, none full "
-                                                "or withdrawn")
-
-
-class Hours(s.Model):
-    start: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
-    end: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
-
-
-def _limited(name: str) -> type:
-    """A whole-number setting in the range the domain allows it."""
-    low, high = LIMITS[name]
-    return Annotated[int, Field(ge=low, le=high)]
-
-
-class FrameSettingsIn(s.In):
-    days: list[s.one_of(WEEKDAYS)] | None = None
-    hours: Hours | None = None
-    frame_minutes: _limited("frame_minutes") | None = None
-    days_ahead: _limited("days_ahead") | None = None
-    frames_per_day: _limited("frames_per_day") | None = None
-    visits_per_frame: _limited("visits_per_frame") | None = None
-    generate: bool | None = None
-
-
-class FrameSettingsOut(s.Model):
-    days: list[str]
-    hours: Hours
-    frame_minutes: int
-    days_ahead: int
-    frames_per_day: int
-    visits_per_frame: int
-    generate: bool
-
-
-class LocationQuery(s.In):
-    listed: ClassVar[bool] = False  # settings, not a page of a list
-    location_id: Annotated[str, Field(max_length=100)] | None = None
-
-
 @endpoint(bp, "GET", "/appointments/{appointment_id}/offers", "The frames the customer's link shows now",
-          roles=(Role.DISPATCHER,), response=OffersOut)
+          roles=(Role.DISPATCHER,), response="frames_schemas.OffersOut")
 def get_offers(call: Call, appointment_id: str):
     from ..services import frames as service
     appointment, shown, source = service.preview(bootstrap.repos(), call.caller, appointment_id)
@@ -208,22 +141,24 @@ def get_offers(call: Call, appointment_id: str):
 
 @endpoint(bp, "POST", "/appointments/{appointment_id}/send-time-frames",
           "Text the customer a link to pick a time frame (sent by the stream handler; once a day per visit)",
-          roles=(Role.DISPATCHER,), response=notes_schemas.MessageOut, status=201)
+          roles=(Role.DISPATCHER,), response="notes_schemas.MessageOut", status=201)
 def send_time_frames(call: Call, appointment_id: str):
     from ..services import frames as service
     return views.message(service.send_link(bootstrap.repos(), call.caller, appointment_id))
 
 
 @endpoint(bp, "GET", "/settings/time-frames", "Working hours that frames are generated from (a location's, with "
-          "?location_id=)", roles=(Role.DISPATCHER,), query=LocationQuery, response=FrameSettingsOut)
+          "?location_id=)", roles=(Role.DISPATCHER,), query="frames_schemas.LocationQuery",
+          response="frames_schemas.FrameSettingsOut")
 def get_frame_settings(call: Call):
     from ..services import frames as service
     return service.settings_of(bootstrap.repos(), call.caller, call.query.location_id).as_json()
 
 
 @endpoint(bp, "PUT", "/settings/time-frames", "Set the working hours (the organization's, or a location's with "
-          "?location_id=); fields left out take their defaults", roles=(Role.DISPATCHER,), body=FrameSettingsIn,
-          query=LocationQuery, response=FrameSettingsOut)
+          "?location_id=); fields left out take their defaults", roles=(Role.DISPATCHER,),
+          body="frames_schemas.FrameSettingsIn",
+          query="frames_schemas.LocationQuery", response="frames_schemas.FrameSettingsOut")
 def put_frame_settings(call: Call):
     from ..services import frames as service
     body = call.body.model_dump(exclude_none=True, mode="json")

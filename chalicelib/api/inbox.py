@@ -4,18 +4,15 @@ from chalice import Blueprint
 from .. import bootstrap
 from ..domain.people import Role
 from ..domain.values import mask
-from . import inbox_schemas as s
 from . import views
-from .day_schemas import InboxEntryOut
 from .routing import Call, endpoint
-from .schemas import PageQuery
 
 bp = Blueprint(__name__)
 STAFF = (Role.DISPATCHER, Role.TECHNICIAN)
 
 
 @endpoint(bp, "GET", "/inbox", "Customers' messages for the caller, unread first, newest first, with who wrote",
-          roles=STAFF, query=PageQuery, response=InboxEntryOut)
+          roles=STAFF, query="schemas.PageQuery", response="day_schemas.InboxEntryOut")
 def get_inbox(call: Call):
     from ..services import alerts, day
     page = alerts.inbox(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token)
@@ -27,7 +24,8 @@ def get_inbox(call: Call):
     return views.page(page, entry)
 
 
-@endpoint(bp, "POST", "/inbox/{item_id}/read", "Mark an inbox item read", roles=STAFF, response=s.InboxItemOut)
+@endpoint(bp, "POST", "/inbox/{item_id}/read", "Mark an inbox item read", roles=STAFF,
+          response="inbox_schemas.InboxItemOut")
 def read_inbox_item(call: Call, item_id: str):
     from ..services import alerts
     return views.inbox_item(alerts.mark_read(bootstrap.repos(), call.caller, item_id))

@@ -7,20 +7,19 @@ from .. import bootstrap
 from ..domain.people import Role
 from ..domain.status import AppointmentAction
 from ..domain.values import TimeFrame
-from . import jobs_schemas as s
 from . import views
-from .consent_schemas import ConsentOut
 from .routing import Call, endpoint
 
 if TYPE_CHECKING:
     from ..services import jobs
+    from . import jobs_schemas
 
 bp = Blueprint(__name__)
 DISPATCHER = (Role.DISPATCHER,)
 
 
-@endpoint(bp, "POST", "/customers", "Create a customer", roles=DISPATCHER, body=s.CustomerIn,
-          response=s.CustomerOut, status=201)
+@endpoint(bp, "POST", "/customers", "Create a customer", roles=DISPATCHER, body="jobs_schemas.CustomerIn",
+          response="jobs_schemas.CustomerOut", status=201)
 def create_customer(call: Call):
     from ..services import people
     b = call.body
@@ -31,26 +30,26 @@ def create_customer(call: Call):
                                                  preferred_channel=b.preferred_channel, region=b.region))
 
 
-@endpoint(bp, "GET", "/customers/{customer_id}", "One customer", roles=DISPATCHER, response=s.CustomerOut)
+@endpoint(bp, "GET", "/customers/{customer_id}", "One customer", roles=DISPATCHER, response="jobs_schemas.CustomerOut")
 def get_customer(call: Call, customer_id: str):
     from ..services import people
     return views.customer(people.get_customer(bootstrap.repos(), call.caller, customer_id))
 
 
 @endpoint(bp, "GET", "/customers/{customer_id}/consent", "Every opt-in, opt-out and HELP of the customer, oldest first",
-          roles=DISPATCHER, response=ConsentOut)
+          roles=DISPATCHER, response="consent_schemas.ConsentOut")
 def customer_consent(call: Call, customer_id: str):
     from ..services import people
     return {"items": [views.consent_record(r) for r in people.consent(bootstrap.repos(), call.caller, customer_id)]}
 
 
-def _new_appointment(a: s.AppointmentIn | None) -> "jobs.NewAppointment | None":
+def _new_appointment(a: "jobs_schemas.AppointmentIn | None") -> "jobs.NewAppointment | None":
     from ..services import jobs
     return a and jobs.NewAppointment(TimeFrame.of(a.window_start, a.window_end), a.technician_id)
 
 
 @endpoint(bp, "POST", "/jobs", "Create a job (a provider's job starts as new_offer)",
-          roles=(Role.DISPATCHER, Role.PROVIDER), body=s.JobIn, response=s.JobOut, status=201)
+          roles=(Role.DISPATCHER, Role.PROVIDER), body="jobs_schemas.JobIn", response="jobs_schemas.JobOut", status=201)
 def create_job(call: Call):
     from ..services import jobs
     b = call.body
@@ -59,7 +58,8 @@ def create_job(call: Call):
                                      channel=b.channel))
 
 
-@endpoint(bp, "GET", "/jobs", "Jobs the caller may see, newest first", query=s.JobsQuery, response=s.JobOut)
+@endpoint(bp, "GET", "/jobs", "Jobs the caller may see, newest first", query="jobs_schemas.JobsQuery",
+          response="jobs_schemas.JobOut")
 def list_jobs(call: Call):
     from ..services import jobs
     q = call.query
@@ -67,13 +67,14 @@ def list_jobs(call: Call):
     return views.page(page, lambda j: views.job(j, with_appointments=False))
 
 
-@endpoint(bp, "GET", "/jobs/{job_id}", "A job with its appointments", response=s.JobOut)
+@endpoint(bp, "GET", "/jobs/{job_id}", "A job with its appointments", response="jobs_schemas.JobOut")
 def get_job(call: Call, job_id: str):
     from ..services import jobs
     return views.job(jobs.get_job(bootstrap.repos(), call.caller, job_id))
 
 
-@endpoint(bp, "POST", "/jobs/{job_id}/accept", "Accept an offered job", roles=DISPATCHER, response=s.JobOut)
+@endpoint(bp, "POST", "/jobs/{job_id}/accept", "Accept an offered job", roles=DISPATCHER,
+          response="jobs_schemas.JobOut")
 def accept_job(call: Call, job_id: str):
     from ..services import jobs
     return views.job(jobs.accept(bootstrap.repos(), call.caller, job_id, call.if_match))
@@ -87,14 +88,14 @@ def decline_job(call: Call, job_id: str):
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/cancel", "Cancel a job and its open appointments", roles=DISPATCHER,
-          body=s.CancelIn, response=s.JobOut)
+          body="jobs_schemas.CancelIn", response="jobs_schemas.JobOut")
 def cancel_job(call: Call, job_id: str):
     from ..services import jobs
     return views.job(jobs.cancel(bootstrap.repos(), call.caller, job_id, call.body.reason, call.body.offer_coupon, call.if_match))
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/appointments", "Schedule an appointment", roles=DISPATCHER,
-          body=s.AppointmentIn, response=s.AppointmentOut, status=201)
+          body="jobs_schemas.AppointmentIn", response="jobs_schemas.AppointmentOut", status=201)
 def add_appointment(call: Call, job_id: str):
     from ..services import jobs
     _, appointment = jobs.add_appointment(bootstrap.repos(), call.caller, job_id, _new_appointment(call.body), call.if_match)
@@ -102,7 +103,7 @@ def add_appointment(call: Call, job_id: str):
 
 
 @endpoint(bp, "PATCH", "/appointments/{appointment_id}", "Reschedule and/or (un)assign", roles=DISPATCHER,
-          body=s.AppointmentPatch, response=s.AppointmentOut)
+          body="jobs_schemas.AppointmentPatch", response="jobs_schemas.AppointmentOut")
 def update_appointment(call: Call, appointment_id: str):
     from ..services import jobs
     b = call.body
@@ -113,14 +114,15 @@ def update_appointment(call: Call, appointment_id: str):
 
 
 @endpoint(bp, "DELETE", "/appointments/{appointment_id}", "Remove an appointment; the last one unschedules",
-          roles=DISPATCHER, response=s.JobOut)
+          roles=DISPATCHER, response="jobs_schemas.JobOut")
 def delete_appointment(call: Call, appointment_id: str):
     from ..services import jobs
     return views.job(jobs.delete_appointment(bootstrap.repos(), call.caller, appointment_id, call.if_match))
 
 
 @endpoint(bp, "POST", "/appointments/{appointment_id}/status", "On my way, start, pause, complete, delay",
-          roles=(Role.DISPATCHER, Role.TECHNICIAN), body=s.StatusIn, response=s.AppointmentOut)
+          roles=(Role.DISPATCHER, Role.TECHNICIAN), body="jobs_schemas.StatusIn",
+          response="jobs_schemas.AppointmentOut")
 def change_status(call: Call, appointment_id: str):
     from ..services import jobs
     b = call.body
@@ -130,7 +132,7 @@ def change_status(call: Call, appointment_id: str):
 
 
 @endpoint(bp, "POST", "/appointments/{appointment_id}/offers", "Offer time frames to the customer",
-          roles=DISPATCHER, body=s.OffersIn, response=s.AppointmentOut)
+          roles=DISPATCHER, body="jobs_schemas.OffersIn", response="jobs_schemas.AppointmentOut")
 def offer_time_frames(call: Call, appointment_id: str):
     from ..services import jobs
     frames = [TimeFrame.of(f.start, f.end, "frame") for f in call.body.frames]
@@ -138,7 +140,7 @@ def offer_time_frames(call: Call, appointment_id: str):
 
 
 @endpoint(bp, "GET", "/technicians/me/appointments", "The technician's day in route order",
-          roles=(Role.TECHNICIAN,), query=s.DayQuery, response=s.DayEntryOut)
+          roles=(Role.TECHNICIAN,), query="jobs_schemas.DayQuery", response="jobs_schemas.DayEntryOut")
 def technician_day(call: Call):
     from ..services import jobs
     day = jobs.technician_day(bootstrap.repos(), call.caller, call.query.date)

@@ -127,6 +127,9 @@ class AppointmentOut(Out):
     technician_id: str | None
     status: str
     eta: datetime | None
+    expected: FrameOut | None = Field(default=None, description="the narrowed arrival window the customer was told "
+                                      "(scenario window_narrowed); null until then, and again once the visit is "
+                                      "moved or reassigned")
     confirmation: str
     offers: list[FrameOut]
     status_reason: str | None

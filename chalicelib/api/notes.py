@@ -3,30 +3,30 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.notes import Visibility
-from . import notes_schemas as s
 from . import views
 from .routing import Call, endpoint
-from .schemas import PageQuery
 
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "GET", "/jobs/{job_id}/notes", "Notes the caller may see, oldest first", query=PageQuery,
-          response=s.NoteOut)
+@endpoint(bp, "GET", "/jobs/{job_id}/notes", "Notes the caller may see, oldest first", query="schemas.PageQuery",
+          response="notes_schemas.NoteOut")
 def list_notes(call: Call, job_id: str):
     from ..services import notes
     return views.page(notes.list_notes(bootstrap.repos(), call.caller, job_id, call.query.limit, call.query.next_token),
                       views.note)
 
 
-@endpoint(bp, "POST", "/jobs/{job_id}/notes", "Add a note", body=s.NoteIn, response=s.NoteOut, status=201)
+@endpoint(bp, "POST", "/jobs/{job_id}/notes", "Add a note", body="notes_schemas.NoteIn",
+          response="notes_schemas.NoteOut", status=201)
 def add_note(call: Call, job_id: str):
     from ..services import notes
     return views.note(notes.add_note(bootstrap.repos(), call.caller, job_id, call.body.text, Visibility(call.body.visibility)))
 
 
-@endpoint(bp, "POST", "/jobs/{job_id}/photos", "Add a photo: returns a presigned upload URL", body=s.PhotoIn,
-          response=s.PhotoOut, status=201)
+@endpoint(bp, "POST", "/jobs/{job_id}/photos", "Add a photo: returns a presigned upload URL",
+          body="notes_schemas.PhotoIn",
+          response="notes_schemas.PhotoOut", status=201)
 def add_photo(call: Call, job_id: str):
     from ..services import notes
     photo, url = notes.add_photo(bootstrap.repos(), call.caller, job_id, call.body.content_type,
@@ -34,8 +34,9 @@ def add_photo(call: Call, job_id: str):
     return views.photo(photo, upload_url=url)
 
 
-@endpoint(bp, "GET", "/jobs/{job_id}/photos", "Photos the caller may see, with download URLs", query=PageQuery,
-          response=s.PhotoOut)
+@endpoint(bp, "GET", "/jobs/{job_id}/photos", "Photos the caller may see, with download URLs",
+          query="schemas.PageQuery",
+          response="notes_schemas.PhotoOut")
 def list_photos(call: Call, job_id: str):
     from ..services import notes
     page = notes.list_photos(bootstrap.repos(), call.caller, job_id, call.query.limit, call.query.next_token)
@@ -43,15 +44,16 @@ def list_photos(call: Call, job_id: str):
 
 
 @endpoint(bp, "GET", "/jobs/{job_id}/messages", "The customer conversation, oldest first, with status",
-          query=PageQuery, response=s.MessageOut)
+          query="schemas.PageQuery", response="notes_schemas.MessageOut")
 def list_messages(call: Call, job_id: str):
     from ..services import conversation
     page = conversation.list_messages(bootstrap.repos(), call.caller, job_id, call.query.limit, call.query.next_token)
     return views.page(page, views.message)
 
 
-@endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer (sent by the stream handler)", body=s.MessageIn,
-          response=s.MessageOut, status=201)
+@endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer (sent by the stream handler)",
+          body="notes_schemas.MessageIn",
+          response="notes_schemas.MessageOut", status=201)
 def write_message(call: Call, job_id: str):
     from ..services import conversation
     return views.message(conversation.write_to_customer(bootstrap.repos(), call.caller, job_id, call.body.body))

@@ -1,11 +1,11 @@
-"""GET /openapi.json: the OpenAPI 3.1 document, generated from the routes and their Pydantic models."""
+"""GET /openapi.json: the OpenAPI 3.1 document, generated from the routes and their Pydantic models (imported
+with the document's first request)."""
 import re
 from functools import cache
 
 from chalice import Blueprint
 
-from . import schemas
-from .routing import OPERATIONS, Call, endpoint
+from .routing import OPERATIONS, Call, endpoint, model
 
 bp = Blueprint(__name__)
 REF = "#/components/schemas/{model}"
@@ -24,12 +24,16 @@ def _list_of(ref: dict) -> dict:
 def document() -> dict:
     from pydantic.json_schema import models_json_schema  # with the first request for the document
 
+    from .schemas import ErrorOut
+
     # Requests are described as they are validated, responses as they are serialized (with aliases: `from`).
-    requests = {(op.body, "validation") for op in OPERATIONS if op.body}
-    responses = {(m, "serialization") for m in {op.response for op in OPERATIONS if op.response} | {schemas.ErrorOut}}
+    requests = {(model(op.body), "validation") for op in OPERATIONS if op.body}
+    responses = {(model(m), "serialization") for m in {op.response for op in OPERATIONS if op.response}} | {
+        (ErrorOut, "serialization")}
     refs, defs = models_json_schema(sorted(requests | responses, key=lambda pair: pair[0].__name__), ref_template=REF)
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
+        body, query, response = model(op.body), model(op.query), model(op.response)
         entry = {"operationId": op.name, "summary": op.summary, "responses": {}}
         if op.roles:
             entry["description"] = "Roles: " + ", ".join(r.value for r in op.roles)
@@ -37,27 +41,27 @@ def document() -> dict:
             entry["security"] = [{"cognito": []}]
         params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                   for p in re.findall(r"{(\w+)}", op.path)]
-        if op.query:
-            for name, f in op.query.model_fields.items():
+        if query:
+            for name, f in query.model_fields.items():
                 name = f.alias or name  # `from` is a keyword in Python
                 params.append({"name": name, "in": "query", "required": f.is_required(),
-                               "schema": op.query.model_json_schema()["properties"][name]})
+                               "schema": query.model_json_schema()["properties"][name]})
         if params:
             entry["parameters"] = params
-        if op.body:
+        if body:
             entry["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": refs[(op.body, "validation")]}}}
+                "schema": refs[(body, "validation")]}}}
         ok: dict = {"description": "OK"}
-        if op.response:
-            ref = refs[(op.response, "serialization")]
-            listed = op.method in LISTED and op.query is not None and getattr(op.query, "listed", True)
+        if response:
+            ref = refs[(response, "serialization")]
+            listed = op.method in LISTED and query is not None and getattr(query, "listed", True)
             ok["content"] = {"application/json": {"schema": _list_of(ref) if listed else ref}}
         if op.media:
             ok["content"] = {op.media: {"schema": {"type": "string"}}}
         entry["responses"][str(op.status)] = ok
         for code, text in ERRORS.items():
             entry["responses"][code] = {"description": text, "content": {"application/json": {
-                "schema": refs[(schemas.ErrorOut, "serialization")]}}}
+                "schema": refs[(ErrorOut, "serialization")]}}}
         paths.setdefault(op.path, {})[op.method.lower()] = entry
     return {
         "openapi": "3.1.0",

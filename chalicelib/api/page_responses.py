@@ -7,7 +7,6 @@ from urllib.parse import parse_qs
 from chalice import Response
 
 from .. import bootstrap, pages
-from ..domain.customer_page import POLL_SECONDS
 from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
 from .errors import STATUS, parse_json
 from .routing import OPERATIONS, Operation
@@ -36,6 +35,7 @@ def json_answer(body: dict, status: int = 200) -> Response:
 
 
 def html_answer(template: str, status: int, **values) -> Response:
+    from ..domain.customer_page import POLL_SECONDS
     html, policy = pages.render(template, page_poll=POLL_SECONDS, **values)
     return Response(body=html, status_code=status, headers={
         **HEADERS, "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": policy})

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .. import clock
+from ..domain import arrival, timefmt
 from ..domain import customer_page as rules
-from ..domain import timefmt
 from ..domain.feedback import Feedback
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.recipients import RecipientContext
@@ -47,6 +47,8 @@ class PageView:
     visit_code: str | None  # from the visit's day on (domain/customer_page.visit_code)
     eta: datetime | None
     eta_text: str | None
+    expected: dict | None  # the narrowed arrival window (domain/arrival.shown)
+    expected_text: str | None
     position: dict | None
     distance_text: str | None
     maps_url: str | None
@@ -65,6 +67,7 @@ class PageView:
             "technician": {"first_name": self.technician_first_name, "photo_url": self.technician_photo_url}
             if self.technician_first_name else None,
             "technician_first_name": self.technician_first_name, "eta": _z(self.eta), "eta_text": self.eta_text,
+            "expected": self.expected, "expected_text": self.expected_text,
             "position": self.position, "distance_text": self.distance_text, "maps_url": self.maps_url,
             "messages": [{"direction": m.direction, "from": m.sender, "body": m.body, "created_at": _z(m.created_at),
                           "when": m.when, "goes_at": _z(m.goes_at)} for m in self.messages],
@@ -94,6 +97,7 @@ def view(v: "service.Visit", token: str) -> PageView:
             km = rules.distance_km(last.lat, last.lon, *ctx.customer.coordinates)
             distance = f"{km / 1.609344:.1f} mi ({km:.1f} km) away"
     on_the_way = a.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE)
+    expected = arrival.shown(a, now)
     return PageView(
         purpose=v.link.purpose, company=ctx.org.name, company_phone=ctx.org.sms_number,
         brand_color=ctx.org.brand_color, logo_url=ctx.org.logo_url, window_start=a.window.start,
@@ -104,6 +108,9 @@ def view(v: "service.Visit", token: str) -> PageView:
         technician_photo_url=v.technician_photo_url if technician else None,
         eta=a.eta if on_the_way else None,
         eta_text=timefmt.clock_time(a.eta, tz) if a.eta and on_the_way else None,
+        expected=expected and {"start": _z(expected.start), "end": _z(expected.end)},
+        expected_text=expected and f"between {timefmt.clock_time(expected.start, tz)} and "
+                                   f"{timefmt.clock_time(expected.end, tz)}",
         position=position, distance_text=distance, maps_url=maps,
         messages=[_line(m, ctx, technician, tz) for m in service.conversation(v)],
         actions=service.offered_actions(v, now), live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,

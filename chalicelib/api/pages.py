@@ -4,12 +4,7 @@ shaped in api/page_views.py; a reschedule link opens the time-frame picker (api/
 from chalice import Blueprint, Response
 
 from .. import bootstrap, pages
-from ..domain.customer_page import Action, nonce
 from ..domain.errors import DomainError, LinkExpired, NotFound, ValidationError
-from ..domain.scenarios import LinkPurpose
-from . import page_views
-from . import pages_schemas as s
-from .feedback_schemas import FeedbackOut
 from .frames import stf_page
 from .page_responses import (
     CODES,
@@ -27,7 +22,6 @@ from .page_responses import (
 from .routing import OPERATIONS, Operation
 
 bp = Blueprint(__name__)
-BOOKED = (LinkPurpose.STATUS, LinkPurpose.RESCHEDULE)  # the links of a visit: status.json, the calendar file
 DONE = {"replied": "Message sent. We answer here and by text.", "confirmed": "Thank you, your visit is confirmed.",
         "canceled": "Your visit is canceled.", "reschedule": "Thanks: we will contact you to find another time.",
         "rated": "Thank you for your rating!", "picked": "Done: your visit is booked for the time you picked. "
@@ -36,7 +30,9 @@ DONE = {"replied": "Message sent. We answer here and by text.", "confirmed": "Th
 
 def _page(link, token: str, root: str, status: int = 200, *, error: DomainError | None = None,
           values: dict | None = None, done: str | None = None) -> Response:
+    from ..domain.scenarios import LinkPurpose
     from ..services import customer_page as service
+    from . import page_views
     try:
         view = page_views.view(service.visit(bootstrap.repos(), link), token)
     except NotFound as e:
@@ -54,7 +50,9 @@ def _page(link, token: str, root: str, status: int = 200, *, error: DomainError 
 def _act(token: str, action: str, run, done: str, created: bool = False) -> Response:
     """Resolve the token for this action, run it, then: JSON, or a redirect to the page (post/redirect/get)
     so a reload never posts twice; on bad input, the page again with the message and what was typed."""
+    from ..domain.customer_page import Action
     from ..services import customer_page as service
+    action = Action(action)  # the route names it: the domain's enum is imported with the first post
     root = "../../"
     try:
         link = service.for_action(bootstrap.repos(), token, action)
@@ -77,10 +75,17 @@ def _act(token: str, action: str, run, done: str, created: bool = False) -> Resp
     return Response(body="", status_code=303, headers={**HEADERS, "Location": f"../{token}?done={done}"})
 
 
+def _booked() -> tuple:
+    """The links of a visit: status.json, the calendar file."""
+    from ..domain.scenarios import LinkPurpose
+    return LinkPurpose.STATUS, LinkPurpose.RESCHEDULE
+
+
 # -- routes -----------------------------------------------------------------------------------------
 
 @bp.route("/c/{token}", methods=["GET"])
 def customer_page(token: str):
+    from ..domain.scenarios import LinkPurpose
     from ..services import customer_page as service
     root = "../"
     try:
@@ -97,8 +102,9 @@ def customer_page(token: str):
 def status_json(token: str):
     """What the page polls: read by key only."""
     from ..services import customer_page as service
+    from . import page_views
     try:
-        link = service.open_link(bootstrap.repos(), token, BOOKED)
+        link = service.open_link(bootstrap.repos(), token, _booked())
         return json_answer(page_views.view(service.visit(bootstrap.repos(), link), token).as_json())
     except (NotFound, LinkExpired) as e:
         return error_answer(e)
@@ -111,7 +117,7 @@ def calendar_file(token: str):
     from ..domain import calendar
     from ..services import customer_page as service
     try:
-        link = service.open_link(bootstrap.repos(), token, BOOKED)
+        link = service.open_link(bootstrap.repos(), token, _booked())
         events = service.calendar_events(bootstrap.repos(), link)
     except (NotFound, LinkExpired) as e:
         return link_problem(bp.current_request, e, "../../")
@@ -122,35 +128,36 @@ def calendar_file(token: str):
 
 @bp.route("/c/{token}/reply", methods=["POST"], content_types=POSTED)
 def reply(token: str):
+    from ..domain.customer_page import nonce
     from ..services import customer_page as service
-    return _act(token, Action.REPLY, lambda link, v: service.reply(bootstrap.repos(), link, v.get("body"), nonce(v.get("nonce"))),
+    return _act(token, "reply", lambda link, v: service.reply(bootstrap.repos(), link, v.get("body"), nonce(v.get("nonce"))),
                 "replied", created=True)
 
 
 @bp.route("/c/{token}/confirm", methods=["POST"], content_types=POSTED)
 def confirm(token: str):
     from ..services import customer_page as service
-    return _act(token, Action.CONFIRM, lambda link, v: service.confirm(bootstrap.repos(), link), "confirmed")
+    return _act(token, "confirm", lambda link, v: service.confirm(bootstrap.repos(), link), "confirmed")
 
 
 @bp.route("/c/{token}/cancel", methods=["POST"], content_types=POSTED)
 def cancel(token: str):
     from ..services import customer_page as service
-    return _act(token, Action.CANCEL, lambda link, v: service.cancel(bootstrap.repos(), link, v.get("reason")),
+    return _act(token, "cancel", lambda link, v: service.cancel(bootstrap.repos(), link, v.get("reason")),
                 "canceled")
 
 
 @bp.route("/c/{token}/reschedule", methods=["POST"], content_types=POSTED)
 def reschedule(token: str):
     from ..services import customer_page as service
-    return _act(token, Action.RESCHEDULE, lambda link, v: service.request_reschedule(bootstrap.repos(), link),
+    return _act(token, "reschedule", lambda link, v: service.request_reschedule(bootstrap.repos(), link),
                 "reschedule", created=True)
 
 
 @bp.route("/c/{token}/feedback", methods=["POST"], content_types=POSTED)
 def feedback(token: str):
     from ..services import customer_page as service
-    return _act(token, Action.FEEDBACK,
+    return _act(token, "feedback",
                 lambda link, v: service.leave_feedback(bootstrap.repos(), link, v.get("rating"), v.get("comment")),
                 "rated", created=True)
 
@@ -168,17 +175,17 @@ def asset(name: str):
 
 
 document("GET", "/c/{token}", "The customer's page for the link's purpose (HTML; JSON on Accept)",
-         response=s.CustomerStatusOut)
-document("GET", "/c/{token}/status.json", "What the status page polls", response=s.CustomerStatusOut)
+         response="pages_schemas.CustomerStatusOut")
+document("GET", "/c/{token}/status.json", "What the status page polls", response="pages_schemas.CustomerStatusOut")
 OPERATIONS.append(Operation("GET", "/c/{token}/calendar.ics", "The visit as a calendar file (text/calendar, RFC 5545): "
                             "a stable UID, SEQUENCE grows with each reschedule, STATUS:CANCELLED once canceled", (),
                             None, None, None, 200, True, "page_calendar_ics", "text/calendar"))
 document("POST", "/c/{token}/reply", "Write to the company: an inbound message on the job",
-         s.PageReplyIn, s.CustomerStatusOut, 201)
-document("POST", "/c/{token}/confirm", "Confirm the visit (as replying C)", None, s.CustomerStatusOut)
+         "pages_schemas.PageReplyIn", "pages_schemas.CustomerStatusOut", 201)
+document("POST", "/c/{token}/confirm", "Confirm the visit (as replying C)", None, "pages_schemas.CustomerStatusOut")
 document("POST", "/c/{token}/cancel", "Cancel the visit; 409 cancel_cutoff from 1 h before the window",
-         s.PageCancelIn, s.CustomerStatusOut)
+         "pages_schemas.PageCancelIn", "pages_schemas.CustomerStatusOut")
 document("POST", "/c/{token}/reschedule", "Ask for another time (a retention queue entry)", None,
-         s.CustomerStatusOut, 201)
+         "pages_schemas.CustomerStatusOut", 201)
 document("POST", "/c/{token}/feedback", "Rate the job 1-5 once; a second one → 409",
-         s.PageFeedbackIn, FeedbackOut, 201)
+         "pages_schemas.PageFeedbackIn", "feedback_schemas.FeedbackOut", 201)

@@ -52,6 +52,11 @@ class PageTechnicianOut(Model):
     photo_url: str | None = Field(description="the technician's photo, by a URL valid 15 minutes; null without one")
 
 
+class PageExpectedOut(Model):
+    start: datetime
+    end: datetime
+
+
 class CustomerStatusOut(Model):
     """The visit as its customer sees it: `position` only while the technician is on the way to it."""
     company: str
@@ -68,6 +73,11 @@ class CustomerStatusOut(Model):
                                    "customer's zone")
     eta: datetime | None
     eta_text: str | None
+    expected: PageExpectedOut | None = Field(default=None, description="the narrowed arrival window told the "
+                                             "customer (scenario window_narrowed), until the technician arrives or "
+                                             "it is over")
+    expected_text: str | None = Field(default=None, description='"between 10:30am and 11:30am", in the customer\'s '
+                                      "zone")
     position: PagePositionOut | None
     distance_text: str | None
     maps_url: str | None

@@ -3,22 +3,22 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
-from . import people_schemas as s
 from . import views
 from .routing import Call, endpoint
-from .schemas import PageQuery
 
 bp = Blueprint(__name__)
 DISPATCHER = (Role.DISPATCHER,)
 
 
-@endpoint(bp, "GET", "/users", "Users of the organization", roles=DISPATCHER, query=PageQuery, response=s.UserOut)
+@endpoint(bp, "GET", "/users", "Users of the organization", roles=DISPATCHER, query="schemas.PageQuery",
+          response="people_schemas.UserOut")
 def list_users(call: Call):
     from ..services import people
     return views.page(people.list_users(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token), views.user)
 
 
-@endpoint(bp, "POST", "/users", "Add a user", roles=DISPATCHER, body=s.UserIn, response=s.UserOut, status=201)
+@endpoint(bp, "POST", "/users", "Add a user", roles=DISPATCHER, body="people_schemas.UserIn",
+          response="people_schemas.UserOut", status=201)
 def create_user(call: Call):
     from ..services import people
     b = call.body
@@ -26,14 +26,14 @@ def create_user(call: Call):
                                          roles=frozenset(Role(r) for r in b.roles)))
 
 
-@endpoint(bp, "GET", "/users/{user_id}", "One user", roles=DISPATCHER, response=s.UserOut)
+@endpoint(bp, "GET", "/users/{user_id}", "One user", roles=DISPATCHER, response="people_schemas.UserOut")
 def get_user(call: Call, user_id: str):
     from ..services import people
     return views.user(people.get_user(bootstrap.repos(), call.caller, user_id))
 
 
 @endpoint(bp, "PATCH", "/users/{user_id}", "Change roles, contact, or deactivate / reactivate", roles=DISPATCHER,
-          body=s.UserPatch, response=s.UserOut)
+          body="people_schemas.UserPatch", response="people_schemas.UserOut")
 def update_user(call: Call, user_id: str):
     from ..services import people
     changes = call.body.model_dump(exclude_unset=True)
@@ -51,24 +51,25 @@ def user_photo(call: Call, user_id: str):
 
 
 @endpoint(bp, "PUT", "/technicians/me/location", "The technician's current position", roles=(Role.TECHNICIAN,),
-          body=s.PositionIn, response=s.PositionOut)
+          body="people_schemas.PositionIn", response="people_schemas.PositionOut")
 def report_position(call: Call):
     from ..services import people
+    from .people_schemas import PositionOut
     b = call.body
     position = people.report_position(bootstrap.repos(), call.caller, b.lat, b.lon, b.heading, b.speed)
-    return s.PositionOut.model_validate(position).model_dump(mode="json")
+    return PositionOut.model_validate(position).model_dump(mode="json")
 
 
-@endpoint(bp, "GET", "/settings/locations", "Locations (branches)", roles=DISPATCHER, query=PageQuery,
-          response=s.LocationOut)
+@endpoint(bp, "GET", "/settings/locations", "Locations (branches)", roles=DISPATCHER, query="schemas.PageQuery",
+          response="people_schemas.LocationOut")
 def list_locations(call: Call):
     from ..services import people
     page = people.list_locations(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token)
     return views.page(page, views.location)
 
 
-@endpoint(bp, "POST", "/settings/locations", "Add a location", roles=DISPATCHER, body=s.LocationIn,
-          response=s.LocationOut, status=201)
+@endpoint(bp, "POST", "/settings/locations", "Add a location", roles=DISPATCHER, body="people_schemas.LocationIn",
+          response="people_schemas.LocationOut", status=201)
 def create_location(call: Call):
     from ..services import people
     b = call.body
@@ -76,14 +77,15 @@ def create_location(call: Call):
                                                  direct_reply_enabled=b.direct_reply_enabled))
 
 
-@endpoint(bp, "GET", "/settings/locations/{location_id}", "One location", roles=DISPATCHER, response=s.LocationOut)
+@endpoint(bp, "GET", "/settings/locations/{location_id}", "One location", roles=DISPATCHER,
+          response="people_schemas.LocationOut")
 def get_location(call: Call, location_id: str):
     from ..services import people
     return views.location(people.get_location(bootstrap.repos(), call.caller, location_id))
 
 
 @endpoint(bp, "PUT", "/settings/locations/{location_id}", "Change a location's time zone or direct reply",
-          roles=DISPATCHER, body=s.LocationPatch, response=s.LocationOut)
+          roles=DISPATCHER, body="people_schemas.LocationPatch", response="people_schemas.LocationOut")
 def update_location(call: Call, location_id: str):
     from ..services import people
     changes = call.body.model_dump(exclude_unset=True)

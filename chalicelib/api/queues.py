@@ -6,7 +6,6 @@ from .. import bootstrap
 from ..domain.people import Role
 from ..domain.queues import EntryState, Outcome
 from ..domain.values import TimeFrame
-from . import queues_schemas as s
 from . import views
 from .routing import Call, endpoint
 
@@ -15,8 +14,8 @@ DISPATCHER = (Role.DISPATCHER,)
 
 
 @endpoint(bp, "GET", "/queues/{name}", "A work queue: unassigned, escalation, retention, callback, "
-          "intake or no_show; oldest waiting first (unassigned: soonest window first); each item with its visit as it is now", roles=DISPATCHER, query=s.QueueQuery,
-          response=s.QueueItemOut)
+          "intake or no_show; oldest waiting first (unassigned: soonest window first); each item with its visit as it is now",
+          roles=DISPATCHER, query="queues_schemas.QueueQuery", response="queues_schemas.QueueItemOut")
 def get_queue(call: Call, name: str):
     from ..services import queues
     q = call.query
@@ -26,14 +25,14 @@ def get_queue(call: Call, name: str):
 
 
 @endpoint(bp, "POST", "/queues/{name}/{entry_id}/claim", "Take an entry to work on it", roles=DISPATCHER,
-          response=s.QueueItemOut)
+          response="queues_schemas.QueueItemOut")
 def claim_entry(call: Call, name: str, entry_id: str):
     from ..services import queues
     return views.queue_entry(queues.claim(bootstrap.repos(), call.caller, name, entry_id))
 
 
 @endpoint(bp, "POST", "/queues/{name}/{entry_id}/release", "Give an entry back to the queue", roles=DISPATCHER,
-          response=s.QueueItemOut)
+          response="queues_schemas.QueueItemOut")
 def release_entry(call: Call, name: str, entry_id: str):
     from ..services import queues
     return views.queue_entry(queues.release(bootstrap.repos(), call.caller, name, entry_id))
@@ -41,7 +40,7 @@ def release_entry(call: Call, name: str, entry_id: str):
 
 @endpoint(bp, "POST", "/queues/{name}/{entry_id}/resolve", "Close an entry with its outcome (confirmed, "
           "rejected with a reason, reschedule with a new window, no_answer, done)", roles=DISPATCHER,
-          body=s.ResolveIn, response=s.QueueItemOut)
+          body="queues_schemas.ResolveIn", response="queues_schemas.QueueItemOut")
 def resolve_entry(call: Call, name: str, entry_id: str):
     from ..services import queues
     b = call.body

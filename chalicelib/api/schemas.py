@@ -15,10 +15,10 @@ from pydantic import (
 )
 
 from ..domain import errors, values
+from ..domain.ids import MAX_ID
 
 Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(str.strip)]
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
-MAX_ID = 100  # the longest id a request may name; the ids issued are far shorter
 Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 
 

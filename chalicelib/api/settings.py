@@ -5,31 +5,31 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..domain.people import Role
-from ..domain.scenarios import QuietHours
 from ..domain.values import subdivision
-from . import settings_schemas as s
 from .routing import Call, endpoint
 
 bp = Blueprint(__name__)
 
 
 @endpoint(bp, "GET", "/settings/scenarios", "Message scenarios with their segments on sample values",
-          roles=(Role.DISPATCHER,), response=s.ScenariosOut)
+          roles=(Role.DISPATCHER,), response="settings_schemas.ScenariosOut")
 def get_scenarios(call: Call):
     from ..services import settings
     return settings.describe(settings.messaging(bootstrap.repos(), call.caller))
 
 
 @endpoint(bp, "PUT", "/settings/scenarios", "Turn scenarios on or off, change templates, lead times, quiet hours",
-          roles=(Role.DISPATCHER,), body=s.ScenariosIn, response=s.ScenariosOut)
+          roles=(Role.DISPATCHER,), body="settings_schemas.ScenariosIn", response="settings_schemas.ScenariosOut")
 def put_scenarios(call: Call):
+    from ..domain.scenarios import QuietHours
     from ..services import settings
     b = call.body
     changes = {name: patch.model_dump(exclude_unset=True) for name, patch in b.scenarios.items()}
     quiet = QuietHours(time.fromisoformat(b.quiet_hours.start), time.fromisoformat(b.quiet_hours.end)) \
         if b.quiet_hours else None
     extra = b.model_dump(include={"confirmation_followup_minutes", "voice_origination", "escalate_before_hours",
-                                  "hand_back_before_hours", "technician_sms_alerts"}, exclude_unset=True)
+                                  "hand_back_before_hours", "technician_sms_alerts", "travel_minutes"},
+                         exclude_unset=True)
     if b.quiet_hours_by_region is not None:
         extra["quiet_hours_by_region"] = {
             subdivision(f"quiet_hours_by_region.{region}", region):
@@ -39,7 +39,7 @@ def put_scenarios(call: Call):
 
 
 @endpoint(bp, "GET", "/settings/branding", "How the customer's pages look", roles=(Role.DISPATCHER,),
-          response=s.BrandingOut)
+          response="settings_schemas.BrandingOut")
 def get_branding(call: Call):
     from ..services import people
     org = people.organization(bootstrap.repos(), call.caller)
@@ -47,7 +47,7 @@ def get_branding(call: Call):
 
 
 @endpoint(bp, "PUT", "/settings/branding", "Colour (#RRGGBB) and https logo of the customer's pages",
-          roles=(Role.DISPATCHER,), body=s.BrandingIn, response=s.BrandingOut)
+          roles=(Role.DISPATCHER,), body="settings_schemas.BrandingIn", response="settings_schemas.BrandingOut")
 def put_branding(call: Call):
     from ..services import people
     org = people.set_branding(bootstrap.repos(), call.caller, call.body.brand_color, call.body.logo_url)

@@ -40,6 +40,9 @@ class ScenariosIn(In):
     technician_sms_alerts: bool = Field(
         default=None, description="text the assigned technician when the customer writes (at most one text "
                                   "per job per 15 minutes; default off)")
+    travel_minutes: Annotated[int, Field(ge=1, le=240)] = Field(
+        default=None, description="the drive between two visits when no distance is known, for the narrowed "
+                                  "arrival window (default 30)")
 
 
 class ScenarioOut(Model):
@@ -69,6 +72,7 @@ class ScenariosOut(Model):
     escalate_before_hours: int
     hand_back_before_hours: int
     technician_sms_alerts: bool
+    travel_minutes: int
 
 
 class BrandingIn(In):

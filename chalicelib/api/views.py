@@ -1,15 +1,19 @@
-"""Domain objects as the JSON of docs/api.md, shaped by the response models."""
-from ..domain.consent import ConsentRecord
-from ..domain.customers import Customer
-from ..domain.inbox import InboxItem
-from ..domain.jobs import Appointment, Job
-from ..domain.lists import Page
-from ..domain.messages import Message
-from ..domain.notes import Note, Photo
-from ..domain.people import Location, Organization, User
-from ..domain.queues import QueueEntry
-from . import inbox_schemas, jobs_schemas, notes_schemas, people_schemas, queues_schemas
-from .consent_schemas import ConsentRecordOut
+"""Domain objects as the JSON of docs/api.md, shaped by the response models (imported by the first answer that
+needs them, not when the routes register)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..domain.consent import ConsentRecord
+    from ..domain.customers import Customer
+    from ..domain.inbox import InboxItem
+    from ..domain.jobs import Appointment, Job
+    from ..domain.lists import Page
+    from ..domain.messages import Message
+    from ..domain.notes import Note, Photo
+    from ..domain.people import Location, Organization, User
+    from ..domain.queues import QueueEntry
 
 
 def _dump(model) -> dict:
@@ -17,10 +21,12 @@ def _dump(model) -> dict:
 
 
 def appointment(a: Appointment) -> dict:
+    from . import jobs_schemas
     return _dump(jobs_schemas.AppointmentOut.model_validate(a))
 
 
 def job(j: Job, with_appointments: bool = True) -> dict:
+    from . import jobs_schemas
     out = _dump(jobs_schemas.JobOut.model_validate(j))
     if not with_appointments:
         out["appointments"] = None
@@ -29,6 +35,7 @@ def job(j: Job, with_appointments: bool = True) -> dict:
 
 def day_entry(a: Appointment, j: Job, c: Customer) -> dict:
     """One stop of the technician's day: the visit, its job and where to go."""
+    from . import jobs_schemas
     return {**appointment(a),
             "visit_code": a.visit_code,  # only here: the assigned technician's own day, never a provider's view
             "job": job(j, with_appointments=False),
@@ -36,41 +43,50 @@ def day_entry(a: Appointment, j: Job, c: Customer) -> dict:
 
 
 def message(m: Message) -> dict:
+    from . import notes_schemas
     return notes_schemas.MessageOut.model_validate(m).model_dump(mode="json", by_alias=True)
 
 
 def customer(c: Customer) -> dict:
+    from . import jobs_schemas
     where = {"lat": c.coordinates[0], "lon": c.coordinates[1]} if c.coordinates else None
     return _dump(jobs_schemas.CustomerOut.model_validate({**vars(c), "coordinates": where}))
 
 
 def consent_record(r: ConsentRecord) -> dict:
+    from .consent_schemas import ConsentRecordOut
     return _dump(ConsentRecordOut.model_validate(r))
 
 
 def note(n: Note) -> dict:
+    from . import notes_schemas
     return _dump(notes_schemas.NoteOut.model_validate(n))
 
 
 def photo(p: Photo, **urls: str) -> dict:
+    from . import notes_schemas
     return _dump(notes_schemas.PhotoOut(**notes_schemas.PhotoOut.model_validate(p).model_dump(exclude=set(urls)), **urls))
 
 
 def user(u: User) -> dict:
+    from . import people_schemas
     return _dump(people_schemas.UserOut(id=u.id, name=u.name, email=u.email, phone=u.phone, roles=sorted(u.roles),
                                  active=u.active, last_position=u.last_position and
                                  people_schemas.PositionOut.model_validate(u.last_position)))
 
 
 def location(loc: Location) -> dict:
+    from . import people_schemas
     return _dump(people_schemas.LocationOut.model_validate(loc))
 
 
 def organization(o: Organization) -> dict:
+    from . import people_schemas
     return _dump(people_schemas.OrganizationOut.model_validate(o))
 
 
 def queue_entry(e: QueueEntry, visit: Appointment | None = None) -> dict:
+    from . import queues_schemas
     return {**_dump(queues_schemas.QueueItemOut(
         id=e.id, job_id=e.job_id, order_id=e.order_id, appointment_id=e.appointment_id, queue=e.queue.value, reason=e.reason,
         state=e.state.value, created_at=e.created_at, updated_at=e.updated_at, claimed_by=e.claimed_by,
@@ -78,6 +94,7 @@ def queue_entry(e: QueueEntry, visit: Appointment | None = None) -> dict:
 
 
 def inbox_item(i: InboxItem) -> dict:
+    from . import inbox_schemas
     return _dump(inbox_schemas.InboxItemOut.model_validate(i))
 
 

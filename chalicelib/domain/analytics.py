@@ -33,6 +33,7 @@ ASKING = ("booking_confirmation", "reminder")
 TEXT_STATUSES = ("held", "suppressed", "sent", "delivered", "failed", "unknown")
 AUTO_CANCEL_REASON = "no technician was available"  # services/timers.AUTO_CANCEL_REASON (a test holds them equal)
 GROUP_BY = ("day", "week", "channel", "location", "technician")
+SPLIT_BY = ("channel", "location", "technician")  # within each day or week
 _WORD = re.compile(r"[^a-z0-9_]+")
 
 
@@ -219,17 +220,32 @@ def summary(key: str, c: dict[str, int]) -> dict:
 
 @dataclass
 class Report:
+    """Sums of counters by group; with `split` (a day or week report only), by group and by the split's
+    value within it too (the counters are read by that dimension: day#value)."""
     group_by: str
     first: date
     last: date
+    split: str | None = None
     sums: dict[str, dict[str, int]] = field(default_factory=dict)
     total: dict[str, int] = field(default_factory=dict)
+    parts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # group, then split value
 
     def add(self, sort_key: str, counters: dict[str, int]) -> None:
-        group = self.sums.setdefault(group_key(self.group_by, sort_key), {})
+        key = group_key(self.group_by, sort_key)
+        targets = [self.sums.setdefault(key, {}), self.total]
+        if self.split:
+            value = sort_key.partition("#")[2]
+            targets += [self.parts.setdefault(key, {}).setdefault(value, {}),
+                        self.parts.setdefault("total", {}).setdefault(value, {})]
         for name, n in counters.items():
-            group[name] = group.get(name, 0) + n
-            self.total[name] = self.total.get(name, 0) + n
+            for target in targets:
+                target[name] = target.get(name, 0) + n
+
+    def _group(self, key: str, counters: dict[str, int]) -> dict:
+        group = summary(key, counters)
+        if self.split:
+            group["split"] = [summary(v, c) for v, c in sorted(self.parts.get(key, {}).items())]
+        return group
 
     def body(self) -> dict:
         keys = set(self.sums)
@@ -237,5 +253,5 @@ class Report:
             days = (self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1))
             keys |= {group_key(self.group_by, d.isoformat()) for d in days}
         return {"from": self.first.isoformat(), "to": self.last.isoformat(), "group_by": self.group_by,
-                "groups": [summary(k, self.sums.get(k, {})) for k in sorted(keys)],
-                "total": summary("total", self.total)}
+                "split": self.split, "groups": [self._group(k, self.sums.get(k, {})) for k in sorted(keys)],
+                "total": self._group("total", self.total)}

@@ -30,6 +30,7 @@ class AppointmentCompleted(AppointmentEvent): ...
 class AppointmentCanceled(AppointmentEvent): ...
 class AppointmentDeleted(AppointmentEvent): ...
 class AppointmentConfirmed(AppointmentEvent): ...  # the customer said yes (text, page or call)
+class ArrivalNarrowed(AppointmentEvent): ...  # a new expected arrival window to tell (domain/arrival.py)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ def appointment_events(org_id: str, old: Appointment | None, new: Appointment | 
         events.append(AppointmentConfirmed(*base))
     if new.eta != old.eta and new.eta is not None:
         events.append(EtaChanged(*base, previous_eta=old.eta))
+    if new.expected != old.expected and new.expected is not None:
+        events.append(ArrivalNarrowed(*base))
     return events
 
 

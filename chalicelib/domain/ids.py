@@ -3,6 +3,8 @@ import secrets
 
 from .errors import NotFound
 
+MAX_ID = 100  # the longest id a request may name; the ids issued are far shorter
+
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(8)}"

@@ -76,6 +76,7 @@ class Appointment:
     technician_id: str | None = None
     status: AppointmentStatus = AppointmentStatus.SCHEDULED
     eta: datetime | None = None
+    expected: TimeFrame | None = None  # the narrowed arrival window the customer was told (domain/arrival.py)
     confirmation: Confirmation = Confirmation.PENDING
     offers: list[TimeFrame] = field(default_factory=list)
     status_reason: str | None = None
@@ -184,7 +185,10 @@ class Job:
             appointment.reschedules += 1
             appointment.confirmation = Confirmation.PENDING  # a new window needs a new yes
             appointment.eta = None
+            appointment.expected = None  # narrowed inside the old window: no longer said
         if assign:
+            if technician_id != appointment.technician_id:
+                appointment.expected = None  # it came from the other technician's route
             appointment.technician_id = technician_id
         self._touch(appointment, now)
         return appointment
@@ -232,6 +236,16 @@ class Job:
             appointment.eta = eta
         if reason is not None:
             appointment.status_reason = reason
+        self._touch(appointment, now)
+        return appointment
+
+    def narrow(self, appointment_id: str, expected: TimeFrame, now: datetime) -> Appointment:
+        """The arrival window the customer is told on the visit day (domain/arrival.py): only for a visit the
+        technician has not yet reached."""
+        appointment = self.appointment(appointment_id)
+        if appointment.status not in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE):
+            raise InvalidTransition(appointment.status, "narrow the arrival window of", "appointment")
+        appointment.expected = expected
         self._touch(appointment, now)
         return appointment
 

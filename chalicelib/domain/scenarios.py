@@ -26,6 +26,7 @@ class ScenarioName(StrEnum):
     FEEDBACK_REQUEST = "feedback_request"
     CANCELED = "canceled"
     BOOKING_RECEIVED = "booking_received"  # a request from the public booking page
+    WINDOW_NARROWED = "window_narrowed"  # the visit day: when the technician should now arrive
 
 
 COMMON = frozenset({"company", "company_phone", "customer_name", "customer_first_name", "window", "technician",
@@ -75,6 +76,10 @@ DEFAULTS: dict[ScenarioName, Scenario] = {s.name: s for s in [
              extra_variables=frozenset({"reason", "coupon_code", "coupon_percent"})),
     Scenario(S.BOOKING_RECEIVED, "{{ company }}: we received your service request{% if window %} for {{ window }}"
              "{% endif %}. We will text you once the visit is booked.", urgent=False, link=None),
+    # The trigger's window is the expected one (domain/arrival.py): `window` says it with its day.
+    Scenario(S.WINDOW_NARROWED, "{{ company }}: {{ technician_first_name or 'your technician' }} should now arrive "
+             "between {{ expected_start }} and {{ expected_end }}. {{ link }}", urgent=False, link=LinkPurpose.STATUS,
+             extra_variables=frozenset({"technician_first_name", "expected_start", "expected_end"})),
 ]}
 
 
@@ -153,6 +158,7 @@ class MessagingSettings:
     hand_back_before_hours: int = 24  # still no answer this long ahead: back to the sales channel
     technician_sms_alerts: bool = False  # text the assigned technician when the customer writes
     quiet_hours_by_region: dict[str, QuietHours] = field(default_factory=dict)  # the organization's own, by place
+    travel_minutes: int = 30  # the drive between two visits when no distance is known (domain/arrival.py)
 
     def escalation_due(self, asked_at: datetime, window_start: datetime) -> datetime:
         """No reply: escalate after the threshold, or `escalate_before_hours` ahead of the window,

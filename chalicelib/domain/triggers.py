@@ -6,6 +6,7 @@ from datetime import datetime
 from .events import (
     AppointmentRescheduled,
     AppointmentScheduled,
+    ArrivalNarrowed,
     DomainEvent,
     EtaChanged,
     JobStatusChanged,
@@ -30,7 +31,8 @@ class Trigger:
     channel: str | None = None  # a confirmation chain's step: ask on this channel if the customer is reachable there
 
 
-CUSTOMER_FACING = (AppointmentScheduled, AppointmentRescheduled, TechnicianEnRoute, TechnicianArrived, EtaChanged)
+CUSTOMER_FACING = (AppointmentScheduled, AppointmentRescheduled, TechnicianEnRoute, TechnicianArrived, EtaChanged,
+                   ArrivalNarrowed)
 
 
 def may_text(event: DomainEvent) -> bool:
@@ -57,6 +59,8 @@ def triggers(event: DomainEvent, current: Job) -> list[Trigger]:
             return [per_appointment(S.ARRIVED)]
         case EtaChanged() if _is_new_delay(event):
             return [_delay(event.appointment)]
+        case ArrivalNarrowed():
+            return [narrowed(event.appointment)]
         case JobStatusChanged(job=job) if job.status is JobStatus.COMPLETE:
             last = _last(current, AppointmentStatus.COMPLETE)
             return [Trigger(S.FEEDBACK_REQUEST, f"{S.FEEDBACK_REQUEST}:{job.id}", last and last.id,
@@ -84,6 +88,12 @@ def _delay(a: Appointment) -> Trigger:
     return Trigger(S.DELAYED, f"{S.DELAYED}:{a.id}:{a.eta:%Y%m%dT%H%M}", a.id, a.window)
 
 
+def narrowed(a: Appointment) -> Trigger:
+    """One text per expected window: the key names it, and the trigger's window is the expected one."""
+    e = a.expected
+    return Trigger(S.WINDOW_NARROWED, f"{S.WINDOW_NARROWED}:{a.id}:{e.start:%Y%m%dT%H%M}-{e.end:%Y%m%dT%H%M}", a.id, e)
+
+
 def _is_new_delay(event: EtaChanged) -> bool:
     """A later ETA past the window's end, before the technician has arrived."""
     a = event.appointment
@@ -100,6 +110,7 @@ def _last(job: Job, status: AppointmentStatus) -> Appointment | None:
 SUPERSEDED = "superseded by a later change"
 WINDOW_STARTED = "the window has already started"
 LONG_PAST = "the visit is long past its window: a no-show for the dispatcher to review"
+EXPECTED_PASSED = "the expected arrival window has passed"
 # Only true before the visit: an auto-cancel told once the window has started is news of a visit missed.
 BEFORE_THE_WINDOW = (S.BOOKING_CONFIRMATION, S.REMINDER, S.STILL_ASSIGNING, S.AUTO_CANCELED)
 
@@ -120,6 +131,8 @@ def too_late(trigger: Trigger, job: Job, now: datetime) -> str | None:
     appointment = next((a for a in job.appointments if a.id == trigger.appointment_id), None)
     if trigger.scenario is S.DELAYED and appointment is not None and visit_overdue(appointment, now):
         return LONG_PAST  # "will be with you soon" an hour after the window (or the last ETA) is not true
+    if trigger.scenario is S.WINDOW_NARROWED and trigger.window and trigger.window.end <= now:
+        return EXPECTED_PASSED  # "should now arrive between..." once that is over says nothing true
     return None
 
 
@@ -148,4 +161,7 @@ def still_true(trigger: Trigger, job: Job) -> bool:
             return True  # the request did arrive, whatever became of it since
         case S.AUTO_CANCELED:
             return appointment is not None and appointment.status is AppointmentStatus.CANCELED
+        case S.WINDOW_NARROWED:  # not yet there, and this is still the window the customer should hear
+            return (appointment is not None and appointment.expected == trigger.window
+                    and appointment.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE))
     return False

@@ -13,10 +13,11 @@ SAMPLE = {
     "technician": "Alexandria Whitfield", "window": "Wed 10 Dec, 10am-12pm", "eta": "11:45am",
     "link": "https://omw.acmehvac.com/c/Xq3vT9kLm2Pz8RwYb4NcJd", "reason": "technician out sick",
     "coupon_code": "OMW-7F3K9Q", "coupon_percent": 15, "on_the_way": False,
+    "technician_first_name": "Alexandria", "expected_start": "10:30am", "expected_end": "11:30am",
 }
 # A template's branches: what it says when the ETA or the technician is not known yet.
 SAMPLES = (SAMPLE, {**SAMPLE, "eta": None}, {**SAMPLE, "eta": None, "on_the_way": True},
-           {**SAMPLE, "technician": None, "coupon_code": None})
+           {**SAMPLE, "technician": None, "technician_first_name": None, "coupon_code": None})
 
 
 @cache

@@ -70,15 +70,18 @@ def where_of(fact: Fact, time_zone: str | None, job: dict | None, appointments: 
                  technician=str((visit or {}).get("technician_id") or "unassigned"))
 
 
-def report(repos: Repositories, org_id: str, first: date, last: date, group_by: str) -> dict:
-    """GET /analytics: the counters of the days from `first` to `last` (the organization's days)."""
-    dimension = "day" if group_by in ("day", "week") else group_by
-    r = Report(group_by, first, last)
+def report(repos: Repositories, org_id: str, first: date, last: date, group_by: str,
+           split: str | None = None) -> dict:
+    """GET /analytics: the counters of the days from `first` to `last` (the organization's days), by
+    group_by, and within each day or week by `split` when asked."""
+    dimension = split or ("day" if group_by in ("day", "week") else group_by)
+    r = Report(group_by, first, last, split)
     for sort_key, counters in repos.tallies.read(org_id, dimension, first, last):
         r.add(sort_key, counters)
     body = r.body()
-    if group_by == "technician":  # the console and the app show a person, not a user id
+    if "technician" in (group_by, split):  # the console and the app show a person, not a user id
         names = {u.id: u.name for u in repos.users.of_org(org_id)}
-        for group in body["groups"]:
-            group["name"] = names.get(group["key"])
+        for group in body["groups"] + [body["total"]]:
+            for named in ([group] if group_by == "technician" else group.get("split", [])):
+                named["name"] = names.get(named["key"])
     return body

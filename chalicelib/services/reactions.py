@@ -3,9 +3,9 @@ texted. One change record in, every reaction to it; the stream handler (handlers
 from aws_lambda_powertools import Logger
 
 from ..domain.errors import NotFound, UnreadableRecord
-from ..domain.events import AppointmentEvent, CustomerWrote, EtaChanged, FramePicked
+from ..domain.events import AppointmentEvent, ArrivalNarrowed, CustomerWrote, EtaChanged, FramePicked
 from ..domain.jobs import Job
-from . import alerts, analytics, frames, queues, timers
+from . import alerts, analytics, arrival, frames, queues, timers
 from .outbox import compose
 from .ports import Senders
 from .repositories import Repositories
@@ -27,7 +27,7 @@ def on_change(repos: Repositories, senders: Senders, change: dict | None, event_
 
 def react(repos: Repositories, senders: Senders, events: list) -> None:
     """Every reaction to the domain events of one change, in order. The job as it is now is read once for
-    all of them (none of them writes it)."""
+    all of them; the narrowed arrival window, the one that writes a job, comes last and empties what was read."""
     current: dict[tuple[str, str], Job | None] = {}
 
     def job_of(event) -> Job | None:
@@ -40,7 +40,7 @@ def react(repos: Repositories, senders: Senders, events: list) -> None:
         return current[key]
 
     for event in events:
-        if isinstance(event, AppointmentEvent) and not isinstance(event, EtaChanged):
+        if isinstance(event, AppointmentEvent) and not isinstance(event, EtaChanged | ArrivalNarrowed):
             timers.on_event(repos, event, job_of(event))
             queues.on_event(repos, event)
         if isinstance(event, CustomerWrote):
@@ -48,3 +48,5 @@ def react(repos: Repositories, senders: Senders, events: list) -> None:
         if isinstance(event, FramePicked):
             frames.tell_technician(repos, senders, event)
         compose.on_event(repos, senders, event, job_of)
+        if isinstance(event, AppointmentEvent) and arrival.on_event(repos, event, job_of):
+            current.clear()

@@ -46,7 +46,8 @@ def describe(s: MessagingSettings) -> dict:
             "quiet_hours_by_region": {region: _hours(h) for region, h in sorted(s.quiet_hours_by_region.items())},
             "confirmation_followup_minutes": s.confirmation_followup_minutes,
             "voice_origination": s.voice_origination, "escalate_before_hours": s.escalate_before_hours,
-            "hand_back_before_hours": s.hand_back_before_hours, "technician_sms_alerts": s.technician_sms_alerts}
+            "hand_back_before_hours": s.hand_back_before_hours, "technician_sms_alerts": s.technician_sms_alerts,
+            "travel_minutes": s.travel_minutes}
 
 
 def _hours(q: QuietHours) -> dict:

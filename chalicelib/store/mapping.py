@@ -72,6 +72,8 @@ def appointment_item(org_id: str, a: Appointment) -> AppointmentItem:
     )
     if a.version is not None:
         item.version = a.version
+    if a.expected:
+        item.expected = FrameMap(start=a.expected.start, end=a.expected.end)
     if a.technician_id:
         item.gsi1pk, item.gsi1sk = keys.technician_index(org_id, a.technician_id), order
     return item
@@ -94,6 +96,7 @@ def appointment_of(i: AppointmentItem) -> Appointment:
     return Appointment(id=i.appointment_id, job_id=i.job_id, window=TimeFrame(i.window_start, i.window_end),
                        visit_code=i.visit_code,
                        technician_id=i.technician_id, status=AppointmentStatus(i.status), eta=i.eta,
+                       expected=TimeFrame(i.expected.start, i.expected.end) if i.expected else None,
                        confirmation=Confirmation(i.confirmation),
                        offers=[TimeFrame(f.start, f.end) for f in i.offers], status_reason=i.status_reason,
                        rejection_reason=i.rejection_reason, rejection_category=i.rejection_category,

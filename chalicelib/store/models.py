@@ -200,6 +200,7 @@ class AppointmentItem(Entity, discriminator="appointment"):
     technician_id = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     eta = UTCDateTimeAttribute(null=True)
+    expected = FrameMap(null=True)  # the narrowed arrival window
     confirmation = UnicodeAttribute()
     offers = ListAttribute(of=FrameMap, default=list)
     status_reason = UnicodeAttribute(null=True)
@@ -284,6 +285,7 @@ class MessagingSettingsItem(Entity, discriminator="messaging_settings"):
     hand_back_before_hours = NumberAttribute(default=24)
     technician_sms_alerts = BooleanAttribute(default=False)
     quiet_hours_by_region = MapAttribute(default=dict)  # ISO 3166-2 -> {start, end}: the organization's own
+    travel_minutes = NumberAttribute(default=30)
 
 
 class WatermarkItem(Entity, discriminator="watermark"):

@@ -30,7 +30,7 @@ class MessagingSettingsRepository:
                                  bool(item.technician_sms_alerts),
                                  {region: QuietHours(time.fromisoformat(q["start"]), time.fromisoformat(q["end"]))
                                   for region, q in (item.quiet_hours_by_region or {}).as_dict().items()}
-                                 if item.quiet_hours_by_region else {})
+                                 if item.quiet_hours_by_region else {}, int(item.travel_minutes or 30))
 
     def save_messaging(self, org_id: str, s: MessagingSettings) -> None:
         bind()
@@ -42,4 +42,5 @@ class MessagingSettingsRepository:
                               hand_back_before_hours=s.hand_back_before_hours,
                               technician_sms_alerts=s.technician_sms_alerts,
                               quiet_hours_by_region={region: {"start": _hhmm(q.start), "end": _hhmm(q.end)}
-                                                     for region, q in s.quiet_hours_by_region.items()}).save()
+                                                     for region, q in s.quiet_hours_by_region.items()},
+                              travel_minutes=s.travel_minutes).save()

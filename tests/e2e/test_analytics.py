@@ -177,6 +177,38 @@ def test_a_scripted_day_equals_the_figures_computed_by_hand_and_again_after_rede
     check_day(api, org, jobs, ana, ben, north)
 
 
+def test_a_day_or_week_split_by_channel_location_or_technician_holds_each_ones_figures(api, org, day, aws_calls):
+    """Each group's split equals the whole-range report of that dimension over the group's days, and the
+    total's split the whole range's: a day's phone jobs are the channel report's phone row for that day."""
+    jobs, ana, ben, north = day
+    for split in ("channel", "location", "technician"):
+        calls = len(aws_calls)
+        r = api.get(f"/analytics?from=2026-11-30&to=2026-12-02&group_by=day&split={split}", org.dispatcher)
+        assert r.status == 200 and r.body["split"] == split, r.body
+        assert not [c for c in aws_calls[calls:] if c[1] == "Scan"]
+        quiet, today, _ = r.body["groups"]
+        assert (quiet["key"], quiet["split"], today["key"]) == ("2026-11-30", [], DAY)
+        by_value = analytics(api, org, split)["groups"]  # the one day that counted anything
+        assert today["split"] == by_value
+        assert r.body["total"]["split"] == by_value
+        plain = analytics(api, org)["groups"][0]  # and the day's own figures are those of the unsplit report
+        assert {k: v for k, v in today.items() if k != "split"} == {k: v for k, v in plain.items() if k != "split"}
+    channels = {g["key"]: g for g in analytics(api, org, "channel")["groups"]}
+    week = api.get(f"/analytics?from={DAY}&to={DAY}&group_by=week&split=channel", org.dispatcher).body
+    (group,) = week["groups"]
+    assert group["key"] == "2026-W49" and [p["key"] for p in group["split"]] == ["phone", "web"]
+    assert group["split"] == [channels["phone"], channels["web"]]
+    names = api.get(f"/analytics?from={DAY}&to={DAY}&split=technician", org.dispatcher).body["groups"][0]["split"]
+    assert [(p["key"], p["name"]) for p in names] == sorted([(ana, "Ana Alvarez"), (ben, "Ben Brooks"),
+                                                             ("unassigned", None)])
+
+
+def test_a_split_needs_a_day_or_week_report(api, org):
+    for query in ("group_by=channel&split=technician", "split=month", "group_by=technician&split=technician"):
+        r = api.get(f"/analytics?from={DAY}&to={DAY}&{query}", org.dispatcher)
+        assert (r.status, r.error) == (400, "validation_error") and "split" in r.body["error"]["message"], r.body
+
+
 def test_an_escalation_is_counted_with_its_outcome_and_a_rejection_with_its_category(api, org, stream, clock):
     from chalicelib.bootstrap import store_repositories
     number = store_repositories().organizations.get(org.id).sms_number

@@ -201,7 +201,8 @@ def test_null_is_refused_where_a_value_is_required(api, org, booked):
                         ({"quiet_hours": None}, "quiet_hours"), ({"scenarios": None}, "scenarios"),
                         ({"escalate_before_hours": None}, "escalate_before_hours"),
                         ({"hand_back_before_hours": None}, "hand_back_before_hours"),
-                        ({"technician_sms_alerts": None}, "technician_sms_alerts")]:
+                        ({"technician_sms_alerts": None}, "technician_sms_alerts"),
+                        ({"travel_minutes": None}, "travel_minutes")]:
         error(api.put("/settings/scenarios", org.dispatcher, body), 400, f"{field}: cannot be null")
     assert api.get("/settings/scenarios", org.dispatcher).body == before
     appointment_before = job_items(org, job["id"])

@@ -8,10 +8,13 @@ After every step:
 - no trigger went twice;
 - every trigger is sent, held (with a time), suppressed (with a reason), or waiting where it will be picked up
   (in the SMS queue; failed with its stream record still to be redelivered): none is lost."""
+import itertools
+import secrets
 import uuid
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from chalicelib import bootstrap
+from chalicelib.domain import ids
 from chalicelib.domain.channels import ChannelSettings
 from chalicelib.domain.consent import ConsentEvent
 from chalicelib.domain.customers import Customer
@@ -110,6 +114,11 @@ class SendPath(RuleBasedStateMachine):
     def open_shop(self):
         self.clock = FakeClock(DEFAULT_NOW)
         bootstrap.use(clock=self.clock)
+        # Ids in creation order, the same on every run: jobs booked in one (fake) second are ordered by id,
+        # so random ids would change which job is the customer's current one between Hypothesis's runs.
+        counter = itertools.count(1)
+        ids.secrets = SimpleNamespace(token_hex=lambda n: f"{next(counter):0{2 * n}x}", randbelow=secrets.randbelow,
+                                      choice=secrets.choice)
         self.repos = fake_repositories()
         self.provider = Provider(self.clock, self._opted_out)
         org, dispatcher = create_organization(self.repos, name="acme Services", slug="acme", time_zone=TZ,
@@ -130,6 +139,7 @@ class SendPath(RuleBasedStateMachine):
         self.inbound_again: list = []  # inbound texts whose handler failed: SNS delivers them again
 
     def teardown(self):
+        ids.secrets = secrets
         bootstrap.reset()
 
     @property
@@ -280,6 +290,10 @@ class SendPath(RuleBasedStateMachine):
     @invariant()
     def no_trigger_is_lost(self):
         queued = self.provider.texts.keys()
+        # An inbound text is answered on the customer's current job: redelivered after a new booking, its
+        # answer goes on that one, and the failed first try on the older job is answered all the same.
+        answered = {key for (_, _, key), m in self.world.messages.items() if key.startswith("reply:")
+                    and m.status in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNKNOWN)}
         for (_, job_id, key), m in self.world.messages.items():
             if m.direction.value != "outbound":
                 continue
@@ -291,7 +305,8 @@ class SendPath(RuleBasedStateMachine):
                 case MessageStatus.QUEUED:
                     assert (job_id, key) in queued or self.world.changes, f"{key} queued, in no queue"
                 case MessageStatus.FAILED:
-                    assert self.world.changes or self.inbound_again, f"{key} failed and nothing will retry it"
+                    assert self.world.changes or self.inbound_again or key in answered, \
+                        f"{key} failed and nothing will retry it"
                 case _:
                     assert m.status in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNKNOWN), key
 

@@ -48,3 +48,19 @@ def test_an_eta_is_said_only_while_it_is_ahead():
     assert variables(context(), job, visit, trigger, "", NOON)["on_the_way"] is True
 
 
+
+
+def test_the_narrowed_window_fills_only_its_own_scenario():
+    from chalicelib.domain.people import User
+    job, visit = booked()
+    told = TimeFrame(WINDOW.start + timedelta(minutes=30), WINDOW.start + timedelta(minutes=90))
+    job.narrow(visit.id, told, NOON)
+    ctx = context()
+    ctx.technician = User("usr_ana", "org_1", "Ana Alvarez", "ana@x.example", frozenset({"technician"}))
+    found = variables(ctx, job, visit, Trigger("window_narrowed", "k", visit.id, told), "", NOON)
+    assert (found["technician_first_name"], found["expected_start"], found["expected_end"], found["window"]) == (
+        "Ana", "10:30am", "11:30am", "Thu 3 Dec, 10:30-11:30am")
+    other = variables(ctx, job, visit, Trigger("reminder", "k", visit.id, WINDOW), "", NOON)
+    assert (other["expected_start"], other["expected_end"]) == (None, None)
+    assert variables(context(), job, visit, Trigger("window_narrowed", "k", visit.id, told), "", NOON)[
+        "technician_first_name"] is None

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.domain.errors import InvalidTransition
 from chalicelib.domain.events import EtaChanged, JobStatusChanged, TechnicianArrived, TechnicianEnRoute
 from chalicelib.domain.jobs import Job
 from chalicelib.domain.status import AppointmentAction as AA
@@ -115,3 +116,35 @@ def test_job_texts_follow_the_jobs_status_and_a_booking_acknowledgement_is_alway
     job.cancel("r", NOW)
     assert still_true(Trigger("canceled", "k", None, None), job)
     assert not still_true(Trigger("auto_reply", "k", None, None), job)  # a scenario with no rule here: never late
+
+
+def test_a_narrowed_window_is_keyed_by_itself_and_true_while_it_is_the_one_told_and_not_over():
+    from copy import deepcopy
+
+    from chalicelib.domain.events import ArrivalNarrowed, appointment_events
+    from chalicelib.domain.scenarios import ScenarioName
+    from chalicelib.domain.triggers import EXPECTED_PASSED, too_late
+    job = booked()
+    a = job.appointments[0]
+    before = deepcopy(a)
+    told = TimeFrame(WINDOW.start + timedelta(minutes=30), WINDOW.start + timedelta(minutes=90))
+    job.narrow(a.id, told, NOW)
+    (event,) = [e for e in appointment_events("org_1", before, a) if isinstance(e, ArrivalNarrowed)]
+    (trigger,) = triggers(event, job)
+    key = f"window_narrowed:{a.id}:{told.start:%Y%m%dT%H%M}-{told.end:%Y%m%dT%H%M}"
+    assert trigger == Trigger("window_narrowed", key, a.id, told) and may_text(event)
+    assert still_true(trigger, job) and too_late(trigger, job, told.end - timedelta(minutes=1)) is None
+    assert too_late(trigger, job, told.end) == EXPECTED_PASSED
+    assert too_late(Trigger(ScenarioName.WINDOW_NARROWED, "k", "apt_gone", told), job, told.end) == EXPECTED_PASSED
+    job.narrow(a.id, TimeFrame(told.start + timedelta(hours=1), told.end + timedelta(hours=1)), NOW)
+    assert not still_true(trigger, job)  # a later window superseded it
+    job.narrow(a.id, told, NOW + timedelta(minutes=30))
+    assert a.updated_at == job.updated_at == NOW + timedelta(minutes=30)  # a change the stream will see
+    job.change_appointment_status(a.id, AA.EN_ROUTE, NOW + timedelta(minutes=40))
+    assert still_true(trigger, job)
+    job.change_appointment_status(a.id, AA.START, NOW)
+    assert not still_true(trigger, job)  # there: nothing left to expect
+    with pytest.raises(InvalidTransition) as refused:
+        job.narrow(a.id, told, NOW + timedelta(hours=1))
+    assert str(refused.value) == "cannot narrow the arrival window of a appointment that is started"
+    assert refused.value.status is S.STARTED

@@ -1,5 +1,5 @@
 // The console's frame: sign-in gate, navigation with the work waiting in each list, and the screens by URL
-// hash (#/board/<day>, #/job/<id>, #/queue/<name>, #/inbox, #/offers, #/new).
+// hash (#/board/<day>, #/job/<id>, #/queue/<name>, #/inbox, #/offers, #/new, #/analytics/<range>).
 import { render } from './htm-preact-3.1.1.js';
 import { api, claims, signedIn, whenSignedOut } from './api.js';
 import { SignIn, finishHostedSignIn, signOutEverywhere } from './auth.js';
@@ -7,7 +7,7 @@ import { Board } from './board.js';
 import { JobScreen } from './job.js';
 import { NewJob } from './new.js';
 import { Inbox, Offers, Queue } from './work.js';
-import { QUEUES, html, useEffect, useState, announce } from './ui.js';
+import { Loading, Problem, QUEUES, html, useEffect, useState, announce } from './ui.js';
 import { team } from './team.js';
 
 function route() {
@@ -16,7 +16,23 @@ function route() {
 }
 
 const NAV = [['board', 'Day board'], ...Object.entries(QUEUES).map(([k, v]) => [`queue/${k}`, `${v} queue`]),
-  ['inbox', 'Inbox'], ['offers', 'New offers'], ['new', 'New job']];
+  ['inbox', 'Inbox'], ['offers', 'New offers'], ['new', 'New job'], ['analytics', 'Analytics']];
+
+/** The analytics screen, imported when first opened: its charts stay out of the first load. */
+function LazyAnalytics({ arg }) {
+  const [screen, setScreen] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    import('./analytics.js').then((m) => setScreen(() => m.Analytics),
+      () => setError(new Error('The analytics could not be loaded. Check the connection and reload the page.')));
+  }, []);
+  useEffect(() => { // the screen's own heading replaces the placeholder's: the focus follows it
+    const heading = document.querySelector('main h1');
+    if (screen && heading) heading.focus();
+  }, [screen]);
+  if (error) return html`<h1 tabindex="-1">Analytics</h1><${Problem} error=${error} />`;
+  return screen ? html`<${screen} arg=${arg} />` : html`<h1 tabindex="-1">Analytics</h1><${Loading} what="the analytics" />`;
+}
 
 async function counts() {
   const found = {};
@@ -79,6 +95,7 @@ function Console() {
   else if (screen === 'inbox') body = html`<${Inbox} changed=${changed} />`;
   else if (screen === 'offers') body = html`<${Offers} changed=${changed} />`;
   else if (screen === 'new') body = html`<${NewJob} changed=${changed} />`;
+  else if (screen === 'analytics') body = html`<${LazyAnalytics} arg=${arg} />`;
   else body = html`<${Board} day=${screen === 'board' ? arg : null} changed=${changed} />`;
   const current = screen === 'queue' ? `queue/${arg}` : screen;
   return html`<a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main').focus(); }}>Skip to content</a>

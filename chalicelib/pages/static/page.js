@@ -32,6 +32,7 @@
       set("status_text", s.status_text);
       set("technician_first_name", s.technician_first_name || "Being assigned");
       set("eta_text", s.eta_text); show(".eta", !!s.eta_text);
+      set("expected_text", s.expected_text); show(".expected", !!s.expected_text);
       set("visit_code", s.visit_code); show(".code", !!s.visit_code);
       var p = s.position;
       document.getElementById("where").classList.toggle("hidden", !p);
