@@ -43,7 +43,7 @@ def update_user(call: Call, user_id: str):
 
 
 @endpoint(bp, "POST", "/users/{user_id}/photo", "The user's photo for the customer's page: a presigned upload URL",
-          body=s.UserPhotoIn, response=s.UserPhotoOut, status=201)
+          body="people_schemas.UserPhotoIn", response="people_schemas.UserPhotoOut", status=201)
 def user_photo(call: Call, user_id: str):
     from ..services import people
     url = people.photo_upload(bootstrap.repos(), call.caller, user_id, call.body.content_type)
