@@ -43,6 +43,7 @@ class PageView:
     status: str
     status_text: str
     technician_first_name: str | None
+    technician_photo_url: str | None  # presigned, minutes long
     visit_code: str | None  # from the visit's day on (domain/customer_page.visit_code)
     eta: datetime | None
     eta_text: str | None
@@ -63,6 +64,8 @@ class PageView:
             "company": self.company, "window_start": _z(self.window_start), "window_end": _z(self.window_end),
             "window_text": self.window_text, "status": self.status, "status_text": self.status_text,
             "visit_code": self.visit_code,
+            "technician": {"first_name": self.technician_first_name, "photo_url": self.technician_photo_url}
+            if self.technician_first_name else None,
             "technician_first_name": self.technician_first_name, "eta": _z(self.eta), "eta_text": self.eta_text,
             "expected": self.expected, "expected_text": self.expected_text,
             "position": self.position, "distance_text": self.distance_text, "maps_url": self.maps_url,
@@ -102,6 +105,7 @@ def view(v: "service.Visit", token: str) -> PageView:
         status="canceled" if v.job.status is JobStatus.CANCELED else a.status.value,
         status_text=rules.status_words(v.job, a), technician_first_name=technician,
         visit_code=service.visit_code(v, now),
+        technician_photo_url=v.technician_photo_url if technician else None,
         eta=a.eta if on_the_way else None,
         eta_text=timefmt.clock_time(a.eta, tz) if a.eta and on_the_way else None,
         expected=expected and {"start": _z(expected.start), "end": _z(expected.end)},

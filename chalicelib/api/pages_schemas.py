@@ -47,6 +47,11 @@ class PageFeedbackOut(Model):
     created_at: datetime
 
 
+class PageTechnicianOut(Model):
+    first_name: str
+    photo_url: str | None = Field(description="the technician's photo, by a URL valid 15 minutes; null without one")
+
+
 class PageExpectedOut(Model):
     start: datetime
     end: datetime
@@ -61,6 +66,8 @@ class CustomerStatusOut(Model):
     status: str
     status_text: str
     technician_first_name: str | None
+    technician: PageTechnicianOut | None = Field(default=None, description="who is coming: first name and photo "
+                                                 "(never the last name or phone); null until assigned")
     visit_code: str | None = Field(default=None, description="four digits the technician gives at the door (the "
                                    "same the technician's app shows); null before the visit's day, in the "
                                    "customer's zone")

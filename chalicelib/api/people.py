@@ -42,6 +42,14 @@ def update_user(call: Call, user_id: str):
     return views.user(people.update_user(bootstrap.repos(), call.caller, user_id, changes))
 
 
+@endpoint(bp, "POST", "/users/{user_id}/photo", "The user's photo for the customer's page: a presigned upload URL",
+          body="people_schemas.UserPhotoIn", response="people_schemas.UserPhotoOut", status=201)
+def user_photo(call: Call, user_id: str):
+    from ..services import people
+    url = people.photo_upload(bootstrap.repos(), call.caller, user_id, call.body.content_type)
+    return {"user_id": user_id, "content_type": call.body.content_type, "upload_url": url}
+
+
 @endpoint(bp, "PUT", "/technicians/me/location", "The technician's current position", roles=(Role.TECHNICIAN,),
           body="people_schemas.PositionIn", response="people_schemas.PositionOut")
 def report_position(call: Call):

@@ -38,6 +38,17 @@ class UserPatch(In):
     active: bool = None
 
 
+class UserPhotoIn(In):
+    content_type: Annotated[str, Field(max_length=50, description="image/jpeg, image/png or image/webp")]
+
+
+class UserPhotoOut(Out):
+    """PUT the bytes to `upload_url` with this Content-Type within 15 minutes."""
+    user_id: str
+    content_type: str
+    upload_url: str
+
+
 class LocationIn(In):
     name: Text
     time_zone: TimeZone

@@ -53,6 +53,7 @@ class User:
     active: bool = True
     created_at: datetime | None = None
     last_position: GeoPosition | None = field(default=None)
+    photo_key: str | None = None  # the technician card's photo in the photos bucket (services/people.photo_upload)
 
     def has(self, role: Role) -> bool:
         return role in self.roles

@@ -25,11 +25,14 @@ def asset(name: str) -> bytes | None:
 
 def render(template: str, **values) -> tuple[str, str]:
     """The HTML and the Content-Security-Policy that lets exactly it run: our own script and stylesheet,
-    one inline <style> for the brand colour (by nonce), the logo's origin, and nothing else."""
+    one inline <style> for the brand colour (by nonce), the logo's and the technician photo's origins, and nothing
+    else."""
     nonce = secrets.token_urlsafe(12)
     html = _env().get_template(template).render(nonce=nonce, form_nonce=secrets.token_urlsafe(12), **values)
-    logo = values.get("page") and getattr(values["page"], "logo_url", None)
-    images = "'self'" + (f" {_origin(logo)}" if logo else "")
+    page = values.get("page")
+    shown = {_origin(url) for url in (getattr(page, "logo_url", None), getattr(page, "technician_photo_url", None))
+             if url}
+    images = " ".join(["'self'", *sorted(shown)])
     policy = (f"default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src {images}; "
               "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
     return html, policy

@@ -69,6 +69,7 @@ class Visit:
     appointment: Appointment
     messages: list[Message]
     ctx: RecipientContext
+    technician_photo_url: str | None = None  # the card's photo, by a URL valid minutes: the bucket is never public
 
 
 def visit(repos: Repositories, link: Link) -> Visit:
@@ -81,7 +82,8 @@ def visit(repos: Repositories, link: Link) -> Visit:
     if appointment is None:
         raise NotFound("link")  # the visit was removed
     ctx = repos.contexts.load(job.org_id, job.customer_id, appointment.technician_id, job.location_id)
-    return Visit(link, job, appointment, messages, ctx)
+    photo = ctx.technician and ctx.technician.photo_key
+    return Visit(link, job, appointment, messages, ctx, repos.uploads.download_url(photo) if photo else None)
 
 
 def shown_position(v: Visit) -> GeoPosition | None:

@@ -3,13 +3,15 @@ from .. import clock
 from ..domain import ids
 from ..domain.consent import ConsentRecord, Source
 from ..domain.customers import Customer
-from ..domain.errors import Conflict
+from ..domain.errors import Conflict, Forbidden, ValidationError
 from ..domain.lists import Page
 from ..domain.people import GeoPosition, Location, Organization, Role, User
 from ..domain.values import e164, subdivision
 from ..domain.values import time_zone as known_time_zone
 from .access import Caller
 from .repositories import Repositories
+
+CARD_PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}  # what every phone browser shows
 
 
 def create_organization(repos: Repositories, *, name: str, slug: str, time_zone: str, sms_number: str,
@@ -70,6 +72,20 @@ def report_position(repos: Repositories, caller: Caller, lat: float, lon: float,
     user.last_position = GeoPosition(lat=lat, lon=lon, heading=heading, speed=speed, at=clock.now())
     repos.users.save(user)
     return user.last_position
+
+
+def photo_upload(repos: Repositories, caller: Caller, user_id: str, content_type: str) -> str:
+    """The presigned URL a user's photo (the technician card on the customer's page) is PUT to, by the user
+    themself or a dispatcher. Each upload gets a new key, kept on the user: a page opened before shows the
+    old face until its URL expires, never a half-written new one."""
+    if user_id != caller.id and not caller.has(Role.DISPATCHER):
+        raise Forbidden("only the user themself or a dispatcher may set a user's photo")
+    if content_type not in CARD_PHOTO_TYPES:
+        raise ValidationError("content_type", f"must be one of {', '.join(CARD_PHOTO_TYPES)}")
+    user = caller.user if user_id == caller.id else repos.users.get(caller.org_id, user_id)
+    user.photo_key = f"users/{user.org_id}/{user.id}/{ids.new_id('pho')}.{CARD_PHOTO_TYPES[content_type]}"
+    repos.users.save(user)
+    return repos.uploads.upload_url(user.photo_key, content_type)
 
 
 def create_location(repos: Repositories, caller: Caller, *, name: str, time_zone: str,

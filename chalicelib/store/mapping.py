@@ -166,6 +166,7 @@ def user_of(i: UserItem) -> User:
     p = i.last_position
     return User(id=i.user_id, org_id=i.org_id, name=i.name, email=i.email, phone=i.phone,
                 roles=frozenset(Role(r) for r in i.roles), active=i.active, created_at=i.created_at,
+                photo_key=i.photo_key,
                 last_position=GeoPosition(lat=float(p.lat), lon=float(p.lon), at=p.at, heading=p.heading,
                                           speed=p.speed) if p else None)
 

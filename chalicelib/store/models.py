@@ -126,6 +126,7 @@ class UserItem(Entity, discriminator="user"):
     active = BooleanAttribute()
     created_at = UTCDateTimeAttribute()
     last_position = PositionMap(null=True)
+    photo_key = UnicodeAttribute(null=True)
 
 
 class CoordinatesMap(MapAttribute):

@@ -20,7 +20,7 @@ def _user_item(u: User) -> UserItem:
     return UserItem(pk=keys.org(u.org_id), sk=f"USER#{u.id}", gsi1pk=f"USER#{u.id}", gsi1sk="USER",
                     org_id=u.org_id, user_id=u.id, name=u.name,
                     email=u.email, phone=u.phone, roles={r.value for r in u.roles}, active=u.active,
-                    created_at=u.created_at,
+                    created_at=u.created_at, photo_key=u.photo_key,
                     last_position=PositionMap(lat=p.lat, lon=p.lon, at=p.at, heading=p.heading, speed=p.speed)
                     if p else None)
 

@@ -50,3 +50,40 @@ def test_a_provider_never_sees_the_code(api, org, stream, clock):
             api.get(f"/jobs/{offered['id']}", org.dispatcher), r]
     assert all(s.status == 200 for s in seen[:3])
     assert not [s for s in seen if "visit_code" in json.dumps(s.body) or f'"{code}"' in json.dumps(s.body)]
+
+
+# -- the technician card ---------------------------------------------------------------------------
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2b2f0a40000000049454e44ae426082")
+
+
+def test_the_technician_uploads_a_photo_and_the_page_shows_it_by_a_working_url(api, visit):
+    import requests
+    assert status(api, visit["token"])["technician"] == {"first_name": "Ana", "photo_url": None}
+    r = api.post(f"/users/{visit['tech_id']}/photo", visit["tech"], {"content_type": "image/png"})
+    assert r.status == 201, r.body
+    assert (r.body["user_id"], r.body["content_type"]) == (visit["tech_id"], "image/png")
+    put = requests.put(r.body["upload_url"], data=PNG, headers={"Content-Type": "image/png"}, timeout=10)
+    assert put.status_code == 200, put.text
+    shown = status(api, visit["token"])["technician"]
+    assert shown["first_name"] == "Ana" and "Alvarez" not in json.dumps(shown)
+    got = requests.get(shown["photo_url"], timeout=10)
+    assert (got.status_code, got.content, got.headers["Content-Type"]) == (200, PNG, "image/png")
+    assert "X-Amz-Expires=900" in shown["photo_url"]  # a URL of minutes: the bucket stays private
+    page = fetch(api, "GET", f"/c/{visit['token']}")
+    src = shown["photo_url"].split("?")[0]
+    assert f'<img class="face" src="{src}' in page.text and 'alt="Photo of Ana, your technician"' in page.text
+    origin = "/".join(src.split("/")[:3])
+    assert f"img-src 'self' {origin};" in page.headers["content-security-policy"]
+
+
+def test_a_dispatcher_sets_the_photo_a_bad_type_or_another_technician_is_refused(api, org, visit):
+    r = api.post(f"/users/{visit['tech_id']}/photo", org.dispatcher, {"content_type": "image/jpeg"})
+    assert r.status == 201 and ".jpg?" in r.body["upload_url"]
+    r = api.post(f"/users/{visit['tech_id']}/photo", visit["tech"], {"content_type": "image/gif"})
+    assert (r.status, r.error) == (400, "validation_error") and "content_type" in json.dumps(r.body)
+    _, bo = add_user(api, org, "Bo Berg", "technician")
+    assert api.post(f"/users/{visit['tech_id']}/photo", bo, {"content_type": "image/png"}).status == 403
+    assert api.post("/users/usr_0000000000000000/photo", org.dispatcher, {"content_type": "image/png"}).status == 404
+    assert api.post(f"/users/{visit['tech_id']}/photo", visit["tech"], {}).status == 400

@@ -1,11 +1,17 @@
 """The visit day on the fakes: the code the customer asks for at the door (drawn per visit, shown on the
-page from the visit's day in the customer's zone, the same in the technician's day, never in a text)."""
+page from the visit's day in the customer's zone, the same in the technician's day, never in a text), and
+the technician card (first name and photo, uploaded by the technician or a dispatcher)."""
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from chalicelib.domain.errors import Forbidden, NotFound, ValidationError
+from chalicelib.domain.people import Role
 from chalicelib.domain.status import AppointmentAction
-from chalicelib.services import customer_page
+from chalicelib.services import customer_page, people
 from chalicelib.services import jobs as job_service
+from chalicelib.services.access import Caller
 
 from .conftest import SAM
 
@@ -87,3 +93,43 @@ def test_the_code_is_in_no_text(shop, monkeypatch):
         assert shop.settle() == []
     texts = shop.sender.to(SAM)
     assert len(texts) >= 4 and not [t for t in texts if "4821" in t]
+
+
+# -- the technician card ---------------------------------------------------------------------------
+
+def card(shop, link) -> tuple[str | None, str | None]:
+    from chalicelib.api import page_views
+    view = page_views.view(customer_page.visit(shop.repos, link), "t" * 22)
+    return view.as_json()["technician"], view.technician_photo_url
+
+
+def test_a_technician_uploads_their_photo_and_the_customer_sees_it_with_the_first_name_only(shop):
+    job, _ = shop.book(TOMORROW_9AM, shop.tech.id)
+    link = page_of(shop, job)
+    assert card(shop, link)[0] == {"first_name": "Ana", "photo_url": None}
+    url = people.photo_upload(shop.repos, shop.tech, shop.tech.id, "image/webp")
+    key = shop.repos.users.get(shop.org.id, shop.tech.id).photo_key
+    assert re.fullmatch(rf"users/{shop.org.id}/{shop.tech.id}/pho_[0-9a-f]{{16}}\.webp", key)
+    assert url == f"https://uploads.invalid/{key}?method=PUT&content-type=image/webp"
+    shown, _ = card(shop, link)
+    assert shown == {"first_name": "Ana", "photo_url": f"https://uploads.invalid/{key}?method=GET"}
+    assert "Alvarez" not in str(shown) and "0142" not in str(shown)
+
+
+def test_a_dispatcher_may_set_a_technicians_photo_another_technician_may_not(shop):
+    people.photo_upload(shop.repos, shop.dispatcher, shop.tech.id, "image/jpeg")
+    assert shop.repos.users.get(shop.org.id, shop.tech.id).photo_key.endswith(".jpg")
+    bo = Caller(people.create_user(shop.repos, shop.dispatcher, name="Bo Berg", email="bo@acme.example",
+                                   roles=frozenset({Role.TECHNICIAN})))
+    with pytest.raises(Forbidden):
+        people.photo_upload(shop.repos, bo, shop.tech.id, "image/png")
+    with pytest.raises(NotFound):
+        people.photo_upload(shop.repos, shop.dispatcher, "usr_nobody", "image/png")
+
+
+@pytest.mark.parametrize("content_type", ["image/gif", "image/heic", "text/html", ""])
+def test_a_photo_of_another_type_is_refused_naming_the_field_and_nothing_is_stored(shop, content_type):
+    with pytest.raises(ValidationError) as refused:
+        people.photo_upload(shop.repos, shop.tech, shop.tech.id, content_type)
+    assert refused.value.field == "content_type" and "image/jpeg" in str(refused.value)
+    assert shop.repos.users.get(shop.org.id, shop.tech.id).photo_key is None
