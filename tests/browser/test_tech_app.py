@@ -150,6 +150,8 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     for action in ("On my way", "Started", "Complete"):
         expect(page.get_by_role("button", name=action)).to_be_visible()
     expect(page.get_by_role("button", name="Paused")).to_have_count(0)  # a scheduled visit cannot pause
+    code = call(base, "GET", "/technicians/me/appointments", token=ana["token"])[1]["items"][0]["visit_code"]
+    expect(page.locator(".code")).to_have_text(code)  # the code the customer's page shows, to check at the door
     shoot(page, tmp_path, "3-visit")
 
     # On my way in 20 minutes: the customer is told, with the ETA by the API's clock; the position follows.
