@@ -90,9 +90,9 @@ def senders() -> Senders:
     return _built["senders"]
 
 
-def idempotency(channel: str):
-    """The Powertools persistence layer and config that make an inbound message count once per id
-    (its records live in the table, under IDEMPOTENCY#{channel})."""
+def idempotency(channel: str, key_path: str = "inbound_id", validate: str | None = None):
+    """The Powertools persistence layer and config that make an inbound message count once per id, or an
+    API request once per Idempotency-Key (its records live in the table, under IDEMPOTENCY#{channel})."""
     key = f"idempotency:{channel}"
     if key not in _built:
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
@@ -101,7 +101,8 @@ def idempotency(channel: str):
         persistence = DynamoDBPersistenceLayer(table_name=environment().table_name, key_attr="pk",
                                                sort_key_attr="sk", static_pk_value=f"IDEMPOTENCY#{channel}",
                                                expiry_attr="expires_at")
-        config = IdempotencyConfig(event_key_jmespath="inbound_id", expires_after_seconds=7 * 24 * 3600)
+        config = IdempotencyConfig(event_key_jmespath=key_path, payload_validation_jmespath=validate,
+                                   expires_after_seconds=7 * 24 * 3600)
         _built[key] = (persistence, config)
     return _built[key]
 

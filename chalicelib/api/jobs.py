@@ -122,7 +122,7 @@ def delete_appointment(call: Call, appointment_id: str):
 
 @endpoint(bp, "POST", "/appointments/{appointment_id}/status", "On my way, start, pause, complete, delay",
           roles=(Role.DISPATCHER, Role.TECHNICIAN), body="jobs_schemas.StatusIn",
-          response="jobs_schemas.AppointmentOut")
+          response="jobs_schemas.AppointmentOut", idempotent=True)
 def change_status(call: Call, appointment_id: str):
     from ..services import jobs
     b = call.body

@@ -18,7 +18,7 @@ def list_notes(call: Call, job_id: str):
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/notes", "Add a note", body="notes_schemas.NoteIn",
-          response="notes_schemas.NoteOut", status=201)
+          response="notes_schemas.NoteOut", status=201, idempotent=True)
 def add_note(call: Call, job_id: str):
     from ..services import notes
     return views.note(notes.add_note(bootstrap.repos(), call.caller, job_id, call.body.text, Visibility(call.body.visibility)))
@@ -53,7 +53,7 @@ def list_messages(call: Call, job_id: str):
 
 @endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer (sent by the stream handler)",
           body="notes_schemas.MessageIn",
-          response="notes_schemas.MessageOut", status=201)
+          response="notes_schemas.MessageOut", status=201, idempotent=True)
 def write_message(call: Call, job_id: str):
     from ..services import conversation
     return views.message(conversation.write_to_customer(bootstrap.repos(), call.caller, job_id, call.body.body))

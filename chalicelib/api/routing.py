@@ -109,7 +109,7 @@ def _claims(request) -> tuple[str | None, str | None]:
 
 def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, roles: tuple[Role, ...] = (),
              body: ModelName | None = None, query: ModelName | None = None, response: ModelName | None = None,
-             status: int = 200, public: bool = False) -> Callable:
+             status: int = 200, public: bool = False, idempotent: bool = False) -> Callable:
     def register(view: Callable) -> Callable:
         OPERATIONS.append(Operation(method, path, summary, roles, body, query, response, status, public,
                                     view.__name__))
@@ -134,7 +134,12 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, roles: tupl
                 if_match=_if_match(request.headers),
                 request=request,
             )
-            result = view(call, **params)
+            if idempotent:  # the first answer to this Idempotency-Key, if any (api/once.py)
+                from .once import first_answer
+                result = first_answer(request, caller, f"{method} {path} {sorted(params.items())}",
+                                      lambda: view(call, **params))
+            else:
+                result = view(call, **params)
             if isinstance(result, Response):
                 return result
             return Response(body=result if result is not None else "", status_code=status,
