@@ -16,7 +16,7 @@ from .conftest import PHONE, serious_violations
 
 KIM = "+13035550170"
 HERE = {"latitude": 39.7392, "longitude": -104.9903}
-OWN_JS_BYTES = 24 * 1024  # app.js, day.js, visit.js: the app's own scripts (the shared ones are the console's)
+OWN_JS_BYTES = 24 * 1024  # app.js, day.js, visit.js, waiting.js: the app's own scripts (the shared ones are the console's)
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +209,48 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     shoot(page, tmp_path, "7-paused")
     shown = call(base, "GET", f"/jobs/{later['id']}", token=dispatcher)[1]
     assert shown["status"] == "paused" and shown["appointments"][0]["status_reason"] == "Customer away: back at 4"
+
+
+def test_without_a_signal_the_actions_wait_on_the_phone_and_reach_the_api_once_and_in_order(stack, context, phone,
+                                                                                             tmp_path):
+    base, page = stack, phone
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
+    ben = next(u for u in demo["users"] if u["name"] == "Ben Okafor")
+    _, rae = call(base, "POST", "/customers", {"name": "Rae Wong", "phone": "+13035550171",
+                                              "time_zone": "America/Denver", "address": "88 Pearl St, Boulder"},
+                  dispatcher)
+    job = book(base, dispatcher, rae["id"], "Leaking tap", "2026-12-01T20:00:00Z", "2026-12-01T22:00:00Z", ben["id"])
+    visit = job["appointments"][0]["id"]
+    page.goto(base + "/tech")
+    page.get_by_role("button", name="Sign in as Ben Okafor").click()
+    page.get_by_role("link", name=re.compile("Rae")).click()
+    page.get_by_role("button", name="On my way").click()
+    announced(page, "On your way")
+    applied: list[str] = []
+    page.on("requestfinished", lambda r: applied.append(f"{r.method} {r.url.removeprefix(base)}")
+            if r.method == "POST" else None)
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Started").click()
+    announced(page, "No signal: kept on the phone")
+    page.get_by_label("A note (internal").fill("Washer replaced under the sink.")
+    page.get_by_role("button", name="Save the note").click()
+    waiting = page.get_by_role("region", name=re.compile("Waiting for a signal"))
+    expect(waiting).to_contain_text("Waiting for a signal (2)")
+    expect(waiting.locator("li")).to_have_text(["Started: Rae", "Note: Rae"])
+    shoot(page, tmp_path, "8-offline-waiting")
+    assert applied == []
+    shown = call(base, "GET", f"/jobs/{job['id']}", token=dispatcher)[1]["appointments"][0]
+    assert shown["status"] == "en_route"  # nothing reached the API yet
+
+    context.set_offline(False)
+    expect(waiting).to_have_count(0, timeout=15_000)
+    expect(page.locator(".facts .status")).to_have_text("Started")
+    assert applied == [f"POST /appointments/{visit}/status", f"POST /jobs/{job['id']}/notes"]  # once, in order
+    notes = call(base, "GET", f"/jobs/{job['id']}/notes", token=dispatcher)[1]["items"]
+    assert [n["text"] for n in notes] == ["Washer replaced under the sink."]
+    shoot(page, tmp_path, "9-back-online")
+    page.get_by_role("button", name="Complete").click()
+    announced(page, "Complete.")
+    assert call(base, "GET", f"/jobs/{job['id']}", token=dispatcher)[1]["status"] == "complete"

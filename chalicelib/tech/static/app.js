@@ -7,6 +7,7 @@ import { SignIn, finishHostedSignIn, signOutEverywhere } from './auth.js';
 import { html, useEffect, useState, announce, setZone } from './ui.js';
 import { Day } from './day.js';
 import { Visit } from './visit.js';
+import { flush, onChange, waiting } from './waiting.js';
 
 const EVERY_MS = 30000;
 
@@ -53,6 +54,20 @@ function useSharing(on) {
     app is open (at most every 30 s).${state && state !== 'sent' ? html` <strong>${state}</strong>` : ''}</p>`;
 }
 
+/** What waits for a signal, on every screen; the day is read again once it has all gone. */
+function Waiting({ sent }) {
+  const [items, setItems] = useState(waiting());
+  useEffect(() => onChange((now) => {
+    setItems(now);
+    if (now.length === 0) sent();
+  }), [sent]);
+  useEffect(() => { flush().catch((e) => announce(`Not applied: ${e.message}`)); }, []);
+  if (items.length === 0) return null;
+  return html`<section class="waiting" aria-labelledby="h-waiting"><h2 id="h-waiting">Waiting for a signal
+    (${items.length})</h2><p>Sent in this order as soon as the phone is back online.</p>
+    <ol>${items.map((i) => html`<li key=${i.key}>${i.label}</li>`)}</ol></section>`;
+}
+
 function Tech() {
   const [where, setWhere] = useState(route());
   const { day, error, load } = useDay(where.date);
@@ -70,6 +85,7 @@ function Tech() {
   return html`<header class="bar"><a href="#/" class="brand">OnMyWay</a>
       <button type="button" class="small" onClick=${signOutEverywhere}>Sign out</button></header>
     ${sharing}
+    <${Waiting} sent=${load} />
     <main id="main" tabindex="-1">${where.screen === 'visit'
       ? html`<${Visit} visit=${visit} day=${day} error=${error} reload=${load} />`
       : html`<${Day} day=${day} error=${error} reload=${load} />`}</main>`;

@@ -1,9 +1,12 @@
 // One visit: who and where (an "Open in maps" link), the window, the visit code and access notes when the API
 // gives them, the actions the status machine allows now, a note, and the conversation with the customer.
-import { api, all } from './api.js';
+import { all } from './api.js';
 import { html, useState, useEffect, STATUS, Loading, Problem, Field, FormError, useSave, time, dayTime,
   announce } from './ui.js';
 import { firstName } from './day.js';
+import { send } from './waiting.js';
+
+const KEPT = 'No signal: kept on the phone, it is sent when the signal returns.';
 
 const ACCESS = { gate_code: 'Gate code', pets: 'Pets', parking: 'Parking', other: 'Note' };
 const maps = (address) => `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}`;
@@ -17,15 +20,19 @@ function Actions({ visit, day, reload }) {
   const [reason, setReason] = useState('');
   const { busy, error, run } = useSave();
   const can = (a) => visit.actions.includes(a);
+  const label = { en_route: 'On my way', start: 'Started', pause: 'Paused', complete: 'Complete', delay: 'New ETA' };
   const act = (action, extra, done) => run(async () => {
+    let sent;
     try {
-      await api('POST', `/appointments/${visit.id}/status`, { action, ...extra });
+      sent = await send('POST', `/appointments/${visit.id}/status`, { action, ...extra },
+        `${label[action]}: ${firstName(visit.customer.name)}`);
     } catch (e) {
       if (e.status === 409) reload(); // someone else moved the visit: show it as it is now, with the reason
       throw e;
     }
-    await reload();
-  }, done);
+    if (sent.queued) announce(KEPT);
+    else { await reload(); announce(done); }
+  });
   const eta = () => {
     const n = Number(minutes);
     return Number.isInteger(n) && n > 0 && n <= 600 ? { eta: inMinutes(day, n) } : null;
@@ -63,8 +70,13 @@ function Note({ visit }) {
   useEffect(() => { load(); }, [visit.job_id]);
   const submit = (e) => {
     e.preventDefault();
-    run(() => api('POST', `/jobs/${visit.job_id}/notes`, { text }), 'The note is saved.')
-      .then((saved) => { if (saved) { setText(''); load(); } });
+    run(() => send('POST', `/jobs/${visit.job_id}/notes`, { text }, `Note: ${firstName(visit.customer.name)}`))
+      .then((sent) => {
+        if (!sent) return;
+        setText('');
+        announce(sent.queued ? KEPT : 'The note is saved.');
+        if (!sent.queued) load();
+      });
   };
   return html`<section aria-labelledby="h-notes"><h2 id="h-notes">Notes</h2>
     ${notes && notes.length > 0 && html`<ul class="notes">${notes.map((n) => html`<li key=${n.id}>
@@ -85,8 +97,13 @@ function Conversation({ visit }) {
   useEffect(() => { load(); }, [visit.job_id]);
   const submit = (e) => {
     e.preventDefault();
-    run(() => api('POST', `/jobs/${visit.job_id}/messages`, { body }), 'The message is on its way.')
-      .then((sent) => { if (sent) { setBody(''); load(); } });
+    run(() => send('POST', `/jobs/${visit.job_id}/messages`, { body },
+      `Message: ${firstName(visit.customer.name)}`)).then((sent) => {
+      if (!sent) return;
+      setBody('');
+      announce(sent.queued ? KEPT : 'The message is on its way.');
+      if (!sent.queued) load();
+    });
   };
   return html`<section aria-labelledby="h-talk"><h2 id="h-talk">Conversation</h2>
     <${Problem} error=${problem} retry=${load} />
