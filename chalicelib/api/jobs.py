@@ -3,7 +3,7 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
-from .. import bootstrap
+from .. import bootstrap, clock
 from ..domain.people import Role
 from ..domain.status import AppointmentAction
 from ..domain.values import TimeFrame
@@ -140,8 +140,12 @@ def offer_time_frames(call: Call, appointment_id: str):
 
 
 @endpoint(bp, "GET", "/technicians/me/appointments", "The technician's day in route order",
-          roles=(Role.TECHNICIAN,), query="jobs_schemas.DayQuery", response="jobs_schemas.DayEntryOut")
+          roles=(Role.TECHNICIAN,), query="jobs_schemas.MyDayQuery", response="jobs_schemas.MyDayOut")
 def technician_day(call: Call):
+    from ..services import day as visits
     from ..services import jobs
-    day = jobs.technician_day(bootstrap.repos(), call.caller, call.query.date)
-    return {"items": [views.day_entry(a, j, c) for a, j, c in day], "next_token": None}
+    date, zone, day = jobs.my_day(bootstrap.repos(), call.caller, call.query.date)
+    now = clock.now()
+    return {"date": date, "time_zone": zone, "now": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "items": [{**views.day_entry(a, j, c), "actions": visits.actions_of(j, a, now)} for a, j, c in day],
+            "next_token": None}

@@ -1,7 +1,7 @@
 """Request and response models of the jobs, appointments and customers routes (api/jobs.py); also the
 OpenAPI document's schemas."""
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import EmailStr, Field, model_validator
 
@@ -175,3 +175,16 @@ class DayEntryOut(AppointmentOut):
                                    "(their page shows them from the visit's day on)")
     job: JobOut
     customer: DayCustomerOut
+    actions: list[str] = Field(description="the status actions the machine allows now (POST /appointments/{id}/status)")
+
+
+class MyDayQuery(DayQuery):
+    listed: ClassVar[bool] = False  # the answer is {date, time_zone, items, next_token}, described by MyDayOut
+
+
+class MyDayOut(Out):
+    date: str = Field(description="the day shown, in the organization's time zone")
+    time_zone: str
+    now: datetime = Field(description="the API's clock: the app reckons an ETA by it, whatever the phone's says")
+    items: list[DayEntryOut] = Field(description="the technician's visits that day, in route order")
+    next_token: None = None

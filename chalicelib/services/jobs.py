@@ -203,6 +203,11 @@ def offer_time_frames(repos: Repositories, caller: Caller, appointment_id: str, 
 
 def technician_day(repos: Repositories, caller: Caller, day: str | None) -> list[tuple[Appointment, Job, Customer]]:
     """The caller's appointments that day (organization's time zone), in window (route) order."""
+    return my_day(repos, caller, day)[2]
+
+
+def my_day(repos: Repositories, caller: Caller, day: str | None) -> tuple[str, str, list[tuple[Appointment, Job, Customer]]]:
+    """(the day, the organization's zone, the technician_day): the app names the day and shows its times."""
     caller.require(Role.TECHNICIAN)
     org = repos.organizations.get(caller.org_id)
     day = day or clock.now().astimezone(ZoneInfo(org.time_zone)).date().isoformat()
@@ -214,7 +219,8 @@ def technician_day(repos: Repositories, caller: Caller, day: str | None) -> list
         if not (token := page.next_token):
             break
     if not appointments:
-        return []
+        return day, org.time_zone, []
     jobs = repos.jobs.get_many(caller.org_id, {a.job_id for a in appointments})
     customers = repos.customers.get_many(caller.org_id, {j.customer_id for j in jobs.values()})
-    return [(a, jobs[a.job_id], customers[jobs[a.job_id].customer_id]) for a in appointments if a.job_id in jobs]
+    return day, org.time_zone, [(a, jobs[a.job_id], customers[jobs[a.job_id].customer_id]) for a in appointments
+                                if a.job_id in jobs]

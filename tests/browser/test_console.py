@@ -108,7 +108,7 @@ def test_the_shell_and_assets_have_a_strict_policy_the_right_caching_and_the_ven
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "frame-ancestors 'none'" in policy
     html = body.decode()
     assert "<script>" not in html and "style=" not in html and "onclick" not in html.lower()  # nothing inline
-    assert '<meta name="onmyway-config" content="{&quot;mode&quot;: &quot;local&quot;}">' in html
+    assert '<meta name="onmyway-config" content="{&quot;mode&quot;: &quot;local&quot;, &quot;app&quot;: &quot;console&quot;}">' in html
     scripts = re.findall(r'src="(console/[0-9a-f]{16}/[\w.-]+\.js)"', html)
     assert scripts == [f"console/{console.version()}/app.js"]
     for name in sorted(console.assets()):

@@ -1,6 +1,9 @@
 """A customer follows the links in their texts on a phone (390x844, Chromium), against `make run`'s stack:
 follows the technician, writes to the company, confirms, is refused a cancel inside the cutoff, rates the job."""
 import re
+import struct
+import urllib.request
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +17,18 @@ from .conftest import PHONE, serious_violations
 
 PAT = "+13035550161"
 HOME = {"lat": 39.7392, "lon": -104.9903}
+
+
+def _png(size: int, rgb: tuple[int, int, int]) -> bytes:
+    """A plain square PNG: a photo stand-in the page must load from the bucket."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\0" + bytes(rgb) * size for _ in range(size))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+FACE = _png(8, (217, 119, 6))
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +80,22 @@ def test_a_customer_follows_writes_confirms_is_refused_a_late_cancel_and_rates(s
                                                "appointment": window}, dispatcher)
     assert status == 201
     appointment = job["appointments"][0]["id"]
+    # Ana's photo for the technician card, uploaded through the presigned URL as her app does.
+    status, upload = call(base, "POST", f"/users/{ana['id']}/photo", {"content_type": "image/png"}, ana["token"])
+    assert status == 201, upload
+    put = urllib.request.Request(upload["upload_url"], data=FACE, method="PUT", headers={"Content-Type": "image/png"})
+    assert urllib.request.urlopen(put, timeout=10).status == 200
+    (today,) = call(base, "GET", "/technicians/me/appointments?date=2026-12-01", token=ana["token"])[1]["items"]
 
-    # The booking confirmation's link: the visit, and Confirm.
+    # The booking confirmation's link: the visit (who is coming, the code for the door), and Confirm.
     phone.goto(link_of(base, "booking_confirmation"))
     expect(phone.get_by_role("heading", name="Your visit")).to_be_visible()
     expect(phone.get_by_text("Tue 1 Dec, 12-2pm", exact=True)).to_be_visible()
     expect(phone.get_by_text("Ana", exact=True)).to_be_visible()
+    face = phone.get_by_role("img", name="Photo of Ana, your technician")
+    expect(face).to_be_visible()
+    assert face.evaluate("img => img.complete && img.naturalWidth") == 8  # loaded from the bucket, not broken
+    expect(phone.get_by_text(f"Ask for the code at the door: {today['visit_code']}")).to_be_visible()
     shoot(phone, tmp_path, "1-status")
     event = calendar_event(browser, link_of(base, "booking_confirmation"))
     assert event.decoded("DTSTART") == datetime(2026, 12, 1, 19, tzinfo=UTC) and str(event["SUMMARY"]).endswith("No heat")

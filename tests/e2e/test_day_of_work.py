@@ -100,6 +100,13 @@ def test_technician_day_in_route_order_and_location(api, org):
     assert r.status == 200
     assert [e["job"]["description"] for e in r.body["items"]] == ["Morning visit", "Evening visit"]
     assert r.body["items"][0]["customer"]["address"] == "12 Elm St, Denver"
+    # The app names the day, shows its times in the organization's zone, reckons an ETA by the API's clock, and
+    # offers only what the status machine allows now.
+    assert r.body["date"] == day and r.body["time_zone"] == "America/Denver" and r.body["now"].endswith("Z")
+    assert r.body["items"][0]["actions"] == ["en_route", "start", "complete", "delay"]
+    first = r.body["items"][0]["id"]
+    assert api.post(f"/appointments/{first}/status", tech, {"action": "start"}).status == 200
+    assert api.get(f"/technicians/me/appointments?date={day}", tech).body["items"][0]["actions"] == ["pause", "complete"]
     assert api.get(f"/technicians/me/appointments?date={day}", org.dispatcher).status == 403
 
     r = api.put("/technicians/me/location", tech, {"lat": 39.74, "lon": -104.99, "heading": 90})

@@ -343,14 +343,17 @@ def test_the_console_ships_in_the_package_and_signs_in_with_the_hosted_sign_in_a
     from chalicelib import console
     with zipfile.ZipFile(path.parent / "deployment.zip") as z:
         names = set(z.namelist())
+    from chalicelib import tech
     shipped = {f"chalicelib/console/static/{name}" for name in console.assets()} | {"chalicelib/console/index.html"}
+    shipped |= {f"chalicelib/tech/{name}" for name in ("index.html", "sw.js", "manifest.webmanifest")} | {
+        f"chalicelib/tech/static/{name}" for name in tech.APP.assets() if name not in tech.SHARED}
     assert shipped <= names, shipped - names
     assert {"chalicelib/console/vendor/htm-3.1.1.LICENSE", "chalicelib/console/vendor/preact.LICENSE"} <= names
     r = t["Resources"]
     client = r["ConsoleAppClient"]["Properties"]
     assert client["GenerateSecret"] is False and client["AllowedOAuthFlows"] == ["code"]
     assert client["AllowedOAuthFlowsUserPoolClient"] is True and "openid" in client["AllowedOAuthScopes"]
-    assert client["CallbackURLs"] == client["LogoutURLs"] == [{"Ref": "ConsoleUrl"}]
+    assert client["CallbackURLs"] == client["LogoutURLs"] == [{"Ref": "ConsoleUrl"}, {"Ref": "TechUrl"}]
     assert "custom:org_id" in client["ReadAttributes"] and "custom:org_id" not in client["WriteAttributes"]
     assert r["ConsoleSignInDomain"]["Properties"] == {"Domain": {"Ref": "ConsoleDomainPrefix"},
                                                       "UserPoolId": {"Ref": "UserPool"}}
@@ -359,3 +362,4 @@ def test_the_console_ships_in_the_package_and_signs_in_with_the_hosted_sign_in_a
     assert "${ConsoleSignInDomain}.auth.${AWS::Region}.amazoncognito.com" in variables["COGNITO_DOMAIN"]["Fn::Sub"]
     routes = t["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
     assert "/console" in routes and "/console/{version}/{name}" in routes
+    assert {"/tech", "/tech/sw.js", "/tech/manifest.webmanifest", "/tech/{version}/{name}"} <= set(routes)

@@ -1,8 +1,11 @@
-// The API client: every datum of the console comes through here, with the signed-in user's bearer token.
-// The token lives in sessionStorage (this tab only), never in a cookie the API would read.
-const KEY = 'onmyway.console.token';
+// The API client: every datum of the web apps (console, technician's app) comes through here, with the
+// signed-in user's bearer token. The token lives in sessionStorage (this tab only; the technician's app, which
+// says `keep: device`, in localStorage: it reopens signed in, offline too), never in a cookie the API would read.
+export const config = JSON.parse(document.querySelector('meta[name="onmyway-config"]').content);
+const KEY = `onmyway.${config.app}.token`;
+const kept = config.keep === 'device' ? localStorage : sessionStorage;
 export const base = new URL('.', location.href); // /console → /, /api/console → /api/ (the stage's prefix)
-let token = sessionStorage.getItem(KEY);
+let token = kept.getItem(KEY);
 let onSignOut = () => {};
 
 export class ApiError extends Error {
@@ -15,12 +18,12 @@ export class ApiError extends Error {
 export const signedIn = () => Boolean(token);
 export function setToken(value) {
   token = value;
-  sessionStorage.setItem(KEY, value);
+  kept.setItem(KEY, value);
 }
 export function whenSignedOut(handler) { onSignOut = handler; }
 export function signOut(reason) {
   token = null;
-  sessionStorage.removeItem(KEY);
+  kept.removeItem(KEY);
   onSignOut(reason);
 }
 
@@ -38,8 +41,8 @@ function fieldOf(message) {
   return m ? [m[1], m[2]] : [null, message];
 }
 
-export async function api(method, path, body, { ifMatch, auth = true } = {}) {
-  const headers = {};
+export async function api(method, path, body, { ifMatch, auth = true, headers: more } = {}) {
+  const headers = { ...more };
   if (auth && token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (ifMatch !== undefined && ifMatch !== null) headers['If-Match'] = String(ifMatch);

@@ -1,11 +1,10 @@
 // Signing in. Local stage: pick one of the demo users (GET /dev/demo). Deployed: Cognito's hosted sign-in,
 // authorization code with PKCE; the ID token (it carries custom:org_id and the groups) is the bearer token.
-import { api, setToken, signOut, base } from './api.js';
+import { api, setToken, signOut, base, config } from './api.js';
 import { html, useState, useEffect, Loading, Problem } from './ui.js';
 
-export const config = JSON.parse(document.querySelector('meta[name="onmyway-config"]').content);
-const VERIFIER = 'onmyway.console.pkce';
-const redirectUri = () => new URL('console', base).href;
+const VERIFIER = `onmyway.${config.app}.pkce`;
+const redirectUri = () => new URL(config.app, base).href; // the app's own address: console or tech
 
 function b64url(bytes) {
   return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_')
@@ -60,15 +59,16 @@ function LocalUsers({ onSignedIn }) {
   useEffect(load, []);
   if (error) return html`<${Problem} error=${error} retry=${load} />`;
   if (!demo) return html`<${Loading} what="the local users" />`;
+  const users = demo.users.filter((u) => !config.role || u.roles.includes(config.role)); // the app's users
   return html`<p>Local stage: choose whom to sign in as (${demo.org.name}).</p>
-    <ul class="user-list">${demo.users.map((u) => html`<li key=${u.id}>
+    <ul class="user-list">${users.map((u) => html`<li key=${u.id}>
       <button type="button" onClick=${() => { setToken(u.token); onSignedIn(); }}>
         Sign in as ${u.name} <span class="muted">(${u.roles.join(', ')})</span></button></li>`)}</ul>`;
 }
 
-export function SignIn({ reason, onSignedIn }) {
+export function SignIn({ reason, onSignedIn, title = 'OnMyWay dispatcher console' }) {
   return html`<main id="main" class="sign-in" tabindex="-1">
-    <h1>OnMyWay dispatcher console</h1>
+    <h1>${title}</h1>
     ${reason && html`<p class="notice">${reason}</p>`}
     ${config.mode === 'local'
       ? html`<${LocalUsers} onSignedIn=${onSignedIn} />`

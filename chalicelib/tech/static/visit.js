@@ -1,0 +1,138 @@
+// One visit: who and where (an "Open in maps" link), the window, the visit code and access notes when the API
+// gives them, the actions the status machine allows now, a note, and the conversation with the customer.
+import { api, all } from './api.js';
+import { html, useState, useEffect, STATUS, Loading, Problem, Field, FormError, useSave, time, dayTime,
+  announce } from './ui.js';
+import { firstName } from './day.js';
+
+const ACCESS = { gate_code: 'Gate code', pets: 'Pets', parking: 'Parking', other: 'Note' };
+const maps = (address) => `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}`;
+
+/** Minutes from now as an instant, by the API's clock (the phone's may be off). */
+const inMinutes = (day, minutes) => new Date(Date.now() + day.skew + minutes * 60e3).toISOString()
+  .replace(/\.\d{3}Z$/, 'Z');
+
+function Actions({ visit, day, reload }) {
+  const [minutes, setMinutes] = useState('20');
+  const [reason, setReason] = useState('');
+  const { busy, error, run } = useSave();
+  const can = (a) => visit.actions.includes(a);
+  const act = (action, extra, done) => run(async () => {
+    try {
+      await api('POST', `/appointments/${visit.id}/status`, { action, ...extra });
+    } catch (e) {
+      if (e.status === 409) reload(); // someone else moved the visit: show it as it is now, with the reason
+      throw e;
+    }
+    await reload();
+  }, done);
+  const eta = () => {
+    const n = Number(minutes);
+    return Number.isInteger(n) && n > 0 && n <= 600 ? { eta: inMinutes(day, n) } : null;
+  };
+  const etaAction = (action, done) => (e) => {
+    e.preventDefault();
+    const extra = eta();
+    if (extra) act(action, extra, done);
+    else announce('The ETA: type a number of minutes, 1 to 600.');
+  };
+  if (visit.actions.length === 0) return html`<p class="muted">Nothing more to do on this visit.</p>`;
+  return html`<section aria-labelledby="h-actions"><h2 id="h-actions">What now</h2>
+    <${FormError} error=${error} />
+    ${(can('en_route') || can('delay')) && html`<form class="row" onSubmit=${etaAction(can('en_route') ? 'en_route'
+      : 'delay', can('en_route') ? 'On your way: the customer is told.' : 'The new ETA is saved.')}>
+      <${Field} label="ETA in minutes" name="eta_minutes" type="number" min="1" max="600" inputmode="numeric"
+        value=${minutes} onInput=${setMinutes} />
+      <button class="primary" disabled=${busy}>${can('en_route') ? 'On my way' : 'New ETA'}</button></form>`}
+    ${can('start') && html`<button type="button" class="primary wide" disabled=${busy}
+      onClick=${() => act('start', {}, 'Started.')}>Started</button>`}
+    ${can('pause') && html`<form class="row" onSubmit=${(e) => { e.preventDefault(); act('pause', { reason }, 'Paused.'); }}>
+      <${Field} label="Why pause?" name="reason" value=${reason} onInput=${setReason} maxlength="500" required
+        hint="For example: parts to fetch, customer away" error=${error} />
+      <button disabled=${busy}>Paused</button></form>`}
+    ${can('complete') && html`<button type="button" class="wide" disabled=${busy}
+      onClick=${() => act('complete', {}, 'Complete.')}>Complete</button>`}
+  </section>`;
+}
+
+function Note({ visit }) {
+  const [text, setText] = useState('');
+  const [notes, setNotes] = useState(null);
+  const { busy, error, run } = useSave();
+  const load = () => all(`/jobs/${visit.job_id}/notes`).then(setNotes, () => setNotes([]));
+  useEffect(() => { load(); }, [visit.job_id]);
+  const submit = (e) => {
+    e.preventDefault();
+    run(() => api('POST', `/jobs/${visit.job_id}/notes`, { text }), 'The note is saved.')
+      .then((saved) => { if (saved) { setText(''); load(); } });
+  };
+  return html`<section aria-labelledby="h-notes"><h2 id="h-notes">Notes</h2>
+    ${notes && notes.length > 0 && html`<ul class="notes">${notes.map((n) => html`<li key=${n.id}>
+      <span class="muted">${dayTime(n.created_at)}</span> ${n.text}</li>`)}</ul>`}
+    <form onSubmit=${submit}>
+      <${Field} label="A note (internal: the customer never sees it)" name="text" type="textarea" value=${text}
+        onInput=${setText} required error=${error} />
+      <${FormError} error=${error} fields=${['text']} />
+      <button disabled=${busy}>Save the note</button></form></section>`;
+}
+
+function Conversation({ visit }) {
+  const [messages, setMessages] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const [body, setBody] = useState('');
+  const { busy, error, run } = useSave();
+  const load = () => all(`/jobs/${visit.job_id}/messages`).then(setMessages, setProblem);
+  useEffect(() => { load(); }, [visit.job_id]);
+  const submit = (e) => {
+    e.preventDefault();
+    run(() => api('POST', `/jobs/${visit.job_id}/messages`, { body }), 'The message is on its way.')
+      .then((sent) => { if (sent) { setBody(''); load(); } });
+  };
+  return html`<section aria-labelledby="h-talk"><h2 id="h-talk">Conversation</h2>
+    <${Problem} error=${problem} retry=${load} />
+    ${!messages && !problem && html`<${Loading} what="the conversation" />`}
+    ${messages && (messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : html`<ol class="talk">
+      ${messages.map((m) => html`<li key=${m.id} class=${m.direction === 'inbound' ? 'in' : 'out'}>
+        <span class="muted">${m.direction === 'inbound' ? 'Customer' : 'To the customer'}, ${dayTime(m.created_at)}</span>
+        <span>${m.body}</span></li>`)}</ol>`)}
+    <form onSubmit=${submit}>
+      <${Field} label="Message to the customer (sent as a text)" name="body" type="textarea" value=${body}
+        onInput=${setBody} required error=${error} />
+      <${FormError} error=${error} fields=${['body']} />
+      <button disabled=${busy}>Send</button></form></section>`;
+}
+
+function AccessNotes({ notes }) {
+  const given = notes ? Object.entries(ACCESS).filter(([k]) => notes[k]) : [];
+  if (given.length === 0) return null;
+  return html`<section aria-labelledby="h-access"><h2 id="h-access">Access notes from the customer</h2>
+    <dl class="facts">${given.map(([k, label]) => html`<dt>${label}</dt><dd>${notes[k]}</dd>`)}</dl></section>`;
+}
+
+export function Visit({ visit, day, error, reload }) {
+  if (!day) {
+    return html`<h1 tabindex="-1">Visit</h1>${error ? html`<${Problem} error=${error} retry=${reload} />`
+      : html`<${Loading} what="the visit" />`}`;
+  }
+  if (!visit) return html`<h1 tabindex="-1">Visit</h1><p>This visit is not in your day any more.</p><a href="#/">My day</a>`;
+  const { customer, job } = visit;
+  return html`<p><a href=${`#/day/${day.date}`}>← My day</a></p>
+    <h1 tabindex="-1">${firstName(customer.name)} <span class="muted">${job.description}</span></h1>
+    <${Problem} error=${error} retry=${reload} />
+    <dl class="facts">
+      <dt>Status</dt><dd><span class=${`status s-${visit.status}`}>${STATUS[visit.status] || visit.status}</span>
+        ${visit.status_reason && html` <span class="muted">(${visit.status_reason})</span>`}</dd>
+      <dt>Window</dt><dd>${dayTime(visit.window_start)} – ${time(visit.window_end)}</dd>
+      ${visit.expected && html`<dt>Expected</dt><dd>${time(visit.expected.start)} – ${time(visit.expected.end)}</dd>`}
+      ${visit.eta && html`<dt>ETA</dt><dd>${time(visit.eta)}</dd>`}
+      <dt>Address</dt><dd>${customer.address ? html`${customer.address}<br />
+        <a href=${maps(customer.address)} target="_blank" rel="noopener noreferrer">Open in maps</a>`
+        : 'No address given'}</dd>
+      ${visit.visit_code && html`<dt>Visit code</dt><dd><strong class="code">${visit.visit_code}</strong>
+        <span class="muted"> the customer may ask for it at the door</span></dd>`}
+    </dl>
+    <${AccessNotes} notes=${visit.access_notes} />
+    <${Actions} visit=${visit} day=${day} reload=${reload} />
+    <${Note} visit=${visit} />
+    <${Conversation} visit=${visit} />`;
+}

@@ -1,0 +1,211 @@
+"""The technician's app (GET /tech) in Chromium at a phone's 390×844, against `make run`'s stack: Ana signs in,
+sees her day in route order, sets off (the customer's page shows her on the way, the phone's position goes to
+the API), meets a visit someone else moved, starts, writes a note and a message, completes; pauses the next
+visit with a reason. Every screen is screenshot and checked by axe; nothing is loaded from another origin."""
+import json
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from chalicelib import tech
+from tests.stack.test_local_stack import call, start, stop, wait_for
+
+from .conftest import PHONE, serious_violations
+
+KIM = "+13035550170"
+HERE = {"latitude": 39.7392, "longitude": -104.9903}
+OWN_JS_BYTES = 24 * 1024  # app.js, day.js, visit.js: the app's own scripts (the shared ones are the console's)
+
+
+@pytest.fixture(scope="module")
+def stack():
+    base, process = start()
+    yield base
+    stop(process)
+
+
+@pytest.fixture
+def context(browser, stack):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="en-US", timezone_id="America/Denver", permissions=["geolocation"],
+                                  geolocation=HERE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone(context, stack):
+    page = context.new_page()
+    foreign: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((stack + "/", "data:")) else foreign.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    assert foreign == [], f"requests to another origin: {foreign}"
+    assert errors == [], f"script errors: {errors}"
+
+
+def shoot(page, tmp_path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+    assert serious_violations(page) == [], name
+
+
+def fetch(url: str):
+    """As a browser asks (`*/*`: a binary answer, the PNG icons, is given only to a request that accepts it)."""
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "*/*"}), timeout=30) as r:
+        return r.status, dict(r.headers), r.read()
+
+
+def announced(page, text: str) -> None:
+    expect(page.locator("#announce")).to_have_text(re.compile(re.escape(text)), timeout=10_000)
+
+
+def test_the_shell_manifest_and_worker_are_served_strictly_and_the_app_stays_small(stack):
+    status, headers, body = fetch(stack + "/tech")
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    html = body.decode()
+    assert "<script>" not in html and "style=" not in html  # nothing inline
+    config = json.loads(re.search(r'name="onmyway-config" content="([^"]+)"', html).group(1).replace("&quot;", '"'))
+    assert config == {"mode": "local", "app": "tech", "role": "technician", "keep": "device"}
+    assert re.findall(r'src="(tech/[0-9a-f]{16}/[\w.-]+\.js)"', html) == [f"tech/{tech.APP.version()}/app.js"]
+
+    status, headers, body = fetch(stack + "/tech/manifest.webmanifest")
+    manifest = json.loads(body)
+    assert headers["Content-Type"] == "application/manifest+json" and headers["Cache-Control"] == "no-cache"
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "../tech"
+    sizes = {i["sizes"] for i in manifest["icons"]}
+    assert {"192x192", "512x512", "any"} <= sizes
+    for icon in manifest["icons"]:
+        status, headers, content = fetch(f"{stack}/tech/{icon['src']}")
+        assert headers["Content-Type"] == icon["type"]
+        if icon["type"] == "image/png":
+            assert content[:8] == b"\x89PNG\r\n\x1a\n" and content[16:24] == bytes.fromhex(
+                f"{int(icon['sizes'].split('x')[0]):08x}" * 2)
+
+    status, headers, body = fetch(stack + "/tech/sw.js")
+    assert headers["Cache-Control"] == "no-cache" and headers["Service-Worker-Allowed"] == "/"
+    assert f"const VERSION = '{tech.APP.version()}';" in body.decode() and '"visit.js"' in body.decode()
+
+    own = 0
+    for name in tech.APP.assets():
+        status, headers, content = fetch(f"{stack}/tech/{tech.APP.version()}/{name}")
+        assert status == 200 and headers["Cache-Control"] == "public, max-age=31536000, immutable", name
+        own += len(content) if name.endswith(".js") and name not in tech.SHARED else 0
+    assert own <= OWN_JS_BYTES, f"{own} bytes of the app's own JavaScript"
+    assert {name: tech.APP.assets()[name] for name in tech.SHARED} == {
+        name: (tech.CONSOLE_STATIC / name).read_bytes() for name in tech.SHARED}  # shared, not copied
+
+
+def book(base, dispatcher: str, customer_id: str, what: str, start: str, end: str, technician_id: str) -> dict:
+    status, job = call(base, "POST", "/jobs", {"customer_id": customer_id, "description": what, "appointment": {
+        "window_start": start, "window_end": end, "technician_id": technician_id}}, dispatcher)
+    assert status == 201, job
+    return job
+
+
+def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path):
+    base, page = stack, phone
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
+    ana = next(u for u in demo["users"] if u["name"] == "Ana Alvarez")
+    _, kim = call(base, "POST", "/customers", {"name": "Kim Park", "phone": KIM, "time_zone": "America/Denver",
+                                              "address": "1600 Glenarm Pl, Denver, CO"}, dispatcher)
+    # Today (the stack's clock: Tue 1 Dec, 10:00 in Denver): 12-2pm and 3-5pm, booked in the other order.
+    later = book(base, dispatcher, kim["id"], "Replace the thermostat", "2026-12-01T22:00:00Z", "2026-12-02T00:00:00Z",
+                 ana["id"])
+    first = book(base, dispatcher, kim["id"], "Dryer does not heat", "2026-12-01T19:00:00Z", "2026-12-01T21:00:00Z",
+                 ana["id"])
+    visit = first["appointments"][0]["id"]
+
+    page.goto(base + "/tech")
+    expect(page.get_by_role("heading", name="OnMyWay for technicians")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Sign in as"))).to_have_count(2)  # the technicians only
+    shoot(page, tmp_path, "1-sign-in")
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(f"{r.method} {r.url.removeprefix(base)}"))
+    page.get_by_role("button", name="Sign in as Ana Alvarez").click()
+    expect(page.get_by_role("heading", name=re.compile("My day Tuesday, December 1, 2026"))).to_be_visible()
+    stops = page.locator(".stops > li")
+    expect(stops).to_have_count(2)
+    expect(stops.nth(0)).to_contain_text("12:00 PM – 2:00 PM")
+    expect(stops.nth(0)).to_contain_text("Kim")
+    expect(stops.nth(0)).not_to_contain_text("Park")  # the first name only
+    expect(stops.nth(0)).to_contain_text("Scheduled")
+    expect(stops.nth(1)).to_contain_text("Replace the thermostat")
+    assert [r for r in requested if not r.startswith("GET /tech/")] == ["GET /technicians/me/appointments"]
+    expect(page.get_by_text("Sharing your position")).to_have_count(0)  # nothing en route: nothing sent
+    shoot(page, tmp_path, "2-my-day")
+
+    # The visit: who, where, when; the actions the machine allows.
+    stops.nth(0).get_by_role("link").click()
+    expect(page.get_by_role("heading", name=re.compile("^Kim Dryer does not heat"))).to_be_visible()
+    maps = page.get_by_role("link", name="Open in maps")
+    assert maps.get_attribute("href") == ("https://www.google.com/maps/search/?api=1&query="
+                                          "1600%20Glenarm%20Pl%2C%20Denver%2C%20CO")
+    expect(page.get_by_text("Tue, Dec 1, 12:00 PM – 2:00 PM")).to_be_visible()
+    for action in ("On my way", "Started", "Complete"):
+        expect(page.get_by_role("button", name=action)).to_be_visible()
+    expect(page.get_by_role("button", name="Paused")).to_have_count(0)  # a scheduled visit cannot pause
+    code = call(base, "GET", "/technicians/me/appointments", token=ana["token"])[1]["items"][0]["visit_code"]
+    expect(page.locator(".code")).to_have_text(code)  # the code the customer's page shows, to check at the door
+    shoot(page, tmp_path, "3-visit")
+
+    # On my way in 20 minutes: the customer is told, with the ETA by the API's clock; the position follows.
+    page.get_by_label("ETA in minutes").fill("20")
+    page.get_by_role("button", name="On my way").click()
+    announced(page, "On your way")
+    expect(page.locator(".facts .status")).to_have_text("En route")
+    expect(page.get_by_text("Sharing your position with the customer while you are en route")).to_be_visible()
+    shown = call(base, "GET", f"/jobs/{first['id']}", token=dispatcher)[1]["appointments"][0]
+    assert shown["status"] == "en_route" and shown["eta"].startswith("2026-12-01T17:2")  # 10:00 + 20 min, Denver
+    users = wait_for(lambda: [u for u in call(base, "GET", "/users?limit=100", token=dispatcher)[1]["items"]
+                              if u["id"] == ana["id"] and u["last_position"]], seconds=10)
+    assert users and users[0]["last_position"]["lat"] == pytest.approx(HERE["latitude"])
+    call(base, "POST", "/dev/settle")
+    texts = [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"] if m["to"] == KIM]
+    assert [m["scenario"] for m in texts if m["scenario"] == "en_route"] == ["en_route"]
+    shoot(page, tmp_path, "4-en-route")
+
+    # Someone else starts the visit meanwhile: the app says why it refused and shows the visit as it is now.
+    assert call(base, "POST", f"/appointments/{visit}/status", {"action": "start"}, ana["token"])[0] == 200
+    page.get_by_role("button", name="Started").click()
+    expect(page.get_by_role("alert")).to_contain_text("start")
+    expect(page.locator(".facts .status")).to_have_text("Started")
+    expect(page.get_by_role("button", name="Started")).to_have_count(0)
+    expect(page.get_by_text("Sharing your position")).to_have_count(0)  # no more en route: no more position
+    shoot(page, tmp_path, "5-refused-and-reloaded")
+
+    # A note, a message to the customer, then Complete.
+    page.get_by_label("A note (internal").fill("Lint trap blocked; vent cleared.")
+    page.get_by_role("button", name="Save the note").click()
+    announced(page, "The note is saved.")
+    expect(page.locator(".notes")).to_contain_text("Lint trap blocked; vent cleared.")
+    page.get_by_label("Message to the customer").fill("All done soon, the dryer heats again.")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator(".talk")).to_contain_text("All done soon, the dryer heats again.")
+    page.get_by_role("button", name="Complete").click()
+    announced(page, "Complete.")
+    expect(page.locator(".facts .status")).to_have_text("Complete")
+    expect(page.get_by_text("Nothing more to do on this visit.")).to_be_visible()
+    shoot(page, tmp_path, "6-complete")
+    notes = call(base, "GET", f"/jobs/{first['id']}/notes", token=dispatcher)[1]["items"]
+    assert [n["text"] for n in notes] == ["Lint trap blocked; vent cleared."]
+    assert call(base, "GET", f"/jobs/{first['id']}", token=dispatcher)[1]["status"] == "complete"
+
+    # The next visit: set off, then pause with the reason (the field names what is missing first).
+    page.get_by_role("link", name="← My day").click()
+    expect(page.locator(".stops > li").nth(0)).to_contain_text("Complete")
+    page.locator(".stops > li").nth(1).get_by_role("link").click()
+    page.get_by_role("button", name="On my way").click()
+    announced(page, "On your way")
+    page.get_by_label("Why pause?").fill("Customer away: back at 4")
+    page.get_by_role("button", name="Paused").click()
+    announced(page, "Paused.")
+    expect(page.locator(".facts")).to_contain_text("Customer away: back at 4")
+    shoot(page, tmp_path, "7-paused")
+    shown = call(base, "GET", f"/jobs/{later['id']}", token=dispatcher)[1]
+    assert shown["status"] == "paused" and shown["appointments"][0]["status_reason"] == "Customer away: back at 4"
