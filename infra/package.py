@@ -8,7 +8,8 @@ bytecode, so a cold start neither reads nor compiles what it does not need.
 - phonenumbers without its geocoder, carrier and time zone data, nor its short-number regions (911, 611...,
   loaded only by its short-number checks): the code only parses, validates, formats.
 - dnspython (email-validator loads it only for deliverability checks, which Pydantic turns off),
-  dateutil's copy of the tz database (only `dateutil.tz.gettz` falls back to it; nothing shipped calls it),
+  dateutil's copy of the tz database (only `dateutil.tz.gettz` falls back to it; nothing shipped calls it)
+  and its recurrence rules and Easter dates (botocore uses only its parser and tz, which never import them),
   Pydantic's v1 compatibility layer, its mypy plugin and experimental pipeline API, urllib3's browser
   (Emscripten) back end (imported only on that platform), and the Powertools parts no function imports (the event handler
   framework: the app is Chalice; utilities other than batch, idempotency, data classes and the parser
@@ -31,6 +32,7 @@ import yaml
 SERVICES = frozenset({"dynamodb", "sns", "pinpoint-sms-voice-v2", "socialmessaging", "sesv2", "s3", "cognito-idp",
                       "sts", "sqs"})
 NEVER_LOADED = ("phonenumbers/geodata", "phonenumbers/carrierdata", "phonenumbers/tzdata", "dns", "dateutil/zoneinfo",
+                "dateutil/rrule.py", "dateutil/easter.py",
                 "pydantic/v1", "pydantic/mypy.py", "pydantic/experimental", "urllib3/contrib/emscripten",
                 "aws_lambda_powertools/event_handler",
                 *(f"aws_lambda_powertools/utilities/{name}" for name in (
