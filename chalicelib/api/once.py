@@ -13,7 +13,7 @@ from ..domain.errors import Conflict, ValidationError
 KEY = re.compile(r"[A-Za-z0-9_-]{8,100}")
 
 
-def first_answer(request, caller, operation: str, work: Callable[[], Any]) -> Any:
+def first_answer(request, context, caller, operation: str, work: Callable[[], Any]) -> Any:
     raw = request.headers.get("idempotency-key")
     if raw is None:
         return work()
@@ -25,6 +25,8 @@ def first_answer(request, caller, operation: str, work: Callable[[], Any]) -> An
         IdempotencyValidationError,
     )
     persistence, config = bootstrap.idempotency("api", key_path="key", validate="body")
+    if context is not None:  # a request still in progress when the function times out may be retried
+        config.register_lambda_context(context)
     body = hashlib.sha256(request.raw_body or b"").hexdigest()
     request_key = f"{caller.org_id}:{caller.id}:{operation}:{raw}"
     try:

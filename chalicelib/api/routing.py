@@ -136,7 +136,7 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, roles: tupl
             )
             if idempotent:  # the first answer to this Idempotency-Key, if any (api/once.py)
                 from .once import first_answer
-                result = first_answer(request, caller, f"{method} {path} {sorted(params.items())}",
+                result = first_answer(request, bp.lambda_context, caller, f"{method} {path} {sorted(params.items())}",
                                       lambda: view(call, **params))
             else:
                 result = view(call, **params)
