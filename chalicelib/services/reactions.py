@@ -1,5 +1,7 @@
 """What a stored change sets off: timers derived, queues kept, staff alerted, the technician told, the customer
 texted. One change record in, every reaction to it; the stream handler (handlers/stream.py) calls it per record."""
+from dataclasses import replace
+
 from aws_lambda_powertools import Logger
 
 from ..domain.errors import NotFound, UnreadableRecord
@@ -28,6 +30,9 @@ def on_change(repos: Repositories, senders: Senders, change: dict | None, event_
 def react(repos: Repositories, senders: Senders, events: list) -> None:
     """Every reaction to the domain events of one change, in order. The job as it is now is read once for
     all of them; the narrowed arrival window, the one that writes a job, comes last and empties what was read."""
+    # The organization's own items read once for all of them (the narrowing and the text it sends, the
+    # feedback request of the same completion): its partition is the day's hottest read (bench/capacity).
+    repos = replace(repos, contexts=repos.contexts.for_run())
     current: dict[tuple[str, str], Job | None] = {}
 
     def job_of(event) -> Job | None:

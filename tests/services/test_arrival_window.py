@@ -174,3 +174,13 @@ def test_the_last_visit_of_the_day_tells_nobody(shop, clock):
     work_through(shop, only, DEFAULT_NOW + HOUR)
     assert narrowed(shop, job) == [] and not [b for b in shop.texts() if "should now arrive" in b]
     assert SAM in {m.recipient for m in shop.messages(job)}
+
+
+def test_a_next_stop_tomorrow_morning_hears_nothing_tonight(shop):
+    """The route is read for the 24 hours after the visit done and cut to its calendar day in the next
+    customer's zone: Lee's visit at 8am tomorrow is within 24 hours but another day's."""
+    shop.add_customer("cus_lee", LEE)
+    _, first = shop.book(DEFAULT_NOW, shop.tech.id)
+    lee_job, _ = shop.book(DEFAULT_NOW + 22 * HOUR, shop.tech.id, customer_id="cus_lee")  # Wed 8am in Denver
+    work_through(shop, first, DEFAULT_NOW + HOUR)
+    assert narrowed(shop, lee_job) == []
