@@ -1,13 +1,13 @@
 // The console's frame: sign-in gate, navigation with the work waiting in each list, and the screens by URL
 // hash (#/board/<day>, #/job/<id>, #/queue/<name>, #/inbox, #/offers, #/new, #/analytics/<range>).
 import { render } from './htm-preact-3.1.1.js';
-import { api, claims, signedIn, whenSignedOut } from './api.js';
-import { SignIn, finishHostedSignIn, signOutEverywhere } from './auth.js';
+import { api, claims } from './api.js';
+import { SignedIn, signOutEverywhere } from './auth.js';
 import { Board } from './board.js';
 import { JobScreen } from './job.js';
 import { NewJob } from './new.js';
 import { Inbox, Offers, Queue } from './work.js';
-import { Loading, Problem, QUEUES, html, useEffect, useState, announce } from './ui.js';
+import { Loading, Problem, QUEUES, html, useEffect, useState } from './ui.js';
 import { team } from './team.js';
 
 function route() {
@@ -104,17 +104,7 @@ function Console() {
     <p id="toast" class="toast" aria-hidden="true"></p>`;
 }
 
-function App() {
-  const [state, setState] = useState({ in: signedIn(), reason: null });
-  useEffect(() => {
-    whenSignedOut((reason) => { setState({ in: false, reason }); announce(reason); });
-    finishHostedSignIn().then((done) => { if (done) setState({ in: true, reason: null }); },
-      (e) => setState({ in: false, reason: e.message }));
-  }, []);
-  if (!state.in) return html`<${SignIn} reason=${state.reason} onSignedIn=${() => setState({ in: true, reason: null })} />`;
-  return html`<${Console} />`;
-}
 
 const root = document.getElementById('app');
 root.textContent = ''; // the shell's loading line
-render(html`<${App} />`, root);
+render(html`<${SignedIn} app=${Console} />`, root);

@@ -1,7 +1,7 @@
 // Signing in. Local stage: pick one of the demo users (GET /dev/demo). Deployed: Cognito's hosted sign-in,
 // authorization code with PKCE; the ID token (it carries custom:org_id and the groups) is the bearer token.
-import { api, setToken, signOut, base, config } from './api.js';
-import { html, useState, useEffect, Loading, Problem } from './ui.js';
+import { api, setToken, signOut, base, config, signedIn, whenSignedOut } from './api.js';
+import { html, useState, useEffect, Loading, Problem, announce } from './ui.js';
 
 const VERIFIER = `onmyway.${config.app}.pkce`;
 const redirectUri = () => new URL(config.app, base).href; // the app's own address: console or tech
@@ -74,4 +74,17 @@ export function SignIn({ reason, onSignedIn, title = 'OnMyWay dispatcher console
       ? html`<${LocalUsers} onSignedIn=${onSignedIn} />`
       : html`<button type="button" class="primary" onClick=${hostedSignIn}>Sign in</button>`}
   </main>`;
+}
+
+// Either app behind its sign-in: signed out (sign-out, an expired token, a deactivated user's 401) shows the
+// sign-in again with the reason, announced.
+export function SignedIn({ app: App, title }) {
+  const [state, setState] = useState({ in: signedIn(), reason: null });
+  useEffect(() => {
+    whenSignedOut((reason) => { setState({ in: false, reason }); announce(reason); });
+    finishHostedSignIn().then((done) => { if (done) setState({ in: true, reason: null }); },
+      (e) => setState({ in: false, reason: e.message }));
+  }, []);
+  if (!state.in) return html`<${SignIn} title=${title} reason=${state.reason} onSignedIn=${() => setState({ in: true, reason: null })} />`;
+  return html`<${App} />`;
 }

@@ -2,8 +2,8 @@
 // (#/visit/<date>/<appointment id>). While a visit of the day is en route and the app is open, the phone's
 // position goes to the API at most every 30 s (the screen says so).
 import { render } from './htm-preact-3.1.1.js';
-import { api, signedIn, whenSignedOut } from './api.js';
-import { SignIn, finishHostedSignIn, signOutEverywhere } from './auth.js';
+import { api } from './api.js';
+import { SignedIn, signOutEverywhere } from './auth.js';
 import { html, useEffect, useState, announce, setZone } from './ui.js';
 import { Day } from './day.js';
 import { Visit } from './visit.js';
@@ -91,21 +91,8 @@ function Tech() {
       : html`<${Day} day=${day} error=${error} reload=${load} />`}</main>`;
 }
 
-function App() {
-  const [state, setState] = useState({ in: signedIn(), reason: null });
-  useEffect(() => {
-    whenSignedOut((reason) => { setState({ in: false, reason }); announce(reason); });
-    finishHostedSignIn().then((done) => { if (done) setState({ in: true, reason: null }); },
-      (e) => setState({ in: false, reason: e.message }));
-  }, []);
-  if (!state.in) {
-    return html`<${SignIn} title="OnMyWay for technicians" reason=${state.reason}
-      onSignedIn=${() => setState({ in: true, reason: null })} />`;
-  }
-  return html`<${Tech} />`;
-}
 
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('tech/sw.js', { scope: 'tech' }).catch(() => {});
 const root = document.getElementById('app');
 root.textContent = ''; // the shell's loading line
-render(html`<${App} />`, root);
+render(html`<${SignedIn} app=${Tech} title="OnMyWay for technicians" />`, root);
