@@ -70,9 +70,10 @@ def derived_timers(appointment: Appointment, tz: str, policy: TimerPolicy) -> di
         if a.technician_id is None:
             lead(TimerKind.STILL_ASSIGNING, policy.still_assigning)
             lead(TimerKind.AUTO_CANCEL, policy.auto_cancel)
-    if a.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE):
+    if a.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE) and TimerKind.AUTO_CANCEL not in due:
         # Not started by the window's end: late. A customer already told of a later ETA hears again only
-        # if that ETA passes too.
+        # if that ETA passes too. A visit nobody was assigned to is settled by its auto-cancel (late: a
+        # missed visit to rebook), which a delay check must not overtake when the cancel is retried.
         due[TimerKind.DELAY_CHECK] = late_from(a)
     return due
 

@@ -97,9 +97,9 @@ def _auto_cancel(repos, senders, timer, job, appointment, now) -> bool:
         repos.timers.put(Timer(timer.org_id, timer.job_id, timer.appointment_id, timer.kind, timer.due,
                                timer.appointment_version, timer.window_start), now)
         raise
-    notify(repos, senders, trigger, job, timer.due)
-    if too_late(trigger, job, now):
+    if too_late(trigger, job, now):  # before the text path, so a failure there cannot lose the review
         queues.window_over(repos, job, appointment, now, review=MISSED)
+    notify(repos, senders, trigger, job, timer.due)
     return True
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.domain.errors import VersionConflict
 from chalicelib.domain.messages import MessageStatus
 from chalicelib.domain.status import AppointmentAction
 from chalicelib.domain.timers import TimerKind
@@ -14,6 +15,7 @@ from chalicelib.domain.values import TimeFrame
 from chalicelib.services import jobs as job_service
 from chalicelib.services import sweep as sweep_service
 from chalicelib.services.sweep import MAX_CATCH_UP
+from chalicelib.services.timers import MISSED
 
 from .conftest import NIGHT, NOON, SAM
 
@@ -31,7 +33,7 @@ def test_an_appointment_derives_its_timers_a_reschedule_moves_them_and_assigning
     assert timers[TimerKind.REMINDER] == start - timedelta(hours=24)
     assert timers[TimerKind.STILL_ASSIGNING] == start - timedelta(hours=3)
     assert timers[TimerKind.AUTO_CANCEL] == start - timedelta(hours=1)
-    assert timers[TimerKind.DELAY_CHECK] == start + timedelta(hours=2)
+    assert TimerKind.DELAY_CHECK not in timers  # the auto-cancel settles a visit nobody was assigned to
     later = start + timedelta(days=1)
     job_service.update_appointment(shop.repos, shop.dispatcher, appointment_id, window=TimeFrame(
         later, later + timedelta(hours=2)), technician_id=None, assign=False)
@@ -41,6 +43,7 @@ def test_an_appointment_derives_its_timers_a_reschedule_moves_them_and_assigning
                                    technician_id=shop.tech.id, assign=True)
     assert shop.settle() == []
     assert not {TimerKind.STILL_ASSIGNING, TimerKind.AUTO_CANCEL} & set(pending(shop, job, appointment_id))
+    assert pending(shop, job, appointment_id)[TimerKind.DELAY_CHECK] == later + timedelta(hours=2)
     job_service.cancel(shop.repos, shop.dispatcher, job.id, "customer called", offer_coupon=False)
     assert shop.settle() == []
     assert not {TimerKind.REMINDER, TimerKind.DELAY_CHECK} & set(pending(shop, job, appointment_id))
@@ -269,6 +272,31 @@ def test_after_a_ten_hour_jump_the_unassigned_visit_is_canceled_untold_and_a_dis
     assert "the customer was not told" in review.reason
     (unassigned,) = [e for e in shop.repos.queues.of_job(shop.org.id, job.id) if e.queue == "unassigned"]
     assert (unassigned.state, unassigned.outcome) == ("done", "window_passed")
+
+
+def test_a_late_auto_cancel_that_loses_a_race_to_another_write_is_still_reviewed_as_a_missed_visit(
+        shop, noon, monkeypatch):
+    """The job changed between the sweep's read and the cancel's save: the cancel is re-filed for the next run.
+    The visit nobody was assigned to is a missed visit to rebook, never a "did anyone go?" no-show."""
+    shop.sweep()
+    start = NOON + timedelta(hours=6)
+    job, appointment_id = shop.book(start)
+    noon.now = NOON + timedelta(hours=10)  # the 5pm auto-cancel and the 10pm delay check, due in one run
+    save, raced = shop.repos.jobs.save, []
+
+    def changed_meanwhile(changed):
+        if not raced:
+            raced.append(changed.id)
+            raise VersionConflict()
+        return save(changed)
+    monkeypatch.setattr(shop.repos.jobs, "save", changed_meanwhile)
+    for _ in range(3):
+        shop.sweep()
+        assert shop.settle() == []
+    assert raced == [job.id] and shop.job(job.id).status == "canceled"
+    (review,) = shop.repos.queues.list(shop.org.id, "no_show", None, 10, None).items
+    assert review.appointment_id == appointment_id and review.reason.startswith(MISSED)
+    assert not shop.ledger(job).get("delayed")
 
 
 def test_an_auto_cancel_late_but_before_the_window_still_tells_the_customer(shop, noon):

@@ -333,7 +333,7 @@ def test_the_readme_walkthrough_works_verbatim_at_0530_utc():
         dispatcher = call(base, "GET", "/dev/demo")[1]["users"][0]["token"]
         reviews = call(base, "GET", "/queues/no_show", token=dispatcher)[1]["items"]
     finally:
-        stop(process)
+        log = stop(process)[-20000:]  # the stack's own output: what the sweep did, for a failure's message
     assert result.returncode == 0, result.stdout + result.stderr
     # The jump to 9am came after the seeded unassigned visit's window (its auto-cancel due at 4am) and Ben's
     # late visit (its delay check due at 2:30am): neither customer is told anything untrue; both visits wait
@@ -341,7 +341,7 @@ def test_the_readme_walkthrough_works_verbatim_at_0530_utc():
     assert not [m for m in outbox if m["scenario"] in ("auto_canceled", "delayed")], outbox
     assert {r["reason"].split(":")[0] for r in reviews} == {
         "nobody was assigned and the auto-cancel ran after the window had started",
-        "not started an hour after its window (or its last ETA)"}
+        "not started an hour after its window (or its last ETA)"}, (reviews, log)
     assert all(r["appointment"] and r["appointment"]["id"] == r["appointment_id"] for r in reviews)
     # Time passes in the visit as it would: on the way 9:45, there 10:15, done 11:45.
     # (the simulated clock also runs on by itself, seconds at a time)

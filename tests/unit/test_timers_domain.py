@@ -29,13 +29,12 @@ def test_a_window_after_the_clocks_go_forward_is_reminded_23_hours_before():
     assert before(start, timedelta(hours=24), DENVER) == datetime(2026, 3, 7, 16, 0, tzinfo=UTC)  # 9am MST
 
 
-def test_unassigned_scheduled_visit_has_every_timer_and_assigned_loses_two():
+def test_an_unassigned_visit_is_settled_by_its_auto_cancel_and_an_assigned_one_by_its_delay_check():
     start = datetime(2026, 12, 3, 16, tzinfo=UTC)
     timers = derived_timers(appointment(start, start - timedelta(days=3)), DENVER, TimerPolicy())
     assert timers == {TimerKind.REMINDER: start - timedelta(hours=24),
                       TimerKind.STILL_ASSIGNING: start - timedelta(hours=3),
-                      TimerKind.AUTO_CANCEL: start - timedelta(hours=1),
-                      TimerKind.DELAY_CHECK: start + timedelta(hours=2)}
+                      TimerKind.AUTO_CANCEL: start - timedelta(hours=1)}
     assigned = derived_timers(appointment(start, start - timedelta(days=3), technician_id="usr_t"), DENVER,
                               TimerPolicy())
     assert set(assigned) == {TimerKind.REMINDER, TimerKind.DELAY_CHECK}
