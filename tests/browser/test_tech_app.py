@@ -124,6 +124,8 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     page.goto(base + "/tech")
     expect(page.get_by_role("heading", name="OnMyWay for technicians")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Sign in as"))).to_have_count(2)  # the technicians only
+    for role in page.locator(".user-list .muted").all():  # "(technician)" whole on one line, not broken at 390 px
+        assert role.evaluate("e => e.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(e).fontSize)")
     shoot(page, tmp_path, "1-sign-in")
     requested: list[str] = []
     page.on("request", lambda r: requested.append(f"{r.method} {r.url.removeprefix(base)}"))
