@@ -11,6 +11,10 @@ bp = Blueprint(__name__)
 REF = "#/components/schemas/{model}"
 ERRORS = {"400": "invalid input (validation_error, naming the field)", "401": "no or bad token",
           "403": "not allowed", "404": "not found or not visible", "409": "invalid_transition or version_conflict"}
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,100}$"},
+                   "description": "a repeat with the same key answers what the first request answered and applies "
+                                  "nothing twice; the same key with another body → 400"}
 LISTED = {"GET"}  # list operations answer {items, next_token}
 
 
@@ -46,6 +50,8 @@ def document() -> dict:
                 name = f.alias or name  # `from` is a keyword in Python
                 params.append({"name": name, "in": "query", "required": f.is_required(),
                                "schema": query.model_json_schema()["properties"][name]})
+        if op.idempotent:
+            params.append(IDEMPOTENCY_KEY)
         if params:
             entry["parameters"] = params
         if body:

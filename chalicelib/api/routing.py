@@ -43,6 +43,7 @@ class Operation:
     public: bool
     name: str = field(default="")
     media: str | None = None  # a response that is not JSON (the calendar file): its content type
+    idempotent: bool = False  # takes an Idempotency-Key header (api/once.py)
 
 
 OPERATIONS: list[Operation] = []
@@ -112,7 +113,7 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, roles: tupl
              status: int = 200, public: bool = False, idempotent: bool = False) -> Callable:
     def register(view: Callable) -> Callable:
         OPERATIONS.append(Operation(method, path, summary, roles, body, query, response, status, public,
-                                    view.__name__))
+                                    view.__name__, idempotent=idempotent))
 
         @functools.wraps(view)
         def handler(**params):

@@ -35,6 +35,18 @@ def test_openapi_document_lists_the_contract_with_request_schemas(api):
     assert {p["name"] for p in paths["/jobs"]["get"]["parameters"]} >= {"status", "date", "limit", "next_token"}
 
 
+def test_openapi_names_the_idempotency_key_on_the_posts_that_take_one_and_only_there(api):
+    from chalicelib.api.once import KEY
+    paths = api.get("/openapi.json").body["paths"]
+    keyed = {(m, p) for p, ops in paths.items() for m, op in ops.items()
+             if any(x["name"] == "Idempotency-Key" for x in op.get("parameters", []))}
+    assert keyed == {("post", "/appointments/{appointment_id}/status"), ("post", "/jobs/{job_id}/notes"),
+                     ("post", "/jobs/{job_id}/messages")}
+    (header,) = [x for x in paths["/jobs/{job_id}/notes"]["post"]["parameters"] if x["name"] == "Idempotency-Key"]
+    assert header["in"] == "header" and header["required"] is False
+    assert header["schema"]["pattern"] == f"^{KEY.pattern}$"
+
+
 def test_admin_creates_an_organization_and_its_dispatcher(aws, capsys):
     assert admin.main(["create-org", "--name", "Acme HVAC", "--slug", "acme", "--time-zone", "America/Denver",
                        "--sms-number", "+1 303 555 0100", "--dispatcher-name", "Dana",
