@@ -17,7 +17,7 @@ bp = Blueprint(__name__)
 
 
 def _visit(v: "day.Visit", with_job: bool) -> dict:
-    out = {**views.appointment(v.appointment), "actions": v.actions, "editable": v.editable, "late": v.late}
+    out = {**views.appointment(v.appointment, access_notes=True), "actions": v.actions, "editable": v.editable, "late": v.late}
     if with_job:
         j, c = v.job, v.customer
         out["job"] = {"id": j.id, "customer_id": j.customer_id, "status": j.status.value, "description": j.description,

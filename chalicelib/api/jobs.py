@@ -70,7 +70,8 @@ def list_jobs(call: Call):
 @endpoint(bp, "GET", "/jobs/{job_id}", "A job with its appointments", response="jobs_schemas.JobOut")
 def get_job(call: Call, job_id: str):
     from ..services import jobs
-    return views.job(jobs.get_job(bootstrap.repos(), call.caller, job_id))
+    job = jobs.get_job(bootstrap.repos(), call.caller, job_id)
+    return views.job(job, access_notes=call.caller.sees_private(job))
 
 
 @endpoint(bp, "POST", "/jobs/{job_id}/accept", "Accept an offered job", roles=DISPATCHER,

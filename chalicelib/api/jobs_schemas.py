@@ -119,6 +119,14 @@ class CustomerOut(Out):
     region: str | None = None
 
 
+class AccessNotesOut(Out):
+    """What the customer left for the technician (PUT /c/{token}/access-notes): never shown to a provider."""
+    gate_code: str | None
+    pets: str | None
+    parking: str | None
+    other: str | None
+
+
 class AppointmentOut(Out):
     id: str
     job_id: str
@@ -135,6 +143,9 @@ class AppointmentOut(Out):
     status_reason: str | None
     rejection_reason: str | None = None
     rejection_category: str | None = None
+    access_notes: AccessNotesOut | None = Field(default=None, description="gate code, pets, parking and a note the "
+                                                "customer left: for dispatchers and the assigned technician only "
+                                                "(null for anyone else, and until the customer leaves some)")
     version: int
 
 

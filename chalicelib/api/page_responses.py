@@ -26,7 +26,7 @@ def document(method: str, path: str, summary: str, body=None, response=None, sta
 
 def wants_json(request) -> bool:
     return "application/json" in (request.headers.get("accept") or "") or \
-        (request.method == "POST" and (request.headers.get("content-type") or "").startswith("application/json"))
+        (request.method in ("POST", "PUT") and (request.headers.get("content-type") or "").startswith("application/json"))
 
 
 def json_answer(body: dict, status: int = 200) -> Response:

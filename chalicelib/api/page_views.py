@@ -10,6 +10,7 @@ from .. import clock
 from ..domain import arrival, timefmt
 from ..domain import customer_page as rules
 from ..domain.feedback import Feedback
+from ..domain.jobs import AccessNotes
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.recipients import RecipientContext
 from ..domain.scenarios import LinkPurpose
@@ -58,6 +59,7 @@ class PageView:
     inside_cutoff: bool
     feedback: Feedback | None
     calendar_url: str | None  # the visit's calendar file (not on a feedback link)
+    access_notes: AccessNotes | None  # what the customer left for the technician (not on a feedback link)
 
     def as_json(self) -> dict:
         return {
@@ -75,6 +77,7 @@ class PageView:
             "feedback": {"rating": self.feedback.rating, "comment": self.feedback.comment,
                          "created_at": _z(self.feedback.created_at)} if self.feedback else None,
             "calendar_url": self.calendar_url,
+            "access_notes": vars(self.access_notes) if self.access_notes else None,
         }
 
 
@@ -116,7 +119,8 @@ def view(v: "service.Visit", token: str) -> PageView:
         actions=service.offered_actions(v, now), live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
         inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback,
         calendar_url=None if v.link.purpose is LinkPurpose.FEEDBACK
-        else f"{environment().link_url(token)}/calendar.ics")
+        else f"{environment().link_url(token)}/calendar.ics",
+        access_notes=None if v.link.purpose is LinkPurpose.FEEDBACK else a.access_notes)
 
 
 def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) -> Line:

@@ -25,7 +25,8 @@ bp = Blueprint(__name__)
 DONE = {"replied": "Message sent. We answer here and by text.", "confirmed": "Thank you, your visit is confirmed.",
         "canceled": "Your visit is canceled.", "reschedule": "Thanks: we will contact you to find another time.",
         "rated": "Thank you for your rating!", "picked": "Done: your visit is booked for the time you picked. "
-        "We are texting you the details.", "callback": "Thanks: we will call you back to find a time that suits you."}
+        "We are texting you the details.", "callback": "Thanks: we will call you back to find a time that suits you.",
+        "access": "Thanks: your technician will see your notes before arriving."}
 
 
 def _page(link, token: str, root: str, status: int = 200, *, error: DomainError | None = None,
@@ -162,6 +163,14 @@ def feedback(token: str):
                 "rated", created=True)
 
 
+@bp.route("/c/{token}/access-notes", methods=["PUT", "POST"], content_types=POSTED)
+def access_notes(token: str):
+    """PUT from a client; POST from the page's form (HTML forms cannot PUT)."""
+    from ..services import customer_page as service
+    return _act(token, "access_notes", lambda link, v: service.leave_access_notes(bootstrap.repos(), link, v),
+                "access")
+
+
 @bp.route("/assets/{name}", methods=["GET"])
 def asset(name: str):
     """The page's stylesheet and script (not secret: cacheable)."""
@@ -187,5 +196,11 @@ document("POST", "/c/{token}/cancel", "Cancel the visit; 409 cancel_cutoff from 
          "pages_schemas.PageCancelIn", "pages_schemas.CustomerStatusOut")
 document("POST", "/c/{token}/reschedule", "Ask for another time (a retention queue entry)", None,
          "pages_schemas.CustomerStatusOut", 201)
+document("PUT", "/c/{token}/access-notes", "Gate code, pets, parking and a note for the technician (each up to 200 "
+         "characters; a field left out stays, an empty one is cleared), until the visit starts (then 409)",
+         "pages_schemas.AccessNotesIn", "pages_schemas.CustomerStatusOut")
+OPERATIONS.append(Operation("POST", "/c/{token}/access-notes", "The same from the page's form (HTML forms cannot PUT)",
+                            (), "pages_schemas.AccessNotesIn", None, "pages_schemas.CustomerStatusOut", 200, True,
+                            "page_access_notes_form"))
 document("POST", "/c/{token}/feedback", "Rate the job 1-5 once; a second one → 409",
          "pages_schemas.PageFeedbackIn", "feedback_schemas.FeedbackOut", 201)

@@ -5,9 +5,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..domain.customer_page import MAX_REASON, MAX_REPLY, Action
+from ..domain.customer_page import MAX_ACCESS_NOTE, MAX_REASON, MAX_REPLY, Action
 from ..domain.feedback import MAX_COMMENT
 from ..domain.messages import Direction
+from .jobs_schemas import AccessNotesOut
 from .schemas import In, Model, one_of
 
 
@@ -18,6 +19,17 @@ class PageReplyIn(In):
 
 class PageCancelIn(In):
     reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON)]
+
+
+Note = Annotated[str, Field(max_length=MAX_ACCESS_NOTE)] | None
+
+
+class AccessNotesIn(In):
+    """Each up to 200 characters; a field left out stays as it was, an empty one is cleared."""
+    gate_code: Note = None
+    pets: Note = None
+    parking: Note = None
+    other: Note = Field(default=None, description="anything else the technician should know")
 
 
 class PageFeedbackIn(In):
@@ -88,3 +100,5 @@ class CustomerStatusOut(Model):
     feedback: PageFeedbackOut | None
     calendar_url: str | None = Field(default=None, description="the visit's calendar file (GET /c/{token}/"
                                      "calendar.ics); null on a feedback link")
+    access_notes: AccessNotesOut | None = Field(default=None, description="what the customer left for the "
+                                                "technician (PUT /c/{token}/access-notes); null on a feedback link")

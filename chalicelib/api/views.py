@@ -20,23 +20,30 @@ def _dump(model) -> dict:
     return model.model_dump(mode="json")
 
 
-def appointment(a: Appointment) -> dict:
+def appointment(a: Appointment, access_notes: bool = False) -> dict:
+    """`access_notes`: only for a caller who may read them (Caller.sees_private); null for anyone else."""
     from . import jobs_schemas
-    return _dump(jobs_schemas.AppointmentOut.model_validate(a))
+    out = _dump(jobs_schemas.AppointmentOut.model_validate(a))
+    if not access_notes:
+        out["access_notes"] = None
+    return out
 
 
-def job(j: Job, with_appointments: bool = True) -> dict:
+def job(j: Job, with_appointments: bool = True, access_notes: bool = False) -> dict:
     from . import jobs_schemas
     out = _dump(jobs_schemas.JobOut.model_validate(j))
     if not with_appointments:
         out["appointments"] = None
+    if not access_notes:
+        for a in out["appointments"] or []:
+            a["access_notes"] = None
     return out
 
 
 def day_entry(a: Appointment, j: Job, c: Customer) -> dict:
     """One stop of the technician's day: the visit, its job and where to go."""
     from . import jobs_schemas
-    return {**appointment(a),
+    return {**appointment(a, access_notes=True),
             "visit_code": a.visit_code,  # only here: the assigned technician's own day, never a provider's view
             "job": job(j, with_appointments=False),
             "customer": _dump(jobs_schemas.DayCustomerOut.model_validate(c))}

@@ -9,13 +9,14 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from .errors import ValidationError
-from .jobs import Appointment, Confirmation, Job
+from .jobs import AccessNotes, Appointment, Confirmation, Job
 from .messages import Direction, Message, MessageStatus
 from .status import AppointmentStatus, JobStatus
 
 CANCEL_CUTOFF = timedelta(hours=1)  # seed 001: no cancel from 1 h before the window
 MAX_REPLY = 1600  # what a long text may hold
 MAX_REASON = 500
+MAX_ACCESS_NOTE = 200
 POLL_SECONDS = 20
 # Outbound texts the customer actually received (or that were meant for them and failed to arrive).
 # Held texts too: the customer sees what will come and when (after quiet hours), not a gap.
@@ -30,6 +31,7 @@ class Action(StrEnum):
     CANCEL = "cancel"
     RESCHEDULE = "reschedule"
     FEEDBACK = "feedback"
+    ACCESS_NOTES = "access_notes"
 
 
 def visible(message: Message) -> bool:
@@ -74,6 +76,9 @@ def actions(job: Job, appointment: Appointment, now: datetime) -> list[str]:
         found.append(Action.CANCEL)
     if bookable or job.status is JobStatus.CANCELED:
         found.append(Action.RESCHEDULE)
+    if job.status is not JobStatus.CANCELED and appointment.status in (AppointmentStatus.SCHEDULED,
+                                                                       AppointmentStatus.EN_ROUTE):
+        found.append(Action.ACCESS_NOTES)  # until the technician is at the door
     return found
 
 
@@ -131,6 +136,24 @@ def cancel_reason(value) -> str:
     if len(value) > MAX_REASON:
         raise ValidationError("reason", f"keep the reason under {MAX_REASON} characters (it has {len(value)})")
     return value.strip()
+
+
+def access_notes(values: dict, current: AccessNotes | None) -> AccessNotes:
+    """The posted fields over the ones left before: a field not posted stays, an empty one is cleared."""
+    if unknown := sorted(set(values) - set(AccessNotes.FIELDS) - {"nonce"}):
+        raise ValidationError(unknown[0], f"is not an access note ({', '.join(AccessNotes.FIELDS)})")
+    kept = {f: getattr(current, f) if current else None for f in AccessNotes.FIELDS}
+    for name in AccessNotes.FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(name, "must be text")
+        value = (value or "").strip()
+        if len(value) > MAX_ACCESS_NOTE:
+            raise ValidationError(name, f"keep it under {MAX_ACCESS_NOTE} characters (it has {len(value)})")
+        kept[name] = value or None
+    return AccessNotes(**kept)
 
 
 NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")

@@ -66,6 +66,21 @@ class Coupon:
     percent: int
 
 
+@dataclass(frozen=True)
+class AccessNotes:
+    """What the customer leaves for the technician before the visit (gate code, pets, parking, a note): shown to
+    the assigned technician and dispatchers, never to a provider, never in a text."""
+    gate_code: str | None = None
+    pets: str | None = None
+    parking: str | None = None
+    other: str | None = None
+
+    FIELDS = ("gate_code", "pets", "parking", "other")
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f) for f in self.FIELDS)
+
+
 @dataclass
 class Appointment:
     id: str
@@ -85,6 +100,7 @@ class Appointment:
     window_set_at: datetime | None = None  # when this window was booked: no reminder if inside the lead time
     visit_code: str | None = None  # asked for at the door (domain/customer_page.visit_code); never in a text
     reschedules: int = 0  # times the window moved: the calendar file's SEQUENCE (domain/calendar.py)
+    access_notes: AccessNotes | None = None
     version: int | None = None  # None until stored
 
     def __post_init__(self):
@@ -246,6 +262,16 @@ class Job:
         if appointment.status not in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE):
             raise InvalidTransition(appointment.status, "narrow the arrival window of", "appointment")
         appointment.expected = expected
+        self._touch(appointment, now)
+        return appointment
+
+    def leave_access_notes(self, appointment_id: str, notes: AccessNotes, now: datetime) -> Appointment:
+        """The customer's notes for the technician: until the visit starts (then they tell the technician)."""
+        appointment = self.appointment(appointment_id)
+        if self.status is JobStatus.CANCELED or appointment.status not in (AppointmentStatus.SCHEDULED,
+                                                                           AppointmentStatus.EN_ROUTE):
+            raise InvalidTransition(appointment.status, "leave access notes on", "appointment")
+        appointment.access_notes = notes or None
         self._touch(appointment, now)
         return appointment
 

@@ -37,7 +37,8 @@ class Caller:
                 or (self.has(Role.PROVIDER) and job.provider_id == self.id))
 
     def sees_private(self, job: Job) -> bool:
-        """Providers see only PUBLIC notes and photos; dispatchers and assigned technicians see all."""
+        """Providers see only PUBLIC notes and photos and never the customer's access notes; dispatchers and
+        assigned technicians see all."""
         return self.has(Role.DISPATCHER) or (self.has(Role.TECHNICIAN) and job.is_assigned_to(self.id))
 
 

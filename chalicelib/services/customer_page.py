@@ -28,7 +28,7 @@ from .repositories import Repositories
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")  # secrets.token_urlsafe(16): anything else is not a token
 PURPOSE_ACTIONS = {
-    LinkPurpose.STATUS: {Action.REPLY, Action.CONFIRM, Action.CANCEL, Action.RESCHEDULE},
+    LinkPurpose.STATUS: {Action.REPLY, Action.CONFIRM, Action.CANCEL, Action.RESCHEDULE, Action.ACCESS_NOTES},
     LinkPurpose.RESCHEDULE: {Action.RESCHEDULE},
     LinkPurpose.FEEDBACK: {Action.FEEDBACK},
 }
@@ -181,6 +181,26 @@ def cancel(repos: Repositories, link: Link, reason: str) -> str:
         try:
             repos.jobs.save(job)
             return "canceled"
+        except VersionConflict:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def leave_access_notes(repos: Repositories, link: Link, values: dict) -> str:
+    """Gate code, pets, parking, a note for the technician: until the visit starts (a write that crossed it
+    is read again, so notes never land on a visit already begun)."""
+    for attempt in range(2):
+        v = visit(repos, link)
+        if Action.ACCESS_NOTES not in rules.actions(v.job, v.appointment, clock.now()):
+            raise NotAllowed("the visit has started: write to us in the messages instead")
+        notes = rules.access_notes(values, v.appointment.access_notes)
+        if (notes or None) == v.appointment.access_notes:
+            return "access"  # nothing new (a second submit of one form)
+        v.job.leave_access_notes(v.appointment.id, notes, clock.now())
+        try:
+            repos.jobs.save(v.job)
+            return "access"
         except VersionConflict:
             if attempt:
                 raise

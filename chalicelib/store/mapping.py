@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from ..domain.customers import Customer
 from ..domain.feedback import Feedback
-from ..domain.jobs import Appointment, Confirmation, Coupon, Job
+from ..domain.jobs import AccessNotes, Appointment, Confirmation, Coupon, Job
 from ..domain.messages import Direction, Message, MessageStatus
 from ..domain.notes import Note, Visibility
 from ..domain.people import GeoPosition, Location, Organization, Role, User
@@ -17,6 +17,7 @@ from ..domain.timers import Timer, TimerKind
 from ..domain.values import TimeFrame
 from . import keys
 from .models import (
+    AccessNotesMap,
     AppointmentItem,
     CoordinatesMap,
     CouponMap,
@@ -74,6 +75,8 @@ def appointment_item(org_id: str, a: Appointment) -> AppointmentItem:
         item.version = a.version
     if a.expected:
         item.expected = FrameMap(start=a.expected.start, end=a.expected.end)
+    if a.access_notes:
+        item.access_notes = AccessNotesMap(**vars(a.access_notes))
     if a.technician_id:
         item.gsi1pk, item.gsi1sk = keys.technician_index(org_id, a.technician_id), order
     return item
@@ -101,6 +104,7 @@ def appointment_of(i: AppointmentItem) -> Appointment:
                        offers=[TimeFrame(f.start, f.end) for f in i.offers], status_reason=i.status_reason,
                        rejection_reason=i.rejection_reason, rejection_category=i.rejection_category,
                        window_set_at=i.window_set_at, reschedules=int(i.reschedules or 0),
+                       access_notes=AccessNotes(**i.access_notes.as_dict()) if i.access_notes else None,
                        created_at=i.created_at, updated_at=i.updated_at, version=i.version)
 
 

@@ -191,6 +191,13 @@ class JobItem(Entity, discriminator="job"):
     version = VersionAttribute()
 
 
+class AccessNotesMap(MapAttribute):
+    gate_code = UnicodeAttribute(null=True)
+    pets = UnicodeAttribute(null=True)
+    parking = UnicodeAttribute(null=True)
+    other = UnicodeAttribute(null=True)
+
+
 class AppointmentItem(Entity, discriminator="appointment"):
     org_id = UnicodeAttribute()
     job_id = UnicodeAttribute()
@@ -208,6 +215,7 @@ class AppointmentItem(Entity, discriminator="appointment"):
     rejection_category = UnicodeAttribute(null=True)
     window_set_at = UTCDateTimeAttribute(null=True)
     visit_code = UnicodeAttribute(null=True)
+    access_notes = AccessNotesMap(null=True)  # the customer's, for the technician (domain AccessNotes)
     reschedules = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

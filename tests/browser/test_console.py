@@ -311,9 +311,12 @@ def test_a_dispatcher_reschedules_through_the_customers_time_frames_and_sends_th
 def test_a_dispatcher_cancels_as_ops_with_the_coupon(stack, desk, tmp_path):
     base, page, token = stack, desk, dispatcher_token(stack)
     job_id = SHARED["job"]
+    link = re.search(r"/c/[A-Za-z0-9_-]{22}", texts_to(base, KIM, "booking_confirmation")[-1]["body"]).group(0)
+    assert call(base, "PUT", link + "/access-notes", {"gate_code": "4411#", "pets": "Rex"})[0] == 200
     sign_in(page, base)
     page.goto(f"{base}/console#/job/{job_id}")
     expect(page.get_by_text("offer 15% off a future visit")).to_be_visible()
+    expect(page.get_by_text("The customer's access notes: Gate code: 4411# · Pets: Rex")).to_be_visible()
     coupon = page.get_by_label("Offer the 15% coupon")
     expect(coupon).to_be_checked()
     page.get_by_role("button", name="Cancel the job").click()  # no reason: the API's word at the field

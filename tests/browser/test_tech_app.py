@@ -142,6 +142,22 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     expect(page.get_by_text("Sharing your position")).to_have_count(0)  # nothing en route: nothing sent
     shoot(page, tmp_path, "2-my-day")
 
+    # Kim leaves a gate code and her dog on her page, from her own phone: Ana reads them in the visit.
+    call(base, "POST", "/dev/settle")
+    links = wait_for(lambda: [re.search(r"/c/[A-Za-z0-9_-]{22}", m["body"]).group(0)
+                              for m in call(base, "GET", "/dev/outbox.json")[1]["items"]
+                              if m["to"] == KIM and m["scenario"] == "booking_confirmation"], seconds=30)
+    link = next(u for u in links if call(base, "GET", u + "/status.json")[1]["window_start"] == "2026-12-01T19:00:00Z")
+    kims = context.new_page()
+    kims.goto(base + link)
+    kims.get_by_label("Gate or door code").fill("4411#")
+    kims.get_by_label("Pets").fill("Rex, a friendly dog")
+    kims.get_by_role("button", name="Save notes").click()
+    expect(kims.get_by_text("your technician will see your notes")).to_be_visible()
+    expect(kims.get_by_label("Gate or door code")).to_have_value("4411#")
+    shoot(kims, tmp_path, "2b-customer-access-notes")
+    kims.close()
+
     # The visit: who, where, when; the actions the machine allows.
     stops.nth(0).get_by_role("link").click()
     expect(page.get_by_role("heading", name=re.compile("^Kim Dryer does not heat"))).to_be_visible()
@@ -154,6 +170,8 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     expect(page.get_by_role("button", name="Paused")).to_have_count(0)  # a scheduled visit cannot pause
     code = call(base, "GET", "/technicians/me/appointments", token=ana["token"])[1]["items"][0]["visit_code"]
     expect(page.locator(".code")).to_have_text(code)  # the code the customer's page shows, to check at the door
+    expect(page.get_by_role("region", name="Access notes from the customer")).to_contain_text("4411#")
+    expect(page.get_by_role("region", name="Access notes from the customer")).to_contain_text("Rex, a friendly dog")
     shoot(page, tmp_path, "3-visit")
 
     # On my way in 20 minutes: the customer is told, with the ETA by the API's clock; the position follows.

@@ -103,7 +103,7 @@ def test_status_json_is_the_contract_and_shows_the_position_only_while_en_route(
             "messages", "actions"} <= set(before)
     assert before["position"] is None and before["technician_first_name"] == "Ana"
     assert before["window_start"] == visit["job"]["appointments"][0]["window_start"]
-    assert set(before["actions"]) == {"reply", "confirm", "cancel", "reschedule"} and before["live"] is True
+    assert set(before["actions"]) == {"reply", "confirm", "cancel", "reschedule", "access_notes"} and before["live"] is True
     assert before["messages"][0]["direction"] == "outbound" and before["messages"][0]["from"] == "acme Services"
 
     eta = (clock.now + timedelta(days=2, minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")

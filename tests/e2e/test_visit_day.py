@@ -87,3 +87,87 @@ def test_a_dispatcher_sets_the_photo_a_bad_type_or_another_technician_is_refused
     assert api.post(f"/users/{visit['tech_id']}/photo", bo, {"content_type": "image/png"}).status == 403
     assert api.post("/users/usr_0000000000000000/photo", org.dispatcher, {"content_type": "image/png"}).status == 404
     assert api.post(f"/users/{visit['tech_id']}/photo", visit["tech"], {}).status == 400
+
+
+# -- access notes ------------------------------------------------------------------------------------
+
+NOTES = {"gate_code": "4411#", "pets": "a friendly dog, Rex", "parking": "in the driveway", "other": "side door"}
+
+
+def visit_date(visit) -> str:
+    from zoneinfo import ZoneInfo
+    start = datetime.fromisoformat(visit["job"]["appointments"][0]["window_start"].replace("Z", "+00:00"))
+    return start.astimezone(ZoneInfo("America/Denver")).date().isoformat()
+
+
+def test_the_customer_leaves_access_notes_on_the_page_and_the_technician_and_dispatcher_read_them(api, org, visit,
+                                                                                                   stream):
+    texts = len(stream.texts("+13035550177"))
+    page = fetch(api, "GET", f"/c/{visit['token']}").text
+    assert 'action="../c/' + visit["token"] + '/access-notes"' in page and 'id="gate_code"' in page
+    posted = fetch(api, "POST", f"/c/{visit['token']}/access-notes", form=NOTES)
+    assert posted.status == 303 and posted.headers["location"] == f"../{visit['token']}?done=access"
+    assert "your technician will see your notes" in fetch(api, "GET", f"/c/{visit['token']}?done=access").text
+    page = fetch(api, "GET", f"/c/{visit['token']}").text
+    assert 'value="4411#"' in page and ">side door</textarea>" in page  # kept in the form, to edit
+    assert status(api, visit["token"])["access_notes"] == NOTES
+    (mine,) = api.get(f"/technicians/me/appointments?date={visit_date(visit)}", visit["tech"]).body["items"]
+    assert mine["access_notes"] == NOTES
+    assert api.get(f"/jobs/{visit['job']['id']}", visit["tech"]).body["appointments"][0]["access_notes"] == NOTES
+    assert api.get(f"/jobs/{visit['job']['id']}", org.dispatcher).body["appointments"][0]["access_notes"] == NOTES
+    stream.settle()
+    assert len(stream.texts("+13035550177")) == texts  # notes for the technician: no text to anyone
+
+
+def test_a_put_keeps_the_fields_left_out_and_clears_the_empty_ones(api, visit):
+    r = fetch(api, "PUT", f"/c/{visit['token']}/access-notes", body=NOTES, accept="application/json")
+    assert r.status == 200 and r.json()["access_notes"] == NOTES
+    r = fetch(api, "PUT", f"/c/{visit['token']}/access-notes", body={"pets": "", "gate_code": " 9911 "},
+              accept="application/json")
+    assert r.status == 200, r.text
+    assert r.json()["access_notes"] == {**NOTES, "pets": None, "gate_code": "9911"}
+
+
+def test_bad_access_notes_are_refused_at_the_field_and_change_nothing(api, visit):
+    assert fetch(api, "PUT", f"/c/{visit['token']}/access-notes", body=NOTES, accept="application/json").status == 200
+    for bad, field in (({"gate_code": "9" * 201}, "gate_code"), ({"gate": "1234"}, "gate"), ({"pets": 3}, "pets"),
+                       ({**NOTES, "other": "x" * 201}, "other")):
+        r = fetch(api, "PUT", f"/c/{visit['token']}/access-notes", body=bad, accept="application/json")
+        assert r.status == 400 and r.json()["error"]["message"].startswith(f"{field}: "), (bad, r.text)
+    assert fetch(api, "PUT", f"/c/{visit['token']}/access-notes", body=[1], accept="application/json").status == 400
+    assert status(api, visit["token"])["access_notes"] == NOTES
+    typed = {**NOTES, "parking": "p" * 201}
+    again = fetch(api, "POST", f"/c/{visit['token']}/access-notes", form=typed)
+    assert again.status == 400 and "Keep it under 200 characters (it has 201)" in again.text
+    assert f'value="{"p" * 201}" aria-invalid="true" aria-describedby="parking-error"' in again.text  # what was typed
+    assert status(api, visit["token"])["access_notes"] == NOTES
+
+
+def test_once_the_visit_has_started_the_notes_are_shown_and_no_longer_changed(api, visit):
+    assert fetch(api, "PUT", f"/c/{visit['token']}/access-notes", body=NOTES, accept="application/json").status == 200
+    r = api.post(f"/appointments/{visit['appointment']}/status", visit["tech"], {"action": "start"})
+    assert r.status == 200, r.body
+    late = fetch(api, "PUT", f"/c/{visit['token']}/access-notes", body={"gate_code": "0000"},
+                 accept="application/json")
+    assert late.status == 409 and "write to us in the messages" in late.json()["error"]["message"]
+    assert status(api, visit["token"])["access_notes"] == NOTES
+    assert "access_notes" not in status(api, visit["token"])["actions"]
+    page = fetch(api, "GET", f"/c/{visit['token']}").text
+    assert "<dt>Gate or door code</dt><dd>4411#</dd>" in page and 'id="gate_code"' not in page
+
+
+def test_a_provider_never_sees_the_access_notes(api, org, stream):
+    tech_id, tech = add_user(api, org, "Ana Alvarez", "technician")
+    _, provider = add_user(api, org, "Brand Portal", "provider")
+    offered = api.post("/jobs", provider, {"customer_id": new_customer(api, org), "description": "Warranty"}).body
+    assert api.post(f"/jobs/{offered['id']}/accept", org.dispatcher).status == 200
+    r = api.post(f"/jobs/{offered['id']}/appointments", org.dispatcher,
+                 {"window_start": "2026-12-03T17:00:00Z", "window_end": "2026-12-03T19:00:00Z", "technician_id": tech_id})
+    assert r.status == 201, r.body
+    stream.settle()
+    token = last_token(stream)
+    assert fetch(api, "PUT", f"/c/{token}/access-notes", body=NOTES, accept="application/json").status == 200
+    assert api.get(f"/jobs/{offered['id']}", org.dispatcher).body["appointments"][0]["access_notes"] == NOTES
+    seen = [api.get(f"/jobs/{offered['id']}", provider), api.get("/jobs", provider)]
+    assert all(s.status == 200 for s in seen)
+    assert not [s for s in seen if "4411" in json.dumps(s.body) or "Rex" in json.dumps(s.body)]

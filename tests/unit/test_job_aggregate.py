@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.domain.customer_page import access_notes
 from chalicelib.domain.errors import InvalidTransition, NotFound, ValidationError
-from chalicelib.domain.jobs import Confirmation, Coupon, Job, RejectionCategory, rejection_category
+from chalicelib.domain.jobs import AccessNotes, Confirmation, Coupon, Job, RejectionCategory, rejection_category
 from chalicelib.domain.status import AppointmentAction as AA
 from chalicelib.domain.status import AppointmentStatus as S
 from chalicelib.domain.status import JobStatus as J
@@ -165,3 +166,26 @@ def test_a_reschedule_keeps_the_technician_unless_told_to_assign():
 def test_a_rejection_without_words_is_other():
     assert rejection_category(None) is rejection_category("") is RejectionCategory.OTHER
     assert rejection_category("TOO EXPENSIVE") is RejectionCategory.PRICE
+
+
+def test_access_notes_are_left_until_the_visit_starts_and_emptied_notes_are_none():
+    job = booked()
+    a = job.appointments[0]
+    job.touched.clear()
+    notes = access_notes({"gate_code": " 4411 ", "pets": ""}, None)
+    assert notes == AccessNotes(gate_code="4411")
+    job.leave_access_notes(a.id, notes, LATER)
+    assert (a.access_notes, a.updated_at, job.touched) == (notes, LATER, {a.id})
+    job.leave_access_notes(a.id, access_notes({"gate_code": ""}, a.access_notes), LATER)
+    assert a.access_notes is None  # nothing left: no notes, not an empty record
+    job.change_appointment_status(a.id, AA.START, LATER)
+    assert "cannot leave access notes on" in refusal(lambda: job.leave_access_notes(a.id, notes, LATER))
+    assert a.access_notes is None
+
+
+def test_access_notes_keep_what_is_not_posted_and_refuse_what_is_not_a_note():
+    before = AccessNotes(gate_code="4411", pets="Rex")
+    assert access_notes({"parking": "street"}, before) == AccessNotes("4411", "Rex", "street")
+    assert "keep it under 200 characters (it has 201)" in refusal(lambda: access_notes({"other": "x" * 201}, before))
+    assert "is not an access note" in refusal(lambda: access_notes({"code": "1"}, before))
+    assert "must be text" in refusal(lambda: access_notes({"pets": ["Rex"]}, before))

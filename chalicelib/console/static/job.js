@@ -8,6 +8,7 @@ import {
   useEffect, useSave, useState, window_, zonedToIso, getZone,
 } from './ui.js';
 
+const ACCESS = { gate_code: 'Gate code', pets: 'Pets', parking: 'Parking', other: 'Anything else' };
 const COUPON_RULE = 'Seed 001: when ops cancels, offer 15% off a future visit by coupon code, unless the job '
   + 'already has a discount. The code goes to the customer in the cancellation text.';
 
@@ -75,6 +76,8 @@ function Visit({ visit, users, reload }) {
       ${visit.eta ? ` · ETA ${time(visit.eta)}` : ''}${visit.late ? html` · <span class="late">Late</span>` : ''}</p>
     <p>Technician: ${visit.technician_id ? nameOf(users, visit.technician_id) : 'not assigned'}</p>
     ${visit.status_reason && html`<p class="muted">Reason: ${visit.status_reason}</p>`}
+    ${visit.access_notes && html`<p class="access">The customer's access notes: ${Object.entries(ACCESS)
+      .filter(([k]) => visit.access_notes[k]).map(([k, label]) => `${label}: ${visit.access_notes[k]}`).join(' · ')}</p>`}
     <div class="actions">
       ${visit.actions.filter((a) => a !== 'delay').map((a) => html`<button type="button" key=${a}
         disabled=${save.busy} onClick=${() => act(a)}>${ACTIONS[a]}</button>`)}

@@ -8,7 +8,7 @@ import { send } from './waiting.js';
 
 const KEPT = 'No signal: kept on the phone, it is sent when the signal returns.';
 
-const ACCESS = { gate_code: 'Gate code', pets: 'Pets', parking: 'Parking', other: 'Note' };
+const ACCESS = { gate_code: 'Gate code', pets: 'Pets', parking: 'Parking', other: 'Anything else' };
 const maps = (address) => `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}`;
 
 /** Minutes from now as an instant, by the API's clock (the phone's may be off). */
