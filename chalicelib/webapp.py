@@ -43,8 +43,10 @@ class WebApp:
         return text.replace("{{config}}", html.escape(json.dumps(config or {}), quote=True))
 
 
-def policy(sign_in_origin: str | None) -> str:
-    """Our own scripts, styles and API only (the hosted sign-in's token endpoint besides, when deployed)."""
-    connect = "'self'" + (f" {sign_in_origin}" if sign_in_origin else "")
-    return (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src {connect}; "
+def policy(sign_in_origin: str | None, photos_origin: str | None = None) -> str:
+    """Our own scripts, styles and API only (the hosted sign-in's token endpoint besides, when deployed; the
+    photos bucket's presigned URLs for an app that uploads and shows photos)."""
+    connect = " ".join(["'self'", *(o for o in (sign_in_origin, photos_origin) if o)])
+    images = " ".join(["'self'", "data:", *([photos_origin] if photos_origin else [])])
+    return (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; connect-src {connect}; "
             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

@@ -26,10 +26,10 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme == "https" and parts.netloc else None
 
 
-def serve_shell(app: webapp.WebApp, config: dict) -> Response:
+def serve_shell(app: webapp.WebApp, config: dict, photos_origin: str | None = None) -> Response:
     return Response(body=app.page("index.html", config), status_code=200, headers={
         **COMMON, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Security-Policy": webapp.policy(_origin(config.get("domain", "")))})
+        "Content-Security-Policy": webapp.policy(_origin(config.get("domain", "")), photos_origin)})
 
 
 def serve_asset(app: webapp.WebApp, version: str, name: str) -> Response:

@@ -3,7 +3,7 @@ worker), served like the console (api/console.py). The service worker lives at /
 the browser's HTTP cache, so that a new version of the assets installs a new worker; it may control /tech."""
 from chalice import Blueprint, Response
 
-from .. import tech, webapp
+from .. import bootstrap, tech, webapp
 from .console import COMMON, serve_asset, serve_shell, sign_in
 
 bp = Blueprint(__name__)
@@ -12,8 +12,11 @@ FRESH = {**COMMON, "Cache-Control": "no-cache", "Content-Security-Policy": webap
 
 @bp.route("/tech", methods=["GET"])
 def shell():
-    # The token is kept on the device (localStorage): an installed app reopens signed in, offline too.
-    return serve_shell(tech.APP, sign_in("tech", role="technician", keep="device"))
+    # The token is kept on the device (localStorage): an installed app reopens signed in, offline too. Photos go
+    # to and come from the bucket by presigned URLs: its origin is allowed.
+    from ..services import notes
+    return serve_shell(tech.APP, sign_in("tech", role="technician", keep="device"),
+                       notes.photos_origin(bootstrap.repos()))
 
 
 @bp.route("/tech/sw.js", methods=["GET"])

@@ -43,6 +43,11 @@ def add_photo(repos: Repositories, caller: Caller, job_id: str, content_type: st
     return photo, repos.uploads.upload_url(photo.object_key, photo.content_type)
 
 
+def photos_origin(repos: Repositories) -> str:
+    """Where the technician's app uploads and shows photos from (its CSP names it)."""
+    return repos.uploads.origin()
+
+
 def list_photos(repos: Repositories, caller: Caller, job_id: str, limit: int,
                 next_token: str | None) -> Page[tuple[Photo, str]]:
     """The photos the caller may see, each with a presigned download URL."""

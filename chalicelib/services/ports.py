@@ -281,6 +281,8 @@ class PhotoUploads(Protocol):
 
     def download_url(self, object_key: str) -> str: ...
 
+    def origin(self) -> str: ...
+
 
 class BookingRequests(Protocol):
     """Requests from the public booking page, each stored with its counters or not at all."""

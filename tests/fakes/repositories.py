@@ -662,6 +662,9 @@ class FakeUploads(_Part):
     def download_url(self, object_key: str) -> str:
         return f"https://uploads.invalid/{object_key}?method=GET"
 
+    def origin(self) -> str:
+        return "https://uploads.invalid"
+
 
 class FakeBookings(_Part):
     """The booking page's requests; the counters' expiry is the table's TTL, so it is not kept here."""

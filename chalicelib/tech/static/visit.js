@@ -1,6 +1,6 @@
 // One visit: who and where (an "Open in maps" link), the window, the visit code and access notes when the API
-// gives them, the actions the status machine allows now, a note, and the conversation with the customer.
-import { all } from './api.js';
+// gives them, the actions the status machine allows now, a note, photos, and the conversation with the customer.
+import { all, api, ApiError } from './api.js';
 import { html, useState, useEffect, STATUS, Loading, Problem, Field, FormError, useSave, time, dayTime,
   announce } from './ui.js';
 import { firstName } from './day.js';
@@ -88,6 +88,42 @@ function Note({ visit }) {
       <button disabled=${busy}>Save the note</button></form></section>`;
 }
 
+/** Photos from the camera: the API gives a presigned URL and the phone sends the bytes to the bucket itself.
+ * Not kept offline (a photo is too big to hold in the waiting list): without a signal, try again later. */
+function Photos({ visit }) {
+  const [photos, setPhotos] = useState(null);
+  const { busy, error, run } = useSave();
+  const load = () => all(`/jobs/${visit.job_id}/photos`).then(setPhotos, () => setPhotos([]));
+  useEffect(() => { load(); }, [visit.job_id]);
+  const submit = (e) => {
+    e.preventDefault();
+    const form = e.target;
+    const file = form.elements.photo.files[0];
+    if (!file) { announce('Take or choose a photo first.'); return; }
+    run(async () => {
+      const photo = await api('POST', `/jobs/${visit.job_id}/photos`, { content_type: file.type });
+      let stored;
+      try {
+        stored = await fetch(photo.upload_url, { method: 'PUT', body: file, headers: { 'Content-Type': photo.content_type } });
+      } catch {
+        throw new ApiError(0, 'network', 'No signal: the photo was not sent. Try again when the signal returns.');
+      }
+      if (!stored.ok) throw new ApiError(stored.status, 'upload', 'The photo was not stored. Please try again.');
+      form.reset();
+      await load();
+    }, 'The photo is saved.');
+  };
+  return html`<section aria-labelledby="h-photos"><h2 id="h-photos">Photos</h2>
+    ${photos && photos.length > 0 && html`<ul class="photos">${photos.map((p) => html`<li key=${p.id}>
+      <img src=${p.download_url} alt=${`Photo from ${dayTime(p.created_at)}`} width="96" height="96" /></li>`)}</ul>`}
+    <form onSubmit=${submit}>
+      <div class="field"><label for="f-photo">A photo of the work (internal)</label>
+        <input id="f-photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp,image/heic"
+          capture="environment" /></div>
+      <${FormError} error=${error} />
+      <button disabled=${busy}>Upload the photo</button></form></section>`;
+}
+
 function Conversation({ visit }) {
   const [messages, setMessages] = useState(null);
   const [problem, setProblem] = useState(null);
@@ -151,5 +187,6 @@ export function Visit({ visit, day, error, reload }) {
     <${AccessNotes} notes=${visit.access_notes} />
     <${Actions} visit=${visit} day=${day} reload=${reload} />
     <${Note} visit=${visit} />
+    <${Photos} visit=${visit} />
     <${Conversation} visit=${visit} />`;
 }
