@@ -179,6 +179,8 @@ class DayCustomerOut(Out):
     name: str
     phone: str
     address: str | None
+    coordinates: CoordinatesOut | None = Field(default=None, description="where the address is, when known: the "
+                                               "app estimates the drive from the phone's position")
 
 
 class DayEntryOut(AppointmentOut):

@@ -46,7 +46,7 @@ def day_entry(a: Appointment, j: Job, c: Customer) -> dict:
     return {**appointment(a, access_notes=True),
             "visit_code": a.visit_code,  # only here: the assigned technician's own day, never a provider's view
             "job": job(j, with_appointments=False),
-            "customer": _dump(jobs_schemas.DayCustomerOut.model_validate(c))}
+            "customer": _dump(jobs_schemas.DayCustomerOut.model_validate({**vars(c), "coordinates": _where(c)}))}
 
 
 def message(m: Message) -> dict:
@@ -54,10 +54,13 @@ def message(m: Message) -> dict:
     return notes_schemas.MessageOut.model_validate(m).model_dump(mode="json", by_alias=True)
 
 
+def _where(c: Customer) -> dict | None:
+    return {"lat": c.coordinates[0], "lon": c.coordinates[1]} if c.coordinates else None
+
+
 def customer(c: Customer) -> dict:
     from . import jobs_schemas
-    where = {"lat": c.coordinates[0], "lon": c.coordinates[1]} if c.coordinates else None
-    return _dump(jobs_schemas.CustomerOut.model_validate({**vars(c), "coordinates": where}))
+    return _dump(jobs_schemas.CustomerOut.model_validate({**vars(c), "coordinates": _where(c)}))
 
 
 def consent_record(r: ConsentRecord) -> dict:

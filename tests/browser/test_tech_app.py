@@ -17,6 +17,7 @@ from .conftest import PHONE, serious_violations
 
 KIM = "+13035550170"
 HERE = {"latitude": 39.7392, "longitude": -104.9903}
+GLENARM = {"lat": 39.7466, "lon": -104.9895}  # 0.83 km north of HERE: 1.4 × 0.83 km at 30 km/h → 3 min
 OWN_JS_BYTES = 24 * 1024  # app.js, day.js, visit.js, waiting.js: the app's own scripts (the shared ones are the console's)
 
 
@@ -123,7 +124,8 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
     ana = next(u for u in demo["users"] if u["name"] == "Ana Alvarez")
     _, kim = call(base, "POST", "/customers", {"name": "Kim Park", "phone": KIM, "time_zone": "America/Denver",
-                                              "address": "1600 Glenarm Pl, Denver, CO"}, dispatcher)
+                                              "address": "1600 Glenarm Pl, Denver, CO", "coordinates": GLENARM},
+                    dispatcher)
     # Today (the stack's clock: Tue 1 Dec, 10:00 in Denver): 12-2pm and 3-5pm, booked in the other order.
     later = book(base, dispatcher, kim["id"], "Replace the thermostat", "2026-12-01T22:00:00Z", "2026-12-02T00:00:00Z",
                  ana["id"])
@@ -184,6 +186,10 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     expect(page.get_by_role("region", name="Access notes from the customer")).to_contain_text("Rex, a friendly dog")
     shoot(page, tmp_path, "3-visit")
 
+    # The ETA estimated from the phone's position to the customer's address (a city drive), or typed.
+    page.get_by_role("button", name="Estimate the ETA from here").click()
+    expect(page.get_by_label("ETA in minutes")).to_have_value("3")
+    announced(page, "About 3 min from here (0.8 km as the crow flies).")
     # On my way in 20 minutes: the customer is told, with the ETA by the API's clock; the position follows.
     page.get_by_label("ETA in minutes").fill("20")
     page.get_by_role("button", name="On my way").click()

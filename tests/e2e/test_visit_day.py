@@ -113,6 +113,7 @@ def test_the_customer_leaves_access_notes_on_the_page_and_the_technician_and_dis
     assert status(api, visit["token"])["access_notes"] == NOTES
     (mine,) = api.get(f"/technicians/me/appointments?date={visit_date(visit)}", visit["tech"]).body["items"]
     assert mine["access_notes"] == NOTES
+    assert mine["customer"]["coordinates"] == {"lat": 39.7392, "lon": -104.9903}  # the app estimates the drive
     assert api.get(f"/jobs/{visit['job']['id']}", visit["tech"]).body["appointments"][0]["access_notes"] == NOTES
     assert api.get(f"/jobs/{visit['job']['id']}", org.dispatcher).body["appointments"][0]["access_notes"] == NOTES
     stream.settle()

@@ -11,6 +11,15 @@ const KEPT = 'No signal: kept on the phone, it is sent when the signal returns.'
 const ACCESS = { gate_code: 'Gate code', pets: 'Pets', parking: 'Parking', other: 'Anything else' };
 const maps = (address) => `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}`;
 
+/** A city drive from here to the customer: 1.4× the straight line at 30 km/h, rounded up (docs/tech-app.md). */
+export function driveMinutes(from, to) {
+  const rad = (d) => (d * Math.PI) / 180;
+  const a = Math.sin(rad(to.lat - from.lat) / 2) ** 2
+    + Math.cos(rad(from.lat)) * Math.cos(rad(to.lat)) * Math.sin(rad(to.lon - from.lon) / 2) ** 2;
+  const km = 2 * 6371 * Math.asin(Math.sqrt(a));
+  return { km, minutes: Math.min(600, Math.max(1, Math.ceil(((km * 1.4) / 30) * 60))) };
+}
+
 /** Minutes from now as an instant, by the API's clock (the phone's may be off). */
 const inMinutes = (day, minutes) => new Date(Date.now() + day.skew + minutes * 60e3).toISOString()
   .replace(/\.\d{3}Z$/, 'Z');
@@ -43,6 +52,12 @@ function Actions({ visit, day, reload }) {
     if (extra) act(action, extra, done);
     else announce('The ETA: type a number of minutes, 1 to 600.');
   };
+  const to = visit.customer.coordinates;
+  const estimate = () => navigator.geolocation.getCurrentPosition((p) => {
+    const { km, minutes: n } = driveMinutes({ lat: p.coords.latitude, lon: p.coords.longitude }, to);
+    setMinutes(String(n));
+    announce(`About ${n} min from here (${km.toFixed(1)} km as the crow flies).`);
+  }, () => announce('The phone did not give its position: type the minutes.'), { timeout: 10000 });
   if (visit.actions.length === 0) return html`<p class="muted">Nothing more to do on this visit.</p>`;
   return html`<section aria-labelledby="h-actions"><h2 id="h-actions">What now</h2>
     <${FormError} error=${error} />
@@ -50,7 +65,9 @@ function Actions({ visit, day, reload }) {
       : 'delay', can('en_route') ? 'On your way: the customer is told.' : 'The new ETA is saved.')}>
       <${Field} label="ETA in minutes" name="eta_minutes" type="number" min="1" max="600" inputmode="numeric"
         value=${minutes} onInput=${setMinutes} />
-      <button class="primary" disabled=${busy}>${can('en_route') ? 'On my way' : 'New ETA'}</button></form>`}
+      <button class="primary" disabled=${busy}>${can('en_route') ? 'On my way' : 'New ETA'}</button></form>
+      ${to && 'geolocation' in navigator && html`<button type="button" class="small" onClick=${estimate}>
+        Estimate the ETA from here</button>`}`}
     ${can('start') && html`<button type="button" class="primary wide" disabled=${busy}
       onClick=${() => act('start', {}, 'Started.')}>Started</button>`}
     ${can('pause') && html`<form class="row" onSubmit=${(e) => { e.preventDefault(); act('pause', { reason }, 'Paused.'); }}>
