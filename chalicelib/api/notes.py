@@ -51,9 +51,11 @@ def list_messages(call: Call, job_id: str):
     return views.page(page, views.message)
 
 
-@endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer (sent by the stream handler)",
+@endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer, own words or a quick action (sent by the stream handler)",
           body="notes_schemas.MessageIn",
           response="notes_schemas.MessageOut", status=201, idempotent=True)
 def write_message(call: Call, job_id: str):
+    from ..domain.scenarios import ScenarioName
     from ..services import conversation
-    return views.message(conversation.write_to_customer(bootstrap.repos(), call.caller, job_id, call.body.body))
+    quick = call.body.quick_action and ScenarioName(call.body.quick_action)
+    return views.message(conversation.write_to_customer(bootstrap.repos(), call.caller, job_id, call.body.body, quick))

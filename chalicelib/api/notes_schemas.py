@@ -3,10 +3,11 @@ document's schemas."""
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from ..domain.notes import Visibility as VisibilityName
 from ..domain.replies import MAX_BODY
+from ..domain.scenarios import QUICK_ACTIONS
 from .schemas import In, LongText, Out, one_of
 
 Visibility = one_of(VisibilityName)
@@ -17,8 +18,20 @@ class NoteIn(In):
     visibility: Visibility = "private"
 
 
+QuickAction = one_of(QUICK_ACTIONS)
+
+
 class MessageIn(In):
-    body: Annotated[str, Field(min_length=1, max_length=MAX_BODY)]
+    """Words of one's own, or a quick action (seed 002) in the organization's wording: one of the two."""
+    body: Annotated[str, Field(min_length=1, max_length=MAX_BODY)] | None = None
+    quick_action: QuickAction | None = Field(default=None, description="the organization's text for it (scenario "
+                                             "of the same name), naming the job, with a link to its page")
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.body is None) == (self.quick_action is None):
+            raise ValueError("give a body or a quick_action, not both")
+        return self
 
 
 class PhotoIn(In):

@@ -27,6 +27,11 @@ class ScenarioName(StrEnum):
     CANCELED = "canceled"
     BOOKING_RECEIVED = "booking_received"  # a request from the public booking page
     WINDOW_NARROWED = "window_narrowed"  # the visit day: when the technician should now arrive
+    # Quick actions (seed 002): sent when a person taps one (POST /jobs/{id}/messages), never by an event.
+    CHECKED_IN = "checked_in"
+    REQUEST_APPROVAL = "request_approval"
+    ASSET_READY = "asset_ready"
+    ASSET_IN_SERVICE = "asset_in_service"
 
 
 COMMON = frozenset({"company", "company_phone", "customer_name", "customer_first_name", "window", "technician",
@@ -49,6 +54,8 @@ class Scenario:
 
 
 S = ScenarioName
+QUICK_ACTIONS = (S.CHECKED_IN, S.REQUEST_APPROVAL, S.ASSET_READY, S.ASSET_IN_SERVICE)
+SUBJECT = frozenset({"subject"})  # the job's description: what the quick action is about
 DEFAULTS: dict[ScenarioName, Scenario] = {s.name: s for s in [
     Scenario(S.BOOKING_CONFIRMATION, "{{ company }}: visit booked for {{ window }}. "
              "Reply C to confirm, R to reschedule. {{ link }}", urgent=False, link=LinkPurpose.STATUS),
@@ -80,6 +87,15 @@ DEFAULTS: dict[ScenarioName, Scenario] = {s.name: s for s in [
     Scenario(S.WINDOW_NARROWED, "{{ company }}: {{ technician_first_name or 'your technician' }} should now arrive "
              "between {{ expected_start }} and {{ expected_end }}. {{ link }}", urgent=False, link=LinkPurpose.STATUS,
              extra_variables=frozenset({"technician_first_name", "expected_start", "expected_end"})),
+    # A person chose the moment (as with a text they write): urgent, and the link is the job's page.
+    Scenario(S.CHECKED_IN, "{{ company }}: {{ technician or 'your technician' }} has checked in for {{ subject }}. "
+             "Track: {{ link }}", urgent=True, link=LinkPurpose.STATUS, extra_variables=SUBJECT),
+    Scenario(S.REQUEST_APPROVAL, "{{ company }}: your OK is needed to go on with {{ subject }}. Reply or "
+             "see {{ link }}", urgent=True, link=LinkPurpose.STATUS, extra_variables=SUBJECT),
+    Scenario(S.ASSET_READY, "{{ company }}: {{ subject }}: ready for you. Details: {{ link }}", urgent=True,
+             link=LinkPurpose.STATUS, extra_variables=SUBJECT),
+    Scenario(S.ASSET_IN_SERVICE, "{{ company }}: {{ subject }}: now in service. Details: {{ link }}", urgent=True,
+             link=LinkPurpose.STATUS, extra_variables=SUBJECT),
 ]}
 
 

@@ -30,4 +30,5 @@ def variables(ctx: RecipientContext, job: Job, appointment, trigger: Trigger, li
         "on_the_way": bool(appointment and appointment.status is AppointmentStatus.EN_ROUTE),
         "reason": job.cancel_reason, "coupon_code": job.coupon.code if job.coupon else None,
         "coupon_percent": job.coupon.percent if job.coupon else None,
+        "subject": job.description,
     }

@@ -161,6 +161,8 @@ def still_true(trigger: Trigger, job: Job) -> bool:
             return True  # the request did arrive, whatever became of it since
         case S.AUTO_CANCELED:
             return appointment is not None and appointment.status is AppointmentStatus.CANCELED
+        case S.CHECKED_IN | S.REQUEST_APPROVAL | S.ASSET_READY | S.ASSET_IN_SERVICE:
+            return job.status is not JobStatus.CANCELED  # a person's tap: true unless the job was called off
         case S.WINDOW_NARROWED:  # not yet there, and this is still the window the customer should hear
             return (appointment is not None and appointment.expected == trigger.window
                     and appointment.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE))

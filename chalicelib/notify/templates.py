@@ -14,6 +14,7 @@ SAMPLE = {
     "link": "https://omw.acmehvac.com/c/Xq3vT9kLm2Pz8RwYb4NcJd", "reason": "technician out sick",
     "coupon_code": "OMW-7F3K9Q", "coupon_percent": 15, "on_the_way": False,
     "technician_first_name": "Alexandria", "expected_start": "10:30am", "expected_end": "11:30am",
+    "subject": "Furnace not heating, upstairs unit",
 }
 # A template's branches: what it says when the ETA or the technician is not known yet.
 SAMPLES = (SAMPLE, {**SAMPLE, "eta": None}, {**SAMPLE, "eta": None, "on_the_way": True},

@@ -2,6 +2,7 @@
 from ..domain.errors import UnreadableRecord
 from ..domain.events import CustomerWrote, DomainEvent, FramePicked, FreeTextWritten, appointment_events, job_events
 from ..domain.messages import Direction, MessageStatus
+from ..domain.scenarios import QUICK_ACTIONS
 from .db import plain
 from .mapping import appointment_of, job_of, message_of, note_of
 from .models import AppointmentItem, Entity, JobItem, MessageItem, NoteItem
@@ -29,7 +30,9 @@ def events_of(record: dict) -> list[DomainEvent]:
         return appointment_events(org_id, old and appointment_of(old), new and appointment_of(new))
     if kind is MessageItem and old is None and new is not None:
         m = message_of(new)
-        if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and m.scenario is None:
+        # A person's words, or a quick action a person tapped: written queued, sent as written.
+        if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and (
+                m.scenario is None or m.scenario in QUICK_ACTIONS):
             return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
         if m.direction is Direction.INBOUND:
             return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]

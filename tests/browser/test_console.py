@@ -279,6 +279,11 @@ def test_a_dispatcher_reads_an_inbox_reply_and_answers_it(stack, desk, tmp_path)
     announced(page, "The message is on its way to the customer.")
     call(base, "POST", "/dev/settle")
     assert wait_for(lambda: [m for m in texts_to(base, KIM) if "Ana calls you 15 minutes" in m["body"]])
+    page.get_by_role("button", name="Request approval").click()  # a quick action, in the company's words
+    announced(page, "Request approval: the customer is told.")
+    call(base, "POST", "/dev/settle")
+    (asked,) = wait_for(lambda: texts_to(base, KIM, "request_approval"))
+    assert "your OK is needed to go on with Dryer does not heat" in asked["body"]
     shoot(page, tmp_path, "8-job")
 
 

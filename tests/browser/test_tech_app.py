@@ -234,6 +234,12 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     page.get_by_label("Message to the customer").fill("All done soon, the dryer heats again.")
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator(".talk")).to_contain_text("All done soon, the dryer heats again.")
+    page.get_by_role("button", name="Checked in").click()  # a quick action: the company's words, with the job
+    announced(page, "Checked in: the customer is told.")
+    expect(page.locator(".talk")).to_contain_text("Ana Alvarez has checked in for Dryer does not heat. Track:")
+    call(base, "POST", "/dev/settle")
+    assert [m["scenario"] for m in call(base, "GET", "/dev/outbox.json")[1]["items"]
+            if m["to"] == KIM and m["scenario"] == "checked_in"] == ["checked_in"]
     page.get_by_role("button", name="Complete").click()
     announced(page, "Complete.")
     expect(page.locator(".facts .status")).to_have_text("Complete")

@@ -8,6 +8,8 @@ import {
   useEffect, useSave, useState, window_, zonedToIso, getZone,
 } from './ui.js';
 
+const QUICK = { checked_in: 'Checked in', request_approval: 'Request approval', asset_ready: 'Asset ready',
+  asset_in_service: 'Asset in service' };
 const ACCESS = { gate_code: 'Gate code', pets: 'Pets', parking: 'Parking', other: 'Anything else' };
 const COUPON_RULE = 'Seed 001: when ops cancels, offer 15% off a future visit by coupon code, unless the job '
   + 'already has a discount. The code goes to the customer in the cancellation text.';
@@ -179,6 +181,8 @@ function Conversation({ job, messages, reload }) {
     const ok = await save.run(() => api('POST', `/jobs/${job.id}/messages`, { body }), 'The message is on its way to the customer.');
     if (ok !== undefined) { setBody(''); reload(); }
   }
+  const quick = (action) => save.run(() => api('POST', `/jobs/${job.id}/messages`, { quick_action: action }),
+    `${QUICK[action]}: the customer is told.`).then((ok) => ok !== undefined && reload());
   return html`<section aria-labelledby="conv-h"><h2 id="conv-h">Conversation with the customer</h2>
     <ol class="conversation">${messages.map((m) => html`<li key=${m.id} class=${m.direction}>
       <p>${m.body}</p><p class="muted">${m.direction === 'inbound' ? 'Customer' : (m.scenario || 'You')} ·
@@ -187,7 +191,10 @@ function Conversation({ job, messages, reload }) {
     <form novalidate onSubmit=${submit}>
       <${Field} label="Reply to the customer" name="body" type="textarea" value=${body} onInput=${setBody} error=${save.error} required />
       <${FormError} error=${save.error} fields=${['body']} />
-      <button type="submit" class="primary" disabled=${save.busy}>Send reply</button></form></section>`;
+      <button type="submit" class="primary" disabled=${save.busy}>Send reply</button></form>
+    <div class="actions" role="group" aria-label="Quick actions: a text in your company's words">
+      ${Object.entries(QUICK).map(([a, label]) => html`<button type="button" key=${a} disabled=${save.busy}
+        onClick=${() => quick(a)}>${label}</button>`)}</div></section>`;
 }
 
 function OfferDecision({ job, reload }) {

@@ -55,7 +55,7 @@ def notify(repos: Repositories, senders: Senders, trigger: Trigger, job, trigger
 
     def written(link_text: str) -> tuple[str, Addressed]:
         values = variables(ctx, job, appointment, trigger, link_text, now)
-        body = _render(scenario, values)
+        body = render_text(scenario, values)
         return body, address(ctx.customer, ctx.channels, ctx.org, body, now, scenario=trigger.scenario.value,
                              values=values, first=trigger.channel, consent=ctx.consent)
 
@@ -134,7 +134,7 @@ def send_free_text(repos: Repositories, senders: Senders, written: Message, job)
     return Outcome(message, sent_now=True)
 
 
-def _render(scenario, values: dict) -> str:
+def render_text(scenario, values: dict) -> str:
     """The organization's template; if it breaks on these values, the shipped one, so the text still goes."""
     try:
         return render(scenario.template, values)

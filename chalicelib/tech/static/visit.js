@@ -8,6 +8,8 @@ import { send } from './waiting.js';
 
 const KEPT = 'No signal: kept on the phone, it is sent when the signal returns.';
 
+const QUICK = { checked_in: 'Checked in', request_approval: 'Request approval', asset_ready: 'Asset ready',
+  asset_in_service: 'Asset in service' };
 const ACCESS = { gate_code: 'Gate code', pets: 'Pets', parking: 'Parking', other: 'Anything else' };
 const maps = (address) => `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}`;
 
@@ -158,6 +160,12 @@ function Conversation({ visit }) {
       if (!sent.queued) load();
     });
   };
+  const quick = (action) => run(() => send('POST', `/jobs/${visit.job_id}/messages`, { quick_action: action },
+    `${QUICK[action]}: ${firstName(visit.customer.name)}`)).then((sent) => {
+    if (!sent) return;
+    announce(sent.queued ? KEPT : `${QUICK[action]}: the customer is told.`);
+    if (!sent.queued) load();
+  });
   return html`<section aria-labelledby="h-talk"><h2 id="h-talk">Conversation</h2>
     <${Problem} error=${problem} retry=${load} />
     ${!messages && !problem && html`<${Loading} what="the conversation" />`}
@@ -165,6 +173,9 @@ function Conversation({ visit }) {
       ${messages.map((m) => html`<li key=${m.id} class=${m.direction === 'inbound' ? 'in' : 'out'}>
         <span class="muted">${m.direction === 'inbound' ? 'Customer' : 'To the customer'}, ${dayTime(m.created_at)}</span>
         <span>${m.body}</span></li>`)}</ol>`)}
+    <div class="quick" role="group" aria-label="Quick actions: a text in the company's words">
+      ${Object.entries(QUICK).map(([a, label]) => html`<button type="button" class="small" key=${a} disabled=${busy}
+        onClick=${() => quick(a)}>${label}</button>`)}</div>
     <form onSubmit=${submit}>
       <${Field} label="Message to the customer (sent as a text)" name="body" type="textarea" value=${body}
         onInput=${setBody} required error=${error} />
