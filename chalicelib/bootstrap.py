@@ -53,6 +53,7 @@ def store_repositories() -> Repositories:
     from .store.customers import Customers
     from .store.directory import Directory
     from .store.due import Due
+    from .store.estimates import Estimates
     from .store.feedback import Feedbacks
     from .store.frames import Frames
     from .store.inbox import Inbox
@@ -72,7 +73,7 @@ def store_repositories() -> Repositories:
         organizations=Organizations(), users=Users(), locations=Locations(), customers=Customers(),
         contexts=Contexts(), jobs=Jobs(), notes=Notes(), messages=Messages(), settings=MessagingSettingsRepository(),
         timers=Timers(), due=Due(), queues=Queues(), inbox=Inbox(), directory=Directory(), links=Links(),
-        feedback=Feedbacks(), orders=Orders(), channels=Channels(), classification=ClassificationSettings(),
+        feedback=Feedbacks(), estimates=Estimates(), orders=Orders(), channels=Channels(), classification=ClassificationSettings(),
         uploads=Uploads(), consent=Consents(), rates=SendRates(), bookings=Bookings(), customer_pages=CustomerPages(),
         frames=Frames(), tallies=Tallies(), changes=Changes())
 

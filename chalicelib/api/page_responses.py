@@ -16,7 +16,7 @@ POSTED = ["application/json", FORM]
 HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex",
            "X-Content-Type-Options": "nosniff"}
 JSON_POLICY = "default-src 'none'; frame-ancestors 'none'"
-CODES = {**STATUS, "cancel_cutoff": 409}
+CODES = {**STATUS, "cancel_cutoff": 409, "already_decided": 409}
 
 
 def document(method: str, path: str, summary: str, body=None, response=None, status: int = 200) -> None:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from .. import clock
 from ..domain import arrival, timefmt
 from ..domain import customer_page as rules
+from ..domain.estimates import Estimate, money
 from ..domain.feedback import Feedback
 from ..domain.jobs import AccessNotes
 from ..domain.messages import Direction, Message, MessageStatus
@@ -81,6 +82,20 @@ class PageView:
         }
 
 
+ASIDE = (LinkPurpose.FEEDBACK, LinkPurpose.ESTIMATE)  # links about the job, not the visit's calendar or door
+
+
+def estimate(e: "Estimate") -> dict:
+    """An estimate as its customer sees it: no author, nothing internal; amounts also written out."""
+    return {"id": e.id, "currency": e.currency, "status": e.status, "note": e.note, "comment": e.comment,
+            "total_cents": e.total_cents, "approved_cents": e.approved_cents,
+            "total_text": money(e.total_cents, e.currency), "approved_text": money(e.approved_cents, e.currency),
+            "created_at": _z(e.created_at),
+            "lines": [{"id": x.id, "description": x.description, "amount_cents": x.amount_cents,
+                       "amount_text": money(x.amount_cents, e.currency), "optional": x.optional,
+                       "decision": x.decision.value, "decided_at": _z(x.decided_at)} for x in e.lines]}
+
+
 def _z(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
@@ -118,9 +133,8 @@ def view(v: "service.Visit", token: str) -> PageView:
         messages=[_line(m, ctx, technician, tz) for m in service.conversation(v)],
         actions=service.offered_actions(v, now), live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
         inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback,
-        calendar_url=None if v.link.purpose is LinkPurpose.FEEDBACK
-        else f"{environment().link_url(token)}/calendar.ics",
-        access_notes=None if v.link.purpose is LinkPurpose.FEEDBACK else a.access_notes)
+        calendar_url=None if v.link.purpose in ASIDE else f"{environment().link_url(token)}/calendar.ics",
+        access_notes=None if v.link.purpose in ASIDE else a.access_notes)
 
 
 def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) -> Line:

@@ -26,7 +26,8 @@ DONE = {"replied": "Message sent. We answer here and by text.", "confirmed": "Th
         "canceled": "Your visit is canceled.", "reschedule": "Thanks: we will contact you to find another time.",
         "rated": "Thank you for your rating!", "picked": "Done: your visit is booked for the time you picked. "
         "We are texting you the details.", "callback": "Thanks: we will call you back to find a time that suits you.",
-        "access": "Thanks: your technician will see your notes before arriving."}
+        "access": "Thanks: your technician will see your notes before arriving.",
+        "estimate": "Thank you: we have your answers and will be in touch."}
 
 
 def _page(link, token: str, root: str, status: int = 200, *, error: DomainError | None = None,
@@ -38,14 +39,19 @@ def _page(link, token: str, root: str, status: int = 200, *, error: DomainError 
         view = page_views.view(service.visit(bootstrap.repos(), link), token)
     except NotFound as e:
         return link_problem(bp.current_request, e, root)
+    extra: dict = {}
+    if link.purpose is LinkPurpose.ESTIMATE:
+        from ..services import estimates
+        extra["estimates"] = [page_views.estimate(e) for e in estimates.for_link(bootstrap.repos(), link)]
     if wants_json(bp.current_request):
-        return error_answer(error) if error else json_answer(view.as_json(), status)
+        return error_answer(error) if error else json_answer({**view.as_json(), **extra}, status)
     field = error.field if isinstance(error, ValidationError) else None
     message = error.message.removeprefix(f"{field}: ") if error and field else (error and error.message)
     message = message and message[0].upper() + message[1:]  # a sentence on the page
-    template = "feedback.html" if link.purpose is LinkPurpose.FEEDBACK else "status.html"
+    template = {LinkPurpose.FEEDBACK: "feedback.html", LinkPurpose.ESTIMATE: "estimate.html"}.get(link.purpose,
+                                                                                                 "status.html")
     return html_answer(template, status, root=root, token=token, page=view, error=message,
-                       error_field=field, values=values or {}, done=done)
+                       error_field=field, values=values or {}, done=done, **extra)
 
 
 def _act(token: str, action: str, run, done: str, created: bool = False) -> Response:
@@ -72,6 +78,9 @@ def _act(token: str, action: str, run, done: str, created: bool = False) -> Resp
         if action == Action.FEEDBACK:
             return json_answer({"rating": outcome.rating, "comment": outcome.comment,
                                "created_at": outcome.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")}, 201)
+        if action == Action.ESTIMATE:
+            from .page_views import estimate
+            return json_answer(estimate(outcome))
         return _page(link, token, root, 201 if created else 200)
     return Response(body="", status_code=303, headers={**HEADERS, "Location": f"../{token}?done={done}"})
 
@@ -171,6 +180,21 @@ def access_notes(token: str):
                 "access")
 
 
+@bp.route("/c/{token}/estimate", methods=["POST"], content_types=POSTED)
+def decide_estimate(token: str):
+    """JSON `{decisions: {line_id: approved | declined}, comment?}`; the page's form posts `decision.<line_id>`."""
+    from ..services import estimates
+    return _act(token, "estimate", lambda link, v: estimates.decide(bootstrap.repos(), link, *_decisions(v)),
+                "estimate")
+
+
+def _decisions(values: dict) -> tuple:
+    if "decisions" in values:  # JSON
+        return values["decisions"], values.get("comment")
+    chosen = {k.removeprefix("decision."): v for k, v in values.items() if k.startswith("decision.")}
+    return chosen, values.get("comment")
+
+
 @bp.route("/assets/{name}", methods=["GET"])
 def asset(name: str):
     """The page's stylesheet and script (not secret: cacheable)."""
@@ -202,5 +226,8 @@ document("PUT", "/c/{token}/access-notes", "Gate code, pets, parking and a note 
 OPERATIONS.append(Operation("POST", "/c/{token}/access-notes", "The same from the page's form (HTML forms cannot PUT)",
                             (), "pages_schemas.AccessNotesIn", None, "pages_schemas.CustomerStatusOut", 200, True,
                             "page_access_notes_form"))
+document("POST", "/c/{token}/estimate", "Approve or decline an estimate's lines (an estimate link); a line already "
+         "decided → 409 already_decided, nothing changed", "estimates_schemas.EstimateDecisionIn",
+         "pages_schemas.PageEstimateOut")
 document("POST", "/c/{token}/feedback", "Rate the job 1-5 once; a second one → 409",
          "pages_schemas.PageFeedbackIn", "feedback_schemas.FeedbackOut", 201)

@@ -69,6 +69,31 @@ class PageExpectedOut(Model):
     end: datetime
 
 
+class PageEstimateLineOut(Model):
+    id: str
+    description: str
+    amount_cents: int
+    amount_text: str = Field(description='"$120.00"')
+    optional: bool
+    decision: str = Field(description="pending, approved or declined")
+    decided_at: datetime | None
+
+
+class PageEstimateOut(Model):
+    """An estimate as its customer sees it (no author, nothing internal)."""
+    id: str
+    currency: str
+    status: str = Field(description="sent (a line still pending), approved, partly_approved or declined")
+    note: str | None
+    comment: str | None
+    total_cents: int
+    approved_cents: int
+    total_text: str
+    approved_text: str
+    created_at: datetime
+    lines: list[PageEstimateLineOut]
+
+
 class CustomerStatusOut(Model):
     """The visit as its customer sees it: `position` only while the technician is on the way to it."""
     company: str
@@ -102,3 +127,5 @@ class CustomerStatusOut(Model):
                                      "calendar.ics); null on a feedback link")
     access_notes: AccessNotesOut | None = Field(default=None, description="what the customer left for the "
                                                 "technician (PUT /c/{token}/access-notes); null on a feedback link")
+    estimates: list[PageEstimateOut] | None = Field(default=None, description="on an estimate link only: the "
+                                                    "job's estimates, newest first")

@@ -32,6 +32,7 @@ class Action(StrEnum):
     RESCHEDULE = "reschedule"
     FEEDBACK = "feedback"
     ACCESS_NOTES = "access_notes"
+    ESTIMATE = "estimate"  # approve or decline an estimate's lines (an estimate link)
 
 
 def visible(message: Message) -> bool:

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from .estimates import Estimate
 from .jobs import Appointment, Confirmation, Job
 from .messages import Message
 from .notes import Note
@@ -101,3 +102,16 @@ def job_events(old: Job | None, new: Job | None) -> list[JobStatusChanged]:
 class FramePicked(DomainEvent):
     """A customer picked a time frame on the STF page: the note on the job tells the technician."""
     note: "Note"
+
+
+@dataclass(frozen=True)
+class EstimateSent(DomainEvent):
+    """A dispatcher or the technician gave the customer an estimate: the customer is texted its link."""
+    estimate: Estimate
+
+
+@dataclass(frozen=True)
+class EstimateDecided(DomainEvent):
+    """The customer approved or declined lines of an estimate: the staff's inboxes hear of it."""
+    estimate: Estimate
+    lines: tuple[str, ...]  # the ids of the lines this answer decided

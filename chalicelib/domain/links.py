@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from .scenarios import LinkPurpose
 
 LIFETIME = {LinkPurpose.STATUS: timedelta(days=14), LinkPurpose.RESCHEDULE: timedelta(days=30),
-            LinkPurpose.FEEDBACK: timedelta(days=30)}
+            LinkPurpose.FEEDBACK: timedelta(days=30), LinkPurpose.ESTIMATE: timedelta(days=30)}
 
 
 def digest(token: str) -> str:

@@ -13,6 +13,7 @@ class LinkPurpose(StrEnum):
     STATUS = "status"  # status / live tracking page, with confirm, reschedule and cancel
     RESCHEDULE = "reschedule"  # select a new time frame
     FEEDBACK = "feedback"
+    ESTIMATE = "estimate"  # the job's estimates, each line to approve or decline
 
 
 class ScenarioName(StrEnum):
@@ -32,6 +33,7 @@ class ScenarioName(StrEnum):
     REQUEST_APPROVAL = "request_approval"
     ASSET_READY = "asset_ready"
     ASSET_IN_SERVICE = "asset_in_service"
+    ESTIMATE_REQUEST = "estimate_request"  # an estimate to approve line by line (seed 002)
 
 
 COMMON = frozenset({"company", "company_phone", "customer_name", "customer_first_name", "window", "technician",
@@ -94,6 +96,8 @@ DEFAULTS: dict[ScenarioName, Scenario] = {s.name: s for s in [
              "see {{ link }}", urgent=True, link=LinkPurpose.STATUS, extra_variables=SUBJECT),
     Scenario(S.ASSET_READY, "{{ company }}: {{ subject }}: ready for you. Details: {{ link }}", urgent=True,
              link=LinkPurpose.STATUS, extra_variables=SUBJECT),
+    Scenario(S.ESTIMATE_REQUEST, "{{ company }}: an estimate for {{ subject }} is ready. Approve or decline each "
+             "item: {{ link }}", urgent=False, link=LinkPurpose.ESTIMATE, extra_variables=SUBJECT),
     Scenario(S.ASSET_IN_SERVICE, "{{ company }}: {{ subject }}: now in service. Details: {{ link }}", urgent=True,
              link=LinkPurpose.STATUS, extra_variables=SUBJECT),
 ]}

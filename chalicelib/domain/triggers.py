@@ -8,6 +8,7 @@ from .events import (
     AppointmentScheduled,
     ArrivalNarrowed,
     DomainEvent,
+    EstimateSent,
     EtaChanged,
     JobStatusChanged,
     TechnicianArrived,
@@ -32,7 +33,7 @@ class Trigger:
 
 
 CUSTOMER_FACING = (AppointmentScheduled, AppointmentRescheduled, TechnicianEnRoute, TechnicianArrived, EtaChanged,
-                   ArrivalNarrowed)
+                   ArrivalNarrowed, EstimateSent)
 
 
 def may_text(event: DomainEvent) -> bool:
@@ -69,6 +70,8 @@ def triggers(event: DomainEvent, current: Job) -> list[Trigger]:
             last = _last(current, AppointmentStatus.CANCELED)
             return [Trigger(S.CANCELED, f"{S.CANCELED}:{job.id}:v{event.version}", last and last.id,
                             last and last.window)]
+        case EstimateSent(estimate=e):  # the visit it was given for: the link names it
+            return [Trigger(S.ESTIMATE_REQUEST, f"{S.ESTIMATE_REQUEST}:{e.id}", e.appointment_id, None)]
         case JobStatusChanged(job=job) if _booking_request(event):
             return [Trigger(S.BOOKING_RECEIVED, f"{S.BOOKING_RECEIVED}:{job.id}", None, job.offered_window)]
     return []
@@ -161,7 +164,7 @@ def still_true(trigger: Trigger, job: Job) -> bool:
             return True  # the request did arrive, whatever became of it since
         case S.AUTO_CANCELED:
             return appointment is not None and appointment.status is AppointmentStatus.CANCELED
-        case S.CHECKED_IN | S.REQUEST_APPROVAL | S.ASSET_READY | S.ASSET_IN_SERVICE:
+        case S.CHECKED_IN | S.REQUEST_APPROVAL | S.ASSET_READY | S.ASSET_IN_SERVICE | S.ESTIMATE_REQUEST:
             return job.status is not JobStatus.CANCELED  # a person's tap: true unless the job was called off
         case S.WINDOW_NARROWED:  # not yet there, and this is still the window the customer should hear
             return (appointment is not None and appointment.expected == trigger.window

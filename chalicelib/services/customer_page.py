@@ -31,6 +31,7 @@ PURPOSE_ACTIONS = {
     LinkPurpose.STATUS: {Action.REPLY, Action.CONFIRM, Action.CANCEL, Action.RESCHEDULE, Action.ACCESS_NOTES},
     LinkPurpose.RESCHEDULE: {Action.RESCHEDULE},
     LinkPurpose.FEEDBACK: {Action.FEEDBACK},
+    LinkPurpose.ESTIMATE: {Action.ESTIMATE},
 }
 
 
@@ -119,15 +120,17 @@ def offered_actions(v: Visit, now: datetime) -> list[Action]:
     once)."""
     if v.link.purpose is LinkPurpose.FEEDBACK:
         actions = [Action.FEEDBACK] if v.job.feedback is None else []
+    elif v.link.purpose is LinkPurpose.ESTIMATE:
+        actions = [Action.ESTIMATE]
     else:
         actions = rules.actions(v.job, v.appointment, now)
     return [x for x in actions if x in PURPOSE_ACTIONS[v.link.purpose]]
 
 
 def conversation(v: Visit) -> list[Message]:
-    """The messages the customer may read, oldest first (none on a feedback link); within one second (the
-    ledger's resolution) the customer's words before our answer."""
-    if v.link.purpose is LinkPurpose.FEEDBACK:
+    """The messages the customer may read, oldest first (none on a feedback or estimate link); within one second
+    (the ledger's resolution) the customer's words before our answer."""
+    if v.link.purpose in (LinkPurpose.FEEDBACK, LinkPurpose.ESTIMATE):
         return []
     return sorted((m for m in v.messages if rules.visible(m)),
                   key=lambda m: (m.created_at, m.direction is not Direction.INBOUND))

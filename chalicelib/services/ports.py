@@ -12,6 +12,7 @@ from ..domain.analytics import Where
 from ..domain.channels import ChannelSettings
 from ..domain.consent import ConsentRecord
 from ..domain.customers import Customer
+from ..domain.estimates import Estimate
 from ..domain.events import DomainEvent
 from ..domain.feedback import Feedback
 from ..domain.frames import FrameSettings, FrameSlot, Withdrawn
@@ -254,6 +255,20 @@ class FeedbackRepository(Protocol):
 
     def between(self, org_id: str, start: datetime, end: datetime, limit: int,
                 next_token: str | None) -> Page[Feedback]: ...
+
+
+class EstimateRepository(Protocol):
+    def add(self, e: Estimate) -> None:
+        """A new estimate (its version set)."""
+
+    def save(self, e: Estimate) -> None:
+        """Under its version: VersionConflict if it changed meanwhile."""
+
+    def of_job(self, org_id: str, job_id: str) -> list[Estimate]:
+        """Oldest first."""
+
+    def get(self, org_id: str, job_id: str, estimate_id: str) -> Estimate:
+        """NotFound if none."""
 
 
 class OrderRepository(Protocol):

@@ -5,9 +5,9 @@ from dataclasses import replace
 from aws_lambda_powertools import Logger
 
 from ..domain.errors import NotFound, UnreadableRecord
-from ..domain.events import AppointmentEvent, ArrivalNarrowed, CustomerWrote, EtaChanged, FramePicked
+from ..domain.events import AppointmentEvent, ArrivalNarrowed, CustomerWrote, EstimateDecided, EtaChanged, FramePicked
 from ..domain.jobs import Job
-from . import alerts, analytics, arrival, frames, queues, timers
+from . import alerts, analytics, arrival, estimates, frames, queues, timers
 from .outbox import compose
 from .ports import Senders
 from .repositories import Repositories
@@ -52,6 +52,8 @@ def react(repos: Repositories, senders: Senders, events: list) -> None:
             alerts.on_customer_wrote(repos, senders, event)
         if isinstance(event, FramePicked):
             frames.tell_technician(repos, senders, event)
+        if isinstance(event, EstimateDecided):
+            estimates.on_decided(repos, event)
         compose.on_event(repos, senders, event, job_of)
         if isinstance(event, AppointmentEvent) and arrival.on_event(repos, event, job_of):
             current.clear()

@@ -26,6 +26,7 @@ class Repositories:
     directory: ports.UserDirectory
     links: ports.LinkResolver
     feedback: ports.FeedbackRepository
+    estimates: ports.EstimateRepository
     orders: ports.OrderRepository
     channels: ports.ChannelSettingsStore
     classification: ports.ClassificationStore

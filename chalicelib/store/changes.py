@@ -1,11 +1,21 @@
 """Stream records as domain events: the only reader of DynamoDB's change-record format."""
 from ..domain.errors import UnreadableRecord
-from ..domain.events import CustomerWrote, DomainEvent, FramePicked, FreeTextWritten, appointment_events, job_events
+from ..domain.events import (
+    CustomerWrote,
+    DomainEvent,
+    EstimateDecided,
+    EstimateSent,
+    FramePicked,
+    FreeTextWritten,
+    appointment_events,
+    job_events,
+)
 from ..domain.messages import Direction, MessageStatus
 from ..domain.scenarios import QUICK_ACTIONS
 from .db import plain
+from .estimates import estimate_of
 from .mapping import appointment_of, job_of, message_of, note_of
-from .models import AppointmentItem, Entity, JobItem, MessageItem, NoteItem
+from .models import AppointmentItem, Entity, EstimateItem, JobItem, MessageItem, NoteItem
 
 
 def _image(raw: dict | None) -> Entity | None:
@@ -36,6 +46,13 @@ def events_of(record: dict) -> list[DomainEvent]:
             return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
         if m.direction is Direction.INBOUND:
             return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]
+    if kind is EstimateItem and new is not None:
+        e = estimate_of(new)
+        if old is None:
+            return [EstimateSent(e.org_id, e.job_id, e.version, e.created_at, e)]
+        before = {x.id: x.decision for x in estimate_of(old).lines}
+        if decided := tuple(x.id for x in e.lines if x.decision != before.get(x.id)):
+            return [EstimateDecided(e.org_id, e.job_id, e.version, e.decided_at, e, decided)]
     if kind is NoteItem and old is None and new is not None and new.note_id.startswith("note_stf_"):
         return [FramePicked(new.org_id, new.job_id, 0, new.created_at, note_of(new))]  # a customer's pick
     return []  # notes, photos, users, scenario texts…: no customer text follows from them here

@@ -222,6 +222,32 @@ class AppointmentItem(Entity, discriminator="appointment"):
     version = VersionAttribute()
 
 
+class EstimateLineMap(MapAttribute):
+    line_id = UnicodeAttribute()
+    description = UnicodeAttribute()
+    amount_cents = NumberAttribute()
+    optional = BooleanAttribute(default=False)
+    decision = UnicodeAttribute()
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UTCDateTimeAttribute(null=True)
+
+
+class EstimateItem(Entity, discriminator="estimate"):
+    """`QUOTE#{id}` in the job partition: after the key ranges the job's and the page's Queries read."""
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    estimate_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    lines = ListAttribute(of=EstimateLineMap)
+    note = UnicodeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    decided_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+
+
 class NoteItem(Entity, discriminator="note"):
     org_id = UnicodeAttribute()
     job_id = UnicodeAttribute()

@@ -205,3 +205,45 @@ def test_the_outbox_refreshes_its_rows_without_losing_what_is_typed_and_remember
     expect(page.get_by_label("newest first")).to_be_checked()
     expect(page.locator("#rows tr").first).to_contain_text(newest["sent_at"])
     context.close()
+
+
+def test_a_customer_approves_one_line_of_an_estimate_and_declines_the_other_on_a_phone(stack, phone, tmp_path):
+    """The page has no script: the answer is sent by its form, each line decided once."""
+    base, rob = stack, "+13035550163"
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
+    ana = next(u for u in demo["users"] if u["name"].startswith("Ana"))
+    _, customer = call(base, "POST", "/customers", {"name": "Rob Lane", "phone": rob, "time_zone": "America/Denver"},
+                       dispatcher)
+    window = {"window_start": "2026-12-02T16:00:00Z", "window_end": "2026-12-02T18:00:00Z", "technician_id": ana["id"]}
+    _, job = call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Water heater leaks",
+                                         "appointment": window}, dispatcher)
+    status, _ = call(base, "POST", f"/jobs/{job['id']}/estimates", {"currency": "USD", "note": "Parts in stock", "lines": [
+        {"description": "Replace the anode rod", "amount_cents": 18500},
+        {"description": "Expansion tank", "amount_cents": 26000, "optional": True}]}, ana["token"])
+    assert status == 201
+    call(base, "POST", "/dev/settle")
+    found = wait_for(lambda: [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"]
+                              if m["to"] == rob and m["scenario"] == "estimate_request"], seconds=30)
+    link = re.search(r"https?://\S+/c/[A-Za-z0-9_-]{22}", found[-1]["body"]).group(0)
+
+    page = phone
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Your estimate")).to_be_visible()
+    assert page.locator("script").count() == 0
+    rod = page.get_by_role("group", name=re.compile("Replace the anode rod: \\$185.00"))
+    tank = page.get_by_role("group", name=re.compile("Expansion tank: \\$260.00 \\(optional\\)"))
+    shoot(page, tmp_path, "estimate-1-open")
+    rod.get_by_text("Approve").click()
+    tank.get_by_text("Decline").click()
+    page.get_by_label("A comment for Acme Home Services (optional)").fill("The tank next year")
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("status")).to_have_text("Thank you: we have your answers and will be in touch.")
+    expect(page.get_by_text("Replace the anode rod: $185.00 · Approved")).to_be_visible()
+    expect(page.get_by_text("Expansion tank: $260.00 · Declined")).to_be_visible()
+    expect(page.get_by_text("Total $445.00 · approved $185.00")).to_be_visible()
+    expect(page.get_by_role("button", name="Send my answers")).to_have_count(0)  # nothing left to decide
+    shoot(page, tmp_path, "estimate-2-decided")
+    (shown,) = call(base, "GET", f"/jobs/{job['id']}/estimates", token=dispatcher)[1]["items"]
+    assert (shown["status"], shown["approved_cents"], shown["comment"]) == ("partly_approved", 18500,
+                                                                            "The tank next year")

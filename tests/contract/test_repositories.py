@@ -10,6 +10,7 @@ from chalicelib.domain.analytics import Where
 from chalicelib.domain.consent import ConsentEvent, ConsentRecord, Source
 from chalicelib.domain.customers import ContactChannel, Customer
 from chalicelib.domain.errors import AlreadyGiven, Conflict, LimitReached, LinkExpired, NotFound, VersionConflict
+from chalicelib.domain.estimates import Decision, Estimate
 from chalicelib.domain.feedback import Feedback
 from chalicelib.domain.frames import FrameSettings, Withdrawn
 from chalicelib.domain.inbox import InboxItem
@@ -655,3 +656,28 @@ def test_the_counting_reads_the_zone_the_channel_and_each_visits_technician(repo
     assert (zone, stored["channel"], stored.get("location_id")) == ("America/Denver", job.channel, None)
     assert [(v["appointment_id"], v["technician_id"]) for v in visits] == [(job.appointments[0].id, "usr_ana")]
     assert repos.tallies.job_context(ORG, "job_none") == ("America/Denver", None, [])
+
+
+# -- estimates ----------------------------------------------------------------------------------------------
+
+def test_an_estimate_round_trips_and_is_saved_only_under_its_version(repos, tenant):
+    job = scheduled(repos)
+    estimate = Estimate.create(ORG, job.id, job.appointments[0].id, lines=[
+        {"description": "Trap", "amount_cents": 12000}, {"description": "Faucet", "amount_cents": 34950,
+                                                          "optional": True}], currency="USD", note="Parts", by="usr_ana",
+        now=NOW)
+    repos.estimates.add(estimate)
+    assert repos.estimates.get(ORG, job.id, estimate.id) == estimate and estimate.version == 1
+    stale = repos.estimates.get(ORG, job.id, estimate.id)
+    estimate.decide({estimate.lines[0].id: "approved"}, "ok", "customer", NOW + timedelta(hours=1))
+    repos.estimates.save(estimate)
+    assert estimate.version == 2
+    stale.decide({stale.lines[0].id: "declined"}, None, "customer", NOW)
+    with pytest.raises(VersionConflict):
+        repos.estimates.save(stale)  # decided meanwhile: the first answer stays
+    (listed,) = repos.estimates.of_job(ORG, job.id)
+    assert listed == estimate and listed.lines[0].decision is Decision.APPROVED and listed.comment == "ok"
+    assert repos.estimates.of_job(ORG, "job_none") == []
+    with pytest.raises(NotFound):
+        repos.estimates.get(ORG, job.id, "est_none")
+    assert [a.id for a in repos.jobs.get(ORG, job.id).appointments] == [job.appointments[0].id]  # not read as the job

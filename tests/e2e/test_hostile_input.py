@@ -43,6 +43,7 @@ def link_token(org, job: dict, path: str) -> str:
     from chalicelib.domain.scenarios import LinkPurpose
     from chalicelib.store.messages import _link_item
     purpose = LinkPurpose.FEEDBACK if path.endswith("/feedback") else \
+        LinkPurpose.ESTIMATE if path.endswith("/estimate") else \
         LinkPurpose.RESCHEDULE if path.endswith(("/pick", "/none-work", "/frames")) else LinkPurpose.STATUS
     token, link = Link.issue(org.id, job["id"], job["appointments"][0]["id"], purpose, clock.now())
     _link_item(link).save()

@@ -18,6 +18,7 @@ from .repositories import (
     FakeCustomers,
     FakeDirectory,
     FakeDue,
+    FakeEstimates,
     FakeFeedback,
     FakeFrames,
     FakeInbox,
@@ -47,7 +48,7 @@ def fake_repositories(world: World | None = None) -> Repositories:
         customers=FakeCustomers(w), contexts=FakeContexts(w), jobs=FakeJobs(w), notes=FakeNotes(w),
         messages=FakeMessages(w), settings=FakeSettings(w), timers=FakeTimers(w), due=FakeDue(w),
         queues=FakeQueues(w), inbox=FakeInbox(w), directory=FakeDirectory(w), links=FakeLinks(w),
-        feedback=FakeFeedback(w), orders=FakeOrders(w), channels=FakeChannels(w),
+        feedback=FakeFeedback(w), estimates=FakeEstimates(w), orders=FakeOrders(w), channels=FakeChannels(w),
         classification=FakeClassification(w), uploads=FakeUploads(w), consent=FakeConsents(w), rates=FakeRates(w),
         bookings=FakeBookings(w), customer_pages=FakeCustomerPages(w), frames=FakeFrames(w), tallies=FakeTallies(w),
         changes=FakeChanges(w))

@@ -95,6 +95,7 @@ class World:
     inbox: dict = field(default_factory=dict)  # (org_id, user_id, item_id) -> InboxItem
     alerted: dict = field(default_factory=dict)  # (org_id, job_id, technician_id) -> datetime
     feedback: dict = field(default_factory=dict)  # (org_id, job_id) -> Feedback
+    estimates: dict = field(default_factory=dict)  # (org_id, job_id, estimate_id) -> Estimate
     orders: dict = field(default_factory=dict)
     enrolled: list = field(default_factory=list)  # (org_id, email, roles)
     bookings: dict = field(default_factory=dict)  # (org_id, form key) -> job_id
@@ -623,6 +624,29 @@ class FakeFeedback(_Part):
     def between(self, org_id, start, end, limit, next_token):
         mine = [f for (o, _), f in self.w.feedback.items() if o == org_id and start <= f.created_at < end]
         return page(mine, lambda f: f"{stamp(f.created_at)}#{f.job_id}", limit, next_token)
+
+
+class FakeEstimates(_Part):
+    def add(self, e) -> None:
+        e.version = 1
+        self.w.estimates[(e.org_id, e.job_id, e.id)] = deepcopy(e)
+
+    def save(self, e) -> None:
+        stored = self.w.estimates.get((e.org_id, e.job_id, e.id))
+        if stored is None or stored.version != e.version:
+            raise VersionConflict()
+        e.version += 1
+        self.w.estimates[(e.org_id, e.job_id, e.id)] = deepcopy(e)
+
+    def of_job(self, org_id, job_id):
+        found = [deepcopy(e) for (o, j, _), e in self.w.estimates.items() if (o, j) == (org_id, job_id)]
+        return sorted(found, key=lambda e: (e.created_at, e.id))
+
+    def get(self, org_id, job_id, estimate_id):
+        found = self.w.estimates.get((org_id, job_id, estimate_id))
+        if found is None:
+            raise NotFound("estimate")
+        return deepcopy(found)
 
 
 class FakeOrders(_Part):
