@@ -45,7 +45,9 @@ def serve_asset(app: webapp.WebApp, version: str, name: str) -> Response:
 
 @bp.route("/console", methods=["GET"])
 def shell():
-    return serve_shell(console.APP, sign_in("console"))
+    from .. import bootstrap
+    from ..services import notes
+    return serve_shell(console.APP, sign_in("console"), notes.photos_origin(bootstrap.repos()))  # the job's photos
 
 
 @bp.route("/console/{version}/{name}", methods=["GET"])

@@ -37,3 +37,15 @@ def serious_violations(page) -> list[str]:
     results = Axe().run(page)
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]
             if v["impact"] in ("serious", "critical")]
+
+
+def photos_origin(base: str, app: str) -> str:
+    """The one origin besides the API's that a web app's shell lets it talk to and show images from: the photos
+    bucket's presigned URLs."""
+    import re
+    import urllib.request
+    with urllib.request.urlopen(f"{base}/{app}", timeout=30) as r:
+        policy = r.headers["Content-Security-Policy"]
+    (origin,) = re.search(r"connect-src 'self' (\S+);", policy).groups()
+    assert f"img-src 'self' data: {origin};" in policy
+    return origin

@@ -11,9 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib import console
+from tests.e2e.test_visit_day import PNG
 from tests.stack.test_local_stack import call, start, stop, wait_for
 
-from .conftest import serious_violations
+from .conftest import photos_origin, serious_violations
 
 DESK = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
@@ -47,7 +48,8 @@ def _page(browser, base, viewport):
     context = browser.new_context(viewport=viewport, locale="en-US")
     page = context.new_page()
     foreign: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((base + "/", "data:")) else foreign.append(r.url))
+    ours = (base + "/", "data:", photos_origin(base, "console") + "/")  # the API, and the bucket's presigned URLs
+    page.on("request", lambda r: None if r.url.startswith(ours) else foreign.append(r.url))
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
@@ -318,10 +320,22 @@ def test_a_dispatcher_cancels_as_ops_with_the_coupon(stack, desk, tmp_path):
     job_id = SHARED["job"]
     link = re.search(r"/c/[A-Za-z0-9_-]{22}", texts_to(base, KIM, "booking_confirmation")[-1]["body"]).group(0)
     assert call(base, "PUT", link + "/access-notes", {"gate_code": "4411#", "pets": "Rex"})[0] == 200
+    ana = next(u for u in call(base, "GET", "/dev/demo")[1]["users"] if u["name"] == "Ana Alvarez")["token"]
+    _, photo = call(base, "POST", f"/jobs/{job_id}/photos", {"content_type": "image/png"}, ana)
+    urllib.request.urlopen(urllib.request.Request(photo["upload_url"], data=PNG, method="PUT",
+                                                  headers={"Content-Type": "image/png"}), timeout=10).close()
+    status, _ = call(base, "POST", f"/jobs/{job_id}/estimates", {"currency": "USD", "lines": [
+        {"description": "New heating element", "amount_cents": 18900}]}, ana)
+    assert status == 201
     sign_in(page, base)
     page.goto(f"{base}/console#/job/{job_id}")
     expect(page.get_by_text("offer 15% off a future visit")).to_be_visible()
     expect(page.get_by_text("The customer's access notes: Gate code: 4411# · Pets: Rex")).to_be_visible()
+    expect(page.get_by_role("region", name="Estimates")).to_contain_text("New heating element: 189.00 USD · pending")
+    expect(page.get_by_role("region", name="Estimates")).to_contain_text("approved 0.00 USD of 189.00 USD")
+    photo_shown = page.get_by_role("region", name="Photos").get_by_role("img")
+    expect(photo_shown).to_have_count(1)
+    page.wait_for_function("() => document.querySelector('.photos img').naturalWidth > 0")  # shown from the bucket
     coupon = page.get_by_label("Offer the 15% coupon")
     expect(coupon).to_be_checked()
     page.get_by_role("button", name="Cancel the job").click()  # no reason: the API's word at the field

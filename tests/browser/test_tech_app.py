@@ -13,7 +13,7 @@ from chalicelib import tech
 from tests.e2e.test_visit_day import PNG
 from tests.stack.test_local_stack import call, start, stop, wait_for
 
-from .conftest import PHONE, serious_violations
+from .conftest import PHONE, photos_origin, serious_violations
 
 KIM = "+13035550170"
 HERE = {"latitude": 39.7392, "longitude": -104.9903}
@@ -41,21 +41,13 @@ def context(browser, stack):
 def phone(context, stack):
     page = context.new_page()
     foreign: list[str] = []
-    ours = (stack + "/", "data:", photos_origin(stack) + "/")  # the API, and the bucket's presigned URLs
+    ours = (stack + "/", "data:", photos_origin(stack, "tech") + "/")  # the API, and the bucket's presigned URLs
     page.on("request", lambda r: None if r.url.startswith(ours) else foreign.append(r.url))
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
     assert foreign == [], f"requests to another origin: {foreign}"
     assert errors == [], f"script errors: {errors}"
-
-
-def photos_origin(base: str) -> str:
-    """The one origin besides the API's that the shell's policy lets the app talk to: the photos bucket."""
-    policy = fetch(base + "/tech")[1]["Content-Security-Policy"]
-    (origin,) = re.search(r"connect-src 'self' (\S+);", policy).groups()
-    assert f"img-src 'self' data: {origin};" in policy
-    return origin
 
 
 def shoot(page, tmp_path, name: str) -> None:
@@ -228,7 +220,7 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     page.wait_for_function("() => document.querySelector('.photos img').naturalWidth > 0")  # shown from the bucket
     (photo,) = call(base, "GET", f"/jobs/{first['id']}/photos", token=dispatcher)[1]["items"]
     assert (photo["content_type"], photo["author_id"], photo["visibility"]) == ("image/png", ana["id"], "private")
-    assert photo["download_url"].startswith(photos_origin(base) + "/")
+    assert photo["download_url"].startswith(photos_origin(base, "tech") + "/")
     with urllib.request.urlopen(photo["download_url"], timeout=10) as stored:
         assert stored.read() == PNG  # the bytes went from the phone to the bucket, not through the API
     page.get_by_label("Message to the customer").fill("All done soon, the dryer heats again.")

@@ -209,16 +209,39 @@ function OfferDecision({ job, reload }) {
     <${FormError} error=${save.error} /></div>`;
 }
 
+/** The job's photos (the technician's, from the bucket by short-lived URLs) and estimates with their answers. */
+function Photos({ photos }) {
+  if (photos.length === 0) return null;
+  return html`<section aria-labelledby="photos-h"><h2 id="photos-h">Photos</h2><ul class="photos">
+    ${photos.map((p) => html`<li key=${p.id}><a href=${p.download_url} target="_blank" rel="noopener noreferrer">
+      <img src=${p.download_url} alt=${`Photo of ${dayTime(p.created_at)} (${p.visibility})`} width="120"
+        height="120" /></a></li>`)}</ul></section>`;
+}
+
+const cents = (n, currency) => `${(n / 100).toFixed(2)} ${currency}`;
+
+function Estimates({ estimates }) {
+  if (estimates.length === 0) return null;
+  return html`<section aria-labelledby="est-h"><h2 id="est-h">Estimates</h2>
+    ${estimates.map((e) => html`<div class="panel" key=${e.id}>
+      <p><strong>${e.status.replace('_', ' ')}</strong> · approved ${
+        `${cents(e.approved_cents, e.currency)} of ${cents(e.total_cents, e.currency)}`}</p>
+      <ul>${e.lines.map((x) => html`<li key=${x.id}>${x.description}: ${cents(x.amount_cents, e.currency)}
+        ${x.optional ? ' (optional)' : ''} · ${x.decision}</li>`)}</ul>
+      ${e.comment && html`<p class="muted">The customer: “${e.comment}”</p>`}</div>`)}</section>`;
+}
+
 export function JobScreen({ id, changed }) {
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   async function load() {
     try {
       const job = await api('GET', `/jobs/${id}`);
-      const [customer, visits, notes, messages, users] = await Promise.all([
+      const [customer, visits, notes, messages, users, photos, estimates] = await Promise.all([
         api('GET', `/customers/${job.customer_id}`), api('GET', `/jobs/${id}/appointments`),
-        all(`/jobs/${id}/notes?limit=100`), all(`/jobs/${id}/messages?limit=100`), team()]);
-      setData({ job, customer, visits: visits.items, notes, messages, users });
+        all(`/jobs/${id}/notes?limit=100`), all(`/jobs/${id}/messages?limit=100`), team(),
+        all(`/jobs/${id}/photos?limit=100`), api('GET', `/jobs/${id}/estimates`)]);
+      setData({ job, customer, visits: visits.items, notes, messages, users, photos, estimates: estimates.items });
       setError(null);
     } catch (e) { setError(e); }
   }
@@ -226,7 +249,7 @@ export function JobScreen({ id, changed }) {
   useEffect(() => { setData(null); load(); }, [id]);
   if (error && !data) return html`<h1 tabindex="-1">Job</h1><${Problem} error=${error} retry=${load} />`;
   if (!data) return html`<h1 tabindex="-1">Job</h1><${Loading} what="the job" />`;
-  const { job, customer, visits, notes, messages, users } = data;
+  const { job, customer, visits, notes, messages, users, photos, estimates } = data;
   const open = visits.filter((v) => ['scheduled', 'en_route', 'started'].includes(v.status));
   return html`<h1 tabindex="-1">${job.description}</h1>
     <p><span class=${`status-pill tone-${tone(job.status)}`}>${STATUS[job.status]}</span>
@@ -246,6 +269,8 @@ export function JobScreen({ id, changed }) {
           && html`<${AddVisit} job=${job} users=${users} reload=${reload} />`}
       </section>
       ${['scheduled', 'paused'].includes(job.status) && html`<${Cancel} job=${job} reload=${reload} />`}
+      <${Estimates} estimates=${estimates} />
+      <${Photos} photos=${photos} />
     </div><div>
       <${Conversation} job=${job} messages=${messages} reload=${reload} />
       <${Notes} job=${job} notes=${notes} users=${users} reload=${reload} />
