@@ -34,6 +34,9 @@ SERVICES = frozenset({"dynamodb", "sns", "pinpoint-sms-voice-v2", "socialmessagi
 NEVER_LOADED = ("phonenumbers/geodata", "phonenumbers/carrierdata", "phonenumbers/tzdata", "dns", "dateutil/zoneinfo",
                 "dateutil/rrule.py", "dateutil/easter.py",
                 "pydantic/v1", "pydantic/mypy.py", "pydantic/experimental", "urllib3/contrib/emscripten",
+                # urllib3's opt-ins: pyOpenSSL (not in the package: botocore's try-import fails either way), SOCKS
+                # proxies, HTTP/2 connections (urllib3.http2.inject_into_urllib3 is never called)
+                "urllib3/contrib/pyopenssl.py", "urllib3/contrib/socks.py", "urllib3/http2/connection.py",
                 "aws_lambda_powertools/event_handler",
                 *(f"aws_lambda_powertools/utilities/{name}" for name in (
                     "auth_alpha", "circuit_breaker", "data_masking", "feature_flags", "kafka", "metadata",

@@ -15,7 +15,7 @@ def view(e) -> dict:
 
 @endpoint(bp, "POST", "/jobs/{job_id}/estimates", "Give the customer an estimate: lines with amounts in cents of "
           "one currency (the stream handler texts the link, scenario estimate_request)",
-          body="estimates_schemas.EstimateIn", response="estimates_schemas.EstimateOut", status=201)
+          body="estimates_schemas.EstimateIn", response="estimates_schemas.EstimateOut", status=201, idempotent=True)
 def give(call: Call, job_id: str):
     from ..services import estimates
     return view(estimates.give(bootstrap.repos(), call.caller, job_id, call.body.model_dump()))

@@ -49,7 +49,7 @@ class Estimate:
     created_by: str
     created_at: datetime
     note: str | None = None
-    comment: str | None = None  # the customer's, with their decisions
+    comment: str | None = None  # the customer's words with their answers, one line per answer
     version: int | None = None  # None until stored
     decided_at: datetime | None = field(default=None, compare=False)  # the latest decision
 
@@ -102,7 +102,9 @@ class Estimate:
         words = _words("comment", comment)
         for line, value in chosen:
             line.decision, line.decided_by, line.decided_at = value, by, now
-        self.comment, self.decided_at = words or self.comment, now
+        # Each answer's words are kept, in order: a later answer never replaces an earlier one's.
+        self.comment = "\n".join(w for w in (self.comment, words) if w) or None
+        self.decided_at = now
 
 
 def _line(i: int, raw) -> EstimateLine:

@@ -115,3 +115,4 @@ class EstimateDecided(DomainEvent):
     """The customer approved or declined lines of an estimate: the staff's inboxes hear of it."""
     estimate: Estimate
     lines: tuple[str, ...]  # the ids of the lines this answer decided
+    comment: str | None = None  # the words this answer added

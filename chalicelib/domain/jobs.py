@@ -272,7 +272,9 @@ class Job:
                                                                            AppointmentStatus.EN_ROUTE):
             raise InvalidTransition(appointment.status, "leave access notes on", "appointment")
         appointment.access_notes = notes or None
-        self._touch(appointment, now)
+        # Not _touch: the visit's own updated_at dates its moves (the page shows a position only if newer).
+        self.updated_at = now
+        self.touched.add(appointment.id)
         return appointment
 
     # -- cancel ---------------------------------------------------------------------------------

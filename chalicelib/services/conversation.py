@@ -3,11 +3,12 @@ never by providers. A text written here is stored queued; the stream handler sen
 from .. import clock
 from ..config import environment
 from ..domain import ids
-from ..domain.errors import Forbidden, ValidationError
+from ..domain.errors import Forbidden, InvalidTransition, ValidationError
 from ..domain.links import Link
 from ..domain.lists import Page
 from ..domain.messages import Message, new_message
 from ..domain.scenarios import ScenarioName
+from ..domain.status import JobStatus
 from ..domain.texts import variables
 from ..domain.triggers import Trigger
 from .access import Caller, visible_job
@@ -45,7 +46,11 @@ def write_to_customer(repos: Repositories, caller: Caller, job_id: str, body: st
 
 
 def _quick_action(repos: Repositories, caller: Caller, job, org, customer, name: ScenarioName, now) -> Message:
+    if job.status is JobStatus.CANCELED:
+        raise InvalidTransition(job.status, f"send {name} for")
     visit = (job.open_appointments or job.appointments or [None])[-1]  # the visit it is about, for the link
+    if visit is None:
+        raise ValidationError("quick_action", "the job has no visit yet for the text to link to: book one first")
     ctx = repos.contexts.load(job.org_id, job.customer_id, visit and visit.technician_id, job.location_id)
     scenario = ctx.settings.scenario(name)
     if not scenario.enabled:

@@ -22,7 +22,7 @@ from ..domain.people import GeoPosition, Organization
 from ..domain.queues import QueueEntry, QueueName
 from ..domain.recipients import RecipientContext
 from ..domain.scenarios import LinkPurpose
-from ..domain.status import AppointmentStatus
+from ..domain.status import AppointmentStatus, JobStatus
 from . import inbound
 from .repositories import Repositories
 
@@ -121,7 +121,7 @@ def offered_actions(v: Visit, now: datetime) -> list[Action]:
     if v.link.purpose is LinkPurpose.FEEDBACK:
         actions = [Action.FEEDBACK] if v.job.feedback is None else []
     elif v.link.purpose is LinkPurpose.ESTIMATE:
-        actions = [Action.ESTIMATE]
+        actions = [Action.ESTIMATE] if v.job.status is not JobStatus.CANCELED else []
     else:
         actions = rules.actions(v.job, v.appointment, now)
     return [x for x in actions if x in PURPOSE_ACTIONS[v.link.purpose]]

@@ -2,7 +2,7 @@
 handler (scenario estimate_request, a link of purpose estimate), decided line by line on the link's page; each
 decision reaches the inbox of the dispatchers and of the assigned technician."""
 from .. import clock
-from ..domain.errors import Forbidden, InvalidTransition, ValidationError, VersionConflict
+from ..domain.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError, VersionConflict
 from ..domain.estimates import Estimate, money
 from ..domain.events import EstimateDecided
 from ..domain.inbox import InboxItem
@@ -50,6 +50,8 @@ def decide(repos: Repositories, link: Link, decisions, comment) -> Estimate:
     already decided refuses the whole answer (409 already_decided), nothing changes."""
     if not isinstance(decisions, dict) or not decisions:
         raise ValidationError("decisions", "approve or decline at least one item")
+    if repos.jobs.get(link.org_id, link.job_id).status is JobStatus.CANCELED:
+        raise Conflict("this job was canceled: there is nothing to approve any more")
     for attempt in range(2):
         estimates = repos.estimates.of_job(link.org_id, link.job_id)
         owner = next((e for e in estimates if e.line(next(iter(decisions)))), None)
@@ -68,13 +70,16 @@ def decide(repos: Repositories, link: Link, decisions, comment) -> Estimate:
 def on_decided(repos: Repositories, event: EstimateDecided) -> None:
     """Unread in the inbox of every active dispatcher and of the assigned technician, once per decision."""
     e = event.estimate
-    job = repos.jobs.get(e.org_id, e.job_id)
+    try:
+        job = repos.jobs.get(e.org_id, e.job_id)
+    except NotFound:
+        return  # the job is gone (a declined offer): nobody's inbox to tell
     technician_id = assigned_technician(job)
     readers = {u.id for u in repos.users.of_org(e.org_id)
                if u.active and (u.has(Role.DISPATCHER) or u.id == technician_id)}
     decided = [x for x in e.lines if x.id in event.lines]
     words = "; ".join(f"{x.decision} {x.description} ({money(x.amount_cents, e.currency)})" for x in decided)
     body = (f"Estimate: {words}. Approved {money(e.approved_cents, e.currency)} of "
-            f"{money(e.total_cents, e.currency)}" + (f'. Comment: "{e.comment}"' if e.comment else ""))
+            f"{money(e.total_cents, e.currency)}" + (f'. Comment: "{event.comment}"' if event.comment else ""))
     for user_id in sorted(readers):
         repos.inbox.add(InboxItem(e.org_id, user_id, e.job_id, f"{e.id}:v{event.version}", body, e.decided_at))

@@ -47,15 +47,24 @@ def events_of(record: dict) -> list[DomainEvent]:
         if m.direction is Direction.INBOUND:
             return [CustomerWrote(m.org_id, m.job_id, 0, m.created_at, m)]
     if kind is EstimateItem and new is not None:
-        e = estimate_of(new)
-        if old is None:
-            return [EstimateSent(e.org_id, e.job_id, e.version, e.created_at, e)]
-        before = {x.id: x.decision for x in estimate_of(old).lines}
-        if decided := tuple(x.id for x in e.lines if x.decision != before.get(x.id)):
-            return [EstimateDecided(e.org_id, e.job_id, e.version, e.decided_at, e, decided)]
+        return _estimate_events(old, new)
     if kind is NoteItem and old is None and new is not None and new.note_id.startswith("note_stf_"):
         return [FramePicked(new.org_id, new.job_id, 0, new.created_at, note_of(new))]  # a customer's pick
     return []  # notes, photos, users, scenario texts…: no customer text follows from them here
+
+
+def _estimate_events(old, new) -> list[DomainEvent]:
+    try:
+        e, was = estimate_of(new), old and estimate_of(old)
+    except Exception as error:  # a record from another writer or an older schema
+        raise UnreadableRecord(f"cannot read the estimate: {error}") from None
+    if was is None:
+        return [EstimateSent(e.org_id, e.job_id, e.version, e.created_at, e)]
+    before = {x.id: x.decision for x in was.lines}
+    if decided := tuple(x.id for x in e.lines if x.decision != before.get(x.id)):
+        said = (e.comment or "")[len(was.comment or ""):].strip() or None  # this answer's words, added last
+        return [EstimateDecided(e.org_id, e.job_id, e.version, e.decided_at or e.created_at, e, decided, said)]
+    return []
 
 
 def images(record: dict) -> tuple[dict | None, dict | None]:

@@ -44,13 +44,14 @@ def test_one_line_approved_and_one_declined_is_partly_approved_and_a_second_deci
                                                                                                sent, stream):
     estimate, token, _ = sent
     trap, faucet = (x["id"] for x in estimate["lines"])
-    r = fetch(api, "POST", f"/c/{token}/estimate", body={"decisions": {trap: "approved"}}, accept="application/json")
+    r = fetch(api, "POST", f"/c/{token}/estimate", body={"decisions": {trap: "approved"}, "comment": "Tuesday"},
+              accept="application/json")
     assert r.status == 200 and r.json()["status"] == "sent" and r.json()["approved_cents"] == 12000
     form = fetch(api, "POST", f"/c/{token}/estimate", form={f"decision.{faucet}": "declined", "comment": "Later"})
     assert form.status == 303 and form.headers["location"] == f"../{token}?done=estimate"
     (shown,) = api.get(f"/jobs/{visit['job']['id']}/estimates", org.dispatcher).body["items"]
     assert (shown["status"], shown["total_cents"], shown["approved_cents"], shown["comment"]) == (
-        "partly_approved", 46950, 12000, "Later")
+        "partly_approved", 46950, 12000, "Tuesday\nLater")  # each answer's words kept
     assert [(x["decision"], x["decided_by"]) for x in shown["lines"]] == [("approved", "customer"),
                                                                        ("declined", "customer")]
     again = fetch(api, "POST", f"/c/{token}/estimate", body={"decisions": {trap: "declined"}},
@@ -61,7 +62,7 @@ def test_one_line_approved_and_one_declined_is_partly_approved_and_a_second_deci
     stream.settle()
     for reader in (org.dispatcher, visit["tech"]):
         bodies = [i["body"] for i in api.get("/inbox", reader).body["items"]]
-        assert "Estimate: approved Replace the P-trap ($120.00). Approved $120.00 of $469.50" in bodies
+        assert 'Estimate: approved Replace the P-trap ($120.00). Approved $120.00 of $469.50. Comment: "Tuesday"' in bodies
         assert ('Estimate: declined New kitchen faucet ($349.50). Approved $120.00 of $469.50. Comment: "Later"'
                 in bodies)
 
@@ -92,3 +93,19 @@ def test_bad_estimates_and_bad_decisions_are_refused_naming_the_field_and_change
                api.get(f"/jobs/{job_id}/estimates", org.dispatcher).body["items"][0]["lines"])
     stream.settle()
     assert api.get("/inbox", org.dispatcher).body["items"] == []
+
+
+def test_a_canceled_job_takes_no_answer_and_an_unreadable_estimate_record_is_reported_not_retried(api, org, visit,
+                                                                                                   sent, stream):
+    from chalicelib.domain.errors import UnreadableRecord
+    from chalicelib.store.changes import events_of
+    estimate, token, _ = sent
+    assert api.post(f"/jobs/{visit['job']['id']}/cancel", org.dispatcher, {"reason": "Sold the house"}).status == 200
+    r = fetch(api, "POST", f"/c/{token}/estimate", body={"decisions": {estimate["lines"][0]["id"]: "approved"}},
+              accept="application/json")
+    assert r.status == 409 and "canceled" in r.json()["error"]["message"]
+    assert "estimate" not in fetch(api, "GET", f"/c/{token}", accept="application/json").json()["actions"]
+    image = {"pk": {"S": "ORG#o#JOB#j"}, "sk": {"S": "QUOTE#est_1"}, "kind": {"S": "estimate"},
+             "org_id": {"S": "o"}, "job_id": {"S": "j"}, "estimate_id": {"S": "est_1"}}  # no lines, no version
+    with pytest.raises(UnreadableRecord):
+        events_of({"Keys": {}, "NewImage": image})

@@ -51,3 +51,15 @@ def test_bad_quick_actions_are_refused_and_store_nothing(api, org, visit, stream
     assert api.post(f"/jobs/{job_id}/messages", other, {"quick_action": "checked_in"}).status == 404  # not his job
     stream.settle()
     assert len(api.get(f"/jobs/{job_id}/messages", org.dispatcher).body["items"]) == count
+
+
+def test_a_quick_action_needs_a_visit_to_link_to_and_a_job_not_canceled(api, org, visit, stream):
+    from .conftest import new_customer
+    bare = api.post("/jobs", org.dispatcher, {"customer_id": new_customer(api, org, "+13035550199"),
+                                              "description": "Quote a boiler"}).body
+    r = api.post(f"/jobs/{bare['id']}/messages", org.dispatcher, {"quick_action": "asset_ready"})
+    assert r.status == 400 and r.body["error"]["message"].startswith("quick_action")
+    assert api.post(f"/jobs/{visit['job']['id']}/cancel", org.dispatcher, {"reason": "Fixed it myself"}).status == 200
+    assert api.post(f"/jobs/{visit['job']['id']}/messages", org.dispatcher, {"quick_action": "asset_ready"}).status == 409
+    stream.settle()
+    assert [body for to, body in stream.texts() if "(link)" in body or "ready for you" in body] == []

@@ -175,7 +175,8 @@ def test_access_notes_are_left_until_the_visit_starts_and_emptied_notes_are_none
     notes = access_notes({"gate_code": " 4411 ", "pets": ""}, None)
     assert notes == AccessNotes(gate_code="4411")
     job.leave_access_notes(a.id, notes, LATER)
-    assert (a.access_notes, a.updated_at, job.touched) == (notes, LATER, {a.id})
+    assert (a.access_notes, job.updated_at, job.touched) == (notes, LATER, {a.id})
+    assert a.updated_at == NOW  # the visit's own moves date its position on the page, not the customer's notes
     job.leave_access_notes(a.id, access_notes({"gate_code": ""}, a.access_notes), LATER)
     assert a.access_notes is None  # nothing left: no notes, not an empty record
     job.change_appointment_status(a.id, AA.START, LATER)
