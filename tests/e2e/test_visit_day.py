@@ -33,7 +33,8 @@ def test_the_code_is_null_the_day_before_and_on_the_page_on_the_day(api, visit, 
     assert [(a["id"], a["visit_code"]) for a in day] == [(visit["appointment"], code)]
 
 
-def test_a_provider_never_sees_the_code(api, org, stream, clock):
+def a_providers_offer_booked(api, org, stream):
+    """A provider's offer, accepted and booked with Ana on the visit day: (job, Ana's token, provider's, booking)."""
     tech_id, tech = add_user(api, org, "Ana Alvarez", "technician")
     _, provider = add_user(api, org, "Brand Portal", "provider")
     offered = api.post("/jobs", provider, {"customer_id": new_customer(api, org), "description": "Warranty"}).body
@@ -42,6 +43,11 @@ def test_a_provider_never_sees_the_code(api, org, stream, clock):
                  {"window_start": "2026-12-03T17:00:00Z", "window_end": "2026-12-03T19:00:00Z", "technician_id": tech_id})
     assert r.status == 201, r.body
     stream.settle()
+    return offered, tech, provider, r
+
+
+def test_a_provider_never_sees_the_code(api, org, stream, clock):
+    offered, tech, provider, r = a_providers_offer_booked(api, org, stream)
     clock.now = VISIT_DAY
     code = status(api, last_token(stream))["visit_code"]
     (mine,) = api.get("/technicians/me/appointments?date=2026-12-03", tech).body["items"]
@@ -158,14 +164,7 @@ def test_once_the_visit_has_started_the_notes_are_shown_and_no_longer_changed(ap
 
 
 def test_a_provider_never_sees_the_access_notes(api, org, stream):
-    tech_id, tech = add_user(api, org, "Ana Alvarez", "technician")
-    _, provider = add_user(api, org, "Brand Portal", "provider")
-    offered = api.post("/jobs", provider, {"customer_id": new_customer(api, org), "description": "Warranty"}).body
-    assert api.post(f"/jobs/{offered['id']}/accept", org.dispatcher).status == 200
-    r = api.post(f"/jobs/{offered['id']}/appointments", org.dispatcher,
-                 {"window_start": "2026-12-03T17:00:00Z", "window_end": "2026-12-03T19:00:00Z", "technician_id": tech_id})
-    assert r.status == 201, r.body
-    stream.settle()
+    offered, _, provider, _ = a_providers_offer_booked(api, org, stream)
     token = last_token(stream)
     assert fetch(api, "PUT", f"/c/{token}/access-notes", body=NOTES, accept="application/json").status == 200
     assert api.get(f"/jobs/{offered['id']}", org.dispatcher).body["appointments"][0]["access_notes"] == NOTES
