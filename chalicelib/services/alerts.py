@@ -28,6 +28,12 @@ def assigned_technician(job: Job) -> str | None:
     return chosen[0].technician_id if chosen else None
 
 
+def inbox_readers(repos: Repositories, job: Job, technician_id: str | None) -> list[str]:
+    """Whose inbox hears of a job's news: every active dispatcher, and the job's assigned technician."""
+    return sorted(u.id for u in repos.users.of_org(job.org_id)
+                  if u.active and (u.has(Role.DISPATCHER) or u.id == technician_id))
+
+
 def on_customer_wrote(repos: Repositories, senders: Senders, event: CustomerWrote) -> None:
     m = event.message
     try:
@@ -35,9 +41,7 @@ def on_customer_wrote(repos: Repositories, senders: Senders, event: CustomerWrot
     except NotFound:
         return
     technician_id = assigned_technician(job)
-    users = repos.users.of_org(m.org_id)
-    readers = {u.id for u in users if u.active and (u.has(Role.DISPATCHER) or u.id == technician_id)}
-    for user_id in sorted(readers):
+    for user_id in inbox_readers(repos, job, technician_id):
         repos.inbox.add(InboxItem(m.org_id, user_id, m.job_id, m.id, m.body, m.created_at))
     ctx = repos.contexts.load(m.org_id, job.customer_id, technician_id, job.location_id)
     technician = ctx.technician

@@ -51,15 +51,15 @@ def _quick_action(repos: Repositories, caller: Caller, job, org, customer, name:
     visit = (job.open_appointments or job.appointments or [None])[-1]  # the visit it is about, for the link
     if visit is None:
         raise ValidationError("quick_action", "the job has no visit yet for the text to link to: book one first")
-    ctx = repos.contexts.load(job.org_id, job.customer_id, visit and visit.technician_id, job.location_id)
+    ctx = repos.contexts.load(job.org_id, job.customer_id, visit.technician_id, job.location_id)
     scenario = ctx.settings.scenario(name)
     if not scenario.enabled:
         raise ValidationError("quick_action", f"{name} is switched off in the organization's settings")
     links, link_text = [], "(link)"
-    if scenario.link and visit:
+    if scenario.link:
         token, link = Link.issue(job.org_id, job.id, visit.id, scenario.link, now)
         links, link_text = [link], environment().link_url(token)
-    trigger = Trigger(name, f"{name}:{ids.new_id('txt')}", visit and visit.id, visit and visit.window)
+    trigger = Trigger(name, f"{name}:{ids.new_id('txt')}", visit.id, visit.window)
     body = render_text(scenario, variables(ctx, job, visit, trigger, link_text, now))
     message = new_message(org.id, job.id, trigger.key, sender=org.sms_number, recipient=customer.phone, body=body,
                           now=now, author_id=caller.id, scenario=name.value, appointment_id=trigger.appointment_id)

@@ -7,10 +7,9 @@ from ..domain.estimates import Estimate, money
 from ..domain.events import EstimateDecided
 from ..domain.inbox import InboxItem
 from ..domain.links import Link
-from ..domain.people import Role
 from ..domain.status import AppointmentStatus, JobStatus
 from .access import Caller, visible_job
-from .alerts import assigned_technician
+from .alerts import assigned_technician, inbox_readers
 from .repositories import Repositories
 
 
@@ -74,12 +73,9 @@ def on_decided(repos: Repositories, event: EstimateDecided) -> None:
         job = repos.jobs.get(e.org_id, e.job_id)
     except NotFound:
         return  # the job is gone (a declined offer): nobody's inbox to tell
-    technician_id = assigned_technician(job)
-    readers = {u.id for u in repos.users.of_org(e.org_id)
-               if u.active and (u.has(Role.DISPATCHER) or u.id == technician_id)}
     decided = [x for x in e.lines if x.id in event.lines]
     words = "; ".join(f"{x.decision} {x.description} ({money(x.amount_cents, e.currency)})" for x in decided)
     body = (f"Estimate: {words}. Approved {money(e.approved_cents, e.currency)} of "
             f"{money(e.total_cents, e.currency)}" + (f'. Comment: "{event.comment}"' if event.comment else ""))
-    for user_id in sorted(readers):
+    for user_id in inbox_readers(repos, job, assigned_technician(job)):
         repos.inbox.add(InboxItem(e.org_id, user_id, e.job_id, f"{e.id}:v{event.version}", body, e.decided_at))
