@@ -6,6 +6,7 @@ from chalicelib.api import (
     booking,
     channels,
     console,
+    contacts,
     day,
     estimates,
     feedback,
@@ -26,7 +27,7 @@ from chalicelib.handlers import drainer, inbound, stream, sweep, whatsapp
 
 app = Chalice(app_name="onmyway")
 app.register_middleware(error_middleware, "http")
-for blueprint in (jobs.bp, people.bp, notes.bp, settings.bp, queues.bp, inbox.bp, feedback.bp, estimates.bp, pages.bp, frames.bp,
+for blueprint in (jobs.bp, people.bp, contacts.bp, notes.bp, settings.bp, queues.bp, inbox.bp, feedback.bp, estimates.bp, pages.bp, frames.bp,
                   booking.bp, analytics.bp, day.bp, console.bp, tech.bp, intake.bp, channels.bp, openapi.bp, stream.bp, sweep.bp, drainer.bp,
                   inbound.bp, whatsapp.bp):
     app.register_blueprint(blueprint)

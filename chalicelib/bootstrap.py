@@ -48,6 +48,7 @@ def store_repositories() -> Repositories:
     from .store.changes import Changes
     from .store.channels import Channels
     from .store.consent import Consents
+    from .store.contacts import Contacts
     from .store.context import Contexts
     from .store.customer_page import CustomerPages
     from .store.customers import Customers
@@ -71,7 +72,7 @@ def store_repositories() -> Repositories:
     from .store.uploads import Uploads
     return Repositories(
         organizations=Organizations(), users=Users(), locations=Locations(), customers=Customers(),
-        contexts=Contexts(), jobs=Jobs(), notes=Notes(), messages=Messages(), settings=MessagingSettingsRepository(),
+        contacts=Contacts(),        contexts=Contexts(), jobs=Jobs(), notes=Notes(), messages=Messages(), settings=MessagingSettingsRepository(),
         timers=Timers(), due=Due(), queues=Queues(), inbox=Inbox(), directory=Directory(), links=Links(),
         feedback=Feedbacks(), estimates=Estimates(), orders=Orders(), channels=Channels(), classification=ClassificationSettings(),
         uploads=Uploads(), consent=Consents(), rates=SendRates(), bookings=Bookings(), customer_pages=CustomerPages(),

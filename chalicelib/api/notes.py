@@ -51,11 +51,13 @@ def list_messages(call: Call, job_id: str):
     return views.page(page, views.message)
 
 
-@endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer, own words or a quick action (sent by the stream handler)",
-          body="notes_schemas.MessageIn",
-          response="notes_schemas.MessageOut", status=201, idempotent=True)
+@endpoint(bp, "POST", "/jobs/{job_id}/messages", "Text the customer or chosen contacts, own words or a quick action "
+          "(sent by the stream handler)", body="notes_schemas.MessageIn",
+          response="notes_schemas.MessageSentOut", status=201, idempotent=True)
 def write_message(call: Call, job_id: str):
     from ..domain.scenarios import ScenarioName
     from ..services import conversation
-    quick = call.body.quick_action and ScenarioName(call.body.quick_action)
-    return views.message(conversation.write_to_customer(bootstrap.repos(), call.caller, job_id, call.body.body, quick))
+    b = call.body
+    first, *others = conversation.write_to_customer(bootstrap.repos(), call.caller, job_id, b.body,
+                                                    b.quick_action and ScenarioName(b.quick_action), b.recipients)
+    return {**views.message(first), "copies": [views.message(m) for m in others]}

@@ -5,10 +5,11 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, model_validator
 
+from ..domain.contacts import MAX_CONTACTS
 from ..domain.notes import Visibility as VisibilityName
 from ..domain.replies import MAX_BODY
 from ..domain.scenarios import QUICK_ACTIONS
-from .schemas import In, LongText, Out, one_of
+from .schemas import Id, In, LongText, Out, one_of
 
 Visibility = one_of(VisibilityName)
 
@@ -26,6 +27,8 @@ class MessageIn(In):
     body: Annotated[str, Field(min_length=1, max_length=MAX_BODY)] | None = None
     quick_action: QuickAction | None = Field(default=None, description="the organization's text for it (scenario "
                                              "of the same name), naming the job, with a link to its page")
+    recipients: Annotated[list[Id], Field(max_length=MAX_CONTACTS + 1)] | None = Field(
+        default=None, description="contact ids of the job's customer; left out: the job's recipients")
 
     @model_validator(mode="after")
     def _one(self):
@@ -75,5 +78,12 @@ class MessageOut(Out):
     author_id: str | None = None
     provider_id: str | None = Field(default=None, description="the SMS provider's message id, for support")
     channel: str = Field(default="sms", description="sms, whatsapp or email: `from` and `to` are its addresses")
+    contact_id: str | None = Field(default=None, description="the customer's contact it went to or came from; "
+                                                             "null: the customer's own number")
     created_at: datetime
     updated_at: datetime
+
+
+class MessageSentOut(MessageOut):
+    """The message to the first recipient; `copies`: the same words to each other recipient."""
+    copies: list[MessageOut] = Field(default_factory=list)

@@ -28,6 +28,7 @@ class Line:
     body: str
     created_at: datetime
     when: str
+    to: str = "you"  # whom it went to, as the reader is told
     goes_at: datetime | None = None  # a held text: when it will be sent
 
 
@@ -61,6 +62,8 @@ class PageView:
     feedback: Feedback | None
     calendar_url: str | None  # the visit's calendar file (not on a feedback link)
     access_notes: AccessNotes | None  # what the customer left for the technician (not on a feedback link)
+    others: list[dict]  # the job's other recipients a reply may also go to: {id, name, role}
+    original: Line | None  # the text this link came with
 
     def as_json(self) -> dict:
         return {
@@ -72,8 +75,8 @@ class PageView:
             "technician_first_name": self.technician_first_name, "eta": _z(self.eta), "eta_text": self.eta_text,
             "expected": self.expected, "expected_text": self.expected_text,
             "position": self.position, "distance_text": self.distance_text, "maps_url": self.maps_url,
-            "messages": [{"direction": m.direction, "from": m.sender, "body": m.body, "created_at": _z(m.created_at),
-                          "when": m.when, "goes_at": _z(m.goes_at)} for m in self.messages],
+            "messages": [_json(m) for m in self.messages],
+            "recipients": self.others, "original": _json(self.original) if self.original else None,
             "actions": self.actions, "live": self.live, "poll_seconds": rules.POLL_SECONDS,
             "feedback": {"rating": self.feedback.rating, "comment": self.feedback.comment,
                          "created_at": _z(self.feedback.created_at)} if self.feedback else None,
@@ -96,6 +99,11 @@ def estimate(e: "Estimate") -> dict:
                        "decision": x.decision.value, "decided_at": _z(x.decided_at)} for x in e.lines]}
 
 
+def _json(m: Line) -> dict:
+    return {"direction": m.direction, "from": m.sender, "to": m.to, "body": m.body, "created_at": _z(m.created_at),
+            "when": m.when, "goes_at": _z(m.goes_at)}
+
+
 def _z(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
@@ -116,6 +124,7 @@ def view(v: "service.Visit", token: str) -> PageView:
             distance = f"{km / 1.609344:.1f} mi ({km:.1f} km) away"
     on_the_way = a.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE)
     expected = arrival.shown(a, now)
+    shown, names = service.conversation(v), {c.id: c.name for c in v.others}
     return PageView(
         purpose=v.link.purpose, company=ctx.org.name, company_phone=ctx.org.sms_number,
         brand_color=ctx.org.brand_color, logo_url=ctx.org.logo_url, window_start=a.window.start,
@@ -130,16 +139,20 @@ def view(v: "service.Visit", token: str) -> PageView:
         expected_text=expected and f"between {timefmt.clock_time(expected.start, tz)} and "
                                    f"{timefmt.clock_time(expected.end, tz)}",
         position=position, distance_text=distance, maps_url=maps,
-        messages=[_line(m, ctx, technician, tz) for m in service.conversation(v)],
+        messages=[_line(m, ctx, technician, tz, names) for m in shown],
+        others=[{"id": c.id, "name": c.name, "role": c.role} for c in v.others],
+        original=next((_line(m, ctx, technician, tz, names) for m in shown if token in m.body), None),
         actions=service.offered_actions(v, now), live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
         inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback,
         calendar_url=None if v.link.purpose in ASIDE else f"{environment().link_url(token)}/calendar.ics",
         access_notes=None if v.link.purpose in ASIDE else a.access_notes)
 
 
-def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) -> Line:
+def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str, names: dict[str, str]) -> Line:
+    to = "you"
     if m.direction is Direction.INBOUND:
         sender = "You"
+        to = ", ".join([ctx.org.name, *(names.get(c, "a former recipient") for c in m.copied_to)])
     elif technician and ctx.technician and m.author_id == ctx.technician.id:
         sender = f"{technician}, {ctx.org.name}"
     else:
@@ -147,6 +160,6 @@ def _line(m: Message, ctx: RecipientContext, technician: str | None, tz: str) ->
     if m.status is MessageStatus.HELD and m.release_at:
         return Line(m.direction.value, sender, m.body, m.created_at,
                     f"to be sent {timefmt.day(m.release_at, tz)}, {timefmt.clock_time(m.release_at, tz)}, "
-                    f"after quiet hours", m.release_at)
+                    f"after quiet hours", to, m.release_at)
     return Line(m.direction.value, sender, m.body, m.created_at,
-                f"{timefmt.day(m.created_at, tz)}, {timefmt.clock_time(m.created_at, tz)}")
+                f"{timefmt.day(m.created_at, tz)}, {timefmt.clock_time(m.created_at, tz)}", to)

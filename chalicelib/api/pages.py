@@ -115,7 +115,7 @@ def status_json(token: str):
     from . import page_views
     try:
         link = service.open_link(bootstrap.repos(), token, _booked())
-        return json_answer(page_views.view(service.visit(bootstrap.repos(), link), token).as_json())
+        return json_answer(page_views.view(service.visit(bootstrap.repos(), link, people=False), token).as_json())
     except (NotFound, LinkExpired) as e:
         return error_answer(e)
 
@@ -140,8 +140,15 @@ def calendar_file(token: str):
 def reply(token: str):
     from ..domain.customer_page import nonce
     from ..services import customer_page as service
-    return _act(token, "reply", lambda link, v: service.reply(bootstrap.repos(), link, v.get("body"), nonce(v.get("nonce"))),
-                "replied", created=True)
+    return _act(token, "reply", lambda link, v: service.reply(bootstrap.repos(), link, v.get("body"), nonce(v.get("nonce")),
+                                                              *_reply_to(v)), "replied", created=True)
+
+
+def _reply_to(values: dict) -> tuple:
+    """JSON names `recipients`; the page's form ticks `to.<contact_id>` boxes, or presses Reply all."""
+    if "recipients" in values:
+        return values["recipients"], False
+    return [k.removeprefix("to.") for k, v in values.items() if k.startswith("to.") and v], values.get("send") == "all"
 
 
 @bp.route("/c/{token}/confirm", methods=["POST"], content_types=POSTED)

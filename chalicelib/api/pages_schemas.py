@@ -15,6 +15,9 @@ from .schemas import In, Model, one_of
 class PageReplyIn(In):
     body: Annotated[str, Field(min_length=1, max_length=MAX_REPLY)]
     nonce: Annotated[str, Field(description="the form's one-time key: a double submit sends one message")] | None = None
+    recipients: list[str] | None = Field(default=None, description="the job's other recipients (contact ids, from "
+                                         "`recipients` of the page) the words also go to, by text; left out: the "
+                                         "company only")
 
 
 class PageCancelIn(In):
@@ -47,6 +50,7 @@ class PagePositionOut(Model):
 class PageMessageOut(Model):
     direction: one_of(Direction)
     from_: str = Field(serialization_alias="from")
+    to: str = Field(description="whom it went to: you, or the company and the people it was also sent to")
     body: str
     created_at: datetime
     when: str
@@ -94,6 +98,12 @@ class PageEstimateOut(Model):
     lines: list[PageEstimateLineOut]
 
 
+class PageRecipientOut(Model):
+    id: str
+    name: str
+    role: str | None
+
+
 class CustomerStatusOut(Model):
     """The visit as its customer sees it: `position` only while the technician is on the way to it."""
     company: str
@@ -127,5 +137,8 @@ class CustomerStatusOut(Model):
                                      "calendar.ics); null on a feedback link")
     access_notes: AccessNotesOut | None = Field(default=None, description="what the customer left for the "
                                                 "technician (PUT /c/{token}/access-notes); null on a feedback link")
+    recipients: list[PageRecipientOut] = Field(default_factory=list, description="the job's other people a reply "
+                                               "may also go to (`recipients` of POST /c/{token}/reply)")
+    original: PageMessageOut | None = Field(default=None, description="the text this link came with")
     estimates: list[PageEstimateOut] | None = Field(default=None, description="on an estimate link only: the "
                                                     "job's estimates, newest first")

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..domain.notes import Note, Photo
     from ..domain.people import Location, Organization, User
     from ..domain.queues import QueueEntry
+    from ..services.contacts import Listed
 
 
 def _dump(model) -> dict:
@@ -47,6 +48,15 @@ def day_entry(a: Appointment, j: Job, c: Customer) -> dict:
             "visit_code": a.visit_code,  # only here: the assigned technician's own day, never a provider's view
             "job": job(j, with_appointments=False),
             "customer": _dump(jobs_schemas.DayCustomerOut.model_validate({**vars(c), "coordinates": _where(c)}))}
+
+
+def contact(listed: Listed) -> dict:
+    from . import contacts_schemas
+    return _dump(contacts_schemas.ContactOut.model_validate({**vars(listed.contact), "opted_out": listed.opted_out}))
+
+
+def recipients(j: Job, chosen: list[Listed]) -> dict:
+    return {"job_id": j.id, "contact_ids": [c.contact.id for c in chosen], "contacts": [contact(c) for c in chosen]}
 
 
 def message(m: Message) -> dict:

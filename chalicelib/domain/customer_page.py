@@ -131,6 +131,18 @@ def reply_body(value) -> str:
     return value.strip()
 
 
+def chosen(value, allowed: list[str]) -> list[str]:
+    """Whom a message from the page also goes to: ids among the job's other recipients (none: the company only)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ValidationError("recipients", "must be a list of contact ids")
+    for contact_id in value:
+        if contact_id not in allowed:
+            raise ValidationError("recipients", "may name only the other people who get this job's messages")
+    return list(dict.fromkeys(value))
+
+
 def cancel_reason(value) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError("reason", "tell us why you cancel")

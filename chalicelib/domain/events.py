@@ -92,10 +92,23 @@ def appointment_events(org_id: str, old: Appointment | None, new: Appointment | 
     return events
 
 
-def job_events(old: Job | None, new: Job | None) -> list[JobStatusChanged]:
-    if new is None or (old is not None and old.status == new.status):
+@dataclass(frozen=True)
+class RecipientsChosen(DomainEvent):
+    """A dispatcher chose whom a job's texts go to: each contact newly among them is invited."""
+    added: tuple[str, ...]  # contact ids
+
+
+def job_events(old: Job | None, new: Job | None) -> list[DomainEvent]:
+    if new is None:
         return []
-    return [JobStatusChanged(new.org_id, new.id, new.version, new.updated_at, new, old.status if old else None)]
+    events: list[DomainEvent] = []
+    if old is None or old.status != new.status:
+        events.append(JobStatusChanged(new.org_id, new.id, new.version, new.updated_at, new,
+                                       old.status if old else None))
+    was = set(old.recipients or ()) if old else set()
+    if added := tuple(c for c in new.recipients or () if c not in was):
+        events.append(RecipientsChosen(new.org_id, new.id, new.version, new.updated_at, added))
+    return events
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,7 @@ class Job:
     channel: str = "phone"  # where the order came from: phone, web, provider, booking_page, or the org's own name
     offered_window: TimeFrame | None = None  # the time the customer asked for on the booking page
     appointments: list[Appointment] = field(default_factory=list)
+    recipients: tuple[str, ...] | None = None  # the contacts its texts go to; None: the customer's with notify
     version: int | None = None
     feedback: "Feedback | None" = field(default=None, compare=False)  # the customer's rating, once given
     # What the last operations changed, for the repository's transaction.

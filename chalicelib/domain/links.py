@@ -23,10 +23,12 @@ class Link:
     appointment_id: str
     purpose: LinkPurpose
     expires_at: datetime
+    contact_id: str | None = None  # whose link it is, when not the customer's own: what they do is theirs
 
     @classmethod
     def issue(cls, org_id: str, job_id: str, appointment_id: str, purpose: LinkPurpose,
-              now: datetime) -> tuple[str, "Link"]:
+              now: datetime, contact_id: str | None = None) -> tuple[str, "Link"]:
         """The token for the text, and the record to store (which never holds the token itself)."""
         token = secrets.token_urlsafe(16)  # 128 bits, 22 characters
-        return token, cls(digest(token), org_id, job_id, appointment_id, purpose, now + LIFETIME[purpose])
+        return token, cls(digest(token), org_id, job_id, appointment_id, purpose, now + LIFETIME[purpose],
+                          contact_id)

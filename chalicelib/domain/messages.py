@@ -25,6 +25,8 @@ class MessageStatus(StrEnum):
     RECEIVED = "received"  # an inbound text
 
 
+RELAYED = "relayed"  # the scenario of words a customer or contact wrote, sent on to others they chose
+
 SETTLED = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.SUPPRESSED})
 
 
@@ -55,6 +57,8 @@ class Message:
     # (domain/sending.py) without reading the customer once more.
     time_zone: str | None = None
     region: str | None = None
+    contact_id: str | None = None  # the customer's contact it went to or came from; None: the customer's own number
+    copied_to: tuple[str, ...] = ()  # a customer's or contact's message: the recipients it is sent on to
 
 
 def message_id(org_id: str, job_id: str, key: str) -> str:

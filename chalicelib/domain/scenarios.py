@@ -34,6 +34,7 @@ class ScenarioName(StrEnum):
     ASSET_READY = "asset_ready"
     ASSET_IN_SERVICE = "asset_in_service"
     ESTIMATE_REQUEST = "estimate_request"  # an estimate to approve line by line (seed 002)
+    CONTACT_INVITED = "contact_invited"  # a customer's contact is now told about a job (seed 002)
 
 
 COMMON = frozenset({"company", "company_phone", "customer_name", "customer_first_name", "window", "technician",
@@ -98,6 +99,10 @@ DEFAULTS: dict[ScenarioName, Scenario] = {s.name: s for s in [
              link=LinkPurpose.STATUS, extra_variables=SUBJECT),
     Scenario(S.ESTIMATE_REQUEST, "{{ company }}: an estimate for {{ subject }} is ready. Approve or decline each "
              "item: {{ link }}", urgent=False, link=LinkPurpose.ESTIMATE, extra_variables=SUBJECT),
+    # To a contact of the customer, when chosen as a recipient, or before the first text of a job they get.
+    Scenario(S.CONTACT_INVITED, "{{ company }}: you'll get updates on {{ subject }}. Follow, reply: {{ link }} "
+             "STOP=end", urgent=False,
+             link=LinkPurpose.STATUS, extra_variables=SUBJECT),
     Scenario(S.ASSET_IN_SERVICE, "{{ company }}: {{ subject }}: now in service. Details: {{ link }}", urgent=True,
              link=LinkPurpose.STATUS, extra_variables=SUBJECT),
 ]}

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from .consent import CONSENT_CHANNEL, ConsentRecord, Standing, standing
 from .customers import Customer
 from .jobs import Job
-from .messages import Message, MessageStatus
+from .messages import RELAYED, Message, MessageStatus
 from .scenarios import MessagingSettings, QuietHours, Scenario, ScenarioName
 from .triggers import Trigger, why_not_now
 
@@ -94,8 +94,8 @@ def outbound_of(message: Message, settings: MessagingSettings) -> Outbound:
     scenario's switch and its truth; anything else is a person's words or an answer to the customer."""
     try:
         name = ScenarioName(message.scenario)
-    except ValueError:
+    except ValueError:  # a person's words (a staff member's, or sent on for a customer), or an answer
         return Outbound(message.key, message.channel, message.recipient,
-                        answering=message.author_id is None)
+                        answering=message.author_id is None and message.scenario != RELAYED)
     return Outbound(message.key, message.channel, message.recipient, settings.scenario(name),
                     Trigger(name, message.key, message.appointment_id, message.window))

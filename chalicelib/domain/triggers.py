@@ -166,6 +166,8 @@ def still_true(trigger: Trigger, job: Job) -> bool:
             return appointment is not None and appointment.status is AppointmentStatus.CANCELED
         case S.CHECKED_IN | S.REQUEST_APPROVAL | S.ASSET_READY | S.ASSET_IN_SERVICE | S.ESTIMATE_REQUEST:
             return job.status is not JobStatus.CANCELED  # a person's tap: true unless the job was called off
+        case S.CONTACT_INVITED:  # "you'll get updates on" a job that is over is not true
+            return job.status not in (JobStatus.CANCELED, JobStatus.COMPLETE)
         case S.WINDOW_NARROWED:  # not yet there, and this is still the window the customer should hear
             return (appointment is not None and appointment.expected == trigger.window
                     and appointment.status in (AppointmentStatus.SCHEDULED, AppointmentStatus.EN_ROUTE))

@@ -23,6 +23,15 @@ def e164(field: str, raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def email_address(field: str, raw: str) -> str:
+    """An email address in its normalized form, or a validation error naming the field (no DNS lookup)."""
+    from email_validator import EmailNotValidError, validate_email  # only where an address is entered
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValidationError(field, f"is not an email address: {error}") from None
+
+
 def time_zone(field: str, name: str) -> str:
     try:
         ZoneInfo(name)

@@ -5,13 +5,14 @@ Every action goes through the paths a text reply takes (services/inbound.py) or 
 the page can do nothing a customer could not do by text or by calling; and each one is idempotent."""
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .. import clock
 from ..domain import calendar, timefmt
 from ..domain import customer_page as rules
 from ..domain import feedback as feedback_rules
+from ..domain.contacts import Contact, recipients
 from ..domain.customer_page import Action
 from ..domain.errors import Conflict, DomainError, NotFound, VersionConflict
 from ..domain.feedback import Feedback
@@ -69,12 +70,14 @@ class Visit:
     job: Job
     appointment: Appointment
     messages: list[Message]
-    ctx: RecipientContext
+    ctx: RecipientContext  # its `customer` is whom the link was sent to: the customer, or one of its contacts
     technician_photo_url: str | None = None  # the card's photo, by a URL valid minutes: the bucket is never public
+    others: list[Contact] = field(default_factory=list)  # the job's other recipients: whom a reply may go to
 
 
-def visit(repos: Repositories, link: Link) -> Visit:
-    """Three reads by key: the link (already done), the job's partition range, and one BatchGetItem."""
+def visit(repos: Repositories, link: Link, people: bool = True) -> Visit:
+    """Three reads by key: the link (already done), the job's partition range, and one BatchGetItem; with
+    `people`, a fourth: the customer's contacts."""
     found = repos.customer_pages.job_with_conversation(link.org_id, link.job_id)
     if found is None:
         raise NotFound("link")  # the job is gone (a declined offer): nothing to show
@@ -82,9 +85,18 @@ def visit(repos: Repositories, link: Link) -> Visit:
     appointment = next((a for a in job.appointments if a.id == link.appointment_id), None)
     if appointment is None:
         raise NotFound("link")  # the visit was removed
-    ctx = repos.contexts.load(job.org_id, job.customer_id, appointment.technician_id, job.location_id)
+    try:  # a contact's link: the page is theirs (NotFound once they are removed)
+        ctx = repos.contexts.load(job.org_id, job.customer_id, appointment.technician_id, job.location_id,
+                                  contact_id=link.contact_id)
+    except NotFound:
+        raise NotFound("link") from None
+    others = []
+    if people:  # the job's other recipients, whom a reply may go to: one Query, not on the page's polls
+        me = link.contact_id or job.customer_id
+        others = [c for c in recipients(repos.contacts.of_customer(job.org_id, job.customer_id), job.recipients)
+                  if c.id != me]
     photo = ctx.technician and ctx.technician.photo_key
-    return Visit(link, job, appointment, messages, ctx, repos.uploads.download_url(photo) if photo else None)
+    return Visit(link, job, appointment, messages, ctx, repos.uploads.download_url(photo) if photo else None, others)
 
 
 def shown_position(v: Visit) -> GeoPosition | None:
@@ -132,19 +144,23 @@ def conversation(v: Visit) -> list[Message]:
     (the ledger's resolution) the customer's words before our answer."""
     if v.link.purpose in (LinkPurpose.FEEDBACK, LinkPurpose.ESTIMATE):
         return []
-    return sorted((m for m in v.messages if rules.visible(m)),
+    return sorted((m for m in v.messages if rules.visible(m) and m.contact_id == v.link.contact_id),
                   key=lambda m: (m.created_at, m.direction is not Direction.INBOUND))
 
 
 # -- actions --------------------------------------------------------------------------------------
 
-def reply(repos: Repositories, link: Link, body: str, nonce: str | None) -> None:
-    """An inbound message on the job, as a text reply would be. One per form (nonce), or per wording."""
+def reply(repos: Repositories, link: Link, body: str, nonce: str | None, to: list[str] | None = None,
+          everyone: bool = False) -> None:
+    """An inbound message on the job, as a text reply would be, and (seed 002: reply all, a new message to
+    chosen people) the same words to `to`, ids among the job's other recipients; the stream texts them. One per
+    form (nonce), or per wording."""
     body = rules.reply_body(body)
     v = visit(repos, link)
+    to = [c.id for c in v.others] if everyone else rules.chosen(to, [c.id for c in v.others])
     once = nonce or hashlib.sha256(body.encode()).hexdigest()[:24]
-    inbound.reply_from_page(repos, v.ctx.org, v.job, v.ctx.customer.phone,
-                            f"page:{link.token_hash[:16]}:{once}", body, clock.now())
+    inbound.reply_from_page(repos, v.ctx.org, v.job, v.ctx.customer.phone or v.ctx.customer.email,
+                            f"page:{link.token_hash[:16]}:{once}", body, clock.now(), link.contact_id, tuple(to))
 
 
 def confirm(repos: Repositories, link: Link) -> str:

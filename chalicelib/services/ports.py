@@ -11,6 +11,7 @@ from typing import Protocol
 from ..domain.analytics import Where
 from ..domain.channels import ChannelSettings
 from ..domain.consent import ConsentRecord
+from ..domain.contacts import Contact
 from ..domain.customers import Customer
 from ..domain.estimates import Estimate
 from ..domain.events import DomainEvent
@@ -91,6 +92,27 @@ class CustomerRepository(Protocol):
         """Conflict if added before."""
 
 
+class ContactRepository(Protocol):
+    def of_customer(self, org_id: str, customer_id: str) -> list[Contact]:
+        """The primary contact (the customer itself) first, then the others in the order they were added;
+        NotFound if the customer is missing."""
+
+    def get(self, org_id: str, contact_id: str) -> Contact:
+        """A customer's id names its primary contact; NotFound if none."""
+
+    def by_phone(self, org_id: str, phone: str) -> Contact | None:
+        """The newest contact with this number that is not a customer's own."""
+
+    def add(self, contact: Contact, opt_ins: list[ConsentRecord]) -> None:
+        """With the opt-ins of its addresses, all or nothing; Conflict if added before."""
+
+    def save(self, contact: Contact, opt_ins: list[ConsentRecord] = ()) -> None:
+        """NotFound if removed."""
+
+    def remove(self, org_id: str, contact_id: str) -> None:
+        """NotFound if none."""
+
+
 class RecipientContexts(Protocol):
     def for_run(self) -> RecipientContexts:
         """A loader for one sweep run: what is the organization's own (not the customer) is read once."""
@@ -99,9 +121,10 @@ class RecipientContexts(Protocol):
         """The organization's messaging settings (the defaults if none were saved), once a run for a run's loader."""
 
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
-             location_id: str | None, *, consent: bool = False) -> RecipientContext:
+             location_id: str | None, *, consent: bool = False, contact_id: str | None = None) -> RecipientContext:
         """NotFound if the organization or the customer is missing; defaults for missing settings. With
-        `consent`, the consent records of the customer's phone and email too (oldest first)."""
+        `consent`, the consent records of the customer's phone and email too (oldest first). With `contact_id`,
+        the context of a text to that contact of the customer (Contact.as_addressee); NotFound if removed."""
 
 
 class JobRepository(Protocol):
@@ -147,6 +170,8 @@ class MessageLedger(Protocol):
 
     def claimed(self, org_id: str, job_id: str, key: str) -> Message:
         """The message claimed for this key; NotFound if none."""
+
+    def was_claimed(self, org_id: str, job_id: str, key: str) -> bool: ...
 
     def update(self, message: Message) -> None:
         """A claimed message's new state (held: due at release_at; sent: due for its receipt check)."""

@@ -14,6 +14,7 @@ class Repositories:
     users: ports.UserRepository
     locations: ports.LocationRepository
     customers: ports.CustomerRepository
+    contacts: ports.ContactRepository  # the customer's people: the primary contact is the customer
     contexts: ports.RecipientContexts  # what a text needs besides the job
     jobs: ports.JobRepository
     notes: ports.NoteRepository

@@ -8,9 +8,11 @@ from . import keys
 from .channels import SK as CHANNELS_SK
 from .channels import from_item as channels_from_item
 from .consent import Consents
+from .contacts import contact_key, contact_of
 from .mapping import customer_of, location_of, org_of, user_of
 from .models import (
     ChannelSettingsItem,
+    ContactItem,
     CustomerItem,
     Entity,
     LocationItem,
@@ -50,11 +52,13 @@ class Contexts:
         return MessagingSettingsRepository.from_item(item) if item else MessagingSettings()
 
     def load(self, org_id: str, customer_id: str, technician_id: str | None,
-             location_id: str | None, *, consent: bool = False) -> RecipientContext:
+             location_id: str | None, *, consent: bool = False, contact_id: str | None = None) -> RecipientContext:
         bind()
         customer = (keys.org(org_id), f"CUST#{customer_id}")
         wanted = [(keys.org(org_id), "PROFILE"), (keys.org(org_id), SETTINGS_SK), customer,
                   (keys.org(org_id), CHANNELS_SK)]
+        if contact_id:
+            wanted.append(contact_key(org_id, customer_id, contact_id))
         if technician_id:
             wanted.append((keys.org(org_id), f"USER#{technician_id}"))
         if location_id:
@@ -69,6 +73,10 @@ class Contexts:
             raise NotFound("customer")
         settings_item = found.get(MessagingSettingsItem)
         person = customer_of(found[CustomerItem])
+        if contact_id:  # the text or page is theirs: their name and addresses at the customer's place
+            if ContactItem not in found:
+                raise NotFound("contact")
+            person = contact_of(found[ContactItem]).as_addressee(person)
         return RecipientContext(
             consent=tuple(sorted((r for address in {person.phone, person.email} - {None}
                                   for r in Consents().of_address(org_id, address)), key=lambda r: r.at))

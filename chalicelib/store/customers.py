@@ -20,7 +20,8 @@ class Customers:
     def by_phone(self, org_id: str, phone: str) -> Customer | None:
         """The organization's customer with this number (the newest, if several share it)."""
         bind()
-        found = [customer_of(i) for i in Entity.gsi1.query(keys.phone_index(org_id, phone))]
+        found = [customer_of(i) for i in Entity.gsi1.query(keys.phone_index(org_id, phone))
+                 if isinstance(i, CustomerItem)]  # a contact's number is on the same index
         return max(found, key=lambda c: c.created_at) if found else None
 
     def save(self, customer: Customer) -> None:

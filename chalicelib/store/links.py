@@ -34,4 +34,4 @@ class Links:
         except LinkItem.DoesNotExist:
             raise NotFound("link") from None
         return Link(token_hash, item.org_id, item.job_id, item.appointment_id, LinkPurpose(item.purpose),
-                    datetime.fromtimestamp(int(item.expires_at), UTC))
+                    datetime.fromtimestamp(int(item.expires_at), UTC), item.contact_id)

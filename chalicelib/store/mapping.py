@@ -46,6 +46,7 @@ def job_item(job: Job) -> JobItem:
         cancel_reason=job.cancel_reason, canceled_by=job.canceled_by, channel=job.channel,
         offered_window=FrameMap(start=job.offered_window.start, end=job.offered_window.end)
         if job.offered_window else None,
+        recipients=list(job.recipients) if job.recipients is not None else None,
         created_at=job.created_at, updated_at=job.updated_at,
         gsi1pk=keys.jobs_index(job.org_id) if listed else None, gsi1sk=order if listed else None,
         gsi2pk=keys.jobs_index(job.org_id, job.status.value), gsi2sk=order,
@@ -89,6 +90,7 @@ def job_of(i: JobItem, appointments: Iterable[Appointment] = (), feedback: Feedb
               provider_id=i.provider_id, coupon=Coupon(i.coupon.code, int(i.coupon.percent)) if i.coupon else None,
               cancel_reason=i.cancel_reason, canceled_by=i.canceled_by, channel=i.channel or "phone",
               offered_window=TimeFrame(i.offered_window.start, i.offered_window.end) if i.offered_window else None,
+              recipients=tuple(i.recipients) if i.recipients is not None else None,
               created_at=i.created_at, updated_at=i.updated_at,
               appointments=sorted(appointments, key=lambda a: (a.window.start, a.id)), version=i.version)
     job.feedback = feedback
@@ -127,7 +129,7 @@ def message_of(i: MessageItem) -> Message:
         window=TimeFrame(i.window_start, i.window_end) if i.window_start else None, release_at=i.release_at,
         provider_id=i.provider_id, error=i.error, author_id=i.author_id, created_at=i.created_at,
         updated_at=i.updated_at, channel=i.channel or "sms", payload=i.payload, time_zone=i.time_zone,
-        region=i.region)
+        region=i.region, contact_id=i.contact_id, copied_to=tuple(i.copied_to or ()))
 
 
 def timer_of(i: TimerItem) -> Timer:

@@ -29,7 +29,8 @@ def _item(m: Message) -> MessageItem:
         window_start=m.window.start if m.window else None, window_end=m.window.end if m.window else None,
         release_at=m.release_at, provider_id=m.provider_id, error=m.error, author_id=m.author_id,
         created_at=m.created_at, updated_at=m.updated_at, channel=m.channel, payload=m.payload,
-        time_zone=m.time_zone, region=m.region)
+        time_zone=m.time_zone, region=m.region, contact_id=m.contact_id,
+        copied_to=list(m.copied_to) or None)
     if m.status is MessageStatus.HELD and m.release_at:
         item.gsi3pk, item.gsi3sk = due_keys(m.release_at, item.pk, item.sk)
     if m.provider_id:  # found again by the delivery receipt; unknown if none comes in time
@@ -42,7 +43,7 @@ def _item(m: Message) -> MessageItem:
 def _link_item(link: Link) -> LinkItem:
     return LinkItem(pk=f"LINK#{link.token_hash}", sk="LINK", org_id=link.org_id, job_id=link.job_id,
                     appointment_id=link.appointment_id, purpose=link.purpose.value,
-                    expires_at=int(link.expires_at.timestamp()))
+                    expires_at=int(link.expires_at.timestamp()), contact_id=link.contact_id)
 
 
 class Messages:
@@ -64,6 +65,14 @@ class Messages:
     def claimed(self, org_id: str, job_id: str, key: str) -> Message:
         claim = get_or_404(OutboundClaimItem, keys.job(org_id, job_id), f"OUT#{key}", "message claim")
         return message_of(get_or_404(MessageItem, claim.pk, claim.message_sk, "message"))
+
+    def was_claimed(self, org_id: str, job_id: str, key: str) -> bool:
+        bind()
+        try:
+            OutboundClaimItem.get(keys.job(org_id, job_id), f"OUT#{key}", attributes_to_get=["pk"])
+        except OutboundClaimItem.DoesNotExist:
+            return False
+        return True
 
     def update(self, message: Message) -> None:
         """A new status for a claimed message (it leaves the due index unless still held)."""

@@ -152,6 +152,20 @@ class CustomerItem(Entity, discriminator="customer"):
     region = UnicodeAttribute(null=True)  # ISO 3166-2 (US-FL): whose quiet hours apply
 
 
+class ContactItem(Entity, discriminator="contact"):
+    """`CUST#{customer}#CON#{contact}` in the organization's partition: read with its customer in one Query."""
+    org_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(null=True)
+    notify = BooleanAttribute(default=True)
+    created_at = UTCDateTimeAttribute()
+    invited_at = UTCDateTimeAttribute(null=True)
+
+
 class ConsentItem(Entity, discriminator="consent"):
     """One opt-in, opt-out or HELP of an address (pk ORG#{org}#CONSENT#{address}): appended, never changed."""
     org_id = UnicodeAttribute()
@@ -186,6 +200,7 @@ class JobItem(Entity, discriminator="job"):
     canceled_by = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(null=True)  # null on jobs stored before channels: "phone"
     offered_window = FrameMap(null=True)
+    recipients = ListAttribute(of=UnicodeAttribute, null=True)  # null: the customer's contacts with notify
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
@@ -299,6 +314,8 @@ class MessageItem(Entity, discriminator="message"):
     payload = UnicodeAttribute(null=True)
     time_zone = UnicodeAttribute(null=True)  # the recipient's zone and region when it was written
     region = UnicodeAttribute(null=True)
+    contact_id = UnicodeAttribute(null=True)  # null: the customer's own number
+    copied_to = ListAttribute(of=UnicodeAttribute, null=True)  # an inbound message sent on to these contacts
 
 
 class LinkItem(Entity, discriminator="link"):
@@ -307,6 +324,7 @@ class LinkItem(Entity, discriminator="link"):
     appointment_id = UnicodeAttribute()
     purpose = UnicodeAttribute()
     expires_at = NumberAttribute()  # epoch seconds: the table's TTL attribute
+    contact_id = UnicodeAttribute(null=True)  # null: the customer's own link
 
 
 class MessagingSettingsItem(Entity, discriminator="messaging_settings"):

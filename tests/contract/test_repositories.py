@@ -681,3 +681,49 @@ def test_an_estimate_round_trips_and_is_saved_only_under_its_version(repos, tena
     with pytest.raises(NotFound):
         repos.estimates.get(ORG, job.id, "est_none")
     assert [a.id for a in repos.jobs.get(ORG, job.id).appointments] == [job.appointments[0].id]  # not read as the job
+
+
+def test_contacts_list_the_customer_first_are_found_by_phone_and_their_opt_ins_come_with_them(repos, tenant):
+    from chalicelib.domain.contacts import Contact, new_contact_id
+    tia = Contact(new_contact_id("cus_1"), ORG, "cus_1", "Tia Tenant", "+13035550181", None, NOW, role="tenant")
+    omar = Contact(new_contact_id("cus_1"), ORG, "cus_1", "Omar Owner", None, "omar@x.example",
+                   NOW + timedelta(seconds=1), notify=False)
+    repos.contacts.add(tia, [ConsentRecord(ORG, "sms", tia.phone, ConsentEvent.OPT_IN, Source.DISPATCHER, NOW)])
+    repos.contacts.add(omar, [])
+    with pytest.raises(Conflict):
+        repos.contacts.add(tia, [])
+    listed = repos.contacts.of_customer(ORG, "cus_1")
+    assert [(c.name, c.primary) for c in listed] == [("Sam Rivera", True), ("Tia Tenant", False), ("Omar Owner", False)]
+    assert listed[0].id == "cus_1" and listed[1] == tia and repos.contacts.get(ORG, "cus_1").primary
+    assert repos.contacts.get(ORG, omar.id) == omar
+    assert repos.contacts.by_phone(ORG, tia.phone) == tia and repos.contacts.by_phone(ORG, "+13035550177") is None
+    assert repos.customers.by_phone(ORG, tia.phone) is None  # a contact's number is not a customer's
+    assert [r.event for r in repos.consent.of_address(ORG, tia.phone)] == [ConsentEvent.OPT_IN]
+    ctx = repos.contexts.load(ORG, "cus_1", None, None, contact_id=tia.id)
+    assert (ctx.customer.name, ctx.customer.phone, ctx.customer.time_zone) == ("Tia Tenant", tia.phone, "America/Denver")
+    tia.role = None
+    repos.contacts.save(tia)
+    assert repos.contacts.get(ORG, tia.id).role is None
+    repos.contacts.remove(ORG, tia.id)
+    for gone in (lambda: repos.contacts.get(ORG, tia.id), lambda: repos.contacts.remove(ORG, tia.id),
+                 lambda: repos.contacts.save(tia), lambda: repos.contacts.get(ORG, "con_bad"),
+                 lambda: repos.contexts.load(ORG, "cus_1", None, None, contact_id=tia.id)):
+        with pytest.raises(NotFound):
+            gone()
+    assert [c.name for c in repos.contacts.of_customer(ORG, "cus_1")] == ["Sam Rivera", "Omar Owner"]
+    with pytest.raises(NotFound):
+        repos.contacts.of_customer(ORG, "cus_nobody")
+
+
+def test_a_jobs_recipients_round_trip_and_a_claimed_key_is_known(repos, tenant):
+    job = scheduled(repos)
+    assert repos.jobs.get(ORG, job.id).recipients is None
+    job.recipients = ("con_1_a",)
+    repos.jobs.save(job)
+    assert repos.jobs.get(ORG, job.id).recipients == ("con_1_a",)
+    message = Message(message_id(ORG, job.id, "k"), ORG, job.id, "k", Direction.INBOUND, "+13035550181", "+1303",
+                      "hi", MessageStatus.RECEIVED, 1, NOW, NOW, contact_id="con_1_a", copied_to=("cus_1",))
+    assert not repos.messages.was_claimed(ORG, job.id, "k")
+    repos.messages.claim(message, [])
+    assert repos.messages.was_claimed(ORG, job.id, "k")
+    assert repos.messages.claimed(ORG, job.id, "k") == message

@@ -160,7 +160,7 @@ def test_a_page_reply_lands_on_the_job_like_a_text_even_where_direct_reply_is_of
         "from": SAM, "to": _org_number(org), "status": "received"}
     assert len(stream.texts(SAM)) == texts_before + 1  # the page sent nothing; the text got the "not enabled" answer
     page = fetch(api, "GET", f"/c/{token}?done=replied").text
-    assert "Message sent" in page and "Please ring twice" in page and "You ·" in page
+    assert "Message sent" in page and "Please ring twice" in page and "You to acme Services ·" in page
 
 
 def _org_number(org) -> str:
@@ -299,7 +299,8 @@ def test_tampered_truncated_random_other_purpose_and_expired_tokens(api, org, st
 def test_a_poll_reads_by_key_only_and_two_calls_once_the_page_is_open(api, org, visit, aws_calls):
     del aws_calls[:]
     assert fetch(api, "GET", f"/c/{visit['token']}").status == 200
-    assert [op for service, op in aws_calls if service == "dynamodb"] == ["GetItem", "Query", "BatchGetItem"]
+    # The link, the job's partition, its context; and the customer's contacts (whom a reply may also go to).
+    assert [op for service, op in aws_calls if service == "dynamodb"] == ["GetItem", "Query", "BatchGetItem", "Query"]
     del aws_calls[:]
     assert fetch(api, "GET", f"/c/{visit['token']}/status.json").status == 200
     assert [op for service, op in aws_calls if service == "dynamodb"] == ["Query", "BatchGetItem"]

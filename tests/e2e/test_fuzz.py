@@ -82,13 +82,15 @@ def fuzzer(api, org):
     token = mint(user_id, org.id, [Role.DISPATCHER, Role.TECHNICIAN])
     customer_id = new_customer(api, org)
     location_id = api.post("/settings/locations", token, {"name": "North", "time_zone": "America/Denver"}).body["id"]
+    contact_id = api.post(f"/customers/{customer_id}/contacts", token, {"name": "Tia Tenant",
+                                                                        "phone": "+13035550181"}).body["id"]
 
     def ids() -> dict:
         """A fresh scheduled job for each operation, so state-changing operations find something to change."""
         job = api.post("/jobs", token, {"customer_id": customer_id, "description": "Leak", "location_id": location_id,
                                         "appointment": {**window(), "technician_id": user_id}}).body
         return {"job_id": job["id"], "appointment_id": job["appointments"][0]["id"], "customer_id": customer_id,
-                "user_id": user_id, "location_id": location_id, "name": "unassigned"}
+                "user_id": user_id, "location_id": location_id, "name": "unassigned", "contact_id": contact_id}
     return token, ids
 
 

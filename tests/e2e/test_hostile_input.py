@@ -30,7 +30,9 @@ def booked(api, org):
                                              "appointment": {**window(), "technician_id": tech_id}}).body
     location = api.post("/settings/locations", org.dispatcher, {"name": "North", "time_zone": "America/Denver"})
     location_id = location.body["id"]
-    ids = {"job_id": job["id"], "appointment_id": job["appointments"][0]["id"], "customer_id": customer_id,
+    contact_id = api.post(f"/customers/{customer_id}/contacts", org.dispatcher, {"name": "Tia Tenant",
+                                                                                 "phone": "+13035550181"}).body["id"]
+    ids = {"contact_id": contact_id, "job_id": job["id"], "appointment_id": job["appointments"][0]["id"], "customer_id": customer_id,
            "user_id": tech_id, "location_id": location_id, "name": "unassigned", "entry_id": "que_0_0",
            "item_id": "inb_0", "org_slug": "acme"}
     return job, ids, tech, both

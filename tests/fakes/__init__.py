@@ -13,6 +13,7 @@ from .repositories import (
     FakeChannels,
     FakeClassification,
     FakeConsents,
+    FakeContacts,
     FakeContexts,
     FakeCustomerPages,
     FakeCustomers,
@@ -45,7 +46,7 @@ def fake_repositories(world: World | None = None) -> Repositories:
     w = world or World()
     return Repositories(
         organizations=FakeOrganizations(w), users=FakeUsers(w), locations=FakeLocations(w),
-        customers=FakeCustomers(w), contexts=FakeContexts(w), jobs=FakeJobs(w), notes=FakeNotes(w),
+        customers=FakeCustomers(w), contacts=FakeContacts(w), contexts=FakeContexts(w), jobs=FakeJobs(w), notes=FakeNotes(w),
         messages=FakeMessages(w), settings=FakeSettings(w), timers=FakeTimers(w), due=FakeDue(w),
         queues=FakeQueues(w), inbox=FakeInbox(w), directory=FakeDirectory(w), links=FakeLinks(w),
         feedback=FakeFeedback(w), estimates=FakeEstimates(w), orders=FakeOrders(w), channels=FakeChannels(w),

@@ -15,6 +15,7 @@ from chalicelib.config import environment
 from chalicelib.domain import ids
 from chalicelib.domain.channels import ChannelSettings
 from chalicelib.domain.consent import given_with
+from chalicelib.domain.contacts import customer_id_of, primary_of
 from chalicelib.domain.errors import (
     AlreadyGiven,
     Conflict,
@@ -79,6 +80,7 @@ class World:
     users: dict = field(default_factory=dict)  # (org_id, user_id) -> User
     locations: dict = field(default_factory=dict)
     customers: dict = field(default_factory=dict)
+    contacts: dict = field(default_factory=dict)  # (org_id, contact_id) -> Contact (not the primary ones)
     jobs: dict = field(default_factory=dict)  # (org_id, job_id) -> Job without appointments
     appointments: dict = field(default_factory=dict)  # (org_id, job_id) -> {appointment_id: Appointment}
     notes: dict = field(default_factory=dict)  # (org_id, job_id) -> [Note]
@@ -221,6 +223,46 @@ class FakeCustomers(_Part):
             FakeConsents(self.w).add(record)
 
 
+class FakeContacts(_Part):
+    def of_customer(self, org_id, customer_id):
+        customer = FakeCustomers(self.w).get(org_id, customer_id)
+        others = sorted((c for (o, _), c in self.w.contacts.items() if o == org_id and c.customer_id == customer_id),
+                        key=lambda c: (c.created_at, c.id))
+        return [primary_of(customer), *deepcopy(others)]
+
+    def get(self, org_id, contact_id):
+        customer_id = customer_id_of(contact_id)
+        if contact_id == customer_id:
+            try:
+                return primary_of(FakeCustomers(self.w).get(org_id, customer_id))
+            except NotFound:
+                raise NotFound("contact") from None
+        if (org_id, contact_id) not in self.w.contacts:
+            raise NotFound("contact")
+        return deepcopy(self.w.contacts[(org_id, contact_id)])
+
+    def by_phone(self, org_id, phone):
+        found = [c for (o, _), c in self.w.contacts.items() if o == org_id and c.phone == phone]
+        return deepcopy(max(found, key=lambda c: c.created_at)) if found else None
+
+    def add(self, contact, opt_ins) -> None:
+        if (contact.org_id, contact.id) in self.w.contacts:
+            raise Conflict("contact already exists")
+        self.w.contacts[(contact.org_id, contact.id)] = deepcopy(contact)
+        for record in opt_ins:
+            FakeConsents(self.w).add(record)
+
+    def save(self, contact, opt_ins=()) -> None:
+        self.get(contact.org_id, contact.id)
+        self.w.contacts[(contact.org_id, contact.id)] = deepcopy(contact)
+        for record in opt_ins:
+            FakeConsents(self.w).add(record)
+
+    def remove(self, org_id, contact_id) -> None:
+        self.get(org_id, contact_id)
+        del self.w.contacts[(org_id, contact_id)]
+
+
 class FakeConsents(_Part):
     def add(self, record) -> None:
         records = self.w.consent.setdefault((record.org_id, record.address), [])
@@ -249,18 +291,23 @@ class FakeContexts(_Part):
     def settings(self, org_id) -> MessagingSettings:
         return deepcopy(self.w.settings.get(org_id, MessagingSettings()))
 
-    def load(self, org_id, customer_id, technician_id, location_id, *, consent=False) -> RecipientContext:
+    def load(self, org_id, customer_id, technician_id, location_id, *, consent=False,
+             contact_id=None) -> RecipientContext:
         w = self.w
         if org_id not in w.organizations or (org_id, customer_id) not in w.customers:
             raise NotFound("customer")
         customer = w.customers[(org_id, customer_id)]
+        if contact_id:
+            if (org_id, contact_id) not in w.contacts:
+                raise NotFound("contact")
+            customer = w.contacts[(org_id, contact_id)].as_addressee(customer)
         records = [r for address in {customer.phone, customer.email} - {None}
                    for r in w.consent.get((org_id, address), [])] if consent else []
         return RecipientContext(
             consent=tuple(sorted(records, key=lambda r: r.at)),
             org=deepcopy(w.organizations[org_id]),
             settings=deepcopy(w.settings.get(org_id, MessagingSettings())),
-            customer=deepcopy(w.customers[(org_id, customer_id)]),
+            customer=deepcopy(customer),
             technician=deepcopy(w.users.get((org_id, technician_id))) if technician_id else None,
             location=deepcopy(w.locations.get((org_id, location_id))) if location_id else None,
             channels=deepcopy(w.channels.get(org_id, ChannelSettings())))
@@ -399,6 +446,9 @@ class FakeMessages(_Part):
         for link in links:
             self.w.links[link.token_hash] = link
         return None
+
+    def was_claimed(self, org_id, job_id, key):
+        return (org_id, job_id, key) in self.w.messages
 
     def claimed(self, org_id, job_id, key):
         if (org_id, job_id, key) not in self.w.messages:

@@ -155,7 +155,7 @@ def test_a_custom_template_is_used_and_a_scenario_turned_off_is_recorded_suppres
 
 def test_a_persons_text_goes_as_written_at_once_and_not_to_an_opted_out_customer(shop, booked, clock):
     job, _ = booked
-    written = write_to_customer(shop.repos, shop.tech, job.id, "Running 10 min late, sorry!")
+    [written] = write_to_customer(shop.repos, shop.tech, job.id, "Running 10 min late, sorry!")
     assert written.status is MessageStatus.QUEUED and shop.texts()[-1] != "Running 10 min late, sorry!"
     assert shop.settle() == []
     assert shop.texts()[-1] == "Running 10 min late, sorry!"
@@ -164,7 +164,7 @@ def test_a_persons_text_goes_as_written_at_once_and_not_to_an_opted_out_customer
     customer = shop.repos.customers.get(shop.org.id, shop.customer_id)
     customer.opt(True, clock.now, "test")
     shop.repos.customers.save(customer)
-    second = write_to_customer(shop.repos, shop.dispatcher, job.id, "Are you home?")
+    [second] = write_to_customer(shop.repos, shop.dispatcher, job.id, "Are you home?")
     assert shop.settle() == []
     assert shop.texts()[-1] == "Running 10 min late, sorry!"
     assert shop.repos.messages.claimed(shop.org.id, job.id, second.key).status is MessageStatus.SUPPRESSED

@@ -20,7 +20,7 @@
     list.forEach(function (m) {
       var li = document.createElement("li"), meta = document.createElement("p"), body = document.createElement("p");
       li.className = m.direction; meta.className = "meta"; body.className = "body";
-      meta.textContent = m.from + " \u00b7 " + m.when; body.textContent = m.body;
+      meta.textContent = m.from + " to " + m.to + " \u00b7 " + m.when; body.textContent = m.body;
       li.appendChild(meta); li.appendChild(body); ol.appendChild(li);
     });
   }

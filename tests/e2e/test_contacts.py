@@ -1,0 +1,161 @@
+"""Seed 002 on moto: a customer's contacts, a job's recipients, each with their own link and consent; replies as
+theirs; a message to chosen recipients reaches only them; reply-all from a contact's page."""
+import pytest
+
+from .conftest import add_user
+from .test_customer_pages import SAM, fetch, token_in
+from .test_customer_pages import visit as visit  # noqa: F401 - the booked visit with Ana, 2 days out
+from .test_two_way import inbound
+
+TENANT, OWNER = "+13035550181", "+13035550182"
+
+
+def add(api, org, customer_id, **fields):
+    r = api.post(f"/customers/{customer_id}/contacts", org.dispatcher, fields)
+    assert r.status == 201, r.body
+    return r.body
+
+
+def messages(api, org, job_id):
+    return api.get(f"/jobs/{job_id}/messages", org.dispatcher).body["items"]
+
+
+@pytest.fixture
+def people(api, org, visit, stream, clock):
+    """Sam's job with two more contacts: a tenant (a recipient by default) and an owner (notify off)."""
+    customer_id = visit["customer"]["id"]
+    tenant = add(api, org, customer_id, name="Tia Tenant", phone=TENANT, role="tenant")
+    clock.advance(seconds=1)  # contacts are listed in the order they were added
+    owner = add(api, org, customer_id, name="Omar Owner", phone=OWNER, email="omar@owner.example", notify=False)
+    stream.settle()
+    return {**visit, "tenant": tenant, "owner": owner, "job": visit["job"]["id"], "booked": visit["job"]}
+
+
+def test_contacts_list_the_customer_first_and_are_checked_field_by_field(api, org, people):
+    listed = api.get(f"/customers/{people['customer']['id']}/contacts", org.dispatcher).body["items"]
+    assert [(c["name"], c["primary"], c["notify"]) for c in listed] == [
+        ("Sam Rivera", True, True), ("Tia Tenant", False, True), ("Omar Owner", False, False)]
+    assert listed[0]["id"] == people["customer"]["id"] and listed[1]["role"] == "tenant"
+    assert listed[2]["email"] == "omar@owner.example" and listed[1]["opted_out"] is False
+    customer_id = people["customer"]["id"]
+    for bad, field in (({"name": "Nobody"}, "phone"), ({"name": "X", "phone": "555"}, "phone"),
+                       ({"name": " ", "phone": "+13035550183"}, "name"), ({"name": "X", "email": "not-an-email"}, "email"),
+                       ({"name": "X", "phone": TENANT}, "phone"), ({"name": "X", "phone": "+13035550183", "pets": 1}, "pets")):
+        r = api.post(f"/customers/{customer_id}/contacts", org.dispatcher, bad)
+        assert r.status == 400 and field in r.body["error"]["message"], (bad, r.body)
+    assert len(api.get(f"/customers/{customer_id}/contacts", org.dispatcher).body["items"]) == 3  # nothing stored
+    assert api.delete(f"/contacts/{customer_id}", org.dispatcher).status == 409  # the primary stays
+    assert api.patch(f"/contacts/{customer_id}", org.dispatcher, {"name": "Sammy"}).status == 409
+    assert api.get("/customers/cus_0000000000000000/contacts", org.dispatcher).status == 404
+    assert api.delete("/contacts/con_nope_1234", org.dispatcher).status == 404
+    _, tech = add_user(api, org, "Ben Okafor", "technician")
+    assert api.get(f"/customers/{customer_id}/contacts", tech).status == 403
+
+
+def test_a_contact_can_be_changed_and_removed(api, org, people):
+    tenant = people["tenant"]["id"]
+    r = api.patch(f"/contacts/{tenant}", org.dispatcher, {"email": "tia@tenant.example", "role": None})
+    assert r.status == 200 and r.body["email"] == "tia@tenant.example" and r.body["role"] is None, r.body
+    assert api.patch(f"/contacts/{tenant}", org.dispatcher, {"phone": None, "email": None}).status == 400
+    assert api.patch(f"/contacts/{tenant}", org.dispatcher, {"phone": OWNER}).status == 400  # the owner's number
+    assert api.delete(f"/contacts/{tenant}", org.dispatcher).status == 204
+    names = [c["name"] for c in api.get(f"/customers/{people['customer']['id']}/contacts", org.dispatcher).body["items"]]
+    assert names == ["Sam Rivera", "Omar Owner"]
+
+
+def test_a_second_contact_is_invited_gets_every_text_with_their_own_link_and_replies_as_themselves(
+        api, org, people, stream):
+    job_id = people["job"]
+    r = api.put(f"/jobs/{job_id}/recipients", org.dispatcher, {"contact_ids": [people["owner"]["id"]]})
+    assert r.status == 200 and r.body["contact_ids"] == [people["customer"]["id"], people["owner"]["id"]], r.body
+    assert stream.texts(OWNER) == []  # the API only wrote it
+    stream.settle()
+    (invitation,) = [body for _, body in stream.texts(OWNER)]
+    assert "you'll get updates on Leak under the sink" in invitation and "/c/" in invitation
+    page = fetch(api, "GET", f"/c/{token_in(invitation)}", accept="application/json").json()
+    assert page["window_start"] == people["booked"]["appointments"][0]["window_start"]  # the visit's page
+    # Ana sets off: Sam and Omar each get the text, each with a link of their own; Tia is not chosen.
+    sam_before = len(stream.texts(SAM))
+    assert api.post(f"/appointments/{people['appointment']}/status", people["tech"], {"action": "en_route"}).status == 200
+    stream.settle()
+    sam_text, owner_text = stream.texts(SAM)[sam_before:][-1][1], stream.texts(OWNER)[-1][1]
+    assert "is on the way" in sam_text and "is on the way" in owner_text
+    assert token_in(sam_text) != token_in(owner_text)
+    assert stream.texts(TENANT) == []
+    # Omar answers by text: the reply is on the job as his; a second invitation never goes.
+    assert inbound(api, org_number(org), "Gate code is 1234", sender=OWNER)["outcome"] == "recorded"
+    stream.settle()
+    (reply,) = [m for m in messages(api, org, job_id) if m["direction"] == "inbound"]
+    assert reply["contact_id"] == people["owner"]["id"] and reply["from"] == OWNER
+    assert api.put(f"/jobs/{job_id}/recipients", org.dispatcher,
+                   {"contact_ids": [people["owner"]["id"], people["tenant"]["id"]]}).status == 200
+    stream.settle()
+    assert len([b for _, b in stream.texts(OWNER) if "you'll get updates" in b]) == 1
+    assert len([b for _, b in stream.texts(TENANT) if "you'll get updates" in b]) == 1
+
+
+def test_a_message_to_one_chosen_recipient_reaches_only_them(api, org, people, stream):
+    job_id, tenant = people["job"], people["tenant"]["id"]
+    sam_before, tenant_before = len(stream.texts(SAM)), len(stream.texts(TENANT))
+    r = api.post(f"/jobs/{job_id}/messages", org.dispatcher, {"body": "Tia, is the unit empty today?",
+                                                             "recipients": [tenant]})
+    assert r.status == 201 and r.body["contact_id"] == tenant and r.body["copies"] == [], r.body
+    stream.settle()
+    assert stream.texts(SAM)[sam_before:] == []
+    assert [b for _, b in stream.texts(TENANT)[tenant_before:] if "unit empty" in b] == ["Tia, is the unit empty today?"]
+    # A quick action to the job's recipients (Sam and Tia, who has notify): each with their own link.
+    r = api.post(f"/jobs/{job_id}/messages", people["tech"], {"quick_action": "checked_in"})
+    assert r.status == 201 and [c["contact_id"] for c in r.body["copies"]] == [tenant], r.body
+    stream.settle()
+    assert "has checked in" in stream.texts(SAM)[-1][1] and "has checked in" in stream.texts(TENANT)[-1][1]
+    assert token_in(stream.texts(SAM)[-1][1]) != token_in(stream.texts(TENANT)[-1][1])
+    for bad in ({"body": "x", "recipients": ["con_nope_1234"]}, {"body": "x", "recipients": []},
+                {"body": "x", "recipients": "all"}):
+        assert api.post(f"/jobs/{job_id}/messages", org.dispatcher, bad).status == 400, bad
+
+
+def test_stop_from_one_contact_leaves_the_others_texts_flowing(api, org, people, stream):
+    job_id = people["job"]
+    assert inbound(api, org_number(org), "STOP", sender=TENANT)["outcome"] == "opt_out"
+    listed = api.get(f"/customers/{people['customer']['id']}/contacts", org.dispatcher).body["items"]
+    assert [c["opted_out"] for c in listed] == [False, True, False]
+    assert api.get(f"/customers/{people['customer']['id']}", org.dispatcher).body["opted_out"] is False
+    sam_before, tenant_before = len(stream.texts(SAM)), len(stream.texts(TENANT))
+    assert api.post(f"/jobs/{job_id}/messages", org.dispatcher, {"body": "Running on time"}).status == 201
+    stream.settle()
+    assert [b for _, b in stream.texts(SAM)[sam_before:]] == ["Running on time"]
+    assert stream.texts(TENANT)[tenant_before:] == []
+    (dropped,) = [m for m in messages(api, org, job_id) if m["contact_id"] == people["tenant"]["id"]
+                  and m["body"] == "Running on time"]
+    assert dropped["status"] == "suppressed" and "opted out" in dropped["error"]
+
+
+def test_reply_all_from_a_contacts_page_reaches_the_others_and_the_company(api, org, people, stream):
+    job_id, tenant = people["job"], people["tenant"]["id"]
+    assert api.post(f"/jobs/{job_id}/messages", people["tech"], {"quick_action": "asset_ready"}).status == 201
+    stream.settle()
+    token = token_in(stream.texts(TENANT)[-1][1])
+    page = fetch(api, "GET", f"/c/{token}")
+    assert page.status == 200 and "Reply all" in page.text and "Sam Rivera" in page.text
+    assert "Show the message this link came with" in page.text
+    sam_before = len(stream.texts(SAM))
+    posted = fetch(api, "POST", f"/c/{token}/reply", form={"body": "Thanks, I will be home", "send": "all"})
+    assert posted.status == 303
+    stream.settle()
+    (relayed,) = [b for _, b in stream.texts(SAM)[sam_before:]]
+    assert relayed.startswith("acme Services: Tia Tenant wrote: Thanks, I will be home")
+    (theirs,) = [m for m in messages(api, org, job_id) if m["direction"] == "inbound"]
+    assert theirs["contact_id"] == tenant
+    # Sam's page shows the words sent on to him, and never Tia's texts (their links are hers).
+    sam_page = fetch(api, "GET", f"/c/{people['token']}", accept="application/json").json()
+    assert any("Tia Tenant wrote" in m["body"] for m in sam_page["messages"])
+    assert token not in str(sam_page)
+    # Only the job's other recipients may be named.
+    bad = fetch(api, "POST", f"/c/{token}/reply", body={"body": "hi", "recipients": [people["owner"]["id"]]},
+                accept="application/json")
+    assert bad.status == 400 and "recipients" in bad.text
+
+
+def org_number(org) -> str:
+    from chalicelib.bootstrap import store_repositories
+    return store_repositories().organizations.get(org.id).sms_number
