@@ -141,7 +141,7 @@ class NoteRepository(Protocol):
 
     def add_staff_message(self, m: StaffMessage) -> None: ...
 
-    def staff_messages(self, org_id: str, job_id: str) -> "list[StaffMessage]":
+    def staff_messages(self, org_id: str, job_id: str) -> list[StaffMessage]:
         """The job's staff messages, oldest first."""
 
 
