@@ -20,6 +20,7 @@ from chalicelib.api import (
     people,
     queues,
     settings,
+    staff,
     tech,
 )
 from chalicelib.api.errors import error_middleware
@@ -27,7 +28,8 @@ from chalicelib.handlers import drainer, inbound, stream, sweep, whatsapp
 
 app = Chalice(app_name="onmyway")
 app.register_middleware(error_middleware, "http")
-for blueprint in (jobs.bp, people.bp, contacts.bp, notes.bp, settings.bp, queues.bp, inbox.bp, feedback.bp, estimates.bp, pages.bp, frames.bp,
+for blueprint in (jobs.bp, people.bp, contacts.bp, notes.bp, settings.bp, queues.bp, inbox.bp, feedback.bp, estimates.bp,
+                  staff.bp, pages.bp, frames.bp,
                   booking.bp, analytics.bp, day.bp, console.bp, tech.bp, intake.bp, channels.bp, openapi.bp, stream.bp, sweep.bp, drainer.bp,
                   inbound.bp, whatsapp.bp):
     app.register_blueprint(blueprint)

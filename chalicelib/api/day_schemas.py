@@ -8,6 +8,7 @@ from pydantic import Field
 from .inbox_schemas import InboxItemOut
 from .jobs_schemas import AppointmentOut, DayQuery
 from .schemas import In, Out
+from .staff_schemas import ColleagueOut
 
 
 class BoardQuery(DayQuery):
@@ -55,5 +56,7 @@ class BoardOut(Out):
 
 
 class InboxEntryOut(InboxItemOut):
-    customer_name: str | None = None
+    customer_name: str | None = Field(default=None, description="the customer of the job")
     customer_phone_masked: str | None = None
+    author: ColleagueOut | None = Field(default=None, description="the colleague who wrote (a staff message); "
+                                        "null: the customer wrote, or the customer's page (an estimate's answer)")

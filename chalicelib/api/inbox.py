@@ -1,4 +1,5 @@
-"""The staff inbox: what customers wrote on the jobs a dispatcher or technician looks after."""
+"""The staff inbox: what customers (and colleagues, api/staff.py) wrote on the jobs a dispatcher or technician
+looks after."""
 from chalice import Blueprint
 
 from .. import bootstrap
@@ -11,16 +12,20 @@ bp = Blueprint(__name__)
 STAFF = (Role.DISPATCHER, Role.TECHNICIAN)
 
 
-@endpoint(bp, "GET", "/inbox", "Customers' messages for the caller, unread first, newest first, with who wrote",
+@endpoint(bp, "GET", "/inbox", "Customers' and colleagues' messages for the caller, unread first, newest first, "
+          "with who wrote",
           roles=STAFF, query="schemas.PageQuery", response="day_schemas.InboxEntryOut")
 def get_inbox(call: Call):
-    from ..services import alerts, day
+    from ..services import alerts, day, staff
+    from .staff import colleague
     page = alerts.inbox(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token)
     senders = day.customers_of_jobs(bootstrap.repos(), call.caller, {i.job_id for i in page.items})
+    people = staff.people(bootstrap.repos(), call.caller, {i.author_id for i in page.items})
 
     def entry(i) -> dict:
         c = senders.get(i.job_id)
-        return {**views.inbox_item(i), "customer_name": c and c.name, "customer_phone_masked": c and mask(c.phone)}
+        return {**views.inbox_item(i), "customer_name": c and c.name, "customer_phone_masked": c and mask(c.phone),
+                "author": i.author_id and colleague(i.author_id, people)}
     return views.page(page, entry)
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from .estimates import Estimate
 from .jobs import Appointment, Confirmation, Job
 from .messages import Message
-from .notes import Note
+from .notes import Note, StaffMessage
 from .status import AppointmentStatus, JobStatus
 
 
@@ -129,3 +129,9 @@ class EstimateDecided(DomainEvent):
     estimate: Estimate
     lines: tuple[str, ...]  # the ids of the lines this answer decided
     comment: str | None = None  # the words this answer added
+
+
+@dataclass(frozen=True)
+class StaffWrote(DomainEvent):
+    """A dispatcher wrote to a job's technicians, or a technician to the dispatchers: their inboxes hear of it."""
+    message: StaffMessage

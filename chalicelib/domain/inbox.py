@@ -1,5 +1,6 @@
 """Staff alerts (docs/product.md §6, seed 002): a customer's message, by text or from the page, lands unread in
-the inbox of every dispatcher of the organization and of the technician assigned to the job."""
+the inbox of every dispatcher of the organization and of the technician assigned to the job; a staff message
+in the inbox of each colleague it was written to."""
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ class InboxItem:
     body: str
     created_at: datetime
     read_at: datetime | None = None
+    author_id: str | None = None  # a colleague's message (a staff message); None: the customer or the system
 
     @property
     def id(self) -> str:

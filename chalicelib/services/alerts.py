@@ -1,11 +1,12 @@
 """Staff alerts: a customer's message (a text or the page's reply box) lands unread in the inbox of every
 active dispatcher and of the technician assigned to the job; where the organization wants it, the
-technician also gets a text, at most one per job every 15 minutes."""
+technician also gets a text, at most one per job every 15 minutes. A staff message (services/staff.py) lands in
+the inbox of each colleague it was written to, and is never a text."""
 from aws_lambda_powertools import Logger
 
 from .. import clock
 from ..domain.errors import NotFound
-from ..domain.events import CustomerWrote
+from ..domain.events import CustomerWrote, StaffWrote
 from ..domain.inbox import TECHNICIAN_TEXT_EVERY, InboxItem, technician_alert
 from ..domain.jobs import Job
 from ..domain.people import Role
@@ -50,6 +51,12 @@ def on_customer_wrote(repos: Repositories, senders: Senders, event: CustomerWrot
     if repos.inbox.may_text_technician(m.org_id, m.job_id, technician.id, clock.now(), TECHNICIAN_TEXT_EVERY):
         senders.sms.send(technician.phone, technician_alert(ctx.org.name, ctx.customer.name, m.body), ctx.org.sms_number)
         logger.info("technician alerted", extra={"job_id": m.job_id, "to": mask(technician.phone)})
+
+
+def on_staff_wrote(repos: Repositories, event: StaffWrote) -> None:
+    m = event.message
+    for user_id in m.to:  # once each: a redelivered record adds nothing
+        repos.inbox.add(InboxItem(m.org_id, user_id, m.job_id, m.id, m.body, m.created_at, author_id=m.author_id))
 
 
 def inbox(repos: Repositories, caller: Caller, limit: int, next_token: str | None):

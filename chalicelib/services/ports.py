@@ -23,7 +23,7 @@ from ..domain.jobs import Appointment, Job
 from ..domain.links import Link
 from ..domain.lists import Page
 from ..domain.messages import Message, MessageStatus
-from ..domain.notes import Note, Photo
+from ..domain.notes import Note, Photo, StaffMessage
 from ..domain.pacing import QueuedText, SendWindow
 from ..domain.people import Location, Organization, Role, User
 from ..domain.queues import EntryState, QueueEntry
@@ -161,6 +161,11 @@ class NoteRepository(Protocol):
 
     def list_photos(self, org_id: str, job_id: str, public_only: bool, limit: int,
                     next_token: str | None) -> Page[Photo]: ...
+
+    def add_staff_message(self, m: StaffMessage) -> None: ...
+
+    def staff_messages(self, org_id: str, job_id: str) -> list[StaffMessage]:
+        """The job's staff messages, oldest first."""
 
 
 class MessageLedger(Protocol):

@@ -5,7 +5,15 @@ from dataclasses import replace
 from aws_lambda_powertools import Logger
 
 from ..domain.errors import NotFound, UnreadableRecord
-from ..domain.events import AppointmentEvent, ArrivalNarrowed, CustomerWrote, EstimateDecided, EtaChanged, FramePicked
+from ..domain.events import (
+    AppointmentEvent,
+    ArrivalNarrowed,
+    CustomerWrote,
+    EstimateDecided,
+    EtaChanged,
+    FramePicked,
+    StaffWrote,
+)
 from ..domain.jobs import Job
 from . import alerts, analytics, arrival, estimates, frames, queues, timers
 from .outbox import compose
@@ -54,6 +62,8 @@ def react(repos: Repositories, senders: Senders, events: list) -> None:
             frames.tell_technician(repos, senders, event)
         if isinstance(event, EstimateDecided):
             estimates.on_decided(repos, event)
+        if isinstance(event, StaffWrote):
+            alerts.on_staff_wrote(repos, event)
         compose.on_event(repos, senders, event, job_of)
         if isinstance(event, AppointmentEvent) and arrival.on_event(repos, event, job_of):
             current.clear()

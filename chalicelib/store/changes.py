@@ -7,6 +7,7 @@ from ..domain.events import (
     EstimateSent,
     FramePicked,
     FreeTextWritten,
+    StaffWrote,
     appointment_events,
     job_events,
 )
@@ -15,7 +16,8 @@ from ..domain.scenarios import QUICK_ACTIONS
 from .db import plain
 from .estimates import estimate_of
 from .mapping import appointment_of, job_of, message_of, note_of
-from .models import AppointmentItem, Entity, EstimateItem, JobItem, MessageItem, NoteItem
+from .models import AppointmentItem, Entity, EstimateItem, JobItem, MessageItem, NoteItem, StaffMessageItem
+from .notes import staff_message_of
 
 
 def _image(raw: dict | None) -> Entity | None:
@@ -50,6 +52,8 @@ def events_of(record: dict) -> list[DomainEvent]:
         return _estimate_events(old, new)
     if kind is NoteItem and old is None and new is not None and new.note_id.startswith("note_stf_"):
         return [FramePicked(new.org_id, new.job_id, 0, new.created_at, note_of(new))]  # a customer's pick
+    if kind is StaffMessageItem and old is None and new is not None:
+        return [StaffWrote(new.org_id, new.job_id, 0, new.created_at, staff_message_of(new))]
     return []  # notes, photos, users, scenario texts…: no customer text follows from them here
 
 

@@ -273,6 +273,17 @@ class NoteItem(Entity, discriminator="note"):
     created_at = UTCDateTimeAttribute()
 
 
+class StaffMessageItem(Entity, discriminator="staff_message"):
+    """`STAFF#{stamp}#{id}` in the job partition: after the key ranges the job's and the page's Queries read."""
+    org_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    to = ListAttribute(of=UnicodeAttribute)
+    body = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
 class PhotoItem(Entity, discriminator="photo"):
     org_id = UnicodeAttribute()
     job_id = UnicodeAttribute()
@@ -367,6 +378,7 @@ class InboxEntryItem(Entity, discriminator="inbox_entry"):
     body = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     read_at = UTCDateTimeAttribute(null=True)
+    author_id = UnicodeAttribute(null=True)
 
 
 class AlertThrottleItem(Entity, discriminator="alert_throttle"):

@@ -1,15 +1,19 @@
-"""Notes and photos live in their job's partition, in creation order."""
-from ..domain.notes import Note, Photo, Visibility
+"""Notes, photos and staff messages live in their job's partition, in creation order."""
+from ..domain.notes import Note, Photo, StaffMessage, Visibility
 from . import keys
 from .db import page_of
 from .mapping import note_of
-from .models import Entity, NoteItem, PhotoItem, bind
+from .models import Entity, NoteItem, PhotoItem, StaffMessageItem, bind
 from .paging import Page
 
 
 def _photo(i: PhotoItem) -> Photo:
     return Photo(id=i.photo_id, job_id=i.job_id, author_id=i.author_id, content_type=i.content_type,
                  visibility=Visibility(i.visibility), object_key=i.object_key, created_at=i.created_at)
+
+
+def staff_message_of(i: StaffMessageItem) -> StaffMessage:
+    return StaffMessage(i.message_id, i.org_id, i.job_id, i.author_id, tuple(i.to), i.body, i.created_at)
 
 
 class Notes:
@@ -35,3 +39,15 @@ class Notes:
                     next_token: str | None) -> Page[Photo]:
         public = PhotoItem.visibility == Visibility.PUBLIC.value if public_only else None
         return page_of(PhotoItem, keys.job(org_id, job_id), "PHOTO#", _photo, limit, next_token, public)
+
+    def add_staff_message(self, m: StaffMessage) -> None:
+        bind()
+        StaffMessageItem(pk=keys.job(m.org_id, m.job_id), sk=f"STAFF#{keys.stamp(m.created_at)}#{m.id}", org_id=m.org_id,
+                         job_id=m.job_id, message_id=m.id, author_id=m.author_id, to=list(m.to), body=m.body,
+                         created_at=m.created_at).save(condition=Entity.pk.does_not_exist())
+
+    def staff_messages(self, org_id: str, job_id: str) -> "list[StaffMessage]":
+        """Oldest first: one Query on the job's partition."""
+        bind()
+        return [staff_message_of(i) for i in StaffMessageItem.query(
+            keys.job(org_id, job_id), StaffMessageItem.sk.startswith("STAFF#"), consistent_read=True)]

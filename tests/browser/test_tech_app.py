@@ -1,7 +1,8 @@
 """The technician's app (GET /tech) in Chromium at a phone's 390×844, against `make run`'s stack: Ana signs in,
 sees her day in route order, sets off (the customer's page shows her on the way, the phone's position goes to
 the API), meets a visit someone else moved, starts, writes a note and a message, completes; pauses the next
-visit with a reason. Every screen is screenshot and checked by axe; nothing is loaded from another origin."""
+visit with a reason. The dispatcher writes to Ana from the console's job screen; she reads it on her phone and
+answers, and the answer is in the dispatcher's inbox. Every screen is screenshot and checked by axe; nothing is loaded from another origin."""
 import json
 import re
 import urllib.request
@@ -14,6 +15,7 @@ from tests.e2e.test_visit_day import PNG
 from tests.stack.test_local_stack import call, start, stop, wait_for
 
 from .conftest import PHONE, photos_origin, serious_violations
+from .test_console import DESK
 
 KIM = "+13035550170"
 HERE = {"latitude": 39.7392, "longitude": -104.9903}
@@ -142,7 +144,8 @@ def test_a_technician_works_the_day_from_a_phone(stack, context, phone, tmp_path
     expect(stops.nth(0)).not_to_contain_text("Park")  # the first name only
     expect(stops.nth(0)).to_contain_text("Scheduled")
     expect(stops.nth(1)).to_contain_text("Replace the thermostat")
-    assert [r for r in requested if not r.startswith("GET /tech/")] == ["GET /technicians/me/appointments"]
+    assert [r for r in requested if not r.startswith("GET /tech/")] == [  # the day, then what is unread
+        "GET /technicians/me/appointments", "GET /inbox?limit=20"]
     expect(page.get_by_text("Sharing your position")).to_have_count(0)  # nothing en route: nothing sent
     shoot(page, tmp_path, "2-my-day")
 
@@ -299,3 +302,79 @@ def test_without_a_signal_the_actions_wait_on_the_phone_and_reach_the_api_once_a
     page.get_by_role("button", name="Complete").click()
     announced(page, "Complete.")
     assert call(base, "GET", f"/jobs/{job['id']}", token=dispatcher)[1]["status"] == "complete"
+
+
+def test_the_dispatcher_writes_to_ana_from_the_console_and_her_answer_is_in_the_dispatchers_inbox(
+        stack, browser, context, phone, tmp_path):
+    base = stack
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
+    ana = next(u for u in demo["users"] if u["name"] == "Ana Alvarez")
+    _, lou = call(base, "POST", "/customers", {"name": "Lou Reyes", "phone": "+13035550172",
+                                              "time_zone": "America/Denver", "address": "5 Oak Ave, Denver"}, dispatcher)
+    job = book(base, dispatcher, lou["id"], "Garage door sticks", "2026-12-02T00:00:00Z", "2026-12-02T02:00:00Z",
+               ana["id"])  # today, 5-7pm in Denver
+    call(base, "POST", "/dev/settle")
+    texts = call(base, "GET", "/dev/outbox.json")[1]["items"]
+
+    office = browser.new_context(viewport=DESK, locale="en-US", timezone_id="America/Denver")
+    desk = office.new_page()
+    errors: list[str] = []
+    desk.on("pageerror", lambda e: errors.append(str(e)))
+    desk.goto(base + "/console")
+    desk.get_by_role("button", name="Sign in as Dana Dispatch").click()
+    desk.goto(f"{base}/console#/job/{job['id']}")
+    box = desk.get_by_role("region", name="Message the technician")
+    expect(box).to_contain_text("No staff messages yet.")
+    words = "The customer agreed on Thursday 9-11, she asked you to call first."
+    box.get_by_label("Message to the technician").fill(words)
+    office.set_offline(True)  # a failed send keeps what was typed and says why
+    box.get_by_role("button", name="Send to the technician").click()
+    announced(desk, "Not saved: The server could not be reached")
+    expect(box.get_by_label("Message to the technician")).to_have_value(words)
+    office.set_offline(False)
+    box.get_by_role("button", name="Send to the technician").click()
+    announced(desk, "Sent to Ana Alvarez (technician).")
+    expect(box.get_by_label("Message to the technician")).to_have_value("")
+    expect(box.locator("li")).to_have_count(1)
+    expect(box.locator("li")).to_contain_text(words)
+    expect(box.locator("li")).to_contain_text("Dana Dispatch (dispatcher) to Ana Alvarez (technician), Tue, Dec 1")
+    box.scroll_into_view_if_needed()
+    shoot(desk, tmp_path, "10-console-message-the-technician")
+
+    call(base, "POST", "/dev/settle")  # the stream puts it in Ana's inbox
+    page = phone
+    page.goto(base + "/tech")
+    page.get_by_role("button", name="Sign in as Ana Alvarez").click()
+    unread = page.get_by_role("region", name=re.compile(r"New messages")).locator("li").filter(has_text=words)
+    expect(unread).to_contain_text("Dana Dispatch (dispatcher)")
+    shoot(page, tmp_path, "11-tech-day-new-message")
+    unread.get_by_role("link", name="Open the visit").click()
+    expect(page.get_by_role("heading", name=re.compile("^Lou Garage door sticks"))).to_be_visible()
+    talk = page.get_by_role("region", name="Messages with the office")
+    expect(talk.locator("li").first).to_contain_text(words)
+    talk.get_by_label("Message to the office").fill("Thursday works: I will call her first.")
+    talk.get_by_role("button", name="Send to the office").click()
+    announced(page, "Sent to the office.")
+    expect(talk.locator("li")).to_have_count(2)
+    expect(talk.locator("li").nth(1)).to_contain_text("Ana Alvarez (technician) to Dana Dispatch (dispatcher)")
+    talk.scroll_into_view_if_needed()
+    shoot(page, tmp_path, "12-tech-messages-with-the-office")
+    page.get_by_role("link", name="← My day").click()
+    unread = page.get_by_role("region", name=re.compile(r"New messages")).locator("li").filter(has_text=words)
+    unread.get_by_role("button", name="Mark read").click()
+    expect(unread).to_have_count(0)
+
+    call(base, "POST", "/dev/settle")
+    desk.goto(f"{base}/console#/inbox")
+    entry = desk.locator(".entry").filter(has_text="Thursday works: I will call her first.")
+    expect(entry).to_contain_text("From Ana Alvarez (technician)")
+    expect(entry).to_contain_text("Staff message")
+    expect(entry).to_contain_text("about Lou Reyes's job")
+    shoot(desk, tmp_path, "13-console-inbox-staff-message")
+    entry.get_by_role("link", name="Open job to answer").click()
+    expect(desk.get_by_role("region", name="Message the technician").locator("li")).to_have_count(2)
+    office.close()
+    assert errors == [], f"script errors: {errors}"
+    # Never a text: the outbox is as it was, and nobody's phone got these words.
+    assert call(base, "GET", "/dev/outbox.json")[1]["items"] == texts

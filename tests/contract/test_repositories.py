@@ -18,7 +18,7 @@ from chalicelib.domain.intake import Order, OrderCustomer
 from chalicelib.domain.jobs import Confirmation, Job
 from chalicelib.domain.links import Link
 from chalicelib.domain.messages import Direction, Message, MessageStatus, message_id
-from chalicelib.domain.notes import Note, Visibility
+from chalicelib.domain.notes import Note, StaffMessage, Visibility
 from chalicelib.domain.people import Location, Organization, Role, User
 from chalicelib.domain.queues import ClosedBy, EntryState, QueueEntry, QueueName
 from chalicelib.domain.scenarios import LinkPurpose, MessagingSettings, QuietHours, ScenarioName, ScenarioOverride
@@ -413,6 +413,21 @@ def test_notes_and_photos_list_oldest_first_every_one_once_and_public_ones_alone
 
 
 # -- queues, inbox, feedback, settings, orders ------------------------------------------------------------
+
+def test_staff_messages_list_oldest_first_apart_from_the_job_and_an_inbox_item_keeps_its_author(repos, tenant):
+    job = scheduled(repos)
+    said = [StaffMessage(f"stm_{i}", ORG, job.id, "usr_dana", ("usr_ana", "usr_bo"), f"words {i}",
+                         NOW + timedelta(minutes=2 - i)) for i in range(3)]
+    for m in said:
+        repos.notes.add_staff_message(m)
+    assert repos.notes.staff_messages(ORG, job.id) == said[::-1]  # oldest first, recipients in order
+    assert repos.notes.staff_messages(ORG, "job_none") == []
+    assert repos.notes.list(ORG, job.id, False, 10, None).items == []  # not notes
+    assert repos.jobs.get(ORG, job.id) == job  # nor read as the job
+    item = InboxItem(ORG, "usr_ana", job.id, "stm_0", "words 0", NOW, author_id="usr_dana")
+    assert repos.inbox.add(item)
+    assert repos.inbox.list(ORG, "usr_ana", 10, None).items == [item]
+
 
 def entry(job_id: str, created=NOW, queue=QueueName.ESCALATION) -> QueueEntry:
     return QueueEntry(ORG, queue, job_id, None, "call them", created)

@@ -41,7 +41,8 @@ def test_openapi_names_the_idempotency_key_on_the_posts_that_take_one_and_only_t
     keyed = {(m, p) for p, ops in paths.items() for m, op in ops.items()
              if any(x["name"] == "Idempotency-Key" for x in op.get("parameters", []))}
     assert keyed == {("post", "/appointments/{appointment_id}/status"), ("post", "/jobs/{job_id}/notes"),
-                     ("post", "/jobs/{job_id}/messages"), ("post", "/jobs/{job_id}/estimates")}
+                     ("post", "/jobs/{job_id}/messages"), ("post", "/jobs/{job_id}/estimates"),
+                     ("post", "/jobs/{job_id}/staff-messages")}
     (header,) = [x for x in paths["/jobs/{job_id}/notes"]["post"]["parameters"] if x["name"] == "Idempotency-Key"]
     assert header["in"] == "header" and header["required"] is False
     assert header["schema"]["pattern"] == f"^{KEY.pattern}$"

@@ -25,7 +25,7 @@ from chalicelib.domain.errors import (
     ValidationError,
     VersionConflict,
 )
-from chalicelib.domain.events import CustomerWrote, FreeTextWritten, appointment_events, job_events
+from chalicelib.domain.events import CustomerWrote, FreeTextWritten, StaffWrote, appointment_events, job_events
 from chalicelib.domain.frames import FrameSettings, FrameSlot, Withdrawn
 from chalicelib.domain.ids import job_id_of_appointment
 from chalicelib.domain.inbox import InboxItem
@@ -85,6 +85,7 @@ class World:
     appointments: dict = field(default_factory=dict)  # (org_id, job_id) -> {appointment_id: Appointment}
     notes: dict = field(default_factory=dict)  # (org_id, job_id) -> [Note]
     photos: dict = field(default_factory=dict)
+    staff_messages: dict = field(default_factory=dict)  # (org_id, job_id) -> [StaffMessage]
     messages: dict = field(default_factory=dict)  # (org_id, job_id, key) -> Message
     due_at: dict = field(default_factory=dict)  # ("msg", org, job, key) | ("timer", org, job, appt, kind) -> when
     links: dict = field(default_factory=dict)  # token hash -> Link
@@ -111,7 +112,8 @@ class World:
     consent: dict = field(default_factory=dict)  # (org_id, address) -> [ConsentRecord], oldest first
     rates: dict = field(default_factory=dict)  # identity -> SendWindow kept by the last drain
     # What the table's stream would carry, in write order (tests/services replays it as the stream handler):
-    # ("job", old job, new job, [(old appointment, new appointment), ...]) and ("message", new message).
+    # ("job", old job, new job, [(old appointment, new appointment), ...]), ("message", new message) and
+    # ("staff", new staff message).
     changes: list = field(default_factory=list)
 
 
@@ -408,6 +410,13 @@ class FakeNotes(_Part):
 
     def add_photo(self, org_id, photo) -> None:
         self.w.photos.setdefault((org_id, photo.job_id), []).append(deepcopy(photo))
+
+    def add_staff_message(self, m) -> None:
+        self.w.staff_messages.setdefault((m.org_id, m.job_id), []).append(m)  # frozen: stored as given
+        self.w.changes.append(("staff", m))
+
+    def staff_messages(self, org_id, job_id):
+        return sorted(self.w.staff_messages.get((org_id, job_id), []), key=lambda m: f"{stamp(m.created_at)}#{m.id}")
 
     def list(self, org_id, job_id, public_only, limit, next_token):
         return self._list(self.w.notes, org_id, job_id, public_only, limit, next_token)
@@ -787,6 +796,8 @@ class FakeChanges(_Part):
                 found += appointment_events(new.org_id, before, after)
             return found
         m = change[1]
+        if change[0] == "staff":
+            return [StaffWrote(m.org_id, m.job_id, 0, m.created_at, m)]
         if m.direction is Direction.OUTBOUND and m.status is MessageStatus.QUEUED and m.scenario is None:
             return [FreeTextWritten(m.org_id, m.job_id, 0, m.created_at, m)]
         if m.direction is Direction.INBOUND:

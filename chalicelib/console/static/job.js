@@ -1,8 +1,9 @@
 // The job: its customer, its visits with only the actions the status machine allows now (the API says
 // which), reschedule through the customer's time-frame preview, the time-frame link, cancel as ops with the
-// coupon, internal notes, and the customer conversation with a reply box.
+// coupon, internal notes, the customer conversation with a reply box, and messages to the technician.
 import { all, api } from './api.js';
 import { nameOf, team, technicians } from './team.js';
+import { StaffMessages } from './staff.js';
 import {
   ACTIONS, CONFIRMATION, STATUS, Field, FormError, Loading, Problem, dayTime, html, time, tone,
   useEffect, useSave, useState, window_, zonedToIso, getZone,
@@ -274,5 +275,10 @@ export function JobScreen({ id, changed }) {
     </div><div>
       <${Conversation} job=${job} messages=${messages} reload=${reload} />
       <${Notes} job=${job} notes=${notes} users=${users} reload=${reload} />
+      <${StaffMessages} jobId=${job.id} title="Message the technician" button="Send to the technician"
+        label="Message to the technician (their inbox in the app; never a text)"
+        choices=${[...new Set(visits.filter((v) => v.technician_id && v.status !== 'canceled').map((v) => v.technician_id))]
+          .map((t) => ({ id: t, name: nameOf(users, t) }))}
+        post=${(b) => api('POST', `/jobs/${job.id}/staff-messages`, b)} />
     </div></div>`;
 }

@@ -2,6 +2,7 @@
 // inbox (unread first, mark read, open the job) and the new offers (accept / decline).
 import { api, claims } from './api.js';
 import { nameOf, team } from './team.js';
+import { colleague } from './staff.js';
 import {
   CONFIRMATION, Field, FormError, Loading, Problem, QUEUES, dayTime, html, time, useEffect, useSave,
   useState, window_, zonedToIso,
@@ -105,12 +106,14 @@ export function Inbox({ changed }) {
     .then((r) => { if (r !== undefined) { load(); changed(); } });
   if (error && !items) return html`<h1 tabindex="-1">Inbox</h1><${Problem} error=${error} retry=${load} />`;
   if (!items) return html`<h1 tabindex="-1">Inbox</h1><${Loading} what="the inbox" />`;
-  return html`<h1 tabindex="-1">Inbox</h1><p class="muted">What customers wrote, unread first.</p>
+  return html`<h1 tabindex="-1">Inbox</h1><p class="muted">What customers and colleagues wrote, unread first.</p>
     <${FormError} error=${save.error} />
     ${items.length === 0 ? html`<p>No messages.</p>` : html`<ol class="entries">${items.map((i) => html`<li key=${i.id}
       class=${`entry ${i.read ? 'read' : 'unread'}`}>
-      <p><strong>${i.customer_name || 'Customer'}</strong> <span class="muted">${i.customer_phone_masked || ''}</span>
-        · ${i.read ? 'Read' : html`<span class="tag">Unread</span>`}</p>
+      <p>${i.author ? html`<strong>From ${colleague(i.author)}</strong> <span class="tag private">Staff message</span>
+        <span class="muted"> about ${i.customer_name || 'a customer'}'s job</span>`
+        : html`<strong>${i.customer_name || 'Customer'}</strong> <span class="muted">${i.customer_phone_masked || ''}</span>`}
+        ${i.read ? ' · Read' : html` · <span class="tag">Unread</span>`}</p>
       <p class="message">${i.body}</p><p class="muted">${dayTime(i.created_at)}</p>
       <div class="actions"><a class="button" href=${`#/job/${i.job_id}`}>Open job to answer</a>
         ${!i.read && html`<button type="button" disabled=${save.busy} onClick=${() => read(i)}>Mark read</button>`}</div>

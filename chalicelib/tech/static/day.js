@@ -1,7 +1,24 @@
-// My day: the visits in route order, each with its window, the customer's first name, the address and status.
-import { html, STATUS, Loading, Problem, time, dayLong, addDays } from './ui.js';
+// My day: the visits in route order, each with its window, the customer's first name, the address and status;
+// above them what is unread in my inbox (the office's messages and the customers'), each with the way to its visit.
+import { api } from './api.js';
+import { html, STATUS, Loading, Problem, time, dayLong, dayTime, addDays, announce, useEffect, useState } from './ui.js';
+import { colleague } from './staff.js';
 
 export const firstName = (name) => (name || '').trim().split(/\s+/)[0];
+
+function Inbox({ day }) {
+  const [items, setItems] = useState([]);
+  const load = () => api('GET', '/inbox?limit=20').then((p) => setItems(p.items.filter((i) => !i.read)), () => {});
+  useEffect(() => { load(); }, []);
+  const read = (i) => api('POST', `/inbox/${i.id}/read`).then(load, (e) => announce(`Not saved: ${e.message}`));
+  if (items.length === 0) return null;
+  return html`<section aria-labelledby="h-inbox"><h2 id="h-inbox">New messages (${items.length})</h2><ul class="staff">
+    ${items.map((i) => { const v = day.items.find((x) => x.job_id === i.job_id); return html`<li key=${i.id}>
+      <strong>${i.author ? colleague(i.author) : `${firstName(i.customer_name) || 'The customer'} (customer)`}</strong>
+      <span class="muted">${dayTime(i.created_at)}</span><span>${i.body}</span>
+      <div class="quick">${v && html`<a class="button" href=${`#/visit/${day.date}/${v.id}`}>Open the visit</a>`}
+        <button type="button" class="small" onClick=${() => read(i)}>Mark read</button></div></li>`; })}</ul></section>`;
+}
 
 export function Day({ day, error, reload }) {
   if (error && !day) return html`<h1 tabindex="-1">My day</h1><${Problem} error=${error} retry=${reload} />`;
@@ -12,6 +29,7 @@ export function Day({ day, error, reload }) {
       <a class="button" href="#/">Today</a>
       <a class="button" href=${`#/day/${addDays(day.date, 1)}`}>Next day</a>
     </nav>
+    <${Inbox} day=${day} />
     ${day.items.length === 0 ? html`<p class="empty">No visits this day.</p>` : html`<ol class="stops">
       ${day.items.map((v) => html`<li key=${v.id}>
         <a class="stop" href=${`#/visit/${day.date}/${v.id}`}>

@@ -1,10 +1,12 @@
 // One visit: who and where (an "Open in maps" link), the window, the visit code and access notes when the API
-// gives them, the actions the status machine allows now, a note, photos, and the conversation with the customer.
+// gives them, the actions the status machine allows now, a note, photos, the conversation with the customer and
+// the messages with the office (staff.js, shared with the console).
 import { all, api, ApiError } from './api.js';
 import { html, useState, useEffect, STATUS, Loading, Problem, Field, FormError, useSave, time, dayTime,
   announce } from './ui.js';
 import { firstName } from './day.js';
 import { send } from './waiting.js';
+import { StaffMessages } from './staff.js';
 
 const KEPT = 'No signal: kept on the phone, it is sent when the signal returns.';
 
@@ -216,5 +218,8 @@ export function Visit({ visit, day, error, reload }) {
     <${Actions} visit=${visit} day=${day} reload=${reload} />
     <${Note} visit=${visit} />
     <${Photos} visit=${visit} />
-    <${Conversation} visit=${visit} />`;
+    <${Conversation} visit=${visit} />
+    <${StaffMessages} jobId=${visit.job_id} title="Messages with the office" button="Send to the office"
+      label="Message to the office (the dispatchers' inbox; never a text)" post=${(b) => send('POST',
+        `/jobs/${visit.job_id}/staff-messages`, b, `To the office: ${firstName(customer.name)}`)} />`;
 }
