@@ -40,7 +40,19 @@ NEVER_LOADED = ("phonenumbers/geodata", "phonenumbers/carrierdata", "phonenumber
                 "aws_lambda_powertools/event_handler",
                 *(f"aws_lambda_powertools/utilities/{name}" for name in (
                     "auth_alpha", "circuit_breaker", "data_masking", "feature_flags", "kafka", "metadata",
-                    "parameters", "streaming", "validation")))
+                    "parameters", "streaming", "validation")),
+                # The parser's envelopes and event models are imported on first use (its lazy __getattr__): the
+                # batch processor uses only the DynamoDB, Kinesis, Kafka, SQS and CloudWatch ones.
+                "aws_lambda_powertools/utilities/parser/envelopes",
+                *(f"aws_lambda_powertools/utilities/parser/models/{name}.py" for name in (
+                    "alb", "apigw", "apigw_websocket", "apigwv2", "appsync", "appsync_events", "bedrock_agent",
+                    "cloudformation_custom_resource", "cognito", "event_bridge", "iot_registry_events",
+                    "kinesis_firehose", "kinesis_firehose_sqs", "lambda_function_url", "s3", "s3_batch_operation",
+                    "s3_event_notification", "s3_object_event", "ses", "sns", "transfer_family", "vpc_lattice",
+                    "vpc_latticev2")),
+                # s3transfer's CRT client (needs awscrt, not installed) and process-pool downloader: the code
+                # only presigns S3 URLs.
+                "s3transfer/crt.py", "s3transfer/processpool.py")
 SERVICE_DATA = ("botocore/data", "boto3/data")
 
 
