@@ -41,6 +41,7 @@ class ContactOut(Out):
     notify: bool
     primary: bool = Field(description="the customer's own number: always a recipient, never removed")
     opted_out: bool = Field(description="their phone texted STOP (their own consent, not the customer's)")
+    prefers_email: bool = Field(default=False, description="chose on their page to get the texts by email")
     invited_at: datetime | None
 
 

@@ -56,7 +56,9 @@ class BoardOut(Out):
 
 
 class InboxEntryOut(InboxItemOut):
-    customer_name: str | None = Field(default=None, description="the customer of the job")
+    customer_name: str | None = Field(default=None, description="who wrote: the customer's contact (`contact_id`), "
+                                      "else the customer of the job")
     customer_phone_masked: str | None = None
+    contact_id: str | None = Field(default=None, description="the customer's contact who wrote; null: the customer")
     author: ColleagueOut | None = Field(default=None, description="the colleague who wrote (a staff message); "
                                         "null: the customer wrote, or the customer's page (an estimate's answer)")

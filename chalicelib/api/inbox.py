@@ -21,11 +21,12 @@ def get_inbox(call: Call):
     page = alerts.inbox(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token)
     senders = day.customers_of_jobs(bootstrap.repos(), call.caller, {i.job_id for i in page.items})
     people = staff.people(bootstrap.repos(), call.caller, {i.author_id for i in page.items})
+    contacts = day.contacts(bootstrap.repos(), call.caller, {i.contact_id for i in page.items} - {None})
 
     def entry(i) -> dict:
-        c = senders.get(i.job_id)
+        c = contacts.get(i.contact_id) or senders.get(i.job_id)  # who wrote: a contact, else the customer
         return {**views.inbox_item(i), "customer_name": c and c.name, "customer_phone_masked": c and mask(c.phone),
-                "author": i.author_id and colleague(i.author_id, people)}
+                "contact_id": i.contact_id, "author": i.author_id and colleague(i.author_id, people)}
     return views.page(page, entry)
 
 

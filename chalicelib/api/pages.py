@@ -27,7 +27,8 @@ DONE = {"replied": "Message sent. We answer here and by text.", "confirmed": "Th
         "rated": "Thank you for your rating!", "picked": "Done: your visit is booked for the time you picked. "
         "We are texting you the details.", "callback": "Thanks: we will call you back to find a time that suits you.",
         "access": "Thanks: your technician will see your notes before arriving.",
-        "estimate": "Thank you: we have your answers and will be in touch."}
+        "estimate": "Thank you: we have your answers and will be in touch.",
+        "email": "Thanks: we have your email address."}
 
 
 def _page(link, token: str, root: str, status: int = 200, *, error: DomainError | None = None,
@@ -151,6 +152,13 @@ def _reply_to(values: dict) -> tuple:
     return [k.removeprefix("to.") for k, v in values.items() if k.startswith("to.") and v], values.get("send") == "all"
 
 
+@bp.route("/c/{token}/email", methods=["POST"], content_types=POSTED)
+def give_email(token: str):
+    from ..services import customer_page as service
+    return _act(token, "email", lambda link, v: service.give_email(bootstrap.repos(), link, v.get("email"),
+                                                                    v.get("by_email")), "email")
+
+
 @bp.route("/c/{token}/confirm", methods=["POST"], content_types=POSTED)
 def confirm(token: str):
     from ..services import customer_page as service
@@ -222,6 +230,9 @@ OPERATIONS.append(Operation("GET", "/c/{token}/calendar.ics", "The visit as a ca
                             None, None, None, 200, True, "page_calendar_ics", "text/calendar"))
 document("POST", "/c/{token}/reply", "Write to the company: an inbound message on the job",
          "pages_schemas.PageReplyIn", "pages_schemas.CustomerStatusOut", 201)
+document("POST", "/c/{token}/email", "A customer's contact gives their email address, and may choose to get the "
+         "job's texts by email (`by_email`); refused (409) on the customer's own link", "pages_schemas.PageEmailIn",
+         "pages_schemas.CustomerStatusOut")
 document("POST", "/c/{token}/confirm", "Confirm the visit (as replying C)", None, "pages_schemas.CustomerStatusOut")
 document("POST", "/c/{token}/cancel", "Cancel the visit; 409 cancel_cutoff from 1 h before the window",
          "pages_schemas.PageCancelIn", "pages_schemas.CustomerStatusOut")

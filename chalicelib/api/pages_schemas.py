@@ -20,6 +20,11 @@ class PageReplyIn(In):
                                          "company only")
 
 
+class PageEmailIn(In):
+    email: Annotated[str, Field(max_length=254, description="checked by email-validator (no DNS lookup)")]
+    by_email: bool = Field(default=False, description="the job's texts by email instead of SMS")
+
+
 class PageCancelIn(In):
     reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON)]
 

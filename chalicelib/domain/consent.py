@@ -21,6 +21,7 @@ class Source(StrEnum):
     ORDER_INTAKE = "order_intake"
     START = "start"  # the customer texted START / UNSTOP
     WHATSAPP = "whatsapp"  # the customer wrote to us on WhatsApp, or chose it
+    CUSTOMER_PAGE = "customer_page"  # a customer's contact gave the address on their page
 
 
 class Standing(StrEnum):

@@ -26,10 +26,11 @@ class Contact:
     notify: bool = True  # a recipient of the customer's jobs unless the job names its own
     primary: bool = False
     invited_at: datetime | None = None  # when their first invitation went
+    prefers_email: bool = False  # chosen on their page: texts go by email while they have an address
 
     @property
     def channel(self) -> str:
-        return ContactChannel.SMS if self.phone else ContactChannel.EMAIL
+        return ContactChannel.EMAIL if self.email and (self.prefers_email or not self.phone) else ContactChannel.SMS
 
     def as_addressee(self, customer: Customer) -> Customer:
         """Them, shaped as the addressee of a text (services/channels.address, domain/texts.variables): their

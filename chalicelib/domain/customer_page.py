@@ -33,6 +33,7 @@ class Action(StrEnum):
     FEEDBACK = "feedback"
     ACCESS_NOTES = "access_notes"
     ESTIMATE = "estimate"  # approve or decline an estimate's lines (an estimate link)
+    EMAIL = "email"  # a customer's contact gives their email address (seed 002): a status link of theirs
 
 
 def visible(message: Message) -> bool:

@@ -19,6 +19,7 @@ class InboxItem:
     created_at: datetime
     read_at: datetime | None = None
     author_id: str | None = None  # a colleague's message (a staff message); None: the customer or the system
+    contact_id: str | None = None  # a message from one of the customer's contacts (not its own number)
 
     @property
     def id(self) -> str:

@@ -43,7 +43,7 @@ def on_customer_wrote(repos: Repositories, senders: Senders, event: CustomerWrot
         return
     technician_id = assigned_technician(job)
     for user_id in inbox_readers(repos, job, technician_id):
-        repos.inbox.add(InboxItem(m.org_id, user_id, m.job_id, m.id, m.body, m.created_at))
+        repos.inbox.add(InboxItem(m.org_id, user_id, m.job_id, m.id, m.body, m.created_at, contact_id=m.contact_id))
     ctx = repos.contexts.load(m.org_id, job.customer_id, technician_id, job.location_id)
     technician = ctx.technician
     if not (ctx.settings.technician_sms_alerts and technician and technician.phone and technician.active):

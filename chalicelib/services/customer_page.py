@@ -12,6 +12,7 @@ from .. import clock
 from ..domain import calendar, timefmt
 from ..domain import customer_page as rules
 from ..domain import feedback as feedback_rules
+from ..domain.consent import ConsentEvent, ConsentRecord, Source
 from ..domain.contacts import Contact, recipients
 from ..domain.customer_page import Action
 from ..domain.errors import Conflict, DomainError, NotFound, VersionConflict
@@ -24,12 +25,14 @@ from ..domain.queues import QueueEntry, QueueName
 from ..domain.recipients import RecipientContext
 from ..domain.scenarios import LinkPurpose
 from ..domain.status import AppointmentStatus, JobStatus
+from ..domain.values import email_address
 from . import inbound
 from .repositories import Repositories
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")  # secrets.token_urlsafe(16): anything else is not a token
 PURPOSE_ACTIONS = {
-    LinkPurpose.STATUS: {Action.REPLY, Action.CONFIRM, Action.CANCEL, Action.RESCHEDULE, Action.ACCESS_NOTES},
+    LinkPurpose.STATUS: {Action.REPLY, Action.CONFIRM, Action.CANCEL, Action.RESCHEDULE, Action.ACCESS_NOTES,
+                         Action.EMAIL},
     LinkPurpose.RESCHEDULE: {Action.RESCHEDULE},
     LinkPurpose.FEEDBACK: {Action.FEEDBACK},
     LinkPurpose.ESTIMATE: {Action.ESTIMATE},
@@ -135,7 +138,7 @@ def offered_actions(v: Visit, now: datetime) -> list[Action]:
     elif v.link.purpose is LinkPurpose.ESTIMATE:
         actions = [Action.ESTIMATE] if v.job.status is not JobStatus.CANCELED else []
     else:
-        actions = rules.actions(v.job, v.appointment, now)
+        actions = rules.actions(v.job, v.appointment, now) + ([Action.EMAIL] if v.link.contact_id else [])
     return [x for x in actions if x in PURPOSE_ACTIONS[v.link.purpose]]
 
 
@@ -224,6 +227,20 @@ def leave_access_notes(repos: Repositories, link: Link, values: dict) -> str:
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def give_email(repos: Repositories, link: Link, email, by_email) -> str:
+    """A customer's contact gives their email address on their page (seed 002), and may choose to get the job's
+    texts by email: the address comes opted in by them."""
+    if not link.contact_id:
+        raise NotAllowed("the company keeps the customer's own email address: please call them to change it")
+    address = email_address("email", email if isinstance(email, str) else "")
+    contact = repos.contacts.get(link.org_id, link.contact_id)
+    new = address != contact.email
+    contact.email, contact.prefers_email = address, bool(by_email)
+    repos.contacts.save(contact, [ConsentRecord(link.org_id, "email", address, ConsentEvent.OPT_IN,
+                                                Source.CUSTOMER_PAGE, clock.now())] if new else [])
+    return "email"
 
 
 def request_reschedule(repos: Repositories, link: Link) -> str:

@@ -7,8 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from .. import clock
+from ..domain.contacts import Contact
 from ..domain.customers import Customer
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, NotFound
 from ..domain.jobs import Appointment, Job
 from ..domain.people import Role
 from ..domain.status import AppointmentAction, AppointmentStatus, JobStatus
@@ -82,6 +83,17 @@ def job_visits(repos: Repositories, caller: Caller, job_id: str) -> list[Visit]:
     job = visible_job(repos, caller, job_id)
     now = clock.now()
     return [_visit(job, a, None, now) for a in job.appointments]
+
+
+def contacts(repos: Repositories, caller: Caller, contact_ids: set[str]) -> dict[str, Contact]:
+    """The customers' contacts who wrote, by id (one read by key each; a removed one is left out)."""
+    found = {}
+    for contact_id in contact_ids:
+        try:
+            found[contact_id] = repos.contacts.get(caller.org_id, contact_id)
+        except NotFound:
+            continue
+    return found
 
 
 def customers_of_jobs(repos: Repositories, caller: Caller, job_ids: set[str]) -> dict[str, Customer]:

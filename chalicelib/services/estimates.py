@@ -56,7 +56,7 @@ def decide(repos: Repositories, link: Link, decisions, comment) -> Estimate:
         owner = next((e for e in estimates if e.line(next(iter(decisions)))), None)
         if owner is None:
             raise ValidationError(f"decisions.{next(iter(decisions))}", "is not an item of this job's estimates")
-        owner.decide(decisions, comment, "customer", clock.now())
+        owner.decide(decisions, comment, link.contact_id or "customer", clock.now())  # who: the link's person
         try:
             repos.estimates.save(owner)
             return owner

@@ -109,6 +109,9 @@ class ContactRepository(Protocol):
     def save(self, contact: Contact, opt_ins: list[ConsentRecord] = ()) -> None:
         """NotFound if removed."""
 
+    def invited(self, contact: Contact, at: datetime) -> None:
+        """Record when their first invitation went (a later one, or a removed contact, changes nothing)."""
+
     def remove(self, org_id: str, contact_id: str) -> None:
         """NotFound if none."""
 

@@ -1,5 +1,9 @@
 """A customer's contacts, beside the customer in the organization's partition (`CUST#{customer}#CON#{contact}`),
 so the customer and all its contacts are one Query; found by phone on the same index as customers."""
+from datetime import datetime
+
+from pynamodb.exceptions import UpdateError
+
 from ..domain.consent import ConsentRecord
 from ..domain.contacts import Contact, customer_id_of, primary_of
 from ..domain.errors import Conflict, NotFound
@@ -21,14 +25,14 @@ def contact_key(org_id: str, customer_id: str, contact_id: str) -> tuple[str, st
 def _item(c: Contact) -> ContactItem:
     return ContactItem(pk=keys.org(c.org_id), sk=_sk(c.customer_id, c.id), org_id=c.org_id, customer_id=c.customer_id,
                        contact_id=c.id, name=c.name, phone=c.phone, email=c.email, role=c.role, notify=c.notify,
-                       created_at=c.created_at, invited_at=c.invited_at,
+                       created_at=c.created_at, invited_at=c.invited_at, prefers_email=c.prefers_email or None,
                        gsi1pk=keys.phone_index(c.org_id, c.phone) if c.phone else None,
                        gsi1sk=f"CON#{c.id}" if c.phone else None)
 
 
 def contact_of(i: ContactItem) -> Contact:
     return Contact(i.contact_id, i.org_id, i.customer_id, i.name, i.phone, i.email, i.created_at, role=i.role,
-                   notify=bool(i.notify), invited_at=i.invited_at)
+                   notify=bool(i.notify), invited_at=i.invited_at, prefers_email=bool(i.prefers_email))
 
 
 class Contacts:
@@ -67,6 +71,17 @@ class Contacts:
             tx.save(_item(contact), condition=Entity.pk.exists())
             for record in opt_ins:
                 tx.save(consent_item(record))
+
+    def invited(self, contact: Contact, at: datetime) -> None:
+        """When their first invitation went; kept if one was recorded before (or the contact is gone)."""
+        bind()
+        item = ContactItem(pk=keys.org(contact.org_id), sk=_sk(contact.customer_id, contact.id))
+        try:
+            item.update(actions=[ContactItem.invited_at.set(at)],
+                        condition=Entity.pk.exists() & ContactItem.invited_at.does_not_exist())
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
     def remove(self, org_id: str, contact_id: str) -> None:
         bind()

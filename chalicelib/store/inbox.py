@@ -20,11 +20,13 @@ def _item(i: InboxItem) -> InboxEntryItem:
     order = f"{1 if i.read else 0}#{NEVER - int(i.created_at.timestamp()):010d}#{i.id}"
     return InboxEntryItem(pk=_pk(i.org_id, i.user_id), sk=f"INBOX#{i.id}", org_id=i.org_id, user_id=i.user_id,
                           job_id=i.job_id, message_id=i.message_id, body=i.body, created_at=i.created_at,
-                          read_at=i.read_at, author_id=i.author_id, gsi2pk=_pk(i.org_id, i.user_id), gsi2sk=order)
+                          read_at=i.read_at, author_id=i.author_id,
+                          contact_id=i.contact_id, gsi2pk=_pk(i.org_id, i.user_id), gsi2sk=order)
 
 
 def _entry(i: InboxEntryItem) -> InboxItem:
-    return InboxItem(i.org_id, i.user_id, i.job_id, i.message_id, i.body, i.created_at, i.read_at, i.author_id)
+    return InboxItem(i.org_id, i.user_id, i.job_id, i.message_id, i.body, i.created_at, i.read_at, i.author_id,
+                     i.contact_id)
 
 
 class Inbox:

@@ -164,6 +164,7 @@ class ContactItem(Entity, discriminator="contact"):
     notify = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
     invited_at = UTCDateTimeAttribute(null=True)
+    prefers_email = BooleanAttribute(null=True)
 
 
 class ConsentItem(Entity, discriminator="consent"):
@@ -379,6 +380,7 @@ class InboxEntryItem(Entity, discriminator="inbox_entry"):
     created_at = UTCDateTimeAttribute()
     read_at = UTCDateTimeAttribute(null=True)
     author_id = UnicodeAttribute(null=True)
+    contact_id = UnicodeAttribute(null=True)
 
 
 class AlertThrottleItem(Entity, discriminator="alert_throttle"):

@@ -716,7 +716,10 @@ def test_contacts_list_the_customer_first_are_found_by_phone_and_their_opt_ins_c
     assert [r.event for r in repos.consent.of_address(ORG, tia.phone)] == [ConsentEvent.OPT_IN]
     ctx = repos.contexts.load(ORG, "cus_1", None, None, contact_id=tia.id)
     assert (ctx.customer.name, ctx.customer.phone, ctx.customer.time_zone) == ("Tia Tenant", tia.phone, "America/Denver")
-    tia.role = None
+    repos.contacts.invited(tia, NOW)
+    repos.contacts.invited(tia, NOW + timedelta(days=1))  # the first invitation's moment stays
+    assert repos.contacts.get(ORG, tia.id).invited_at == NOW
+    tia.invited_at, tia.role = NOW, None
     repos.contacts.save(tia)
     assert repos.contacts.get(ORG, tia.id).role is None
     repos.contacts.remove(ORG, tia.id)
@@ -725,6 +728,8 @@ def test_contacts_list_the_customer_first_are_found_by_phone_and_their_opt_ins_c
                  lambda: repos.contexts.load(ORG, "cus_1", None, None, contact_id=tia.id)):
         with pytest.raises(NotFound):
             gone()
+    repos.contacts.invited(tia, NOW)  # a removed contact is not written back
+    assert [c.name for c in repos.contacts.of_customer(ORG, "cus_1")] == ["Sam Rivera", "Omar Owner"]
     assert [c.name for c in repos.contacts.of_customer(ORG, "cus_1")] == ["Sam Rivera", "Omar Owner"]
     with pytest.raises(NotFound):
         repos.contacts.of_customer(ORG, "cus_nobody")

@@ -71,6 +71,8 @@ def test_a_second_contact_is_invited_gets_every_text_with_their_own_link_and_rep
     assert stream.texts(OWNER) == []  # the API only wrote it
     stream.settle()
     (invitation,) = [body for _, body in stream.texts(OWNER)]
+    listed = api.get(f"/customers/{people['customer']['id']}/contacts", org.dispatcher).body["items"]
+    assert [c["invited_at"] is not None for c in listed] == [False, False, True]
     assert "you'll get updates on Leak under the sink" in invitation and "/c/" in invitation
     page = fetch(api, "GET", f"/c/{token_in(invitation)}", accept="application/json").json()
     assert page["window_start"] == people["booked"]["appointments"][0]["window_start"]  # the visit's page
@@ -159,3 +161,51 @@ def test_reply_all_from_a_contacts_page_reaches_the_others_and_the_company(api, 
 def org_number(org) -> str:
     from chalicelib.bootstrap import store_repositories
     return store_repositories().organizations.get(org.id).sms_number
+
+
+def test_a_contacts_words_are_named_in_the_inbox_and_their_estimate_answer_is_theirs(api, org, people, stream):
+    job_id, tenant = people["job"], people["tenant"]["id"]
+    assert inbound(api, org_number(org), "Is it the kitchen sink?", sender=TENANT)["outcome"] == "recorded"
+    stream.settle()
+    (item,) = api.get("/inbox", org.dispatcher).body["items"]
+    assert (item["customer_name"], item["contact_id"]) == ("Tia Tenant", tenant)
+    assert item["customer_phone_masked"].endswith("0181")
+    r = api.post(f"/jobs/{job_id}/estimates", org.dispatcher, {"currency": "USD", "lines": [
+        {"description": "Replace the P-trap", "amount_cents": 12000}, {"description": "New faucet", "amount_cents": 9000}]})
+    assert r.status == 201, r.body
+    stream.settle()
+    sams, tias = token_in(stream.texts(SAM)[-1][1]), token_in(stream.texts(TENANT)[-1][1])
+    assert sams != tias and "estimate" in stream.texts(TENANT)[-1][1]
+    first, second = (x["id"] for x in r.body["lines"])
+    answer = fetch(api, "POST", f"/c/{tias}/estimate", body={"decisions": {first: "approved", second: "declined"}},
+                   accept="application/json")
+    assert answer.status == 200 and answer.json()["status"] == "partly_approved", answer.text
+    assert fetch(api, "POST", f"/c/{sams}/estimate", body={"decisions": {first: "declined"}},
+                 accept="application/json").status == 409  # decided once, by whoever answered first
+    (estimate,) = api.get(f"/jobs/{job_id}/estimates", org.dispatcher).body["items"]
+    assert [x["decided_by"] for x in estimate["lines"]] == [tenant, tenant]
+    assert (estimate["total_cents"], estimate["approved_cents"]) == (21000, 12000)
+
+
+def test_a_contact_gives_their_email_on_their_page_and_may_choose_it(api, org, people, stream):
+    tenant = people["tenant"]["id"]
+    assert api.post(f"/jobs/{people['job']}/messages", org.dispatcher, {"body": "Hello all"}).status == 201
+    stream.settle()
+    invitation, hello = (body for _, body in stream.texts(TENANT))  # the invitation goes before her first text
+    assert "you'll get updates on Leak under the sink" in invitation and hello == "Hello all"
+    token = token_in(invitation)
+    page = fetch(api, "GET", f"/c/{token}")
+    assert "Your email address" in page.text
+    bad = fetch(api, "POST", f"/c/{token}/email", form={"email": "tia at home"})
+    assert bad.status == 400 and "tia at home" in bad.text and 'aria-invalid="true"' in bad.text
+    assert api.get(f"/customers/{people['customer']['id']}/contacts", org.dispatcher).body["items"][1]["email"] is None
+    ok = fetch(api, "POST", f"/c/{token}/email", form={"email": "Tia@Tenant.example", "by_email": "on"})
+    assert ok.status == 303
+    listed = api.get(f"/customers/{people['customer']['id']}/contacts", org.dispatcher).body["items"][1]
+    assert (listed["id"], listed["email"], listed["prefers_email"]) == (tenant, "Tia@tenant.example", True)
+    consent = api.get(f"/customers/{people['customer']['id']}/consent", org.dispatcher)
+    assert consent.status == 200
+    # The customer's own link keeps the company's record of their address.
+    assert "Your email address" not in fetch(api, "GET", f"/c/{people['token']}").text
+    own = fetch(api, "POST", f"/c/{people['token']}/email", body={"email": "sam@x.example"}, accept="application/json")
+    assert own.status == 409

@@ -260,6 +260,11 @@ class FakeContacts(_Part):
         for record in opt_ins:
             FakeConsents(self.w).add(record)
 
+    def invited(self, contact, at) -> None:
+        kept = self.w.contacts.get((contact.org_id, contact.id))
+        if kept is not None and kept.invited_at is None:
+            kept.invited_at = at
+
     def remove(self, org_id, contact_id) -> None:
         self.get(org_id, contact_id)
         del self.w.contacts[(org_id, contact_id)]

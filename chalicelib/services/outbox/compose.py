@@ -90,8 +90,11 @@ def _invite_once(repos: Repositories, senders: Senders, job, contact, their, at)
     visit = (job.open_appointments or job.appointments or [None])[-1]  # the page the link opens
     if visit is None or repos.messages.was_claimed(job.org_id, job.id, key):
         return None
-    return _notify_one(repos, senders, Trigger(ScenarioName.CONTACT_INVITED, key, visit.id, None), job, visit,
-                       their, at, contact.id)
+    outcome = _notify_one(repos, senders, Trigger(ScenarioName.CONTACT_INVITED, key, visit.id, None), job, visit,
+                          their, at, contact.id)
+    if outcome.sent_now and contact.invited_at is None:
+        repos.contacts.invited(contact, outcome.message.updated_at)
+    return outcome
 
 
 def relay(repos: Repositories, senders: Senders, written: Message, job) -> list[Outcome]:
@@ -219,10 +222,12 @@ def send_free_text(repos: Repositories, senders: Senders, written: Message, job)
     ctx = repos.contexts.load(job.org_id, job.customer_id, None, None, consent=True)
     if message.contact_id:
         try:
-            ctx = _their(repos, ctx, repos.contacts.get(job.org_id, message.contact_id))
+            contact = repos.contacts.get(job.org_id, message.contact_id)
         except NotFound:
             ledger.judged(repos, message, drop(CONTACT_GONE), clock.now())
             return Outcome(message, sent_now=False)
+        ctx = _their(repos, ctx, contact)
+        _invite_once(repos, senders, job, contact, ctx, message.created_at)  # who is writing, first
     if message.status is MessageStatus.QUEUED and message.channel == "sms":  # written as an SMS: on their channel
         via = address(ctx.customer, ctx.channels, ctx.org, message.body, clock.now(), values={"body": message.body},
                       consent=ctx.consent)
