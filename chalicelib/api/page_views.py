@@ -64,6 +64,7 @@ class PageView:
     access_notes: AccessNotes | None  # what the customer left for the technician (not on a feedback link)
     others: list[dict]  # the job's other recipients a reply may also go to: {id, name, role}
     email: str | None  # a contact's own address, on their link (they may give or change it)
+    contact: bool  # a contact's link (seed 002's mobile case): the conversation comes first
     original: Line | None  # the text this link came with
 
     def as_json(self) -> dict:
@@ -142,7 +143,7 @@ def view(v: "service.Visit", token: str) -> PageView:
         position=position, distance_text=distance, maps_url=maps,
         messages=[_line(m, ctx, technician, tz, names) for m in shown],
         others=[{"id": c.id, "name": c.name, "role": c.role} for c in v.others],
-        email=ctx.customer.email if v.link.contact_id else None,
+        email=ctx.customer.email if v.link.contact_id else None, contact=v.link.contact_id is not None,
         original=next((_line(m, ctx, technician, tz, names) for m in shown if token in m.body), None),
         actions=service.offered_actions(v, now), live=rules.live(a) and v.link.purpose is LinkPurpose.STATUS,
         inside_cutoff=rules.inside_cutoff(v.job, a, now), feedback=v.job.feedback,

@@ -23,7 +23,7 @@ from ..domain.messages import Direction, Message
 from ..domain.people import GeoPosition, Organization
 from ..domain.queues import QueueEntry, QueueName
 from ..domain.recipients import RecipientContext
-from ..domain.scenarios import LinkPurpose
+from ..domain.scenarios import LinkPurpose, ScenarioName
 from ..domain.status import AppointmentStatus, JobStatus
 from ..domain.values import email_address
 from . import inbound
@@ -138,17 +138,21 @@ def offered_actions(v: Visit, now: datetime) -> list[Action]:
     elif v.link.purpose is LinkPurpose.ESTIMATE:
         actions = [Action.ESTIMATE] if v.job.status is not JobStatus.CANCELED else []
     else:
-        actions = rules.actions(v.job, v.appointment, now) + ([Action.EMAIL] if v.link.contact_id else [])
+        actions = rules.actions(v.job, v.appointment, now)
+        if v.link.contact_id:  # a contact may confirm and ask for another time; the customer alone cancels
+            actions = [x for x in actions if x is not Action.CANCEL] + [Action.EMAIL]
     return [x for x in actions if x in PURPOSE_ACTIONS[v.link.purpose]]
 
 
 def conversation(v: Visit) -> list[Message]:
-    """The messages the customer may read, oldest first (none on a feedback or estimate link); within one second
-    (the ledger's resolution) the customer's words before our answer."""
+    """The messages the link's person may read: those to and from them (a contact's link: theirs alone), oldest
+    first (none on a feedback or estimate link); within one second (the ledger's resolution) the invitation first,
+    and the person's words before our answer."""
     if v.link.purpose in (LinkPurpose.FEEDBACK, LinkPurpose.ESTIMATE):
         return []
     return sorted((m for m in v.messages if rules.visible(m) and m.contact_id == v.link.contact_id),
-                  key=lambda m: (m.created_at, m.direction is not Direction.INBOUND))
+                  key=lambda m: (m.created_at, m.scenario != ScenarioName.CONTACT_INVITED,
+                                 m.direction is not Direction.INBOUND))
 
 
 # -- actions --------------------------------------------------------------------------------------
@@ -184,8 +188,10 @@ def confirm(repos: Repositories, link: Link) -> str:
 
 
 def cancel(repos: Repositories, link: Link, reason: str) -> str:
-    """Recorded as by the customer, with no coupon; refused from 1 h before the window."""
+    """Recorded as by the customer, with no coupon; refused from 1 h before the window, and on a contact's link."""
     reason = rules.cancel_reason(reason)
+    if link.contact_id:
+        raise NotAllowed("only the customer can cancel the visit: write to us here, or call")
     for attempt in range(2):
         v = visit(repos, link)
         job, a, now = v.job, v.appointment, clock.now()

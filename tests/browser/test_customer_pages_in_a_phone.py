@@ -252,3 +252,46 @@ def test_a_customer_approves_one_line_of_an_estimate_and_declines_the_other_on_a
     (shown,) = call(base, "GET", f"/jobs/{job['id']}/estimates", token=dispatcher)[1]["items"]
     assert (shown["status"], shown["approved_cents"], shown["comment"]) == ("partly_approved", 18500,
                                                                             "The tank next year")
+
+
+def test_a_contact_reads_the_case_and_replies_to_all_on_a_phone(stack, phone, tmp_path):
+    """Seed 002's mobile case: a landlord's tenant, invited to the job, reads what came, sees the original message,
+    and answers everyone; the landlord's phone gets the words, as the tenant's."""
+    base, lee, tia = stack, "+13035550168", "+13035550169"
+    _, demo = call(base, "GET", "/dev/demo")
+    dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
+    ana = next(u for u in demo["users"] if u["name"].startswith("Ana"))
+    _, customer = call(base, "POST", "/customers", {"name": "Lee Landlord", "phone": lee,
+                                                   "time_zone": "America/Denver"}, dispatcher)
+    status, tenant = call(base, "POST", f"/customers/{customer['id']}/contacts",
+                          {"name": "Tia Tenant", "phone": tia, "role": "tenant"}, dispatcher)
+    assert status == 201, tenant
+    window = {"window_start": "2026-12-02T16:00:00Z", "window_end": "2026-12-02T18:00:00Z", "technician_id": ana["id"]}
+    _, job = call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Boiler service, flat 2",
+                                         "appointment": window}, dispatcher)
+    assert call(base, "POST", f"/jobs/{job['id']}/messages", {"quick_action": "request_approval"}, ana["token"])[0] == 201
+    call(base, "POST", "/dev/settle")
+    found = wait_for(lambda: [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"]
+                              if m["to"] == tia and m["scenario"] == "request_approval"], seconds=30)
+    link = re.search(r"https?://\S+/c/[A-Za-z0-9_-]{22}", found[-1]["body"]).group(0)
+
+    page = phone
+    page.goto(link)
+    page.get_by_text("Show the message this link came with").click()
+    expect(page.locator(".original .body")).to_contain_text("your OK is needed to go on with Boiler service, flat 2")
+    expect(page.locator("#messages")).to_contain_text("Acme Home Services to you")
+    send_to = page.get_by_role("group", name="Send to")
+    expect(send_to.get_by_label("Lee Landlord")).not_to_be_checked()
+    shoot(page, tmp_path, "case-1-open")
+    page.get_by_label("Write to Acme Home Services").fill("Fine by me, Lee?")
+    page.get_by_role("button", name="Reply all").click()
+    expect(page.get_by_text("Message sent.")).to_be_visible()
+    expect(page.locator("#messages")).to_contain_text("You to Acme Home Services, Lee Landlord")
+    shoot(page, tmp_path, "case-2-replied-all")
+    page.locator("section[aria-labelledby=conversation-heading]").screenshot(path=str(tmp_path / "case-3-messages.png"))
+    relayed = wait_for(lambda: [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"]
+                                if m["to"] == lee and "Tia Tenant wrote: Fine by me, Lee?" in m["body"]], seconds=30)
+    assert relayed, "the landlord did not get the tenant's words"
+    _, messages = call(base, "GET", f"/jobs/{job['id']}/messages", token=dispatcher)
+    (said,) = [m for m in messages["items"] if m["direction"] == "inbound"]
+    assert (said["body"], said["contact_id"]) == ("Fine by me, Lee?", tenant["id"])

@@ -139,7 +139,9 @@ def test_reply_all_from_a_contacts_page_reaches_the_others_and_the_company(api, 
     token = token_in(stream.texts(TENANT)[-1][1])
     page = fetch(api, "GET", f"/c/{token}")
     assert page.status == 200 and "Reply all" in page.text and "Sam Rivera" in page.text
-    assert "Show the message this link came with" in page.text
+    assert "Show the message this link came with" in page.text and "Cancel visit" not in page.text
+    refused = fetch(api, "POST", f"/c/{token}/cancel", body={"reason": "Not home"}, accept="application/json")
+    assert refused.status == 409 and "only the customer" in refused.text  # the customer alone cancels
     sam_before = len(stream.texts(SAM))
     posted = fetch(api, "POST", f"/c/{token}/reply", form={"body": "Thanks, I will be home", "send": "all"})
     assert posted.status == 303
