@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib import console
-from tests.e2e.test_visit_day import PNG
 from tests.stack.test_local_stack import call, start, stop, wait_for
 
 from .test_console import (
@@ -29,6 +28,18 @@ from .test_console import (
 LONG = ("{{ company }}: {{ technician }} is on the way to you now, {{ customer_first_name }}. Please make sure "
         "someone over 18 is home, pets are put away and the work area is clear. Track: {{ link }}")
 PAT = "+13035550195"
+
+
+def square_png(rgb=(29, 78, 216), size=64) -> bytes:
+    """A small opaque PNG of one colour: a photo the screenshot shows."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +89,8 @@ def test_a_template_that_needs_two_segments_is_warned_about_before_it_is_saved(s
     expect(preview.locator(".warning")).to_have_text(re.compile("Needs 2 SMS segments"))
     assert scenario(base, "en_route")["template"] == before["template"]  # warned before anything is saved
     shoot(page, tmp_path, "1-scenarios-two-segments")
+    page.locator("#sc-en_route").evaluate("e => e.scrollIntoView()")  # the screen as a dispatcher sees it
+    page.screenshot(path=str(tmp_path / "1-scenarios-preview-1280x800.png"))
 
     # A curly apostrophe makes a one-segment text UCS-2 and two segments, and the preview says which character does.
     template.fill("{{ company }}: {{ technician }} is on the way, we'll text when close. {{ link }}")
@@ -316,11 +329,11 @@ def test_the_team_invite_roles_photo_and_a_deactivated_technician_is_refused_at_
 
     # The technician's photo, from a file: PUT by the browser to the bucket, shown back from it.
     page.get_by_label("Add a photo of Ben Okafor").set_input_files(
-        files=[{"name": "ben.png", "mimeType": "image/png", "buffer": PNG}])
+        files=[{"name": "ben.png", "mimeType": "image/png", "buffer": square_png()}])
     announced(page, "The photo of Ben Okafor is saved.")
     face = page.get_by_role("img", name="Photo of Ben Okafor")
     expect(face).to_be_visible()
-    page.wait_for_function("() => document.querySelector('img.face').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('img.face').naturalWidth === 64")  # from the bucket
     assert call(base, "GET", f"/users/{ben['id']}", token=token)[1]["photo_url"]
     page.get_by_label("Replace the photo of Ben Okafor").set_input_files(
         files=[{"name": "ben.gif", "mimeType": "image/gif", "buffer": b"GIF89a"}])
@@ -339,7 +352,12 @@ def test_the_team_invite_roles_photo_and_a_deactivated_technician_is_refused_at_
     page.get_by_role("button", name="Reactivate Ben Okafor").click()
     announced(page, "Ben Okafor is active again.")
     assert call(base, "GET", "/technicians/me/appointments", token=ben["token"])[0] == 200
-    # Dana cannot deactivate herself: the API's words, nothing changed.
-    page.get_by_role("button", name="Deactivate Dana Dispatch").click()
+    # Dana cannot demote herself (nor deactivate herself: no such button): the API's words, nothing changed.
+    expect(page.get_by_role("button", name="Deactivate Dana Dispatch")).to_have_count(0)
+    page.get_by_label("Role of Dana Dispatch").select_option(label="Technician")
+    page.locator("li.entry", has_text="Dana Dispatch").get_by_role("button", name="Save the role").click()
     expect(page.get_by_role("alert")).to_contain_text("cannot deactivate or demote themselves")
+    expect(page.get_by_label("Role of Dana Dispatch")).to_have_value("technician")  # as chosen
     assert all(u["active"] for u in call(base, "GET", "/users", token=token)[1]["items"])
+    dana = next(u for u in call(base, "GET", "/users", token=token)[1]["items"] if u["name"] == "Dana Dispatch")
+    assert dana["roles"] == ["dispatcher"]

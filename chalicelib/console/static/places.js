@@ -29,8 +29,9 @@ function Place({ place, saved }) {
     <div class="choice"><input type="checkbox" id="f-direct" checked=${f.direct}
       onChange=${(e) => setF({ ...f, direct: e.target.checked })} aria-describedby="f-direct-hint" />
       <label for="f-direct">Direct reply</label></div>
-    <span class="hint" id="f-direct-hint">Customers' replies go straight to the conversation and the inbox; off: the
-      texts ask them to call instead.</span>
+    <span class="hint" id="f-direct-hint">On: a customer's text reply reaches the conversation and the inbox. Off: it is
+      kept in the conversation, and the customer is texted “replies by text are not enabled for this location. To write
+      to us, reply here: (their page's link)”.</span>
     <${FormError} error=${err} fields=${['name', 'time_zone']} />
     <div class="actions"><button type="submit" class="primary" disabled=${save.busy}>Save the location</button></div>
   </form>`;

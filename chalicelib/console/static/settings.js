@@ -306,15 +306,16 @@ function ChannelsForm({ data, saved, values, variables }) {
         <${Field} label=${`Template ${i + 1}: approved name`} name=${`${tName(t)}.name`} value=${t.name} onInput=${setT(i, 'name')} error=${err} />
         <${Field} label=${`Template ${i + 1}: language`} name=${`${tName(t)}.language`} value=${t.language} onInput=${setT(i, 'language')} error=${err} />
         <${Field} label=${`Template ${i + 1}: parameters`} name=${tName(t)} value=${t.parameters} onInput=${setT(i, 'parameters')}
-          error=${err} hint=${`comma-separated: ${t.key === 'free_text' ? 'body' : (variables[t.key] || []).join(', ')}`} />
+          error=${err} hint="variable names, comma-separated, in the template's order" />
         <button type="button" class="end" onClick=${() => setF({ ...f, templates: f.templates.filter((_, j) => j !== i) })}>Remove template ${i + 1}</button>
       </div>
-      <p class="preview-line">Filled as: ${params(t).map((p, n) => `{{${n + 1}}} = ${t.key === 'free_text'
+      <p class="preview-line">Variables: ${t.key === 'free_text' ? 'body' : (variables[t.key] || []).join(', ')}.
+        Filled as: ${params(t).map((p, n) => `{{${n + 1}}} = ${t.key === 'free_text'
         ? 'the text a person writes' : (values[t.key] || {})[p] ?? '–'}`).join(' · ') || 'no parameters'}</p></div>`)}
       <button type="button" onClick=${() => setF({ ...f, templates: [...f.templates, { key: 'booking_confirmation', name: '',
         language: 'en_US', parameters: '' }] })}>Add a template</button>
     </fieldset>
-    <${Chain} steps=${f.steps} setSteps=${(steps) => setF({ ...f, steps })} err=${err} />
+    <${Chain} steps=${f.steps} setSteps=${(steps) => { save.setError(null); setF({ ...f, steps }); }} err=${err} />
     <${FormError} error=${err} fields=${names} />
     <button type="submit" class="primary" disabled=${save.busy}>${save.busy ? 'Saving…' : 'Save the channels'}</button>
   </form>`;

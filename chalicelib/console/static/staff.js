@@ -11,6 +11,11 @@ const ROLES = { dispatcher: 'Dispatcher', technician: 'Technician', 'dispatcher 
 const keyOf = (roles) => [...roles].sort().join(' ');
 const PHOTO_TYPES = 'image/jpeg,image/png,image/webp';
 
+function Face({ user }) {
+  return user.photo_url ? html`<img class="face" src=${user.photo_url} alt=${`Photo of ${user.name}`} width="64" height="64" />`
+    : html`<span class="face none" aria-hidden="true">${user.name.slice(0, 1)}</span>`;
+}
+
 function Photo({ user, changed }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -35,14 +40,12 @@ function Photo({ user, changed }) {
       e.target.value = '';
     }
   }
-  return html`<div class="field photo-field">
-    ${user.photo_url ? html`<img class="face" src=${user.photo_url} alt=${`Photo of ${user.name}`} width="64" height="64" />`
-      : html`<span class="face none" aria-hidden="true">${user.name.slice(0, 1)}</span>`}
+  return html`<div class="field">
     <label for=${id}>${user.photo_url ? 'Replace the photo' : 'Add a photo'}<span class="visually-hidden"> of ${user.name}</span></label>
     <input type="file" id=${id} accept=${PHOTO_TYPES} onChange=${upload} disabled=${busy}
       aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? `${id}-error` : `${id}-hint`} />
     ${error ? html`<span class="field-error" id=${`${id}-error`}>${error.message}</span>`
-      : html`<span class="hint" id=${`${id}-hint`}>JPEG, PNG or WebP: shown to the customer with the first name</span>`}
+      : html`<span class="hint" id=${`${id}-hint`}>JPEG, PNG or WebP: the customer sees it with the first name</span>`}
   </div>`;
 }
 
@@ -50,12 +53,15 @@ function Member({ user, changed }) {
   const [roles, setRoles] = useState(keyOf(user.roles));
   const save = useSave();
   const me = user.id === claims().sub;
+  const tech = user.roles.includes('technician');
   const patch = (body, done) => save.run(() => api('PATCH', `/users/${user.id}`, body), done).then((r) => r && changed(r));
   const id = `f-roles-${user.id}`;
   const bad = save.error && save.error.field === 'roles';
   return html`<li class=${`entry member${user.active ? '' : ' inactive'}`}>
+    ${tech && html`<${Face} user=${user} />`}
+    <div>
     <div class="member-head">
-      <h2 id=${`u-${user.id}`}>${user.name}${me ? ' (you)' : ''}</h2>
+      <h2>${user.name}${me ? ' (you)' : ''}</h2>
       <span class=${`tag${user.active ? '' : ' private'}`}>${user.active ? 'Active' : 'Deactivated'}</span>
       <span class="muted">${user.email}${user.phone ? ` · ${user.phone}` : ''}</span>
     </div>
@@ -68,16 +74,17 @@ function Member({ user, changed }) {
             ${Object.entries({ ...(ROLES[keyOf(user.roles)] ? {} : { [keyOf(user.roles)]: user.roles.join(', ') }), ...ROLES })
               .map(([k, v]) => html`<option key=${k} value=${k}>${v}</option>`)}</select>
           ${bad && html`<span class="field-error" id=${`${id}-error`}>${save.error.message}</span>`}</div>
-        <button type="submit" disabled=${save.busy || roles === keyOf(user.roles)}>Save the role</button>
+        <button type="submit" class="end" disabled=${save.busy || roles === keyOf(user.roles)}>Save the role</button>
       </form>
-      <div class="actions end">${user.active
+      ${tech && html`<${Photo} user=${user} changed=${changed} />`}
+      ${!me && html`<div class="actions end">${user.active
         ? html`<button type="button" class="danger" disabled=${save.busy} onClick=${() => patch({ active: false },
           `${user.name} is deactivated: they cannot sign in; their history stays.`)}>Deactivate ${user.name}</button>`
         : html`<button type="button" disabled=${save.busy} onClick=${() => patch({ active: true },
-          `${user.name} is active again.`)}>Reactivate ${user.name}</button>`}</div>
-      ${user.roles.includes('technician') && html`<${Photo} user=${user} changed=${changed} />`}
+          `${user.name} is active again.`)}>Reactivate ${user.name}</button>`}</div>`}
     </div>
     <${FormError} error=${save.error} fields=${['roles']} />
+    </div>
   </li>`;
 }
 
@@ -116,7 +123,7 @@ export function Team() {
   if (error) return html`<h1 tabindex="-1">Team</h1><${Problem} error=${error} retry=${load} />`;
   if (!users) return html`<h1 tabindex="-1">Team</h1><${Loading} what="the team" />`;
   const changed = (u) => { setUsers(users.map((x) => (x.id === u.id ? u : x))); team(true).catch(() => {}); };
-  const sorted = [...users].sort((a, b) => (b.active - a.active) || a.name.localeCompare(b.name));
+  const sorted = [...users].sort((a, b) => a.name.localeCompare(b.name)); // by name: a change never moves a row
   return html`<h1 tabindex="-1">Team</h1>
     <${Invite} added=${(u) => { setUsers([...users, u]); team(true).catch(() => {}); }} />
     <ul class="entries">${sorted.map((u) => html`<${Member} key=${u.id} user=${u} changed=${changed} />`)}</ul>`;
