@@ -13,6 +13,7 @@ from tests.stack.test_local_stack import call, start, stop, wait_for
 
 from .test_console import (
     DESK,
+    TABLET,
     MAX_SCRIPT_BYTES,
     _page,
     announced,
@@ -361,3 +362,16 @@ def test_the_team_invite_roles_photo_and_a_deactivated_technician_is_refused_at_
     assert all(u["active"] for u in call(base, "GET", "/users", token=token)[1]["items"])
     dana = next(u for u in call(base, "GET", "/users", token=token)[1]["items"] if u["name"] == "Dana Dispatch")
     assert dana["roles"] == ["dispatcher"]
+
+
+def test_the_settings_fit_a_tablet(browser, stack, tmp_path):
+    for page in _page(browser, stack, TABLET):
+        sign_in(page, stack)
+        for link, loaded in (("Messages", page.get_by_role("button", name="Edit Booking confirmation")),
+                             ("Locations and hours", page.get_by_role("heading", name="Working hours of the organization")),
+                             ("Channels", page.get_by_label("Step 1", exact=True)),
+                             ("Team", page.get_by_role("heading", name="Ben Okafor"))):
+            page.get_by_role("link", name=link, exact=True).click()
+            expect(loaded).to_be_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"], link  # no sideways scroll
+            shoot(page, tmp_path, f"tablet-{link.split()[0].lower()}")

@@ -39,7 +39,7 @@ function sizeText(s) {
 
 function Scenario({ s, saved }) {
   const f = (k) => `scenarios.${s.name}.${k}`;
-  const names = [f('template'), f('lead_time_minutes'), f('enabled')];
+  const names = [f('template'), f('lead_time_minutes')];
   const timed = s.lead_time_minutes !== null;
   const [draft, setDraft] = useState({ enabled: s.enabled, template: s.template, lead: timed ? String(s.lead_time_minutes) : '' });
   const [shown, setShown] = useState(null);
@@ -117,14 +117,19 @@ function QuietHours({ settings, saved }) {
   const [f, setF] = useState({ start: settings.quiet_hours.start, end: settings.quiet_hours.end,
     regions: Object.entries(settings.quiet_hours_by_region).map(([region, h]) => ({ region, ...h })) });
   const save = useSave();
-  const rowName = (r) => `quiet_hours_by_region.${r.region}`;
-  const names = ['quiet_hours.start', 'quiet_hours.end', ...f.regions.map(rowName), 'quiet_hours_by_region'];
+  const names = ['quiet_hours.start', 'quiet_hours.end', ...f.regions.map((_, i) => `qr-${i}`), 'quiet_hours_by_region'];
+  const placed = (x) => { // the API names a place by its code: the row that has it
+    const at = (r) => `quiet_hours_by_region.${r.region}`;
+    const i = x.field ? f.regions.findIndex((r) => x.field === at(r) || x.field.startsWith(`${at(r)}.`)) : -1;
+    if (i >= 0) x.field = `qr-${i}`;
+    return pin(x, names);
+  };
   const setRow = (i, k) => (v) => setF({ ...f, regions: f.regions.map((r, j) => (j === i ? { ...r, [k]: v } : r)) });
   async function submit(e) {
     e.preventDefault();
     const body = { quiet_hours: { start: f.start, end: f.end },
       quiet_hours_by_region: Object.fromEntries(f.regions.map((r) => [r.region, { start: r.start, end: r.end }])) };
-    const r = await save.run(() => api('PUT', '/settings/scenarios', body).catch((x) => { throw pin(x, names); }),
+    const r = await save.run(() => api('PUT', '/settings/scenarios', body).catch((x) => { throw placed(x); }),
       'Quiet hours saved.');
     if (r) saved(r);
   }
@@ -139,7 +144,7 @@ function QuietHours({ settings, saved }) {
     </div>
     <h3>The organization's own hours for places</h3>
     ${f.regions.map((r, i) => html`<div class="row" key=${i}>
-      <${Field} label=${`Place ${i + 1} (ISO 3166-2, like US-FL)`} name=${rowName(r)} value=${r.region}
+      <${Field} label=${`Place ${i + 1} (ISO 3166-2, like US-FL)`} name=${`qr-${i}`} value=${r.region}
         onInput=${setRow(i, 'region')} error=${err} />
       <${Field} label=${`Place ${i + 1} from`} name=${`qr-${i}-start`} type="time" value=${r.start} onInput=${setRow(i, 'start')} />
       <${Field} label=${`Place ${i + 1} until`} name=${`qr-${i}-end`} type="time" value=${r.end} onInput=${setRow(i, 'end')} />
