@@ -13,8 +13,8 @@ from tests.stack.test_local_stack import call, start, stop, wait_for
 
 from .test_console import (
     DESK,
-    TABLET,
     MAX_SCRIPT_BYTES,
+    TABLET,
     _page,
     announced,
     demo,
