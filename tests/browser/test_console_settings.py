@@ -25,7 +25,7 @@ from .test_console import (
     texts_to,
 )
 
-# Two segments on the realistic values (the preview's), one on the demo's short ones would not tell.
+# Two segments on the realistic values the preview uses, and on the demo's own (the en-route text it sends).
 LONG = ("{{ company }}: {{ technician }} is on the way to you now, {{ customer_first_name }}. Please make sure "
         "someone over 18 is home, pets are put away and the work area is clear. Track: {{ link }}")
 PAT = "+13035550195"

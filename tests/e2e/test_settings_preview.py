@@ -95,3 +95,13 @@ def test_the_team_lists_each_users_photo_by_a_working_url(api, org):
                   api.patch(f"/users/{ana_id}", org.dispatcher, {"roles": ["technician", "dispatcher"]}).body):
         got = requests.get(shown["photo_url"], timeout=10)
         assert (got.status_code, got.content) == (200, PNG) and "X-Amz-Expires=900" in shown["photo_url"]
+
+
+def test_openapi_describes_the_preview_and_the_users_photo(api):
+    doc = api.get("/openapi.json").body
+    op = doc["paths"]["/settings/scenarios/preview"]["post"]
+    assert op["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ScenariosIn")
+    assert op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/PreviewOut")
+    schemas = doc["components"]["schemas"]
+    assert {"preview", "longest", "values"} <= set(schemas["ScenarioPreviewOut"]["properties"])
+    assert "not_gsm7" in schemas["TextSizeOut"]["properties"] and "photo_url" in schemas["UserOut"]["properties"]

@@ -71,11 +71,9 @@ function Scenario({ s, saved }) {
     if (r) saved(r);
   }
   async function restore() {
-    const r = await put({ template: null, enabled: null, ...(timed ? { lead_time_minutes: null } : {}) },
-      `${words(s.name)}: back to the shipped wording.`);
+    const r = await put({ template: null }, `${words(s.name)}: back to the shipped wording.`);
     if (!r) return;
-    const back = r.scenarios.find((x) => x.name === s.name);
-    setDraft({ enabled: back.enabled, template: back.template, lead: timed ? String(back.lead_time_minutes) : '' });
+    setDraft({ ...draft, template: r.scenarios.find((x) => x.name === s.name).template });
     saved(r);
   }
   const err = save.error || refusal;
