@@ -14,7 +14,9 @@ DISPATCHER = (Role.DISPATCHER,)
           response="people_schemas.UserOut")
 def list_users(call: Call):
     from ..services import people
-    return views.page(people.list_users(bootstrap.repos(), call.caller, call.query.limit, call.query.next_token), views.user)
+    repos = bootstrap.repos()
+    page = people.list_users(repos, call.caller, call.query.limit, call.query.next_token)
+    return views.page(page, lambda u: views.user(u, people.photo_url(repos, u)))
 
 
 @endpoint(bp, "POST", "/users", "Add a user", roles=DISPATCHER, body="people_schemas.UserIn",
@@ -29,7 +31,9 @@ def create_user(call: Call):
 @endpoint(bp, "GET", "/users/{user_id}", "One user", roles=DISPATCHER, response="people_schemas.UserOut")
 def get_user(call: Call, user_id: str):
     from ..services import people
-    return views.user(people.get_user(bootstrap.repos(), call.caller, user_id))
+    repos = bootstrap.repos()
+    user = people.get_user(repos, call.caller, user_id)
+    return views.user(user, people.photo_url(repos, user))
 
 
 @endpoint(bp, "PATCH", "/users/{user_id}", "Change roles, contact, or deactivate / reactivate", roles=DISPATCHER,
@@ -39,7 +43,9 @@ def update_user(call: Call, user_id: str):
     changes = call.body.model_dump(exclude_unset=True)
     if "roles" in changes:
         changes["roles"] = frozenset(Role(r) for r in changes["roles"])
-    return views.user(people.update_user(bootstrap.repos(), call.caller, user_id, changes))
+    repos = bootstrap.repos()
+    user = people.update_user(repos, call.caller, user_id, changes)
+    return views.user(user, people.photo_url(repos, user))
 
 
 @endpoint(bp, "POST", "/users/{user_id}/photo", "The user's photo for the customer's page: a presigned upload URL",

@@ -78,6 +78,8 @@ class UserOut(Out):
     roles: list[str]
     active: bool
     last_position: PositionOut | None = None
+    photo_url: str | None = Field(default=None, description="the user's photo (the technician card) by a URL valid "
+                                                            "15 minutes; null without one")
 
 
 class LocationOut(Out):

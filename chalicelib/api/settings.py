@@ -21,9 +21,22 @@ def get_scenarios(call: Call):
 @endpoint(bp, "PUT", "/settings/scenarios", "Turn scenarios on or off, change templates, lead times, quiet hours",
           roles=(Role.DISPATCHER,), body="settings_schemas.ScenariosIn", response="settings_schemas.ScenariosOut")
 def put_scenarios(call: Call):
-    from ..domain.scenarios import QuietHours
     from ..services import settings
-    b = call.body
+    return settings.describe(settings.update_messaging(bootstrap.repos(), call.caller, *_changes(call.body)))
+
+
+@endpoint(bp, "POST", "/settings/scenarios/preview", "What a PUT /settings/scenarios body would make each of its "
+          "scenarios say on realistic values, with the SMS segments and encoding of it and of its longest branch; "
+          "refused as that PUT would be; nothing stored", roles=(Role.DISPATCHER,), body="settings_schemas.ScenariosIn",
+          response="settings_schemas.PreviewOut")
+def preview_scenarios(call: Call):
+    from ..services import settings
+    return {"scenarios": settings.preview(bootstrap.repos(), call.caller, *_changes(call.body))}
+
+
+def _changes(b) -> tuple[dict, object, dict]:
+    """A ScenariosIn as the service takes it: the scenarios' fields, the quiet hours, the other figures."""
+    from ..domain.scenarios import QuietHours
     changes = {name: patch.model_dump(exclude_unset=True) for name, patch in b.scenarios.items()}
     quiet = QuietHours(time.fromisoformat(b.quiet_hours.start), time.fromisoformat(b.quiet_hours.end)) \
         if b.quiet_hours else None
@@ -35,7 +48,7 @@ def put_scenarios(call: Call):
             subdivision(f"quiet_hours_by_region.{region}", region):
                 QuietHours(time.fromisoformat(h.start), time.fromisoformat(h.end))
             for region, h in b.quiet_hours_by_region.items()}
-    return settings.describe(settings.update_messaging(bootstrap.repos(), call.caller, changes, quiet, extra))
+    return changes, quiet, extra
 
 
 @endpoint(bp, "GET", "/settings/branding", "How the customer's pages look", roles=(Role.DISPATCHER,),

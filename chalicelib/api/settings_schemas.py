@@ -75,6 +75,28 @@ class ScenariosOut(Model):
     travel_minutes: int
 
 
+class TextSizeOut(Model):
+    text: str
+    segments: int = Field(description="SMS segments (3GPP TS 23.038)")
+    encoding: str = Field(description="GSM-7 or UCS-2")
+    characters: int = Field(description="septets (GSM-7) or UTF-16 code units (UCS-2)")
+    not_gsm7: list[str] = Field(description="the characters that make it UCS-2, each once")
+
+
+class ScenarioPreviewOut(Model):
+    name: str
+    enabled: bool
+    template: str
+    lead_time_minutes: int | None
+    preview: TextSizeOut = Field(description="the text on realistic values (technician and ETA known)")
+    longest: TextSizeOut = Field(description="the branch of the template with the most segments on those values")
+    values: dict[str, str | int | bool | None] = Field(description="the realistic values of its variables")
+
+
+class PreviewOut(Model):
+    scenarios: list[ScenarioPreviewOut]
+
+
 class BrandingIn(In):
     """How the customer's pages look: null returns to the default."""
     brand_color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None

@@ -88,11 +88,11 @@ def photo(p: Photo, **urls: str) -> dict:
     return _dump(notes_schemas.PhotoOut(**notes_schemas.PhotoOut.model_validate(p).model_dump(exclude=set(urls)), **urls))
 
 
-def user(u: User) -> dict:
+def user(u: User, photo_url: str | None = None) -> dict:
     from . import people_schemas
     return _dump(people_schemas.UserOut(id=u.id, name=u.name, email=u.email, phone=u.phone, roles=sorted(u.roles),
                                  active=u.active, last_position=u.last_position and
-                                 people_schemas.PositionOut.model_validate(u.last_position)))
+                                 people_schemas.PositionOut.model_validate(u.last_position), photo_url=photo_url))
 
 
 def location(loc: Location) -> dict:

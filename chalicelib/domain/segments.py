@@ -25,3 +25,8 @@ def count(text: str) -> SegmentCount:
         single, part, encoding = 70, 67, "UCS-2"
     segments = 1 if units <= single else -(-units // part)
     return SegmentCount(encoding, units, segments)
+
+
+def outside_gsm7(text: str) -> str:
+    """The characters that make a text UCS-2 (each once, in order): what to change to keep it GSM-7."""
+    return "".join(dict.fromkeys(c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENDED))

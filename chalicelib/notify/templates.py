@@ -56,6 +56,15 @@ def check(scenario: Scenario, template: str, field: str = "template") -> Segment
         raise ValidationError(field, f"template fails on sample values: {e}") from None
 
 
+def preview(scenario: Scenario, template: str, field: str = "template") -> tuple[tuple[str, SegmentCount], ...]:
+    """What the template says on the realistic values, and its longest branch (the most segments, then the most
+    characters), each with its size; refused as `check` refuses it."""
+    check(scenario, template, field)
+    texts = [render(template, sample) for sample in SAMPLES]
+    sized = [(text, count(text)) for text in texts]
+    return sized[0], max(sized, key=lambda s: (s[1].segments, s[1].units))
+
+
 def render(template: str, variables: dict) -> str:
     text = _env().from_string(template).render(**variables)
     return " ".join(text.split())  # one line, single spaces: what a phone shows anyway

@@ -88,6 +88,11 @@ def photo_upload(repos: Repositories, caller: Caller, user_id: str, content_type
     return repos.uploads.upload_url(user.photo_key, content_type)
 
 
+def photo_url(repos: Repositories, user: User) -> str | None:
+    """The user's photo by a URL valid minutes (the bucket is never public); None without one."""
+    return repos.uploads.download_url(user.photo_key) if user.photo_key else None
+
+
 def create_location(repos: Repositories, caller: Caller, *, name: str, time_zone: str,
                     direct_reply_enabled: bool) -> Location:
     caller.require(Role.DISPATCHER)

@@ -37,7 +37,7 @@ export function claims() {
 
 /** The field a 400 names ("phone: must be …" or "appointment.window_start: …"). */
 function fieldOf(message) {
-  const m = /^([a-z_][a-z0-9_.]*): (.*)$/s.exec(message || '');
+  const m = /^([a-z_][\w.-]*): (.*)$/s.exec(message || ''); // a key may name a place: quiet_hours_by_region.US-FL
   return m ? [m[1], m[2]] : [null, message];
 }
 

@@ -1,5 +1,6 @@
 // The console's frame: sign-in gate, navigation with the work waiting in each list, and the screens by URL
-// hash (#/board/<day>, #/job/<id>, #/queue/<name>, #/inbox, #/offers, #/new, #/analytics/<range>).
+// hash (#/board/<day>, #/job/<id>, #/queue/<name>, #/inbox, #/offers, #/new, #/analytics/<range>, #/settings/<part>,
+// #/team).
 import { render } from './htm-preact-3.1.1.js';
 import { api, claims } from './api.js';
 import { SignedIn, signOutEverywhere } from './auth.js';
@@ -16,22 +17,33 @@ function route() {
 }
 
 const NAV = [['board', 'Day board'], ...Object.entries(QUEUES).map(([k, v]) => [`queue/${k}`, `${v} queue`]),
-  ['inbox', 'Inbox'], ['offers', 'New offers'], ['new', 'New job'], ['analytics', 'Analytics']];
+  ['inbox', 'Inbox'], ['offers', 'New offers'], ['new', 'New job'], ['analytics', 'Analytics'],
+  ['settings/scenarios', 'Messages'], ['settings/places', 'Locations and hours'], ['settings/channels', 'Channels'],
+  ['team', 'Team']];
 
-/** The analytics screen, imported when first opened: its charts stay out of the first load. */
-function LazyAnalytics({ arg }) {
+// The screens imported when first opened (a dynamic import()): their code stays out of the first load.
+const LAZY = {
+  analytics: ['Analytics', 'the analytics', () => import('./analytics.js').then((m) => m.Analytics)],
+  'settings/scenarios': ['Messages', 'the message settings', () => import('./settings.js').then((m) => m.Scenarios)],
+  'settings/places': ['Locations and hours', 'the locations', () => import('./places.js').then((m) => m.Places)],
+  'settings/channels': ['Channels', 'the channels', () => import('./settings.js').then((m) => m.Channels)],
+  team: ['Team', 'the team', () => import('./people.js').then((m) => m.Team)],
+};
+
+function Lazy({ which, arg }) {
+  const [title, what, load] = LAZY[which];
   const [screen, setScreen] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
-    import('./analytics.js').then((m) => setScreen(() => m.Analytics),
-      () => setError(new Error('The analytics could not be loaded. Check the connection and reload the page.')));
+    load().then((m) => setScreen(() => m),
+      () => setError(new Error(`${title} could not be loaded. Check the connection and reload the page.`)));
   }, []);
   useEffect(() => { // the screen's own heading replaces the placeholder's: the focus follows it
     const heading = document.querySelector('main h1');
     if (screen && heading) heading.focus();
   }, [screen]);
-  if (error) return html`<h1 tabindex="-1">Analytics</h1><${Problem} error=${error} />`;
-  return screen ? html`<${screen} arg=${arg} />` : html`<h1 tabindex="-1">Analytics</h1><${Loading} what="the analytics" />`;
+  if (error) return html`<h1 tabindex="-1">${title}</h1><${Problem} error=${error} />`;
+  return screen ? html`<${screen} arg=${arg} />` : html`<h1 tabindex="-1">${title}</h1><${Loading} what=${what} />`;
 }
 
 async function counts() {
@@ -95,9 +107,9 @@ function Console() {
   else if (screen === 'inbox') body = html`<${Inbox} changed=${changed} />`;
   else if (screen === 'offers') body = html`<${Offers} changed=${changed} />`;
   else if (screen === 'new') body = html`<${NewJob} changed=${changed} />`;
-  else if (screen === 'analytics') body = html`<${LazyAnalytics} arg=${arg} />`;
-  else body = html`<${Board} day=${screen === 'board' ? arg : null} changed=${changed} />`;
-  const current = screen === 'queue' ? `queue/${arg}` : screen;
+  const current = screen === 'queue' || screen === 'settings' ? `${screen}/${arg}` : screen;
+  if (LAZY[current]) body = html`<${Lazy} key=${current} which=${current} arg=${arg} />`;
+  else if (!body) body = html`<${Board} day=${screen === 'board' ? arg : null} changed=${changed} />`;
   return html`<a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main').focus(); }}>Skip to content</a>
     <div class="frame"><${Nav} current=${current} tally=${tally} me=${me} />
     <main id="main" tabindex="-1">${body}</main></div>
