@@ -96,7 +96,8 @@ def visit(repos: Repositories, link: Link, people: bool = True) -> Visit:
     others = []
     if people:  # the job's other recipients, whom a reply may go to: one Query, not on the page's polls
         me = link.contact_id or job.customer_id
-        others = [c for c in recipients(repos.contacts.of_customer(job.org_id, job.customer_id), job.recipients)
+        customer = None if link.contact_id else ctx.customer  # a contact's page: the customer is read for its name
+        others = [c for c in recipients(repos.contacts.of_customer(job.org_id, job.customer_id, customer), job.recipients)
                   if c.id != me]
     photo = ctx.technician and ctx.technician.photo_key
     return Visit(link, job, appointment, messages, ctx, repos.uploads.download_url(photo) if photo else None, others)

@@ -93,9 +93,9 @@ class CustomerRepository(Protocol):
 
 
 class ContactRepository(Protocol):
-    def of_customer(self, org_id: str, customer_id: str) -> list[Contact]:
+    def of_customer(self, org_id: str, customer_id: str, customer: Customer | None = None) -> list[Contact]:
         """The primary contact (the customer itself) first, then the others in the order they were added;
-        NotFound if the customer is missing."""
+        NotFound if the customer is missing. `customer`: already read (the customer is not read again)."""
 
     def get(self, org_id: str, contact_id: str) -> Contact:
         """A customer's id names its primary contact; NotFound if none."""

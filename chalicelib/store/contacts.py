@@ -1,11 +1,13 @@
-"""A customer's contacts, beside the customer in the organization's partition (`CUST#{customer}#CON#{contact}`),
-so the customer and all its contacts are one Query; found by phone on the same index as customers."""
+"""A customer's contacts, in a partition of their customer's own (`ORG#{org}#CUST#{customer}` / `CON#{contact}`):
+every text of a job reads them, and the organization's partition is already the day's hottest (bench/capacity);
+found by phone on the same index as customers."""
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
 from ..domain.consent import ConsentRecord
 from ..domain.contacts import Contact, customer_id_of, primary_of
+from ..domain.customers import Customer
 from ..domain.errors import Conflict, NotFound
 from . import keys
 from .consent import item as consent_item
@@ -14,16 +16,13 @@ from .mapping import customer_of
 from .models import ContactItem, CustomerItem, Entity, bind
 
 
-def _sk(customer_id: str, contact_id: str) -> str:
-    return f"CUST#{customer_id}#CON#{contact_id}"
-
-
 def contact_key(org_id: str, customer_id: str, contact_id: str) -> tuple[str, str]:
-    return keys.org(org_id), _sk(customer_id, contact_id)
+    return keys.customer_contacts(org_id, customer_id), f"CON#{contact_id}"
 
 
 def _item(c: Contact) -> ContactItem:
-    return ContactItem(pk=keys.org(c.org_id), sk=_sk(c.customer_id, c.id), org_id=c.org_id, customer_id=c.customer_id,
+    pk, sk = contact_key(c.org_id, c.customer_id, c.id)
+    return ContactItem(pk=pk, sk=sk, org_id=c.org_id, customer_id=c.customer_id,
                        contact_id=c.id, name=c.name, phone=c.phone, email=c.email, role=c.role, notify=c.notify,
                        created_at=c.created_at, invited_at=c.invited_at, prefers_email=c.prefers_email or None,
                        gsi1pk=keys.phone_index(c.org_id, c.phone) if c.phone else None,
@@ -36,21 +35,19 @@ def contact_of(i: ContactItem) -> Contact:
 
 
 class Contacts:
-    def of_customer(self, org_id: str, customer_id: str) -> list[Contact]:
-        bind()
-        found = list(Entity.query(keys.org(org_id), Entity.sk.startswith(f"CUST#{customer_id}")))
-        customer = next((customer_of(i) for i in found if isinstance(i, CustomerItem)), None)
+    def of_customer(self, org_id: str, customer_id: str, customer: Customer | None = None) -> list[Contact]:
         if customer is None:
-            raise NotFound("customer")
-        others = sorted((contact_of(i) for i in found if isinstance(i, ContactItem)), key=lambda c: (c.created_at, c.id))
-        return [primary_of(customer), *others]
+            customer = customer_of(get_or_404(CustomerItem, keys.org(org_id), f"CUST#{customer_id}", "customer"))
+        bind()
+        found = ContactItem.query(keys.customer_contacts(org_id, customer_id), Entity.sk.startswith("CON#"))
+        return [primary_of(customer), *sorted(map(contact_of, found), key=lambda c: (c.created_at, c.id))]
 
     def get(self, org_id: str, contact_id: str) -> Contact:
         customer_id = customer_id_of(contact_id)
         if contact_id == customer_id:
             return primary_of(customer_of(get_or_404(CustomerItem, keys.org(org_id), f"CUST#{customer_id}",
                                                      "contact")))
-        return contact_of(get_or_404(ContactItem, keys.org(org_id), _sk(customer_id, contact_id), "contact"))
+        return contact_of(get_or_404(ContactItem, *contact_key(org_id, customer_id, contact_id), "contact"))
 
     def by_phone(self, org_id: str, phone: str) -> Contact | None:
         """The newest contact (not a customer's own number) with this phone."""
@@ -75,7 +72,7 @@ class Contacts:
     def invited(self, contact: Contact, at: datetime) -> None:
         """When their first invitation went; kept if one was recorded before (or the contact is gone)."""
         bind()
-        item = ContactItem(pk=keys.org(contact.org_id), sk=_sk(contact.customer_id, contact.id))
+        item = ContactItem(*contact_key(contact.org_id, contact.customer_id, contact.id))
         try:
             item.update(actions=[ContactItem.invited_at.set(at)],
                         condition=Entity.pk.exists() & ContactItem.invited_at.does_not_exist())
@@ -85,6 +82,6 @@ class Contacts:
 
     def remove(self, org_id: str, contact_id: str) -> None:
         bind()
-        item = ContactItem(pk=keys.org(org_id), sk=_sk(customer_id_of(contact_id), contact_id))
+        item = ContactItem(*contact_key(org_id, customer_id_of(contact_id), contact_id))
         with conditional(NotFound("contact")):
             item.delete(condition=Entity.pk.exists())

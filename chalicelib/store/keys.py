@@ -50,6 +50,10 @@ def consent(org_id: str, address: str) -> str:
     return f"ORG#{org_id}#CONSENT#{address}"
 
 
+def customer_contacts(org_id: str, customer_id: str) -> str:
+    return f"ORG#{org_id}#CUST#{customer_id}"
+
+
 def customer_jobs_index(org_id: str, customer_id: str) -> str:
     return f"ORG#{org_id}#CUSTOMER#{customer_id}"
 

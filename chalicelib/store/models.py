@@ -153,7 +153,7 @@ class CustomerItem(Entity, discriminator="customer"):
 
 
 class ContactItem(Entity, discriminator="contact"):
-    """`CUST#{customer}#CON#{contact}` in the organization's partition: read with its customer in one Query."""
+    """`CON#{contact}` in its customer's partition `ORG#{org}#CUST#{customer}` (store/contacts.py)."""
     org_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
     contact_id = UnicodeAttribute()

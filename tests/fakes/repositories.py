@@ -226,8 +226,8 @@ class FakeCustomers(_Part):
 
 
 class FakeContacts(_Part):
-    def of_customer(self, org_id, customer_id):
-        customer = FakeCustomers(self.w).get(org_id, customer_id)
+    def of_customer(self, org_id, customer_id, customer=None):
+        customer = customer or FakeCustomers(self.w).get(org_id, customer_id)
         others = sorted((c for (o, _), c in self.w.contacts.items() if o == org_id and c.customer_id == customer_id),
                         key=lambda c: (c.created_at, c.id))
         return [primary_of(customer), *deepcopy(others)]

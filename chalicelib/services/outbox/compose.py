@@ -103,7 +103,8 @@ def relay(repos: Repositories, senders: Senders, written: Message, job) -> list[
     if job is None:
         return []
     ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id, consent=True)
-    people = {c.id: c for c in recipients(repos.contacts.of_customer(job.org_id, job.customer_id), job.recipients)}
+    people = {c.id: c for c in recipients(repos.contacts.of_customer(job.org_id, job.customer_id, ctx.customer),
+                                          job.recipients)}
     writer = people.get(written.contact_id or job.customer_id)
     visit = (job.open_appointments or job.appointments or [None])[-1]
     now, outcomes = clock.now(), []
@@ -140,7 +141,7 @@ def relay(repos: Repositories, senders: Senders, written: Message, job) -> list[
 
 def _others(repos: Repositories, job, ctx: RecipientContext) -> list:
     """The job's recipients besides the customer, each with the context a text to them is written in."""
-    contacts = repos.contacts.of_customer(job.org_id, job.customer_id)
+    contacts = repos.contacts.of_customer(job.org_id, job.customer_id, ctx.customer)
     return [(c, _their(repos, ctx, c)) for c in recipients(contacts, job.recipients) if not c.primary]
 
 
