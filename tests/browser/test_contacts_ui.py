@@ -154,6 +154,7 @@ def test_the_dispatcher_adds_a_contact_makes_them_a_recipient_and_writes_to_them
     assert status == 201, omar
     page.reload()
     people.get_by_role("button", name="Remove Omar Owner").click()
+    expect(people.get_by_role("button", name="Keep")).to_be_focused()  # asked where the focus was
     shoot(page, tmp_path, "5-remove-asked")
     people.get_by_role("button", name="Yes, remove Omar Owner").click()
     announced(page, "Omar Owner is removed from the contacts.")

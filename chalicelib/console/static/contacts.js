@@ -3,7 +3,7 @@
 // API's message at its field, what was typed kept) or removed (never the customer's own).
 import { api } from './api.js';
 import { person } from './recipients.js';
-import { Field, FormError, dayTime, html, useRef, useSave, useState } from './ui.js';
+import { Field, FormError, dayTime, html, useEffect, useRef, useSave, useState } from './ui.js';
 
 const EMPTY = { name: '', phone: '', email: '', role: '' };
 const FIELDS = ['name', 'phone', 'email', 'role'];
@@ -45,6 +45,9 @@ function AddContact({ customer, reload }) {
 }
 
 function Contact({ c, invited, ticked, tick, removing, setRemoving, remove, busy }) {
+  const keep = useRef(null);
+  const asking = removing === c.id;
+  useEffect(() => { if (asking && keep.current) keep.current.focus(); }, [asking]); // the question takes the focus
   const reach = [c.phone && html`<a href=${`tel:${c.phone}`}>${c.phone}</a>`, c.email].filter(Boolean);
   return html`<li class="person">
     <div class="who">
@@ -58,9 +61,9 @@ function Contact({ c, invited, ticked, tick, removing, setRemoving, remove, busy
       onChange=${(e) => tick(c.id, e.target.checked)} /> Gets texts for this job<span
       class="visually-hidden">${`: ${c.name}`}</span></label>
     ${c.primary ? html`<p class="hint">The customer's own number: always</p>`
-      : removing === c.id ? html`<div class="actions" role="group" aria-label=${`Remove ${c.name}?`}>
+      : asking ? html`<div class="actions" role="group" aria-label=${`Remove ${c.name}?`}>
         <button type="button" class="danger" disabled=${busy} onClick=${() => remove(c)}>Yes, remove ${c.name}</button>
-        <button type="button" onClick=${() => setRemoving(null)}>Keep</button></div>`
+        <button type="button" ref=${keep} onClick=${() => setRemoving(null)}>Keep</button></div>`
         : html`<button type="button" class="small" onClick=${() => setRemoving(c.id)}>Remove<span
           class="visually-hidden">${` ${c.name}`}</span></button>`}
   </li>`;
