@@ -42,7 +42,8 @@ def remove_contact(call: Call, contact_id: str):
     contacts.remove_contact(bootstrap.repos(), call.caller, contact_id)
 
 
-@endpoint(bp, "GET", "/jobs/{job_id}/recipients", "Whom the job's texts go to", roles=DISPATCHER,
+@endpoint(bp, "GET", "/jobs/{job_id}/recipients", "Whom the job's texts go to (to the assigned technician: names "
+          "and roles only)", roles=(Role.DISPATCHER, Role.TECHNICIAN),
           response="contacts_schemas.RecipientsOut")
 def get_recipients(call: Call, job_id: str):
     from ..services import contacts

@@ -1,6 +1,6 @@
 """A customer's contacts and a job's recipients (seed 002), kept by dispatchers. What is written here is state:
 the stream sends the invitation of a contact added to a job's recipients (services/outbox/compose.py)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import clock
 from ..domain import contacts as rules
@@ -79,12 +79,17 @@ def remove_contact(repos: Repositories, caller: Caller, contact_id: str) -> None
 
 
 def recipients(repos: Repositories, caller: Caller, job_id: str) -> tuple[Job, list[Listed]]:
-    """The contacts the job's texts go to: the customer's own number always, then the chosen ones."""
+    """The contacts the job's texts go to: the customer's own number always, then the chosen ones. The assigned
+    technician may read them to choose whom a message goes to: names and roles only (their phone and email are
+    left out, null); a provider or another technician: 404."""
     job = visible_job(repos, caller, job_id)
     if not caller.sees_private(job):
         raise NotFound("job")
-    return job, [_listed(repos, c) for c in rules.recipients(repos.contacts.of_customer(caller.org_id, job.customer_id),
-                                                              job.recipients)]
+    chosen = [_listed(repos, c) for c in rules.recipients(repos.contacts.of_customer(caller.org_id, job.customer_id),
+                                                           job.recipients)]
+    if caller.has(Role.DISPATCHER):
+        return job, chosen
+    return job, [replace(c, contact=replace(c.contact, phone=None, email=None)) for c in chosen]
 
 
 def set_recipients(repos: Repositories, caller: Caller, job_id: str, contact_ids: list[str],

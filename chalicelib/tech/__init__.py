@@ -7,5 +7,5 @@ from ..console import STATIC as CONSOLE_STATIC
 from ..webapp import WebApp
 
 HERE = Path(__file__).resolve().parent
-SHARED = ("htm-preact-3.1.1.js", "api.js", "auth.js", "ui.js", "staff.js")
+SHARED = ("htm-preact-3.1.1.js", "api.js", "auth.js", "ui.js", "staff.js", "recipients.js")
 APP = WebApp(HERE, CONSOLE_STATIC, SHARED)

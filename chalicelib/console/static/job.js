@@ -1,7 +1,10 @@
 // The job: its customer, its visits with only the actions the status machine allows now (the API says
 // which), reschedule through the customer's time-frame preview, the time-frame link, cancel as ops with the
-// coupon, internal notes, the customer conversation with a reply box, and messages to the technician.
+// coupon, internal notes, the job's people (contacts.js), the conversation with each message's sender or recipient by
+// name and a reply box that sends to the recipients chosen, and messages to the technician.
 import { all, api } from './api.js';
+import { People } from './contacts.js';
+import { SendTo, names, party, ticked, told } from './recipients.js';
 import { nameOf, team, technicians } from './team.js';
 import { StaffMessages } from './staff.js';
 import {
@@ -174,22 +177,36 @@ function Notes({ job, notes, users, reload }) {
       <button type="submit" disabled=${save.busy}>Add note</button></form></section>`;
 }
 
-function Conversation({ job, messages, reload }) {
+function Conversation({ job, messages, people, contacts, reload }) {
   const [body, setBody] = useState('');
+  const [chosen, setChosen] = useState(() => ticked(people));
+  const [pick, setPick] = useState(null); // "choose at least one", at the Send to list
   const save = useSave();
+  useEffect(() => { setChosen(ticked(people)); }, [people.map((c) => c.id).join()]);
+  const to = people.length < 2 ? people : people.filter((c) => chosen.includes(c.id)); // no choice: the one
+  const ids = to.map((c) => c.id);
+  const whom = to.length === 1 && to[0].primary ? 'the customer' : names(people, ids);
+  const send = (message, done) => {
+    if (to.length === 0) { setPick('Choose at least one person to send to.'); return Promise.resolve(undefined); }
+    setPick(null);
+    return save.run(() => api('POST', `/jobs/${job.id}/messages`, { ...message, recipients: ids }), done);
+  };
   async function submit(e) {
     e.preventDefault();
-    const ok = await save.run(() => api('POST', `/jobs/${job.id}/messages`, { body }), 'The message is on its way to the customer.');
+    const ok = await send({ body }, `The message is on its way to ${whom}.`);
     if (ok !== undefined) { setBody(''); reload(); }
   }
-  const quick = (action) => save.run(() => api('POST', `/jobs/${job.id}/messages`, { quick_action: action }),
-    `${QUICK[action]}: the customer is told.`).then((ok) => ok !== undefined && reload());
+  const quick = (action) => send({ quick_action: action }, `${QUICK[action]}: ${told(people, ids)}.`)
+    .then((ok) => ok !== undefined && reload());
+  const everyone = [...contacts, ...people.filter((p) => !contacts.some((c) => c.id === p.id))];
   return html`<section aria-labelledby="conv-h"><h2 id="conv-h">Conversation with the customer</h2>
     <ol class="conversation">${messages.map((m) => html`<li key=${m.id} class=${m.direction}>
-      <p>${m.body}</p><p class="muted">${m.direction === 'inbound' ? 'Customer' : (m.scenario || 'You')} ·
-        ${dayTime(m.created_at)} · ${m.status}</p></li>`)}
+      <p>${m.body}</p><p class="muted">${m.direction === 'inbound' ? `From ${party(m, everyone)}`
+        : `${m.scenario || 'You'} to ${party(m, everyone)}`} · ${dayTime(m.created_at)} · ${m.status}</p></li>`)}
       ${messages.length === 0 && html`<li class="muted">No messages yet.</li>`}</ol>
     <form novalidate onSubmit=${submit}>
+      <${SendTo} people=${people} chosen=${chosen} setChosen=${(ids) => { setChosen(ids); setPick(null); }}
+        id="send-to" error=${pick} hint="The reply and the quick actions go to those ticked." />
       <${Field} label="Reply to the customer" name="body" type="textarea" value=${body} onInput=${setBody} error=${save.error} required />
       <${FormError} error=${save.error} fields=${['body']} />
       <button type="submit" class="primary" disabled=${save.busy}>Send reply</button></form>
@@ -238,11 +255,13 @@ export function JobScreen({ id, changed }) {
   async function load() {
     try {
       const job = await api('GET', `/jobs/${id}`);
-      const [customer, visits, notes, messages, users, photos, estimates] = await Promise.all([
+      const [customer, visits, notes, messages, users, photos, estimates, contacts, recipients] = await Promise.all([
         api('GET', `/customers/${job.customer_id}`), api('GET', `/jobs/${id}/appointments`),
         all(`/jobs/${id}/notes?limit=100`), all(`/jobs/${id}/messages?limit=100`), team(),
-        all(`/jobs/${id}/photos?limit=100`), api('GET', `/jobs/${id}/estimates`)]);
-      setData({ job, customer, visits: visits.items, notes, messages, users, photos, estimates: estimates.items });
+        all(`/jobs/${id}/photos?limit=100`), api('GET', `/jobs/${id}/estimates`),
+        api('GET', `/customers/${job.customer_id}/contacts`), api('GET', `/jobs/${id}/recipients`)]);
+      setData({ job, customer, visits: visits.items, notes, messages, users, photos, estimates: estimates.items,
+        contacts: contacts.items, recipients });
       setError(null);
     } catch (e) { setError(e); }
   }
@@ -250,7 +269,7 @@ export function JobScreen({ id, changed }) {
   useEffect(() => { setData(null); load(); }, [id]);
   if (error && !data) return html`<h1 tabindex="-1">Job</h1><${Problem} error=${error} retry=${load} />`;
   if (!data) return html`<h1 tabindex="-1">Job</h1><${Loading} what="the job" />`;
-  const { job, customer, visits, notes, messages, users, photos, estimates } = data;
+  const { job, customer, visits, notes, messages, users, photos, estimates, contacts, recipients } = data;
   const open = visits.filter((v) => ['scheduled', 'en_route', 'started'].includes(v.status));
   return html`<h1 tabindex="-1">${job.description}</h1>
     <p><span class=${`status-pill tone-${tone(job.status)}`}>${STATUS[job.status]}</span>
@@ -262,6 +281,8 @@ export function JobScreen({ id, changed }) {
         <p><strong>${customer.name}</strong>${customer.opted_out ? ' (opted out of texts)' : ''}</p>
         <p><a href=${`tel:${customer.phone}`}>${customer.phone}</a>${customer.email ? html` · ${customer.email}` : ''}</p>
         ${customer.address && html`<p>${customer.address}</p>`}</section>
+      <${People} job=${job} customer=${customer} contacts=${contacts} recipients=${recipients}
+        messages=${messages} reload=${reload} />
       ${job.status === 'new_offer' && html`<${OfferDecision} job=${job} reload=${reload} />`}
       <section aria-labelledby="visits-h"><h2 id="visits-h">Visits</h2>
         ${visits.length === 0 && html`<p>No visit booked.</p>`}
@@ -273,7 +294,8 @@ export function JobScreen({ id, changed }) {
       <${Estimates} estimates=${estimates} />
       <${Photos} photos=${photos} />
     </div><div>
-      <${Conversation} job=${job} messages=${messages} reload=${reload} />
+      <${Conversation} job=${job} messages=${messages} people=${recipients.contacts} contacts=${contacts}
+        reload=${reload} />
       <${Notes} job=${job} notes=${notes} users=${users} reload=${reload} />
       <${StaffMessages} jobId=${job.id} title="Message the technician" button="Send to the technician"
         label="Message to the technician (their inbox in the app; never a text)"

@@ -1,12 +1,13 @@
 // One visit: who and where (an "Open in maps" link), the window, the visit code and access notes when the API
 // gives them, the actions the status machine allows now, a note, photos, the conversation with the customer and
-// the messages with the office (staff.js, shared with the console).
+// the messages with the office (staff.js, shared with the console); with several recipients, Send to (recipients.js).
 import { all, api, ApiError } from './api.js';
 import { html, useState, useEffect, STATUS, Loading, Problem, Field, FormError, useSave, time, dayTime,
   announce } from './ui.js';
 import { firstName } from './day.js';
 import { send } from './waiting.js';
 import { StaffMessages } from './staff.js';
+import { SendTo, party, ticked, told } from './recipients.js';
 
 const KEPT = 'No signal: kept on the phone, it is sent when the signal returns.';
 
@@ -149,39 +150,48 @@ function Conversation({ visit }) {
   const [messages, setMessages] = useState(null);
   const [problem, setProblem] = useState(null);
   const [body, setBody] = useState('');
-  const { busy, error, run } = useSave();
+  const [people, setPeople] = useState([]); // the job's recipients, first names and roles only
+  const [chosen, setChosen] = useState([]);
+  const { busy, error, run, setError } = useSave();
   const load = () => all(`/jobs/${visit.job_id}/messages`).then(setMessages, setProblem);
-  useEffect(() => { load(); }, [visit.job_id]);
-  const submit = (e) => {
-    e.preventDefault();
-    run(() => send('POST', `/jobs/${visit.job_id}/messages`, { body },
-      `Message: ${firstName(visit.customer.name)}`)).then((sent) => {
+  useEffect(() => {
+    load();
+    api('GET', `/jobs/${visit.job_id}/recipients`).then((r) => {
+      const found = r.contacts.map((c) => ({ ...c, name: firstName(c.name) }));
+      setPeople(found);
+      setChosen(ticked(found));
+    }, () => setPeople([])); // not read (no signal): the job's recipients, as the API chooses
+  }, [visit.job_id]);
+  const post = (message, label, done) => {
+    if (people.length > 1 && chosen.length === 0) { setError({ field: 'to', message: 'Choose whom to send it to.' }); return; }
+    run(() => send('POST', `/jobs/${visit.job_id}/messages`, people.length > 1 ? { ...message, recipients: chosen }
+      : message, `${label}: ${firstName(visit.customer.name)}`)).then((sent) => {
       if (!sent) return;
-      setBody('');
-      announce(sent.queued ? KEPT : 'The message is on its way.');
+      if (message.body) setBody('');
+      announce(sent.queued ? KEPT : done);
       if (!sent.queued) load();
     });
   };
-  const quick = (action) => run(() => send('POST', `/jobs/${visit.job_id}/messages`, { quick_action: action },
-    `${QUICK[action]}: ${firstName(visit.customer.name)}`)).then((sent) => {
-    if (!sent) return;
-    announce(sent.queued ? KEPT : `${QUICK[action]}: the customer is told.`);
-    if (!sent.queued) load();
-  });
+  const submit = (e) => { e.preventDefault(); post({ body }, 'Message', 'The message is on its way.'); };
+  const quick = (a) => post({ quick_action: a }, QUICK[a], `${QUICK[a]}: ${people.length > 1 ? told(people, chosen)
+    : 'the customer is told'}.`);
+  const who = (m) => party(m, people, (x) => (x.contact_id ? 'a contact' : 'the customer'));
   return html`<section aria-labelledby="h-talk"><h2 id="h-talk">Conversation</h2>
     <${Problem} error=${problem} retry=${load} />
     ${!messages && !problem && html`<${Loading} what="the conversation" />`}
     ${messages && (messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : html`<ol class="talk">
       ${messages.map((m) => html`<li key=${m.id} class=${m.direction === 'inbound' ? 'in' : 'out'}>
-        <span class="muted">${m.direction === 'inbound' ? 'Customer' : 'To the customer'}, ${dayTime(m.created_at)}</span>
+        <span class="muted">${m.direction === 'inbound' ? 'From' : 'To'} ${who(m)}, ${dayTime(m.created_at)}</span>
         <span>${m.body}</span></li>`)}</ol>`)}
+    <${SendTo} people=${people} chosen=${chosen} setChosen=${(ids) => { setChosen(ids); setError(null); }} id="send-to"
+      error=${error && error.field === 'to' && error.message} hint="The message and the quick actions go to those ticked." />
     <div class="quick" role="group" aria-label="Quick actions: a text in the company's words">
       ${Object.entries(QUICK).map(([a, label]) => html`<button type="button" class="small" key=${a} disabled=${busy}
         onClick=${() => quick(a)}>${label}</button>`)}</div>
     <form onSubmit=${submit}>
       <${Field} label="Message to the customer (sent as a text)" name="body" type="textarea" value=${body}
         onInput=${setBody} required error=${error} />
-      <${FormError} error=${error} fields=${['body']} />
+      <${FormError} error=${error} fields=${['body', 'to']} />
       <button disabled=${busy}>Send</button></form></section>`;
 }
 
