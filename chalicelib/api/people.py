@@ -66,6 +66,13 @@ def report_position(call: Call):
     return PositionOut.model_validate(position).model_dump(mode="json")
 
 
+@endpoint(bp, "GET", "/organization", "The caller's organization: its name, slug, time zone and SMS number",
+          roles=DISPATCHER, response="people_schemas.OrganizationOut")
+def get_organization(call: Call):
+    from ..services import people
+    return views.organization(people.organization(bootstrap.repos(), call.caller))
+
+
 @endpoint(bp, "GET", "/settings/locations", "Locations (branches)", roles=DISPATCHER, query="schemas.PageQuery",
           response="people_schemas.LocationOut")
 def list_locations(call: Call):

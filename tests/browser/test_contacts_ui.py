@@ -107,8 +107,9 @@ def test_the_dispatcher_adds_a_contact_makes_them_a_recipient_and_writes_to_them
     (invitation,) = wait_for(lambda: texts_to(base, TIA, "contact_invited"))
     assert "you'll get updates on Boiler makes a noise" in invitation["body"] and "/c/" in invitation["body"]
     assert texts_to(base, LEE, "contact_invited") == []
-    page.reload()
+    page.reload()  # the job opened first, without the board: its times are still the organization's
     expect(tia).to_contain_text("Invited Tue, Dec 1")
+    expect(page.get_by_role("region", name="Visits")).to_contain_text("2:00 PM")
     expect(people.get_by_label("Gets texts for this job: Tia Tenant")).to_be_checked()
     shoot(page, tmp_path, "3-recipients-saved")
 

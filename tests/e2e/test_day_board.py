@@ -134,3 +134,12 @@ def test_the_openapi_document_describes_the_day_and_the_visits(api):
     assert "/jobs/{job_id}/appointments" in doc["paths"] and "get" in doc["paths"]["/jobs/{job_id}/appointments"]
     inbox = doc["components"]["schemas"]["InboxEntryOut"]["properties"]
     assert {"customer_name", "customer_phone_masked"} <= set(inbox)
+
+
+def test_the_organization_says_its_zone_to_a_dispatcher_alone(api, org):
+    from .conftest import add_user
+    r = api.get("/organization", org.dispatcher)
+    assert r.status == 200 and (r.body["id"], r.body["time_zone"], r.body["slug"]) == (org.id, "America/Denver", "acme")
+    _, tech = add_user(api, org, "Ana Alvarez", "technician")
+    assert api.get("/organization", tech).status == 403
+    assert api.get("/organization").status == 401

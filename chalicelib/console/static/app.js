@@ -8,7 +8,7 @@ import { Board } from './board.js';
 import { JobScreen } from './job.js';
 import { NewJob } from './new.js';
 import { Inbox, Offers, Queue } from './work.js';
-import { Loading, Problem, QUEUES, html, useEffect, useState } from './ui.js';
+import { Loading, Problem, QUEUES, html, setZone, useEffect, useState } from './ui.js';
 import { team } from './team.js';
 
 function route() {
@@ -81,6 +81,7 @@ function Console() {
   const [where, setWhere] = useState(route());
   const [tally, setTally] = useState({});
   const [me, setMe] = useState(null);
+  const [, setZoned] = useState(null); // a zone learnt: every screen's times drawn again in it
   const refreshCounts = () => counts().then(setTally, () => {});
   useEffect(() => {
     const onHash = () => setWhere(route());
@@ -90,6 +91,11 @@ function Console() {
       const mine = users.find((u) => u.id === claims().sub);
       setMe(mine ? mine.name : claims()['cognito:username']);
     }, () => {});
+    // The times of every screen are the organization's: the board's answer says its zone; another first screen
+    // (a job opened from a link) asks for it.
+    if (route().screen !== 'board' && location.hash.length > 2) {
+      api('GET', '/organization').then((org) => { setZone(org.time_zone); setZoned(org.time_zone); }, () => {});
+    }
     refreshCounts();
     const timer = setInterval(() => { if (!document.hidden) refreshCounts(); }, 30000);
     return () => { window.removeEventListener('hashchange', onHash); clearInterval(timer); };
