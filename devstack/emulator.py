@@ -22,6 +22,10 @@ moto's SQS rebuilds a queue's whole attribute map for every message a ReceiveMes
 retention period: `queues_read_their_retention_once` reads the one attribute (a backlog of a thousand texts
 made each receive take a second of CPU).
 
+moto's server finds the backend of every request by listing its own package directory and asking the disk
+whether each of its hundreds of entries is a folder, under the one lock every request takes:
+`the_server_lists_its_services_once` lists them once (the installed moto does not change while it runs).
+
 Every write also sets `WRITTEN`, so the local stack's driver wakes on a write instead of polling."""
 import copy
 import functools
@@ -47,6 +51,7 @@ def install() -> None:
     """Every patch below, once per process (each is idempotent)."""
     serialize_dynamodb_writes()
     queues_read_their_retention_once()
+    the_server_lists_its_services_once()
 
 
 def serialize_dynamodb_writes() -> None:
@@ -380,6 +385,20 @@ def queues_read_their_retention_once() -> None:
         return retention + message.sent_timestamp / 1000 > unix_time()
     retained.cheap = True
     SQSBackend.is_message_valid_based_on_retention_period = retained
+
+
+def the_server_lists_its_services_once() -> None:
+    """moto.backends.list_of_moto_modules, read by the server's dispatcher for each request (`host in
+    list_of_moto_modules()`), answered from one listing: the same names, in the same order."""
+    from moto import backends
+    if getattr(backends.list_of_moto_modules, "listed_once", False):
+        return
+    names = tuple(backends.list_of_moto_modules())
+
+    def listed() -> tuple[str, ...]:
+        return names
+    listed.listed_once = True
+    backends.list_of_moto_modules = listed
 
 
 # ---- the stream ----
