@@ -5,6 +5,7 @@ import shutil
 import pytest
 
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 800}
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 MISSING = ("Chromium is not installed: run `apt-get install -y chromium` as root (`make test` does it when run as "
@@ -49,3 +50,33 @@ def photos_origin(base: str, app: str) -> str:
     (origin,) = re.search(r"connect-src 'self' (\S+);", policy).groups()
     assert f"img-src 'self' data: {origin};" in policy
     return origin
+
+
+@pytest.fixture(scope="module")
+def stack():
+    """`make run`'s whole stack, one per test module (a module's tests build on each other's work)."""
+    from tests.stack.test_local_stack import start, stop
+    base, process = start()
+    yield base
+    stop(process)
+
+
+def console_page(browser, base, viewport):
+    """A page that records every request it makes: each test ends by checking that none left our origin."""
+    context = browser.new_context(viewport=viewport, locale="en-US")
+    page = context.new_page()
+    foreign: list[str] = []
+    ours = (base + "/", "data:", photos_origin(base, "console") + "/")  # the API, and the bucket's presigned URLs
+    page.on("request", lambda r: None if r.url.startswith(ours) else foreign.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert foreign == [], f"requests to another origin: {foreign}"
+    assert errors == [], f"script errors: {errors}"
+
+
+@pytest.fixture
+def desk(browser, stack):
+    """The console at a desk's size (1280x800)."""
+    yield from console_page(browser, stack, DESK)

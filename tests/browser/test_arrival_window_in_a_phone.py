@@ -4,21 +4,13 @@ day completes, the next customer gets one window_narrowed text, and its link sho
 import re
 import time
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.stack.test_local_stack import call, start, stop, wait_for
+from tests.stack.test_local_stack import call, wait_for
 
 from .conftest import serious_violations
 
 FIRST, NEXT = "+13035550163", "+13035550164"
-
-
-@pytest.fixture(scope="module")
-def stack():
-    base, process = start()
-    yield base
-    stop(process)
 
 
 def texts(base, to: str, scenario: str) -> list[dict]:

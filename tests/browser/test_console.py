@@ -12,11 +12,10 @@ from playwright.sync_api import expect
 
 from chalicelib import console
 from tests.e2e.test_visit_day import PNG
-from tests.stack.test_local_stack import call, start, stop, wait_for
+from tests.stack.test_local_stack import call, wait_for
 
-from .conftest import photos_origin, serious_violations
+from .conftest import console_page, serious_violations
 
-DESK = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
 KIM = "+13035550190"
 EVE = "+13035550191"
@@ -26,36 +25,11 @@ MAX_SCRIPT_BYTES = 150 * 1024
 SHARED: dict = {}  # what one test leaves for the next (the module's tests run in order, on one stack)
 
 
-@pytest.fixture(scope="module")
-def stack():
-    base, process = start()
-    yield base
-    stop(process)
-
-
-@pytest.fixture
-def desk(browser, stack):
-    yield from _page(browser, stack, DESK)
-
-
 @pytest.fixture
 def tablet(browser, stack):
-    yield from _page(browser, stack, TABLET)
+    yield from console_page(browser, stack, TABLET)
 
 
-def _page(browser, base, viewport):
-    """A page that records every request it makes: each test ends by checking that none left our origin."""
-    context = browser.new_context(viewport=viewport, locale="en-US")
-    page = context.new_page()
-    foreign: list[str] = []
-    ours = (base + "/", "data:", photos_origin(base, "console") + "/")  # the API, and the bucket's presigned URLs
-    page.on("request", lambda r: None if r.url.startswith(ours) else foreign.append(r.url))
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert foreign == [], f"requests to another origin: {foreign}"
-    assert errors == [], f"script errors: {errors}"
 
 
 def shoot(page, tmp_path, name: str) -> None:

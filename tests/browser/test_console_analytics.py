@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.stack.test_local_stack import call, start, stop
 
-from .test_console import DESK, _page, demo, dispatcher_token, shoot, sign_in
+from .test_console import demo, dispatcher_token, shoot, sign_in
 
 KIM = "+13035550190"
 EVE = "+13035550191"
@@ -62,11 +62,6 @@ def stack():
     assert call(base, "POST", "/dev/settle", {})[0] == 200
     yield base
     stop(process)
-
-
-@pytest.fixture
-def desk(browser, stack):
-    yield from _page(browser, stack, DESK)
 
 
 def shown(v) -> str:

@@ -5,17 +5,15 @@ saving), quiet hours and the confirmation figures; locations with their working 
 reactivate, the technician's photo). Each screen is loaded on demand, screenshot and checked by axe."""
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from chalicelib import console
-from tests.stack.test_local_stack import call, start, stop, wait_for
+from tests.stack.test_local_stack import call, wait_for
 
+from .conftest import console_page
 from .test_console import (
-    DESK,
     MAX_SCRIPT_BYTES,
     TABLET,
-    _page,
     announced,
     demo,
     dispatcher_token,
@@ -41,18 +39,6 @@ def square_png(rgb=(29, 78, 216), size=64) -> bytes:
     rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
-@pytest.fixture(scope="module")
-def stack():
-    base, process = start()
-    yield base
-    stop(process)
-
-
-@pytest.fixture
-def desk(browser, stack):
-    yield from _page(browser, stack, DESK)
 
 
 def scenario(base, name: str) -> dict:
@@ -365,7 +351,7 @@ def test_the_team_invite_roles_photo_and_a_deactivated_technician_is_refused_at_
 
 
 def test_the_settings_fit_a_tablet(browser, stack, tmp_path):
-    for page in _page(browser, stack, TABLET):
+    for page in console_page(browser, stack, TABLET):
         sign_in(page, stack)
         for link, loaded in (("Messages", page.get_by_role("button", name="Edit Booking confirmation")),
                              ("Locations and hours", page.get_by_role("heading", name="Working hours of the organization")),

@@ -9,25 +9,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.stack.test_local_stack import call, start, stop, wait_for
+from tests.stack.test_local_stack import call, wait_for
 
 from .conftest import PHONE
-from .test_console import DESK, _page, announced, demo, dispatcher_token, shoot, sign_in, texts_to
+from .test_console import announced, demo, dispatcher_token, shoot, sign_in, texts_to
 
 LEE, TIA, OMAR, MAE = "+13035550160", "+13035550161", "+13035550162", "+13035550163"
 SHARED: dict = {}  # the console's test leaves the job for the technician's (the module's tests run in order)
-
-
-@pytest.fixture(scope="module")
-def stack():
-    base, process = start()
-    yield base
-    stop(process)
-
-
-@pytest.fixture
-def desk(browser, stack):
-    yield from _page(browser, stack, DESK)
 
 
 def book(base, token, name: str, phone: str, what: str, technician: str) -> dict:

@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
-import pytest
 from playwright.sync_api import expect
 
-from tests.stack.test_local_stack import call, start, stop, wait_for
+from tests.stack.test_local_stack import call, wait_for
 
 from .conftest import PHONE, serious_violations
 
@@ -31,19 +30,14 @@ def _png(size: int, rgb: tuple[int, int, int]) -> bytes:
 FACE = _png(8, (217, 119, 6))
 
 
-@pytest.fixture(scope="module")
-def stack():
-    base, process = start()
-    yield base
-    stop(process)
+def texts(base, scenario: str, to: str = PAT) -> list[dict]:
+    return [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"] if m["to"] == to and m["scenario"] == scenario]
 
 
-def texts(base, scenario: str) -> list[dict]:
-    return [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"] if m["to"] == PAT and m["scenario"] == scenario]
-
-
-def link_of(base, scenario: str) -> str:
-    found = wait_for(lambda: texts(base, scenario), seconds=30)
+def link_of(base, scenario: str, to: str = PAT) -> str:
+    """The link of the latest text of `scenario` to `to`, once the stream has sent it."""
+    call(base, "POST", "/dev/settle")
+    found = wait_for(lambda: texts(base, scenario, to), seconds=30)
     assert found, f"no {scenario} text in the outbox"
     return re.search(r"https?://\S+/c/[A-Za-z0-9_-]{22}", found[-1]["body"]).group(0)
 
@@ -227,10 +221,7 @@ def test_a_customer_approves_one_line_of_an_estimate_and_declines_the_other_on_a
         {"description": "Replace the anode rod", "amount_cents": 18500},
         {"description": "Expansion tank", "amount_cents": 26000, "optional": True}]}, ana["token"])
     assert status == 201
-    call(base, "POST", "/dev/settle")
-    found = wait_for(lambda: [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"]
-                              if m["to"] == rob and m["scenario"] == "estimate_request"], seconds=30)
-    link = re.search(r"https?://\S+/c/[A-Za-z0-9_-]{22}", found[-1]["body"]).group(0)
+    link = link_of(base, "estimate_request", rob)
 
     page = phone
     page.goto(link)
@@ -270,10 +261,7 @@ def test_a_contact_reads_the_case_and_replies_to_all_on_a_phone(stack, phone, tm
     _, job = call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Boiler service, flat 2",
                                          "appointment": window}, dispatcher)
     assert call(base, "POST", f"/jobs/{job['id']}/messages", {"quick_action": "request_approval"}, ana["token"])[0] == 201
-    call(base, "POST", "/dev/settle")
-    found = wait_for(lambda: [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"]
-                              if m["to"] == tia and m["scenario"] == "request_approval"], seconds=30)
-    link = re.search(r"https?://\S+/c/[A-Za-z0-9_-]{22}", found[-1]["body"]).group(0)
+    link = link_of(base, "request_approval", tia)
 
     page = phone
     page.goto(link)

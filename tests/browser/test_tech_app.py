@@ -12,22 +12,14 @@ from playwright.sync_api import expect
 
 from chalicelib import tech
 from tests.e2e.test_visit_day import PNG
-from tests.stack.test_local_stack import call, start, stop, wait_for
+from tests.stack.test_local_stack import call, wait_for
 
-from .conftest import PHONE, photos_origin, serious_violations
-from .test_console import DESK
+from .conftest import DESK, PHONE, photos_origin, serious_violations
 
 KIM = "+13035550170"
 HERE = {"latitude": 39.7392, "longitude": -104.9903}
 GLENARM = {"lat": 39.7466, "lon": -104.9895}  # 0.83 km north of HERE: 1.4 × 0.83 km at 30 km/h → 3 min
 OWN_JS_BYTES = 24 * 1024  # app.js, day.js, visit.js, waiting.js: the app's own scripts (the shared ones are the console's)
-
-
-@pytest.fixture(scope="module")
-def stack():
-    base, process = start()
-    yield base
-    stop(process)
 
 
 @pytest.fixture

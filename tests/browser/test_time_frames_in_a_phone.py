@@ -9,19 +9,12 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
-from tests.stack.test_local_stack import call, start, stop, wait_for
+from tests.stack.test_local_stack import call, wait_for
 
 from .conftest import PHONE, serious_violations
 
 PAT, QUINN, ROBIN, LEE = "+13035550191", "+13035550192", "+13035550193", "+13035550194"
 TECH_PHONE = "+13035550199"
-
-
-@pytest.fixture(scope="module")
-def stack():
-    base, process = start()
-    yield base
-    stop(process)
 
 
 @pytest.fixture(scope="module")
