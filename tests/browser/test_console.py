@@ -116,10 +116,10 @@ def test_a_dispatcher_signs_in_books_a_job_and_assigns_it_from_the_keyboard(stac
     page.get_by_role("button", name="Sign in as Dana Dispatch").click()
     expect(page.get_by_role("heading", name=re.compile("Day board Tuesday, December 1, 2026"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^New offers")).locator(".count")).to_have_text("0 waiting")
-    # The board's first draw: the day and the people, once each (bench/console.py measures these two);
-    # then the navigation's counts. Nothing else.
+    # The board's first draw: the day and the people, once each (bench/console.py measures these two); the
+    # organization's time zone, once for every screen; then the navigation's counts. Nothing else.
     api = sorted(r for r in requested if not r.startswith("GET /console"))
-    assert api == sorted(["GET /appointments", "GET /users?limit=100", "GET /inbox?limit=100",
+    assert api == sorted(["GET /appointments", "GET /users?limit=100", "GET /organization", "GET /inbox?limit=100",
                           "GET /jobs?status=new_offer&limit=100",
                           *(f"GET /queues/{q}?limit=100" for q in ("unassigned", "escalation", "retention", "callback",
                                                                   "intake"))]), api

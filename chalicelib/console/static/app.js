@@ -91,11 +91,9 @@ function Console() {
       const mine = users.find((u) => u.id === claims().sub);
       setMe(mine ? mine.name : claims()['cognito:username']);
     }, () => {});
-    // The times of every screen are the organization's: the board's answer says its zone; another first screen
-    // (a job opened from a link) asks for it.
-    if (route().screen !== 'board' && location.hash.length > 2) {
-      api('GET', '/organization').then((org) => { setZone(org.time_zone); setZoned(org.time_zone); }, () => {});
-    }
+    // Every screen's times are the organization's: asked once, whatever the first screen is (a job opened from a
+    // link, or a queue opened before the board's answer came), and every screen drawn again in it.
+    api('GET', '/organization').then((org) => { setZone(org.time_zone); setZoned(org.time_zone); }, () => {});
     refreshCounts();
     const timer = setInterval(() => { if (!document.hidden) refreshCounts(); }, 30000);
     return () => { window.removeEventListener('hashchange', onHash); clearInterval(timer); };
