@@ -170,6 +170,11 @@ class Job:
     def open_appointments(self) -> list[Appointment]:
         return [a for a in self.appointments if a.is_open]
 
+    @property
+    def latest_visit(self) -> Appointment | None:
+        """The visit a link about the whole job opens: the latest open one, else the latest (None: no visit)."""
+        return (self.open_appointments or self.appointments or [None])[-1]
+
     def is_assigned_to(self, technician_id: str) -> bool:
         return any(a.technician_id == technician_id for a in self.appointments)
 

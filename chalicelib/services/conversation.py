@@ -67,7 +67,7 @@ def _quick_action(repos: Repositories, caller: Caller, job, org, chosen, name: S
                   now) -> list[Message]:
     if job.status is JobStatus.CANCELED:
         raise InvalidTransition(job.status, f"send {name} for")
-    visit = (job.open_appointments or job.appointments or [None])[-1]  # the visit it is about, for the link
+    visit = job.latest_visit  # the visit it is about, for the link
     if visit is None:
         raise ValidationError("quick_action", "the job has no visit yet for the text to link to: book one first")
     ctx = repos.contexts.load(job.org_id, job.customer_id, visit.technician_id, job.location_id)

@@ -87,7 +87,7 @@ def invite(repos: Repositories, senders: Senders, job, contact_ids: tuple[str, .
 
 def _invite_once(repos: Repositories, senders: Senders, job, contact, their, at) -> Outcome | None:
     key = f"{ScenarioName.CONTACT_INVITED}:{contact.id}"
-    visit = (job.open_appointments or job.appointments or [None])[-1]  # the page the link opens
+    visit = job.latest_visit  # the page the link opens
     if visit is None or repos.messages.was_claimed(job.org_id, job.id, key):
         return None
     outcome = _notify_one(repos, senders, Trigger(ScenarioName.CONTACT_INVITED, key, visit.id, None), job, visit,
@@ -106,7 +106,7 @@ def relay(repos: Repositories, senders: Senders, written: Message, job) -> list[
     people = {c.id: c for c in recipients(repos.contacts.of_customer(job.org_id, job.customer_id, ctx.customer),
                                           job.recipients)}
     writer = people.get(written.contact_id or job.customer_id)
-    visit = (job.open_appointments or job.appointments or [None])[-1]
+    visit = job.latest_visit
     now, outcomes = clock.now(), []
     for contact_id in written.copied_to:
         contact = people.get(contact_id)
