@@ -276,10 +276,10 @@ def test_analytics_is_for_dispatchers_and_defaults_to_the_last_30_days(api, org)
 
 def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api, org, stream):
     """The figures by hand, from the prices of 2025-01-15 (domain/prices.py) and the bench's measured
-    lifecycle (domain/usage.py: 246.2 write and 77.9 read units, 27.4 invocations, 6 segments)."""
+    lifecycle (domain/usage.py: 277.4 write and 99.2 read units, 29 invocations, 6.8 segments)."""
     r = api.get("/analytics/cost?from=2026-12-01&to=2026-12-01", org.dispatcher)
     assert r.status == 200 and r.body["basis"]["appointments"] == 0  # nothing yet: the bench's texts
-    assert r.body["breakdown"]["sms"] == {"segments": 6000, "usd": 52.98}  # 6,000 x $0.00883
+    assert r.body["breakdown"]["sms"] == {"segments": 6800, "usd": 60.044}  # 6,800 x $0.00883
     customer = api.post("/customers", org.dispatcher, {"name": "Pat", "phone": "+13035550190"}).body["id"]
     for days in (2, 3):
         start = f"2026-12-0{1 + days}T17:00:00Z"
@@ -290,12 +290,12 @@ def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api,
     # Two appointments booked, two one-segment confirmations: 1 segment per appointment, 1,000 per 1,000.
     assert (body["basis"]["appointments"], body["basis"]["segments"]) == (2, 2)
     assert body["breakdown"]["sms"] == {"segments": 1000, "usd": 8.83}  # $0.00581 + a $0.00302 carrier fee
-    # 246,200 x $0.625 + 77,900 x $0.125 per million request units = $0.153875 + $0.0097375
-    assert body["breakdown"]["dynamodb"] == {"write_request_units": 246200, "read_request_units": 77900,
-                                             "usd": 0.1636}
-    # 27,400 x $0.20 per million requests + 27,400 x 0.15 s x 0.125 GB x $0.0000166667 = $0.00548 + $0.00856
-    assert body["breakdown"]["lambda"]["usd"] == 0.014 and body["breakdown"]["lambda"]["invocations"] == 27400
-    assert body["per_1000_appointments_usd"] == 9.01  # 8.83 + 0.1636 + 0.0140
+    # 277,400 x $0.625 + 99,200 x $0.125 per million request units = $0.173375 + $0.0124
+    assert body["breakdown"]["dynamodb"] == {"write_request_units": 277400, "read_request_units": 99200,
+                                             "usd": 0.1858}
+    # 29,000 x $0.20 per million requests + 29,000 x 0.15 s x 0.125 GB x $0.0000166667 = $0.0058 + $0.00906
+    assert body["breakdown"]["lambda"]["usd"] == 0.0149 and body["breakdown"]["lambda"]["invocations"] == 29000
+    assert body["per_1000_appointments_usd"] == 9.03  # 8.83 + 0.1858 + 0.0149
     assert body["prices_as_of"] == "2025-01-15"
     assert body["breakdown"]["fixed_per_month"]["sweep_invocations"] == 172_800  # a run a minute per due shard (4)
 
