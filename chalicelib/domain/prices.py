@@ -3,13 +3,14 @@
 The one place prices live: check them against AWS's price pages and change PRICES_AS_OF with them.
 Nothing here is fetched: the code runs without internet, and the figures must be reproducible."""
 
-PRICES_AS_OF = "2025-01-15"  # DynamoDB on-demand after the November 2024 reduction
+PRICES_AS_OF = "2025-01-15"  # DynamoDB on-demand after the November 2024 reduction; Lambda's read again 2026-12-07
 REGION = "us-east-1"
 
 DYNAMODB_WRITE_REQUEST_UNIT = 0.625 / 1_000_000
 DYNAMODB_READ_REQUEST_UNIT = 0.125 / 1_000_000
-LAMBDA_REQUEST = 0.20 / 1_000_000
-LAMBDA_GB_SECOND = 0.0000166667  # x86
+LAMBDA_REQUEST = 0.20 / 1_000_000  # either architecture
+ARCHITECTURE = "arm64"  # every function's (.chalice/config.json; tests/package reads the packaged .so files)
+LAMBDA_GB_SECOND = 0.0000133334  # arm64, the first tier (x86_64: 0.0000166667), unchanged when read 2026-12-07
 SMS_SEGMENT = 0.00581 + 0.00302  # End User Messaging SMS to a US number (10DLC) + an average carrier fee
 LAMBDA_MEMORY_GB = 128 / 1024  # Chalice's default memory size, as packaged
 SWEEP_MEMORY_MB = 1024  # the timer sweep's, as packaged (infra/template.yaml: it holds its shard's backlog)

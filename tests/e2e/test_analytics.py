@@ -275,7 +275,7 @@ def test_analytics_is_for_dispatchers_and_defaults_to_the_last_30_days(api, org)
 
 
 def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api, org, stream):
-    """The figures by hand, from the prices of 2025-01-15 (domain/prices.py) and the bench's measured
+    """The figures by hand, from the prices of 2025-01-15 (domain/prices.py; Lambda arm64) and the bench's measured
     lifecycle (domain/usage.py: 277.4 write and 99.2 read units, 29 invocations, 6.8 segments)."""
     r = api.get("/analytics/cost?from=2026-12-01&to=2026-12-01", org.dispatcher)
     assert r.status == 200 and r.body["basis"]["appointments"] == 0  # nothing yet: the bench's texts
@@ -293,9 +293,9 @@ def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api,
     # 277,400 x $0.625 + 99,200 x $0.125 per million request units = $0.173375 + $0.0124
     assert body["breakdown"]["dynamodb"] == {"write_request_units": 277400, "read_request_units": 99200,
                                              "usd": 0.1858}
-    # 29,000 x $0.20 per million requests + 29,000 x 0.15 s x 0.125 GB x $0.0000166667 = $0.0058 + $0.00906
-    assert body["breakdown"]["lambda"]["usd"] == 0.0149 and body["breakdown"]["lambda"]["invocations"] == 29000
-    assert body["per_1000_appointments_usd"] == 9.03  # 8.83 + 0.1858 + 0.0149
+    # 29,000 x $0.20 per million requests + 29,000 x 0.15 s x 0.125 GB x $0.0000133334 (arm64) = $0.0058 + $0.00725
+    assert body["breakdown"]["lambda"]["usd"] == 0.0131 and body["breakdown"]["lambda"]["invocations"] == 29000
+    assert body["per_1000_appointments_usd"] == 9.03  # 8.83 + 0.1858 + 0.0131
     assert body["prices_as_of"] == "2025-01-15"
     assert body["breakdown"]["fixed_per_month"]["sweep_invocations"] == 172_800  # a run a minute per due shard (4)
 
