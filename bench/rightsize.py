@@ -344,14 +344,23 @@ def chosen(s: dict) -> str:
     return f"{SIZES[-1]} (misses)"
 
 
+def packaged(s: dict) -> str:
+    """What domain/prices.py prices (and the template packages, tests/package checks): its size and the warm
+    milliseconds it assumes, beside this run's model at that size."""
+    from chalicelib.domain import prices
+    memory = prices.MEMORY_MB[s["function"]]
+    return (f"{memory} MB, {prices.MODELLED_MS[s['function']]} ms priced "
+            f"({duration_ms(s['warm_cpu_ms'], s['warm_wait_ms'], memory):.0f} modelled now)")
+
+
 def table(summaries: list[dict]) -> None:
     from chalicelib.domain import prices
-    print(f"arm64 at ${prices.LAMBDA_GB_SECOND} per GB-s and ${prices.LAMBDA_REQUEST * 1e6:.2f} per million "
+    print(f"{prices.ARCHITECTURE} at ${prices.LAMBDA_GB_SECOND} per GB-s and ${prices.LAMBDA_REQUEST * 1e6:.2f} per million "
           f"requests ({prices.PRICES_AS_OF}); CPU on this machine, one core; wait = calls x {LATENCY_MS['dynamodb']} ms "
           f"DynamoDB, {LATENCY_MS['sqs']} ms SQS, {LATENCY_MS['sns']} ms a send (assumed)\n")
     print(f"{'function':<15} {'n':>3} {'peak MiB':>8} {'import':>6} {'CPU cold':>8} {'warm':>6} {'max':>6} "
           f"{'calls':>6}   "
-          + "  ".join(f"{m:>4} MB: warm/cold ms, $/M" for m in SIZES) + "   chosen")
+          + "  ".join(f"{m:>4} MB: warm/cold ms, $/M" for m in SIZES) + "   chosen   packaged")
     for s in summaries:
         cells = []
         for m in SIZES:
@@ -362,7 +371,7 @@ def table(summaries: list[dict]) -> None:
         print(f"{s['function']:<15} {s['invocations']:>3.0f} {s['peak_mib']:8.1f} {s['import_cpu_ms']:6.0f} "
               f"{s['cold_cpu_ms']:8.0f} "
               f"{s['warm_cpu_ms']:6.1f} {s['warm_max_cpu_ms']:6.1f} {s['warm_calls']:6.1f}   "
-              + "  ".join(f"{c:>26}" for c in cells) + f"   {choice}")
+              + "  ".join(f"{c:>26}" for c in cells) + f"   {choice:<8} {packaged(s)}")
     print("\nCPU ms: import = the handler's module; cold = import + first invocation; warm = the mean of the "
           "others, max = their slowest; calls = AWS calls per warm invocation.\nmodelled ms = CPU x max(1, "
           "1769 / MB) + calls x latency, warm (mean) / cold; $/M = a million warm invocations.\nx: misses the "

@@ -66,8 +66,8 @@ def test_each_shard_of_the_due_index_is_swept_every_minute_by_a_schedule_naming_
     assert sorted(json.loads(e["Input"])["shard"] for e in schedules) == list(range(shards))
     assert sweep["EventInvokeConfig"] == {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}
     assert sweep["Timeout"] == 60
-    from chalicelib.domain.prices import SWEEP_MEMORY_MB
-    assert sweep["MemorySize"] == SWEEP_MEMORY_MB  # what the cost figure prices is what is deployed
+    from chalicelib.domain.prices import MEMORY_MB
+    assert sweep["MemorySize"] == MEMORY_MB["TimerSweep"]  # what the cost figure prices is what is deployed
 
 
 def test_an_urgent_text_starts_the_one_drainer_at_once_and_the_minute_still_does(packaged):
@@ -244,6 +244,14 @@ def test_the_elf_check_tells_the_two_architectures_apart():
         elf.architecture(header[:18] + (40).to_bytes(2, "little"))  # 32-bit ARM: no Lambda runs it
     with pytest.raises(ValueError):
         elf.architecture(b"#!/bin/sh\n" + bytes(10))
+
+
+def test_each_function_has_the_memory_the_cost_figures_price(packaged):
+    """bench/rightsize.py chose each size; infra/template.yaml sets it; domain/prices.py prices it."""
+    _, t = packaged
+    from chalicelib.domain.prices import MEMORY_MB
+    assert set(MEMORY_MB) == set(FUNCTIONS)
+    assert {name: t["Resources"][name]["Properties"]["MemorySize"] for name in FUNCTIONS} == MEMORY_MB
 
 
 def runnable_here(task: Path) -> list[str]:
