@@ -1,11 +1,11 @@
 """Each function's memory from measurement: what a fresh container of it holds and burns, and a model of its
 duration and cost at each memory size Lambda could give it.
 
-    .venv/bin/python bench/rightsize.py [lifecycles]      (default 8; about a minute)
+    .venv/bin/python bench/rightsize.py [visits]      (default 8; about a minute)
 
-moto runs in this process as a server on loopback (as tests/package runs it), and each function runs in a
-fresh interpreter of its own that imports `app` and handles a short scenario's events one by one, as a
-Lambda container does: the API books visits (POST /customers, POST /jobs, GET /jobs/{id}, GET /jobs), the
+moto runs as a server on loopback (as tests/package runs it), and each function runs in a fresh interpreter
+of its own that imports its handler's module (as Lambda does: only the API's is `app`) and handles a short
+scenario's events one by one, as a Lambda container does: the API books visits (POST /customers, POST /jobs, GET /jobs/{id}, GET /jobs), the
 stream handler gets each booking's records as one batch, the drainer sends the queued texts a run at a
 time, the delivery receipts and the customers' C replies come in over SNS, the sweep runs each due shard
 at the reminders' minute and the minute after (nothing due: its usual run), a WhatsApp text comes from an
@@ -13,7 +13,7 @@ unknown number. So the figures are the function's own, never moto's:
 
 - peak: the interpreter's VmHWM (peak resident set, /proc/self/status) after its last event. Not
   ru_maxrss: Linux carries it across exec, so a child would count the parent's (this process, moto's).
-- CPU: time.process_time() around each invocation; cold = `import app` + the first invocation.
+- CPU: time.process_time() around each invocation; cold = the module's import + the first invocation.
   On this machine's x86-64 core; Graviton is assumed as fast a vCPU (unmeasured here).
 - calls: the AWS calls an invocation made, by service (botocore's _make_api_call counted in the child).
 
@@ -28,6 +28,7 @@ It prints figures; it asserts no time.
 """
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -73,13 +74,17 @@ def child(handler_name: str) -> None:
     calls; at the end, the import's CPU and the peak."""
     import importlib
     began = time.process_time()
+    sys.path.insert(0, os.environ["RIGHTSIZE_TASK"])  # the compiled copy of the project's code, not ROOT's
     from chalicelib import bootstrap
     now = [T0]
     bootstrap.use(clock=lambda: now[0])
     module, name = handler_name.rsplit(".", 1)
     handler = getattr(importlib.import_module(module), name)  # what a cold start imports
     imported = time.process_time() - began
-    import botocore.client  # loaded by then: the handler's module imports boto3 or its first call does
+    # Imported here to count the calls; otherwise the first invocation would import it (every handler calls
+    # AWS, and no handler's module imports boto3): its CPU is counted with the first invocation's.
+    import botocore.client
+    botocore_cpu = time.process_time() - began - imported
     calls: dict[str, int] = {}
     original = botocore.client.BaseClient._make_api_call
 
@@ -109,7 +114,8 @@ def child(handler_name: str) -> None:
         print(json.dumps({"cpu_ms": cpu * 1000, "calls": dict(calls), "result": result}, default=str), flush=True)
     status = Path("/proc/self/status").read_text()
     peak_kib = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
-    print(json.dumps({"import_ms": imported * 1000, "peak_mib": peak_kib / 1024}), flush=True)
+    print(json.dumps({"import_ms": imported * 1000, "botocore_ms": botocore_cpu * 1000, "peak_mib": peak_kib / 1024}),
+          flush=True)
 
 
 class Container:
@@ -117,7 +123,8 @@ class Container:
 
     def __init__(self, function: str, env: dict):
         self.function, self.handler = function, HANDLERS[function]
-        self.process = subprocess.Popen([sys.executable, __file__, "--child", self.handler], cwd=ROOT, env=env, text=True,
+        self.process = subprocess.Popen([sys.executable, __file__, "--child", self.handler], cwd=env["RIGHTSIZE_TASK"],
+                                        env=env, text=True,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.invocations: list[dict] = []
 
@@ -191,19 +198,21 @@ def scenario(n: int) -> list[dict]:
            "POWERTOOLS_METRICS_DISABLED": "true", "TEXT_DRAIN_SECONDS": "0"}
     os.environ.update(env)
     try:
-        return _scenario(n, env, endpoint)
+        return _scenario(n, env)
     finally:
         server.stop()
 
 
-def _scenario(n: int, env: dict, endpoint: str) -> list[dict]:
-    from moto.sns.models import sns_backends
+def did(run: dict, done, what: str) -> None:
+    """The scenario did the work it is meant to measure (a failing request would measure its error path)."""
+    if not all(done(i["result"]) for i in run["invocations"]):
+        raise SystemExit(f"{run['function']}: not {what}: {[i['result'] for i in run['invocations']]}"[:2000])
 
+
+def _scenario(n: int, env: dict) -> list[dict]:
     from chalicelib import clock
     from chalicelib.bootstrap import store_repositories
     from chalicelib.domain.people import Role
-    from chalicelib.handlers.inbound import EVENTS_TOPIC, INBOUND_TOPIC
-    from chalicelib.handlers.whatsapp import WHATSAPP_TOPIC
     from chalicelib.services import people
     from chalicelib.services.access import Caller
     from devstack.provision import provision
@@ -227,75 +236,89 @@ def _scenario(n: int, env: dict, endpoint: str) -> list[dict]:
         pump.deliver(lambda event: found.append(event) or {})
         return found
 
-    with tempfile.TemporaryDirectory() as cache:
-        # Bytecode as the package ships it, in a cache of this run's own, filled before any is measured.
-        env = {**{k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE",)}, **env,
-               "PYTHONPYCACHEPREFIX": cache}
-        subprocess.run([sys.executable, "-c", "import app"], cwd=ROOT, env=env, check=True)
-        measured, start = [], T0 + timedelta(days=2)
+    with tempfile.TemporaryDirectory() as task:
+        # Bytecode as the package ships it: a copy of the project's code compiled before anything is measured
+        # (never beside the sources, where `chalice package` would ship it), the installed packages' as pip
+        # compiled them.
+        shutil.copy(ROOT / "app.py", task)
+        shutil.copytree(ROOT / "chalicelib", Path(task) / "chalicelib", ignore=shutil.ignore_patterns("__pycache__"))
+        subprocess.run([sys.executable, "-m", "compileall", "-q", task], check=True)
+        return _measured(n, {**os.environ, **env, "RIGHTSIZE_TASK": task}, org, tech, claims, batches)
 
-        api, stream_batches, phones = Container("APIHandler", env), [], []
-        jobs = []
-        for i in range(n):
-            phone = f"+1303555{2000 + i:04d}"
-            phones.append(phone)
-            customer = json.loads(api.invoke(api_event("POST", "/customers", claims, {
-                "name": f"Customer {i}", "phone": phone, "time_zone": "America/Denver"}), T0)["body"])
-            stream_batches += batches()
-            appointment = {"window_start": f"{start:%Y-%m-%dT%H:%M:%SZ}",
-                           "window_end": f"{start + timedelta(hours=2):%Y-%m-%dT%H:%M:%SZ}", "technician_id": tech.id}
-            job = json.loads(api.invoke(api_event("POST", "/jobs", claims, {
-                "customer_id": customer["id"], "description": "No heat", "appointment": appointment}), T0)["body"])
-            stream_batches += batches()
-            jobs.append(job["id"])
-            api.invoke(api_event("GET", f"/jobs/{job['id']}", claims, resource="/jobs/{job_id}",
-                                 parameters={"job_id": job["id"]}), T0)
-        api.invoke(api_event("GET", "/jobs", claims), T0)
-        measured.append(api.close())
 
-        stream = Container("TableChanges", env)
-        while stream_batches:  # and what handling them wrote, until the stream is quiet
-            for event in stream_batches:
-                stream.invoke(event, T0)
-            stream_batches = batches()
-        measured.append(stream.close())
+def _measured(n: int, env: dict, org, tech, claims: dict, batches) -> list[dict]:
+    from moto.sns.models import sns_backends
 
-        drainer = Container("TextDrainer", env)
-        for k in range(n + 1):  # one run a second: each sends what the identity's rate lets go
-            drainer.invoke(scheduled_event(T0), T0 + timedelta(minutes=1, seconds=k))
-        measured.append(drainer.close())
-        batches()  # the sends' own records: not measured again
+    from chalicelib.config import environment
+    from chalicelib.handlers.inbound import EVENTS_TOPIC, INBOUND_TOPIC
+    from chalicelib.handlers.whatsapp import WHATSAPP_TOPIC
+    measured, start = [], T0 + timedelta(days=2)
 
-        receipts = Container("DeliveryEvents", env)
-        sent = [mid for backend in sns_backends.values() for region in backend.values()
-                for mid in region.sms_messages]
-        for k, message_id in enumerate(sent):
-            receipts.invoke(sns_event(EVENTS_TOPIC, {"messageId": message_id, "messageStatus": "DELIVERED"},
-                                      f"rs-receipt-{k}"), T0 + timedelta(minutes=2))
-        measured.append(receipts.close())
-        batches()
+    api, stream_batches, phones = Container("APIHandler", env), [], []
+    for i in range(n):
+        phone = f"+1303555{2000 + i:04d}"
+        phones.append(phone)
+        customer = json.loads(api.invoke(api_event("POST", "/customers", claims, {
+            "name": f"Customer {i}", "phone": phone, "time_zone": "America/Denver"}), T0)["body"])
+        stream_batches += batches()
+        appointment = {"window_start": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+                       "window_end": f"{start + timedelta(hours=2):%Y-%m-%dT%H:%M:%SZ}", "technician_id": tech.id}
+        job = json.loads(api.invoke(api_event("POST", "/jobs", claims, {
+            "customer_id": customer["id"], "description": "No heat", "appointment": appointment}), T0)["body"])
+        stream_batches += batches()
+        api.invoke(api_event("GET", f"/jobs/{job['id']}", claims, resource="/jobs/{job_id}",
+                             parameters={"job_id": job["id"]}), T0)
+    api.invoke(api_event("GET", "/jobs", claims), T0)
+    measured.append(api.close())
+    did(measured[-1], lambda r: r["statusCode"] < 300, "every request answered")
 
-        inbound = Container("InboundSms", env)
-        for k, phone in enumerate(phones):
-            inbound.invoke(sns_event(INBOUND_TOPIC, {"originationNumber": phone, "destinationNumber": org.sms_number,
-                                                     "messageBody": "C", "inboundMessageId": f"rs-in-{k}"},
-                                     f"rs-in-{k}"), T0 + timedelta(minutes=10))
-        measured.append(inbound.close())
-        batches()
+    stream = Container("TableChanges", env)
+    while stream_batches:  # and what handling them wrote, until the stream is quiet
+        for event in stream_batches:
+            stream.invoke(event, T0)
+        stream_batches = batches()
+    measured.append(stream.close())
 
-        whatsapp = Container("WhatsappEvents", env)
-        for k in range(n):
-            whatsapp.invoke(sns_event(WHATSAPP_TOPIC, whatsapp_event(f"1720555{3000 + k:04d}", k), f"rs-wa-{k}"),
-                            T0 + timedelta(minutes=11))
-        measured.append(whatsapp.close())
+    drainer = Container("TextDrainer", env)
+    for k in range(n + 1):  # one run a second: each sends what the identity's rate lets go
+        drainer.invoke(scheduled_event(T0), T0 + timedelta(minutes=1, seconds=k))
+    measured.append(drainer.close())
+    did(measured[-1], lambda r: r["failed"] == 0, "no send refused")
+    batches()  # the sends' own records: not measured again
 
-        sweep = Container("TimerSweep", env)
-        from chalicelib.config import environment
-        reminders = start - timedelta(days=1)
-        for minute in (1, 2):  # the reminders' minute, then one with nothing due
-            for shard in range(environment().due_shards):
-                sweep.invoke({"shard": shard}, reminders + timedelta(minutes=minute))
-        measured.append(sweep.close())
+    receipts = Container("DeliveryEvents", env)
+    sent = [mid for backend in sns_backends.values() for region in backend.values()
+            for mid in region.sms_messages]
+    for k, message_id in enumerate(sent):
+        receipts.invoke(sns_event(EVENTS_TOPIC, {"messageId": message_id, "messageStatus": "DELIVERED"},
+                                  f"rs-receipt-{k}"), T0 + timedelta(minutes=2))
+    measured.append(receipts.close())
+    did(measured[-1], lambda r: r == {"outcome": "delivered"}, "every receipt matched to its text")
+    batches()
+
+    inbound = Container("InboundSms", env)
+    for k, phone in enumerate(phones):
+        inbound.invoke(sns_event(INBOUND_TOPIC, {"originationNumber": phone, "destinationNumber": org.sms_number,
+                                                 "messageBody": "C", "inboundMessageId": f"rs-in-{k}"},
+                                 f"rs-in-{k}"), T0 + timedelta(minutes=10))
+    measured.append(inbound.close())
+    did(measured[-1], lambda r: r == {"outcome": "confirmed"}, "every reply confirmed its visit")
+    batches()
+
+    whatsapp = Container("WhatsappEvents", env)
+    for k in range(n):
+        whatsapp.invoke(sns_event(WHATSAPP_TOPIC, whatsapp_event(f"1720555{3000 + k:04d}", k), f"rs-wa-{k}"),
+                        T0 + timedelta(minutes=11))
+    measured.append(whatsapp.close())
+
+    sweep = Container("TimerSweep", env)
+    reminders = start - timedelta(days=1)
+    for minute in (1, 2):  # the reminders' minute, then one with nothing due
+        for shard in range(environment().due_shards):
+            sweep.invoke({"shard": shard}, reminders + timedelta(minutes=minute))
+    measured.append(sweep.close())
+    if sum(i["result"]["acted"] for i in measured[-1]["invocations"]) != n:
+        raise SystemExit(f"the sweep did not send the {n} reminders")
     return measured
 
 
@@ -310,7 +333,7 @@ def summary(run: dict) -> dict:
     first, *rest = run["invocations"]
     warm = rest or [first]
     return {"function": run["function"], "peak_mib": run["peak_mib"], "invocations": len(run["invocations"]),
-            "import_cpu_ms": run["import_ms"], "cold_cpu_ms": run["import_ms"] + first["cpu_ms"],
+            "import_cpu_ms": run["import_ms"], "cold_cpu_ms": run["import_ms"] + run["botocore_ms"] + first["cpu_ms"],
             "cold_wait_ms": wait_ms(first["calls"]),
             "warm_cpu_ms": statistics.mean(i["cpu_ms"] for i in warm),
             "warm_max_cpu_ms": max(i["cpu_ms"] for i in warm),

@@ -14,13 +14,13 @@ LAMBDA_GB_SECOND = 0.0000133334  # arm64, the first tier (x86_64: 0.0000166667),
 SMS_SEGMENT = 0.00581 + 0.00302  # End User Messaging SMS to a US number (10DLC) + an average carrier fee
 # Each function's memory as packaged: infra/template.yaml's MemorySize, chosen by bench/rightsize.py
 # (tests/package checks the two agree).
-MEMORY_MB = {"APIHandler": 1769, "TableChanges": 1024, "TimerSweep": 1024, "TextDrainer": 1024, "InboundSms": 512,
+MEMORY_MB = {"APIHandler": 1024, "TableChanges": 1024, "TimerSweep": 1024, "TextDrainer": 1024, "InboundSms": 512,
              "DeliveryEvents": 128, "WhatsappEvents": 512}
 # The emulator cannot measure billed Lambda time: each function's warm invocation at that memory as
 # bench/rightsize.py models it (2026-12-07: CPU measured on moto on an x86-64 core, its AWS calls at assumed
 # latencies), not as Lambda bills it. Say so wherever it is used.
-MODELLED_MS = {"APIHandler": 28, "TableChanges": 126, "TimerSweep": 165, "TextDrainer": 193, "InboundSms": 223,
-               "DeliveryEvents": 82, "WhatsappEvents": 209}
+MODELLED_MS = {"APIHandler": 33, "TableChanges": 129, "TimerSweep": 166, "TextDrainer": 205, "InboundSms": 219,
+               "DeliveryEvents": 80, "WhatsappEvents": 221}
 SWEEP_RUNS_PER_MONTH = 60 * 24 * 30  # per shard of the due index: the minute sweep runs whatever is due
 
 

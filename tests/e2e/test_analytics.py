@@ -295,12 +295,12 @@ def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api,
     assert body["breakdown"]["dynamodb"] == {"write_request_units": 264600, "read_request_units": 94400,
                                              "usd": 0.1772}
     # 28,200 x $0.20 per million requests = $0.00564, and GB-seconds at $0.0000133334 (arm64): the API
-    # 6,000 x 0.028 s x 1769/1024 GB = 290.2, the stream 14,800 x 0.126 x 1 = 1,864.8, inbound 1,000 x 0.223 x 0.5
-    # = 111.5, receipts 6,400 x 0.082 x 0.125 = 65.6; 2,332.1 GB-s = $0.031095
+    # 6,000 x 0.033 s x 1 GB = 198, the stream 14,800 x 0.129 x 1 = 1,909.2, inbound 1,000 x 0.219 x 0.5 = 109.5,
+    # receipts 6,400 x 0.080 x 0.125 = 64; 2,280.7 GB-s = $0.03041
     lambdas = body["breakdown"]["lambda"]
-    assert (lambdas["usd"], lambdas["invocations"]) == (0.0367, 28200)
-    assert lambdas["assumed_ms_per_invocation"] == 99  # (6,000 x 28 + 14,800 x 126 + 1,000 x 223 + 6,400 x 82) / 28,200
-    assert body["per_1000_appointments_usd"] == 9.04  # 8.83 + 0.1772 + 0.0367
+    assert (lambdas["usd"], lambdas["invocations"]) == (0.036, 28200)
+    assert lambdas["assumed_ms_per_invocation"] == 101  # (6,000 x 33 + 14,800 x 129 + 1,000 x 219 + 6,400 x 80) / 28,200
+    assert body["per_1000_appointments_usd"] == 9.04  # 8.83 + 0.1772 + 0.0360
     assert body["prices_as_of"] == "2025-01-15"
     assert body["breakdown"]["fixed_per_month"]["sweep_invocations"] == 172_800  # a run a minute per due shard (4)
 
