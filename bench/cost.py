@@ -13,7 +13,8 @@ DynamoDB bills them on demand (writes: 1 WRU per KB of item written, twice in a 
 per 4 KB read, half for an eventually consistent read; an Update or Delete counts 1 WRU, our items
 being under 1 KB), Lambda invocations (API requests, stream batches, SNS deliveries; the minute
 sweep runs whatever is due and is reported as a fixed monthly cost), and the SMS segments of every
-text sent. Lambda duration cannot be measured here: prices.ASSUMED_MS_PER_INVOCATION is assumed.
+text sent. Lambda duration cannot be measured here: each function's invocation is priced at its memory
+(prices.MEMORY_MB) for the milliseconds bench/rightsize.py models for it (prices.MODELLED_MS).
 `--write` stores the per-lifecycle figures in chalicelib/domain/usage.py, which GET /analytics/cost reads.
 """
 import json
@@ -122,7 +123,9 @@ def main(n: int, write: bool) -> None:
         now = [datetime(2030, 1, 7, 17, 0, tzinfo=UTC)]  # 10:00 in Denver: no quiet hours
         clock.set_clock(lambda: now[0])
         start = now[0] + timedelta(days=2)
-        units, invocations, sweeps = Units(), {"api": 0, "stream": 0, "sns": 0}, 0
+        # By the template's name of the function invoked: each is priced at its own memory.
+        units, sweeps = Units(), 0
+        invocations = {"APIHandler": 0, "TableChanges": 0, "InboundSms": 0, "DeliveryEvents": 0}
         pump = StreamPump(os.environ["TABLE_NAME"])
         pump.drain(lambda e: {})  # set-up's records are not the lifecycles'
         original = botocore.client.BaseClient._make_api_call
@@ -141,7 +144,7 @@ def main(n: int, write: bool) -> None:
         provider_ids: list[str] = []
         with Client(app.app) as client:
             def call(method, path, token, body=None):
-                invocations["api"] += 1
+                invocations["APIHandler"] += 1
                 r = client.http.request(method, path, headers={"Authorization": f"Bearer {token}",
                                                                "Content-Type": "application/json"},
                                         body=json.dumps(body).encode() if body is not None else b"")
@@ -149,11 +152,11 @@ def main(n: int, write: bool) -> None:
                 return json.loads(r.body) if r.body else None
 
             def stream(event):
-                invocations["stream"] += 1
+                invocations["TableChanges"] += 1
                 return client.lambda_.invoke("table_changes", event).payload
 
             def sns(handler, message):
-                invocations["sns"] += 1
+                invocations[{"inbound_sms": "InboundSms", "delivery_events": "DeliveryEvents"}[handler]] += 1
                 return client.lambda_.invoke(handler, client.events.generate_sns_event(message=json.dumps(message),
                                                                                        subject="")).payload
 
@@ -199,16 +202,16 @@ def main(n: int, write: bool) -> None:
             finally:
                 botocore.client.BaseClient._make_api_call = original
 
-        lambdas = sum(invocations.values())
         per = {"write_request_units": units.wru / n, "read_request_units": units.rru / n,
-               "lambda_invocations": lambdas / n, "sms_segments": units.segments / n}
-        total, breakdown = prices.per_1000(per, environment().due_shards)
+               "sms_segments": units.segments / n}
+        by_function = {function: count / n for function, count in invocations.items()}
+        total, breakdown = prices.per_1000(per, by_function, environment().due_shards)
         print(f"{n} appointment lifecycles on moto; prices as of {prices.PRICES_AS_OF} ({prices.REGION})\n")
         print(f"per lifecycle: {units.texts / n:.1f} texts, {per['sms_segments']:.1f} SMS segments, "
               f"{per['write_request_units']:.1f} WRU, {per['read_request_units']:.1f} RRU, "
-              f"{per['lambda_invocations']:.1f} Lambda invocations "
-              f"({invocations['api'] / n:.1f} API, {invocations['stream'] / n:.1f} stream batches, "
-              f"{invocations['sns'] / n:.1f} SNS deliveries)")
+              f"{sum(by_function.values()):.1f} Lambda invocations on {prices.ARCHITECTURE} ("
+              + ", ".join(f"{count:.1f} {function} at {prices.MEMORY_MB[function]} MB x "
+                          f"{prices.MODELLED_MS[function]} ms" for function, count in by_function.items()) + ")")
         print(f"\nper 1,000 appointments: ${total:,.2f}")
         for name in ("sms", "dynamodb", "lambda"):
             print(f"  {name:<9} ${breakdown[name]['usd']:>8,.2f}   "
@@ -224,7 +227,9 @@ def main(n: int, write: bool) -> None:
                             'LIFECYCLE = ("book with a technician, confirmation text, reply C, reminder, en route, '
                             'arrived, complete, "\n'
                             f'             "feedback request, a delivery receipt per text ({n} lifecycles)")\n'
-                            "PER_APPOINTMENT = {\n" + "".join(f'    "{k}": {v:.2f},\n' for k, v in per.items()) + "}\n")
+                            "PER_APPOINTMENT = {\n" + "".join(f'    "{k}": {v:.2f},\n' for k, v in per.items()) + "}\n"
+                            "LAMBDA_INVOCATIONS = {  # by function, as infra/template.yaml names them\n"
+                            + "".join(f'    "{k}": {v:.2f},\n' for k, v in by_function.items()) + "}\n")
             print(f"\nwritten to {path.relative_to(ROOT)}")
 
 

@@ -17,7 +17,7 @@ def of_organization(repos: Repositories, org_id: str, first: date, last: date) -
     counted = appointments > 0
     if counted:  # this organization's own texts: its templates, its scenarios, its customers' replies
         per_appointment["sms_segments"] = segments / appointments
-    total, breakdown = prices.per_1000(per_appointment, environment().due_shards)
+    total, breakdown = prices.per_1000(per_appointment, usage.LAMBDA_INVOCATIONS, environment().due_shards)
     return {"per_1000_appointments_usd": total, "breakdown": breakdown, "prices_as_of": prices.PRICES_AS_OF,
             "basis": {"from": first.isoformat(), "to": last.isoformat(), "appointments": appointments,
                       "segments": segments,

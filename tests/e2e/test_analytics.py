@@ -275,11 +275,12 @@ def test_analytics_is_for_dispatchers_and_defaults_to_the_last_30_days(api, org)
 
 
 def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api, org, stream):
-    """The figures by hand, from the prices of 2025-01-15 (domain/prices.py) and the bench's measured
-    lifecycle (domain/usage.py: 246.2 write and 77.9 read units, 27.4 invocations, 6 segments)."""
+    """The figures by hand, from the prices of 2025-01-15 (domain/prices.py; Lambda arm64, each function at its
+    memory for its modelled milliseconds) and the bench's measured lifecycle (domain/usage.py: 264.6 write and
+    94.4 read units, 6.4 segments; 6 API requests, 14.8 stream batches, 1 inbound text, 6.4 receipts)."""
     r = api.get("/analytics/cost?from=2026-12-01&to=2026-12-01", org.dispatcher)
     assert r.status == 200 and r.body["basis"]["appointments"] == 0  # nothing yet: the bench's texts
-    assert r.body["breakdown"]["sms"] == {"segments": 6000, "usd": 52.98}  # 6,000 x $0.00883
+    assert r.body["breakdown"]["sms"] == {"segments": 6400, "usd": 56.512}  # 6,400 x $0.00883
     customer = api.post("/customers", org.dispatcher, {"name": "Pat", "phone": "+13035550190"}).body["id"]
     for days in (2, 3):
         start = f"2026-12-0{1 + days}T17:00:00Z"
@@ -290,12 +291,16 @@ def test_cost_per_1000_appointments_from_the_organizations_counted_segments(api,
     # Two appointments booked, two one-segment confirmations: 1 segment per appointment, 1,000 per 1,000.
     assert (body["basis"]["appointments"], body["basis"]["segments"]) == (2, 2)
     assert body["breakdown"]["sms"] == {"segments": 1000, "usd": 8.83}  # $0.00581 + a $0.00302 carrier fee
-    # 246,200 x $0.625 + 77,900 x $0.125 per million request units = $0.153875 + $0.0097375
-    assert body["breakdown"]["dynamodb"] == {"write_request_units": 246200, "read_request_units": 77900,
-                                             "usd": 0.1636}
-    # 27,400 x $0.20 per million requests + 27,400 x 0.15 s x 0.125 GB x $0.0000166667 = $0.00548 + $0.00856
-    assert body["breakdown"]["lambda"]["usd"] == 0.014 and body["breakdown"]["lambda"]["invocations"] == 27400
-    assert body["per_1000_appointments_usd"] == 9.01  # 8.83 + 0.1636 + 0.0140
+    # 264,600 x $0.625 + 94,400 x $0.125 per million request units = $0.165375 + $0.0118
+    assert body["breakdown"]["dynamodb"] == {"write_request_units": 264600, "read_request_units": 94400,
+                                             "usd": 0.1772}
+    # 28,200 x $0.20 per million requests = $0.00564, and GB-seconds at $0.0000133334 (arm64): the API
+    # 6,000 x 0.033 s x 1 GB = 198, the stream 14,800 x 0.129 x 1 = 1,909.2, inbound 1,000 x 0.219 x 0.5 = 109.5,
+    # receipts 6,400 x 0.080 x 0.125 = 64; 2,280.7 GB-s = $0.03041
+    lambdas = body["breakdown"]["lambda"]
+    assert (lambdas["usd"], lambdas["invocations"]) == (0.036, 28200)
+    assert lambdas["assumed_ms_per_invocation"] == 101  # (6,000 x 33 + 14,800 x 129 + 1,000 x 219 + 6,400 x 80) / 28,200
+    assert body["per_1000_appointments_usd"] == 9.04  # 8.83 + 0.1772 + 0.0360
     assert body["prices_as_of"] == "2025-01-15"
     assert body["breakdown"]["fixed_per_month"]["sweep_invocations"] == 172_800  # a run a minute per due shard (4)
 

@@ -3,9 +3,12 @@ deployable template, checked offline by cfn-lint and by reading it (event source
 least-privilege IAM, no /dev routes), and the code package, each function run from it unzipped.
 `make test` runs this folder as its own second step: the IAM check compares the policies with the AWS
 operations the first step's suites performed, recorded in ONMYWAY_OPERATIONS_FILE."""
+import importlib.metadata
 import importlib.util
 import json
 import os
+import platform
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from . import elf
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -61,8 +66,8 @@ def test_each_shard_of_the_due_index_is_swept_every_minute_by_a_schedule_naming_
     assert sorted(json.loads(e["Input"])["shard"] for e in schedules) == list(range(shards))
     assert sweep["EventInvokeConfig"] == {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}
     assert sweep["Timeout"] == 60
-    from chalicelib.domain.prices import SWEEP_MEMORY_MB
-    assert sweep["MemorySize"] == SWEEP_MEMORY_MB  # what the cost figure prices is what is deployed
+    from chalicelib.domain.prices import MEMORY_MB
+    assert sweep["MemorySize"] == MEMORY_MB["TimerSweep"]  # what the cost figure prices is what is deployed
 
 
 def test_an_urgent_text_starts_the_one_drainer_at_once_and_the_minute_still_does(packaged):
@@ -205,12 +210,77 @@ def test_the_package_keeps_the_service_data_of_every_service_the_code_called(pac
     assert {service for service, _ in performed_by_the_suite(record_operations)} <= SERVICES
 
 
+def configured_architecture() -> str:
+    """What `make package` builds for: the deployed stage's lambda_architecture (Chalice's default x86_64)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    return config["stages"]["dev"].get("lambda_architecture", config.get("lambda_architecture", "x86_64"))
+
+
+def test_every_compiled_extension_and_every_function_is_for_the_configured_architecture(packaged):
+    """Chalice fetches the wheels for the configured architecture: a .so of another machine would fail the
+    import of its package on every cold start (pydantic's core: every route with a body, every handler)."""
+    path, t = packaged
+    architecture = configured_architecture()
+    built = elf.extensions(path.parent / "deployment.zip")
+    assert {"pydantic_core", "markupsafe"} <= {name.split("/")[0] for name in built}
+    assert {name: a for name, a in built.items() if a != architecture} == {}, architecture
+    for name in FUNCTIONS:
+        assert t["Resources"][name]["Properties"]["Architectures"] == [architecture], name
+    from chalicelib.domain.prices import ARCHITECTURE
+    assert ARCHITECTURE == architecture  # the GB-second price the cost figures use is this architecture's
+
+
+LOCAL = {"x86_64": "x86_64", "aarch64": "arm64"}[platform.machine()]  # this machine, in Lambda's words
+
+
+def test_the_elf_check_tells_the_two_architectures_apart():
+    installed = Path(importlib.util.find_spec("pydantic_core").origin).parent
+    (core,) = installed.glob("_pydantic_core.*.so")
+    header = core.read_bytes()[:20]
+    assert elf.architecture(header) == LOCAL
+    for machine, name in ((62, "x86_64"), (183, "arm64")):
+        assert elf.architecture(header[:18] + machine.to_bytes(2, "little")) == name
+    with pytest.raises(ValueError):
+        elf.architecture(header[:18] + (40).to_bytes(2, "little"))  # 32-bit ARM: no Lambda runs it
+    with pytest.raises(ValueError):
+        elf.architecture(b"#!/bin/sh\n" + bytes(10))
+
+
+def test_each_function_has_the_memory_the_cost_figures_price(packaged):
+    """bench/rightsize.py chose each size; infra/template.yaml sets it; domain/prices.py prices it."""
+    _, t = packaged
+    from chalicelib.domain.prices import MEMORY_MB
+    assert set(MEMORY_MB) == set(FUNCTIONS)
+    assert {name: t["Resources"][name]["Properties"]["MemorySize"] for name in FUNCTIONS} == MEMORY_MB
+
+
+def runnable_here(task: Path) -> list[str]:
+    """Lambda runs the package on its architecture, which may not be this machine's: each compiled extension
+    built for another machine is swapped for this machine's build of the same version, as installed here
+    (every .py and .pyc around it stays the package's). The extensions swapped."""
+    swapped = []
+    for so in sorted(task.rglob("*.so")):
+        if elf.architecture(so.read_bytes()[:20]) == LOCAL:
+            continue
+        top = so.relative_to(task).parts[0]
+        (info,) = task.glob(f"{top}-*.dist-info")
+        assert importlib.metadata.version(top) == info.name[len(top) + 1:-len(".dist-info")], top
+        installed = Path(importlib.util.find_spec(top).origin).parent / so.parent.relative_to(task / top)
+        (local,) = installed.glob(so.name.split(".")[0] + ".*.so")
+        shutil.copy(local, so.parent / local.name)
+        so.unlink()
+        swapped.append(so.relative_to(task).as_posix())
+    return swapped
+
+
 @pytest.fixture(scope="module")
 def task(packaged, tmp_path_factory) -> Path:
     path, _ = packaged
     task = tmp_path_factory.mktemp("var-task")
     with zipfile.ZipFile(path.parent / "deployment.zip") as z:
         z.extractall(task)
+    swapped = runnable_here(task)
+    assert bool(swapped) == (configured_architecture() != LOCAL), swapped
     return task
 
 
