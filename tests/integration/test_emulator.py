@@ -303,3 +303,42 @@ def test_a_queue_keeps_a_message_exactly_as_long_as_moto_does(aws):
             emulator.moto_retention_check(sqs_backend, "texts", message) == (age < 60)
     message.sent_timestamp = int(unix_time() * 1000)
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == ["a text"]
+
+
+def test_an_expression_is_parsed_once_and_each_request_still_gets_its_own_answer(aws, monkeypatch):
+    """A filter and a condition parsed once for the same names and values; a different value (or name) is
+    a parse of its own, and every answer is the one moto's own parse gives."""
+    table = make_table("expressions", True)
+    client = boto3.client("dynamodb")
+    for n in range(6):
+        client.put_item(TableName=table.name, Item={**key(table, "JOB#1", f"T#{n}"), "kind": {"S": f"k{n % 3}"}})
+    parsed = []
+    real = emulator.moto_parse_expression
+    monkeypatch.setattr(emulator, "moto_parse_expression", lambda *a: parsed.append(a[0]) or real(*a))
+    emulator._parsed.clear()
+
+    def kinds(*wanted):
+        values = {":p": {"S": "JOB#1"}, **{f":k{i}": {"S": k} for i, k in enumerate(wanted)}}
+        return [i["sk"]["S"] for i in client.query(
+            TableName=table.name, KeyConditionExpression="pk = :p", ExpressionAttributeValues=values,
+            FilterExpression=f"#k IN ({', '.join(f':k{i}' for i in range(len(wanted)))})",
+            ExpressionAttributeNames={"#k": "kind"})["Items"]]
+
+    def write(sk: str, seen: str):
+        try:
+            client.put_item(TableName=table.name, Item={**key(table, "JOB#1", sk), "kind": {"S": "k9"}},
+                            ConditionExpression="attribute_not_exists(pk) OR #k = :seen",
+                            ExpressionAttributeNames={"#k": "kind"}, ExpressionAttributeValues={":seen": {"S": seen}})
+        except client.exceptions.ConditionalCheckFailedException:
+            return "refused"
+        return "written"
+
+    asks = [lambda: kinds("k0", "k1"), lambda: kinds("k0", "k1"), lambda: kinds("k2"), lambda: kinds("k0", "k1"),
+            lambda: write("T#3", "k0"), lambda: write("T#3", "k0"), lambda: write("T#1", "k0"),
+            lambda: write("T#0", "k0"), lambda: write("T#7", "k0"), lambda: kinds("k9")]
+    ours = [ask() for ask in asks]
+    assert ours == [["T#0", "T#1", "T#3", "T#4"]] * 2 + [["T#2", "T#5"], ["T#0", "T#1", "T#3", "T#4"],
+                                                        "written", "refused", "refused", "written", "written",
+                                                        ["T#0", "T#3", "T#7"]]
+    assert len([e for e in parsed if "IN" in e]) == 3  # (k0, k1) once, (k2) once, (k9) once
+    assert len([e for e in parsed if "attribute_not_exists" in e]) == 1
