@@ -60,3 +60,25 @@ def test_the_stream_keeps_only_what_is_still_to_handle(api, org, driver):
     assert shard.items == []
     from devstack import routes
     assert [m["scenario"] for m in routes.outbox_items()] == ["booking_confirmation", "en_route"]
+
+
+def test_the_pump_reads_on_where_it_stopped_and_a_checkpoint_moved_back_reads_again(api, org, driver, monkeypatch):
+    """Lambda's poller goes on with the iterator each read returns: an idle look at the stream is one read, no
+    new iterator; records read but not handled, or checkpoints cleared, are read again from the checkpoint."""
+    asked = []
+    real = driver.pump.client.get_shard_iterator
+    monkeypatch.setattr(driver.pump.client, "get_shard_iterator", lambda **kw: asked.append(kw) or real(**kw))
+    book(api, org)
+    driver.drain()
+    asked.clear()
+    assert driver.pump.pending() == {} and driver.pump.pending() == {}
+    assert asked == []  # read on from where the last read ended
+    job, tech = book(api, org)
+    first = driver.pump.pending()
+    assert first and driver.pump.pending() == first  # read, not handled: read again, from the checkpoint
+    driver.pump.checkpoints.clear()  # back to the stream's start (what redelivery does)
+    assert driver.pump.pending() == first  # the trimmed stream starts where nothing was handled yet
+    driver.drain()
+    assert driver.pump.pending() == {}
+    from devstack import routes
+    assert [m["scenario"] for m in routes.outbox_items()].count("booking_confirmation") == 2
