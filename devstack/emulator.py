@@ -31,7 +31,13 @@ moto's server finds the backend of every request by listing its own package dire
 whether each of its hundreds of entries is a folder, under the one lock every request takes:
 `the_server_lists_its_services_once` lists them once (the installed moto does not change while it runs).
 
-Every write also sets `WRITTEN`, so the local stack's driver wakes on a write instead of polling."""
+moto's response handlers list their own class's methods (`inspect.getmembers`) for every request, to find the
+action's: `responses_list_their_methods_once` lists each class once (a class's methods do not change while
+moto runs).
+
+Every write to the table also sets `WRITTEN`, so the local stack's driver wakes on a write instead of
+polling; a message sent to a queue or made visible again sets `QUEUED` (and wakes the driver): the driver
+runs the text drainer then, not at every beat."""
 import copy
 import functools
 import itertools
@@ -43,8 +49,8 @@ from moto.core.serialize import BaseJSONSerializer
 from moto.core.utils import unix_time
 from moto.dynamodb import comparisons
 from moto.dynamodb import models as dynamodb_models
-from moto.dynamodb.models import table as table_models
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models import table as table_models
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
@@ -53,6 +59,7 @@ from moto.sqs.models import SQSBackend
 _lock = threading.RLock()
 WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 WRITTEN = threading.Event()
+QUEUED = threading.Event()
 moto_transact_write_items = DynamoDBBackend.transact_write_items  # moto's own, kept for comparison
 
 
@@ -60,7 +67,9 @@ def install() -> None:
     """Every patch below, once per process (each is idempotent)."""
     serialize_dynamodb_writes()
     queues_read_their_retention_once()
+    queues_ring_the_driver()
     the_server_lists_its_services_once()
+    responses_list_their_methods_once()
 
 
 def serialize_dynamodb_writes() -> None:
@@ -434,6 +443,40 @@ def queues_read_their_retention_once() -> None:
         return retention + message.sent_timestamp / 1000 > unix_time()
     retained.cheap = True
     SQSBackend.is_message_valid_based_on_retention_period = retained
+
+
+def queues_ring_the_driver() -> None:
+    """SendMessage and ChangeMessageVisibility (their batches call these, one entry at a time)."""
+    for name in ("send_message", "change_message_visibility"):
+        method = getattr(SQSBackend, name)
+        if getattr(method, "rings", False):
+            continue
+
+        def ringing(self, *args, _method=method, **kwargs):
+            try:
+                return _method(self, *args, **kwargs)
+            finally:
+                QUEUED.set()
+                WRITTEN.set()
+        ringing.rings = True
+        setattr(SQSBackend, name, functools.wraps(method)(ringing))
+
+
+def responses_list_their_methods_once() -> None:
+    """moto.core.utils.method_names_from_class as BaseResponse.call_action reads it: the same list, per class."""
+    from moto.core import responses
+    if getattr(responses.method_names_from_class, "listed_once", False):
+        return
+    moto_list = responses.method_names_from_class
+
+    @functools.cache
+    def listed(clazz) -> list[str]:
+        return moto_list(clazz)
+
+    def method_names(clazz) -> list[str]:
+        return list(listed(clazz))  # a caller may change its copy
+    method_names.listed_once = True
+    responses.method_names_from_class = method_names
 
 
 def the_server_lists_its_services_once() -> None:

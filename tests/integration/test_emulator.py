@@ -161,6 +161,40 @@ def test_every_write_wakes_the_local_driver(aws):
         assert emulator.WRITTEN.is_set()
 
 
+def test_a_text_queued_or_given_back_rings_the_local_driver(aws):
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="ringing")["QueueUrl"]
+    sends = [lambda: sqs.send_message(QueueUrl=url, MessageBody="a"),
+             lambda: sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": "1", "MessageBody": "b"}]),
+             lambda: sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+                 {"Id": "1", "ReceiptHandle": sqs.receive_message(QueueUrl=url)["Messages"][0]["ReceiptHandle"],
+                  "VisibilityTimeout": 0}])]
+    for send in sends:
+        emulator.QUEUED.clear()
+        emulator.WRITTEN.clear()
+        send()
+        assert emulator.QUEUED.is_set() and emulator.WRITTEN.is_set()
+    emulator.QUEUED.clear()
+    sqs.receive_message(QueueUrl=url)
+    assert not emulator.QUEUED.is_set()  # a read rings nothing
+
+
+def test_a_response_class_lists_its_methods_once_as_moto_lists_them(aws, monkeypatch):
+    import inspect
+
+    from moto.core import responses, utils
+    from moto.sqs.responses import SQSResponse
+    sqs = boto3.client("sqs")
+    sqs.create_queue(QueueName="listed-0")  # SQS's handler class listed here, if not before
+    looked = []
+    real = inspect.getmembers
+    monkeypatch.setattr(inspect, "getmembers", lambda *a, **kw: looked.append(a[0]) or real(*a, **kw))
+    for n in range(1, 4):
+        sqs.create_queue(QueueName=f"listed-{n}")
+    assert SQSResponse not in looked
+    assert responses.method_names_from_class(SQSResponse) == utils.method_names_from_class(SQSResponse)
+
+
 def test_reads_reuse_the_sorted_table_and_still_see_every_change(aws, monkeypatch):
     table = make_table("reads", True)
     seed(table)
