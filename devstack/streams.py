@@ -27,6 +27,7 @@ class StreamPump:
     checkpoints: dict[str, str] = field(default_factory=dict)  # shard → last sequence number handled
     trim: Trim | None = None  # the local stack drops what was handled, so the emulated stream stays short
     iterators: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # shard → (read after, iterator)
+    shards: list[str] | None = None  # the stream's shards, described once (moto keeps one for a stream's life)
 
     def __post_init__(self):
         self.client = boto3.client("dynamodbstreams")
@@ -36,10 +37,11 @@ class StreamPump:
         """Records after each shard's checkpoint, Lambda-shaped. Each shard is read where its last read ended
         when everything that read returned was handled (Lambda's poller goes on with NextShardIterator); a
         fresh iterator from the checkpoint otherwise (a failure, or checkpoints moved by hand)."""
-        shards = self.client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+        if self.shards is None:
+            self.shards = [s["ShardId"] for s in
+                           self.client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]]
         out = {}
-        for shard in shards:
-            shard_id = shard["ShardId"]
+        for shard_id in self.shards:
             after = self.checkpoints.get(shard_id)
             known = self.iterators.get(shard_id)
             if known and known[0] == after:
@@ -54,8 +56,9 @@ class StreamPump:
             if answer.get("NextShardIterator"):  # it reads on after the last record returned
                 self.iterators[shard_id] = (records[-1]["dynamodb"]["SequenceNumber"] if records else after,
                                             answer["NextShardIterator"])
-            else:  # a closed shard
+            else:  # a closed shard: its children are found by describing the stream again, as Lambda does
                 self.iterators.pop(shard_id, None)
+                self.shards = None
             if records:
                 out[shard_id] = records
         return out
