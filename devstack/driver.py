@@ -135,6 +135,7 @@ class Driver:
         self.lock = threading.RLock()
         self.last_sweep: str | None = None
         self.waiting = False  # the drainer's last run gave texts back: their identity's second was full
+        self.unanswered: deque[tuple[float, OutboxEntry]] = deque()  # (when sent, the text): receipts to come
         self.repos = bootstrap.repos()
         self.pending = Pending()
         # Every handler sends through these (swapped in where the adapters are wired).
@@ -149,6 +150,7 @@ class Driver:
         finally:
             # The handler has returned: the ledger holds each text's provider id, the outbox may show them.
             self.outbox.extend(self.pending.entries)
+            self.unanswered.extend((time.monotonic(), entry) for entry in self.pending.entries)
             self.pending.entries.clear()
 
     def drain(self) -> None:
@@ -188,7 +190,8 @@ class Driver:
         """The stream drained and every timer due by now run (the queued texts sent): sweep runs until every
         shard's watermark has reached the clock, a run found nothing due and the stream is empty. A run
         catches up at most MAX_CATCH_UP from its shard's watermark, so a clock moved 30 days ahead takes
-        30 runs. Texts beyond their identity's rate wait for the clock (a bounded number of beats)."""
+        30 runs. Texts beyond their identity's rate wait for the clock (a bounded number of beats). Then the
+        receipts of every text sent so far, so what comes next does not wait behind them."""
         with self.lock:
             for _ in range(SETTLE_ROUNDS):
                 self.drain()
@@ -202,6 +205,10 @@ class Driver:
                                  f"{self._watermarks()}, now {self.clock():%Y-%m-%dT%H:%M:%SZ})")
             self.drain()
             self._send_all()
+            if self.unanswered:  # the backlog's receipts too, and what they set off
+                while self.unanswered:
+                    self.receipt(self.unanswered.popleft()[1])
+                self.drain()
 
     def _watermarks(self) -> list[datetime | None]:
         return [self.repos.due.watermark(shard) for shard in range(self.repos.due.shards())]
@@ -287,7 +294,6 @@ class Driver:
                                      "UnsubscribeUrl": "", "MessageAttributes": {}}}]}
 
     def run(self, stop: threading.Event, on_text) -> None:
-        unanswered: deque[tuple[float, OutboxEntry]] = deque()  # (when shown, the text): receipts to come
         while not stop.is_set():
             # A write to the table or a queue wakes the loop at once; the clock needs a beat anyway.
             written = WRITTEN.wait(0.2)
@@ -298,13 +304,15 @@ class Driver:
                     entry = self.outbox[self.printed]
                     self.printed += 1
                     on_text(entry)
-                    unanswered.append((time.monotonic(), entry))
                 # In AWS a carrier's receipt comes seconds after its text, to a function of its own; here it
                 # shares the driver with the texts still on their way: one receipt a beat, once nothing was
                 # written since the beat began (the stream and queues are quiet) or RECEIPT_WITHIN after its
                 # text. Its own writes wake the next beat at once.
-                if unanswered and (not WRITTEN.is_set() or time.monotonic() - unanswered[0][0] >= RECEIPT_WITHIN):
-                    self.receipt(unanswered.popleft()[1])
+                if self.unanswered and (not WRITTEN.is_set() or
+                                        time.monotonic() - self.unanswered[0][0] >= RECEIPT_WITHIN):
+                    with self.lock:  # not while a settle answers them
+                        if self.unanswered:
+                            self.receipt(self.unanswered.popleft()[1])
             except Exception as error:  # the local loop reports and goes on, like a Lambda retry would
                 print(f"[driver] {type(error).__name__}: {error}", flush=True)
 
