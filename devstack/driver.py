@@ -178,13 +178,16 @@ class Driver:
         with self.lock:
             if written:
                 self.drain()
-            minute = self.clock().strftime("%Y-%m-%dT%H:%M") != self.last_sweep
-            if minute:
+            self._drain_queues_if_rung()  # before the minute's sweep: the texts of the changes just read
+            if self.clock().strftime("%Y-%m-%dT%H:%M") != self.last_sweep:
                 self.sweep()
                 self.drain()
-            if minute or self.waiting or QUEUED.is_set():
-                QUEUED.clear()  # first: a text queued while it runs rings again
-                self.waiting = bool(self.send_queued().get("given_back"))
+                self._drain_queues_if_rung(minute=True)
+
+    def _drain_queues_if_rung(self, minute: bool = False) -> None:
+        if minute or self.waiting or QUEUED.is_set():
+            QUEUED.clear()  # first: a text queued while it runs rings again
+            self.waiting = bool(self.send_queued().get("given_back"))
 
     def settle(self) -> None:
         """The stream drained and every timer due by now run (the queued texts sent): sweep runs until every
