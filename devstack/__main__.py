@@ -20,6 +20,9 @@ def main() -> None:
     parser.add_argument("--start", type=_aware, help="simulated time to start at, ISO 8601 with offset "
                                                      "(default: now), e.g. 2026-12-01T17:00:00Z")
     args = parser.parse_args()
+    # Before the stack says it is running: a SIGTERM sent as soon as it says so stops it cleanly.
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     stack = LocalStack(port=args.port, speed=args.speed, state=args.state, start_at=args.start)
     demo = stack.start()
     base = f"http://127.0.0.1:{stack.port}"
@@ -31,8 +34,6 @@ def main() -> None:
     print(f"      {base}/dev/outbox (texts sent, and a phone to answer)   {base}/openapi.json   {base}/dev/demo")
     print("Ctrl-C stops everything.", flush=True)
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>`: every thread's stack, when it seems stuck
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
         # A timed wait: a SIGTERM the kernel hands to another thread does not wake an untimed one, and the
         # main thread only runs Python's handler when it wakes.

@@ -8,7 +8,7 @@ import json
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,8 +19,10 @@ from chalicelib.domain.segments import count
 from chalicelib.notify import email
 from chalicelib.services.sweep import MAX_CATCH_UP, SAFETY
 
-from .emulator import WRITTEN, trim_stream
+from .emulator import QUEUED, WRITTEN, trim_stream
 from .streams import StreamPump
+
+RECEIPT_WITHIN = 1.0  # seconds (real time) a text's receipt waits at most for the driver to be quiet
 
 # A year of simulated time caught up at MAX_CATCH_UP per run, and room for runs that had more due than time.
 SETTLE_ROUNDS = timedelta(days=366) // MAX_CATCH_UP + 50
@@ -132,6 +134,8 @@ class Driver:
         self.pump = StreamPump(self.table_name, trim=trim_stream)
         self.lock = threading.RLock()
         self.last_sweep: str | None = None
+        self.waiting = False  # the drainer's last run gave texts back: their identity's second was full
+        self.unanswered: deque[tuple[float, OutboxEntry]] = deque()  # (when sent, the text): receipts to come
         self.repos = bootstrap.repos()
         self.pending = Pending()
         # Every handler sends through these (swapped in where the adapters are wired).
@@ -146,6 +150,7 @@ class Driver:
         finally:
             # The handler has returned: the ledger holds each text's provider id, the outbox may show them.
             self.outbox.extend(self.pending.entries)
+            self.unanswered.extend((time.monotonic(), entry) for entry in self.pending.entries)
             self.pending.entries.clear()
 
     def drain(self) -> None:
@@ -166,20 +171,30 @@ class Driver:
         """The outbound text queues drained by `text_drainer`, as its schedule does in AWS."""
         return self.invoke("text_drainer", self._scheduled_event())
 
-    def tick(self) -> None:
-        """One beat of the background loop: the stream, the sweep once per simulated minute, the drainer."""
+    def tick(self, written: bool = True) -> None:
+        """One beat of the background loop: the stream, if the table was written since the last look; the
+        sweep once per simulated minute; the drainer, as in AWS when the bell rings (a text queued, or given
+        back) or the minute's schedule comes, and at every beat while texts wait for their identity's rate."""
         with self.lock:
-            self.drain()
+            if written:
+                self.drain()
+            self._drain_queues_if_rung()  # before the minute's sweep: the texts of the changes just read
             if self.clock().strftime("%Y-%m-%dT%H:%M") != self.last_sweep:
                 self.sweep()
                 self.drain()
-            self.send_queued()
+                self._drain_queues_if_rung(minute=True)
+
+    def _drain_queues_if_rung(self, minute: bool = False) -> None:
+        if minute or self.waiting or QUEUED.is_set():
+            QUEUED.clear()  # first: a text queued while it runs rings again
+            self.waiting = bool(self.send_queued().get("given_back"))
 
     def settle(self) -> None:
         """The stream drained and every timer due by now run (the queued texts sent): sweep runs until every
         shard's watermark has reached the clock, a run found nothing due and the stream is empty. A run
         catches up at most MAX_CATCH_UP from its shard's watermark, so a clock moved 30 days ahead takes
-        30 runs. Texts beyond their identity's rate wait for the clock (a bounded number of beats)."""
+        30 runs. Texts beyond their identity's rate wait for the clock (a bounded number of beats). Then the
+        receipts of every text sent so far, so what comes next does not wait behind them."""
         with self.lock:
             for _ in range(SETTLE_ROUNDS):
                 self.drain()
@@ -193,6 +208,10 @@ class Driver:
                                  f"{self._watermarks()}, now {self.clock():%Y-%m-%dT%H:%M:%SZ})")
             self.drain()
             self._send_all()
+            if self.unanswered:  # the backlog's receipts too, and what they set off
+                while self.unanswered:
+                    self.receipt(self.unanswered.popleft()[1])
+                self.drain()
 
     def _watermarks(self) -> list[datetime | None]:
         return [self.repos.due.watermark(shard) for shard in range(self.repos.due.shards())]
@@ -279,15 +298,24 @@ class Driver:
 
     def run(self, stop: threading.Event, on_text) -> None:
         while not stop.is_set():
-            WRITTEN.wait(0.2)  # a write to the table wakes the loop at once; the clock needs a beat anyway
+            # A write to the table or a queue wakes the loop at once; the clock needs a beat anyway.
+            written = WRITTEN.wait(0.2)
             WRITTEN.clear()
             try:
-                self.tick()
+                self.tick(written)
                 while self.printed < len(self.outbox):
                     entry = self.outbox[self.printed]
                     self.printed += 1
                     on_text(entry)
-                    self.receipt(entry)
+                # In AWS a carrier's receipt comes seconds after its text, to a function of its own; here it
+                # shares the driver with the texts still on their way: one receipt a beat, once nothing was
+                # written since the beat began (the stream and queues are quiet) or RECEIPT_WITHIN after its
+                # text. Its own writes wake the next beat at once.
+                if self.unanswered and (not WRITTEN.is_set() or
+                                        time.monotonic() - self.unanswered[0][0] >= RECEIPT_WITHIN):
+                    with self.lock:  # not while a settle answers them
+                        if self.unanswered:
+                            self.receipt(self.unanswered.popleft()[1])
             except Exception as error:  # the local loop reports and goes on, like a Lambda retry would
                 print(f"[driver] {type(error).__name__}: {error}", flush=True)
 

@@ -22,20 +22,35 @@ moto's SQS rebuilds a queue's whole attribute map for every message a ReceiveMes
 retention period: `queues_read_their_retention_once` reads the one attribute (a backlog of a thousand texts
 made each receive take a second of CPU).
 
+moto parses a request's condition or filter expression anew for every request, re-reading the names
+and values it names: PynamoDB's filter on the kind of item (`cls IN (:3, …, :48)`, one placeholder per model)
+rides on most of the app's queries. `expressions_parse_once` keeps each parse by the expression and
+what it reads (its names and the values it names): the same tree moto would build.
+
 moto's server finds the backend of every request by listing its own package directory and asking the disk
 whether each of its hundreds of entries is a folder, under the one lock every request takes:
 `the_server_lists_its_services_once` lists them once (the installed moto does not change while it runs).
 
-Every write also sets `WRITTEN`, so the local stack's driver wakes on a write instead of polling."""
+moto's response handlers list their own class's methods (`inspect.getmembers`) for every request, to find the
+action's: `responses_list_their_methods_once` lists each class once (a class's methods do not change while
+moto runs).
+
+Every write to the table also sets `WRITTEN`, so the local stack's driver wakes on a write instead of
+polling; a message sent to a queue or made visible again sets `QUEUED` (and wakes the driver): the driver
+runs the text drainer then, not at every beat."""
 import copy
 import functools
 import itertools
+import json
+import re
 import threading
 
 from moto.core.serialize import BaseJSONSerializer
 from moto.core.utils import unix_time
+from moto.dynamodb import comparisons
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models import table as table_models
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
@@ -44,6 +59,7 @@ from moto.sqs.models import SQSBackend
 _lock = threading.RLock()
 WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 WRITTEN = threading.Event()
+QUEUED = threading.Event()
 moto_transact_write_items = DynamoDBBackend.transact_write_items  # moto's own, kept for comparison
 
 
@@ -51,7 +67,9 @@ def install() -> None:
     """Every patch below, once per process (each is idempotent)."""
     serialize_dynamodb_writes()
     queues_read_their_retention_once()
+    queues_ring_the_driver()
     the_server_lists_its_services_once()
+    responses_list_their_methods_once()
 
 
 def serialize_dynamodb_writes() -> None:
@@ -59,6 +77,7 @@ def serialize_dynamodb_writes() -> None:
     reads_reuse_the_sorted_table()
     queries_read_one_partition()  # after the snapshot: a canceled transaction's restore is re-indexed too
     attribute_values_as_they_are()
+    expressions_parse_once()
     targets = [(DynamoDBBackend, name) for name in WRITES]
     # moto applies a BatchWriteItem in its response handler, one put or delete at a time: the whole batch
     # joins the lock, so no transaction runs halfway through it.
@@ -370,6 +389,45 @@ def attribute_values_as_they_are() -> None:
     BaseJSONSerializer._serialize_type_structure = serialize_structure
 
 
+# ---- expressions ----
+
+moto_parse_expression = comparisons.get_filter_expression
+_PLACEHOLDER = re.compile(r":[A-z0-9\-_]+")  # moto's lexer's operand, after the ':' of a value
+_parsed: dict[tuple, object] = {}
+PARSED_KEPT = 4096  # distinct (expression, names, values) kept; then forgotten, all at once
+
+
+def _parse_once(expr, names, values):
+    """moto's get_filter_expression, answered from a parse of the same expression with the same names and
+    the same values for the placeholders it names. The tree (comparisons.Op, Func, their operands) keeps no
+    state of its own once built: moto's evaluation only reads it, so one tree serves every request (and
+    thread) that would have built an equal one. An expression that fails to parse is never kept: each
+    request gets moto's own error."""
+    if not expr:
+        return moto_parse_expression(expr, names, values)
+    named = _PLACEHOLDER.findall(expr)
+    if any(p not in (values or {}) for p in named):  # moto's own refusal
+        return moto_parse_expression(expr, names, values)
+    key = (expr, tuple(sorted((names or {}).items())),
+           tuple(json.dumps(values[p], sort_keys=True, default=repr) for p in named))
+    tree = _parsed.get(key)
+    if tree is None:
+        tree = moto_parse_expression(expr, names, values)
+        if len(_parsed) >= PARSED_KEPT:
+            _parsed.clear()
+        _parsed[key] = tree
+    return tree
+
+
+def expressions_parse_once() -> None:
+    """Every caller of moto's parse: the backend's query, scan and writes, and the table's put_item."""
+    if getattr(dynamodb_models.get_filter_expression, "once", False):
+        return
+    _parse_once.once = True
+    dynamodb_models.get_filter_expression = _parse_once
+    table_models.get_filter_expression = _parse_once
+
+
 # ---- queues ----
 
 moto_retention_check = SQSBackend.is_message_valid_based_on_retention_period
@@ -385,6 +443,40 @@ def queues_read_their_retention_once() -> None:
         return retention + message.sent_timestamp / 1000 > unix_time()
     retained.cheap = True
     SQSBackend.is_message_valid_based_on_retention_period = retained
+
+
+def queues_ring_the_driver() -> None:
+    """SendMessage and ChangeMessageVisibility (their batches call these, one entry at a time)."""
+    for name in ("send_message", "change_message_visibility"):
+        method = getattr(SQSBackend, name)
+        if getattr(method, "rings", False):
+            continue
+
+        def ringing(self, *args, _method=method, **kwargs):
+            try:
+                return _method(self, *args, **kwargs)
+            finally:
+                QUEUED.set()
+                WRITTEN.set()
+        ringing.rings = True
+        setattr(SQSBackend, name, functools.wraps(method)(ringing))
+
+
+def responses_list_their_methods_once() -> None:
+    """moto.core.utils.method_names_from_class as BaseResponse.call_action reads it: the same list, per class."""
+    from moto.core import responses
+    if getattr(responses.method_names_from_class, "listed_once", False):
+        return
+    moto_list = responses.method_names_from_class
+
+    @functools.cache
+    def listed(clazz) -> list[str]:
+        return moto_list(clazz)
+
+    def method_names(clazz) -> list[str]:
+        return list(listed(clazz))  # a caller may change its copy
+    method_names.listed_once = True
+    responses.method_names_from_class = method_names
 
 
 def the_server_lists_its_services_once() -> None:

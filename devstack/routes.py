@@ -1,4 +1,5 @@
 """/dev/* routes: only the local stage registers this blueprint (the deployed app.py never imports it)."""
+import time
 from datetime import timedelta
 from typing import ClassVar
 
@@ -157,11 +158,17 @@ def dev_held_json(call: Call):
 class OutboxQuery(s.In):
     listed: ClassVar[bool] = False  # the whole outbox, or its tail: not a page of a list
     since: int = Field(default=0, ge=0, description="leave out the first `since` messages (a poller's place)")
+    wait: float = Field(default=0, ge=0, le=30, description="seconds to wait for a message after the first "
+                        "`since`, answered as soon as one is there (a long poll: a poller's requests cost the "
+                        "stack it watches)")
 
 
 @endpoint(bp, "GET", "/dev/outbox.json", "Every message sent (SMS, WhatsApp, email), newest last", public=True,
           query=OutboxQuery)
 def dev_outbox_json(call: Call):
+    outbox, until = DRIVER["driver"].outbox, time.monotonic() + call.query.wait
+    while len(outbox) <= call.query.since and time.monotonic() < until:
+        time.sleep(0.005)  # a look at a list in this process, not a request
     return {"items": outbox_items(call.query.since)}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
-from . import emulator, gateway, state
+from . import emulator, gateway, loopback, state
 from .driver import Driver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,7 @@ class LocalStack:
         self.moto = ThreadedMotoServer(ip_address=HOST, port=self.moto_port, verbose=False)
         self.moto.start()
         self.moto_port = self.moto._server.server_port
+        loopback.serve_in_process(f"{HOST}:{self.moto_port}", self.moto._server.app)  # this process's own calls
         os.environ.update(local_environment(self.moto_port))
         os.environ.pop("AWS_PROFILE", None)
 
@@ -91,4 +92,5 @@ class LocalStack:
         self.api.server.server_close()
         if self.state:
             state.save(os.environ["TABLE_NAME"], self.state)
+        loopback.stop_serving(f"{HOST}:{self.moto_port}")
         self.moto.stop()

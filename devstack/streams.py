@@ -26,31 +26,48 @@ class StreamPump:
     batch_size: int = 100
     checkpoints: dict[str, str] = field(default_factory=dict)  # shard → last sequence number handled
     trim: Trim | None = None  # the local stack drops what was handled, so the emulated stream stays short
+    iterators: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # shard → (read after, iterator)
+    shards: list[str] | None = None  # the stream's shards, described once (moto keeps one for a stream's life)
 
     def __post_init__(self):
         self.client = boto3.client("dynamodbstreams")
         self.stream_arn = boto3.client("dynamodb").describe_table(TableName=self.table_name)["Table"]["LatestStreamArn"]
 
     def pending(self) -> dict[str, list[dict]]:
-        """Records after each shard's checkpoint, Lambda-shaped."""
-        shards = self.client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+        """Records after each shard's checkpoint, Lambda-shaped. Each shard is read where its last read ended
+        when everything that read returned was handled (Lambda's poller goes on with NextShardIterator); a
+        fresh iterator from the checkpoint otherwise (a failure, or checkpoints moved by hand)."""
+        if self.shards is None:
+            self.shards = [s["ShardId"] for s in
+                           self.client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]]
         out = {}
-        for shard in shards:
-            shard_id = shard["ShardId"]
+        for shard_id in self.shards:
             after = self.checkpoints.get(shard_id)
-            iterator = self.client.get_shard_iterator(
-                StreamArn=self.stream_arn, ShardId=shard_id,
-                **({"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after} if after
-                   else {"ShardIteratorType": "TRIM_HORIZON"}))["ShardIterator"]
-            records = self.client.get_records(ShardIterator=iterator, Limit=1000)["Records"]
+            known = self.iterators.get(shard_id)
+            if known and known[0] == after:
+                iterator = known[1]
+            else:
+                iterator = self.client.get_shard_iterator(
+                    StreamArn=self.stream_arn, ShardId=shard_id,
+                    **({"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after} if after
+                       else {"ShardIteratorType": "TRIM_HORIZON"}))["ShardIterator"]
+            answer = self.client.get_records(ShardIterator=iterator, Limit=1000)
+            records = [lambda_record(r, self.stream_arn) for r in answer["Records"]]
+            if answer.get("NextShardIterator"):  # it reads on after the last record returned
+                self.iterators[shard_id] = (records[-1]["dynamodb"]["SequenceNumber"] if records else after,
+                                            answer["NextShardIterator"])
+            else:  # a closed shard: its children are found by describing the stream again, as Lambda does
+                self.iterators.pop(shard_id, None)
+                self.shards = None
             if records:
-                out[shard_id] = [lambda_record(r, self.stream_arn) for r in records]
+                out[shard_id] = records
         return out
 
-    def deliver(self, invoke: Invoke) -> list[str]:
-        """One pass: every pending record offered once, in batches. Returns the failed event ids."""
+    def deliver(self, invoke: Invoke, pending: dict[str, list[dict]] | None = None) -> list[str]:
+        """One pass: every pending record (read now, or the `pending` just read) offered once, in batches.
+        Returns the failed event ids."""
         failed_ids = []
-        for shard_id, records in self.pending().items():
+        for shard_id, records in (self.pending() if pending is None else pending).items():
             for start in range(0, len(records), self.batch_size):
                 batch = records[start:start + self.batch_size]
                 result = invoke({"Records": batch}) or {}
@@ -72,8 +89,8 @@ class StreamPump:
         """Deliver until nothing is pending; give up after `attempts` failing passes in a row and return
         the event ids still failing (Lambda would retry them later, then send them to the failure queue)."""
         failing_passes = 0
-        while self.pending():
-            failed = self.deliver(invoke)
+        while pending := self.pending():
+            failed = self.deliver(invoke, pending)
             failing_passes = failing_passes + 1 if failed else 0
             if failing_passes >= attempts:
                 return failed

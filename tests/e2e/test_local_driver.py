@@ -60,3 +60,52 @@ def test_the_stream_keeps_only_what_is_still_to_handle(api, org, driver):
     assert shard.items == []
     from devstack import routes
     assert [m["scenario"] for m in routes.outbox_items()] == ["booking_confirmation", "en_route"]
+
+
+def test_the_pump_reads_on_where_it_stopped_and_a_checkpoint_moved_back_reads_again(api, org, driver, monkeypatch):
+    """Lambda's poller goes on with the iterator each read returns: an idle look at the stream is one read, no
+    new iterator; records read but not handled, or checkpoints cleared, are read again from the checkpoint."""
+    asked = []
+    real = driver.pump.client.get_shard_iterator
+    monkeypatch.setattr(driver.pump.client, "get_shard_iterator", lambda **kw: asked.append(kw) or real(**kw))
+    book(api, org)
+    driver.drain()
+    asked.clear()
+    assert driver.pump.pending() == {} and driver.pump.pending() == {}
+    assert asked == []  # read on from where the last read ended
+    job, tech = book(api, org)
+    first = driver.pump.pending()
+    assert first and driver.pump.pending() == first  # read, not handled: read again, from the checkpoint
+    driver.pump.checkpoints.clear()  # back to the stream's start (what redelivery does)
+    assert driver.pump.pending() == first  # the trimmed stream starts where nothing was handled yet
+    driver.drain()
+    assert driver.pump.pending() == {}
+    from devstack import routes
+    assert [m["scenario"] for m in routes.outbox_items()].count("booking_confirmation") == 2
+
+
+def test_a_quiet_beat_asks_nothing_and_a_queued_text_starts_the_drainer(api, org, driver, monkeypatch):
+    """The drainer runs as in AWS when a text is queued (the bell), while texts wait for their rate, and at each
+    simulated minute (EventBridge); the stream is read when something was written."""
+    from devstack import emulator
+    book(api, org)
+    driver.tick()  # the first beat: the minute's sweep and drainer
+    ran, reads = [], []
+    monkeypatch.setattr(driver, "send_queued", lambda: ran.append("text_drainer") or {"given_back": 0})
+    real_pending = driver.pump.pending
+    monkeypatch.setattr(driver.pump, "pending", lambda: reads.append(1) or real_pending())
+    emulator.QUEUED.clear()
+    driver.tick(written=False)
+    assert (ran, reads) == ([], [])  # nothing written, nothing queued, the same minute
+    driver.tick(written=True)
+    assert ran == [] and reads  # written: the stream is read; nothing queued: no drainer
+    import boto3
+    sqs = boto3.client("sqs")
+    sqs.send_message(QueueUrl=sqs.create_queue(QueueName="rung")["QueueUrl"], MessageBody="{}")
+    driver.tick(written=False)
+    assert ran == ["text_drainer"] and not emulator.QUEUED.is_set()
+    monkeypatch.setattr(driver, "send_queued", lambda: ran.append("text_drainer") or {"given_back": 3})
+    sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName="rung")["QueueUrl"], MessageBody="{}")
+    driver.tick(written=False)  # a text that must wait for its identity's second: given back
+    driver.tick(written=False)  # queued again by no one, but it waits: the drainer again
+    assert ran == ["text_drainer"] * 3

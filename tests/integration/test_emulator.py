@@ -161,6 +161,40 @@ def test_every_write_wakes_the_local_driver(aws):
         assert emulator.WRITTEN.is_set()
 
 
+def test_a_text_queued_or_given_back_rings_the_local_driver(aws):
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="ringing")["QueueUrl"]
+    sends = [lambda: sqs.send_message(QueueUrl=url, MessageBody="a"),
+             lambda: sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": "1", "MessageBody": "b"}]),
+             lambda: sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+                 {"Id": "1", "ReceiptHandle": sqs.receive_message(QueueUrl=url)["Messages"][0]["ReceiptHandle"],
+                  "VisibilityTimeout": 0}])]
+    for send in sends:
+        emulator.QUEUED.clear()
+        emulator.WRITTEN.clear()
+        send()
+        assert emulator.QUEUED.is_set() and emulator.WRITTEN.is_set()
+    emulator.QUEUED.clear()
+    sqs.receive_message(QueueUrl=url)
+    assert not emulator.QUEUED.is_set()  # a read rings nothing
+
+
+def test_a_response_class_lists_its_methods_once_as_moto_lists_them(aws, monkeypatch):
+    import inspect
+
+    from moto.core import responses, utils
+    from moto.sqs.responses import SQSResponse
+    sqs = boto3.client("sqs")
+    sqs.create_queue(QueueName="listed-0")  # SQS's handler class listed here, if not before
+    looked = []
+    real = inspect.getmembers
+    monkeypatch.setattr(inspect, "getmembers", lambda *a, **kw: looked.append(a[0]) or real(*a, **kw))
+    for n in range(1, 4):
+        sqs.create_queue(QueueName=f"listed-{n}")
+    assert SQSResponse not in looked
+    assert responses.method_names_from_class(SQSResponse) == utils.method_names_from_class(SQSResponse)
+
+
 def test_reads_reuse_the_sorted_table_and_still_see_every_change(aws, monkeypatch):
     table = make_table("reads", True)
     seed(table)
@@ -303,3 +337,42 @@ def test_a_queue_keeps_a_message_exactly_as_long_as_moto_does(aws):
             emulator.moto_retention_check(sqs_backend, "texts", message) == (age < 60)
     message.sent_timestamp = int(unix_time() * 1000)
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == ["a text"]
+
+
+def test_an_expression_is_parsed_once_and_each_request_still_gets_its_own_answer(aws, monkeypatch):
+    """A filter and a condition parsed once for the same names and values; a different value (or name) is
+    a parse of its own, and every answer is the one moto's own parse gives."""
+    table = make_table("expressions", True)
+    client = boto3.client("dynamodb")
+    for n in range(6):
+        client.put_item(TableName=table.name, Item={**key(table, "JOB#1", f"T#{n}"), "kind": {"S": f"k{n % 3}"}})
+    parsed = []
+    real = emulator.moto_parse_expression
+    monkeypatch.setattr(emulator, "moto_parse_expression", lambda *a: parsed.append(a[0]) or real(*a))
+    emulator._parsed.clear()
+
+    def kinds(*wanted):
+        values = {":p": {"S": "JOB#1"}, **{f":k{i}": {"S": k} for i, k in enumerate(wanted)}}
+        return [i["sk"]["S"] for i in client.query(
+            TableName=table.name, KeyConditionExpression="pk = :p", ExpressionAttributeValues=values,
+            FilterExpression=f"#k IN ({', '.join(f':k{i}' for i in range(len(wanted)))})",
+            ExpressionAttributeNames={"#k": "kind"})["Items"]]
+
+    def write(sk: str, seen: str):
+        try:
+            client.put_item(TableName=table.name, Item={**key(table, "JOB#1", sk), "kind": {"S": "k9"}},
+                            ConditionExpression="attribute_not_exists(pk) OR #k = :seen",
+                            ExpressionAttributeNames={"#k": "kind"}, ExpressionAttributeValues={":seen": {"S": seen}})
+        except client.exceptions.ConditionalCheckFailedException:
+            return "refused"
+        return "written"
+
+    asks = [lambda: kinds("k0", "k1"), lambda: kinds("k0", "k1"), lambda: kinds("k2"), lambda: kinds("k0", "k1"),
+            lambda: write("T#3", "k0"), lambda: write("T#3", "k0"), lambda: write("T#1", "k0"),
+            lambda: write("T#0", "k0"), lambda: write("T#7", "k0"), lambda: kinds("k9")]
+    ours = [ask() for ask in asks]
+    assert ours == [["T#0", "T#1", "T#3", "T#4"]] * 2 + [["T#2", "T#5"], ["T#0", "T#1", "T#3", "T#4"],
+                                                        "written", "refused", "refused", "written", "written",
+                                                        ["T#0", "T#3", "T#7"]]
+    assert len([e for e in parsed if "IN" in e]) == 3  # (k0, k1) once, (k2) once, (k9) once
+    assert len([e for e in parsed if "attribute_not_exists" in e]) == 1

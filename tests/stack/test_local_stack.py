@@ -266,6 +266,14 @@ def test_whatsapp_and_email_customers_are_served_on_their_channel_without_failed
     assert b"whatsapp" in call(base, "GET", "/dev/outbox")[1]
 
 
+def test_the_outbox_long_poll_answers_with_what_is_there_or_nothing_when_nothing_comes(stack):
+    base, _ = stack
+    status, sent = call(base, "GET", "/dev/outbox.json?since=0&wait=20")  # the demo's first text, once sent
+    assert status == 200 and sent["items"]
+    assert call(base, "GET", "/dev/outbox.json?since=100000&wait=0.1") == (200, {"items": []})  # none comes
+    assert call(base, "GET", "/dev/outbox.json?wait=31")[0] == 400
+
+
 def test_stack_stops_cleanly_on_sigterm(stack):
     _, process = stack
     output = stop(process)
