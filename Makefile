@@ -23,9 +23,8 @@ run: $(STAMP)
 OPERATIONS := out/aws-operations.json
 # The suites on every core (pytest-xdist); tests/conftest.py merges the workers' records of operations.
 # loadscope: a module's tests run on one worker, in order (the stack and browser suites share a module's
-# stack and build on each other's work), the longest modules first (tests/conftest.py orders them; xdist's own
-# reordering would leave them for the end). `make test PARALLEL=` runs them in one process.
-PARALLEL ?= -n auto --dist loadscope --no-loadscope-reorder
+# stack and build on each other's work). `make test PARALLEL=` runs them in one process.
+PARALLEL ?= -n auto --dist loadscope
 test: $(STAMP) chromium
 	rm -f $(OPERATIONS)
 	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q $(PARALLEL) --ignore=tests/package $(PYTEST_ARGS)

@@ -131,17 +131,3 @@ def pytest_runtest_logreport(report):
     if figures := getattr(report, "figures", None):
         import sys
         sys.stdout.write(figures)
-
-
-def pytest_collection_modifyitems(config, items):
-    """The longest modules first. pytest-xdist hands each worker one module at a time, in collection order
-    (`make test` passes `--no-loadscope-reorder`; its own reordering puts modules of many tests first,
-    which leaves a two-minute module of one test for the end while the other worker idles). Modules
-    marked `long(seconds)`, longest first, then those that start a stack in a subprocess (tests/stack,
-    tests/browser), then the rest; a module's own tests keep their order."""
-    def weight(item) -> tuple[float, int]:
-        marks = getattr(item.module, "pytestmark", [])
-        seconds = max((m.args[0] for m in (marks if isinstance(marks, list) else [marks]) if m.name == "long"),
-                      default=0)
-        return (-seconds, 0 if item.path.parent.name in ("stack", "browser") else 1)
-    items.sort(key=weight)  # stable: the order within a module, and between modules of one weight, is kept

@@ -8,14 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
-import pytest
 from playwright.sync_api import expect
 
 from tests.stack.test_local_stack import call, wait_for
 
 from .conftest import PHONE, serious_violations
-
-pytestmark = pytest.mark.long(95)  # seconds: started first (tests/conftest.py)
 
 PAT = "+13035550161"
 HOME = {"lat": 39.7392, "lon": -104.9903}

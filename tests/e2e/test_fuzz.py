@@ -33,8 +33,6 @@ from devstack.tokens import mint
 
 from .conftest import new_customer, window
 
-pytestmark = pytest.mark.long(135)  # seconds: started first (tests/conftest.py)
-
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))  # per operation and mode: ~1,000 requests, well under 90 s
 
 

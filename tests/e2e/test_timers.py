@@ -9,8 +9,6 @@ from chalicelib.services.sweep import MAX_CATCH_UP
 
 from .conftest import add_user, new_customer, sweep
 
-pytestmark = pytest.mark.long(60)  # seconds: started first (tests/conftest.py)
-
 SAM = "+13035550177"
 NOON = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)  # noon in Denver: no quiet hours in the way
 

@@ -8,10 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-pytestmark = pytest.mark.long(80)  # seconds: started first (tests/conftest.py)
-
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -23,8 +23,6 @@ from chalicelib.services.people import create_organization
 from chalicelib.services.repositories import Repositories
 from chalicelib.store.rates import SendRates
 
-pytestmark = pytest.mark.long(70)  # seconds: started first (tests/conftest.py)
-
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 08:00 in Denver
 NUMBER = "+13035550100"  # a 10DLC number
 

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.long(95)  # seconds: started first (tests/conftest.py)
-
 READY_WITHIN = 90  # seconds, bounded
 START = "2026-12-01T17:00:00Z"  # Tue 1 Dec, 10:00 in Denver: the stack's simulated clock starts here
 

@@ -6,11 +6,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from .test_local_stack import call, start, stop
-
-pytestmark = pytest.mark.long(120)  # seconds: started first (tests/conftest.py)
 
 BACKLOG = 500
 PHONE = "+17205570000"
