@@ -24,6 +24,17 @@ from .streams import StreamPump
 
 RECEIPT_WITHIN = 1.0  # seconds (real time) a text's receipt waits at most for the driver to be quiet
 
+
+def woken(beat: float = 0.2) -> bool:
+    """Wait a beat for a write to the table or a queue (the clock needs the beat anyway): whether one came.
+    Cleared only when it came: a write landing just after the wait gave up stays set, and the next beat
+    reads the stream at once (a beat reads it only after a write)."""
+    if WRITTEN.wait(beat):
+        WRITTEN.clear()
+        return True
+    return False
+
+
 # A year of simulated time caught up at MAX_CATCH_UP per run, and room for runs that had more due than time.
 SETTLE_ROUNDS = timedelta(days=366) // MAX_CATCH_UP + 50
 
@@ -298,11 +309,8 @@ class Driver:
 
     def run(self, stop: threading.Event, on_text) -> None:
         while not stop.is_set():
-            # A write to the table or a queue wakes the loop at once; the clock needs a beat anyway.
-            written = WRITTEN.wait(0.2)
-            WRITTEN.clear()
             try:
-                self.tick(written)
+                self.tick(woken())
                 while self.printed < len(self.outbox):
                     entry = self.outbox[self.printed]
                     self.printed += 1

@@ -109,3 +109,24 @@ def test_a_quiet_beat_asks_nothing_and_a_queued_text_starts_the_drainer(api, org
     driver.tick(written=False)  # a text that must wait for its identity's second: given back
     driver.tick(written=False)  # queued again by no one, but it waits: the drainer again
     assert ran == ["text_drainer"] * 3
+
+
+def test_a_write_landing_just_as_a_quiet_beat_gives_up_is_read_at_the_next_beat(monkeypatch):
+    """A beat reads the stream only after a write: a write that lands between the wait giving up and the
+    loop's next look must stay flagged, or its record waits for the next simulated minute."""
+    import threading
+
+    from devstack import driver
+
+    class LateWrite(threading.Event):
+        def wait(self, timeout=None):
+            self.set()  # the write lands just as the wait times out
+            return False
+
+    late = LateWrite()
+    monkeypatch.setattr(driver, "WRITTEN", late)
+    assert driver.woken(0) is False
+    assert late.is_set()  # still flagged for the next beat
+    monkeypatch.setattr(driver, "WRITTEN", threading.Event())
+    driver.WRITTEN.set()
+    assert driver.woken(0) is True and not driver.WRITTEN.is_set()
