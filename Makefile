@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8000
+# The installer: uv (pinned) installs the same pinned requirements as pip, in 13 s instead of 54 s here.
+UV := uv==0.9.17
 ARGS ?=
 
 .PHONY: install run test lint bench clean package deploy chromium mutate
@@ -12,7 +14,8 @@ install: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check $(UV)
+	VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip install -q --compile-bytecode -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
 run: $(STAMP)
