@@ -114,6 +114,7 @@ def test_a_customer_follows_writes_confirms_is_refused_a_late_cancel_and_rates(s
     assert call(base, "POST", f"/appointments/{appointment}/status",
                 {"action": "en_route", "eta": "2026-12-01T19:20:00Z"}, ana["token"])[0] == 200
     call(base, "PUT", "/technicians/me/location", {"lat": 39.71, "lon": -104.96}, ana["token"])
+    phone.clock.install()  # the page's own timers, run forward below rather than waited for in real time
     phone.goto(link_of(base, "en_route"))
     expect(phone.get_by_text("On the way", exact=True)).to_be_visible()
     expect(phone.get_by_text("12:20pm", exact=True)).to_be_visible()
@@ -122,8 +123,9 @@ def test_a_customer_follows_writes_confirms_is_refused_a_late_cancel_and_rates(s
     assert "away" in phone.locator("#where").inner_text()
     shoot(phone, tmp_path, "3-en-route")
     call(base, "PUT", "/technicians/me/location", {"lat": 39.73, "lon": -104.98}, ana["token"])
-    # No reload: the page's own poll (every 20 s) moves the map link.
-    expect(maps).to_have_attribute("href", re.compile("39.73000%2C-104.98000"), timeout=30_000)
+    # No reload: the page's own poll (every 20 s) moves the map link, once its 20 s have gone by.
+    phone.clock.run_for(20_000)
+    expect(maps).to_have_attribute("href", re.compile("39.73000%2C-104.98000"))
 
     # Writing to the company: the dispatcher reads it on the job.
     phone.get_by_label("Write to Acme Home Services").fill("The side gate is open, come round the back")
@@ -166,6 +168,7 @@ def test_the_outbox_refreshes_its_rows_without_losing_what_is_typed_and_remember
     dispatcher = next(u for u in demo["users"] if u["roles"] == ["dispatcher"])["token"]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.clock.install()  # the page's 3 s refresh, run forward below rather than waited for in real time
     page.goto(f"{base}/dev/outbox")
     page.evaluate("window.notReloaded = true")
     typed = page.get_by_label("message", exact=True)
@@ -177,8 +180,13 @@ def test_the_outbox_refreshes_its_rows_without_losing_what_is_typed_and_remember
                                                    "time_zone": "America/Denver"}, dispatcher)
     call(base, "POST", "/jobs", {"customer_id": customer["id"], "description": "Outbox", "appointment": {
         "window_start": "2026-12-03T19:00:00Z", "window_end": "2026-12-03T21:00:00Z"}}, dispatcher)
-    expect(page.locator("#rows tr", has_text="+13035550163")).to_have_count(1, timeout=20_000)
-    page.wait_for_timeout(3_500)  # and past one more refresh
+    assert wait_for(lambda: [m for m in call(base, "GET", "/dev/outbox.json")[1]["items"]
+                             if m["to"] == "+13035550163"], seconds=20)  # the stack has sent it
+    page.clock.run_for(3_000)  # the page's next refresh
+    expect(page.locator("#rows tr", has_text="+13035550163")).to_have_count(1)
+    page.evaluate("window.shownRow = document.querySelector('#rows tr')")
+    page.clock.run_for(3_000)  # and one more refresh: the rows it showed are replaced by the ones it fetched
+    page.wait_for_function("!window.shownRow.isConnected")
     assert page.evaluate("window.notReloaded") is True
     expect(typed).to_have_value("Is 3pm still")
     expect(page.get_by_label("from", exact=True)).to_have_value(PAT)
