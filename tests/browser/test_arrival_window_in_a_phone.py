@@ -2,7 +2,6 @@
 day completes, the next customer gets one window_narrowed text, and its link shows "Expected between 11am and
 12pm"; Ana setting off ten minutes later changes nothing told. axe: no serious violation; screenshots saved."""
 import re
-import time
 
 from playwright.sync_api import expect
 
@@ -61,7 +60,8 @@ def test_the_next_customer_is_told_once_and_sees_the_window_on_the_page(stack, p
     call(base, "POST", "/dev/clock", {"set": "2026-12-01T18:10:00Z"})
     assert call(base, "POST", f"/appointments/{following}/status", {"action": "en_route"}, ana["token"])[0] == 200
     assert wait_for(lambda: texts(base, NEXT, "en_route"), seconds=30)
-    time.sleep(3)  # the stream pump's next rounds: a narrowing would be stored and texted by now
+    # The stream drained and the texts it queued sent: a narrowing would be stored and texted by now.
+    assert call(base, "POST", "/dev/settle")[0] == 200
     assert len(texts(base, NEXT, "window_narrowed")) == 1
     phone.reload()
     expect(phone.get_by_text("On the way", exact=True)).to_be_visible()
