@@ -51,6 +51,11 @@ def open_editor(page, name: str):
     return page.get_by_label("Template")
 
 
+def pause(page) -> None:
+    """The preview is asked for once typing pauses (250 ms): that pause, run on the page's clock."""
+    page.clock.run_for(250)
+
+
 def test_the_settings_screens_are_not_in_the_first_load():
     first = first_load_modules()
     assert {"settings.js", "places.js", "people.js"} <= set(console.assets()) and \
@@ -61,16 +66,19 @@ def test_the_settings_screens_are_not_in_the_first_load():
 def test_a_template_that_needs_two_segments_is_warned_about_before_it_is_saved(stack, desk, tmp_path):
     base, page, token = stack, desk, dispatcher_token(stack)
     before = scenario(base, "en_route")
+    page.clock.install()  # the preview's pause after typing, run forward rather than waited for
     sign_in(page, base)
     page.get_by_role("link", name="Messages").click()
     expect(page.get_by_role("heading", name="Messages", level=1)).to_be_focused()
     template = open_editor(page, "En route")
+    pause(page)
     expect(template).to_have_value(before["template"])
     preview = page.get_by_role("group", name="Preview of En route")
     expect(preview).to_contain_text("Acme Home Services: Alexandria Whitfield is on the way, ETA 11:45am.")
     expect(preview).to_contain_text("1 SMS segment · GSM-7")
     expect(preview.locator(".warning")).to_have_count(0)
     template.fill(LONG)
+    pause(page)
     expect(preview).to_contain_text("is on the way to you now, Maximiliana. Please make sure someone over 18")
     expect(preview).to_contain_text("2 SMS segments · GSM-7")
     expect(preview.locator(".warning")).to_have_text(re.compile("Needs 2 SMS segments"))
@@ -81,12 +89,15 @@ def test_a_template_that_needs_two_segments_is_warned_about_before_it_is_saved(s
 
     # A curly apostrophe makes a one-segment text UCS-2 and two segments, and the preview says which character does.
     template.fill("{{ company }}: {{ technician }} is on the way, we'll text when close. {{ link }}")
+    pause(page)
     expect(preview).to_contain_text("1 SMS segment · GSM-7 · ")
     template.fill("{{ company }}: {{ technician }} is on the way, we’ll text when close. {{ link }}")
+    pause(page)
     expect(preview).to_contain_text("2 SMS segments · UCS-2 (UCS-2 because of ’) · 128 characters")
     # The delayed text's longest branch (no ETA known) is shown beside the text with one.
     page.get_by_role("button", name="Close").click()
     open_editor(page, "Delayed")
+    pause(page)
     delayed = page.get_by_role("group", name="Preview of Delayed")
     expect(delayed).to_contain_text("New ETA 11:45am")
     expect(delayed).to_contain_text(re.compile(r"Longest branch: \d SMS segments? · GSM-7"))
@@ -96,6 +107,7 @@ def test_a_template_that_needs_two_segments_is_warned_about_before_it_is_saved(s
     # Saved: the next en-route text says it.
     template = open_editor(page, "En route")
     template.fill(LONG)
+    pause(page)
     expect(page.get_by_role("group", name="Preview of En route")).to_contain_text("2 SMS segments")
     page.get_by_role("button", name="Save en route").click()
     announced(page, "En route: saved.")
@@ -124,11 +136,13 @@ def test_a_template_that_needs_two_segments_is_warned_about_before_it_is_saved(s
 def test_an_invalid_template_is_refused_at_the_field_and_the_old_one_stays(stack, desk, tmp_path):
     base, page = stack, desk
     before = scenario(base, "reminder")
+    page.clock.install()  # the preview's pause after typing, run forward rather than waited for
     sign_in(page, base)
     page.goto(base + "/console#/settings/scenarios")
     template = open_editor(page, "Reminder")
     bad = "{{ company }} reminder: visit {{ window }}, price {{ price }}. {{ link }}"
     template.fill(bad)
+    pause(page)
     error = page.locator("#f-scenarios\\.reminder\\.template-error")
     # The preview's refusal, at the field, before saving: the API's words.
     expect(error).to_contain_text("unknown variable(s) price; use company")
@@ -142,12 +156,14 @@ def test_an_invalid_template_is_refused_at_the_field_and_the_old_one_stays(stack
     assert scenario(base, "reminder") == before  # and so does the old template
     shoot(page, tmp_path, "2-scenarios-refused")
     template.fill("{{ company }}: {% if technician %}{{ technician }}")
+    pause(page)
     expect(error).to_contain_text("template syntax error on line 1")
     page.get_by_role("button", name="Save reminder").click()
     announced(page, "Not saved: template syntax error")
     assert scenario(base, "reminder") == before
     # A lead time the API refuses, named at its own field; a good one saved.
     template.fill(before["template"])
+    pause(page)
     expect(error).to_have_count(0)
     lead = page.get_by_label("Lead time (minutes before the window)")
     lead.fill("2")
