@@ -120,6 +120,9 @@ class RecipientContexts(Protocol):
     def for_run(self) -> RecipientContexts:
         """A loader for one sweep run: what is the organization's own (not the customer) is read once."""
 
+    def for_change(self) -> RecipientContexts:
+        """A loader for the reactions to one stored change: everything, the customer too, is read once."""
+
     def settings(self, org_id: str) -> MessagingSettings:
         """The organization's messaging settings (the defaults if none were saved), once a run for a run's loader."""
 

@@ -295,6 +295,9 @@ class FakeContexts(_Part):
     def for_run(self) -> "FakeContexts":
         return self  # nothing to save: the fakes read no partition
 
+    def for_change(self) -> "FakeContexts":
+        return self
+
     def settings(self, org_id) -> MessagingSettings:
         return deepcopy(self.w.settings.get(org_id, MessagingSettings()))
 
