@@ -49,7 +49,10 @@ def count_change(repos: Repositories, record: dict | None) -> int:
     todo = [t for t in todo if t[1] not in counted]
     if not todo:
         return 0
-    context = repos.tallies.job_context(org_id, found[0].job_id)
+    placing = {fact.appointment_id for fact, _, where in todo if where is None}  # none: each credited to its ask
+    # The facts of one visit (a text's, a visit's) read that visit alone, with the profile and the job: one read.
+    visit = next(iter(placing)) if len(placing) == 1 else None
+    context = repos.tallies.job_context(org_id, found[0].job_id, visit) if placing else None
     return sum(repos.tallies.count(org_id, fact.job_id, mark, where or where_of(fact, *context), fact.counts, fact.at,
                              keep_where=fact.keep_where) for fact, mark, where in todo)
 

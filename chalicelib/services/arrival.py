@@ -14,19 +14,20 @@ from ..domain.events import AppointmentCompleted, AppointmentEvent, TechnicianEn
 from ..domain.jobs import Appointment, Job
 from ..domain.status import AppointmentStatus
 from ..domain.values import TimeFrame
+from .current_jobs import CurrentJobs
 from .repositories import Repositories
 
 logger = Logger(service="onmyway")
 
 
-def on_event(repos: Repositories, event: AppointmentEvent, job_of) -> bool:
-    """`job_of(event)`: the event's job as it is now. True when a job was written (what the caller read of the
-    jobs is then stale)."""
+def on_event(repos: Repositories, event: AppointmentEvent, current: CurrentJobs) -> bool:
+    """`current`: the jobs as they are now, read once for the change's reactions. True when a job was written
+    (what `current` read is then stale)."""
     match event:
         case AppointmentCompleted():
-            return after_visit(repos, event, job_of(event))
+            return after_visit(repos, event, current)
         case TechnicianEnRoute():
-            return on_the_way(repos, event)
+            return on_the_way(repos, event, current)
     return False
 
 
@@ -40,10 +41,10 @@ def route(repos: Repositories, org_id: str, technician_id: str, day: TimeFrame) 
             return stops
 
 
-def after_visit(repos: Repositories, event: AppointmentCompleted, done_job: Job | None) -> bool:
+def after_visit(repos: Repositories, event: AppointmentCompleted, current: CurrentJobs) -> bool:
     """The technician's next booked stop of the day after the one just done: they drive there from here now,
     and do not come before its window."""
-    done = event.appointment
+    done, done_job = event.appointment, current(event)
     if done.technician_id is None or done_job is None:
         return False
     # The day after the visit done, then cut to its calendar day in the next customer's zone: no read of the
@@ -53,7 +54,7 @@ def after_visit(repos: Repositories, event: AppointmentCompleted, done_job: Job 
              if (a.window.start, a.id) > (done.window.start, done.id) and a.status is AppointmentStatus.SCHEDULED]
     if not later:
         return False
-    job, target = _current(repos, event.org_id, later[0])
+    job, target = _current(current, event.org_id, later[0])
     if target is None or target.status is not AppointmentStatus.SCHEDULED or target.technician_id != done.technician_id:
         return False
     ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
@@ -67,10 +68,10 @@ def after_visit(repos: Repositories, event: AppointmentCompleted, done_job: Job 
                                                              not_before=target.window.start))
 
 
-def on_the_way(repos: Repositories, event: TechnicianEnRoute) -> bool:
+def on_the_way(repos: Repositories, event: TechnicianEnRoute, current: CurrentJobs) -> bool:
     """They set off towards this stop now: the ETA they gave, else the drive from where their phone last was. Only
     a window already told is judged again (the en route text gives the ETA): a move of 30 minutes is a new text."""
-    job, target = _current(repos, event.org_id, event.appointment)
+    job, target = _current(current, event.org_id, event.appointment)
     if target is None or target.status is not AppointmentStatus.EN_ROUTE or target.expected is None:
         return False
     ctx = repos.contexts.load(job.org_id, job.customer_id, target.technician_id, job.location_id)
@@ -94,10 +95,13 @@ def _tell(repos: Repositories, job: Job, target: Appointment, window: TimeFrame 
     return True
 
 
-def _current(repos: Repositories, org_id: str, stop: Appointment) -> tuple[Job | None, Appointment | None]:
-    """The stop's job read whole now (an index entry may lag), and the stop in it."""
+def _current(current: CurrentJobs, org_id: str, stop: Appointment) -> tuple[Job | None, Appointment | None]:
+    """The stop's job read whole (an index entry may lag; the change's reactions read it once), and the stop
+    in it."""
+    job = current.get(org_id, stop.job_id)
+    if job is None:
+        return None, None
     try:
-        job = repos.jobs.get(org_id, stop.job_id)
         return job, job.appointment(stop.id)
     except NotFound:
         return None, None

@@ -120,6 +120,9 @@ class RecipientContexts(Protocol):
     def for_run(self) -> RecipientContexts:
         """A loader for one sweep run: what is the organization's own (not the customer) is read once."""
 
+    def for_change(self) -> RecipientContexts:
+        """A loader for the reactions to one stored change: everything, the customer too, is read once."""
+
     def settings(self, org_id: str) -> MessagingSettings:
         """The organization's messaging settings (the defaults if none were saved), once a run for a run's loader."""
 
@@ -390,8 +393,10 @@ class Tallies(Protocol):
     def marks(self, org_id: str, job_id: str) -> dict[str, Where | None]:
         """The job's facts counted so far; an `asked:` mark with where it was counted."""
 
-    def job_context(self, org_id: str, job_id: str) -> tuple[str | None, dict | None, list[dict]]:
-        """The organization's time zone, and the job and its appointments as stored (plain values)."""
+    def job_context(self, org_id: str, job_id: str, appointment_id: str | None = None) -> tuple[
+            str | None, dict | None, list[dict]]:
+        """The organization's time zone, and the job and its appointments as stored (plain values); with
+        `appointment_id`, that appointment alone (one read)."""
 
     def count(self, org_id: str, job_id: str, mark: str, where: Where, counts: dict[str, int], at: datetime,
               keep_where: bool = False) -> bool:

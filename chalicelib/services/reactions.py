@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from aws_lambda_powertools import Logger
 
-from ..domain.errors import NotFound, UnreadableRecord
+from ..domain.errors import UnreadableRecord
 from ..domain.events import (
     AppointmentEvent,
     ArrivalNarrowed,
@@ -14,8 +14,8 @@ from ..domain.events import (
     FramePicked,
     StaffWrote,
 )
-from ..domain.jobs import Job
 from . import alerts, analytics, arrival, estimates, frames, queues, timers
+from .current_jobs import CurrentJobs
 from .outbox import compose
 from .ports import Senders
 from .repositories import Repositories
@@ -36,25 +36,16 @@ def on_change(repos: Repositories, senders: Senders, change: dict | None, event_
 
 
 def react(repos: Repositories, senders: Senders, events: list) -> None:
-    """Every reaction to the domain events of one change, in order. The job as it is now is read once for
-    all of them; the narrowed arrival window, the one that writes a job, comes last and empties what was read."""
-    # The organization's own items read once for all of them (the narrowing and the text it sends, the
-    # feedback request of the same completion): its partition is the day's hottest read (bench/capacity).
-    repos = replace(repos, contexts=repos.contexts.for_run())
-    current: dict[tuple[str, str], Job | None] = {}
-
-    def job_of(event) -> Job | None:
-        key = (event.org_id, event.job_id)
-        if key not in current:
-            try:
-                current[key] = repos.jobs.get(*key)
-            except NotFound:
-                current[key] = None  # declined or gone
-        return current[key]
-
+    """Every reaction to the domain events of one change, in order. The jobs as they are now and the
+    organization's and customer's items are read once for all of them; the narrowed arrival window, the one
+    reaction that writes a job, comes last and empties the jobs read."""
+    # The organization's partition is the day's hottest read (bench/capacity): the timers and the texts of
+    # one change share one load of it (and of the customer).
+    repos = replace(repos, contexts=repos.contexts.for_change())
+    current = CurrentJobs(repos.jobs)
     for event in events:
         if isinstance(event, AppointmentEvent) and not isinstance(event, EtaChanged | ArrivalNarrowed):
-            timers.on_event(repos, event, job_of(event))
+            timers.on_event(repos, event, current(event))
             queues.on_event(repos, event)
         if isinstance(event, CustomerWrote):
             alerts.on_customer_wrote(repos, senders, event)
@@ -64,6 +55,6 @@ def react(repos: Repositories, senders: Senders, events: list) -> None:
             estimates.on_decided(repos, event)
         if isinstance(event, StaffWrote):
             alerts.on_staff_wrote(repos, event)
-        compose.on_event(repos, senders, event, job_of)
-        if isinstance(event, AppointmentEvent) and arrival.on_event(repos, event, job_of):
+        compose.on_event(repos, senders, event, current)
+        if isinstance(event, AppointmentEvent) and arrival.on_event(repos, event, current):
             current.clear()

@@ -35,7 +35,9 @@ def _desired(repos: Repositories, job: Job, appointment_id: str) -> tuple[dict[T
     appointment = next((a for a in job.appointments if a.id == appointment_id), None)
     if appointment is None:
         return {}, None
-    ctx = repos.contexts.load(job.org_id, job.customer_id, None, job.location_id)
+    # With the technician, though only the zone and the settings count here: the text of the same change
+    # (or of the timer) names them, and a change's or a run's loader then has every item it needs.
+    ctx = repos.contexts.load(job.org_id, job.customer_id, appointment.technician_id, job.location_id)
     return derived_timers(appointment, ctx.time_zone, policy(ctx.settings)), appointment
 
 

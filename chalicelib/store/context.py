@@ -27,16 +27,22 @@ from .settings import MessagingSettingsRepository
 
 class Contexts:
     """`shared`: the organization's own items (profile, settings, channels, technicians, locations) already
-    read by this loader, or None to read everything every time."""
+    read by this loader, or None to read everything every time; with `customers`, its customers too."""
 
-    def __init__(self, shared: dict | None = None):
+    def __init__(self, shared: dict | None = None, customers: bool = False):
         self._shared = shared
+        self._customers = customers
 
     def for_run(self) -> "Contexts":
         """A loader for one sweep run (under a minute): the organization's own items are read once for the
         run, not once per due item, so the 8:00 reminders of a large zone do not all read the organization's
         partition (bench/capacity). The customer is read every time: an opt-out stops the next text."""
         return Contexts({})
+
+    def for_change(self) -> "Contexts":
+        """A loader for the reactions to one stored change (milliseconds): everything, the customer included,
+        is read once, so the change's timers and its texts share one BatchGetItem."""
+        return Contexts({}, customers=True)
 
     def settings(self, org_id: str) -> MessagingSettings:
         """The organization's messaging settings (read once a run, as in `load`)."""
@@ -63,11 +69,11 @@ class Contexts:
             wanted.append((keys.org(org_id), f"USER#{technician_id}"))
         if location_id:
             wanted.append((keys.org(org_id), f"LOC#{location_id}"))
-        known = {} if self._shared is None else {k: self._shared[k] for k in wanted
-                                                 if k != customer and k in self._shared}
-        read = {(i.pk, i.sk): i for i in Entity.batch_get([k for k in wanted if k not in known])}
+        kept = wanted if self._customers else [k for k in wanted if k != customer]
+        known = {} if self._shared is None else {k: self._shared[k] for k in kept if k in self._shared}
+        read = {(i.pk, i.sk): i for i in Entity.batch_get([k for k in wanted if k not in known])}  # none: no call
         if self._shared is not None:  # what is absent is remembered too (no settings saved: the defaults)
-            self._shared.update({k: read.get(k) for k in wanted if k != customer and k not in known})
+            self._shared.update({k: read.get(k) for k in kept if k not in known})
         found = {type(i): i for i in (*known.values(), *read.values()) if i is not None}
         if OrganizationItem not in found or CustomerItem not in found:
             raise NotFound("customer")

@@ -97,9 +97,13 @@ def marks(org_id: str, job_id: str) -> dict[str, Where | None]:
             return out
 
 
-def job_context(org_id: str, job_id: str) -> tuple[str | None, dict | None, list[dict]]:
+def job_context(org_id: str, job_id: str, appointment_id: str | None = None) -> tuple[str | None, dict | None,
+                                                                                  list[dict]]:
     """The organization's time zone, and the job and its appointments as stored (attributes that
-    another branch adds, such as `channel`, are read as they are, if present)."""
+    another branch adds, such as `channel`, are read as they are, if present). With `appointment_id`, that
+    appointment alone: the three items in one BatchGetItem, not a GetItem and a Query."""
+    if appointment_id:
+        return _visit_context(org_id, job_id, appointment_id)
     client, table = _client(), bind().Meta.table_name
     profile = client.get_item(TableName=table, Key={"pk": {"S": keys.org(org_id)}, "sk": {"S": "PROFILE"}},
                               ProjectionExpression="time_zone").get("Item")
@@ -110,6 +114,20 @@ def job_context(org_id: str, job_id: str) -> tuple[str | None, dict | None, list
     items = [plain(i) for i in answer.get("Items", [])]
     job = next((i for i in items if i.get("sk") == keys.JOB_SK), None)
     return (plain(profile).get("time_zone") if profile else None), job, [i for i in items if i is not job]
+
+
+def _visit_context(org_id: str, job_id: str, appointment_id: str) -> tuple[str | None, dict | None, list[dict]]:
+    client, table = _client(), bind().Meta.table_name
+    profile, job = (keys.org(org_id), "PROFILE"), (keys.job(org_id, job_id), keys.JOB_SK)
+    wanted = [{"pk": {"S": pk}, "sk": {"S": sk}}
+              for pk, sk in (profile, job, (job[0], keys.APPOINTMENT_SK_PREFIX + appointment_id))]
+    found: dict[tuple[str, str], dict] = {}
+    while wanted:  # what a throttled partition left unread is asked for again
+        answer = client.batch_get_item(RequestItems={table: {"Keys": wanted, "ConsistentRead": True}})
+        found.update({(i["pk"], i["sk"]): i for i in map(plain, answer["Responses"].get(table, []))})
+        wanted = answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+    org, stored = found.pop(profile, None), found.pop(job, None)
+    return (org or {}).get("time_zone"), stored, list(found.values())
 
 
 def read(org_id: str, dimension: str, first: date, last: date) -> list[tuple[str, dict[str, int]]]:

@@ -673,6 +673,18 @@ def test_the_counting_reads_the_zone_the_channel_and_each_visits_technician(repo
     assert repos.tallies.job_context(ORG, "job_none") == ("America/Denver", None, [])
 
 
+def test_the_counting_of_one_visits_fact_reads_that_visit_alone(repos, tenant):
+    job = scheduled(repos)
+    job.schedule(TimeFrame(NOW + timedelta(days=3), NOW + timedelta(days=3, hours=2)), NOW)
+    repos.jobs.save(job)
+    first, second = job.appointments
+    zone, stored, visits = repos.tallies.job_context(ORG, job.id, second.id)
+    assert (zone, stored["channel"], stored.get("location_id")) == ("America/Denver", job.channel, None)
+    assert [(v["appointment_id"], v.get("technician_id")) for v in visits] == [(second.id, None)]
+    assert repos.tallies.job_context(ORG, job.id, "apt_gone")[1:] == (stored, [])
+    assert repos.tallies.job_context(ORG, "job_none", first.id) == ("America/Denver", None, [])
+
+
 # -- estimates ----------------------------------------------------------------------------------------------
 
 def test_an_estimate_round_trips_and_is_saved_only_under_its_version(repos, tenant):

@@ -295,6 +295,9 @@ class FakeContexts(_Part):
     def for_run(self) -> "FakeContexts":
         return self  # nothing to save: the fakes read no partition
 
+    def for_change(self) -> "FakeContexts":
+        return self
+
     def settings(self, org_id) -> MessagingSettings:
         return deepcopy(self.w.settings.get(org_id, MessagingSettings()))
 
@@ -877,11 +880,12 @@ class FakeTallies(_Part):
     def marks(self, org_id, job_id):
         return {mark: deepcopy(where) for (o, j, mark), where in self.w.tally_marks.items() if (o, j) == (org_id, job_id)}
 
-    def job_context(self, org_id, job_id):
+    def job_context(self, org_id, job_id, appointment_id=None):
         """What the counting reads of the stored job: the organization's zone, the job's channel and location,
-        each visit's technician and start."""
+        each visit's technician and start (the one asked for alone, with `appointment_id`)."""
         org, job = self.w.organizations.get(org_id), self.w.jobs.get((org_id, job_id))
-        visits = self.w.appointments.get((org_id, job_id), {}).values()
+        visits = [a for a in self.w.appointments.get((org_id, job_id), {}).values()
+                  if appointment_id in (None, a.id)]
         return (org.time_zone if org else None,
                 {"channel": job.channel, "location_id": job.location_id} if job else None,
                 [{"appointment_id": a.id, "technician_id": a.technician_id, "window_start": stamp(a.window.start)}

@@ -1,5 +1,6 @@
 """Repositories against moto's DynamoDB, with the table built from infra/template.yaml."""
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -182,3 +183,28 @@ def test_a_sweep_runs_loader_reads_the_organizations_own_items_once_and_the_cust
     assert (first.customer.name, second.customer.name, first.technician.name) == ("Sam", "Lee", "Ana")
     assert not first.customer.opted_out and third.customer.opted_out  # a STOP mid-run stops the next text
     assert second.org == first.org and second.settings == first.settings and plain.org == first.org
+
+
+def test_a_changes_loader_reads_everything_once_the_customer_too(repos, tenant):
+    """The reactions to one change (its timers, then its text) load the same context: one BatchGetItem."""
+    import botocore.client
+    org, _, _ = tenant
+    asked, original = [], botocore.client.BaseClient._make_api_call
+
+    def spy(client, operation, params):
+        if operation == "BatchGetItem":
+            asked.append(sorted(k["sk"]["S"] for t in params["RequestItems"].values() for k in t["Keys"]))
+        return original(client, operation, params)
+
+    change = repos.contexts.for_change()
+    botocore.client.BaseClient._make_api_call = spy
+    try:
+        first = change.load(org.id, "cus_1", "usr_tech", None)
+        again = change.load(org.id, "cus_1", None, None)
+        told = change.load(org.id, "cus_1", "usr_tech", None, consent=True)
+    finally:
+        botocore.client.BaseClient._make_api_call = original
+
+    assert asked == [["CUST#cus_1", "PROFILE", "SETTINGS#channels", "SETTINGS#messaging", "USER#usr_tech"]]
+    assert (again.customer, again.technician) == (first.customer, None)
+    assert replace(told, consent=()) == first and told.consent  # the consent records read every time
