@@ -21,17 +21,21 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) -m devstack --port $(PORT) $(ARGS)
 
-# Two steps: the suites (recording every AWS operation the code performs), then the packaged template,
-# whose IAM check compares its policies with that record.
+# Two steps: the suites, the packaged template's checks among them (recording every AWS operation the code
+# performs), then the two checks that compare the package with that record (marked after_suites), on the package
+# the first step built.
 OPERATIONS := out/aws-operations.json
+PACKAGED := out/test-package
 # The suites on every core (pytest-xdist); tests/conftest.py merges the workers' records of operations.
 # loadscope: a module's tests run on one worker, in order (the stack and browser suites share a module's
 # stack and build on each other's work). `make test PARALLEL=` runs them in one process.
 PARALLEL ?= -n auto --dist loadscope
 test: $(STAMP) chromium
-	rm -f $(OPERATIONS)
-	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q $(PARALLEL) --ignore=tests/package $(PYTEST_ARGS)
-	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) $(PY) -m pytest -q tests/package
+	rm -rf $(OPERATIONS) $(PACKAGED)
+	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) ONMYWAY_PACKAGE_DIR=$(PACKAGED) $(PY) -m pytest -q $(PARALLEL) \
+	  -m "not after_suites" $(PYTEST_ARGS)
+	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) ONMYWAY_PACKAGE_DIR=$(PACKAGED) $(PY) -m pytest -q tests/package \
+	  -m after_suites
 
 # ruff (pyflakes, bugbear, imports, pyupgrade) and import-linter's layer contracts, both set in pyproject.toml.
 # Both always run, so one report shows every finding; either failing fails the target.

@@ -1,8 +1,8 @@
 """`make package` (`chalice package --merge-template infra/template.yaml`, then infra/package.py): the
 deployable template, checked offline by cfn-lint and by reading it (event source settings, wiring,
 least-privilege IAM, no /dev routes), and the code package, each function run from it unzipped.
-`make test` runs this folder as its own second step: the IAM check compares the policies with the AWS
-operations the first step's suites performed, recorded in ONMYWAY_OPERATIONS_FILE."""
+`make test` runs this folder with the other suites, but for the two checks marked after_suites, which compare the
+package with the AWS operations the suites performed (recorded in ONMYWAY_OPERATIONS_FILE): its second step."""
 import importlib.metadata
 import importlib.util
 import json
@@ -27,13 +27,23 @@ FUNCTIONS = ["APIHandler", "TableChanges", "TimerSweep", "InboundSms", "Delivery
 
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("package") / "out"
-    env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1"}
-    subprocess.run([str(BIN / "chalice"), "package", "--stage", "dev", "--merge-template", "infra/template.yaml",
-                    str(out)], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
-    subprocess.run([sys.executable, "infra/package.py", str(out / "deployment.zip"), str(out / "sam.yaml")],
-                   cwd=ROOT, check=True, capture_output=True, timeout=600)
+    """The package, built once per `make test` (its ONMYWAY_PACKAGE_DIR, emptied by it), else once per run."""
+    out = Path(os.environ["ONMYWAY_PACKAGE_DIR"]) if os.environ.get("ONMYWAY_PACKAGE_DIR") else \
+        tmp_path_factory.mktemp("package") / "out"
+    if not (out / "sam.yaml").exists():
+        build(out)
     return out / "sam.yaml", yaml.safe_load((out / "sam.yaml").read_text())
+
+
+def build(out: Path) -> None:
+    """Into a folder beside `out`, renamed when done: a build that failed halfway is never reused."""
+    env, partial = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1"}, out.with_name(out.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    subprocess.run([str(BIN / "chalice"), "package", "--stage", "dev", "--merge-template", "infra/template.yaml",
+                    str(partial)], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    subprocess.run([sys.executable, "infra/package.py", str(partial / "deployment.zip"), str(partial / "sam.yaml")],
+                   cwd=ROOT, check=True, capture_output=True, timeout=600)
+    partial.rename(out)
 
 
 def test_cfn_lint_finds_no_error(packaged):
@@ -161,6 +171,7 @@ def performed_by_the_suite(record_operations) -> set[tuple[str, str]]:
     return performed
 
 
+@pytest.mark.after_suites
 def test_iam_grants_what_the_suite_performed_and_nothing_beyond(packaged, record_operations):
     _, t = packaged
     performed = performed_by_the_suite(record_operations)
@@ -205,6 +216,7 @@ def test_the_package_ships_valid_unchecked_bytecode_and_leaves_out_what_no_funct
     assert (path.parent / "deployment.zip").stat().st_size <= 10_000_000
 
 
+@pytest.mark.after_suites
 def test_the_package_keeps_the_service_data_of_every_service_the_code_called(packaged, record_operations):
     from infra.package import SERVICES
     assert {service for service, _ in performed_by_the_suite(record_operations)} <= SERVICES
