@@ -310,19 +310,23 @@ def emulated_aws():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{server._server.server_port}"
-    saved, Operations.paused = os.environ.get("AWS_ENDPOINT_URL"), True  # set-up, not the code's own calls
-    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    # A table of its own: PynamoDB keeps a model's connection (its client, its endpoint) until the model's
+    # table changes, and this process's may have been made by an earlier test for its in-process moto.
+    table, saved = "onmyway-smoke", {name: os.environ.get(name) for name in ("AWS_ENDPOINT_URL", "TABLE_NAME")}
+    os.environ.update(AWS_ENDPOINT_URL=endpoint, TABLE_NAME=table)
+    Operations.paused = True  # set-up, not the code's own calls
     try:
-        queues = provision(os.environ["TABLE_NAME"], os.environ["PHOTOS_BUCKET"])
+        queues = provision(table, os.environ["PHOTOS_BUCKET"])
         org, dispatcher = create_organization(store_repositories(), name="Smoke Services", slug="smoke", time_zone="America/Denver",
                                               sms_number="+13035550100", dispatcher_name="Dana Dispatch",
                                               dispatcher_email="dana@smoke.example")
     finally:
         Operations.paused = False
-        os.environ.pop("AWS_ENDPOINT_URL") if saved is None else os.environ.update(AWS_ENDPOINT_URL=saved)
+        for name, value in saved.items():
+            os.environ.pop(name, None) if value is None else os.environ.update({name: value})
     env = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "smoke", "AWS_SECRET_ACCESS_KEY": "smoke",
            "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-           "TABLE_NAME": os.environ["TABLE_NAME"], "PHOTOS_BUCKET": os.environ["PHOTOS_BUCKET"],
+           "TABLE_NAME": table, "PHOTOS_BUCKET": os.environ["PHOTOS_BUCKET"],
            "POWERTOOLS_SERVICE_NAME": "onmyway", "POWERTOOLS_LOG_LEVEL": "WARNING", "TEXT_DRAIN_SECONDS": "0",
            **queues}
     yield env, {"sub": dispatcher.id, "custom:org_id": org.id, "cognito:groups": "dispatcher"}
