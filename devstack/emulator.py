@@ -25,7 +25,9 @@ made each receive take a second of CPU).
 moto parses a request's condition or filter expression anew for every request, re-reading the names
 and values it names: PynamoDB's filter on the kind of item (`cls IN (:3, …, :48)`, one placeholder per model)
 rides on most of the app's queries. `expressions_parse_once` keeps each parse by the expression and
-what it reads (its names and the values it names): the same tree moto would build.
+what it reads (its names and the values it names): the same tree moto would build. An update expression
+is parsed three times per write, and its tree deep-copied by the generic protocol: each is parsed once,
+and its tree copied node by node.
 
 moto's server finds the backend of every request by listing its own package directory and asking the disk
 whether each of its hundreds of entries is a folder, under the one lock every request takes:
@@ -53,6 +55,8 @@ from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models import table as table_models
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.parsing.ast_nodes import Node
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 from moto.dynamodb.responses import DynamoHandler
 from moto.sqs.models import SQSBackend
 
@@ -419,13 +423,57 @@ def _parse_once(expr, names, values):
     return tree
 
 
+class _ConditionParsedOnce:
+    """What moto's update_item builds a condition from (`create_condition_expression_parser(...).parse()`,
+    the same parse as get_filter_expression's), answered by `_parse_once`."""
+
+    def __init__(self, expr, names, values):
+        self.parsed = (expr, names, values)
+
+    def parse(self):
+        return _parse_once(*self.parsed)
+
+
+moto_parse_update = UpdateExpressionParser.make
+_updates: dict[str, Node] = {}
+
+
+def _update_parsed_once(expression: str) -> Node:
+    """moto's parse of an update expression, kept by its text: moto parses each update three times (twice in
+    its request checks, which only read the tree, once for its validator, which works on a deep copy), so
+    one tree serves them all. An expression that fails to parse is never kept."""
+    tree = _updates.get(expression)
+    if tree is None:
+        tree = moto_parse_update(expression)
+        if len(_updates) >= PARSED_KEPT:
+            _updates.clear()
+        _updates[expression] = tree
+    return tree
+
+
+def _copy_node(self: Node, memo: dict) -> Node:
+    """The validator's deep copy of an update's tree, node by node: the generic protocol (reduce, then rebuild
+    from the state) cost more than the update itself. A node's state is its type, its children (nodes and
+    plain values) and its parent (copied first, so found in the memo)."""
+    if id(self) in memo:
+        return memo[id(self)]
+    copied = object.__new__(type(self))
+    memo[id(self)] = copied
+    copied.__dict__.update({name: copy.deepcopy(value, memo) for name, value in self.__dict__.items()})
+    return copied
+
+
 def expressions_parse_once() -> None:
-    """Every caller of moto's parse: the backend's query, scan and writes, and the table's put_item."""
+    """Every caller of moto's parse: the backend's query, scan and writes (their conditions and update
+    expressions), and the table's put_item."""
     if getattr(dynamodb_models.get_filter_expression, "once", False):
         return
     _parse_once.once = True
     dynamodb_models.get_filter_expression = _parse_once
     table_models.get_filter_expression = _parse_once
+    dynamodb_models.create_condition_expression_parser = _ConditionParsedOnce
+    UpdateExpressionParser.make = staticmethod(_update_parsed_once)
+    Node.__deepcopy__ = _copy_node
 
 
 # ---- queues ----

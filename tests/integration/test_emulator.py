@@ -376,3 +376,37 @@ def test_an_expression_is_parsed_once_and_each_request_still_gets_its_own_answer
                                                         ["T#0", "T#3", "T#7"]]
     assert len([e for e in parsed if "IN" in e]) == 3  # (k0, k1) once, (k2) once, (k9) once
     assert len([e for e in parsed if "attribute_not_exists" in e]) == 1
+
+
+def test_an_update_is_parsed_once_and_each_write_applies_its_own_values(aws, monkeypatch):
+    """One update expression on many items, with different values and conditions: parsed once (moto parses
+    it three times a write), and each item ends as moto's own parse leaves it (the kept tree is never the one
+    the validator fills in). A bad expression still gets moto's own error, every time."""
+    table = make_table("updates", True)
+    client = boto3.client("dynamodb")
+    parsed = []
+    real = emulator.moto_parse_update
+    monkeypatch.setattr(emulator, "moto_parse_update", lambda e: parsed.append(e) or real(e))
+    emulator._updates.clear()
+
+    def add(sk: str, n: int, seen: int | None = None):
+        condition = {"ConditionExpression": "#v = :seen", "ExpressionAttributeValues": {
+            ":n": {"N": str(n)}, ":seen": {"N": str(seen)}}} if seen is not None else {
+            "ExpressionAttributeValues": {":n": {"N": str(n)}}}
+        try:
+            client.update_item(TableName=table.name, Key=key(table, "T", sk), UpdateExpression="ADD #v :n SET #w = :n",
+                               ExpressionAttributeNames={"#v": "visits", "#w": "last"}, **condition)
+        except client.exceptions.ConditionalCheckFailedException:
+            return "refused"
+        return "written"
+
+    outcomes = [add("a", 1), add("a", 2), add("b", 5), add("a", 4, seen=3), add("b", 1, seen=3), add("b", 2, seen=5)]
+    assert outcomes == ["written", "written", "written", "written", "refused", "written"]
+    items = {i["sk"]["S"]: (i["visits"]["N"], i["last"]["N"]) for i in client.scan(TableName=table.name)["Items"]}
+    assert items == {"a": ("7", "4"), "b": ("7", "2")}
+    assert parsed == ["ADD #v :n SET #w = :n"]
+    for _ in range(2):
+        with pytest.raises(client.exceptions.ClientError, match="Invalid UpdateExpression"):
+            client.update_item(TableName=table.name, Key=key(table, "T", "a"), UpdateExpression="ADD ADD #v :n",
+                               ExpressionAttributeNames={"#v": "visits"}, ExpressionAttributeValues={":n": {"N": "1"}})
+    assert "ADD ADD #v :n" not in emulator._updates
