@@ -1,5 +1,6 @@
 """Repositories against moto's DynamoDB, with the table built from infra/template.yaml."""
 import threading
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -151,12 +152,11 @@ def test_access_patterns_answer_by_key(repos, tenant):
     assert sorted(seen) == sorted([morning.id, evening.id, unassigned.id])
 
 
-def test_a_sweep_runs_loader_reads_the_organizations_own_items_once_and_the_customer_every_time(repos, tenant):
-    """The 8:00 reminders of a large zone would otherwise each read the organization's profile, settings,
-    channels and technician from its one partition (bench/capacity)."""
+
+@contextmanager
+def batch_gets():
+    """The sort keys each BatchGetItem asks for, in order, while the block runs."""
     import botocore.client
-    org, _, _ = tenant
-    repos.customers.add(Customer(id="cus_2", org_id=org.id, name="Lee", phone="+13035550188", created_at=NOW))
     asked, original = [], botocore.client.BaseClient._make_api_call
 
     def spy(client, operation, params):
@@ -164,9 +164,19 @@ def test_a_sweep_runs_loader_reads_the_organizations_own_items_once_and_the_cust
             asked.append(sorted(k["sk"]["S"] for t in params["RequestItems"].values() for k in t["Keys"]))
         return original(client, operation, params)
 
-    run = repos.contexts.for_run()
     botocore.client.BaseClient._make_api_call = spy
     try:
+        yield asked
+    finally:
+        botocore.client.BaseClient._make_api_call = original
+
+def test_a_sweep_runs_loader_reads_the_organizations_own_items_once_and_the_customer_every_time(repos, tenant):
+    """The 8:00 reminders of a large zone would otherwise each read the organization's profile, settings,
+    channels and technician from its one partition (bench/capacity)."""
+    org, _, _ = tenant
+    repos.customers.add(Customer(id="cus_2", org_id=org.id, name="Lee", phone="+13035550188", created_at=NOW))
+    run = repos.contexts.for_run()
+    with batch_gets() as asked:
         first = run.load(org.id, "cus_1", "usr_tech", None)
         second = run.load(org.id, "cus_2", "usr_tech", None)
         customer = repos.customers.get(org.id, "cus_1")
@@ -174,8 +184,6 @@ def test_a_sweep_runs_loader_reads_the_organizations_own_items_once_and_the_cust
         repos.customers.save(customer)
         third = run.load(org.id, "cus_1", "usr_tech", None)
         plain = repos.contexts.load(org.id, "cus_2", "usr_tech", None)
-    finally:
-        botocore.client.BaseClient._make_api_call = original
 
     assert asked[0] == ["CUST#cus_1", "PROFILE", "SETTINGS#channels", "SETTINGS#messaging", "USER#usr_tech"]
     assert asked[1:3] == [["CUST#cus_2"], ["CUST#cus_1"]]  # the rest once a run; the customer every time
@@ -187,23 +195,12 @@ def test_a_sweep_runs_loader_reads_the_organizations_own_items_once_and_the_cust
 
 def test_a_changes_loader_reads_everything_once_the_customer_too(repos, tenant):
     """The reactions to one change (its timers, then its text) load the same context: one BatchGetItem."""
-    import botocore.client
     org, _, _ = tenant
-    asked, original = [], botocore.client.BaseClient._make_api_call
-
-    def spy(client, operation, params):
-        if operation == "BatchGetItem":
-            asked.append(sorted(k["sk"]["S"] for t in params["RequestItems"].values() for k in t["Keys"]))
-        return original(client, operation, params)
-
     change = repos.contexts.for_change()
-    botocore.client.BaseClient._make_api_call = spy
-    try:
+    with batch_gets() as asked:
         first = change.load(org.id, "cus_1", "usr_tech", None)
         again = change.load(org.id, "cus_1", None, None)
         told = change.load(org.id, "cus_1", "usr_tech", None, consent=True)
-    finally:
-        botocore.client.BaseClient._make_api_call = original
 
     assert asked == [["CUST#cus_1", "PROFILE", "SETTINGS#channels", "SETTINGS#messaging", "USER#usr_tech"]]
     assert (again.customer, again.technician) == (first.customer, None)
