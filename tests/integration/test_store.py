@@ -152,7 +152,6 @@ def test_access_patterns_answer_by_key(repos, tenant):
     assert sorted(seen) == sorted([morning.id, evening.id, unassigned.id])
 
 
-
 @contextmanager
 def batch_gets():
     """The sort keys each BatchGetItem asks for, in order, while the block runs."""
