@@ -30,12 +30,11 @@ PACKAGED := out/test-package
 # loadscope: a module's tests run on one worker, in order (the stack and browser suites share a module's
 # stack and build on each other's work). `make test PARALLEL=` runs them in one process.
 PARALLEL ?= -n auto --dist loadscope
+TEST_ENV := ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) ONMYWAY_PACKAGE_DIR=$(PACKAGED)
 test: $(STAMP) chromium
 	rm -rf $(OPERATIONS) $(PACKAGED)
-	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) ONMYWAY_PACKAGE_DIR=$(PACKAGED) $(PY) -m pytest -q $(PARALLEL) \
-	  -m "not after_suites" $(PYTEST_ARGS)
-	ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) ONMYWAY_PACKAGE_DIR=$(PACKAGED) $(PY) -m pytest -q tests/package \
-	  -m after_suites
+	$(TEST_ENV) $(PY) -m pytest -q $(PARALLEL) -m "not after_suites" $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -q tests/package -m after_suites
 
 # ruff (pyflakes, bugbear, imports, pyupgrade) and import-linter's layer contracts, both set in pyproject.toml.
 # Both always run, so one report shows every finding; either failing fails the target.

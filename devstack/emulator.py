@@ -414,12 +414,18 @@ def _parse_once(expr, names, values):
         return moto_parse_expression(expr, names, values)
     key = (expr, tuple(sorted((names or {}).items())),
            tuple(json.dumps(values[p], sort_keys=True, default=repr) for p in named))
-    tree = _parsed.get(key)
+    return _kept(_parsed, key, lambda: moto_parse_expression(expr, names, values))
+
+
+def _kept(parses: dict, key, parse):
+    """`parses[key]`, parsed on first ask; at PARSED_KEPT parses, all forgotten at once. A parse that raises
+    is never kept."""
+    tree = parses.get(key)
     if tree is None:
-        tree = moto_parse_expression(expr, names, values)
-        if len(_parsed) >= PARSED_KEPT:
-            _parsed.clear()
-        _parsed[key] = tree
+        tree = parse()
+        if len(parses) >= PARSED_KEPT:
+            parses.clear()
+        parses[key] = tree
     return tree
 
 
@@ -442,13 +448,7 @@ def _update_parsed_once(expression: str) -> Node:
     """moto's parse of an update expression, kept by its text: moto parses each update three times (twice in
     its request checks, which only read the tree, once for its validator, which works on a deep copy), so
     one tree serves them all. An expression that fails to parse is never kept."""
-    tree = _updates.get(expression)
-    if tree is None:
-        tree = moto_parse_update(expression)
-        if len(_updates) >= PARSED_KEPT:
-            _updates.clear()
-        _updates[expression] = tree
-    return tree
+    return _kept(_updates, expression, lambda: moto_parse_update(expression))
 
 
 def _copy_node(self: Node, memo: dict) -> Node:
