@@ -20,7 +20,9 @@ passes an attribute value that is already in its wire form straight into the JSO
 
 moto's SQS rebuilds a queue's whole attribute map for every message a ReceiveMessage looks at, to read its
 retention period: `queues_read_their_retention_once` reads the one attribute (a backlog of a thousand texts
-made each receive take a second of CPU).
+made each receive take a second of CPU). It also counts a queue's messages for every SendMessage (the whole attribute
+map again, to read whether the queue deduplicates by content), asking the clock twice per message:
+`queues_count_their_messages_once` reads the clock once a count, the same counts.
 
 moto parses a request's condition or filter expression anew for every request, re-reading the names
 and values it names: PynamoDB's filter on the kind of item (`cls IN (:3, …, :48)`, one placeholder per model)
@@ -58,7 +60,8 @@ from moto.dynamodb.models.table import Table
 from moto.dynamodb.parsing.ast_nodes import Node
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 from moto.dynamodb.responses import DynamoHandler
-from moto.sqs.models import SQSBackend
+from moto.sqs import models as sqs_models
+from moto.sqs.models import Queue, SQSBackend
 
 _lock = threading.RLock()
 WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
@@ -71,6 +74,7 @@ def install() -> None:
     """Every patch below, once per process (each is idempotent)."""
     serialize_dynamodb_writes()
     queues_read_their_retention_once()
+    queues_count_their_messages_once()
     queues_ring_the_driver()
     the_server_lists_its_services_once()
     responses_list_their_methods_once()
@@ -491,6 +495,43 @@ def queues_read_their_retention_once() -> None:
         return retention + message.sent_timestamp / 1000 > unix_time()
     retained.cheap = True
     SQSBackend.is_message_valid_based_on_retention_period = retained
+
+
+# moto's own (for comparison): each asks the clock anew for every message
+MOTO_QUEUE_COUNTS = {name: getattr(Queue, name) for name in (
+    "messages", "approximate_number_of_messages", "approximate_number_of_messages_delayed",
+    "approximate_number_of_messages_not_visible")}
+
+
+def _now_ms() -> float:
+    return sqs_models.unix_time_millis()  # the name moto's Message reads (a test may stand in for it)
+
+
+def _ready(self: Queue) -> list:
+    """Visible and not delayed, as `Message.visible and not Message.delayed`, at one instant."""
+    now = _now_ms()
+    return [m for m in self._messages if now > m.visible_at and not now < m.delayed_until]
+
+
+def _delayed(self: Queue) -> int:
+    now = _now_ms()
+    return sum(1 for m in self._messages if now < m.delayed_until)
+
+
+def _not_visible(self: Queue) -> int:
+    now = _now_ms()
+    return sum(1 for m in self._messages if not now > m.visible_at)
+
+
+def queues_count_their_messages_once() -> None:
+    if getattr(Queue.messages.fget, "once", False):
+        return
+    counts = {"messages": _ready, "approximate_number_of_messages": lambda self: len(_ready(self)),
+              "approximate_number_of_messages_delayed": _delayed,
+              "approximate_number_of_messages_not_visible": _not_visible}
+    for name, count in counts.items():
+        count.once = True
+        setattr(Queue, name, property(count))
 
 
 def queues_ring_the_driver() -> None:

@@ -339,6 +339,34 @@ def test_a_queue_keeps_a_message_exactly_as_long_as_moto_does(aws):
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == ["a text"]
 
 
+def test_a_queue_counts_its_messages_as_moto_does_reading_the_clock_once(aws, monkeypatch):
+    """Ready, delayed and in-flight messages counted (and listed for a receive) as moto's own properties count
+    them, with the clock asked once per count, not twice per message."""
+    from moto.sqs import models as sqs_models
+    from moto.sqs.models import sqs_backends
+
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="texts")["QueueUrl"]
+    for i in range(6):
+        sqs.send_message(QueueUrl=url, MessageBody=f"ready {i}")
+    for i in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=f"later {i}", DelaySeconds=60)
+    sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, VisibilityTimeout=60)  # two in flight
+    queue = sqs_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_queue("texts")
+    real, reads = sqs_models.unix_time_millis, []
+    monkeypatch.setattr(sqs_models, "unix_time_millis", lambda *a: reads.append(1) or real(*a))
+    for name, moto_count in emulator.MOTO_QUEUE_COUNTS.items():
+        assert getattr(queue, name) == moto_count.fget(queue), name
+        reads.clear()
+        getattr(queue, name)
+        assert len(reads) == 1, name
+    assert (len(queue.messages), queue.approximate_number_of_messages_delayed,
+            queue.approximate_number_of_messages_not_visible) == (4, 3, 2)
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert (attributes["ApproximateNumberOfMessages"], attributes["ApproximateNumberOfMessagesDelayed"],
+            attributes["ApproximateNumberOfMessagesNotVisible"]) == ("4", "3", "2")
+
+
 def test_an_expression_is_parsed_once_and_each_request_still_gets_its_own_answer(aws, monkeypatch):
     """A filter and a condition parsed once for the same names and values; a different value (or name) is
     a parse of its own, and every answer is the one moto's own parse gives."""
