@@ -133,8 +133,9 @@ def test_a_burst_of_500_texts_all_go_once_within_the_rate_urgent_first(aws, queu
     SendRates().set_rate(NUMBER, 5)
     provider = ThrottlingProvider(seconds, limit=5, spurious_every=37)
     texts = claimed_texts(repos, 500, seed=18)
+    senders = via(provider)
     for m in texts:  # what notify / the sweep do after the claim: the one call site of the governor
-        delivery.deliver(repos, via(provider), m)
+        delivery.deliver(repos, senders, m)
     assert provider.calls == 0  # queued, not sent inline
 
     report = governor.drain(repos, via(provider), budget=3600, now=seconds.now, sleep=seconds.sleep)
@@ -158,8 +159,9 @@ def test_a_provider_slower_than_configured_is_backed_off_never_failed(aws, queue
     SendRates().set_rate(NUMBER, 10)  # the operator thinks 10; the carrier grants 3
     provider = ThrottlingProvider(seconds, limit=3)
     texts = claimed_texts(repos, 60, seed=3)
+    senders = via(provider)
     for m in texts:
-        delivery.deliver(repos, via(provider), m)
+        delivery.deliver(repos, senders, m)
 
     report = governor.drain(repos, via(provider), budget=3600, now=seconds.now, sleep=seconds.sleep)
 
@@ -189,8 +191,9 @@ def test_what_a_run_cannot_send_in_its_time_is_left_for_the_next_within_the_rate
     SendRates().set_rate(NUMBER, 3)
     provider = ThrottlingProvider(seconds, limit=3)
     texts = claimed_texts(repos, 40, seed=7)
+    senders = via(provider)
     for m in texts:
-        delivery.deliver(repos, via(provider), m)
+        delivery.deliver(repos, senders, m)
 
     first = governor.drain(repos, via(provider), budget=2, now=seconds.now, sleep=seconds.sleep)
     assert 0 < first.sent < 40 and first.given_back == 40 - first.sent
@@ -238,8 +241,9 @@ def test_a_text_judged_again_at_the_provider_door_is_dropped_after_a_stop_and_he
     repos = store_repositories()
     provider = ThrottlingProvider(seconds, limit=100)
     stopped, late = claimed_texts(repos, 2, seed=4, scenarios=["en_route", "reminder"])
+    senders = via(provider)
     for m in (stopped, late):
-        delivery.deliver(repos, via(provider), m)
+        delivery.deliver(repos, senders, m)
     repos.consent.add(ConsentRecord(stopped.org_id, "sms", stopped.recipient, ConsentEvent.OPT_OUT, "sms:in-1",
                                     seconds.moment()))
     seconds.t = datetime(2026, 12, 2, 4, 0, tzinfo=UTC).timestamp()  # 21:00 in Denver
@@ -259,8 +263,9 @@ def test_an_urgent_text_queued_behind_500_routine_ones_goes_first(aws, queues, s
     SendRates().set_rate(NUMBER, 1)  # the demo's unraised 10DLC number: the backlog is 500 seconds long
     provider = ThrottlingProvider(seconds, limit=1)
     *routine, en_route = claimed_texts(repos, 501, seed=31, scenarios=["reminder"] * 500 + ["en_route"])
+    senders = via(provider)
     for m in [*routine, en_route]:  # the en-route text queued last, behind the whole backlog
-        delivery.deliver(repos, via(provider), m)
+        delivery.deliver(repos, senders, m)
 
     report = governor.drain(repos, via(provider), budget=5, now=seconds.now, sleep=seconds.sleep)
 
