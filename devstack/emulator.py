@@ -53,6 +53,7 @@ from moto.core.serialize import BaseJSONSerializer
 from moto.core.utils import unix_time
 from moto.dynamodb import comparisons
 from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb import responses as dynamodb_responses
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models import table as table_models
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -399,26 +400,38 @@ def attribute_values_as_they_are() -> None:
 
 # ---- expressions ----
 
-moto_parse_expression = comparisons.get_filter_expression
+moto_condition_parser = comparisons.create_condition_expression_parser
 _PLACEHOLDER = re.compile(r":[A-z0-9\-_]+")  # moto's lexer's operand, after the ':' of a value
-_parsed: dict[tuple, object] = {}
+_parsed: dict[tuple, tuple] = {}
 PARSED_KEPT = 4096  # distinct (expression, names, values) kept; then forgotten, all at once
 
 
-def _parse_once(expr, names, values):
-    """moto's get_filter_expression, answered from a parse of the same expression with the same names and
-    the same values for the placeholders it names. The tree (comparisons.Op, Func, their operands) keeps no
-    state of its own once built: moto's evaluation only reads it, so one tree serves every request (and
-    thread) that would have built an equal one. An expression that fails to parse is never kept: each
-    request gets moto's own error."""
+def moto_parse(expr, names, values) -> tuple:
+    """moto's parse of a condition or filter: its tree, and the names and values it found (which moto's
+    request checks compare with those the request gave)."""
+    parser = moto_condition_parser(expr, names, values)
+    return parser.parse(), tuple(parser.expr_attr_names_found), tuple(parser.expr_attr_values_found)
+
+
+def _parsed_once(expr, names, values) -> tuple:
+    """`moto_parse`, answered from a parse of the same expression with the same names and the same values
+    for the placeholders it names. The tree (comparisons.Op, Func, their operands) keeps no state of its own
+    once built: moto's evaluation only reads it, so one tree serves every request (and thread) that would
+    have built an equal one. An expression that fails to parse is never kept: each request gets moto's own
+    error."""
     if not expr:
-        return moto_parse_expression(expr, names, values)
+        return moto_parse(expr, names, values)
     named = _PLACEHOLDER.findall(expr)
     if any(p not in (values or {}) for p in named):  # moto's own refusal
-        return moto_parse_expression(expr, names, values)
+        return moto_parse(expr, names, values)
     key = (expr, tuple(sorted((names or {}).items())),
            tuple(json.dumps(values[p], sort_keys=True, default=repr) for p in named))
-    return _kept(_parsed, key, lambda: moto_parse_expression(expr, names, values))
+    return _kept(_parsed, key, lambda: moto_parse(expr, names, values))
+
+
+def _parse_once(expr, names, values):
+    """moto's get_filter_expression (the tree alone), through `_parsed_once`."""
+    return _parsed_once(expr, names, values)[0]
 
 
 def _kept(parses: dict, key, parse):
@@ -434,14 +447,19 @@ def _kept(parses: dict, key, parse):
 
 
 class _ConditionParsedOnce:
-    """What moto's update_item builds a condition from (`create_condition_expression_parser(...).parse()`,
-    the same parse as get_filter_expression's), answered by `_parse_once`."""
+    """What moto builds a condition from (`create_condition_expression_parser(...).parse()`, then the names and
+    values it found), in the backend's writes and in every request check of the response handlers, answered
+    by `_parsed_once`. What it found are new lists each parse: a handler adds its projection's names to them."""
 
     def __init__(self, expr, names, values):
         self.parsed = (expr, names, values)
+        self.expr_attr_names_found: list[str] = []
+        self.expr_attr_values_found: list[str] = []
 
     def parse(self):
-        return _parse_once(*self.parsed)
+        tree, names, values = _parsed_once(*self.parsed)
+        self.expr_attr_names_found, self.expr_attr_values_found = list(names), list(values)
+        return tree
 
 
 moto_parse_update = UpdateExpressionParser.make
@@ -469,13 +487,14 @@ def _copy_node(self: Node, memo: dict) -> Node:
 
 def expressions_parse_once() -> None:
     """Every caller of moto's parse: the backend's query, scan and writes (their conditions and update
-    expressions), and the table's put_item."""
+    expressions), the table's put_item, and the response handlers' checks of the names a request gave."""
     if getattr(dynamodb_models.get_filter_expression, "once", False):
         return
     _parse_once.once = True
     dynamodb_models.get_filter_expression = _parse_once
     table_models.get_filter_expression = _parse_once
     dynamodb_models.create_condition_expression_parser = _ConditionParsedOnce
+    dynamodb_responses.create_condition_expression_parser = _ConditionParsedOnce
     UpdateExpressionParser.make = staticmethod(_update_parsed_once)
     Node.__deepcopy__ = _copy_node
 

@@ -368,15 +368,18 @@ def test_a_queue_counts_its_messages_as_moto_does_reading_the_clock_once(aws, mo
 
 
 def test_an_expression_is_parsed_once_and_each_request_still_gets_its_own_answer(aws, monkeypatch):
-    """A filter and a condition parsed once for the same names and values; a different value (or name) is
-    a parse of its own, and every answer is the one moto's own parse gives."""
+    """A filter and a condition parsed once for the same names and values, by the backend and by the request
+    checks of moto's handlers alike; a different value (or name) is a parse of its own, and every answer is
+    the one moto's own parse gives."""
     table = make_table("expressions", True)
     client = boto3.client("dynamodb")
     for n in range(6):
         client.put_item(TableName=table.name, Item={**key(table, "JOB#1", f"T#{n}"), "kind": {"S": f"k{n % 3}"}})
+    from moto.dynamodb.comparisons import ConditionExpressionParser
     parsed = []
-    real = emulator.moto_parse_expression
-    monkeypatch.setattr(emulator, "moto_parse_expression", lambda *a: parsed.append(a[0]) or real(*a))
+    real = ConditionExpressionParser.parse
+    monkeypatch.setattr(ConditionExpressionParser, "parse", lambda self: parsed.append(self.condition_expression)
+                        or real(self))  # every parse of moto's, wherever it is asked for
     emulator._parsed.clear()
 
     def kinds(*wanted):
