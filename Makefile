@@ -28,8 +28,9 @@ OPERATIONS := out/aws-operations.json
 PACKAGED := out/test-package
 # The suites on every core (pytest-xdist); tests/conftest.py merges the workers' records of operations.
 # loadscope: a module's tests run on one worker, in order (the stack and browser suites share a module's
-# stack and build on each other's work). `make test PARALLEL=` runs them in one process.
-PARALLEL ?= -n auto --dist loadscope
+# stack and build on each other's work), the longest modules first (tests/conftest.py: LONGEST_FIRST), not the
+# ones with most tests. `make test PARALLEL=` runs them in one process.
+PARALLEL ?= -n auto --dist loadscope --no-loadscope-reorder
 TEST_ENV := ONMYWAY_OPERATIONS_FILE=$(OPERATIONS) ONMYWAY_PACKAGE_DIR=$(PACKAGED)
 test: $(STAMP) chromium
 	rm -rf $(OPERATIONS) $(PACKAGED)
