@@ -67,7 +67,9 @@ class LocalStack:
         self.api.server.socket.listen(BACKLOG)  # (a thread per connection: the backlog is the limit)
         self.port = self.api.server.server_port
         os.environ["LINK_BASE_URL"] = f"http://{HOST}:{self.port}"  # links in texts open this server
-        self.api_thread = threading.Thread(target=self.api.server.serve_forever, name="api", daemon=True)
+        # (it looks for a stop every poll interval: 0.5 s by default, paid by every stop)
+        self.api_thread = threading.Thread(target=self.api.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                           name="api", daemon=True)
         self.api_thread.start()
         self.driver = Driver(app.app, os.environ["TABLE_NAME"], routes.CLOCK.now)
         routes.DRIVER["driver"] = self.driver
