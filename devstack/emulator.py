@@ -16,7 +16,8 @@ names (the table's own, or an index partition kept up to date by every write), a
 
 moto writes every answer by walking the service's shapes, one attribute value at a time: most of the
 local stack's time once items are many (a stream read of a hundred images). `attribute_values_as_they_are`
-passes an attribute value that is already in its wire form straight into the JSON answer.
+passes an attribute value that is already in its wire form straight into the JSON answer; it reads one the same
+way: moto's JSON parser walks the shapes of every request's attribute values too, and gives back an equal value.
 
 moto's SQS rebuilds a queue's whole attribute map for every message a ReceiveMessage looks at, to read its
 retention period: `queues_read_their_retention_once` reads the one attribute (a backlog of a thousand texts
@@ -49,6 +50,7 @@ import json
 import re
 import threading
 
+from moto.core.parse import BaseJSONParser
 from moto.core.serialize import BaseJSONSerializer
 from moto.core.utils import unix_time
 from moto.dynamodb import comparisons
@@ -384,9 +386,21 @@ def _wire_form(value) -> bool:
     return False
 
 
+moto_parse_structure = BaseJSONParser._parse_structure
+
+
 def attribute_values_as_they_are() -> None:
     if getattr(BaseJSONSerializer._serialize_type_structure, "passes", False):
         return
+
+    @functools.wraps(moto_parse_structure)
+    def parse_structure(self, shape, value):
+        # moto's walk of a wire-form value (strings, booleans, lists and maps of them) builds an equal dict; the
+        # one json.loads made for this request is nobody else's
+        if shape.name == "AttributeValue" and _wire_form(value):
+            return value
+        return moto_parse_structure(self, shape, value)
+    BaseJSONParser._parse_structure = parse_structure
 
     @functools.wraps(moto_serialize_structure)
     def serialize_structure(self, serialized, value, shape, key):

@@ -322,6 +322,38 @@ def test_answers_carry_attribute_values_exactly_as_moto_writes_them(aws, monkeyp
     assert ours[0]["Item"]["m"]["M"]["x"]["L"][3] == {"B": b"\x02"} and ours[0]["Item"]["n"] == {"N": "-1.50"}
 
 
+def test_a_request_reads_attribute_values_as_moto_does_without_walking_the_wire_form_ones(aws, monkeypatch):
+    """moto's JSON parser walks each attribute value's shape: a value already in wire form (strings, numbers,
+    booleans, sets of strings, lists and maps of them) is read as it came, any other (binary inside) by moto."""
+    import base64
+    import json
+
+    from moto.core.parse import JSONParser
+    from moto.dynamodb.models.utilities import dynamo_json_dump
+
+    operation = boto3.client("dynamodb").meta.service_model.operation_model("PutItem")
+    blob = base64.b64encode(b"\x00\xff").decode()
+    item = {"s": {"S": "é ü"}, "n": {"N": "-1.50"}, "t": {"BOOL": True}, "z": {"NULL": True},
+            "ss": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "e": {"L": []},
+            "m": {"M": {"x": {"L": [{"S": "y"}, {"N": "3"}, {"M": {}}]}}},
+            "b": {"B": blob}, "deep": {"M": {"l": {"L": [{"S": "y"}, {"BS": [blob]}]}}}}
+    body = json.dumps({"TableName": "t", "Item": item, "ExpressionAttributeValues": {":v": {"S": "x"}}}).encode()
+
+    def parse() -> dict:
+        return JSONParser(operation).parse({"method": "POST", "values": {}, "headers": {}, "body": body,
+                                            "url_path": "/", "url_params": {}})
+    walked = []
+    real = emulator.moto_parse_structure
+    monkeypatch.setattr(emulator, "moto_parse_structure", lambda self, shape, value: walked.append(
+        (shape.name, value)) or real(self, shape, value))
+    ours = parse()
+    monkeypatch.setattr(emulator.BaseJSONParser, "_parse_structure", real)
+    assert ours == parse() and dynamo_json_dump(ours) == dynamo_json_dump(parse())
+    assert ours["Item"]["b"] == {"B": b"\x00\xff"}
+    walked_values = [value for name, value in walked if name == "AttributeValue"]
+    assert walked_values == [item["b"], item["deep"], item["deep"]["M"]["l"], item["deep"]["M"]["l"]["L"][1]]
+
+
 def test_a_queue_keeps_a_message_exactly_as_long_as_moto_does(aws):
     from moto.core.utils import unix_time
     from moto.sqs.models import sqs_backends
