@@ -29,6 +29,21 @@ def _share_botocore_data() -> None:
 _share_botocore_data()
 
 
+def _skip_what_moto_never_reads() -> None:
+    """botocore signs every request (SigV4: canonical request, HMACs) and rebuilds its User-Agent header for
+    each one; moto reads neither (it takes the account from the access key alone, which an unsigned request
+    leaves to its default, the one these tests use). Both cost more than moto's own work on a GetItem. In
+    this process only: the local stacks the tests start sign as they would against AWS, and presigned URLs
+    (a separate path of the signer) are still signed."""
+    import botocore.signers
+    import botocore.useragent
+    botocore.signers.RequestSigner.handler = lambda self, operation_name=None, request=None, **kwargs: None
+    botocore.useragent.UserAgentString.rebuild_and_replace_user_agent_handler = lambda self, *a, **k: None
+
+
+_skip_what_moto_never_reads()
+
+
 # The modules that take longest (`make test`'s own timeline, 2 cores, 2026-12-07), longest first. xdist hands a
 # worker a whole module at a time (loadscope), so one of these started last keeps its worker busy while the other
 # idles: started first, the short ones fill in around them. Only the order matters; a module missing here runs
