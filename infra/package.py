@@ -91,6 +91,7 @@ def finish(zipped: Path, sam: Path) -> tuple[int, int]:
             kept = [info for info in z.infolist() if not left_out(info.filename)]
             for info in kept:
                 z.extract(info, task)
+        sys.pycache_prefix = None  # beside the sources, where the runtime reads them, whatever PYTHONPYCACHEPREFIX says
         if not compileall.compile_dir(task, quiet=1, ddir="/var/task", workers=0,
                                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH):
             raise SystemExit("some modules of the package do not compile")
