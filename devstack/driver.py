@@ -5,6 +5,7 @@ each answered with a simulated delivery event through the handler a real one rea
 `delivery_events`, WhatsApp statuses to `whatsapp_events`. moto has no End User Messaging Social, so WhatsApp
 sends go to a recording stand-in; emails really go to moto's SES v2."""
 import json
+import os
 import threading
 import time
 import uuid
@@ -17,9 +18,10 @@ from chalice.local import LambdaContext
 from chalicelib import bootstrap
 from chalicelib.domain.segments import count
 from chalicelib.notify import email
+from chalicelib.services.outbox.drain import POLL_EVERY
 from chalicelib.services.sweep import MAX_CATCH_UP, SAFETY
 
-from .emulator import QUEUED, WRITTEN, trim_stream
+from .emulator import QUEUED, QUEUED_TO, WRITTEN, trim_stream
 from .streams import StreamPump
 
 RECEIPT_WITHIN = 1.0  # seconds (real time) a text's receipt waits at most for the driver to be quiet
@@ -146,6 +148,9 @@ class Driver:
         self.lock = threading.RLock()
         self.last_sweep: str | None = None
         self.waiting = False  # the drainer's last run gave texts back: their identity's second was full
+        self.drained_at = self.clock()  # when the drainer's last run ended
+        self.retry_in = 0.0  # what it said: seconds until the first text it gave back may go
+        self.urgent_queue = os.environ.get("URGENT_TEXTS_QUEUE_URL", "").rsplit("/", 1)[-1]
         self.unanswered: deque[tuple[float, OutboxEntry]] = deque()  # (when sent, the text): receipts to come
         self.repos = bootstrap.repos()
         self.pending = Pending()
@@ -196,9 +201,33 @@ class Driver:
                 self._drain_queues_if_rung(minute=True)
 
     def _drain_queues_if_rung(self, minute: bool = False) -> None:
-        if minute or self.waiting or QUEUED.is_set():
+        """The drainer when a text is queued, and at the minute. After a run that gave texts back (their
+        identity's second was full), as a running drainer in AWS does: again when the first of them may go,
+        looking for new texts once a second meanwhile, at once for an urgent one (the bell). Not at the ring of
+        that give-back, nor of each routine text queued behind them: the texts would be received and given back
+        again at once, a core spent waiting for the rate."""
+        if self.waiting:
+            waited = (self.clock() - self.drained_at).total_seconds()
+            due = waited >= min(self.retry_in, POLL_EVERY) or self.urgent_queue in QUEUED_TO
+        else:
+            due = QUEUED.is_set()
+        if minute or due:
             QUEUED.clear()  # first: a text queued while it runs rings again
-            self.waiting = bool(self.send_queued().get("given_back"))
+            QUEUED_TO.clear()
+            report = self.send_queued()
+            self.waiting, self.retry_in = bool(report.get("given_back")), report.get("retry_in", 0.0)
+            self.drained_at = self.clock()
+            if self.waiting:  # rung by its own give-back (nothing else queues while it runs: the driver's lock)
+                QUEUED.clear()
+                QUEUED_TO.clear()
+
+    def _beat(self, beat: float = 0.2) -> float:
+        """The next wait for a write: a beat, or less when the texts given back may go sooner (in simulated
+        seconds: at --speed above 1 that is later than needed, never sooner)."""
+        if not self.waiting:
+            return beat
+        left = min(self.retry_in, POLL_EVERY) - (self.clock() - self.drained_at).total_seconds()
+        return min(beat, max(left, 0.001))
 
     def settle(self) -> None:
         """The stream drained and every timer due by now run (the queued texts sent): sweep runs until every
@@ -310,7 +339,7 @@ class Driver:
     def run(self, stop: threading.Event, on_text) -> None:
         while not stop.is_set():
             try:
-                self.tick(woken())
+                self.tick(woken(self._beat()))
                 while self.printed < len(self.outbox):
                     entry = self.outbox[self.printed]
                     self.printed += 1

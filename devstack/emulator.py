@@ -41,8 +41,8 @@ action's: `responses_list_their_methods_once` lists each class once (a class's m
 moto runs).
 
 Every write to the table also sets `WRITTEN`, so the local stack's driver wakes on a write instead of
-polling; a message sent to a queue or made visible again sets `QUEUED` (and wakes the driver): the driver
-runs the text drainer then, not at every beat."""
+polling; a message sent to a queue or made visible again sets `QUEUED` (and wakes the driver) and names its
+queue in `QUEUED_TO`: the driver runs the text drainer then, not at every beat."""
 import copy
 import functools
 import itertools
@@ -70,6 +70,7 @@ _lock = threading.RLock()
 WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 WRITTEN = threading.Event()
 QUEUED = threading.Event()
+QUEUED_TO: set[str] = set()  # the queues rung since the driver last looked, by name
 moto_transact_write_items = DynamoDBBackend.transact_write_items  # moto's own, kept for comparison
 
 
@@ -574,10 +575,11 @@ def queues_ring_the_driver() -> None:
         if getattr(method, "rings", False):
             continue
 
-        def ringing(self, *args, _method=method, **kwargs):
+        def ringing(self, queue_name, *args, _method=method, **kwargs):
             try:
-                return _method(self, *args, **kwargs)
+                return _method(self, queue_name, *args, **kwargs)
             finally:
+                QUEUED_TO.add(queue_name)
                 QUEUED.set()
                 WRITTEN.set()
         ringing.rings = True

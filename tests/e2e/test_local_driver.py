@@ -111,6 +111,63 @@ def test_a_quiet_beat_asks_nothing_and_a_queued_text_starts_the_drainer(api, org
     assert ran == ["text_drainer"] * 3
 
 
+def test_texts_waiting_for_their_rate_are_tried_when_the_first_may_go_not_at_every_ring(api, org, clock, monkeypatch):
+    """A drainer run that gave texts back (their identity's second full) runs again when the first may go, or
+    within a second for new texts, or at once for an urgent one: not at the ring of its own give-back nor of each
+    routine text queued behind them (the local stack spent a core receiving and giving back a backlog)."""
+    import boto3
+
+    import app
+    from devstack import emulator
+    from devstack.driver import Driver
+    from devstack.provision import create_text_queues
+    for name, url in create_text_queues().items():  # texts through the queues, as on the local stack
+        monkeypatch.setenv(name, url)
+    driver = Driver(app.app, os.environ["TABLE_NAME"], clock)
+    book(api, org)
+    driver.tick()
+    sqs = boto3.client("sqs")
+    urgent, routine = os.environ["URGENT_TEXTS_QUEUE_URL"], os.environ["ROUTINE_TEXTS_QUEUE_URL"]
+    ran = []
+
+    def drainer(given_back: int, retry_in: float):
+        def run():
+            ran.append(clock())
+            emulator.QUEUED_TO.add(routine.rsplit("/", 1)[1])  # its give-back rings, as SQS's would
+            emulator.QUEUED.set()
+            return {"given_back": given_back, "retry_in": retry_in}
+        return run
+
+    monkeypatch.setattr(driver, "send_queued", drainer(3, 0.6))
+    sqs.send_message(QueueUrl=routine, MessageBody="{}")
+    driver.tick(written=False)
+    assert len(ran) == 1 and driver.waiting
+    driver.tick(written=True)  # its own give-back rang: not again
+    sqs.send_message(QueueUrl=routine, MessageBody="{}")
+    driver.tick(written=True)  # a routine text behind them: it waits with them
+    assert len(ran) == 1 and driver._beat() == pytest.approx(0.2)
+    clock.advance(seconds=0.5)
+    assert driver._beat() == pytest.approx(0.1)  # the driver's next wait ends when the first may go
+    driver.tick(written=False)
+    assert len(ran) == 1
+    clock.advance(seconds=0.1)
+    driver.tick(written=False)  # the first may go now
+    assert len(ran) == 2
+    sqs.send_message(QueueUrl=urgent, MessageBody="{}")
+    driver.tick(written=True)  # an urgent text: at once (the bell)
+    assert len(ran) == 3
+    monkeypatch.setattr(driver, "send_queued", drainer(3, 30.0))  # the provider said "too fast": a long pause
+    clock.advance(seconds=1)
+    driver.tick(written=False)
+    assert len(ran) == 4
+    clock.advance(seconds=0.9)
+    driver.tick(written=False)
+    assert len(ran) == 4
+    clock.advance(seconds=0.1)
+    driver.tick(written=False)  # a second on: it looks for new texts, as a running drainer polls
+    assert len(ran) == 5
+
+
 def test_a_write_landing_just_as_a_quiet_beat_gives_up_is_read_at_the_next_beat(monkeypatch):
     """A beat reads the stream only after a write: a write that lands between the wait giving up and the
     loop's next look must stay flagged, or its record waits for the next simulated minute."""

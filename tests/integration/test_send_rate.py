@@ -197,10 +197,11 @@ def test_what_a_run_cannot_send_in_its_time_is_left_for_the_next_within_the_rate
 
     first = governor.drain(repos, via(provider), budget=2, now=seconds.now, sleep=seconds.sleep)
     assert 0 < first.sent < 40 and first.given_back == 40 - first.sent
+    assert 0 < first.retry_in <= 1.0  # when the first of them may go: the identity's second frees a part
     # The next run starts within the same second: it knows what the last one sent (store/rates.py).
     rest = governor.drain(repos, via(provider), budget=3600, now=seconds.now, sleep=seconds.sleep)
 
-    assert first.sent + rest.sent == 40
+    assert first.sent + rest.sent == 40 and (rest.given_back, rest.retry_in) == (0, 0.0)
     assert sorted(to for _, to, _ in provider.accepted) == sorted(m.recipient for m in texts)
     assert max_parts_in_a_second(provider.accepted) <= 3
 

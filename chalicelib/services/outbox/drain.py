@@ -42,6 +42,7 @@ class DrainReport:
     throttled: int = 0  # provider "too fast" answers, retried
     failed: int = 0  # other refusals: held for a retry
     given_back: int = 0  # still waiting when the run's time was up
+    retry_in: float = 0.0  # seconds until the first of those may go (0: none given back)
     by_identity: dict[str, int] = field(default_factory=dict)
 
 
@@ -81,6 +82,7 @@ def drain(repos: Repositories, senders: Senders, budget: float, *, now: Callable
                 choice, wait = head, w
         if wait > 0:
             if t + wait > deadline:
+                report.retry_in = wait
                 break
             sleep(wait)
             continue
