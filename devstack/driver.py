@@ -189,8 +189,8 @@ class Driver:
 
     def tick(self, written: bool = True) -> None:
         """One beat of the background loop: the stream, if the table was written since the last look; the
-        sweep once per simulated minute; the drainer, as in AWS when the bell rings (a text queued, or given
-        back) or the minute's schedule comes, and at every beat while texts wait for their identity's rate."""
+        sweep once per simulated minute; the drainer when a text is queued or the minute's schedule comes, and
+        while texts wait for their identity's rate, when the first may go (`_drain_queues_if_rung`)."""
         with self.lock:
             if written:
                 self.drain()
