@@ -70,7 +70,7 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BYTECODE) $(PY) $$b || exit 1; done
-	echo "== bench/capacity"; $(PY) -m bench.capacity  # a package: `python -m bench.capacity`
+	echo "== bench/capacity"; $(BYTECODE) $(PY) -m bench.capacity  # a package: `python -m bench.capacity`
 
 clean:
 	rm -rf $(VENV) .pytest_cache out mutants .ruff_cache .import_linter_cache .grimp_cache

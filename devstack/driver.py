@@ -207,8 +207,7 @@ class Driver:
         that give-back, nor of each routine text queued behind them: the texts would be received and given back
         again at once, a core spent waiting for the rate."""
         if self.waiting:
-            waited = (self.clock() - self.drained_at).total_seconds()
-            due = waited >= min(self.retry_in, POLL_EVERY) or self.urgent_queue in QUEUED_TO
+            due = self._until_due() <= 0 or self.urgent_queue in QUEUED_TO
         else:
             due = QUEUED.is_set()
         if minute or due:
@@ -221,13 +220,15 @@ class Driver:
                 QUEUED.clear()
                 QUEUED_TO.clear()
 
+    def _until_due(self) -> float:
+        """Seconds (simulated) until a drainer that gave texts back runs again: when the first may go, or a
+        second on, whichever is sooner (0 or less: now)."""
+        return min(self.retry_in, POLL_EVERY) - (self.clock() - self.drained_at).total_seconds()
+
     def _beat(self, beat: float = 0.2) -> float:
         """The next wait for a write: a beat, or less when the texts given back may go sooner (in simulated
         seconds: at --speed above 1 that is later than needed, never sooner)."""
-        if not self.waiting:
-            return beat
-        left = min(self.retry_in, POLL_EVERY) - (self.clock() - self.drained_at).total_seconds()
-        return min(beat, max(left, 0.001))
+        return min(beat, max(self._until_due(), 0.001)) if self.waiting else beat
 
     def settle(self) -> None:
         """The stream drained and every timer due by now run (the queued texts sent): sweep runs until every
