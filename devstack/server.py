@@ -37,7 +37,7 @@ class LocalStack:
         self.moto = ThreadedMotoServer(ip_address=HOST, port=self.moto_port, verbose=False)
         self.moto.start()
         self.moto_port = self.moto._server.server_port
-        loopback.serve_in_process(f"{HOST}:{self.moto_port}", self.moto._server.app)  # this process's own calls
+        loopback.serve_in_process(f"{HOST}:{self.moto_port}")  # this process's own calls
         os.environ.update(local_environment(self.moto_port))
         os.environ.pop("AWS_PROFILE", None)
 
