@@ -18,6 +18,8 @@ moto writes every answer by walking the service's shapes, one attribute value at
 local stack's time once items are many (a stream read of a hundred images). `attribute_values_as_they_are`
 passes an attribute value that is already in its wire form straight into the JSON answer; it reads one the same
 way: moto's JSON parser walks the shapes of every request's attribute values too, and gives back an equal value.
+botocore does the same on the client's side, reading every answer and writing every request: those walks are
+skipped the same way (a value with binary inside is walked, on both sides).
 
 moto's SQS rebuilds a queue's whole attribute map for every message a ReceiveMessage looks at, to read its
 retention period: `queues_read_their_retention_once` reads the one attribute (a backlog of a thousand texts
@@ -50,6 +52,8 @@ import json
 import re
 import threading
 
+import botocore.parsers
+import botocore.serialize
 from moto.core.parse import BaseJSONParser
 from moto.core.serialize import BaseJSONSerializer
 from moto.core.utils import unix_time
@@ -388,6 +392,13 @@ def _wire_form(value) -> bool:
 
 
 moto_parse_structure = BaseJSONParser._parse_structure
+botocore_read_structure = botocore.parsers.BaseJSONParser._handle_structure
+botocore_write_structure = botocore.serialize.JSONSerializer._serialize_type_structure
+
+
+def _is_attribute_value(shape) -> bool:
+    """DynamoDB's (and its streams') AttributeValue, not another service's shape of that name."""
+    return shape.name == "AttributeValue" and "NULL" in shape.members and "BS" in shape.members
 
 
 def attribute_values_as_they_are() -> None:
@@ -411,6 +422,23 @@ def attribute_values_as_they_are() -> None:
             moto_serialize_structure(self, serialized, value, shape, key)
     serialize_structure.passes = True
     BaseJSONSerializer._serialize_type_structure = serialize_structure
+
+    # The same walks on the client's side: botocore reads every value of an answer member by member (an item of
+    # twenty attributes is two hundred lookups), and writes every value of a request the same way.
+    @functools.wraps(botocore_read_structure)
+    def read_structure(self, shape, value):
+        if _wire_form(value) and _is_attribute_value(shape):
+            return value  # (what json.loads made of this answer: nobody else's)
+        return botocore_read_structure(self, shape, value)
+    botocore.parsers.BaseJSONParser._handle_structure = read_structure
+
+    @functools.wraps(botocore_write_structure)
+    def write_structure(self, serialized, value, shape, key):
+        if key is not None and _wire_form(value) and _is_attribute_value(shape):
+            serialized[key] = value  # (dumped to the request's JSON at once, unchanged)
+        else:
+            botocore_write_structure(self, serialized, value, shape, key)
+    botocore.serialize.JSONSerializer._serialize_type_structure = write_structure
 
 
 # ---- expressions ----

@@ -1,7 +1,12 @@
 """The emulator's transactions save and restore only the items they touch: a canceled transaction leaves
 the table (what a Scan returns) and its stream exactly as moto's own deep-copying code leaves them."""
+import base64
+import json
+
 import boto3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 
@@ -352,6 +357,77 @@ def test_a_request_reads_attribute_values_as_moto_does_without_walking_the_wire_
     assert ours["Item"]["b"] == {"B": b"\x00\xff"}
     walked_values = [value for name, value in walked if name == "AttributeValue"]
     assert walked_values == [item["b"], item["deep"], item["deep"]["M"]["l"], item["deep"]["M"]["l"]["L"][1]]
+
+
+_blobs = st.binary(max_size=4)
+_values = st.recursive(
+    st.one_of(st.builds(lambda v: {"S": v}, st.text(max_size=4)), st.builds(lambda v: {"N": str(v)}, st.integers()),
+              st.builds(lambda v: {"BOOL": v}, st.booleans()), st.just({"NULL": True}),
+              st.builds(lambda v: {"SS": v}, st.lists(st.text(max_size=3), min_size=1, max_size=3)),
+              st.builds(lambda v: {"NS": v}, st.lists(st.integers().map(str), min_size=1, max_size=3)),
+              st.builds(lambda v: {"B": v}, _blobs), st.builds(lambda v: {"BS": v}, st.lists(_blobs, min_size=1, max_size=2))),
+    lambda inner: st.one_of(st.builds(lambda v: {"L": v}, st.lists(inner, max_size=3)),
+                            st.builds(lambda v: {"M": v}, st.dictionaries(st.text(max_size=3), inner, max_size=3))),
+    max_leaves=8)
+
+
+def _on_the_wire(value):
+    """An attribute value as DynamoDB's JSON carries it: binary in base64."""
+    (kind, v), = value.items()
+    if kind == "B":
+        return {"B": base64.b64encode(v).decode()}
+    if kind == "BS":
+        return {"BS": [base64.b64encode(b).decode() for b in v]}
+    if kind == "M":
+        return {"M": {k: _on_the_wire(e) for k, e in v.items()}}
+    if kind == "L":
+        return {"L": [_on_the_wire(e) for e in v]}
+    return value
+
+
+def _binary_inside(value) -> bool:
+    (kind, v), = value.items()
+    return kind in ("B", "BS") or kind == "M" and any(map(_binary_inside, v.values())) or \
+        kind == "L" and any(map(_binary_inside, v))
+
+
+@settings(max_examples=150, deadline=None)
+@given(item=st.dictionaries(st.text(min_size=1, max_size=3), _values, max_size=4))
+def test_botocore_reads_and_writes_attribute_values_as_its_own_walk_does(item):
+    """The client's side: botocore's JSON parser and serializer skip their walk of a value already in wire form
+    (DynamoDB's and its streams' AttributeValue only), and answer what the walk answers; binary is still walked."""
+    import botocore.parsers
+    import botocore.serialize
+    import botocore.session
+
+    emulator.attribute_values_as_they_are()
+    model = botocore.session.get_session().get_service_model("dynamodb")
+    wire = {name: _on_the_wire(value) for name, value in item.items()}
+    answer = json.dumps({"Item": wire, "ConsumedCapacity": {"TableName": "t"}}).encode()
+
+    def read() -> dict:
+        return botocore.parsers.create_parser("json").parse(
+            {"body": answer, "headers": {}, "status_code": 200}, model.operation_model("GetItem").output_shape)
+
+    def write() -> bytes:
+        return botocore.serialize.create_serializer("json").serialize_to_request(
+            {"TableName": "t", "Item": item}, model.operation_model("PutItem"))["body"]
+    walked = []
+    real = emulator.botocore_read_structure
+
+    def walk(self, shape, value):
+        walked.append(shape.name)
+        return real(self, shape, value)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(emulator, "botocore_read_structure", walk)
+        ours, ours_written = read(), write()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.parsers.BaseJSONParser, "_handle_structure", real)
+        patch.setattr(botocore.serialize.JSONSerializer, "_serialize_type_structure", emulator.botocore_write_structure)
+        theirs, theirs_written = read(), write()
+    assert ours == theirs and ours["Item"] == item
+    assert ours_written == theirs_written
+    assert (walked.count("AttributeValue") > 0) == any(_binary_inside(value) for value in item.values())
 
 
 def test_a_queue_keeps_a_message_exactly_as_long_as_moto_does(aws):
