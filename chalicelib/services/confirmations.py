@@ -11,6 +11,11 @@ def set_confirmation(repos: Repositories, job: Job, appointment: Appointment, co
     """Record it on the appointment (a rejection with its reason and category) and stop the follow-ups:
     an answer needs no escalation."""
     job.confirm(appointment.id, confirmation, now, reason=reason)
+    save_confirmation(repos, job, appointment)
+
+
+def save_confirmation(repos: Repositories, job: Job, appointment: Appointment) -> None:
+    """The answer recorded on the job in memory (`Job.confirm`), written, and the follow-ups stopped."""
     repos.jobs.save(job)
     for timer in repos.timers.of_appointment(job.org_id, job.id, appointment.id):
         if timer.kind in (TimerKind.CONFIRMATION_FOLLOWUP, TimerKind.CONFIRMATION_ESCALATED) and \

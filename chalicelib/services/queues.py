@@ -1,10 +1,12 @@
 """Working the queues (seed 003's loop: message → no answer → a call → still nothing → back to sales):
 a dispatcher claims an entry, calls, and resolves it with an outcome that acts on the appointment. An
 entry also closes by itself, in the stream handler, when what it waits for happens."""
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from .. import clock
-from ..domain.errors import NotFound, ValidationError
+from ..domain.errors import NotFound, ValidationError, VersionConflict
 from ..domain.events import (
     AppointmentAssigned,
     AppointmentCanceled,
@@ -21,7 +23,7 @@ from ..domain.queues import ClosedBy, EntryState, Outcome, QueueEntry, QueueName
 from ..domain.status import AppointmentStatus
 from ..domain.values import TimeFrame
 from .access import Caller, visible_job
-from .confirmations import set_confirmation
+from .confirmations import save_confirmation
 from .repositories import Repositories
 
 # What each queue waits for: the appointment events that close its open entries by themselves. A no-show
@@ -101,32 +103,48 @@ def resolve(repos: Repositories, caller: Caller, name: str, entry_id: str, outco
     (checked before anything is written, so a refused outcome changes nothing)."""
     entry = _entry(repos, caller, name, entry_id)
     now = clock.now()
+    was = replace(entry)
     entry.resolve(outcome, caller.id, now, note)  # refuses a closed entry or someone else's claim
-    if outcome in (Outcome.CONFIRMED, Outcome.REJECTED, Outcome.RESCHEDULE):
-        _act(repos, caller, entry, outcome, reason, window, now)
+    act = _act(repos, caller, entry, outcome, reason, window, now) \
+        if outcome in (Outcome.CONFIRMED, Outcome.REJECTED, Outcome.RESCHEDULE) else None
+    # The entry first: the appointment's change closes what waits on it (in the stream, as "customer confirmed"
+    # or "moved"), and between an appointment written first and this entry it did, refusing the dispatcher's
+    # resolution as a conflict and crediting the customer with the call's outcome.
     repos.queues.save(entry)
+    if act:
+        try:
+            act()
+        except VersionConflict:  # the job changed since it was read: the entry waits again, as it was
+            was.version = entry.version
+            repos.queues.save(was)
+            raise
     return entry
 
 
 def _act(repos: Repositories, caller: Caller, entry: QueueEntry, outcome: Outcome, reason: str | None,
-         window: TimeFrame | None, now: datetime) -> None:
+         window: TimeFrame | None, now: datetime) -> Callable[[], None]:
+    """The outcome applied to the appointment in memory (refusing what cannot be), and its writes, to make."""
     if entry.appointment_id is None:
         raise ValidationError("outcome", f"{outcome} needs an entry about an appointment")
     job = visible_job(repos, caller, entry.job_id)
     appointment = job.appointment(entry.appointment_id)
     if outcome is Outcome.CONFIRMED:
-        set_confirmation(repos, job, appointment, Confirmation.CONFIRMED, now)
-    elif outcome is Outcome.REJECTED:
+        job.confirm(appointment.id, Confirmation.CONFIRMED, now)
+        return lambda: save_confirmation(repos, job, appointment)
+    if outcome is Outcome.REJECTED:
         if not reason:
             raise ValidationError("reason", "say why the customer said no")
-        set_confirmation(repos, job, appointment, Confirmation.REJECTED, now, reason=reason)
-        repos.queues.add(QueueEntry(job.org_id, QueueName.RETENTION, job.id, appointment.id, reason, now),
-                         f"retention:{entry.id}")
-    else:
-        if window is None:
-            raise ValidationError("window_start", "a reschedule needs the new window_start and window_end")
-        job.reschedule(appointment.id, now, window=window, technician_id=None, assign=False)
-        repos.jobs.save(job)  # the booking confirmation for the new window follows through the stream
+        job.confirm(appointment.id, Confirmation.REJECTED, now, reason=reason)
+
+        def reject() -> None:
+            save_confirmation(repos, job, appointment)
+            repos.queues.add(QueueEntry(job.org_id, QueueName.RETENTION, job.id, appointment.id, reason, now),
+                             f"retention:{entry.id}")
+        return reject
+    if window is None:
+        raise ValidationError("window_start", "a reschedule needs the new window_start and window_end")
+    job.reschedule(appointment.id, now, window=window, technician_id=None, assign=False)
+    return lambda: repos.jobs.save(job)  # the booking confirmation for the new window follows through the stream
 
 
 def _entry(repos: Repositories, caller: Caller, name: str, entry_id: str) -> QueueEntry:

@@ -57,6 +57,28 @@ def test_a_dispatcher_claims_the_call_and_resolves_it_confirmed(api, org, stream
     assert api.get("/queues/escalation?state=done", org.dispatcher).body["items"][0]["outcome"] == "confirmed"
 
 
+@pytest.mark.parametrize("outcome", [{"outcome": "confirmed"}, {"outcome": "rejected", "reason": "too expensive"}])
+def test_a_resolution_holds_when_the_stream_reacts_to_the_appointment_at_once(api, org, stream, escalated, monkeypatch,
+                                                                              outcome):
+    """The local stack's stream reads a write within milliseconds: the appointment's change, if written before
+    the entry, closed the entry as the customer's doing ("customer confirmed") before the dispatcher's resolution
+    was written, which was then refused as a conflict."""
+    from chalicelib.store.jobs import Jobs
+    job, appointment_id, entry = escalated
+    save = Jobs.save
+
+    def and_the_stream_at_once(self, saved):
+        save(self, saved)
+        stream.settle()
+    monkeypatch.setattr(Jobs, "save", and_the_stream_at_once)
+    done = api.post(f"/queues/escalation/{entry['id']}/resolve", org.dispatcher, outcome)
+    assert done.status == 200, done.body
+    assert (done.body["outcome"], done.body["closed_by"]) == (outcome["outcome"], org.dispatcher_id)
+    assert appointment_of(api, org, job)["confirmation"] == outcome["outcome"]
+    (closed,) = api.get("/queues/escalation?state=done", org.dispatcher).body["items"]
+    assert (closed["outcome"], closed["closed_by"]) == (outcome["outcome"], org.dispatcher_id)
+
+
 def test_the_customer_confirming_by_text_closes_the_open_call_by_itself(api, org, stream, escalated):
     from chalicelib.bootstrap import store_repositories
     job, _, entry = escalated
