@@ -4,16 +4,17 @@ Every call the stack's code makes (the API's, the driver's handlers', the stream
 it runs in the same process. Over a socket, each call also waited on the scheduler twice; handed to the server's
 WSGI app instead (2026-12-06), each still paid for what only a server needs: a SigV4 signature (a canonical
 request and its HMACs) and a User-Agent rebuilt for every request, werkzeug's environ and request, Flask's
-dispatch and CORS, all so that the server can find the service in the signature's scope. That was ~a fifth
-of the stack's CPU in a burst of status changes.
+dispatch and CORS, all so that the server can find the service in the signature's scope: a third of a call's
+CPU (a GetItem: 1,195 µs that way, 772 µs this way).
 
 `serve_in_process(address)`: botocore's requests from this process to http://`address` go unsigned (but S3's:
-moto answers an unsigned object read as an anonymous one's), keep the User-Agent the client built, and at their last step (`Endpoint._send`) are handed to moto's backend for the
-endpoint's service as mock_aws's BotocoreStubber hands them: the URL in AWS's domain
-(https://<endpoint prefix>.<region>.amazonaws.com with the same path and query), the same headers and body.
-moto reads the region from that URL and the account from the access key (none here: its default account, the
-one the stack's "local" key maps to as well), so both ways reach the same resources. Requests to any other
-address, every client outside this process, and presigned URLs (signed on their own path) are as before."""
+moto answers an unsigned object read as an anonymous one's), keep the User-Agent the client built, and at
+their last step (`Endpoint._send`) are handed to moto's backend for the endpoint's service as mock_aws's
+BotocoreStubber hands them: the URL in AWS's domain (https://<endpoint prefix>.<region>.amazonaws.com with
+the same path and query), the same headers and body. moto reads the region from that URL and the account
+from the access key (none here: its default account, the one the stack's "local" key maps to as well), so
+both ways reach the same resources. Requests to any other address, every client outside this process, and
+presigned URLs (signed on their own path) are as before."""
 import functools
 import re
 import sys

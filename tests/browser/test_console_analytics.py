@@ -24,6 +24,14 @@ BY = {"day": "Day", "week": "Week", "channel": "Channel", "location": "Location"
 @pytest.fixture(scope="module")
 def stack():
     base, process = start()
+    try:  # a failed set-up stops its stack too
+        live_the_day(base)
+        yield base
+    finally:
+        stop(process)
+
+
+def live_the_day(base: str) -> None:
     # The demo's day, lived: two new visits tomorrow, Kim confirms hers by text and Eve rejects hers as too
     # expensive; Lee rates the heater install; four and a half hours on, the demo's unassigned AC tune-up is
     # auto-canceled (T-1h) and an escalation call ends in a confirmation.
@@ -60,8 +68,6 @@ def stack():
     for step, body in (("claim", None), ("resolve", {"outcome": "confirmed"})):
         assert call(base, "POST", f"/queues/escalation/{entry['id']}/{step}", body, token)[0] == 200
     assert call(base, "POST", "/dev/settle", {})[0] == 200
-    yield base
-    stop(process)
 
 
 def shown(v) -> str:
