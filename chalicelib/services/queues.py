@@ -107,9 +107,9 @@ def resolve(repos: Repositories, caller: Caller, name: str, entry_id: str, outco
     entry.resolve(outcome, caller.id, now, note)  # refuses a closed entry or someone else's claim
     act = _act(repos, caller, entry, outcome, reason, window, now) \
         if outcome in (Outcome.CONFIRMED, Outcome.REJECTED, Outcome.RESCHEDULE) else None
-    # The entry first: the appointment's change closes what waits on it (in the stream, as "customer confirmed"
-    # or "moved"), and between an appointment written first and this entry it did, refusing the dispatcher's
-    # resolution as a conflict and crediting the customer with the call's outcome.
+    # The entry first: the appointment's change closes what waits on it (the stream's reaction: "customer
+    # confirmed", "moved"). Written first, it closed this entry before the dispatcher's resolution was written,
+    # which the entry's version check then refused, and the customer had the credit for the call.
     repos.queues.save(entry)
     if act:
         try:

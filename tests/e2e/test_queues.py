@@ -83,6 +83,26 @@ def test_a_resolution_holds_when_the_stream_reacts_to_the_appointment_at_once(ap
     assert (closed["outcome"], closed["closed_by"]) == (outcome["outcome"], org.dispatcher_id)
 
 
+def test_a_resolution_whose_visit_changed_meanwhile_is_refused_and_the_entry_waits_again(api, org, stream,
+                                                                                          escalated, monkeypatch):
+    from chalicelib.domain.errors import VersionConflict
+    from chalicelib.store.jobs import Jobs
+    job, appointment_id, entry = escalated
+    base = f"/queues/escalation/{entry['id']}"
+    assert api.post(f"{base}/claim", org.dispatcher).status == 200
+
+    def changed_meanwhile(self, saved):
+        raise VersionConflict()
+    with monkeypatch.context() as patch:
+        patch.setattr(Jobs, "save", changed_meanwhile)
+        assert api.post(f"{base}/resolve", org.dispatcher, {"outcome": "confirmed"}).status == 409
+    (waiting,) = api.get("/queues/escalation", org.dispatcher).body["items"]
+    assert (waiting["id"], waiting["state"], waiting["claimed_by"], waiting["outcome"]) == (
+        entry["id"], "claimed", org.dispatcher_id, None)
+    assert appointment_of(api, org, job)["confirmation"] == "pending"
+    assert api.post(f"{base}/resolve", org.dispatcher, {"outcome": "confirmed"}).status == 200  # tried again
+
+
 def test_the_customer_confirming_by_text_closes_the_open_call_by_itself(api, org, stream, escalated):
     from chalicelib.bootstrap import store_repositories
     job, _, entry = escalated
