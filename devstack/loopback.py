@@ -18,8 +18,9 @@ presigned URLs (signed on their own path) are as before."""
 import functools
 import re
 import sys
+from collections.abc import Callable
 from io import BytesIO
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import botocore.endpoint
 import botocore.signers
@@ -40,6 +41,7 @@ from moto.core.request import (
 from moto.moto_api import recorder
 
 _addresses: set[str] = set()  # "host:port" of the moto servers this process runs
+_unsigned: list[Callable[[SplitResult], bool]] = []  # `sent_unsigned`'s rules
 _backends = BotocoreStubber()  # its `process_request` routes by URL (`enabled` is mock_aws's switch, unread there)
 
 
@@ -48,9 +50,8 @@ def serve_in_process(address: str) -> None:
     _addresses.add(address)
     if getattr(botocore.endpoint.Endpoint._send, "in_process", False):
         return
+    sent_unsigned(lambda url: url.netloc in _addresses)
     endpoint_send = botocore.endpoint.Endpoint._send
-    sign = botocore.signers.RequestSigner.handler
-    rebuild_user_agent = botocore.useragent.UserAgentString.rebuild_and_replace_user_agent_handler
 
     @functools.wraps(endpoint_send)
     def send(self, request):
@@ -68,18 +69,38 @@ def serve_in_process(address: str) -> None:
         return AWSResponse(request.url, status, headers, MockRawResponse(body))
     send.in_process = True
 
+    botocore.endpoint.Endpoint._send = send
+
+
+def sent_unsigned(where: Callable[[SplitResult], bool]) -> None:
+    """botocore signs every request (SigV4: a canonical request, its HMACs) and rebuilds its User-Agent for each,
+    both costing more than moto's work on a GetItem: a request whose URL `where` holds gets neither, for moto
+    in this process reads neither (it takes the account from the access key alone, its default when there is
+    none). S3's stay signed: moto answers an unsigned object read as an anonymous one's. Presigned URLs are
+    signed on a path of their own. Each call adds a rule; the patch is made once."""
+    _unsigned.append(where)
+    if getattr(botocore.signers.RequestSigner.handler, "unsigned", False):
+        return
+    sign = botocore.signers.RequestSigner.handler
+    rebuild_user_agent = botocore.useragent.UserAgentString.rebuild_and_replace_user_agent_handler
+
     def handler(self, operation_name=None, request=None, **kwargs):
-        if urlsplit(request.url).netloc in _addresses and self._signing_name != "s3":
+        if self._signing_name != "s3" and _is_unsigned(request.url):
             return None
         return sign(self, operation_name, request, **kwargs)
+    handler.unsigned = True
 
     def user_agent(self, operation_name, request, **kwargs):
-        if urlsplit(request.url).netloc not in _addresses:
+        if not _is_unsigned(request.url):
             rebuild_user_agent(self, operation_name, request, **kwargs)
 
-    botocore.endpoint.Endpoint._send = send
     botocore.signers.RequestSigner.handler = handler
     botocore.useragent.UserAgentString.rebuild_and_replace_user_agent_handler = user_agent
+
+
+def _is_unsigned(url: str) -> bool:
+    split = urlsplit(url)
+    return any(rule(split) for rule in _unsigned)
 
 
 def stop_serving(address: str) -> None:

@@ -30,24 +30,11 @@ _share_botocore_data()
 
 
 def _skip_what_moto_never_reads() -> None:
-    """botocore signs every request (SigV4: canonical request, HMACs) and rebuilds its User-Agent header for
-    each one; moto in this process (mock_aws, which takes every request to an AWS host) reads neither: it
-    takes the account from the access key alone, which an unsigned request leaves to its default, the one
-    these tests use. Both cost more than moto's own work on a GetItem. A request to any other host (a moto
-    server on loopback, which finds the service from the signature) is signed, and so are presigned URLs (a
-    separate path of the signer); the local stacks the tests start are other processes, untouched."""
-    from urllib.parse import urlsplit
-
-    import botocore.signers
-    import botocore.useragent
-    signs = botocore.signers.RequestSigner.handler
-
-    def handler(self, operation_name=None, request=None, **kwargs):
-        if (urlsplit(request.url).hostname or "").endswith(".amazonaws.com"):
-            return None
-        return signs(self, operation_name, request, **kwargs)
-    botocore.signers.RequestSigner.handler = handler
-    botocore.useragent.UserAgentString.rebuild_and_replace_user_agent_handler = lambda self, *a, **k: None
+    """Requests to the in-process moto (mock_aws, which takes every request to an AWS host) go unsigned and keep
+    their first User-Agent (devstack/loopback.py says why). A request to any other host (a moto server on
+    loopback, which finds the service from the signature) is signed as before."""
+    from devstack import loopback
+    loopback.sent_unsigned(lambda url: (url.hostname or "").endswith(".amazonaws.com"))
 
 
 _skip_what_moto_never_reads()
