@@ -21,6 +21,7 @@ from chalicelib.notify import email
 from chalicelib.services.outbox.drain import POLL_EVERY
 from chalicelib.services.sweep import MAX_CATCH_UP, SAFETY
 
+from . import collector
 from .emulator import QUEUED, QUEUED_TO, WRITTEN, trim_stream
 from .streams import StreamPump
 
@@ -235,7 +236,8 @@ class Driver:
         shard's watermark has reached the clock, a run found nothing due and the stream is empty. A run
         catches up at most MAX_CATCH_UP from its shard's watermark, so a clock moved 30 days ahead takes
         30 runs. Texts beyond their identity's rate wait for the clock (a bounded number of beats). Then the
-        receipts of every text sent so far, so what comes next does not wait behind them."""
+        receipts of every text sent so far, so what comes next does not wait behind them, and the full garbage
+        collection the catching up made due (collector.py): not a pause for the next request."""
         with self.lock:
             for _ in range(SETTLE_ROUNDS):
                 self.drain()
@@ -253,6 +255,7 @@ class Driver:
                 while self.unanswered:
                     self.receipt(self.unanswered.popleft()[1])
                 self.drain()
+            collector.rest(settled=True)
 
     def _watermarks(self) -> list[datetime | None]:
         return [self.repos.due.watermark(shard) for shard in range(self.repos.due.shards())]
@@ -340,7 +343,8 @@ class Driver:
     def run(self, stop: threading.Event, on_text) -> None:
         while not stop.is_set():
             try:
-                self.tick(woken(self._beat()))
+                written = woken(self._beat())
+                self.tick(written)
                 while self.printed < len(self.outbox):
                     entry = self.outbox[self.printed]
                     self.printed += 1
@@ -354,6 +358,7 @@ class Driver:
                     with self.lock:  # not while a settle answers them
                         if self.unanswered:
                             self.receipt(self.unanswered.popleft()[1])
+                collector.busy() if written or self.unanswered else collector.rest()
             except Exception as error:  # the local loop reports and goes on, like a Lambda retry would
                 print(f"[driver] {type(error).__name__}: {error}", flush=True)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
-from . import emulator, gateway, loopback, state
+from . import collector, emulator, gateway, loopback, state
 from .driver import Driver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +64,7 @@ class LocalStack:
                                config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
         self.api = create_local_server(app.app, config, HOST, self.port)
         gateway.answer_as_deployed(self.api, app.app, config)
+        collector.take_over()  # start-up's heap frozen; the full collections at the driver's quiet beats
         self.api.server.socket.listen(BACKLOG)  # (a thread per connection: the backlog is the limit)
         self.port = self.api.server.server_port
         os.environ["LINK_BASE_URL"] = f"http://{HOST}:{self.port}"  # links in texts open this server
