@@ -76,10 +76,7 @@ def measure(base: str, n: int, label: str, parts_per_second: float | None, pid: 
                                            "appointment": window}, dispatcher)
         return phone, job["appointments"][0]["id"]
 
-    # The outbox read so far, in order: each poll asks only for what is new. What a stack given by its URL
-    # sent before this run is skipped: another run's texts went to the same phone numbers.
-    before = len(call(base, "GET", "/dev/outbox.json")["items"])
-    texted: list[str] = []
+    texted: list[str] = []  # the outbox read so far, after `before`, in order: each poll asks only for what is new
 
     def en_route_texts() -> set[str]:
         """Answered as soon as a text is sent after those read (a long poll: the bench's looks cost the stack
@@ -92,6 +89,10 @@ def measure(base: str, n: int, label: str, parts_per_second: float | None, pid: 
     with ThreadPoolExecutor(4) as pool:
         prepared = list(pool.map(appointment, range(2 * n)))
     call(base, "POST", "/dev/settle", {}, timeout=1800)  # the emulator works through the backlog
+    # What was sent before the measuring starts is skipped: the preparation's booking confirmations (whose look-up
+    # by the first poll would be counted as the first change's latency), and another run's texts to the same phone
+    # numbers, on a stack given by its URL.
+    before = len(call(base, "GET", "/dev/outbox.json")["items"])
     latencies = []
     for phone, appointment_id in prepared[:n]:
         call(base, "POST", f"/appointments/{appointment_id}/status", {"action": "en_route"}, tech_token)
