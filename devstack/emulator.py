@@ -34,6 +34,16 @@ what it reads (its names and the values it names): the same tree moto would buil
 is parsed three times per write, and its tree deep-copied by the generic protocol: each is parsed once,
 and its tree copied node by node.
 
+moto and botocore still walk an item by its map's shape, attribute by attribute, to reach each value: an item
+whose every value is in wire form passes whole (`attribute_maps_as_they_are`), and moto's handler turns its result
+into dicts asking each value's exact type once (`results_as_dicts`). A Query with a sort key condition hands moto
+only the items of its key range: moto sized every item of the partition (and each it kept twice) before
+comparing its sort key.
+
+Every answer's request id was 52 calls of moto's random source (`request_ids_drawn_at_once`: one), and every
+request's User-Agent was built anew, each of its twenty parts sanitized (`user_agents_built_once`: per client and
+features).
+
 moto's server finds the backend of every request by listing its own package directory and asking the disk
 whether each of its hundreds of entries is a folder, under the one lock every request takes:
 `the_server_lists_its_services_once` lists them once (the installed moto does not change while it runs).
@@ -54,6 +64,8 @@ import threading
 
 import botocore.parsers
 import botocore.serialize
+from botocore.context import get_context
+from botocore.useragent import UserAgentString
 from moto.core.parse import BaseJSONParser
 from moto.core.serialize import BaseJSONSerializer
 from moto.core.utils import unix_time
@@ -62,8 +74,9 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb import responses as dynamodb_responses
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models import table as table_models
-from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.utilities import dynamo_to_dict
 from moto.dynamodb.parsing.ast_nodes import Node
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 from moto.dynamodb.responses import DynamoHandler
@@ -86,6 +99,8 @@ def install() -> None:
     queues_ring_the_driver()
     the_server_lists_its_services_once()
     responses_list_their_methods_once()
+    request_ids_drawn_at_once()
+    user_agents_built_once()
 
 
 def serialize_dynamodb_writes() -> None:
@@ -248,6 +263,7 @@ def reads_reuse_the_sorted_table() -> None:
 
 _querying = threading.local()
 moto_query = Table.query
+_QUERY_ARGS = {"consistent_read", "filter_expression", "range_key_conditions"}  # (the others: a legacy QueryFilter)
 
 
 class _Partitions:
@@ -358,6 +374,11 @@ def queries_read_one_partition() -> None:
     def query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_key, scan_index_forward,
               projection_expressions, index_name=None, *args, hash_key_conditions=None, **kwargs):
         candidates = _partition(self, index_name, hash_key, hash_key_conditions)
+        if candidates and range_comparison and not index_name and not limit and not set(kwargs) - _QUERY_ARGS:
+            # moto sizes every item of the partition (twice each one it keeps) before comparing its sort key;
+            # DynamoDB reads only the key range. (With a Limit, moto's LastEvaluatedKey depends on the items
+            # after the range: left to moto.)
+            candidates = [item for item in candidates if item.range_key.compare(range_comparison, range_objs)]
         _querying.partition = None if candidates is None else (self, candidates)
         try:
             return moto_query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_key,
@@ -439,6 +460,64 @@ def attribute_values_as_they_are() -> None:
         else:
             botocore_write_structure(self, serialized, value, shape, key)
     botocore.serialize.JSONSerializer._serialize_type_structure = write_structure
+    attribute_maps_as_they_are()
+
+
+moto_serialize_map = BaseJSONSerializer._serialize_type_map
+botocore_read_map = botocore.parsers.BaseJSONParser._handle_map
+botocore_write_map = botocore.serialize.JSONSerializer._serialize_type_map
+
+
+def _wire_map(value, shape) -> bool:
+    """An item (or key, or values) of attribute values, each in its wire form: the map walk would copy it."""
+    return isinstance(value, dict) and _is_attribute_value(shape.value) and \
+        not shape.value.serialization.get("name") and all(_wire_form(v) for v in value.values())
+
+
+def attribute_maps_as_they_are() -> None:
+    """An item's walk by the maps' shapes goes attribute by attribute (the name, then the value: a dozen calls
+    each) before reaching the value skipped above; an item whose every value is in wire form passes whole."""
+    @functools.wraps(moto_serialize_map)
+    def serialize_map(self, serialized, value, shape, key):
+        if key and _wire_map(value, shape):
+            self._default_serialize(serialized, dict(value), shape, key)
+        else:
+            moto_serialize_map(self, serialized, value, shape, key)
+    BaseJSONSerializer._serialize_type_map = serialize_map
+
+    @functools.wraps(botocore_read_map)
+    def read_map(self, shape, value):
+        return value if _wire_map(value, shape) else botocore_read_map(self, shape, value)
+    botocore.parsers.BaseJSONParser._handle_map = read_map
+
+    @functools.wraps(botocore_write_map)
+    def write_map(self, serialized, value, shape, key):
+        if key is not None and _wire_map(value, shape):
+            serialized[key] = value
+        else:
+            botocore_write_map(self, serialized, value, shape, key)
+    botocore.serialize.JSONSerializer._serialize_type_map = write_map
+
+    dynamodb_responses.dynamo_to_dict = results_as_dicts
+
+
+_LEAVES = (str, bool, int, float, type(None))
+
+
+def results_as_dicts(obj):
+    """moto's `dynamo_to_dict` (a result's items and values as plain dicts for its serializer), asking each
+    value's exact type once instead of five isinstance and hasattr questions per leaf; anything else (binary,
+    dates, moto's model objects) is moto's."""
+    kind = type(obj)
+    if kind in _LEAVES:
+        return obj
+    if kind is DynamoType and obj.type not in ("B", "BS"):
+        return {obj.type: results_as_dicts(obj.value)}
+    if kind is dict or kind is LimitedSizeDict:
+        return {k: results_as_dicts(v) for k, v in obj.items()}
+    if kind is list:
+        return [results_as_dicts(v) for v in obj]
+    return dynamo_to_dict(obj)
 
 
 # ---- expressions ----
@@ -612,6 +691,49 @@ def queues_ring_the_driver() -> None:
                 WRITTEN.set()
         ringing.rings = True
         setattr(SQSBackend, name, functools.wraps(method)(ringing))
+
+
+_REQUEST_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"  # moto's get_random_string's
+
+
+def request_ids_drawn_at_once() -> None:
+    """moto.core.responses.gen_amzn_requestid_long as every answer's headers get it: the same 52 characters of
+    moto's alphabet from moto's own random source (seeded alike), drawn in one call rather than 52."""
+    from moto.core import responses
+    from moto.moto_api._internal import mock_random
+    if getattr(responses.gen_amzn_requestid_long, "at_once", False):
+        return
+
+    def request_id(headerdict=None) -> str:
+        drawn = "".join(mock_random.choices(_REQUEST_ID_CHARS, k=52))
+        if isinstance(headerdict, dict):
+            headerdict["x-amzn-requestid"] = drawn
+        return drawn
+    request_id.at_once = True
+    responses.gen_amzn_requestid_long = request_id
+
+
+botocore_user_agent = UserAgentString.to_string
+
+
+def user_agents_built_once() -> None:
+    """botocore builds a client's User-Agent anew for every request, sanitizing each of its twenty parts; all
+    of them are the client's own but the features the request's context names. Kept per client and features."""
+    if getattr(UserAgentString.to_string, "kept", False):
+        return
+
+    @functools.wraps(botocore_user_agent)
+    def to_string(self):
+        context = get_context()
+        # (a copy made by with_client_config shares this dict: its own id and config keep it apart)
+        key = (id(self), id(self._client_config), frozenset(self._client_features or ()),
+               frozenset(context.features) if context is not None else frozenset())
+        kept = self.__dict__.setdefault("_emulator_built", {})
+        if key not in kept:
+            kept[key] = botocore_user_agent(self)
+        return kept[key]
+    to_string.kept = True
+    UserAgentString.to_string = to_string
 
 
 def responses_list_their_methods_once() -> None:

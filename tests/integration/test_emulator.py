@@ -318,6 +318,8 @@ def test_answers_carry_attribute_values_exactly_as_moto_writes_them(aws, monkeyp
             ["dynamodb"]["NewImage"]]
     ours = [ask() for ask in asks]
     monkeypatch.setattr(emulator.BaseJSONSerializer, "_serialize_type_structure", emulator.moto_serialize_structure)
+    monkeypatch.setattr(emulator.BaseJSONSerializer, "_serialize_type_map", emulator.moto_serialize_map)
+    monkeypatch.setattr(emulator.dynamodb_responses, "dynamo_to_dict", emulator.dynamo_to_dict)
     for mine, ask in zip(ours, asks, strict=True):
         theirs = ask()
         for answer in (mine, theirs):
@@ -423,7 +425,9 @@ def test_botocore_reads_and_writes_attribute_values_as_its_own_walk_does(item):
         ours, ours_written = read(), write()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(botocore.parsers.BaseJSONParser, "_handle_structure", real)
+        patch.setattr(botocore.parsers.BaseJSONParser, "_handle_map", emulator.botocore_read_map)
         patch.setattr(botocore.serialize.JSONSerializer, "_serialize_type_structure", emulator.botocore_write_structure)
+        patch.setattr(botocore.serialize.JSONSerializer, "_serialize_type_map", emulator.botocore_write_map)
         theirs, theirs_written = read(), write()
     assert ours == theirs and ours["Item"] == item
     assert ours_written == theirs_written
@@ -549,3 +553,110 @@ def test_an_update_is_parsed_once_and_each_write_applies_its_own_values(aws, mon
             client.update_item(TableName=table.name, Key=key(table, "T", "a"), UpdateExpression="ADD ADD #v :n",
                                ExpressionAttributeNames={"#v": "visits"}, ExpressionAttributeValues={":n": {"N": "1"}})
     assert "ADD ADD #v :n" not in emulator._updates
+
+
+def _moto_value(value, wire: bool):
+    """An attribute value as moto keeps it: a DynamoType (nested values DynamoTypes too), binary as bytes or,
+    as it came in a request, in base64."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    return DynamoType(_on_the_wire(value) if wire else value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(items=st.lists(st.dictionaries(st.text(min_size=1, max_size=3), _values, max_size=4), max_size=3),
+       count=st.integers(0, 5), wire=st.booleans())
+def test_results_become_the_dicts_moto_makes_of_them(items, count, wire):
+    """A Query's result as moto's handler wraps it (items of DynamoTypes in moto's own dict, counts, a key, a
+    date): the emulator's conversion gives what moto's `dynamo_to_dict` gives, binary and all."""
+    from datetime import UTC, datetime
+
+    from moto.dynamodb.models.dynamo_type import LimitedSizeDict
+
+    stored = []
+    for item in items:
+        attrs = LimitedSizeDict()
+        dict.update(attrs, {name: _moto_value(value, wire) for name, value in item.items()})
+        stored.append(attrs)
+    result = {"Count": count, "ScannedCount": count, "Items": stored, "When": datetime(2026, 12, 7, tzinfo=UTC),
+              "LastEvaluatedKey": {"pk": {"S": "JOB#1"}}, "Nothing": None, "Ratio": 0.5}
+    assert emulator.results_as_dicts(result) == emulator.dynamo_to_dict(result)
+
+
+def test_a_query_with_a_sort_key_condition_sizes_only_the_items_in_its_range(aws, monkeypatch):
+    """moto sized every item of the partition before comparing its sort key: the emulator hands it the key
+    range only (as DynamoDB reads it), with the same answers, pages and counts; with a Limit moto reads as
+    it did."""
+    from moto.dynamodb.models.dynamo_type import Item
+
+    table = make_table("ranges", True)
+    client = boto3.client("dynamodb")
+    for n in range(40):
+        client.put_item(TableName=table.name, Item={**key(table, "JOB#1", f"{'APPT' if n % 4 else 'TIMER'}#{n:02d}"),
+                                                    "n": {"N": str(n)}, "body": {"S": "x" * n}})
+    sized = []
+    real = Item.size
+    monkeypatch.setattr(Item, "size", lambda self: sized.append(self.range_key.value) or real(self))
+    asks = {"begins_with(sk, :a)": {":a": {"S": "TIMER#"}}, "sk BETWEEN :a AND :b": {":a": {"S": "APPT#05"},
+                                                                                       ":b": {"S": "APPT#09"}},
+            "sk > :a": {":a": {"S": "TIMER#30"}}, "sk = :a": {":a": {"S": "APPT#03"}}}
+
+    def ask(condition, values, **more):
+        return client.query(TableName=table.name, KeyConditionExpression=f"pk = :p AND {condition}",
+                            ExpressionAttributeValues={":p": {"S": "JOB#1"}, **values}, **more)
+    for condition, values in asks.items():
+        sized.clear()
+        ours = ask(condition, values)
+        assert set(sized) == {i["sk"]["S"] for i in ours["Items"]}  # nothing outside the range
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(emulator, "_QUERY_ARGS", set())  # moto's own reading of the whole partition
+            theirs = ask(condition, values)
+        for answer in (ours, theirs):
+            answer.pop("ResponseMetadata")
+        assert ours == theirs and ours["Count"] == ours["ScannedCount"] > 0, condition
+        pages, start = [], {}
+        while True:  # a Limit: moto's reading, page by page
+            page = ask(condition, values, Limit=3, **start)
+            pages += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                break
+            start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+        assert pages == ours["Items"]
+
+
+def test_a_client_user_agent_is_built_once_per_features_and_reads_as_botocore_builds_it(aws, monkeypatch):
+    """botocore's User-Agent, kept per client, its own features and the request's: the same string as built
+    anew each time, a feature of the request's context or the client's own still in it."""
+    from botocore.context import start_as_current_context
+    from botocore.useragent import register_feature_id
+
+    emulator.user_agents_built_once()
+    creator = boto3.client("dynamodb")._user_agent_creator
+    built = []
+    real = emulator.botocore_user_agent
+    monkeypatch.setattr(emulator, "botocore_user_agent", lambda self: built.append(1) or real(self))
+    plain = [creator.to_string() for _ in range(3)]
+    assert plain == [real(creator)] * 3 and len(built) == 1
+    with start_as_current_context():
+        register_feature_id("WAITER")
+        assert creator.to_string() == real(creator) != plain[0]
+    creator.set_client_features({"RETRY_MODE_ADAPTIVE"})
+    assert creator.to_string() == real(creator) != plain[0]
+    assert len(built) == 3
+
+
+def test_request_ids_are_moto_s_kind_drawn_at_once(aws):
+    from moto.core import responses
+    from moto.moto_api._internal import mock_random
+
+    emulator.request_ids_drawn_at_once()
+    headers: dict = {}
+    drawn = {responses.gen_amzn_requestid_long(headers) for _ in range(200)}
+    assert len(drawn) == 200 and headers["x-amzn-requestid"] in drawn
+    assert all(len(i) == 52 and set(i) <= set(emulator._REQUEST_ID_CHARS) for i in drawn)
+    mock_random.seed(7)
+    first = responses.gen_amzn_requestid_long()
+    mock_random.seed(7)
+    assert responses.gen_amzn_requestid_long() == first  # moto's seeding still decides them
+    mock_random.seed()  # (the other tests' ids as random as before)
+    answer = boto3.client("dynamodb").list_tables()
+    assert len(answer["ResponseMetadata"]["RequestId"]) == 52
