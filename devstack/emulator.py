@@ -36,7 +36,9 @@ and its tree copied node by node.
 
 moto and botocore still walk an item by its map's shape, attribute by attribute, to reach each value: an item
 whose every value is in wire form passes whole (`attribute_maps_as_they_are`), and moto's handler turns its result
-into dicts asking each value's exact type once (`results_as_dicts`). A Query with a sort key condition hands moto
+into dicts asking each value's exact type once (`results_as_dicts`); botocore's checks of a request pass such an
+item without its walk too. moto's Item sized the whole item again at every attribute it took (`_item_sized_once`:
+a running total, the same ItemSizeTooLarge). A Query with a sort key condition hands moto
 only the items of its key range: moto sized every item of the partition (and each it kept twice) before
 comparing its sort key.
 
@@ -66,17 +68,19 @@ import botocore.parsers
 import botocore.serialize
 from botocore.context import get_context
 from botocore.useragent import UserAgentString
+from botocore.validate import ParamValidator
 from moto.core.parse import BaseJSONParser
 from moto.core.serialize import BaseJSONSerializer
 from moto.core.utils import unix_time
 from moto.dynamodb import comparisons
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb import responses as dynamodb_responses
+from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models import table as table_models
-from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
-from moto.dynamodb.models.utilities import dynamo_to_dict
+from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
 from moto.dynamodb.parsing.ast_nodes import Node
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 from moto.dynamodb.responses import DynamoHandler
@@ -466,6 +470,8 @@ def attribute_values_as_they_are() -> None:
 moto_serialize_map = BaseJSONSerializer._serialize_type_map
 botocore_read_map = botocore.parsers.BaseJSONParser._handle_map
 botocore_write_map = botocore.serialize.JSONSerializer._serialize_type_map
+botocore_validate_map = ParamValidator._validate_map
+moto_item_init = Item.__init__
 
 
 def _wire_map(value, shape) -> bool:
@@ -498,10 +504,33 @@ def attribute_maps_as_they_are() -> None:
             botocore_write_map(self, serialized, value, shape, key)
     botocore.serialize.JSONSerializer._serialize_type_map = write_map
 
+    @functools.wraps(botocore_validate_map)
+    def validate_map(self, params, shape, errors, name):
+        # a wire-form value passes every check botocore makes of it (types, one member each; no minimums)
+        if not (_wire_map(params, shape) and all(type(k) is str for k in params)):
+            botocore_validate_map(self, params, shape, errors, name)
+    ParamValidator._validate_map = validate_map
+
     dynamodb_responses.dynamo_to_dict = results_as_dicts
+    Item.__init__ = _item_sized_once
 
 
 _LEAVES = (str, bool, int, float, type(None))
+ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict's
+
+
+def _item_sized_once(self, hash_key, range_key, attrs) -> None:
+    """moto's Item.__init__: each attribute put in a LimitedSizeDict, which sizes the whole item so far at
+    every insertion (an item of forty attributes: eight hundred sizings). The same ItemSizeTooLarge at the
+    same attribute, from a running total."""
+    self.hash_key, self.range_key = hash_key, range_key
+    self.attrs, total = LimitedSizeDict(), 0
+    for key, value in attrs.items():
+        value = DynamoType(value)
+        total += bytesize(str(key)) + value.size()
+        if total > ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self.attrs, key, value)
 
 
 def results_as_dicts(obj):

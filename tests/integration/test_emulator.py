@@ -660,3 +660,63 @@ def test_request_ids_are_moto_s_kind_drawn_at_once(aws):
     mock_random.seed()  # (the other tests' ids as random as before)
     answer = boto3.client("dynamodb").list_tables()
     assert len(answer["ResponseMetadata"]["RequestId"]) == 52
+
+
+@pytest.mark.parametrize("size", [404_900, 405_100], ids=["just under moto's limit", "just over"])
+def test_an_item_is_sized_once_and_refused_as_moto_refuses_it(aws, monkeypatch, size):
+    """moto's Item sized the whole item at each attribute it took; the emulator keeps a running total: the same
+    item, the same ItemSizeTooLarge (at the same attribute), far fewer sizings."""
+    from botocore.exceptions import ClientError
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    table = make_table("sizes", True)
+    client = boto3.client("dynamodb")
+    filler = {f"a{n:02d}": {"S": "x" * 1000} for n in range(40)}
+    item = {**key(table, "JOB#1", "JOB"), **filler, "last": {"S": "y" * (size - 40 * 1003 - 21)},
+            "after": {"N": "1"}}
+
+    def put():
+        try:
+            client.put_item(TableName=table.name, Item=item)
+            return client.get_item(TableName=table.name, Key=key(table, "JOB#1", "JOB"))["Item"]
+        except ClientError as error:
+            return error.response["Error"]
+    sized = []
+    real = DynamoType.size
+    monkeypatch.setattr(DynamoType, "size", lambda self: sized.append(1) or real(self))
+    ours = put()
+    ours_sized = len(sized)
+    client.delete_item(TableName=table.name, Key=key(table, "JOB#1", "JOB"))
+    monkeypatch.setattr(Item, "__init__", emulator.moto_item_init)
+    sized.clear()
+    assert put() == ours
+    assert ours_sized * 10 < len(sized)
+    assert ("Code" in ours) == (size > 405_000)  # refused just over the limit, kept just under
+
+
+@pytest.mark.parametrize("value", [{"S": 1}, {"S": "a", "N": "1"}, {"Q": "a"}, {}, {"SS": ["a", 2]},
+                                   {"M": {"k": {"BOOL": "yes"}}}, {"L": [{"NULL": True}, {"N": 3}]}, "a"])
+def test_a_request_s_attribute_values_are_refused_as_botocore_refuses_them(value):
+    """botocore's checks of a request's attribute values pass a map in wire form without its walk; whatever is
+    not in wire form is walked, and refused with botocore's own words."""
+    from botocore.validate import ParamValidator
+
+    emulator.attribute_values_as_they_are()
+    client = boto3.client("dynamodb", endpoint_url="http://127.0.0.1:9")  # (never called)
+    good = {"pk": {"S": "a"}, "m": {"M": {"l": {"L": [{"N": "1"}, {"BOOL": False}, {"SS": ["x"]}]}}}}
+
+    def refusal(item):
+        report = ParamValidator().validate({"TableName": "t", "Item": item},
+                                           client.meta.service_model.operation_model("PutItem").input_shape)
+        return report.generate_report() if report.has_errors() else None
+    walked = []
+    with pytest.MonkeyPatch.context() as patch:
+        real = ParamValidator._validate_structure
+        patch.setattr(ParamValidator, "_validate_structure", lambda self, params, shape, *a: walked.append(
+            shape.name) or real(self, params, shape, *a))
+        assert refusal(good) is None and "AttributeValue" not in walked  # in wire form: not walked
+        ours = [refusal({**good, "bad": value}), refusal({1: {"S": "a"}})]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ParamValidator, "_validate_map", emulator.botocore_validate_map)
+        assert [refusal({**good, "bad": value}), refusal({1: {"S": "a"}})] == ours
+    assert ours[1]  # (botocore takes {} and two members as they are: so does the emulator)
