@@ -38,7 +38,8 @@ moto and botocore still walk an item by its map's shape, attribute by attribute,
 whose every value is in wire form passes whole (`attribute_maps_as_they_are`), and moto's handler turns its result
 into dicts asking each value's exact type once (`results_as_dicts`); botocore's checks of a request pass such an
 item without its walk too. moto's Item sized the whole item again at every attribute it took (`_item_sized_once`:
-a running total, the same ItemSizeTooLarge). A Query with a sort key condition hands moto
+a running total, the same ItemSizeTooLarge). An update's tree is walked by ten traversers, each asking the ABC
+machinery at every node whether to process it (`traversals_ask_once`: once per traverser and node class). A Query with a sort key condition hands moto
 only the items of its key range: moto sized every item of the partition (and each it kept twice) before
 comparing its sort key.
 
@@ -81,7 +82,7 @@ from moto.dynamodb.models import table as table_models
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
-from moto.dynamodb.parsing.ast_nodes import Node
+from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser, Node
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 from moto.dynamodb.responses import DynamoHandler
 from moto.sqs import models as sqs_models
@@ -105,6 +106,7 @@ def install() -> None:
     responses_list_their_methods_once()
     request_ids_drawn_at_once()
     user_agents_built_once()
+    traversals_ask_once()
 
 
 def serialize_dynamodb_writes() -> None:
@@ -720,6 +722,61 @@ def queues_ring_the_driver() -> None:
                 WRITTEN.set()
         ringing.rings = True
         setattr(SQSBackend, name, functools.wraps(method)(ringing))
+
+
+moto_traverse = DepthFirstTraverser.traverse_node_recursively
+
+
+def _kind_wanted(self, node) -> bool:
+    """Whether this traverser processes `node`: moto's isinstance against its processing map's classes (ABCs,
+    rebuilt as a dict for every node), answered once per traverser and node class."""
+    seen = self.__dict__.get("_emulator_wanted")
+    if seen is None:
+        seen = self.__dict__["_emulator_wanted"] = ({}, self.nodes_to_be_processed())
+    kind = type(node)
+    if kind not in seen[0]:
+        seen[0][kind] = isinstance(node, seen[1])
+    return seen[0][kind]
+
+
+def _processed(self, node):
+    """moto's DepthFirstTraverser.process: the first processor of the map whose class `node` is, found once
+    per traverser and node class (the map is built once per traverser, not once per node)."""
+    found = self.__dict__.get("_emulator_processors")
+    if found is None:
+        found = self.__dict__["_emulator_processors"] = ({}, self._processing_map())
+    kind = type(node)
+    if kind not in found[0]:
+        found[0][kind] = next((key for key in found[1] if isinstance(node, key)), None)
+    key = found[0][kind]
+    return None if key is None else found[1][key](node)
+
+
+def traversals_ask_once() -> None:
+    """An update expression's tree is walked by ten traversers (validation, then execution), each asking at every
+    node whether to process it: moto's walk, with the question answered once per node class."""
+    if getattr(DepthFirstTraverser.traverse_node_recursively, "asks_once", False):
+        return
+
+    nodes: dict[type, bool] = {}  # each class: whether it is a Node (an ABC: isinstance asks the ABC machinery)
+
+    @functools.wraps(moto_traverse)
+    def traverse_node_recursively(self, node, child_id=-1):
+        kind = type(node)
+        if nodes[kind] if kind in nodes else nodes.setdefault(kind, isinstance(node, Node)):
+            parent_node = node.parent
+            if node.children is not None:
+                for i, child_node in enumerate(node.children):
+                    self.pre_processing_of_child(node, i)
+                    self.traverse_node_recursively(child_node, i)
+            if _kind_wanted(self, node):
+                node = _processed(self, node)
+                node.parent = parent_node
+                if parent_node:
+                    parent_node.children[child_id] = node
+        return node
+    traverse_node_recursively.asks_once = True
+    DepthFirstTraverser.traverse_node_recursively = traverse_node_recursively
 
 
 _REQUEST_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"  # moto's get_random_string's

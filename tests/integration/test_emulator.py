@@ -720,3 +720,51 @@ def test_a_request_s_attribute_values_are_refused_as_botocore_refuses_them(value
         patch.setattr(ParamValidator, "_validate_map", emulator.botocore_validate_map)
         assert [refusal({**good, "bad": value}), refusal({1: {"S": "a"}})] == ours
     assert ours[1]  # (botocore takes {} and two members as they are: so does the emulator)
+
+
+UPDATES = [
+    "SET a = :s, #n = :n ADD c :one REMOVE gone",
+    "SET l = list_append(if_not_exists(l, :empty), :l), n2 = n2 + :one",
+    "SET m.x = :s, m.y[0] = :n DELETE ss :ss",
+    "ADD ns :ns SET s2 = if_not_exists(s2, :s)",
+    "SET a = :s, a = :n",  # two actions on one path
+    "SET m = :s, m.x = :n",  # overlapping paths
+    "SET pk = :s",  # a key attribute
+    "ADD a :one",  # a number added to a string
+    "SET missing.deep = :s",  # a path that does not exist
+    "SET n2 = n2 - :s",  # arithmetic on a string
+    "SET #n = :undefined",
+]
+
+
+@pytest.mark.parametrize("expression", UPDATES)
+def test_an_update_s_traversals_decide_and_write_as_moto_s_own(aws, expression):
+    """The ten walks of an update's tree (validation, execution) asking once per node class whether to process
+    a node: the same item, or the same refusal, as moto's walks."""
+    from botocore.exceptions import ClientError
+    from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser
+
+    table = make_table("walks", True)
+    client = boto3.client("dynamodb")
+    start = {**key(table, "JOB#1", "JOB"), "a": {"S": "x"}, "c": {"N": "1"}, "gone": {"S": "g"}, "n2": {"N": "5"},
+             "l": {"L": [{"N": "1"}]}, "m": {"M": {"y": {"L": [{"N": "0"}]}}}, "ss": {"SS": ["p", "q"]},
+             "ns": {"NS": ["1"]}}
+    values = {":s": {"S": "v"}, ":n": {"N": "7"}, ":one": {"N": "1"}, ":empty": {"L": []}, ":l": {"L": [{"S": "z"}]},
+              ":ss": {"SS": ["p"]}, ":ns": {"NS": ["2"]}}
+
+    def update():
+        client.put_item(TableName=table.name, Item=start)
+        used = {k: v for k, v in values.items() if k in expression}
+        try:
+            client.update_item(TableName=table.name, Key=key(table, "JOB#1", "JOB"), UpdateExpression=expression,
+                               **({"ExpressionAttributeValues": used} if used else {}),
+                               **({"ExpressionAttributeNames": {"#n": "named"}} if "#n" in expression else {}))
+        except ClientError as error:
+            return error.response["Error"]
+        return client.get_item(TableName=table.name, Key=key(table, "JOB#1", "JOB"))["Item"]
+    emulator.traversals_ask_once()
+    ours = update()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DepthFirstTraverser, "traverse_node_recursively", emulator.moto_traverse)
+        assert update() == ours
+    assert getattr(DepthFirstTraverser.traverse_node_recursively, "asks_once", False)
