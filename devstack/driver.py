@@ -358,7 +358,10 @@ class Driver:
                     with self.lock:  # not while a settle answers them
                         if self.unanswered:
                             self.receipt(self.unanswered.popleft()[1])
-                collector.busy() if written or self.unanswered else collector.rest()
+                if written or self.unanswered:
+                    collector.busy()
+                else:
+                    collector.rest()
             except Exception as error:  # the local loop reports and goes on, like a Lambda retry would
                 print(f"[driver] {type(error).__name__}: {error}", flush=True)
 
