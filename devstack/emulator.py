@@ -114,6 +114,7 @@ def serialize_dynamodb_writes() -> None:
     reads_reuse_the_sorted_table()
     queries_read_one_partition()  # after the snapshot: a canceled transaction's restore is re-indexed too
     attribute_values_as_they_are()
+    items_sized_once()
     expressions_parse_once()
     targets = [(DynamoDBBackend, name) for name in WRITES]
     # moto applies a BatchWriteItem in its response handler, one put or delete at a time: the whole batch
@@ -514,11 +515,14 @@ def attribute_maps_as_they_are() -> None:
     ParamValidator._validate_map = validate_map
 
     dynamodb_responses.dynamo_to_dict = results_as_dicts
-    Item.__init__ = _item_sized_once
 
 
 _LEAVES = (str, bool, int, float, type(None))
 ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict's
+
+
+def items_sized_once() -> None:
+    Item.__init__ = _item_sized_once
 
 
 def _item_sized_once(self, hash_key, range_key, attrs) -> None:
