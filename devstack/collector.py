@@ -33,21 +33,27 @@ def rest(settled: bool = False) -> bool:
     Whether it ran."""
     if not _last or not gc.get_count()[2]:  # nothing has left the young generations since the last
         return False
-    when, blocks = _last[0]
-    if settled or sys.getallocatedblocks() >= blocks * GROWTH or time.monotonic() - when >= FULL_AT_LEAST:
-        gc.collect()
-        _collected()
+    if settled or sys.getallocatedblocks() >= _last[0][1] * GROWTH or _overdue():
+        _collect()
         return True
     return False
 
 
 def busy() -> bool:
     """A beat with work: a full collection only once FULL_AT_LEAST has passed (memory stays bounded)."""
-    if _last and gc.get_count()[2] and time.monotonic() - _last[0][0] >= FULL_AT_LEAST:
-        gc.collect()
-        _collected()
+    if _last and gc.get_count()[2] and _overdue():
+        _collect()
         return True
     return False
+
+
+def _overdue() -> bool:
+    return time.monotonic() - _last[0][0] >= FULL_AT_LEAST
+
+
+def _collect() -> None:
+    gc.collect()
+    _collected()
 
 
 def _collected() -> None:

@@ -39,9 +39,9 @@ whose every value is in wire form passes whole (`attribute_maps_as_they_are`), a
 into dicts asking each value's exact type once (`results_as_dicts`); botocore's checks of a request pass such an
 item without its walk too. moto's Item sized the whole item again at every attribute it took (`_item_sized_once`:
 a running total, the same ItemSizeTooLarge). An update's tree is walked by ten traversers, each asking the ABC
-machinery at every node whether to process it (`traversals_ask_once`: once per traverser and node class). A Query with a sort key condition hands moto
-only the items of its key range: moto sized every item of the partition (and each it kept twice) before
-comparing its sort key.
+machinery at every node whether to process it (`traversals_ask_once`: once per traverser and node class). A Query
+with a sort key condition hands moto only the items of its key range: moto sized every item of the partition (and
+each it kept twice) before comparing its sort key.
 
 Every answer's request id was 52 calls of moto's random source (`request_ids_drawn_at_once`: one), and every
 request's User-Agent was built anew, each of its twenty parts sanitized (`user_agents_built_once`: per client and
@@ -63,6 +63,7 @@ import functools
 import itertools
 import json
 import re
+import string
 import threading
 
 import botocore.parsers
@@ -731,21 +732,9 @@ def queues_ring_the_driver() -> None:
 moto_traverse = DepthFirstTraverser.traverse_node_recursively
 
 
-def _kind_wanted(self, node) -> bool:
-    """Whether this traverser processes `node`: moto's isinstance against its processing map's classes (ABCs,
-    rebuilt as a dict for every node), answered once per traverser and node class."""
-    seen = self.__dict__.get("_emulator_wanted")
-    if seen is None:
-        seen = self.__dict__["_emulator_wanted"] = ({}, self.nodes_to_be_processed())
-    kind = type(node)
-    if kind not in seen[0]:
-        seen[0][kind] = isinstance(node, seen[1])
-    return seen[0][kind]
-
-
-def _processed(self, node):
-    """moto's DepthFirstTraverser.process: the first processor of the map whose class `node` is, found once
-    per traverser and node class (the map is built once per traverser, not once per node)."""
+def _processor(self, node):
+    """The processor moto's DepthFirstTraverser would apply to `node` (the first of its processing map whose class
+    `node` is; moto rebuilt the map, of ABCs, at every node), or None: found once per traverser and node class."""
     found = self.__dict__.get("_emulator_processors")
     if found is None:
         found = self.__dict__["_emulator_processors"] = ({}, self._processing_map())
@@ -753,7 +742,7 @@ def _processed(self, node):
     if kind not in found[0]:
         found[0][kind] = next((key for key in found[1] if isinstance(node, key)), None)
     key = found[0][kind]
-    return None if key is None else found[1][key](node)
+    return None if key is None else found[1][key]
 
 
 def traversals_ask_once() -> None:
@@ -773,8 +762,8 @@ def traversals_ask_once() -> None:
                 for i, child_node in enumerate(node.children):
                     self.pre_processing_of_child(node, i)
                     self.traverse_node_recursively(child_node, i)
-            if _kind_wanted(self, node):
-                node = _processed(self, node)
+            if (processor := _processor(self, node)) is not None:
+                node = processor(node)
                 node.parent = parent_node
                 if parent_node:
                     parent_node.children[child_id] = node
@@ -783,7 +772,7 @@ def traversals_ask_once() -> None:
     DepthFirstTraverser.traverse_node_recursively = traverse_node_recursively
 
 
-_REQUEST_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"  # moto's get_random_string's
+_REQUEST_ID_CHARS = string.ascii_letters + string.digits  # moto's get_random_string's
 
 
 def request_ids_drawn_at_once() -> None:
