@@ -22,7 +22,7 @@ from chalicelib.services.outbox.drain import POLL_EVERY
 from chalicelib.services.sweep import MAX_CATCH_UP, SAFETY
 
 from . import collector
-from .emulator import QUEUED, QUEUED_TO, WRITTEN, trim_stream
+from .emulator import QUEUED, QUEUED_TO, WRITTEN, stream_holds_after, trim_stream
 from .streams import StreamPump
 
 RECEIPT_WITHIN = 1.0  # seconds (real time) a text's receipt waits at most for the driver to be quiet
@@ -145,7 +145,7 @@ class Driver:
     printed: int = 0
 
     def __post_init__(self):
-        self.pump = StreamPump(self.table_name, trim=trim_stream)
+        self.pump = StreamPump(self.table_name, trim=trim_stream, holds=stream_holds_after)
         self.lock = threading.RLock()
         self.last_sweep: str | None = None
         self.waiting = False  # the drainer's last run gave texts back: their identity's second was full
@@ -155,6 +155,7 @@ class Driver:
         self.unanswered: deque[tuple[float, OutboxEntry]] = deque()  # (when sent, the text): receipts to come
         self.repos = bootstrap.repos()
         self.pending = Pending()
+        self.shown = threading.Condition()  # notified as texts reach the outbox (its long poll waits on it)
         # Every handler sends through these (swapped in where the adapters are wired).
         real = bootstrap.senders()
         bootstrap.use(sms=RecordingSender(real.sms, self.clock, self.pending),
@@ -166,9 +167,17 @@ class Driver:
             return self.app.handler_map[name](event, LambdaContext(name, memory_size=512))
         finally:
             # The handler has returned: the ledger holds each text's provider id, the outbox may show them.
-            self.outbox.extend(self.pending.entries)
+            if self.pending.entries:
+                with self.shown:
+                    self.outbox.extend(self.pending.entries)
+                    self.shown.notify_all()
             self.unanswered.extend((time.monotonic(), entry) for entry in self.pending.entries)
             self.pending.entries.clear()
+
+    def shown_after(self, since: int, wait: float) -> None:
+        """Back once the outbox holds more than `since` texts, or after `wait` seconds."""
+        with self.shown:
+            self.shown.wait_for(lambda: len(self.outbox) > since, timeout=wait)
 
     def drain(self) -> None:
         self.pump.drain(lambda event: self.invoke("table_changes", event), attempts=1)

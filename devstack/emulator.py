@@ -848,13 +848,27 @@ def the_server_lists_its_services_once() -> None:
 
 # ---- the stream ----
 
+def _stream_shard(stream_arn: str):
+    _, _, _, region, account, resource = stream_arn.split(":", 5)
+    return dynamodb_backends[account][region].get_table(resource.split("/")[1]).stream_shard
+
+
+def stream_holds_after(stream_arn: str, after: str | None) -> bool:
+    """Whether the emulated stream holds a record after sequence number `after` (any, when None): what a
+    GetRecords would answer with records, known without one (an empty read costs a millisecond of CPU, and
+    the driver looks after every write)."""
+    with _lock:
+        shard = _stream_shard(stream_arn)
+        if shard is None or not shard.items:
+            return False
+        return after is None or shard.starting_sequence_number + len(shard.items) - 1 > int(after)
+
+
 def trim_stream(stream_arn: str, through_sequence: str) -> int:
     """Forget the stream records up to and including `through_sequence` (already handled): the emulated
     stream then holds only what is still to read. Returns how many records were dropped."""
-    _, _, _, region, account, resource = stream_arn.split(":", 5)
-    table = dynamodb_backends[account][region].get_table(resource.split("/")[1])
     with _lock:
-        shard = table.stream_shard
+        shard = _stream_shard(stream_arn)
         if shard is None:
             return 0
         drop = max(0, min(int(through_sequence) + 1 - shard.starting_sequence_number, len(shard.items)))

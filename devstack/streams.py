@@ -8,6 +8,7 @@ import boto3
 
 Invoke = Callable[[dict], dict]
 Trim = Callable[[str, str], int]  # (stream ARN, last sequence number handled) → records dropped
+Holds = Callable[[str, str | None], bool]  # (stream ARN, read after) → whether a record follows
 
 
 def lambda_record(record: dict, stream_arn: str) -> dict:
@@ -26,6 +27,7 @@ class StreamPump:
     batch_size: int = 100
     checkpoints: dict[str, str] = field(default_factory=dict)  # shard → last sequence number handled
     trim: Trim | None = None  # the local stack drops what was handled, so the emulated stream stays short
+    holds: Holds | None = None  # and knows, without a read, that nothing follows where its last read ended
     iterators: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # shard → (read after, iterator)
     shards: list[str] | None = None  # the stream's shards, described once (moto keeps one for a stream's life)
 
@@ -45,6 +47,8 @@ class StreamPump:
             after = self.checkpoints.get(shard_id)
             known = self.iterators.get(shard_id)
             if known and known[0] == after:
+                if self.holds and not self.holds(self.stream_arn, after):
+                    continue
                 iterator = known[1]
             else:
                 iterator = self.client.get_shard_iterator(

@@ -187,3 +187,21 @@ def test_a_write_landing_just_as_a_quiet_beat_gives_up_is_read_at_the_next_beat(
     monkeypatch.setattr(driver, "WRITTEN", threading.Event())
     driver.WRITTEN.set()
     assert driver.woken(0) is True and not driver.WRITTEN.is_set()
+
+
+def test_a_look_at_a_stream_with_nothing_new_reads_nothing(api, org, driver, monkeypatch):
+    """The driver looks at the stream after every write: where its last read ended and nothing follows, the
+    emulator says so without a GetRecords; a new record is read, and a checkpoint moved back reads again."""
+    book(api, org)
+    driver.drain()
+    reads = []
+    real = driver.pump.client.get_records
+    monkeypatch.setattr(driver.pump.client, "get_records", lambda **kw: reads.append(kw) or real(**kw))
+    assert driver.pump.pending() == {} and reads == []
+    book(api, org)
+    assert driver.pump.pending() and len(reads) == 1
+    driver.drain()
+    reads.clear()
+    driver.pump.checkpoints.clear()  # redelivery: read from the stream's start, whatever it holds
+    driver.pump.pending()
+    assert len(reads) == 1
