@@ -1,5 +1,4 @@
 """/dev/* routes: only the local stage registers this blueprint (the deployed app.py never imports it)."""
-import time
 from datetime import timedelta
 from typing import ClassVar
 
@@ -166,9 +165,7 @@ class OutboxQuery(s.In):
 @endpoint(bp, "GET", "/dev/outbox.json", "Every message sent (SMS, WhatsApp, email), newest last", public=True,
           query=OutboxQuery)
 def dev_outbox_json(call: Call):
-    outbox, until = DRIVER["driver"].outbox, time.monotonic() + call.query.wait
-    while len(outbox) <= call.query.since and time.monotonic() < until:
-        time.sleep(0.005)  # a look at a list in this process, not a request
+    DRIVER["driver"].shown_after(call.query.since, call.query.wait)  # woken by the text, not polling for it
     return {"items": outbox_items(call.query.since)}
 
 
