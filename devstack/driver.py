@@ -26,6 +26,7 @@ from .emulator import QUEUED, QUEUED_TO, WRITTEN, stream_holds_after, trim_strea
 from .streams import StreamPump
 
 RECEIPT_WITHIN = 1.0  # seconds (real time) a text's receipt waits at most for the driver to be quiet
+QUIET = 0.05  # seconds (real time) without a write after which the driver is quiet: a receipt may go
 
 
 def woken(beat: float = 0.2) -> bool:
@@ -153,6 +154,7 @@ class Driver:
         self.retry_in = 0.0  # what it said: seconds until the first text it gave back may go
         self.urgent_queue = os.environ.get("URGENT_TEXTS_QUEUE_URL", "").rsplit("/", 1)[-1]
         self.unanswered: deque[tuple[float, OutboxEntry]] = deque()  # (when sent, the text): receipts to come
+        self.written_at = time.monotonic()  # when a beat last woke for a write (real time)
         self.repos = bootstrap.repos()
         self.pending = Pending()
         self.shown = threading.Condition()  # notified as texts reach the outbox (its long poll waits on it)
@@ -236,9 +238,24 @@ class Driver:
         return min(self.retry_in, POLL_EVERY) - (self.clock() - self.drained_at).total_seconds()
 
     def _beat(self, beat: float = 0.2) -> float:
-        """The next wait for a write: a beat, or less when the texts given back may go sooner (in simulated
-        seconds: at --speed above 1 that is later than needed, never sooner)."""
+        """The next wait for a write: a beat; QUIET while receipts wait for a quiet driver; less when the texts
+        given back may go sooner (in simulated seconds: at --speed above 1 that is later than needed, never
+        sooner)."""
+        beat = min(beat, QUIET) if self.unanswered else beat
         return min(beat, max(self._until_due(), 0.001)) if self.waiting else beat
+
+    def answer_a_receipt(self) -> None:
+        """In AWS a carrier's receipt comes seconds after its text, to a function of its own; here it shares
+        the driver, and the one core, with the texts still on their way. So one receipt a beat, once nothing
+        was written for QUIET (a burst's gaps between its status changes are shorter: its texts go before the
+        receipts of its first ones, and what those receipts write), or RECEIPT_WITHIN after its text. Its own
+        writes wake the next beat at once."""
+        now = time.monotonic()
+        quiet = now - self.written_at >= QUIET and not WRITTEN.is_set()
+        if self.unanswered and (quiet or now - self.unanswered[0][0] >= RECEIPT_WITHIN):
+            with self.lock:  # not while a settle answers them
+                if self.unanswered:
+                    self.receipt(self.unanswered.popleft()[1])
 
     def settle(self) -> None:
         """The stream drained and every timer due by now run (the queued texts sent): sweep runs until every
@@ -353,20 +370,14 @@ class Driver:
         while not stop.is_set():
             try:
                 written = woken(self._beat())
+                if written:
+                    self.written_at = time.monotonic()
                 self.tick(written)
                 while self.printed < len(self.outbox):
                     entry = self.outbox[self.printed]
                     self.printed += 1
                     on_text(entry)
-                # In AWS a carrier's receipt comes seconds after its text, to a function of its own; here it
-                # shares the driver with the texts still on their way: one receipt a beat, once nothing was
-                # written since the beat began (the stream and queues are quiet) or RECEIPT_WITHIN after its
-                # text. Its own writes wake the next beat at once.
-                if self.unanswered and (not WRITTEN.is_set() or
-                                        time.monotonic() - self.unanswered[0][0] >= RECEIPT_WITHIN):
-                    with self.lock:  # not while a settle answers them
-                        if self.unanswered:
-                            self.receipt(self.unanswered.popleft()[1])
+                self.answer_a_receipt()
                 if written or self.unanswered:
                     collector.busy()
                 else:

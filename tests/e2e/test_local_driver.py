@@ -126,6 +126,7 @@ def test_texts_waiting_for_their_rate_are_tried_when_the_first_may_go_not_at_eve
     driver = Driver(app.app, os.environ["TABLE_NAME"], clock)
     book(api, org)
     driver.tick()
+    driver.unanswered.clear()  # the booking's receipt would shorten the beat (QUIET): not this test's subject
     sqs = boto3.client("sqs")
     urgent, routine = os.environ["URGENT_TEXTS_QUEUE_URL"], os.environ["ROUTINE_TEXTS_QUEUE_URL"]
     ran = []
@@ -205,3 +206,34 @@ def test_a_look_at_a_stream_with_nothing_new_reads_nothing(api, org, driver, mon
     driver.pump.checkpoints.clear()  # redelivery: read from the stream's start, whatever it holds
     driver.pump.pending()
     assert len(reads) == 1
+
+
+def test_a_receipt_waits_for_a_quiet_driver_or_its_bound(api, org, driver, monkeypatch):
+    """A burst's gaps between its status changes must not let the receipts of its first texts (and what they
+    write) in before its last texts: a receipt goes once nothing was written for QUIET, or RECEIPT_WITHIN after
+    its text."""
+    import time
+
+    from devstack import driver as module
+    answered = []
+    monkeypatch.setattr(driver, "receipt", answered.append)
+    monkeypatch.setattr(module, "WRITTEN", __import__("threading").Event())
+    book(api, org)
+    driver.drain()
+    assert len(driver.unanswered) == 1
+    entry = driver.unanswered[0][1]
+    driver.written_at = time.monotonic()  # a beat just woke for a write: a gap in a burst
+    driver.answer_a_receipt()
+    assert answered == [] and driver._beat() == module.QUIET
+    driver.written_at -= module.QUIET  # nothing written for QUIET…
+    module.WRITTEN.set()  # …but a write has just landed
+    driver.answer_a_receipt()
+    assert answered == []
+    module.WRITTEN.clear()
+    driver.answer_a_receipt()
+    assert answered == [entry] and not driver.unanswered and driver._beat() == 0.2
+    driver.unanswered.append((time.monotonic() - module.RECEIPT_WITHIN, entry))  # due by its bound…
+    driver.written_at = time.monotonic()
+    module.WRITTEN.set()  # …however busy the driver is
+    driver.answer_a_receipt()
+    assert answered == [entry, entry]
