@@ -212,12 +212,13 @@ def test_a_receipt_waits_for_a_quiet_driver_or_its_bound(api, org, driver, monke
     """A burst's gaps between its status changes must not let the receipts of its first texts (and what they
     write) in before its last texts: a receipt goes once nothing was written for QUIET, or RECEIPT_WITHIN after
     its text."""
+    import threading
     import time
 
     from devstack import driver as module
     answered = []
     monkeypatch.setattr(driver, "receipt", answered.append)
-    monkeypatch.setattr(module, "WRITTEN", __import__("threading").Event())
+    monkeypatch.setattr(module, "WRITTEN", threading.Event())
     book(api, org)
     driver.drain()
     assert len(driver.unanswered) == 1
