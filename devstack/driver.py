@@ -22,7 +22,7 @@ from chalicelib.services.outbox.drain import POLL_EVERY
 from chalicelib.services.sweep import MAX_CATCH_UP, SAFETY
 
 from . import collector
-from .emulator import QUEUED, QUEUED_TO, WRITTEN, stream_holds_after, trim_stream
+from .emulator import QUEUED, QUEUED_TO, WRITTEN, read_stream, trim_stream
 from .streams import StreamPump
 
 RECEIPT_WITHIN = 1.0  # seconds (real time) a text's receipt waits at most for the driver to be quiet
@@ -146,7 +146,7 @@ class Driver:
     printed: int = 0
 
     def __post_init__(self):
-        self.pump = StreamPump(self.table_name, trim=trim_stream, holds=stream_holds_after)
+        self.pump = StreamPump(self.table_name, trim=trim_stream, read=read_stream)
         self.lock = threading.RLock()
         self.last_sweep: str | None = None
         self.waiting = False  # the drainer's last run gave texts back: their identity's second was full

@@ -853,15 +853,16 @@ def _stream_shard(stream_arn: str):
     return dynamodb_backends[account][region].get_table(resource.split("/")[1]).stream_shard
 
 
-def stream_holds_after(stream_arn: str, after: str | None) -> bool:
-    """Whether the emulated stream holds a record after sequence number `after` (any, when None): what a
-    GetRecords would answer with records, known without one (an empty read costs a millisecond of CPU, and
-    the driver looks after every write)."""
+def read_stream(stream_arn: str, shard_id: str, after: str | None) -> list[dict] | None:
+    """The emulated stream's records after sequence number `after` (from its start, when None), as a GetRecords of
+    its most (1,000) answers them (each as moto keeps it: the driver's handlers read records, never change them);
+    None for a shard it does not hold."""
     with _lock:
         shard = _stream_shard(stream_arn)
-        if shard is None or not shard.items:
-            return False
-        return after is None or shard.starting_sequence_number + len(shard.items) - 1 > int(after)
+        if shard is None or shard.id != shard_id:
+            return None
+        start = 0 if after is None else max(0, int(after) + 1 - shard.starting_sequence_number)
+        return [record.to_json() for record in shard.items[start:start + 1000]]
 
 
 def trim_stream(stream_arn: str, through_sequence: str) -> int:
