@@ -103,6 +103,11 @@ def _is_unsigned(url: str) -> bool:
     return any(rule(split) for rule in _unsigned)
 
 
+def served() -> set[str]:
+    """The "host:port" addresses whose calls this process answers itself."""
+    return _addresses
+
+
 def stop_serving(address: str) -> None:
     _addresses.discard(address)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
-from . import collector, emulator, gateway, loopback, state
+from . import collector, direct, emulator, gateway, loopback, state
 from .driver import Driver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +38,7 @@ class LocalStack:
         self.moto.start()
         self.moto_port = self.moto._server.server_port
         loopback.serve_in_process(f"{HOST}:{self.moto_port}")  # this process's own calls
+        direct.answer_directly()  # and its item calls without a wire's work
         os.environ.update(local_environment(self.moto_port))
         os.environ.pop("AWS_PROFILE", None)
 

@@ -82,16 +82,17 @@ class Operations:
 @pytest.fixture(scope="session", autouse=True)
 def record_operations():
     import botocore.client
-    original = botocore.client.BaseClient._make_api_call
+    # (where every call's parameters are read: the local stack's item calls skip the rest of _make_api_call)
+    original = botocore.client.BaseClient._emit_api_params
 
-    def recording(self, operation, params):
+    def recording(self, api_params, operation_model, context):
         if not Operations.paused and Operations.made_by_the_code():
-            Operations.seen.add((self.meta.service_model.service_name, operation))
-        return original(self, operation, params)
+            Operations.seen.add((self.meta.service_model.service_name, operation_model.name))
+        return original(self, api_params, operation_model, context)
 
-    botocore.client.BaseClient._make_api_call = recording
+    botocore.client.BaseClient._emit_api_params = recording
     yield Operations
-    botocore.client.BaseClient._make_api_call = original
+    botocore.client.BaseClient._emit_api_params = original
 
 
 def pytest_sessionfinish(session):
