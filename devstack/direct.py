@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import botocore.client
 from botocore.awsrequest import HeadersDict
-from botocore.validate import validate_parameters
+from botocore.validate import ParamValidationDecorator, validate_parameters
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core import responses as moto_responses
 from moto.core.exceptions import HTTPException, ServiceException
@@ -65,7 +65,7 @@ def _call(client, operation_name: str, api_params: dict) -> dict:
     api_params = client._emit_api_params(api_params=api_params, operation_model=operation,
                                          context={"client_region": client.meta.region_name,
                                                   "client_config": client.meta.config})
-    if client.meta.config.parameter_validation:
+    if isinstance(client._serializer, ParamValidationDecorator):  # (how botocore checks: the config does not say)
         validate_parameters(api_params, operation.input_shape)
     try:
         body = json.loads(json.dumps(api_params))  # moto's parser's result: a copy, no value its own

@@ -6,6 +6,8 @@ import json
 
 import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ParamValidationError
 from moto.core.responses import BaseResponse
 from moto.server import ThreadedMotoServer
 
@@ -159,3 +161,18 @@ def test_a_direct_write_takes_the_emulators_lock_and_wakes_the_driver(clients, m
     assert emulator.WRITTEN.is_set() and taken
     monkeypatch.undo()
     assert [r["eventName"] for r in emulator.read_stream(stream, shard, None)] == ["INSERT"]
+
+
+def test_parameters_are_checked_as_the_client_checks_them(clients):
+    """botocore checks a request's parameters unless the client was made not to (PynamoDB's are not)."""
+    (mine, table), (wire, wire_table) = clients
+    config = Config(parameter_validation=False)
+    unchecked = [boto3.client("dynamodb", endpoint_url=c.meta.endpoint_url, region_name="us-east-1", config=config,
+                              aws_access_key_id="local", aws_secret_access_key="local") for c in (mine, wire)]
+    for checked, name in ((mine, table), (wire, wire_table)):
+        with pytest.raises(ParamValidationError):
+            checked.get_item(TableName=name, Key={"pk": {"S": "JOB#1"}, "sk": {"S": "JOB"}}, ConsistentRead="yes")
+    got, theirs = (answer(lambda c=c, t=t: c.get_item(TableName=t, Key={"pk": {"S": "JOB#1"}, "sk": {"S": "JOB"}},
+                                                      ConsistentRead="yes"))
+                   for c, t in ((unchecked[0], table), (unchecked[1], wire_table)))
+    assert got == theirs and "raised" not in got  # moto reads the flag as it came
