@@ -39,7 +39,7 @@ whose every value is in wire form passes whole (`attribute_maps_as_they_are`), a
 into dicts asking each value's exact type once (`results_as_dicts`); botocore's checks of a request pass such an
 item without its walk too. moto's Item sized the whole item again at every attribute it took (`_item_sized_once`:
 a running total, the same ItemSizeTooLarge). An update's tree is walked by ten traversers, each asking the ABC
-machinery at every node whether to process it (`traversals_ask_once`: once per traverser and node class). A Query
+machinery at every node whether to process it (`traversals_ask_once`: once per traverser class and node class). A Query
 with a sort key condition hands moto only the items of its key range: moto sized every item of the partition (and
 each it kept twice) before comparing its sort key.
 
@@ -732,17 +732,22 @@ def queues_ring_the_driver() -> None:
 moto_traverse = DepthFirstTraverser.traverse_node_recursively
 
 
+_PROCESSED: dict[tuple[type, type], type | None] = {}  # (traverser class, node class) → the key of its map that applies
+
+
 def _processor(self, node):
     """The processor moto's DepthFirstTraverser would apply to `node` (the first of its processing map whose class
-    `node` is; moto rebuilt the map, of ABCs, at every node), or None: found once per traverser and node class."""
-    found = self.__dict__.get("_emulator_processors")
-    if found is None:
-        found = self.__dict__["_emulator_processors"] = ({}, self._processing_map())
-    kind = type(node)
-    if kind not in found[0]:
-        found[0][kind] = next((key for key in found[1] if isinstance(node, key)), None)
-    key = found[0][kind]
-    return None if key is None else found[1][key]
+    `node` is; moto rebuilt the map, of ABCs, at every node), or None. Which key applies is found once per
+    traverser class and node class (moto's maps are literal dicts, the same classes for every traverser of a class:
+    a validation builds ten traversers), the map once per traverser (its values are the traverser's methods)."""
+    mapping = self.__dict__.get("_emulator_map")
+    if mapping is None:
+        mapping = self.__dict__["_emulator_map"] = self._processing_map()
+    kinds = (type(self), type(node))
+    key = _PROCESSED.get(kinds, _PROCESSED)
+    if key is _PROCESSED:
+        key = _PROCESSED[kinds] = next((key for key in mapping if isinstance(node, key)), None)
+    return None if key is None else mapping[key]
 
 
 def traversals_ask_once() -> None:
