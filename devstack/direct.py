@@ -25,8 +25,7 @@ from botocore.awsrequest import HeadersDict
 from botocore.validate import ParamValidationDecorator, validate_parameters
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core import responses as moto_responses
-from moto.core.exceptions import HTTPException, ServiceException
-from moto.core.responses import ActionResult
+from moto.core.exceptions import HTTPException
 from moto.core.utils import camelcase_to_underscores
 from moto.dynamodb.responses import DynamoHandler
 
@@ -69,8 +68,8 @@ def _call(client, operation_name: str, api_params: dict) -> dict:
         validate_parameters(api_params, operation.input_shape)
     try:
         body = json.loads(json.dumps(api_params))  # moto's parser's result: a copy, no value its own
-    except (TypeError, ValueError):  # binary (or anything else JSON does not carry as it is): by the wire
-        return botocore_make_api_call(client, operation_name, api_params)
+    except (TypeError, ValueError):  # binary (or anything else JSON does not carry as it is): by the wire (whose
+        return botocore_make_api_call(client, operation_name, api_params)  # parameter events add only what is missing)
     handler = DynamoHandler()
     handler.body, handler.current_account, handler.region = body, DEFAULT_ACCOUNT_ID, client.meta.region_name
     # (what moto's serializer reads of the request: the protocol and the action)
@@ -79,9 +78,7 @@ def _call(client, operation_name: str, api_params: dict) -> dict:
     handler.response_headers = {}
     try:
         result = getattr(handler, camelcase_to_underscores(operation_name))()
-    except ServiceException as error:
-        _raise(client, operation, *handler.serialized(ActionResult(error)))
-    except HTTPException as error:  # moto's DynamoDB errors: JSON bodies, as call_action answers them
+    except HTTPException as error:  # moto's DynamoDB errors (it raises no other kind), as call_action answers them
         _raise(client, operation, error.code, dict(error.get_headers() or ()), error.description)
     try:
         body = json.loads(json.dumps(result.result))  # the answer's JSON, as botocore loads it: nothing shared
