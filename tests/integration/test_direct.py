@@ -26,8 +26,8 @@ def clients():
     port = moto._server.server_port
     loopback.serve_in_process(f"127.0.0.1:{port}")
     direct.answer_directly()
-    made, n = [], next(FIXTURES)
-    for host, table in (("127.0.0.1", f"direct{n}"), ("localhost", f"wire{n}")):
+    made, fixture = [], next(FIXTURES)
+    for host, table in (("127.0.0.1", f"direct{fixture}"), ("localhost", f"wire{fixture}")):
         client = boto3.client("dynamodb", endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
                               aws_access_key_id="local", aws_secret_access_key="local")
         client.create_table(
@@ -44,14 +44,13 @@ def clients():
 
 
 def answer(call):
-    """What a call answered or raised, without its request id (each answer draws its own), as JSON."""
+    """What a call answered or raised, without its request id (each answer draws its own) and HTTP headers."""
     try:
         got = call()
     except Exception as error:  # noqa: BLE001  the error is the answer to compare
         got = {"raised": type(error).__name__, **getattr(error, "response", {"message": str(error)})}
     got.get("ResponseMetadata", {}).pop("RequestId", None)
     got.get("ResponseMetadata", {}).pop("HTTPHeaders", None)
-    got.get("ResponseMetadata", {}).pop("HTTPStatusCode", None)
     return got
 
 
