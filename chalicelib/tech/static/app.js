@@ -5,7 +5,7 @@ import { render } from './htm-preact-3.1.1.js';
 import { api } from './api.js';
 import { SignedIn, signOutEverywhere } from './auth.js';
 import { html, useEffect, useState, announce, setZone } from './ui.js';
-import { Day } from './day.js';
+import { Day, useInbox } from './day.js';
 import { Visit } from './visit.js';
 import { flush, onChange, waiting } from './waiting.js';
 
@@ -72,6 +72,7 @@ function Tech() {
   const [where, setWhere] = useState(route());
   const { day, error, load } = useDay(where.date);
   const sharing = useSharing(Boolean(day && day.items.some((v) => v.status === 'en_route')));
+  const inbox = useInbox(where.screen !== 'visit');
   useEffect(() => {
     const onHash = () => setWhere(route());
     window.addEventListener('hashchange', onHash);
@@ -88,7 +89,7 @@ function Tech() {
     <${Waiting} sent=${load} />
     <main id="main" tabindex="-1">${where.screen === 'visit'
       ? html`<${Visit} visit=${visit} day=${day} error=${error} reload=${load} />`
-      : html`<${Day} day=${day} error=${error} reload=${load} />`}</main>`;
+      : html`<${Day} day=${day} error=${error} reload=${load} inbox=${inbox} />`}</main>`;
 }
 
 
